@@ -1,0 +1,53 @@
+# The two commands in the README: `make run` and `make test`.
+# Everything they need is installed by these rules on a fresh Debian/Ubuntu machine.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PIP     := $(BIN)/pip install -q --disable-pip-version-check
+RUN_OK  := $(VENV)/.run-installed
+DEV_OK  := $(VENV)/.dev-installed
+HOST    ?= 127.0.0.1
+PORT    ?= 4000
+
+.PHONY: run test lint typecheck unit bench redis-server clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(PIP) -U pip
+
+$(RUN_OK): pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+# torch goes in first as the CPU build (on this machine's disk), or
+# sentence-transformers would pull a multi-GB CUDA build.
+$(DEV_OK): pyproject.toml | $(BIN)/python
+	$(PIP) torch==2.13.0
+	$(PIP) -e '.[dev,semantic]'
+	touch $@ $(RUN_OK)
+
+## make run: the gateway on its embedded default (in-memory state, built-in mock upstream).
+run: $(RUN_OK)
+	$(BIN)/routeiq serve --demo --host $(HOST) --port $(PORT)
+
+## make test: lint, format check, strict typing, the whole test suite.
+test: $(DEV_OK) redis-server
+	$(BIN)/ruff check routeiq tests bench
+	$(BIN)/ruff format --check routeiq tests bench
+	$(BIN)/mypy --strict routeiq
+	$(BIN)/pytest -q
+
+# The suite starts its own redis-server on a free port; this only makes sure the binary exists.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	      || { echo "could not install redis-server: install the Debian package redis-server"; exit 1; }; \
+	  else echo "the test suite needs redis-server: run 'sudo apt-get install redis-server'"; exit 1; fi; }
+
+bench: $(DEV_OK)
+	$(BIN)/python bench/hot_path.py
+	$(BIN)/python bench/streaming_ttft.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

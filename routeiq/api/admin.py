@@ -1,0 +1,29 @@
+"""Admin and informational routes, served by Quart-Trio (off the hot path)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from quart import Blueprint
+
+if TYPE_CHECKING:
+    from routeiq.app import Gateway
+
+
+def blueprint(gw: Gateway) -> Blueprint:
+    bp = Blueprint("admin", __name__)
+
+    @bp.get("/routeiq/info")
+    async def info() -> dict[str, Any]:
+        return {
+            "name": "routeiq",
+            "version": gw.version,
+            "config": gw.config.source,
+            "models": {
+                name: [d.id for d in deps] for name, deps in sorted(gw.config.groups.items())
+            },
+            "in_flight": gw.lifecycle.in_flight,
+            "draining": gw.lifecycle.draining,
+        }
+
+    return bp

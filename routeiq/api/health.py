@@ -1,0 +1,30 @@
+"""Liveness, readiness and the Prometheus scrape endpoint (no auth, no backpressure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from routeiq.asgi.respond import send_bytes, send_json
+from routeiq.asgi.types import Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from routeiq.app import Gateway
+
+
+async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    await send_json(send, 200, {"status": "ok"})
+
+
+async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    lc = gw.lifecycle
+    body = {
+        "status": "draining" if lc.draining else ("ready" if gw.ready else "starting"),
+        "in_flight": lc.in_flight,
+        "models": len(gw.config.groups),
+    }
+    await send_json(send, 200 if gw.ready and not lc.draining else 503, body)
+
+
+async def metrics(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    text = gw.telemetry.prometheus_text().encode()
+    await send_bytes(send, 200, text, b"text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,189 @@
+"""Request body parsing and validation (I/O-free).
+
+The body is parsed once with orjson; the checks are hand-written because they
+sit on the hot path (a pydantic model costs more than the whole check). Every
+failure is a ``BadRequest`` naming the offending ``param``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
+
+ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_messages: int = 2048
+    max_depth: int = 64
+
+
+def check_content_type(value: bytes | None) -> None:
+    if value is None:
+        raise UnsupportedMediaType("Content-Type must be application/json")
+    mime = value.split(b";", 1)[0].strip().lower()
+    if mime != b"application/json" and not mime.endswith(b"+json"):
+        raise UnsupportedMediaType("Content-Type must be application/json")
+
+
+def _depth_exceeds(obj: Any, limit: int) -> bool:
+    """True when ``obj`` nests deeper than ``limit`` (iterative: no recursion limit)."""
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    return False
+
+
+def parse_json_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    if not body:
+        raise InvalidJSON("The request body is empty; expected a JSON object")
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        # orjson also rejects nesting beyond 1024 levels here.
+        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from None
+    if not isinstance(obj, dict):
+        raise BadRequest("The request body must be a JSON object")
+    if _depth_exceeds(obj, limits.max_depth):
+        raise BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
+    return obj
+
+
+def _type_error(param: str, expected: str) -> BadRequest:
+    return BadRequest(f"'{param}' must be {expected}", param=param)
+
+
+def _check_number(body: dict[str, Any], name: str, lo: float, hi: float) -> None:
+    v = body.get(name)
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise _type_error(name, "a number")
+    if not lo <= v <= hi:
+        raise BadRequest(f"'{name}' must be between {lo} and {hi}", param=name)
+
+
+def _check_int(body: dict[str, Any], name: str, lo: int) -> None:
+    v = body.get(name)
+    if v is None:
+        return
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise _type_error(name, "an integer")
+    if v < lo:
+        raise BadRequest(f"'{name}' must be at least {lo}", param=name)
+
+
+def _check_model(body: dict[str, Any]) -> str:
+    model = body.get("model")
+    if model is None:
+        raise BadRequest("'model' is required", param="model", code="missing_required_parameter")
+    if not isinstance(model, str) or not model or len(model) > 256:
+        raise _type_error("model", "a non-empty string of at most 256 characters")
+    return model
+
+
+def validate_chat(body: dict[str, Any], limits: Limits) -> str:
+    """Check a chat completion request; return the model name."""
+    model = _check_model(body)
+    messages = body.get("messages")
+    if messages is None:
+        raise BadRequest(
+            "'messages' is required", param="messages", code="missing_required_parameter"
+        )
+    if not isinstance(messages, list):
+        raise _type_error("messages", "an array")
+    if not messages:
+        raise BadRequest("'messages' must contain at least one message", param="messages")
+    if len(messages) > limits.max_messages:
+        raise BadRequest(
+            f"'messages' has {len(messages)} entries; the limit is {limits.max_messages}",
+            param="messages",
+        )
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise _type_error(f"messages[{i}]", "an object")
+        role = msg.get("role")
+        if not isinstance(role, str) or role not in ROLES:
+            raise BadRequest(
+                f"'messages[{i}].role' must be one of {', '.join(sorted(ROLES))}",
+                param=f"messages[{i}].role",
+            )
+        content = msg.get("content")
+        if content is not None and not isinstance(content, str | list):
+            raise _type_error(f"messages[{i}].content", "a string, an array of parts or null")
+        if isinstance(content, list):
+            for j, part in enumerate(content):
+                if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+                    raise _type_error(f"messages[{i}].content[{j}]", "an object with a 'type'")
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise _type_error("stream", "a boolean")
+    opts = body.get("stream_options")
+    if opts is not None:
+        if not isinstance(opts, dict):
+            raise _type_error("stream_options", "an object")
+        if "include_usage" in opts and not isinstance(opts["include_usage"], bool):
+            raise _type_error("stream_options.include_usage", "a boolean")
+    _check_number(body, "temperature", 0, 2)
+    _check_number(body, "top_p", 0, 1)
+    _check_number(body, "presence_penalty", -2, 2)
+    _check_number(body, "frequency_penalty", -2, 2)
+    _check_int(body, "n", 1)
+    _check_int(body, "max_tokens", 1)
+    _check_int(body, "max_completion_tokens", 1)
+    stop = body.get("stop")
+    if stop is not None and not isinstance(stop, str):
+        if not isinstance(stop, list) or not all(isinstance(s, str) for s in stop):
+            raise _type_error("stop", "a string or an array of strings")
+    for name in ("tools", "functions"):
+        v = body.get(name)
+        if v is not None and not isinstance(v, list):
+            raise _type_error(name, "an array")
+    for name in ("metadata", "response_format", "logit_bias"):
+        v = body.get(name)
+        if v is not None and not isinstance(v, dict):
+            raise _type_error(name, "an object")
+    return model
+
+
+def validate_embeddings(body: dict[str, Any], limits: Limits) -> str:
+    model = _check_model(body)
+    inp = body.get("input")
+    if inp is None:
+        raise BadRequest("'input' is required", param="input", code="missing_required_parameter")
+    if isinstance(inp, str):
+        return model
+    if not isinstance(inp, list) or not inp:
+        raise _type_error("input", "a string or a non-empty array")
+    if len(inp) > limits.max_messages:
+        raise BadRequest(f"'input' has more than {limits.max_messages} entries", param="input")
+    first = inp[0]
+    if isinstance(first, str):
+        ok = all(isinstance(x, str) for x in inp)
+    elif isinstance(first, int) and not isinstance(first, bool):
+        ok = all(isinstance(x, int) and not isinstance(x, bool) for x in inp)
+    elif isinstance(first, list):
+        ok = all(
+            isinstance(x, list) and all(isinstance(t, int) and not isinstance(t, bool) for t in x)
+            for x in inp
+        )
+    else:
+        ok = False
+    if not ok:
+        raise _type_error("input", "a string, an array of strings or an array of token arrays")
+    return model
+
+
+def dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj)

@@ -1,0 +1,171 @@
+"""The app factory: wires the components and owns the lifespan nursery.
+
+Request path (pure ASGI, outermost first)::
+
+    request_id -> auth -> backpressure/drain -> Dispatcher
+        hot routes (/v1/..., /health/..., /metrics)  -> pure ASGI handlers
+        everything else (admin, later protocols)      -> Quart-Trio app
+
+The Quart-Trio app hosts the lifespan: its nursery is the one nursery that
+owns every background task, started with ``nursery.start``. The chat path
+skips Quart's per-request machinery (measured by bench/hot_path.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+import trio
+from quart import Response
+from quart_trio import QuartTrio
+
+from routeiq import __version__
+from routeiq.api import admin, health, openai
+from routeiq.api.validate import Limits
+from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
+from routeiq.asgi.backpressure import BackpressureMiddleware
+from routeiq.asgi.request_id import RequestIdMiddleware
+from routeiq.asgi.respond import send_error
+from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.config import Config
+from routeiq.errors import (
+    ClientClosed,
+    MethodNotAllowed,
+    NotFound,
+    RouteIQError,
+)
+from routeiq.lifecycle import Lifecycle
+from routeiq.llm.proxy import decision_headers
+from routeiq.llm.upstream import UpstreamPool
+from routeiq.routing.router import Router
+from routeiq.telemetry import Telemetry
+
+log = logging.getLogger("routeiq")
+
+Handler = Callable[["Gateway", Scope, Receive, Send], Awaitable[None]]
+
+HOT_ROUTES: dict[str, tuple[str, Handler]] = {
+    "/v1/chat/completions": ("POST", openai.chat_completions),
+    "/chat/completions": ("POST", openai.chat_completions),
+    "/v1/embeddings": ("POST", openai.embeddings),
+    "/embeddings": ("POST", openai.embeddings),
+    "/v1/models": ("GET", openai.models),
+    "/models": ("GET", openai.models),
+    "/health/live": ("GET", health.live),
+    "/health/ready": ("GET", health.ready),
+    "/metrics": ("GET", health.metrics),
+}
+OPEN_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
+
+
+class Gateway:
+    """Everything a request needs, built once from the config."""
+
+    version = __version__
+
+    def __init__(self, config: Config, lifecycle: Lifecycle | None = None) -> None:
+        self.config = config
+        server = config.routeiq.server
+        self.limits = Limits(max_messages=server.max_messages, max_depth=server.max_json_depth)
+        self.lifecycle = lifecycle or Lifecycle(server.max_in_flight)
+        self.router = Router(config.groups)
+        self.upstreams = UpstreamPool(config)
+        self.telemetry = Telemetry(
+            config.routeiq.telemetry, routes=HOT_ROUTES.keys(), models=config.groups.keys()
+        )
+        self.telemetry.bind_in_flight(lambda: self.lifecycle.in_flight)
+        self.keys = KeyRing()
+        if config.master_key:
+            self.keys.add(config.master_key, KeyInfo("master", None, None, True))
+        for i, k in enumerate(config.routeiq.auth.keys):
+            self.keys.add(k.key, KeyInfo(k.name or f"key-{i}", k.team, k.user, False))
+        self.ready = False
+        self.started_at = time.time()
+        self.nursery: trio.Nursery | None = None
+
+    async def startup(self, nursery: trio.Nursery) -> None:
+        self.nursery = nursery
+        trio.lowlevel.add_instrument(self.telemetry.loop)
+        self.upstreams.open()
+        self.ready = True
+
+    async def shutdown(self) -> None:
+        self.ready = False
+        try:
+            trio.lowlevel.remove_instrument(self.telemetry.loop)
+        except KeyError:
+            pass
+        await self.upstreams.aclose()
+        self.telemetry.shutdown()
+
+    def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
+        self.telemetry.on_request_done(scope["path"], ctx)
+
+
+def _quart_app(gw: Gateway) -> QuartTrio:
+    app = QuartTrio("routeiq")
+    app.register_blueprint(admin.blueprint(gw))
+
+    @app.errorhandler(404)
+    async def not_found(_: Any) -> Response:
+        err = NotFound("No such route on this gateway")
+        return Response(err.body_bytes(), status=404, content_type="application/json")
+
+    @app.errorhandler(405)
+    async def bad_method(_: Any) -> Response:
+        err = MethodNotAllowed("Method not allowed on this route")
+        return Response(err.body_bytes(), status=405, content_type="application/json")
+
+    @app.before_serving
+    async def start_components() -> None:
+        await gw.startup(app.nursery)
+
+    @app.after_serving
+    async def stop_components() -> None:
+        await gw.shutdown()
+
+    return app
+
+
+class Dispatcher:
+    """Routes the hot paths to pure ASGI handlers; the rest (and the lifespan) to Quart."""
+
+    def __init__(self, gw: Gateway, quart_app: ASGIApp) -> None:
+        self.gw = gw
+        self.quart_app = quart_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.quart_app(scope, receive, send)
+            return
+        route = HOT_ROUTES.get(scope["path"])
+        if route is None:
+            await self.quart_app(scope, receive, send)
+            return
+        method, handler = route
+        ctx = get_ctx(scope)
+        try:
+            if scope["method"] != method and not (method == "GET" and scope["method"] == "HEAD"):
+                raise MethodNotAllowed(f"Use {method} on {scope['path']}")
+            await handler(self.gw, scope, receive, send)
+        except ClientClosed:
+            ctx.status = 499
+        except RouteIQError as err:
+            ctx.status = err.status
+            await send_error(send, err, decision_headers(ctx))
+
+
+def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGIApp, Gateway]:
+    """Build the ASGI app and the gateway it serves."""
+    gw = Gateway(config, lifecycle)
+    quart = _quart_app(gw)
+    inner: ASGIApp = Dispatcher(gw, cast(ASGIApp, quart))
+    inner = BackpressureMiddleware(
+        inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
+    )
+    inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS)
+    outer = RequestIdMiddleware(inner, gw.on_request_done)
+    return outer, gw

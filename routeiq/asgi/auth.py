@@ -1,0 +1,86 @@
+"""Bearer-key authentication (pure ASGI; never touches the body).
+
+Keys are compared in constant time: the presented key's SHA-256 digest is
+compared with every known digest with ``hmac.compare_digest`` and no early
+exit, so timing reveals neither which key matched nor how much of one did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from routeiq.asgi.respond import send_error
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
+from routeiq.errors import Unauthorized
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    name: str
+    team: str | None
+    user: str | None
+    is_master: bool
+
+
+def _digest(key: str | bytes) -> bytes:
+    return hashlib.sha256(key if isinstance(key, bytes) else key.encode()).digest()
+
+
+class KeyRing:
+    def __init__(self) -> None:
+        self._entries: list[tuple[bytes, KeyInfo]] = []
+
+    def add(self, key: str, info: KeyInfo) -> None:
+        self._entries.append((_digest(key), info))
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def lookup(self, presented: bytes) -> KeyInfo | None:
+        d = _digest(presented)
+        found: KeyInfo | None = None
+        for digest, info in self._entries:
+            if hmac.compare_digest(d, digest):
+                found = info
+        return found
+
+
+def presented_key(scope: Scope) -> bytes | None:
+    for k, v in scope["headers"]:
+        if k == b"authorization":
+            scheme, _, token = bytes(v).partition(b" ")
+            if scheme.lower() == b"bearer" and token.strip():
+                return token.strip()
+            return None
+        if k == b"api-key" or k == b"x-api-key":
+            return bytes(v).strip() or None
+    return None
+
+
+class AuthMiddleware:
+    """401 unless the request carries a known key. No keys configured: auth is off."""
+
+    def __init__(self, app: ASGIApp, keys: KeyRing, exempt: frozenset[str]) -> None:
+        self.app = app
+        self.keys = keys
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.keys or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        token = presented_key(scope)
+        info = self.keys.lookup(token) if token is not None else None
+        if info is None:
+            msg = (
+                "Missing API key: send 'Authorization: Bearer <key>'"
+                if token is None
+                else "Invalid API key"
+            )
+            await send_error(send, Unauthorized(msg), [(b"www-authenticate", b"Bearer")])
+            return
+        ctx = get_ctx(scope)
+        ctx.key_name, ctx.team, ctx.user = info.name, info.team, info.user
+        await self.app(scope, receive, send)

@@ -1,0 +1,69 @@
+"""Outermost middleware: request id, the request context, and the last-resort error net.
+
+A client's ``X-Request-ID`` is kept when it is 1-128 characters of
+``[A-Za-z0-9._-]``; otherwise one is generated. It is echoed on every
+response, errors included. An exception that escapes the app is logged with
+the request id and becomes a JSON 500 without internals, if the response has
+not started; it never reaches the client as a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable
+
+from routeiq.asgi.respond import send_error
+from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
+from routeiq.errors import InternalError
+
+log = logging.getLogger("routeiq.request")
+_VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
+
+
+def accept_request_id(value: bytes | None) -> str:
+    if value is not None and _VALID_ID.fullmatch(value):
+        return value.decode("ascii")
+    return secrets.token_hex(12)
+
+
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp, on_done: Callable[[Scope, RequestContext], None]) -> None:
+        self.app = app
+        self.on_done = on_done
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        supplied = None
+        for k, v in scope["headers"]:
+            if k == b"x-request-id":
+                supplied = v
+                break
+        rid = accept_request_id(supplied)
+        ctx = RequestContext(rid, time.perf_counter())
+        scope[CTX_KEY] = ctx
+        rid_header = (b"x-request-id", rid.encode("ascii"))
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", ()), rid_header]
+                if not ctx.status:
+                    ctx.status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error", extra={"request_id": rid})
+            if not started:
+                ctx.status = 500
+                await send_error(send_with_id, InternalError("Internal error; see the gateway log"))
+        finally:
+            self.on_done(scope, ctx)

@@ -1,0 +1,58 @@
+"""ASGI type aliases and the per-request context carried in the scope."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CTX_KEY = "routeiq.ctx"
+
+
+class RequestContext:
+    """What the middleware learns about a request, for the handlers and telemetry."""
+
+    __slots__ = (
+        "api_key",
+        "attempts",
+        "deployment",
+        "key_name",
+        "model",
+        "request_id",
+        "started",
+        "status",
+        "team",
+        "usage",
+        "user",
+    )
+
+    def __init__(self, request_id: str, started: float) -> None:
+        self.request_id = request_id
+        self.started = started  # time.perf_counter() at arrival
+        self.api_key: str | None = None
+        self.key_name: str | None = None
+        self.team: str | None = None
+        self.user: str | None = None
+        self.model: str | None = None
+        self.deployment: str | None = None
+        self.attempts = 0
+        self.status = 0
+        self.usage: dict[str, Any] | None = None
+
+
+def get_ctx(scope: Scope) -> RequestContext:
+    ctx: RequestContext = scope[CTX_KEY]
+    return ctx
+
+
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """First value of a request header (``name`` lower-case)."""
+    for k, v in scope["headers"]:
+        if k == name:
+            return bytes(v)
+    return None

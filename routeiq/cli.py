@@ -1,0 +1,175 @@
+"""Command line: ``routeiq serve | mock-upstream | config check``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from functools import partial
+
+import trio
+
+from routeiq.config import Config, ConfigError, load_config_file
+
+DEMO_KEY = "sk-routeiq-demo"
+
+
+def _banner(url: str, config: Config, key: str | None) -> None:
+    model = next(iter(config.groups), "gpt-4o-mini")
+    auth = f' \\\n  -H "Authorization: Bearer {key}"' if key else ""
+    print(
+        f"""
+RouteIQ gateway listening on {url}  (config: {config.source})
+models: {", ".join(config.groups)}
+
+curl:
+  curl {url}/v1/chat/completions{auth} \\
+    -H "Content-Type: application/json" \\
+    -d '{{"model": "{model}", "messages": [{{"role": "user", "content": "Hello!"}}]}}'
+
+openai SDK (Python):
+  from openai import OpenAI
+  client = OpenAI(base_url="{url}/v1", api_key="{key or "unused"}")
+  print(client.chat.completions.create(model="{model}",
+        messages=[{{"role": "user", "content": "Hello!"}}]).choices[0].message.content)
+""",
+        flush=True,
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from routeiq.server import bind_socket, run_gateway, supervise
+
+    config: Config | None = None
+    if args.config:
+        try:
+            config = load_config_file(args.config)
+        except ConfigError as exc:
+            print(f"routeiq: invalid configuration in {args.config}:", file=sys.stderr)
+            for path, msg in exc.problems:
+                print(f"  {path}: {msg}", file=sys.stderr)
+            return 2
+    demo = args.demo or config is None
+    key = DEMO_KEY if demo else (config.master_key if config else None)
+    if args.fd is not None:
+        sock = socket.socket(fileno=args.fd)
+        sock.setblocking(False)
+    else:
+        try:
+            sock = bind_socket(args.host, args.port)
+        except OSError as exc:
+            print(
+                f"routeiq: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return 2
+    if args.workers > 1 and args.fd is None:
+        from routeiq.server import url_of
+
+        print(f"routeiq: {args.workers} workers on {url_of(sock)}", flush=True)
+        if config is not None:
+            logging.getLogger("routeiq").warning(
+                "state is per process with %d workers on the embedded backend", args.workers
+            )
+        argv = (
+            ["serve"]
+            + (["--config", args.config] if args.config else [])
+            + (["--demo"] if args.demo else [])
+        )
+        return supervise(argv, sock, args.workers)
+    on_ready = partial(lambda k, url, cfg: _banner(url, cfg, k), key) if not args.quiet else None
+    trio.run(
+        partial(
+            run_gateway,
+            config,
+            sock,
+            demo=demo,
+            master_key=key if demo else None,
+            on_ready=on_ready,
+        )
+    )
+    return 0
+
+
+def _mock(args: argparse.Namespace) -> int:
+    from routeiq.mock_upstream import MockSettings, MockUpstream
+    from routeiq.server import bind_socket, serve_app, url_of, wait_for_signal
+
+    settings = MockSettings(
+        latency=args.latency,
+        ttft=args.ttft,
+        chunks=args.chunks,
+        chunk_gap=args.chunk_gap,
+        error_rate=args.error_rate,
+        timeout_rate=args.timeout_rate,
+        reset_rate=args.reset_rate,
+        seed=args.seed,
+    )
+    sock = bind_socket(args.host, args.port)
+    print(f"mock upstream listening on {url_of(sock)}/v1", flush=True)
+    trio.run(partial(serve_app, MockUpstream(settings), sock, shutdown_trigger=wait_for_signal))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        config = load_config_file(args.file)
+    except ConfigError as exc:
+        for path, msg in exc.problems:
+            print(f"{path}: {msg}")
+        print(f"{len(exc.problems)} error(s) in {args.file}", file=sys.stderr)
+        return 1
+    n_dep, n_grp = len(config.deployments), len(config.groups)
+    print(f"{args.file}: OK ({n_dep} deployments in {n_grp} model groups)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="routeiq", description="RouteIQ-Trio AI gateway")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the gateway")
+    s.add_argument("--config", help="YAML config (LiteLLM-compatible); none = the embedded demo")
+    s.add_argument("--demo", action="store_true", help="serve the built-in mock upstream's models")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=4000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
+    s.add_argument("--quiet", action="store_true", help="no start-up banner")
+    s.set_defaults(func=_serve)
+    m = sub.add_parser("mock-upstream", help="run the mock OpenAI-compatible upstream")
+    m.add_argument("--host", default="127.0.0.1")
+    m.add_argument("--port", type=int, default=0)
+    m.add_argument("--latency", type=float, default=0.0)
+    m.add_argument("--ttft", type=float, default=0.0)
+    m.add_argument("--chunks", type=int, default=8)
+    m.add_argument("--chunk-gap", type=float, default=0.0)
+    m.add_argument("--error-rate", type=float, default=0.0)
+    m.add_argument("--timeout-rate", type=float, default=0.0)
+    m.add_argument("--reset-rate", type=float, default=0.0)
+    m.add_argument("--seed", type=int, default=None)
+    m.set_defaults(func=_mock)
+    c = sub.add_parser("config", help="configuration tools")
+    csub = c.add_subparsers(dest="config_command", required=True)
+    cc = csub.add_parser("check", help="validate a config file and report every error")
+    cc.add_argument("file")
+    cc.set_defaults(func=_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=os.environ.get("ROUTEIQ_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request at INFO: far too costly on the hot path.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

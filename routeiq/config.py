@@ -1,0 +1,324 @@
+"""Typed configuration.
+
+The YAML is what a LiteLLM proxy user already has (``model_list`` with
+``litellm_params``, ``router_settings``, ``general_settings.master_key``,
+``os.environ/NAME`` references) plus a ``routeiq:`` section for this
+project's own settings. Loading reports *every* error with its key path,
+e.g. ``model_list[2].litellm_params.api_base: ...``; a missing environment
+variable is an error at start-up, never at the first request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+
+ENV_PREFIX = "os.environ/"
+
+
+class ConfigError(Exception):
+    """Raised with every problem found; ``problems`` holds ``(path, message)``."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{p}: {m}" for p, m in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LiteLLMParams(BaseModel):
+    # LiteLLM accepts many more provider params; keep them (extra="allow") so a
+    # LiteLLM config loads unchanged, and use the ones we understand.
+    model_config = ConfigDict(extra="allow")
+    model: str
+    api_base: str | None = None
+    api_key: str | None = None
+    api_version: str | None = None
+    timeout: float | None = Field(default=None, gt=0)
+    stream_timeout: float | None = Field(default=None, gt=0)
+    rpm: int | None = Field(default=None, ge=0)
+    tpm: int | None = Field(default=None, ge=0)
+    weight: float = Field(default=1.0, gt=0)
+    extra_headers: dict[str, str] | None = None
+
+    @field_validator("api_base")
+    @classmethod
+    def _check_base(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return v.rstrip("/") if v else v
+
+
+class ModelEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    model_name: str = Field(min_length=1)
+    litellm_params: LiteLLMParams
+    model_info: dict[str, Any] = Field(default_factory=dict)
+
+
+class RouterSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    routing_strategy: str = "simple-shuffle"
+    num_retries: int = Field(default=0, ge=0, le=10)
+    timeout: float = Field(default=600.0, gt=0)
+    fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
+    context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
+
+
+class GeneralSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    master_key: str | None = None
+
+
+class ServerSettings(_Strict):
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    max_messages: int = Field(default=2048, gt=0)
+    max_json_depth: int = Field(default=64, gt=1)
+    max_in_flight: int = Field(default=2048, gt=0)
+    retry_after_seconds: int = Field(default=1, ge=0)
+    drain_seconds: float = Field(default=30.0, ge=0)
+    request_timeout: float = Field(default=600.0, gt=0)
+
+
+class UpstreamSettings(_Strict):
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=300.0, gt=0)
+    write_timeout: float = Field(default=30.0, gt=0)
+    pool_timeout: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=512, gt=0)
+    max_keepalive: int = Field(default=128, ge=0)
+    keepalive_expiry: float = Field(default=30.0, ge=0)
+    max_error_body_bytes: int = Field(default=64 * 1024, gt=0)
+
+
+class ApiKey(_Strict):
+    key: str = Field(min_length=8)
+    name: str | None = None
+    team: str | None = None
+    user: str | None = None
+
+
+class AuthSettings(_Strict):
+    keys: list[ApiKey] = Field(default_factory=list)
+
+
+class TelemetrySettings(_Strict):
+    service_name: str = "routeiq"
+    loop_block_warn_ms: float = Field(default=20.0, gt=0)
+
+
+class RouteIQSettings(_Strict):
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    upstream: UpstreamSettings = Field(default_factory=UpstreamSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+
+
+class RawConfig(BaseModel):
+    model_config = ConfigDict(extra="allow")  # litellm_settings, environment_variables, ...
+    model_list: list[ModelEntry] = Field(default_factory=list)
+    router_settings: RouterSettings = Field(default_factory=RouterSettings)
+    general_settings: GeneralSettings = Field(default_factory=GeneralSettings)
+    routeiq: RouteIQSettings = Field(default_factory=RouteIQSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """One upstream deployment of a model group, resolved at start-up."""
+
+    id: str
+    model_name: str  # the group clients ask for
+    provider: str  # "openai", "azure", ...
+    upstream_model: str  # the name sent upstream
+    api_base: str
+    api_key: str | None
+    api_version: str | None
+    timeout: float | None
+    stream_timeout: float | None
+    rpm: int | None
+    tpm: int | None
+    weight: float
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    deployments: tuple[Deployment, ...]
+    groups: Mapping[str, tuple[Deployment, ...]]
+    router: RouterSettings
+    master_key: str | None
+    routeiq: RouteIQSettings
+    source: str = "<memory>"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "<root>"
+
+
+def _substitute_env(
+    node: Any, env: Mapping[str, str], loc: tuple[int | str, ...], problems: list[tuple[str, str]]
+) -> Any:
+    if isinstance(node, str) and node.startswith(ENV_PREFIX):
+        name = node[len(ENV_PREFIX) :]
+        if name not in env:
+            problems.append((_path(loc), f"environment variable {name} is not set"))
+            return None
+        return env[name]
+    if isinstance(node, dict):
+        return {k: _substitute_env(v, env, (*loc, str(k)), problems) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute_env(v, env, (*loc, i), problems) for i, v in enumerate(node)]
+    return node
+
+
+def load_config(
+    data: Any, *, env: Mapping[str, str] | None = None, source: str = "<memory>"
+) -> Config:
+    """Validate a parsed YAML document; raise ConfigError listing every problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([("<root>", "the configuration must be a mapping")])
+    problems: list[tuple[str, str]] = []
+    data = _substitute_env(data, os.environ if env is None else env, (), problems)
+    try:
+        raw = RawConfig.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append((_path(tuple(err["loc"])), err["msg"]))
+        raise ConfigError(problems) from None
+    deployments: list[Deployment] = []
+    seen_ids: set[str] = set()
+    for i, entry in enumerate(raw.model_list):
+        p = entry.litellm_params
+        where = f"model_list[{i}].litellm_params"
+        provider, upstream_model = split_model(p.model)
+        if provider not in PASS_THROUGH:
+            problems.append(
+                (
+                    f"{where}.model",
+                    f"provider {provider!r} needs request translation, which this build does "
+                    f"not include yet; supported: {', '.join(sorted(PASS_THROUGH))}",
+                )
+            )
+            continue
+        default_base, needs_version = provider_defaults(provider)
+        api_base = p.api_base or default_base
+        if api_base is None:
+            problems.append((f"{where}.api_base", f"required for provider {provider!r}"))
+            continue
+        if needs_version and not p.api_version:
+            problems.append((f"{where}.api_version", f"required for provider {provider!r}"))
+            continue
+        dep_id = str(entry.model_info.get("id") or f"{entry.model_name}-{i}")
+        if dep_id in seen_ids:
+            problems.append(
+                (f"model_list[{i}].model_info.id", f"duplicate deployment id {dep_id!r}")
+            )
+            continue
+        seen_ids.add(dep_id)
+        deployments.append(
+            Deployment(
+                id=dep_id,
+                model_name=entry.model_name,
+                provider=provider,
+                upstream_model=upstream_model,
+                api_base=api_base,
+                api_key=p.api_key,
+                api_version=p.api_version,
+                timeout=p.timeout,
+                stream_timeout=p.stream_timeout,
+                rpm=p.rpm,
+                tpm=p.tpm,
+                weight=p.weight,
+                extra_headers=tuple((p.extra_headers or {}).items()),
+            )
+        )
+    groups: dict[str, list[Deployment]] = {}
+    for d in deployments:
+        groups.setdefault(d.model_name, []).append(d)
+    for i, fb in enumerate(raw.router_settings.fallbacks):
+        for src, targets in fb.items():
+            for t in targets:
+                if t not in groups:
+                    problems.append(
+                        (f"router_settings.fallbacks[{i}].{src}", f"unknown model group {t!r}")
+                    )
+    if problems:
+        raise ConfigError(problems)
+    extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}
+    return Config(
+        deployments=tuple(deployments),
+        groups={k: tuple(v) for k, v in groups.items()},
+        router=raw.router_settings,
+        master_key=raw.general_settings.master_key,
+        routeiq=raw.routeiq,
+        source=source,
+        extra=extra,
+    )
+
+
+def load_config_file(path: str | Path, *, env: Mapping[str, str] | None = None) -> Config:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([("<file>", f"cannot read {p}: {exc.strerror or exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
+        raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    return load_config(data, env=env, source=str(p))
+
+
+def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:
+    """The embedded default: two model groups served by the built-in mock upstream."""
+    data: dict[str, Any] = {
+        "model_list": [
+            {
+                "model_name": name,
+                "litellm_params": {
+                    "model": f"openai/{name}",
+                    "api_base": mock_base,
+                    "api_key": "mock",
+                },
+                "model_info": {"id": f"mock-{name}"},
+            }
+            for name in ("gpt-4o-mini", "gpt-4o")
+        ]
+        + [
+            {
+                "model_name": "text-embedding-3-small",
+                "litellm_params": {
+                    "model": "openai/text-embedding-3-small",
+                    "api_base": mock_base,
+                    "api_key": "mock",
+                },
+                "model_info": {"id": "mock-embeddings"},
+            }
+        ],
+        "general_settings": {"master_key": master_key} if master_key else {},
+    }
+    return load_config(data, source="<demo>")
+
+
+Strategy = Literal["simple-shuffle", "least-busy", "latency-based", "cost-based", "usage-based"]

@@ -1,0 +1,177 @@
+"""Forward one request upstream and relay the answer as it arrives.
+
+The upstream exchange and a watcher of the client's connection run as
+siblings in one nursery: if the client disconnects, the watcher cancels the
+exchange at once, which closes the upstream connection (httpx closes the
+stream on cancellation). Everything runs under one overall deadline.
+
+Streaming is relayed event by event: each complete SSE event is sent to the
+client as soon as its terminating blank line arrives. Nothing is buffered.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import orjson
+import trio
+
+from routeiq.asgi.types import Receive, RequestContext, Send
+from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
+from routeiq.llm.sse import SSEFramer, usage_from_block
+from routeiq.llm.upstream import Target, map_status, map_transport_error
+
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+
+
+def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
+    ms = (time.perf_counter() - ctx.started) * 1000.0
+    out = [(b"x-routeiq-request-ms", b"%.2f" % ms)]
+    if ctx.model is not None:
+        out.append((b"x-routeiq-model", ctx.model.encode("utf-8", "replace")))
+    if ctx.deployment is not None:
+        out.append((b"x-routeiq-deployment", ctx.deployment.encode("utf-8", "replace")))
+    return out
+
+
+def sse_error_event(err: RouteIQError) -> bytes:
+    return b"data: " + orjson.dumps(err.body()) + b"\n\n"
+
+
+class Exchange:
+    """One upstream call relayed to one client. ``started`` flips when headers are sent."""
+
+    def __init__(
+        self,
+        target: Target,
+        endpoint: str,
+        payload: bytes,
+        ctx: RequestContext,
+        send: Send,
+        *,
+        stream: bool,
+        max_error_bytes: int,
+    ) -> None:
+        self.target = target
+        self.endpoint = endpoint
+        self.payload = payload
+        self.ctx = ctx
+        self.send = send
+        self.stream = stream
+        self.max_error_bytes = max_error_bytes
+        self.started = False
+        self.finished = False  # the final body message is being sent: a disconnect now is normal
+        self.client_gone = False
+        self.usage: dict[str, Any] | None = None
+        self.response_body: bytes | None = None
+
+    async def run(self, receive: Receive, deadline: float) -> None:
+        """Relay the exchange; raise a RouteIQError only if nothing was sent yet."""
+        failure: RouteIQError | None = None
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(self._watch_disconnect, receive, nursery.cancel_scope)
+            with trio.move_on_after(deadline) as deadline_scope:
+                try:
+                    await self._exchange()
+                except httpx.HTTPError as exc:
+                    failure = map_transport_error(exc)
+                except RouteIQError as exc:
+                    failure = exc
+            if deadline_scope.cancelled_caught:
+                failure = UpstreamTimeout(f"The request exceeded its deadline of {deadline:g} s")
+            nursery.cancel_scope.cancel()
+        if self.client_gone:
+            raise ClientClosed("The client closed the connection")
+        if failure is None:
+            return
+        if not self.started:
+            raise failure
+        # Headers are gone: tell a streaming client in-band, then end the body.
+        self.ctx.status = failure.status
+        if self.stream:
+            await self.send(
+                {"type": "http.response.body", "body": sse_error_event(failure), "more_body": True}
+            )
+        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                if self.finished:
+                    return
+                self.client_gone = True
+                scope.cancel()
+                return
+
+    async def _exchange(self) -> None:
+        t = self.target
+        headers = dict(t.headers)
+        headers["x-request-id"] = self.ctx.request_id
+        request = t.client.build_request(
+            "POST", t.urls[self.endpoint], content=self.payload, headers=headers
+        )
+        response = await t.client.send(request, stream=True)
+        try:
+            if response.status_code >= 400:
+                body = await _read_limited(response, self.max_error_bytes)
+                raise map_status(response.status_code, body, response.headers.get("retry-after"))
+            if self.stream:
+                await self._relay_stream(response)
+            else:
+                await self._relay_whole(response)
+        finally:
+            await response.aclose()
+
+    async def _relay_whole(self, response: httpx.Response) -> None:
+        body = await response.aread()
+        ctype = response.headers.get("content-type", "application/json").encode("latin-1")
+        headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
+        headers.extend(decision_headers(self.ctx))
+        self.started = True
+        self.ctx.status = response.status_code
+        await self.send(
+            {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        )
+        self.finished = True
+        await self.send({"type": "http.response.body", "body": body, "more_body": False})
+        self.response_body = body
+
+    async def _relay_stream(self, response: httpx.Response) -> None:
+        headers = list(SSE_HEADERS)
+        headers.extend(decision_headers(self.ctx))
+        self.started = True
+        self.ctx.status = response.status_code
+        send = self.send
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        )
+        framer = SSEFramer()
+        async for piece in response.aiter_raw():
+            for block in framer.feed(piece):
+                await send({"type": "http.response.body", "body": block, "more_body": True})
+                usage = usage_from_block(block)
+                if usage is not None:
+                    self.usage = usage
+        rest = framer.flush()
+        if rest:
+            await send({"type": "http.response.body", "body": rest, "more_body": True})
+        self.finished = True
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _read_limited(response: httpx.Response, limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    async for piece in response.aiter_raw():
+        parts.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]

@@ -1,0 +1,363 @@
+"""A mock OpenAI-compatible upstream on trio (used by ``make run``, the tests and bench/).
+
+Behaviour comes from ``MockSettings`` and can be overridden per request with
+``metadata`` keys in the body (``mock_latency``, ``mock_ttft``, ``mock_chunks``,
+``mock_chunk_gap``, ``mock_status``, ``mock_mode`` = ``ok|error|timeout|reset``),
+which the gateway passes through untouched. Each request's timeline (chunk
+send times, when the client closed it) is recorded in ``MockStats`` so tests
+can check what the upstream saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import trio
+
+from routeiq.asgi.types import Message, Receive, Scope, Send
+
+
+@dataclass
+class MockSettings:
+    latency: float = 0.0  # seconds before a non-streamed answer / the response start
+    ttft: float = 0.0  # extra seconds before the first streamed chunk
+    chunks: int = 8
+    chunk_gap: float = 0.0
+    error_rate: float = 0.0
+    timeout_rate: float = 0.0
+    reset_rate: float = 0.0
+    seed: int | None = None
+
+
+@dataclass
+class RequestRecord:
+    request_id: str
+    stream: bool
+    started: float
+    chunk_times: list[float] = field(default_factory=list)
+    closed_at: float | None = None  # when the client (the gateway) went away early
+    completed: bool = False
+
+
+class MockStats:
+    def __init__(self, keep: int = 1024) -> None:
+        self.requests = 0
+        self.active = 0
+        self.records: deque[RequestRecord] = deque(maxlen=keep)
+
+    def last(self) -> RequestRecord:
+        return self.records[-1]
+
+
+class MockUpstream:
+    def __init__(self, settings: MockSettings | None = None) -> None:
+        self.settings = settings or MockSettings()
+        self.stats = MockStats()
+        self._rng = random.Random(self.settings.seed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                msg = await receive()
+                if msg["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body += msg.get("body", b"")
+            if not msg.get("more_body"):
+                break
+        path = scope["path"]
+        if path.endswith("/models"):
+            await _json(send, 200, {"object": "list", "data": [{"id": "mock", "object": "model"}]})
+            return
+        try:
+            req = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            await _json(
+                send, 400, {"error": {"message": "invalid JSON", "type": "invalid_request_error"}}
+            )
+            return
+        if not isinstance(req, dict):
+            req = {}
+        rid = ""
+        for k, v in scope["headers"]:
+            if k == b"x-request-id":
+                rid = v.decode("latin-1")
+        self.stats.requests += 1
+        self.stats.active += 1
+        try:
+            if path.endswith("/embeddings"):
+                await self._embeddings(req, send)
+            else:
+                await self._chat(req, rid, receive, send)
+        finally:
+            self.stats.active -= 1
+
+    def _option(self, req: dict[str, Any], name: str, default: float) -> float:
+        meta = req.get("metadata")
+        if isinstance(meta, dict) and f"mock_{name}" in meta:
+            try:
+                return float(meta[f"mock_{name}"])
+            except (TypeError, ValueError):
+                return default
+        return default
+
+    def _mode(self, req: dict[str, Any]) -> str:
+        meta = req.get("metadata")
+        if isinstance(meta, dict) and isinstance(meta.get("mock_mode"), str):
+            return str(meta["mock_mode"])
+        s = self.settings
+        r = self._rng.random()
+        if r < s.error_rate:
+            return "error"
+        if r < s.error_rate + s.timeout_rate:
+            return "timeout"
+        if r < s.error_rate + s.timeout_rate + s.reset_rate:
+            return "reset"
+        return "ok"
+
+    async def _embeddings(self, req: dict[str, Any], send: Send) -> None:
+        inp = req.get("input")
+        items = inp if isinstance(inp, list) else [inp]
+        dims = req.get("dimensions") if isinstance(req.get("dimensions"), int) else 8
+        data = []
+        for i, item in enumerate(items):
+            h = hashlib.blake2b(orjson.dumps(item), digest_size=64).digest()
+            vec = [(h[j % 64] - 127.5) / 127.5 for j in range(max(1, min(int(dims or 8), 4096)))]
+            data.append({"object": "embedding", "index": i, "embedding": vec})
+        tokens = sum(len(str(x).split()) for x in items)
+        await _json(
+            send,
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": req.get("model", "mock"),
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            },
+        )
+
+    async def _chat(self, req: dict[str, Any], rid: str, receive: Receive, send: Send) -> None:
+        s = self.settings
+        mode = self._mode(req)
+        status = int(self._option(req, "status", 500))
+        latency = self._option(req, "latency", s.latency)
+        stream = req.get("stream") is True
+        record = RequestRecord(rid, stream, time.monotonic())
+        self.stats.records.append(record)
+        if latency > 0:
+            await trio.sleep(latency)
+        if mode == "error":
+            await _json(
+                send, status, {"error": {"message": "mock failure", "type": "server_error"}}
+            )
+            return
+        if mode == "timeout":
+            await _wait_disconnect(receive)
+            record.closed_at = time.monotonic()
+            return
+        answer = _answer(req)
+        prompt_tokens = _count_prompt(req)
+        model = str(req.get("model", "mock"))
+        cid = (
+            "chatcmpl-"
+            + hashlib.blake2b(f"{rid}{time.monotonic_ns()}".encode(), digest_size=8).hexdigest()
+        )
+        if not stream:
+            words = answer.split()
+            payload = {
+                "id": cid,
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": answer},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": len(words),
+                    "total_tokens": prompt_tokens + len(words),
+                },
+            }
+            if mode == "reset":
+                raw = orjson.dumps(payload)
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", b"%d" % len(raw)),
+                        ],
+                    }
+                )
+                await send(
+                    {"type": "http.response.body", "body": raw[: len(raw) // 2], "more_body": True}
+                )
+                raise ConnectionResetError("mock reset")
+            await _json(send, 200, payload)
+            record.completed = True
+            return
+        async with trio.open_nursery() as nursery:
+
+            async def watch() -> None:
+                await _wait_disconnect(receive)
+                record.closed_at = time.monotonic()
+                nursery.cancel_scope.cancel()
+
+            nursery.start_soon(watch)
+            await self._stream(req, send, record, cid, model, answer, prompt_tokens, mode)
+            nursery.cancel_scope.cancel()
+
+    async def _stream(
+        self,
+        req: dict[str, Any],
+        send: Send,
+        record: RequestRecord,
+        cid: str,
+        model: str,
+        answer: str,
+        prompt_tokens: int,
+        mode: str,
+    ) -> None:
+        s = self.settings
+        n = max(1, int(self._option(req, "chunks", s.chunks)))
+        gap = self._option(req, "chunk_gap", s.chunk_gap)
+        ttft = self._option(req, "ttft", s.ttft)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-cache"),
+                ],
+            }
+        )
+        if ttft > 0:
+            await trio.sleep(ttft)
+        pieces = _split(answer, n)
+        created = int(time.time())
+        for i, piece in enumerate(pieces):
+            if i and gap > 0:
+                await trio.sleep(gap)
+            delta: dict[str, Any] = {"content": piece}
+            if i == 0:
+                delta["role"] = "assistant"
+            chunk = {
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+            }
+            await _event(send, chunk)
+            record.chunk_times.append(time.monotonic())
+            if mode == "reset" and i >= len(pieces) // 2:
+                raise ConnectionResetError("mock reset")
+        final = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
+        await _event(send, final)
+        opts = req.get("stream_options")
+        if isinstance(opts, dict) and opts.get("include_usage") is True:
+            ct = len(answer.split())
+            usage_chunk = {
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": ct,
+                    "total_tokens": prompt_tokens + ct,
+                },
+            }
+            await _event(send, usage_chunk)
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+        record.completed = True
+
+
+def _answer(req: dict[str, Any]) -> str:
+    messages = req.get("messages")
+    last = ""
+    if isinstance(messages, list):
+        for m in reversed(messages):
+            if isinstance(m, dict) and m.get("role") == "user":
+                c = m.get("content")
+                last = c if isinstance(c, str) else orjson.dumps(c).decode()
+                break
+    last = " ".join(last.split()[:24])
+    return f"This is the mock upstream answering: {last}".strip()
+
+
+def _count_prompt(req: dict[str, Any]) -> int:
+    messages = req.get("messages")
+    if not isinstance(messages, list):
+        return 0
+    return sum(len(str(m.get("content", "")).split()) for m in messages if isinstance(m, dict))
+
+
+def _split(text: str, n: int) -> list[str]:
+    words = text.split(" ")
+    if n >= len(words):
+        out = [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
+        return out + [""] * (n - len(out))
+    size = -(-len(words) // n)
+    parts = [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+    return [p + (" " if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while True:
+        msg: Message = await receive()
+        if msg["type"] == "http.disconnect":
+            return
+
+
+async def _event(send: Send, obj: dict[str, Any]) -> None:
+    await send(
+        {
+            "type": "http.response.body",
+            "body": b"data: " + orjson.dumps(obj) + b"\n\n",
+            "more_body": True,
+        }
+    )
+
+
+async def _json(send: Send, status: int, obj: Any) -> None:
+    raw = orjson.dumps(obj)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(raw)),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": raw, "more_body": False})

@@ -1,0 +1,153 @@
+"""Serving: sockets, Hypercorn's trio worker, signals and graceful drain.
+
+We bind the listening socket ourselves (so port 0 works and the real port is
+known before serving), hand it to Hypercorn, and run the drain on
+SIGTERM/SIGINT: readiness turns 503 and new requests get 503 while in-flight
+streams run on, up to ``drain_seconds``; then Hypercorn's shutdown cancels
+whatever is left and the process exits 0. With ``--workers N`` a small
+supervisor shares one socket among N worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import trio
+from hypercorn.config import Config as HyperConfig
+from hypercorn.config import Sockets
+from hypercorn.trio.run import worker_serve
+from hypercorn.utils import wrap_app
+
+from routeiq.app import create_app
+from routeiq.asgi.types import ASGIApp
+from routeiq.config import Config, demo_config
+from routeiq.lifecycle import Lifecycle
+from routeiq.mock_upstream import MockSettings, MockUpstream
+
+log = logging.getLogger("routeiq.server")
+
+
+def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.setblocking(False)
+    return sock
+
+
+def hyper_config(graceful: float = 1.0) -> HyperConfig:
+    hc = HyperConfig()
+    hc.accesslog = None
+    hc.keep_alive_timeout = 75
+    hc.graceful_timeout = graceful
+    hc.h11_max_incomplete_size = 32 * 1024  # bounds request line + headers
+    hc.backlog = 1024
+    return hc
+
+
+async def serve_app(
+    app: ASGIApp,
+    sock: socket.socket,
+    *,
+    shutdown_trigger: Callable[[], Awaitable[None]] | None = None,
+    graceful: float = 1.0,
+    task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """Serve ``app`` on an already-bound socket until ``shutdown_trigger`` returns."""
+    hc = hyper_config(graceful)
+    sockets = Sockets(secure_sockets=[], insecure_sockets=[sock], quic_sockets=[])
+    await worker_serve(
+        wrap_app(app, hc.wsgi_max_body_size, "asgi"),  # type: ignore[arg-type]
+        hc,
+        sockets=sockets,
+        shutdown_trigger=shutdown_trigger,
+        task_status=task_status,
+    )
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+async def start_mock(
+    nursery: trio.Nursery, settings: MockSettings | None = None, host: str = "127.0.0.1"
+) -> tuple[MockUpstream, str]:
+    """Start the mock upstream in ``nursery``; return it and its OpenAI base URL."""
+    mock = MockUpstream(settings)
+    sock = bind_socket(host, 0)
+    await nursery.start(serve_app, mock, sock)
+    return mock, url_of(sock) + "/v1"
+
+
+async def wait_for_signal() -> None:
+    with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async for _ in signals:
+            return
+
+
+async def run_gateway(
+    config: Config | None,
+    sock: socket.socket,
+    *,
+    demo: bool = False,
+    master_key: str | None = None,
+    on_ready: Callable[[str, Config], None] | None = None,
+    stop: Callable[[], Awaitable[None]] = wait_for_signal,
+) -> None:
+    """Run one gateway process: serve until ``stop`` returns, drain, then exit."""
+    async with trio.open_nursery() as nursery:
+        if demo or config is None:
+            _, base = await start_mock(nursery)
+            config = demo_config(base, master_key=master_key)
+        lifecycle = Lifecycle(config.routeiq.server.max_in_flight)
+        app, _ = create_app(config, lifecycle)
+        grace = config.routeiq.server.drain_seconds
+
+        async def shutdown_trigger() -> None:
+            await stop()
+            log.info("draining: up to %.1f s for %d in-flight requests", grace, lifecycle.in_flight)
+            clean = await lifecycle.drain(grace)
+            if not clean:
+                log.warning("drain deadline passed; cancelling %d requests", lifecycle.in_flight)
+
+        async with trio.open_nursery() as server_nursery:
+            await server_nursery.start(partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger))
+            if on_ready is not None:
+                on_ready(url_of(sock), config)
+        # Served and drained: stop the mock upstream and anything else still running.
+        nursery.cancel_scope.cancel()
+
+
+def supervise(argv: list[str], sock: socket.socket, workers: int) -> int:
+    """Run ``workers`` copies of this command on one socket; forward signals; 0 if all exit 0."""
+    fd = sock.fileno()
+    os.set_inheritable(fd, True)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "routeiq.cli", *argv, "--fd", str(fd)], pass_fds=(fd,)
+        )
+        for _ in range(workers)
+    ]
+
+    def forward(signum: int, _: Any) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    codes = [p.wait() for p in procs]
+    return 0 if all(c == 0 for c in codes) else 1

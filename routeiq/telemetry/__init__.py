@@ -1,0 +1,135 @@
+"""OpenTelemetry set-up (once per process), request metrics and spans, /metrics text.
+
+Spans and metrics for a request are recorded after its response has been
+sent (``on_request_done``), with the span's start time back-dated to the
+request's arrival, so telemetry never delays a client.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from opentelemetry.metrics import CallbackOptions, Observation
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Status, StatusCode
+
+from routeiq.asgi.types import RequestContext
+from routeiq.config import TelemetrySettings
+from routeiq.telemetry.loopblock import LoopBlockInstrument
+from routeiq.telemetry.prometheus import render
+
+_DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+
+class Telemetry:
+    def __init__(
+        self,
+        settings: TelemetrySettings,
+        *,
+        routes: Iterable[str] = (),
+        models: Iterable[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if env is None else env
+        resource = Resource.create({"service.name": settings.service_name})
+        self.reader = InMemoryMetricReader()
+        readers: list[MetricReader] = [self.reader]
+        self.tracer_provider = TracerProvider(resource=resource)
+        if env.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+            # Imported only when used: the exporters pull in protobuf.
+            from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+            readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
+            self.tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        self.meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+        self.tracer = self.tracer_provider.get_tracer("routeiq")
+        meter = self.meter_provider.get_meter("routeiq")
+        self.loop = LoopBlockInstrument(settings.loop_block_warn_ms / 1000.0)
+        self._routes = frozenset(routes)
+        self._models = frozenset(models)
+        self._in_flight: Callable[[], int] = lambda: 0
+        self.requests = meter.create_counter(
+            "routeiq.requests", unit="1", description="Requests answered, by route, model, status."
+        )
+        self.duration = meter.create_histogram(
+            "routeiq.request.duration",
+            unit="s",
+            description="Time from request arrival to the end of its response.",
+            explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
+        )
+        self.tokens = meter.create_counter(
+            "routeiq.tokens",
+            unit="1",
+            description="Tokens reported by upstreams, by model and kind.",
+        )
+        meter.create_observable_gauge(
+            "routeiq.requests.in_flight",
+            callbacks=[self._observe_in_flight],
+            description="Requests in flight now.",
+        )
+        meter.create_observable_gauge(
+            "routeiq.loop.block.max",
+            callbacks=[self._observe_loop_max],
+            unit="s",
+            description="Longest trio task step since start.",
+        )
+
+    def bind_in_flight(self, fn: Callable[[], int]) -> None:
+        self._in_flight = fn
+
+    def _observe_in_flight(self, options: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(self._in_flight())]
+
+    def _observe_loop_max(self, options: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(self.loop.max_seconds)]
+
+    def on_request_done(self, path: str, ctx: RequestContext) -> None:
+        elapsed = time.perf_counter() - ctx.started
+        route = path if path in self._routes else "other"
+        model = (
+            ctx.model if ctx.model in self._models else ("none" if ctx.model is None else "unknown")
+        )
+        status = ctx.status or 0
+        attrs = {"route": route, "model": model, "status": str(status)}
+        self.requests.add(1, attrs)
+        self.duration.record(elapsed, {"route": route, "model": model})
+        span_attrs: dict[str, Any] = {
+            "routeiq.request_id": ctx.request_id,
+            "http.route": route,
+            "http.response.status_code": status,
+            "gen_ai.request.model": ctx.model or "",
+            "routeiq.deployment": ctx.deployment or "",
+        }
+        usage = ctx.usage
+        if usage:
+            pt = usage.get("prompt_tokens")
+            ct = usage.get("completion_tokens")
+            if isinstance(pt, int):
+                span_attrs["gen_ai.usage.input_tokens"] = pt
+                self.tokens.add(pt, {"model": model, "kind": "prompt"})
+            if isinstance(ct, int):
+                span_attrs["gen_ai.usage.output_tokens"] = ct
+                self.tokens.add(ct, {"model": model, "kind": "completion"})
+        end_ns = time.time_ns()
+        span = self.tracer.start_span(
+            f"{route}", start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs
+        )
+        if status >= 500:
+            span.set_status(Status(StatusCode.ERROR))
+        span.end(end_time=end_ns)
+
+    def prometheus_text(self) -> str:
+        return render(self.reader.get_metrics_data()) + self.loop.prometheus()
+
+    def shutdown(self) -> None:
+        self.meter_provider.shutdown()
+        self.tracer_provider.shutdown()
