@@ -31,6 +31,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import trio
+import trio.lowlevel
 
 from routeiq.state.base import Health, UpdateFn, check_ttl
 from routeiq.state.broker import Broker, LocalSubscription
@@ -239,8 +240,13 @@ class MemoryStore:
         task_status.started()
         while True:
             await trio.sleep(self._sweep_interval)
-            while self.expire_due(trio.current_time(), self._sweep_batch) == self._sweep_batch:
-                await trio.sleep(0)
+            await self._sweep()
+
+    async def _sweep(self) -> None:
+        while True:
+            if self.expire_due(trio.current_time(), self._sweep_batch) < self._sweep_batch:
+                return  # nothing more is due
+            await trio.lowlevel.checkpoint()  # let requests run between batches
 
     # -- pub/sub -----------------------------------------------------------------
 

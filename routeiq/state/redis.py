@@ -22,6 +22,7 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import coredis
@@ -88,6 +89,10 @@ class HealthCounters:
     ups: int = 0  # transitions to up, the first connection included
     fallback_ops: int = 0  # operations served by the local fallback
     probes: int = 0  # connection attempts made by run()
+
+
+def _run_cas(cas: Script[bytes], key: str, args: list[Any], client: Client) -> Awaitable[Any]:
+    return cas(keys=[key], args=args, client=client)
 
 
 def _ms(ttl: float) -> int:
@@ -323,7 +328,7 @@ class RedisStore:
                     b"" if new is None else new,
                     px,
                 ]
-                written = await self._call(lambda c: cas(keys=[k], args=args, client=c))
+                written = await self._call(partial(_run_cas, cas, k, args))
                 if written is _FALLBACK:
                     break
                 if written == 1:
