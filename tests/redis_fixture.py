@@ -9,6 +9,7 @@ each test.
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -97,10 +98,21 @@ class RedisServer:
             time.sleep(0.02)
         raise RuntimeError(f"redis-server did not answer PING within {timeout} s")
 
+    def pause(self) -> None:
+        """SIGSTOP the server: connections stay open but nothing answers."""
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT a paused server."""
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Kill the server and wait until it is gone (its connections are reset)."""
         if self._proc is None:
             return
+        self._proc.send_signal(signal.SIGCONT)  # a paused process must still die
         self._proc.kill()
         self._proc.wait(timeout=10)
         self._proc = None

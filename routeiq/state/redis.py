@@ -95,6 +95,13 @@ def _run_cas(cas: Script[bytes], key: str, args: list[Any], client: Client) -> A
     return cas(keys=[key], args=args, client=client)
 
 
+def _leaf(exc: BaseException) -> BaseException:
+    """The first concrete exception inside (possibly nested) exception groups."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
 def _ms(ttl: float) -> int:
     return max(1, math.ceil(ttl * 1000))
 
@@ -210,7 +217,12 @@ class RedisStore:
                     # Serve until an operation reports a failure; leaving the
                     # context then closes every connection of this client.
                     await lost.wait()
-            except Exception as exc:  # any failure to connect or to PING: stay down
+            # coredis runs connections in task groups, so a failure may arrive as a
+            # group mixing Cancelled (re-raised: shutdown wins) with cleanup errors.
+            except* trio.Cancelled:
+                raise
+            except* Exception as group:  # any failure to connect or to PING: stay down
+                exc = _leaf(group)
                 if self._client is client:
                     self._lose(client, exc)
                 elif attempt == 0:
@@ -393,8 +405,10 @@ class RedisStore:
                             if message["type"] == "message":
                                 data = message["data"]
                                 sub.push(data if isinstance(data, bytes) else str(data).encode())
-                except Exception as exc:
-                    self._lose(client, exc)
+                except* trio.Cancelled:
+                    raise  # unsubscribing (or shutdown) wins over cleanup errors
+                except* Exception as group:
+                    self._lose(client, _leaf(group))
                 if not started:
                     task_status.started()
                     started = True

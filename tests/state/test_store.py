@@ -139,7 +139,7 @@ async def test_update_is_atomic_under_concurrent_updaters(store: StateStore) -> 
     def bump(raw: bytes | None) -> bytes:
         nonlocal calls
         calls += 1
-        doc = orjson.loads(raw) if raw is not None else {"n": 0, "seen": []}
+        doc: dict[str, int] = orjson.loads(raw) if raw is not None else {"n": 0}
         doc["n"] += 1
         return orjson.dumps(doc)
 
