@@ -79,7 +79,12 @@ def _serve(args: argparse.Namespace) -> int:
             + (["--demo"] if args.demo else [])
         )
         return supervise(argv, sock, args.workers)
-    on_ready = partial(lambda k, url, cfg: _banner(url, cfg, k), key) if not args.quiet else None
+    def on_ready(url: str, cfg: Config) -> None:
+        if args.quiet:
+            print(f"routeiq: listening on {url}", flush=True)
+        else:
+            _banner(url, cfg, key)
+
     trio.run(
         partial(
             run_gateway,

@@ -36,6 +36,8 @@ class LoopBlockInstrument(trio.abc.Instrument):
         self._t0 = perf_counter()
 
     def after_task_step(self, task: trio.lowlevel.Task) -> None:
+        if not self._t0:  # installed mid-step: this step had no start time
+            return
         d = perf_counter() - self._t0
         self.counts[bisect_left(BUCKETS, d)] += 1
         self.total += d
