@@ -46,12 +46,14 @@ Client = coredis.Redis[bytes]
 
 # Compare-and-set: write ARGV[4] (or delete) only if the key still holds the value
 # read before fn ran (ARGV[1] == '1': it held ARGV[2]; '0': it was absent).
+# Returns 1 when written; on conflict {0, current} ({0} if absent), so a retry
+# needs no extra GET.
 _CAS_SCRIPT = """
 local cur = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
-  if cur ~= ARGV[2] then return 0 end
+  if cur ~= ARGV[2] then return {0, cur} end
 elseif cur then
-  return 0
+  return {0, cur}
 end
 if ARGV[3] == '1' then
   if ARGV[5] ~= '0' then
@@ -159,7 +161,7 @@ class RedisStore:
         # Fallback contents were only valid while Redis was unreachable.
         self._fallback.clear()
         self._up.set()
-        log.warning("state: redis %s is up", self._url)
+        log.info("state: redis %s is up", self._url)
 
     def _lose(self, client: Client, exc: BaseException) -> None:
         """An operation on ``client`` failed: go DOWN unless already done."""
@@ -318,15 +320,16 @@ class RedisStore:
 
     async def update(self, key: str, fn: UpdateFn, ttl: float | None = None) -> bytes | None:
         """Optimistic read-modify-write: GET, ``fn``, then a compare-and-set
-        script that writes only if the value is unchanged; retried on conflict.
-        Updaters of one key in this process queue on a per-key lock, so retries
-        only happen against other processes."""
+        script that writes only if the value is unchanged (two round trips). On
+        conflict the script returns the winner's value and ``fn`` runs again on it.
+        Updaters of one key in this process queue on a per-key lock, so conflicts
+        only come from other processes."""
         check_ttl(ttl)
         k = self._key(key)
         px = b"0" if ttl is None else b"%d" % _ms(ttl)
         async with self._locks.hold(key):
+            current = await self._call(lambda c: c.get(k))
             for _ in range(self._max_update_attempts):
-                current = await self._call(lambda c: c.get(k))
                 if current is _FALLBACK:
                     break
                 new = fn(current)
@@ -345,7 +348,9 @@ class RedisStore:
                     break
                 if written == 1:
                     return new
-                await trio.lowlevel.checkpoint()  # lost a race with another process
+                # Another process wrote in between: retry on the value it wrote.
+                current = written[1] if len(written) > 1 else None
+                await trio.lowlevel.checkpoint()
             else:
                 raise StateConflictError(f"update of {key!r} kept conflicting")
         return await self._fallback.update(key, fn, ttl)

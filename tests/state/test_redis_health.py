@@ -70,7 +70,7 @@ async def _wait_for(predicate: Callable[[], bool], limit: float) -> float:
 async def test_outage_is_served_by_fallback_then_recovers(
     redis_server: RedisServer, redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="routeiq.state")
+    caplog.set_level(logging.INFO, logger="routeiq.state")
     settings = StateSettings(
         backend="redis",
         redis_url=redis_url,
