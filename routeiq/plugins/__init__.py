@@ -1,0 +1,1 @@
+"""Plugins: request/response hooks and the guardrails they run."""

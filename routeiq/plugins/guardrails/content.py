@@ -1,0 +1,82 @@
+"""Content filter: per-category scores from weighted keywords and intent patterns.
+
+Same machinery as the injection guardrail (folded text, one combined regex,
+noisy-OR per category); the verdict acts when any enabled category reaches
+its threshold. The verdict's score is the highest category score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
+from routeiq.plugins.guardrails.content_rules import PHRASES
+from routeiq.plugins.guardrails.normalize import normalize, original_span
+from routeiq.plugins.guardrails.phrases import Phrase, compile_phrases
+from routeiq.plugins.guardrails.settings import ContentSettings
+
+#: Bump when the keyword table or the scoring changes.
+PATTERNS_VERSION = "1"
+
+
+class ContentGuardrail:
+    """Scores violence, hate, sexual, self-harm and illegal-activity content."""
+
+    name = "content"
+
+    def __init__(self, settings: ContentSettings | None = None) -> None:
+        self.settings = settings or ContentSettings()
+        self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        extra = [
+            Phrase(p.name, p.category or p.name, p.weight, p.pattern, ())
+            for p in self.settings.extra_patterns
+        ]
+        self._phrases = compile_phrases(PHRASES, extra)
+
+    def scan(self, text: str) -> list[Finding]:
+        """Every keyword/pattern hit in ``text`` (enabled categories), in text order."""
+        folded, offsets = normalize(text)
+        padded = " " + folded
+        enabled = self.settings.category_enabled
+        findings: list[Finding] = []
+        for match in self._phrases.regex.finditer(padded):
+            group = match.lastgroup
+            if group is None:
+                continue
+            phrase = self._phrases.by_group[group]
+            if not enabled(phrase.category):
+                continue
+            # The anchored match starts at the separator before the word (index
+            # shifted by the leading space): the word starts one later in padded.
+            start = match.start() if group.startswith("x") else match.start() + 1
+            start, end = original_span(offsets, start - 1, match.end() - 1)
+            findings.append(
+                Finding(self.name, phrase.category, start, end, phrase.weight, phrase.id)
+            )
+        return findings
+
+    def category_scores(self, findings: Sequence[Finding]) -> dict[str, float]:
+        """Noisy-OR per category over distinct rules (a repeated word counts once)."""
+        per_rule: dict[str, dict[str, float]] = {}
+        for finding in findings:
+            rules = per_rule.setdefault(finding.type, {})
+            rules[finding.rule] = max(finding.score, rules.get(finding.rule, 0.0))
+        return {category: noisy_or(list(r.values())) for category, r in per_rule.items()}
+
+    def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
+        """Act when any category's score reaches that category's threshold."""
+        scores = self.category_scores(findings)
+        score = max(scores.values(), default=0.0)
+        over = {c for c, s in scores.items() if s >= self.settings.threshold_for(c)}
+        if not over:
+            return Verdict(self.name, tuple(findings), score, None)
+        action = self.settings.action
+        redacted = None
+        if action == "redact":
+            hits = [f for f in findings if f.type in over]
+            redacted = redact_spans(text, hits, lambda f: f"[CONTENT:{f.type.upper()}]")
+        return Verdict(self.name, tuple(findings), score, action, redacted)
+
+    def check(self, text: str) -> Verdict:
+        """Scan and decide in one call."""
+        return self.decide(self.scan(text), text)

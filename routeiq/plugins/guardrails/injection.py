@@ -1,0 +1,145 @@
+"""Prompt-injection guardrail: weighted phrases on folded text, plus decoding.
+
+The text is folded first (``normalize``: homoglyphs, zero-width characters,
+leetspeak, NFKC), then one combined regex finds every phrase signal in one
+pass. Long base64 or hex runs found in the same pass are decoded and the
+decoded text is scanned again (up to ``max_decode_depth`` levels), so
+"aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM=" scores like its plain text.
+Distinct signals combine by noisy-OR into a score in [0, 1].
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+
+from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
+from routeiq.plugins.guardrails.injection_rules import PHRASES
+from routeiq.plugins.guardrails.normalize import normalize, original_span
+from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrases
+from routeiq.plugins.guardrails.settings import InjectionSettings
+
+#: Bump when the phrase table or the scoring changes.
+PATTERNS_VERSION = "2"
+
+# Encoded runs, matched in the same pass as the phrases (after the separator
+# anchor). Leetspeak folding maps some digits to letters, so the classes
+# here are loose supersets; the original characters are checked on decoding.
+_ENCODED = (
+    Phrase("base64_run", "encoded", 0.0, r"[a-z0-9+/]{15,}={0,2}(?![a-z0-9+/=])", ("",)),
+    Phrase("hex_escapes", "encoded", 0.0, r"x[0-9a-z]{2}(?:\\x[0-9a-z]{2}){7,}", ("\\",)),
+    Phrase("hex_spaced", "encoded", 0.0, r"[0-9a-z]{2}(?:[ :,][0-9a-z]{2}){9,}(?![0-9a-z])", ("",)),
+)
+_HEX_ONLY = re.compile(r"(?:\\x|0x)?[0-9a-fA-F]{2}(?:[ :,]?(?:\\x|0x)?[0-9a-fA-F]{2})*")
+_HEX_SEPARATORS = re.compile(r"\\x|0x|[ :,]")
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
+#: Weight of a decoded payload that itself carries injection signals.
+ENCODED_PAYLOAD_WEIGHT = 0.85
+
+
+def _decode(raw: str) -> str | None:
+    """Decode a hex or base64 run into text, or None if it is not text."""
+    data: bytes | None = None
+    if _HEX_ONLY.fullmatch(raw):
+        digits = _HEX_SEPARATORS.sub("", raw)
+        if len(digits) % 2 == 0:
+            data = bytes.fromhex(digits)
+    if data is None and _BASE64.fullmatch(raw):
+        padded = raw + "=" * (-len(raw) % 4)
+        try:
+            data = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    if not data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    letters = sum(1 for c in text if c.isalpha() or c == " ")
+    # Random bytes rarely decode as UTF-8; when they do they are not mostly letters.
+    if printable < 0.95 * len(text) or letters < 0.6 * len(text):
+        return None
+    return text
+
+
+class InjectionGuardrail:
+    """Scores prompt-injection signals; acts when the score reaches the threshold."""
+
+    name = "injection"
+
+    def __init__(self, settings: InjectionSettings | None = None) -> None:
+        self.settings = settings or InjectionSettings()
+        self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        extra = [
+            Phrase(p.name, p.category or p.name, p.weight, p.pattern, ())
+            for p in self.settings.extra_patterns
+        ]
+        self._phrases: PhraseSet = compile_phrases((*PHRASES, *_ENCODED), extra)
+
+    def _signals(self, text: str, depth: int) -> list[Finding]:
+        folded, offsets = normalize(text)
+        padded = " " + folded  # every word start now has a separator before it
+        findings: list[Finding] = []
+        for match in self._phrases.regex.finditer(padded):
+            group = match.lastgroup
+            if group is None:
+                continue
+            phrase = self._phrases.by_group[group]
+            # The match includes the separator anchor; drop it unless it is part of
+            # the phrase (a "<|" or "[" or "#" delimiter).
+            start = match.start()
+            if group.startswith("x") or not padded[start].isspace():
+                start = max(start - 1, 0)
+            start, end = original_span(offsets, start, match.end() - 1)
+            if phrase.category == "encoded" and phrase.weight == 0.0:
+                weight = self._decoded_weight(text[start:end], depth)
+                if weight:
+                    findings.append(Finding(self.name, "encoded", start, end, weight, phrase.id))
+                continue
+            findings.append(
+                Finding(self.name, phrase.category, start, end, phrase.weight, phrase.id)
+            )
+        return findings
+
+    def _decoded_weight(self, raw: str, depth: int) -> float:
+        if depth >= self.settings.max_decode_depth:
+            return 0.0
+        decoded = _decode(raw.strip())
+        if decoded is None:
+            return 0.0
+        inner = self._signals(decoded, depth + 1)
+        if not inner:
+            return 0.0
+        # Hiding instructions in an encoding is itself a signal: at least the payload weight.
+        return max(ENCODED_PAYLOAD_WEIGHT, noisy_or([f.score for f in inner]))
+
+    def scan(self, text: str) -> list[Finding]:
+        """Every injection signal in ``text`` (enabled categories), in text order."""
+        enabled = self.settings.category_enabled
+        return [f for f in self._signals(text, 0) if enabled(f.type)]
+
+    def score(self, findings: Sequence[Finding]) -> float:
+        """Noisy-OR over distinct rules: a phrase repeated ten times counts once."""
+        distinct: dict[str, float] = {}
+        for finding in findings:
+            distinct[finding.rule] = max(finding.score, distinct.get(finding.rule, 0.0))
+        return noisy_or(list(distinct.values()))
+
+    def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
+        """Act when the combined score reaches the threshold."""
+        score = self.score(findings)
+        if score < self.settings.threshold:
+            return Verdict(self.name, tuple(findings), score, None)
+        action = self.settings.action
+        redacted = None
+        if action == "redact":
+            redacted = redact_spans(text, findings, lambda f: f"[INJECTION:{f.type.upper()}]")
+        return Verdict(self.name, tuple(findings), score, action, redacted)
+
+    def check(self, text: str) -> Verdict:
+        """Scan and decide in one call."""
+        return self.decide(self.scan(text), text)

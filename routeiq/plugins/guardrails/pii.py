@@ -1,0 +1,368 @@
+"""PII and secrets: one combined regex, one ``finditer`` pass, cheap validators.
+
+Each alternative of the combined pattern finds *candidates* and ends in an
+empty named group that names its type (``m.lastgroup``); validators (Luhn,
+mod-97, SSN rules, ``ipaddress``, entropy, context words) then decide. A
+digit candidate that fails as a card/SSN/IP gets one more chance as a phone
+number, since the alternation consumed it first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from routeiq.plugins.guardrails.base import Finding, Verdict, redact_spans
+from routeiq.plugins.guardrails.settings import PIISettings
+from routeiq.plugins.guardrails.validators import (
+    IBAN_LENGTHS,
+    card_brand,
+    iban_valid,
+    ipv4_valid,
+    ipv6_valid,
+    luhn_valid,
+    shannon_entropy,
+    ssn_valid,
+)
+
+#: Bump when a pattern or validator changes: it invalidates cached verdicts.
+PATTERNS_VERSION = "4"
+
+# Why the combined pattern starts with one character class: Python's regex
+# engine then skips, in C, every position that cannot start a candidate
+# (letters, spaces: most of any text) instead of trying each alternative at
+# every position, which measured 10x slower. Every PII type contains one of
+# these anchors: a digit, "@", "+", "(", ":" or "-"; tokens that start with
+# letters ("sk-...", "DE89...", "Zx8K...") are caught at their first digit and
+# extended left in Python.
+_ANCHOR = r"[0-9@+(:\-]"
+
+# Alternatives below run just *after* the anchor character (position p+1):
+# ``(?<=X)`` says which anchor it was, ``(?<!Y.)`` checks the character before it.
+_AFTER_ANCHOR: tuple[tuple[str, str], ...] = (
+    (
+        "EMAIL",
+        r"(?<=@)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}"
+        r"(?![\w-]|\.[A-Za-z0-9])",
+    ),
+    (
+        "PRIVATE_KEY",
+        r"(?<=-)----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:[\s\S]{0,10000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?",
+    ),
+    # A digit inside a token that started with letters: the token is classified in Python.
+    ("TOKEN", r"(?:(?<=[A-Za-z_][0-9])|(?<=[A-Za-z][-_./+][0-9]))[A-Za-z0-9_+/=.\-]*+"),
+    ("CREDIT_CARD", r"(?<=[0-9])(?<![\w-].)(?:[ -]?[0-9]){11,18}+(?![\w-])"),
+    (
+        "SSN",
+        r"(?<=[0-9])(?<![\w-].)[0-9]{2}(?P<ssn_sep>[- ]?)[0-9]{2}(?P=ssn_sep)[0-9]{4}"
+        r"(?![\w-]|[ ][0-9])",
+    ),
+    (
+        "IPV6",
+        r"(?<=[0-9A-Fa-f:])(?<![\w:.].)(?=[0-9A-Fa-f]{0,3}:[0-9A-Fa-f]{0,4}:)"
+        r"[0-9A-Fa-f:]{1,38}+(?:\.[0-9]{1,3}){0,3}(?:%[\w.]{1,16})?(?![\w:])",
+    ),
+    # "//" may precede an address (URLs), a lone "/" may not (Chrome/1.2.3.4 is a version).
+    (
+        "IPV4",
+        r"(?<=[0-9])(?<![\w.-].)(?<![^/]/.)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![\w-]|\.[0-9])"
+        r"(?:/[0-9]{1,2}(?![0-9]))?",
+    ),
+    (
+        "PHONE",
+        r"(?<=[0-9+(])(?<![\w+.\-/#$(@].)(?=(?:[ ().\-]{0,4}[0-9]){6})"
+        r"(?:[ ().\-]{0,4}[0-9]++)*+(?:[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6})?"
+        r"(?![\w]|[.\-/:][0-9])",
+    ),
+)
+
+# Standalone patterns used on candidates (tokens, phone fallback).
+_PHONE_RE = re.compile(
+    r"(?<![\w+.\-/#$(@])(?:\+[ ]?)?(?:\([0-9]{1,5}\)[ .-]?)?[0-9]++"
+    r"(?:(?:[ ]?\([0-9]{1,5}\)[ ]?|[ ]?-[ ]?|[ .])[0-9]++){0,7}+"
+    r"(?:[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6})?(?![\w]|[.\-/:][0-9])",
+    re.ASCII,
+)
+# Known key formats, by issuer prefix.
+_API_KEY_RE = re.compile(
+    r"(?<![A-Za-z0-9_-])"
+    r"(?:sk-(?:proj-|svcacct-|admin-|ant-(?:api[0-9]{2}-|admin[0-9]{2}-)?)?[A-Za-z0-9_-]{20,}"
+    r"|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"
+    r"|gh[pousr]_[A-Za-z0-9]{36,255}"
+    r"|github_pat_[A-Za-z0-9_]{22,255}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,250}"
+    r"|xapp-[0-9]-[A-Za-z0-9-]{10,250}"
+    r"|AIza[0-9A-Za-z_-]{35}"
+    r"|glpat-[0-9A-Za-z_-]{20,}"
+    r"|[rs]k_(?:live|test)_[0-9A-Za-z]{16,247}"
+    r"|SG\.[\w-]{22}\.[\w-]{43}"
+    r"|hf_[A-Za-z0-9]{30,}"
+    r"|npm_[A-Za-z0-9]{36}"
+    r"|pypi-AgE[A-Za-z0-9_-]{50,}"
+    r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"
+    r"|dop_v1_[a-f0-9]{64}"
+    r"|AGE-SECRET-KEY-1[0-9A-Z]{58}"
+    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+    r"(?![A-Za-z0-9])",
+    re.ASCII,
+)
+_IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}+", re.ASCII)
+_IPV6_RE = re.compile(
+    r"(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}+"
+    r"(?:\.[0-9]{1,3}){0,3}(?:%[\w.]{1,16})?(?![\w:])",
+    re.ASCII,
+)
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-")
+_EMAIL_LOCAL_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.%-"
+)
+_NON_DIGIT = re.compile(r"[^0-9]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_EXTENSION = re.compile(r"[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6}$")
+# Words that, just before a bare number, make it a phone number or an SSN.
+_PHONE_CONTEXT = re.compile(
+    r"(?i)(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text me|dial|contact|reach"
+    r"|ring|número|numero|telefon|telefono|téléphone|tél|handy|portable|電話)\W{0,20}"
+    r"(?:\w+\W{1,3}){0,3}$"
+)
+_SSN_CONTEXT = re.compile(
+    r"(?i)(?:ssn|social security|ss#|soc\. sec\.)\W{0,20}(?:\w+\W{1,3}){0,3}$"
+)
+# A version-ish word right before a dotted quad makes it a version, not an address.
+_VERSION_CONTEXT = re.compile(
+    r"(?i)\b(?:v|ver|version|versions|build|builds|release|rel|revision|rev|rv|firmware|fw"
+    r"|patch|update|sdk|api|python|node|java|kernel|chrome|chromium|firefox|safari|edge"
+    r"|windows|android|ios|macos|ubuntu|debian|openssl|nginx|postgres|postgresql|mysql|redis"
+    r"|docker|npm|pip|gcc|clang|llvm|glibc|libc|jdk|driver|bios|tag|semver)\W{0,3}$"
+)
+_YEARS = re.compile(r"(?:19|20)[0-9][0-9]")
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:19|20)[0-9]{2}[-. ][0-9]{1,2}[-. ][0-9]{1,2}"
+    r"|[0-9]{1,2}[-. ][0-9]{1,2}[-. ](?:19|20)[0-9]{2})"
+)
+
+
+def _has_context(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    return pattern.search(text, max(0, start - 48), start) is not None
+
+
+def valid_phone(candidate: str, text: str, start: int) -> bool:
+    """Phone rules: E.164 after ``+``/``00``; national formats need grouping
+    (or a trunk ``0``, or a context word) and must not look like a date,
+    an SSN, a ZIP+4, an ISBN, a version or a list of small numbers."""
+    main = _EXTENSION.sub("", candidate)
+    if main.count("(") != main.count(")") or "--" in main or ".." in main:
+        return False
+    digits = _NON_DIGIT.sub("", main)
+    count = len(digits)
+    if main.startswith("+"):
+        return 8 <= count <= 15
+    if digits.startswith("00") and 11 <= count <= 15 and "." not in main:
+        return True
+    if not 7 <= count <= 13:
+        return False
+    groups = _DIGIT_RUN.findall(main)
+    lengths = [len(g) for g in groups]
+    if len(groups) == 1:
+        if digits[0] == "0" and 9 <= count <= 12:
+            return True
+        return _has_context(_PHONE_CONTEXT, text, start)
+    if "." in main and "(" not in main:
+        return lengths == [3, 3, 4] or (
+            lengths[0] != 4 and len(lengths) <= 4 and _has_context(_PHONE_CONTEXT, text, start)
+        )
+    if _DATE_PREFIX.match(main) or all(_YEARS.fullmatch(g) for g in groups):
+        return False
+    if lengths == [3, 2, 4] or (lengths == [5, 4] and "-" in main):
+        return False  # SSN shape, ZIP+4
+    if 1 in lengths[1:]:
+        return False  # ISBN-like grouping
+    short = sum(1 for n in lengths[1:] if n <= 2)
+    if short >= 2 and digits[0] != "0" and "(" not in main:
+        return _has_context(_PHONE_CONTEXT, text, start)
+    return True
+
+
+class PIIGuardrail:
+    """Finds PII and secrets; redacts them as ``[PII:TYPE]``."""
+
+    name = "pii"
+
+    def __init__(self, settings: PIISettings | None = None) -> None:
+        self.settings = settings or PIISettings()
+        self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        anchored = "|".join(f"{pattern}(?P<{kind}>)" for kind, pattern in _AFTER_ANCHOR)
+        parts = [f"{_ANCHOR}(?:{anchored})"]
+        self._extra: dict[str, tuple[str, float]] = {}
+        for index, extra in enumerate(self.settings.extra_patterns):
+            # Config patterns can start anywhere, so they cost the anchor's
+            # fast skip; they only run when configured.
+            group = f"x{index}"
+            self._extra[group] = (extra.name, extra.weight)
+            parts.append(f"(?:{extra.pattern})(?P<{group}>)")
+        self._regex = re.compile("|".join(parts), re.ASCII)
+        self._validators: dict[str, Callable[[str, str, int, int], tuple[str, int, int] | None]]
+        self._validators = {
+            "EMAIL": self._email,
+            "PRIVATE_KEY": lambda c, t, s, e: ("PRIVATE_KEY", s, e),
+            "TOKEN": self._token,
+            "CREDIT_CARD": self._card,
+            "SSN": self._ssn,
+            "IPV6": lambda c, t, s, e: ("IPV6", s, e) if ipv6_valid(c) else None,
+            "IPV4": self._ipv4,
+            "PHONE": lambda c, t, s, e: ("PHONE", s, e) if valid_phone(c, t, s) else None,
+        }
+
+    # -- validators: (type, start, end) of the confirmed span, or None -----
+
+    def _email(
+        self, candidate: str, text: str, start: int, end: int
+    ) -> tuple[str, int, int] | None:
+        local = start  # the match starts at "@"; the local part is before it
+        while local > 0 and text[local - 1] in _EMAIL_LOCAL_CHARS:
+            local -= 1
+        while local < start and not text[local].isalnum():
+            local += 1
+        return ("EMAIL", local, end) if local < start else None
+
+    def _token(
+        self, candidate: str, text: str, start: int, end: int
+    ) -> tuple[str, int, int] | None:
+        begin = start
+        while begin > 0 and text[begin - 1] in _TOKEN_CHARS:
+            begin -= 1
+        if end < len(text) and text[end] == "@":
+            return None  # an email's local part: the "@" alternative takes it
+        key = _API_KEY_RE.search(text, begin, end)
+        if key is not None:
+            return ("API_KEY", key.start(), key.end())
+        if text[begin : begin + 2].isupper():
+            iban = _IBAN_RE.match(text, begin)
+            if iban is not None:
+                span = self._iban(iban.group(), text, begin)
+                if span is not None:
+                    return ("IBAN", *span)
+        if end < len(text) and text[end] == ":":
+            address = _IPV6_RE.match(text, begin)
+            if address is not None and ipv6_valid(address.group()):
+                return ("IPV6", begin, address.end())
+        token_end = end
+        while token_end > begin and text[token_end - 1] in ".=":
+            token_end -= 1  # a sentence's full stop, base64 padding
+        if self._is_secret(text[begin:token_end]):
+            return ("SECRET", begin, end if text[token_end:end].strip("=") == "" else token_end)
+        return None
+
+    def _iban(self, candidate: str, text: str, start: int) -> tuple[int, int] | None:
+        expected = IBAN_LENGTHS.get(candidate[:2])
+        if expected is None:
+            return None
+        # The candidate may have run into following uppercase words: keep the
+        # country's length and require the IBAN to end on a boundary.
+        kept = 0
+        end = start
+        for offset, char in enumerate(candidate):
+            if char != " ":
+                kept += 1
+            if kept == expected:
+                end = start + offset + 1
+                break
+        else:
+            return None
+        if end < len(text) and text[end] not in " \t\r\n.,;:)]}\"'!?":
+            return None
+        return (start, end) if iban_valid(text[start:end].replace(" ", "")) else None
+
+    def _card(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
+        digits = _NON_DIGIT.sub("", candidate)
+        if luhn_valid(digits) and card_brand(digits) is not None:
+            return ("CREDIT_CARD", start, end)
+        return None
+
+    def _ssn(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
+        digits = _NON_DIGIT.sub("", candidate)
+        if not ssn_valid(digits[:3], digits[3:5], digits[5:]):
+            return None
+        if len(candidate) == 9 and not _has_context(_SSN_CONTEXT, text, start):
+            return None  # a bare 9-digit number is only an SSN when the text says so
+        return ("SSN", start, end)
+
+    def _ipv4(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
+        if not ipv4_valid(candidate.split("/", 1)[0]):
+            return None
+        if _VERSION_CONTEXT.search(text, max(0, start - 24), start):
+            return None
+        return ("IPV4", start, end)
+
+    def _is_secret(self, token: str) -> bool:
+        if len(token) < self.settings.min_secret_length:
+            return False
+        letters = [c for c in token if c.isalpha()]
+        if not letters or not any(c.isdigit() for c in token):
+            return False
+        upper = sum(1 for c in letters if c.isupper()) / len(letters)
+        # Random tokens mix cases evenly; identifiers (camelCase, snake_case) and
+        # hex digests (one case) do not.
+        if not 0.2 <= upper <= 0.8:
+            return False
+        return shannon_entropy(token) >= self.settings.min_entropy
+
+    # -- the Guardrail protocol ---------------------------------------------
+
+    def scan(self, text: str) -> list[Finding]:
+        """Validated PII findings in text order (enabled types only)."""
+        findings: list[Finding] = []
+        enabled = self.settings.category_enabled
+        covered = 0  # end of the last finding: later candidates inside it are parts of it
+        for match in self._regex.finditer(text):
+            group = match.lastgroup
+            if group is None:
+                continue
+            start, end = match.start(), match.end()
+            extra = self._extra.get(group)
+            if extra is not None:
+                if enabled(extra[0]) and start >= covered:
+                    findings.append(Finding(self.name, extra[0], start, end, extra[1]))
+                    covered = end
+                continue
+            confirmed = self._validators[group](match.group(), text, start, end)
+            if confirmed is None and group in ("CREDIT_CARD", "SSN", "IPV4", "IPV6"):
+                # The alternation consumed this span for another type; it may still be a phone.
+                phone = _PHONE_RE.match(text, start)
+                if phone is not None and valid_phone(phone.group(), text, start):
+                    confirmed = ("PHONE", start, phone.end())
+            if confirmed is None:
+                continue
+            kind, start, end = confirmed
+            if not enabled(kind):
+                continue
+            if start < covered:
+                if kind != "EMAIL":
+                    continue
+                # An email extends left over tokens already classified: it replaces them.
+                findings = [f for f in findings if f.end <= start]
+            score = self.settings.secret_score if kind == "SECRET" else 1.0
+            findings.append(Finding(self.name, kind, start, end, score))
+            covered = max(covered, end)
+        return findings
+
+    def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
+        """Action if any finding reaches the threshold; redaction covers those findings."""
+        hits = tuple(f for f in findings if f.score >= self.settings.threshold)
+        score = max((f.score for f in findings), default=0.0)
+        if not hits:
+            return Verdict(self.name, tuple(findings), score, None)
+        action = self.settings.action
+        redacted = redact(text, hits) if action == "redact" else None
+        return Verdict(self.name, tuple(findings), score, action, redacted)
+
+    def check(self, text: str) -> Verdict:
+        """Scan and decide in one call."""
+        return self.decide(self.scan(text), text)
+
+
+def redact(text: str, findings: Sequence[Finding]) -> str:
+    """Replace each finding with ``[PII:TYPE]``; text between findings is untouched."""
+    return redact_spans(text, findings, lambda f: f"[PII:{f.type}]")

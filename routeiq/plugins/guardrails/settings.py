@@ -1,0 +1,178 @@
+"""Guardrail settings (pydantic v2), one model per guardrail.
+
+Each model carries per-key and per-team overrides: a mapping from a key or
+team name to a *partial* settings dict. ``resolve(key=..., team=...)`` applies
+the team override first and then the key override (the more specific wins) and
+returns plain settings without overrides. ``fingerprint()`` hashes the
+effective settings; it becomes part of the guardrail's ``version`` and so of
+the verdict cache key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from routeiq.plugins.guardrails.base import Action
+
+_OVERRIDE_FIELDS = ("key_overrides", "team_overrides")
+
+
+class ExtraPattern(BaseModel):
+    """A regex added from config. For PII ``name`` is the redaction type
+    (``[PII:NAME]``); for injection and content it names the signal and
+    ``weight`` is its contribution to the score."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,40}$")
+    pattern: str = Field(min_length=1, max_length=2000)
+    weight: float = Field(default=1.0, ge=0.0, le=1.0)
+    category: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles_without_groups(cls, value: str) -> str:
+        try:
+            compiled = re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regex: {exc}") from exc
+        # Extra patterns are spliced into one combined regex; capturing groups
+        # would shift the group numbering it relies on.
+        if compiled.groups:
+            raise ValueError("use non-capturing groups (?:...) in extra patterns")
+        if compiled.match(""):
+            raise ValueError("pattern must not match the empty string")
+        return value
+
+
+class GuardrailSettings(BaseModel):
+    """Settings shared by every guardrail."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Categories the guardrail knows; subclasses fill it in.
+    KNOWN_CATEGORIES: ClassVar[frozenset[str]] = frozenset()
+
+    enabled: bool = True
+    action: Action = "block"
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    #: None means every built-in category (and every extra pattern).
+    categories: frozenset[str] | None = None
+    extra_patterns: tuple[ExtraPattern, ...] = ()
+    key_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    team_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.categories is not None:
+            known = self.KNOWN_CATEGORIES | {p.name for p in self.extra_patterns}
+            known |= {p.category for p in self.extra_patterns if p.category}
+            unknown = sorted(self.categories - known)
+            if unknown:
+                raise ValueError(f"unknown categories {unknown}; known: {sorted(known)}")
+        for field in _OVERRIDE_FIELDS:
+            for owner, override in getattr(self, field).items():
+                nested = [name for name in _OVERRIDE_FIELDS if name in override]
+                if nested:
+                    raise ValueError(f"{field}.{owner}: overrides cannot nest {nested}")
+                # Validate eagerly so a bad override fails at config load, not per request.
+                self._apply(override)
+        return self
+
+    def _apply(self, override: dict[str, Any]) -> Self:
+        data = self.model_dump(exclude=set(_OVERRIDE_FIELDS))
+        data.update(override)
+        return type(self).model_validate(data)
+
+    def resolve(self, *, key: str | None = None, team: str | None = None) -> Self:
+        """Effective settings for a request: team override, then key override."""
+        merged: dict[str, Any] = {}
+        if team is not None and team in self.team_overrides:
+            merged.update(self.team_overrides[team])
+        if key is not None and key in self.key_overrides:
+            merged.update(self.key_overrides[key])
+        if not merged and not self.key_overrides and not self.team_overrides:
+            return self
+        return self._apply(merged)
+
+    def fingerprint(self) -> str:
+        """Short stable hash of the effective settings (overrides excluded)."""
+        blob = self.model_dump_json(exclude=set(_OVERRIDE_FIELDS)).encode()
+        return hashlib.blake2b(blob, digest_size=8).hexdigest()
+
+    def category_enabled(self, category: str) -> bool:
+        """Whether findings of ``category`` count."""
+        return self.categories is None or category in self.categories
+
+
+PII_TYPES = frozenset(
+    {
+        "EMAIL",
+        "PHONE",
+        "SSN",
+        "CREDIT_CARD",
+        "IPV4",
+        "IPV6",
+        "IBAN",
+        "API_KEY",
+        "PRIVATE_KEY",
+        "SECRET",
+    }
+)
+
+
+class PIISettings(GuardrailSettings):
+    """PII and secrets. Every finding scores 1.0 except high-entropy tokens,
+    which score ``secret_score`` (a guess, so it can be set under threshold)."""
+
+    KNOWN_CATEGORIES: ClassVar[frozenset[str]] = PII_TYPES
+
+    action: Action = "redact"
+    #: Shannon entropy (bits per char) a token needs to count as a secret.
+    min_entropy: float = Field(default=3.7, ge=0.0, le=8.0)
+    min_secret_length: int = Field(default=24, ge=8, le=512)
+    secret_score: float = Field(default=0.9, ge=0.0, le=1.0)
+
+
+INJECTION_CATEGORIES = frozenset(
+    {"instruction_override", "role_play", "prompt_extraction", "delimiter", "encoded"}
+)
+
+
+class InjectionSettings(GuardrailSettings):
+    """Prompt injection: weighted patterns combined into a score in [0, 1]."""
+
+    KNOWN_CATEGORIES: ClassVar[frozenset[str]] = INJECTION_CATEGORIES
+
+    action: Action = "block"
+    #: How many nested encodings (base64 inside hex...) are decoded and rescanned.
+    max_decode_depth: int = Field(default=2, ge=0, le=4)
+
+
+CONTENT_CATEGORIES = frozenset({"violence", "hate", "sexual", "self_harm", "illegal_activity"})
+
+
+class ContentSettings(GuardrailSettings):
+    """Content filter: per-category keyword and pattern scores."""
+
+    KNOWN_CATEGORIES: ClassVar[frozenset[str]] = CONTENT_CATEGORIES
+
+    action: Action = "block"
+    #: Per-category thresholds; categories not listed use ``threshold``.
+    category_thresholds: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("category_thresholds")
+    @classmethod
+    def _valid_thresholds(cls, value: dict[str, float]) -> dict[str, float]:
+        for category, threshold in value.items():
+            if not 0.0 <= threshold <= 1.0:
+                raise ValueError(f"threshold for {category!r} must be in [0, 1]")
+        return value
+
+    def threshold_for(self, category: str) -> float:
+        """The threshold a category's score must reach."""
+        return self.category_thresholds.get(category, self.threshold)
