@@ -12,6 +12,7 @@ import orjson
 
 from routeiq.api.validate import (
     check_content_type,
+    dumps,
     parse_json_object,
     validate_chat,
     validate_embeddings,
@@ -38,7 +39,7 @@ async def _forward(
     ctx.attempts = 1
     stream = chat and req.get("stream") is True
     req["model"] = dep.upstream_model
-    payload = orjson.dumps(req)
+    payload = dumps(req)
     deadline = (dep.stream_timeout if stream else None) or dep.timeout or gw.config.router.timeout
     deadline = min(deadline, gw.config.routeiq.server.request_timeout)
     exchange = Exchange(

@@ -186,4 +186,9 @@ def validate_embeddings(body: dict[str, Any], limits: Limits) -> str:
 
 
 def dumps(obj: Any) -> bytes:
-    return orjson.dumps(obj)
+    """Serialise a parsed body for the upstream (the one re-serialisation)."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:
+        # orjson parses integers of any size but only writes 64-bit ones.
+        raise BadRequest("The request contains a number outside the 64-bit range") from None

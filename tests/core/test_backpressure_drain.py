@@ -88,7 +88,17 @@ async def _start_gateway(tmp_path: Path, base: str, drain: float) -> tuple[trio.
     path = tmp_path / "gw.yaml"
     path.write_text(yaml.safe_dump(cfg))
     proc = await trio.lowlevel.open_process(
-        [sys.executable, "-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "routeiq.cli",
+            "serve",
+            "--config",
+            str(path),
+            "--port",
+            "0",
+            "--quiet",
+        ],
         stdout=subprocess.PIPE,
         env={**os.environ, "ROUTEIQ_LOG_LEVEL": "WARNING"},
     )

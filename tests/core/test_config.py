@@ -61,7 +61,10 @@ def test_every_error_has_its_key_path() -> None:
         "model_list": [
             {"model_name": "a", "litellm_params": {"model": "openai/a"}},
             {"model_name": "b", "litellm_params": {"model": "openai/b", "api_base": "ftp://x"}},
-            {"model_name": "c", "litellm_params": {"model": "openai/c", "api_key": "os.environ/NOPE_X"}},
+            {
+                "model_name": "c",
+                "litellm_params": {"model": "openai/c", "api_key": "os.environ/NOPE_X"},
+            },
             {"model_name": "d", "litellm_params": {"model": "azure/d", "api_base": "https://x"}},
         ],
         "routeiq": {"server": {"max_in_flight": 0, "bogus": 1}},
@@ -124,7 +127,9 @@ def test_config_check_cli(tmp_path: Path) -> None:
     )
     assert res.returncode == 1
     assert "model_list[2].litellm_params.api_base:" in res.stdout
-    assert "model_list[0].litellm_params.api_key: environment variable TEST_OPENAI_KEY" in res.stdout
+    assert (
+        "model_list[0].litellm_params.api_key: environment variable TEST_OPENAI_KEY" in res.stdout
+    )
 
 
 def test_invalid_yaml_names_line(tmp_path: Path) -> None:

@@ -7,13 +7,14 @@ import orjson
 import pytest
 import trio
 
-from routeiq.mock_upstream import MockSettings
 from tests.conftest import running_stack
 
 CHAT = {"model": "gpt-test", "messages": [{"role": "user", "content": "hello gateway"}]}
 
 
-def assert_error_shape(r: httpx.Response, status: int, code: str | None = None) -> dict[str, object]:
+def assert_error_shape(
+    r: httpx.Response, status: int, code: str | None = None
+) -> dict[str, object]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/json")
     body = r.json()
@@ -49,7 +50,9 @@ async def test_chat_streaming_with_usage() -> None:
             lines = [ln async for ln in r.aiter_lines() if ln.startswith("data: ")]
         assert lines[-1] == "data: [DONE]"
         chunks = [orjson.loads(ln[6:]) for ln in lines[:-1]]
-        text = "".join(ch["choices"][0]["delta"].get("content", "") for ch in chunks if ch["choices"])
+        text = "".join(
+            ch["choices"][0]["delta"].get("content", "") for ch in chunks if ch["choices"]
+        )
         assert text.endswith("hello gateway")
         assert chunks[-1]["usage"]["completion_tokens"] == len(text.split())
 
@@ -72,7 +75,9 @@ async def test_auth() -> None:
         r = await c.post("/v1/chat/completions", json=CHAT)
         err = assert_error_shape(r, 401, "invalid_api_key")
         assert "Missing" in str(err["message"])
-        r = await c.post("/v1/chat/completions", json=CHAT, headers={"authorization": "Bearer nope"})
+        r = await c.post(
+            "/v1/chat/completions", json=CHAT, headers={"authorization": "Bearer nope"}
+        )
         assert_error_shape(r, 401, "invalid_api_key")
         r = await c.get("/v1/models", headers={"authorization": "Basic Zm9vOmJhcg=="})
         assert_error_shape(r, 401)
@@ -97,24 +102,35 @@ async def test_client_errors_are_4xx_json() -> None:
             r = await c.post("/v1/chat/completions", json={**CHAT, "model": "nope"})
             err = assert_error_shape(r, 404, "model_not_found")
             assert err["param"] == "model"
-            r = await c.post("/v1/chat/completions", content=b"{oops", headers={"content-type": "application/json"})
+            r = await c.post(
+                "/v1/chat/completions",
+                content=b"{oops",
+                headers={"content-type": "application/json"},
+            )
             assert_error_shape(r, 400, "invalid_json")
-            r = await c.post("/v1/chat/completions", content=b"{}", headers={"content-type": "text/plain"})
+            r = await c.post(
+                "/v1/chat/completions", content=b"{}", headers={"content-type": "text/plain"}
+            )
             assert_error_shape(r, 415)
             r = await c.post("/v1/chat/completions", json={**CHAT, "pad": "x" * 3000})
             assert_error_shape(r, 413)
-            r = await c.post("/v1/chat/completions", json={**CHAT, "messages": CHAT["messages"] * 4})
+            r = await c.post(
+                "/v1/chat/completions", json={**CHAT, "messages": CHAT["messages"] * 4}
+            )
             assert_error_shape(r, 400)
             r = await c.get("/v1/chat/completions")
             assert_error_shape(r, 405)
             r = await c.get("/no/such/route")
             assert_error_shape(r, 404)
+
             # Chunked body over the limit, with no Content-Length to check up front.
             async def gen():  # type: ignore[no-untyped-def]
                 for _ in range(10):
                     yield b"x" * 500
 
-            r = await c.post("/v1/chat/completions", content=gen(), headers={"content-type": "application/json"})
+            r = await c.post(
+                "/v1/chat/completions", content=gen(), headers={"content-type": "application/json"}
+            )
             assert_error_shape(r, 413)
             assert s.mock.stats.requests == 0
 
@@ -143,7 +159,9 @@ async def test_deadline_gives_504_on_exact_virtual_time(autojump_clock: trio.abc
     async with running_stack(server={"request_timeout": 7.5}) as s:
         async with httpx.AsyncClient(base_url=s.url, headers=s.headers, timeout=60) as c:
             t0 = trio.current_time()
-            r = await c.post("/v1/chat/completions", json={**CHAT, "metadata": {"mock_mode": "timeout"}})
+            r = await c.post(
+                "/v1/chat/completions", json={**CHAT, "metadata": {"mock_mode": "timeout"}}
+            )
             assert trio.current_time() - t0 == pytest.approx(7.5, abs=1e-6)
             assert_error_shape(r, 504, "upstream_timeout")
             # The upstream saw its request closed when the deadline fired.
@@ -168,7 +186,10 @@ async def test_metrics_exposed() -> None:
         await c.post("/v1/chat/completions", json=CHAT)
         await c.post("/v1/chat/completions", json={**CHAT, "model": "nope"})
         text = (await c.get("/metrics")).text
-        assert 'routeiq_requests_total{route="/v1/chat/completions",model="gpt-test",status="200"} 1' in text
+        assert (
+            'routeiq_requests_total{route="/v1/chat/completions",model="gpt-test",status="200"} 1'
+            in text
+        )
         assert 'model="unknown",status="404"} 1' in text
         assert "routeiq_loop_task_step_seconds_count" in text
         assert 'routeiq_tokens_total{model="gpt-test",kind="completion"}' in text

@@ -5,9 +5,9 @@ from routeiq.llm.sse import SSEFramer, event_data, usage_from_block
 
 def test_framer_holds_partial_events_only() -> None:
     f = SSEFramer()
-    assert f.feed(b"data: {\"a\"") == []
+    assert f.feed(b'data: {"a"') == []
     assert f.feed(b":1}\n") == []
-    out = f.feed(b"\ndata: {\"b\":2}\n\ndata: par")
+    out = f.feed(b'\ndata: {"b":2}\n\ndata: par')
     assert out == [b'data: {"a":1}\n\ndata: {"b":2}\n\n']
     assert f.feed(b"tial\n\n") == [b"data: partial\n\n"]
     assert f.flush() == b""

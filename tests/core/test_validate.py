@@ -35,7 +35,10 @@ def test_valid_chat_returns_model() -> None:
         (chat(messages=[]), "messages"),
         (chat(messages=[{"role": "wizard", "content": "x"}]), "messages[0].role"),
         (chat(messages=[{"role": "user", "content": 5}]), "messages[0].content"),
-        (chat(messages=[{"role": "user", "content": [{"text": "no type"}]}]), "messages[0].content[0]"),
+        (
+            chat(messages=[{"role": "user", "content": [{"text": "no type"}]}]),
+            "messages[0].content[0]",
+        ),
         (chat(stream="yes"), "stream"),
         (chat(temperature=3), "temperature"),
         (chat(temperature=True), "temperature"),
