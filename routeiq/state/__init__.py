@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from routeiq.state.backoff import next_delay
-from routeiq.state.base import Health, StateStore, Subscription, UpdateFn
+from routeiq.state.base import Health, StateConflictError, StateStore, Subscription, UpdateFn
 from routeiq.state.broker import Broker, LocalSubscription
 from routeiq.state.memory import MemoryStats, MemoryStore
-from routeiq.state.settings import StateSettings
+from routeiq.state.settings import StateSettings, per_process_warning
 
 if TYPE_CHECKING:
-    from routeiq.state.redis import HealthCounters, RedisStore, StateConflictError
+    from routeiq.state.redis import HealthCounters, RedisStore
 
 __all__ = [
     "Broker",
@@ -34,10 +34,11 @@ __all__ = [
     "UpdateFn",
     "next_delay",
     "open_store",
+    "per_process_warning",
 ]
 
 
-_LAZY = {"HealthCounters", "RedisStore", "StateConflictError"}
+_LAZY = {"HealthCounters", "RedisStore"}
 
 
 def __getattr__(name: str) -> Any:

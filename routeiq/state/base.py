@@ -25,6 +25,11 @@ UpdateFn = Callable[[bytes | None], bytes | None]
 Redis backend retries on conflict), so it must not have side effects."""
 
 
+class StateConflictError(RuntimeError):
+    """An ``update`` lost the compare-and-set race to other writers too many
+    times in a row (Redis backend; contention, not an outage)."""
+
+
 def check_ttl(ttl: float | None) -> None:
     """Reject a non-positive TTL the same way on every backend."""
     if ttl is not None and not ttl > 0:

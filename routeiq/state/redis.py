@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import math
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -33,8 +32,9 @@ from coredis.retry import NoRetryPolicy
 from coredis.tokens import PureToken
 
 from routeiq.state.backoff import RandomSource, next_delay
-from routeiq.state.base import Health, UpdateFn, check_ttl
+from routeiq.state.base import Health, StateConflictError, UpdateFn, check_ttl
 from routeiq.state.broker import LocalSubscription
+from routeiq.state.cas import CAS_SCRIPT, cas_args, cas_outcome, ttl_ms
 from routeiq.state.locks import KeyedLocks
 from routeiq.state.memory import MemoryStore
 from routeiq.state.settings import StateSettings
@@ -43,29 +43,6 @@ log = logging.getLogger("routeiq.state")
 
 T = TypeVar("T")
 Client = coredis.Redis[bytes]
-
-# Compare-and-set: write ARGV[4] (or delete) only if the key still holds the value
-# read before fn ran (ARGV[1] == '1': it held ARGV[2]; '0': it was absent).
-# Returns 1 when written; on conflict {0, current} ({0} if absent), so a retry
-# needs no extra GET.
-_CAS_SCRIPT = """
-local cur = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if cur ~= ARGV[2] then return {0, cur} end
-elseif cur then
-  return {0, cur}
-end
-if ARGV[3] == '1' then
-  if ARGV[5] ~= '0' then
-    redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
-  else
-    redis.call('SET', KEYS[1], ARGV[4])
-  end
-else
-  redis.call('DEL', KEYS[1])
-end
-return 1
-"""
 
 # Caller mistakes, not server failures: they must not mark Redis down.
 # (Matched as substrings: inside a pipeline coredis prefixes the server's text.)
@@ -79,10 +56,6 @@ class _Fallback(enum.Enum):
 _FALLBACK = _Fallback.FALLBACK
 
 
-class StateConflictError(RuntimeError):
-    """An ``update`` lost the compare-and-set race ``max_update_attempts`` times."""
-
-
 @dataclass(slots=True)
 class HealthCounters:
     """Counters the telemetry layer reads (monotonic ints)."""
@@ -93,7 +66,7 @@ class HealthCounters:
     probes: int = 0  # connection attempts made by run()
 
 
-def _run_cas(cas: Script[bytes], key: str, args: list[Any], client: Client) -> Awaitable[Any]:
+def _run_cas(cas: Script[bytes], key: str, args: list[bytes], client: Client) -> Awaitable[Any]:
     return cas(keys=[key], args=args, client=client)
 
 
@@ -102,10 +75,6 @@ def _leaf(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     return exc
-
-
-def _ms(ttl: float) -> int:
-    return max(1, math.ceil(ttl * 1000))
 
 
 class RedisStore:
@@ -155,7 +124,7 @@ class RedisStore:
     # -- health ----------------------------------------------------------------
 
     def _mark_up(self, client: Client) -> None:
-        self._cas = client.register_script(_CAS_SCRIPT)
+        self._cas = client.register_script(CAS_SCRIPT)
         self._client = client
         self.counters.ups += 1
         # Fallback contents were only valid while Redis was unreachable.
@@ -290,7 +259,7 @@ class RedisStore:
         if ttl is None:
             result: bool | _Fallback = await self._call(lambda c: c.set(k, value))
         else:
-            result = await self._call(lambda c: c.set(k, value, px=_ms(ttl)))
+            result = await self._call(lambda c: c.set(k, value, px=ttl_ms(ttl)))
         if result is _FALLBACK:
             await self._fallback.set(key, value, ttl)
 
@@ -310,7 +279,7 @@ class RedisStore:
             async with c.pipeline(transaction=True) as pipe:
                 total = pipe.incrby(k, amount)
                 if ttl is not None:
-                    pipe.pexpire(k, _ms(ttl), PureToken.NX)
+                    pipe.pexpire(k, ttl_ms(ttl), PureToken.NX)
             return await total
 
         result = await self._call(pipelined)
@@ -326,7 +295,6 @@ class RedisStore:
         only come from other processes."""
         check_ttl(ttl)
         k = self._key(key)
-        px = b"0" if ttl is None else b"%d" % _ms(ttl)
         async with self._locks.hold(key):
             current = await self._call(lambda c: c.get(k))
             for _ in range(self._max_update_attempts):
@@ -336,20 +304,15 @@ class RedisStore:
                 cas = self._cas
                 if cas is None:
                     break
-                args: list[Any] = [
-                    b"0" if current is None else b"1",
-                    b"" if current is None else current,
-                    b"0" if new is None else b"1",
-                    b"" if new is None else new,
-                    px,
-                ]
-                written = await self._call(partial(_run_cas, cas, k, args))
-                if written is _FALLBACK:
+                args = cas_args(current, new, ttl)
+                reply = await self._call(partial(_run_cas, cas, k, args))
+                if reply is _FALLBACK:
                     break
-                if written == 1:
+                written, winner = cas_outcome(reply)
+                if written:
                     return new
-                # Another process wrote in between: retry on the value it wrote.
-                current = written[1] if len(written) > 1 else None
+                # Another process wrote in between: run fn again on what it wrote.
+                current = winner
                 await trio.lowlevel.checkpoint()
             else:
                 raise StateConflictError(f"update of {key!r} kept conflicting")

@@ -41,3 +41,16 @@ class StateSettings(BaseModel):
         if self.backoff_initial > self.backoff_cap:
             raise ValueError("backoff_initial must be <= backoff_cap")
         return self
+
+
+def per_process_warning(settings: StateSettings, workers: int) -> str | None:
+    """The start-up warning for ``--workers`` > 1 on the memory backend (each
+    worker process then has its own counters, affinity and breaker state), or
+    ``None`` when state is shared or there is only one process."""
+    if workers > 1 and settings.backend == "memory":
+        return (
+            f"state backend is 'memory' with {workers} worker processes: rate counters, "
+            "affinity, breaker state and cache L2 are per process; set "
+            "routeiq.state.backend: redis to share them"
+        )
+    return None
