@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
-from routeiq.plugins.guardrails.content_rules import PHRASES
+from routeiq.plugins.guardrails.content_rules import PHRASES, REQUEST_BOOST
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, compile_phrases
 from routeiq.plugins.guardrails.settings import ContentSettings
@@ -44,7 +44,7 @@ class ContentGuardrail:
             if group is None:
                 continue
             phrase = self._phrases.by_group[group]
-            if not enabled(phrase.category):
+            if phrase.category != "request" and not enabled(phrase.category):
                 continue
             # The anchored match starts at the separator before the word (index
             # shifted by the leading space): the word starts one later in padded.
@@ -56,11 +56,20 @@ class ContentGuardrail:
         return findings
 
     def category_scores(self, findings: Sequence[Finding]) -> dict[str, float]:
-        """Noisy-OR per category over distinct rules (a repeated word counts once)."""
+        """Noisy-OR per category over distinct rules (a repeated word counts once).
+
+        A request framing ("how to", "write a") raises every harm keyword of the
+        message by ``REQUEST_BOOST``: "how to launder money" is worse than a
+        news sentence that mentions laundering.
+        """
+        boost = REQUEST_BOOST if any(f.type == "request" for f in findings) else 0.0
         per_rule: dict[str, dict[str, float]] = {}
         for finding in findings:
+            if finding.type == "request":
+                continue
             rules = per_rule.setdefault(finding.type, {})
-            rules[finding.rule] = max(finding.score, rules.get(finding.rule, 0.0))
+            weight = min(1.0, finding.score + boost)
+            rules[finding.rule] = max(weight, rules.get(finding.rule, 0.0))
         return {category: noisy_or(list(r.values())) for category, r in per_rule.items()}
 
     def decide(self, findings: Sequence[Finding], text: str) -> Verdict:

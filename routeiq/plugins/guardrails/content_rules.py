@@ -63,6 +63,26 @@ _VILE = (
     f"{words('vermin', 'animals', 'subhuman', 'parasites', 'rats', 'cockroaches', 'inferior', 'savages', 'filth', 'a disease', 'a plague', 'scum', 'trash', 'evil', 'genetically inferior', 'less than human', 'not human')}{_END}"
 )
 
+_NEGATIVE = words(
+    "lazy", "stupid", "dumb", "unintelligent", "dishonest", "violent", "criminals", "intolerant",
+    "dirty", "greedy", "ugly", "inferior", "mentally ill", "terrorists", "untrustworthy",
+    "thieves", "savages", "primitive", "evil", "liars", "worthless", "disgusting", "useless",
+    "rapists", "animals", "subhuman", "parasites", "incompetent", "clueless", "idiots",
+)  # fmt: skip
+
+#: Request framing ("how to", "write a", "give me"): weightless alone, it adds
+#: REQUEST_BOOST to every harm keyword in the same message (content.py).
+REQUEST = Phrase(
+    "request",
+    "request",
+    0.0,
+    _END,
+    (*_HOW_TO, "write a", "write an", "give me", "give detailed", "give tips", "tips for",
+     "list", "describe how", "describe in detail", "provide", "generate", "create a", "draft",
+     "can you help", "help me", "devise", "outline", "explain how", "instructions"),
+)  # fmt: skip
+REQUEST_BOOST = 0.25
+
 PHRASES: tuple[Phrase, ...] = (
     # -- violence ------------------------------------------------------------
     Phrase(
@@ -266,6 +286,7 @@ PHRASES: tuple[Phrase, ...] = (
         "kkk",
         "ku klux klan",
     ),
+    keywords(_H, 0.3, "insult", "insults", "slurs", "racial slur", "derogatory", "demean", "dehumanize", "stereotype", "stereotypes"),
     keywords(_H, 0.2, "hate", "hatred", "inferior", "vermin", "degenerate", "scum"),
     # -- sexual ---------------------------------------------------------------
     Phrase(
@@ -566,4 +587,6 @@ PHRASES: tuple[Phrase, ...] = (
         "heist",
         "scam",
     ),
+    # Last, so that a specific phrase sharing a lead ("how to ...") is tried first.
+    REQUEST,
 )

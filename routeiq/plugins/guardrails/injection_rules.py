@@ -31,7 +31,7 @@ _STRONG_NOUN = words(
 _STRONG_NOUN += "[a-z]*"
 _WEAK_NOUN = words(
     "message", "context", "task", "input", "text", "data", "conversation", "everything", "what",
-    "request", "command", "order", "content", "setting",
+    "request", "command", "order", "content", "setting", "info", "information", "details",
 )  # fmt: skip
 _WEAK_NOUN += "[a-z]*"
 _QUALIFIED = f"{S}(?:{words(*_QUALIFIERS)}{S}){{0,6}}"
@@ -44,10 +44,11 @@ _DISCLOSE = (
 _SECRET_ADJ = words(
     "system", "initial", "original", "hidden", "secret", "starting", "first", "developer",
     "base", "pre", "meta", "internal", "underlying", "confidential", "beginning", "core",
+    "initialization",
 )  # fmt: skip
 _PROMPT_NOUN = words(
     "prompt", "instructions", "instruction", "message", "configuration", "directives",
-    "rules", "settings", "guidelines", "initialization", "context", "programming",
+    "rules", "settings", "guidelines", "initialization", "context", "programming", "string",
 )  # fmt: skip
 _PERSONA_BAD_WORDS = (
     "evil", "unfiltered", "uncensored", "unrestricted", "jailbroken", "amoral", "immoral",
@@ -150,9 +151,18 @@ PHRASES: tuple[Phrase, ...] = (
         ("instead",),
     ),
     Phrase(
+        "bypass_your_safety",
+        _O,
+        0.6,
+        f"{S}{words('your', 'its', 'the ai', 'the ai s', 'the model s', 'the models', 'openai', 'chatgpt', 'the llm', 'llm', 'ai')}{S}"
+        f"{opt('safety', 'content', 'ethical', 'moral', 'security', 'built-in', 'internal')}"
+        f"{words('filter', 'guardrail', 'restriction', 'safeguard', 'polic', 'moderation', 'censorship', 'alignment', 'limitation', 'safety', 'protection', 'rules', 'guidelines', 'programming')}",
+        ("bypass", "circumvent", "evade", "disable", "turn off", "deactivate", "get around", "jailbreak", "break", "escape", "remove", "lift", "ignore"),
+    ),
+    Phrase(
         "bypass_safety",
         _O,
-        0.55,
+        0.4,
         f"{S}{opt('the', 'your', 'all', 'any', 'its', 'my', 'these', 'those')}"
         f"{opt('safety', 'content', 'ethical', 'moral', 'security', 'openai', 'built-in', 'internal')}"
         f"{words('filter', 'guardrail', 'restriction', 'safeguard', 'polic', 'moderation', 'censorship', 'alignment', 'limitation', 'safety', 'protection', 'rules', 'guidelines')}",
@@ -421,7 +431,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "say_anything",
         _R,
-        0.5,
+        0.45,
         f"{S}{opt('now')}{opt('literally')}{words('do', 'say', 'generate', 'write', 'produce', 'answer', 'tell')}{S}anything",
         ("can", "will", "shall", "must", "able to"),
     ),
@@ -469,7 +479,7 @@ PHRASES: tuple[Phrase, ...] = (
         0.55,
         f"{S}{opt('that')}{words('you were', 'you have been', 'you have', 'you got', 'i gave you', 'given to you', 'you received', 'were you')}"
         f"{S}?{opt('given', 'told', 'provided', 'instructed', 'programmed')}",
-        ("instructions", "prompt", "directions", "rules"),
+        ("instructions", "prompt", "directions", "rules", "text", "words"),
     ),
     Phrase(
         "were_you_told",
@@ -531,7 +541,7 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase(
         "not_supposed_to_tell",
         _X,
-        0.45,
+        0.5,
         f"{S}{opt('not')}{words('supposed', 'allowed', 'permitted')}{S}{opt('not')}to{S}{words('say', 'tell', 'reveal', 'share', 'disclose', 'talk about')}",
         ("you are", "you're", "are you"),
     ),
@@ -549,6 +559,22 @@ PHRASES: tuple[Phrase, ...] = (
         "",
         ("systemprompt", "system_prompt", "sys_prompt", "system-prompt"),
     ),
+    Phrase("print_prompt_code", _X, 0.6, f"[^a-z]{{0,2}}{words('systemprompt', 'system_prompt', 'sys_prompt', 'initial_prompt', 'instructions', 'prompt')}", ("console.log(", "print(", "echo ", "printf(", "puts ", "system.out.println(", "console.log (", "print (")),
+    Phrase("repeat_above_text", _X, 0.5, f"{S}{opt('the', 'all', 'all of the')}above{S}{words('text', 'words', 'message', 'content', 'instructions', 'prompt', 'conversation')}", ("repeat", "print", "output", "echo", "recite", "reproduce", "rewrite")),
+    Phrase("bypass_in_ai", _O, 0.55, f"(?:{S}[a-z']+){{1,6}}?{S}{words('ai', 'llm', 'llms', 'chatbot', 'chatbots', 'chatgpt', 'gpt', 'language model', 'language models', 'ai systems', 'ai models')}(?![a-z])", ("bypass", "circumvent", "evade", "disable", "get around", "jailbreak", "trick", "fool", "manipulate")),
+    # -- known jailbreak templates (published attacks) ---------------------
+    Phrase("deceased_relative", _R, 0.6, f"{S}{opt('my', 'a')}{words('deceased', 'late', 'dead', 'dying', 'departed')}{S}{words('grandmother', 'grandma', 'granny', 'grandfather', 'grandpa', 'mother', 'father', 'mom', 'dad', 'nana')}", ("act as", "pretend to be", "roleplay as", "play the role of", "be my", "pretend you are")),
+    Phrase("hypothetical_response", _R, 0.45, "(?![a-z])", ("hypothetical response", "hypothetical answer", "hypothetically respond")),
+    Phrase("perspective_of_character", _R, 0.25, f"{S}{opt('that', 'the', 'this', 'a')}{words('character', 'persona')}", ("from the perspective of", "from the point of view of", "in the voice of")),
+    Phrase("letter_puzzle", _R, 0.7, f"{S}{opt('are', 'that are', 'that')}{words('surrounded by', 'enclosed in', 'inside', 'in')}", ("focus on the letters that", "only focus on the letters", "focus on the letters")),
+    Phrase("hide_reasoning", _R, 0.3, f"{S}{opt('me')}{words('how you analyze', 'how you get', 'how you analyse', 'the result of', 'your reasoning')}", ("do not show", "don't show", "never show")),
+    # -- indirect injection inside documents -------------------------------
+    Phrase("harmful_output", _O, 0.5, f"{S}{opt('short', 'single', 'very', 'really', 'extremely')}{words('harmful', 'offensive', 'toxic', 'hateful', 'racist', 'sexist', 'insulting', 'derogatory', 'abusive', 'obscene', 'defamatory')}{S}{words('sentence', 'sentences', 'message', 'comment', 'statement', 'remark', 'joke', 'tweet', 'paragraph', 'insult', 'phrase', 'slur', 'content', 'text')}(?![a-z])", ("write one", "write a", "write an", "write some", "generate one", "generate a", "generate an", "produce one", "produce a", "say one", "say a", "say something", "output one", "output a", "compose a", "compose one")),
+    Phrase("fake_system_note", _D, 0.5, "(?![a-z])", ("system note", "system notice", "system alert", "system chain of thought", "system override", "system directive", "system command", "admin note", "developer note", "note from the developer", "note from the system", "message from the system", "important system")),
+    Phrase("reply_only_with", _O, 0.45, f"{S}{opt('the following', 'this', 'these')}", ("reply with only", "respond with only", "reply only with", "respond only with", "answer only with", "only reply with", "only respond with", "output only", "say only")),
+    Phrase("nothing_else", _O, 0.25, "(?![a-z])", ("and nothing else", "absolutely nothing else", "and absolutely nothing else", "nothing more")),
+    Phrase("if_asked_say", _O, 0.5, f"(?:{S}[a-z']+){{0,6}}?{S}{words('report', 'say', 'reply', 'respond', 'answer', 'tell', 'state', 'output', 'print', 'claim', 'insist')}(?![a-z])", ("if questioned", "if asked", "if the user asks", "if user asks", "if anyone asks", "when asked", "if someone asks", "if you are asked", "if you're asked")),
+    Phrase("hidden_note_to_ai", _D, 0.5, "(?![a-z])", ("invisible to humans", "hidden from humans", "hidden from the user", "hidden text", "white text", "white-text", "visible to llm", "visible to the llm", "visible to ai", "visible to the model", "note to the ai", "note to ai", "note to llm", "message to the ai", "instructions for the ai", "instruction for the ai", "to the ai model", "to any ai", "ai agents reading", "if you are an ai", "if you are a language model", "if you're an ai")),
     # -- fake delimiters and chat-template markers -------------------------
     Phrase(
         "chat_template",

@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Leetspeak digits and symbols read as letters. "!" and "|" stay: they are
-# ordinary punctuation far more often than an "i".
-_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Leetspeak digits and symbols read as letters, but only in a run that touches
+# a letter ("1gn0r3", "h4ck"): a plain number ("419", "2024") stays a number,
+# or "4 1" would read "a i". "!" and "|" stay: far more often punctuation.
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_RUN = re.compile(r"[013457@$]+")
 
 # Letters from other scripts that render like Latin ones (a subset of Unicode's
 # confusables, the ones seen in obfuscated prompts), mapped to lowercase Latin.
@@ -47,10 +51,24 @@ _INVISIBLE = (
 )
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}\U000e0000-\U000e007f]")
 
-_ASCII_TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, **_LEET})
-_UNICODE_TABLE = str.maketrans(
-    {**{chr(c): chr(c + 32) for c in range(65, 91)}, **_LEET, **_CONFUSABLES}
-)
+_ASCII_TABLE = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
+_UNICODE_TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, **_CONFUSABLES})
+
+
+def _fold_leet(text: str) -> str:
+    """Leetspeak runs that touch a letter become letters; same length out."""
+    pieces: list[str] = []
+    last = 0
+    for run in _LEET_RUN.finditer(text):
+        start, end = run.span()
+        if (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
+            pieces.append(text[last:start])
+            pieces.append(run.group().translate(_LEET))
+            last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:
@@ -61,11 +79,11 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     extra entry ``len(text)`` at the end so that end offsets map too.
     """
     if text.isascii():
-        return text.translate(_ASCII_TABLE), None
+        return _fold_leet(text.translate(_ASCII_TABLE)), None
     if _INVISIBLE_RE.search(text) is None and unicodedata.is_normalized("NFKC", text):
         lowered = text.lower()
         if len(lowered) == len(text):
-            return lowered.translate(_UNICODE_TABLE), None
+            return _fold_leet(lowered.translate(_UNICODE_TABLE)), None
     # Slow path (rare): fold character by character and keep the offset map.
     pieces: list[str] = []
     offsets: list[int] = []
@@ -76,7 +94,7 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         pieces.append(folded)
         offsets.extend([index] * len(folded))
     offsets.append(len(text))
-    return "".join(pieces), offsets
+    return _fold_leet("".join(pieces)), offsets
 
 
 def original_span(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:

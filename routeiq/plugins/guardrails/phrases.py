@@ -57,14 +57,16 @@ class PhraseSet:
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    endings: list[str] = field(default_factory=list)
+    endings: list[tuple[float, str]] = field(default_factory=list)
 
     def emit(self) -> str:
         branches = [
             (S if char == " " else re.escape(char)) + child.emit()
             for char, child in self.children.items()
         ]
-        branches.extend(self.endings)
+        # Only one alternative can match at a position: try the heaviest first,
+        # so a weak phrase sharing the lead never hides a strong one.
+        branches.extend(ending for _, ending in sorted(self.endings, key=lambda e: -e[0]))
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
@@ -82,7 +84,8 @@ def compile_phrases(phrases: Sequence[Phrase], extra: Iterable[Phrase] = ()) -> 
             node = root
             for char in lead:
                 node = node.children.setdefault(char, _Node())
-            node.endings.append(f"{phrase.rest}(?P<{group}_{len(node.endings)}_{id(node)}>)")
+            marker = f"(?P<{group}_{len(node.endings)}_{id(node)}>)"
+            node.endings.append((phrase.weight, f"{phrase.rest}{marker}"))
     parts = [f"[^a-z0-9]{root.emit()}"]
     for index, phrase in enumerate(extra):
         group = f"x{index}"

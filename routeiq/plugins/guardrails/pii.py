@@ -59,6 +59,8 @@ _AFTER_ANCHOR: tuple[tuple[str, str], ...] = (
         r"(?<=[0-9])(?<![\w-].)[0-9]{2}(?P<ssn_sep>[- ]?)[0-9]{2}(?P=ssn_sep)[0-9]{4}"
         r"(?![\w-]|[ ][0-9])",
     ),
+    # An address whose first group is letters ("fdac:25..."): caught at its first ":".
+    ("IPV6_TAIL", r"(?<=[0-9A-Fa-f]:)(?=[0-9A-Fa-f]{0,4}:)"),
     (
         "IPV6",
         r"(?<=[0-9A-Fa-f:])(?<![\w:.].)(?=[0-9A-Fa-f]{0,3}:[0-9A-Fa-f]{0,4}:)"
@@ -74,7 +76,7 @@ _AFTER_ANCHOR: tuple[tuple[str, str], ...] = (
         "PHONE",
         r"(?<=[0-9+(])(?<![\w+.\-/#$(@].)(?=(?:[ ().\-]{0,4}[0-9]){6})"
         r"(?:[ ().\-]{0,4}[0-9]++)*+(?:[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6})?"
-        r"(?![\w]|[.\-/:][0-9])",
+        r"(?![\w]|[.\-/:][0-9]|-[A-Za-z])",
     ),
 )
 
@@ -114,6 +116,7 @@ _IPV6_RE = re.compile(
     r"(?:\.[0-9]{1,3}){0,3}(?:%[\w.]{1,16})?(?![\w:])",
     re.ASCII,
 )
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-")
 _EMAIL_LOCAL_CHARS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.%-"
@@ -123,9 +126,14 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _EXTENSION = re.compile(r"[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6}$")
 # Words that, just before a bare number, make it a phone number or an SSN.
 _PHONE_CONTEXT = re.compile(
-    r"(?i)(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text me|dial|contact|reach"
-    r"|ring|número|numero|telefon|telefono|téléphone|tél|handy|portable|電話)\W{0,20}"
-    r"(?:\w+\W{1,3}){0,3}$"
+    r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|whatsapp|sms|dial|número|numero|telefon"
+    r"|telefono|téléphone|tél|handy|portable|call me|call us|reach me|reach us|text me"
+    r"|contact me|contact us)\b\W{0,12}(?:\w+\W{1,3}){0,2}$"
+)
+# Labels that make a bare number an identifier, not a phone number.
+_ID_CONTEXT = re.compile(
+    r"(?i)\b(?:invoice|order|ref|reference|id|account|acct|ticket|tracking|serial|sku|isbn|ean"
+    r"|barcode|upc|part|item|case|policy|customer|member|no|nr|number)\W{0,6}$"
 )
 _SSN_CONTEXT = re.compile(
     r"(?i)(?:ssn|social security|ss#|soc\. sec\.)\W{0,20}(?:\w+\W{1,3}){0,3}$"
@@ -166,13 +174,21 @@ def valid_phone(candidate: str, text: str, start: int) -> bool:
     groups = _DIGIT_RUN.findall(main)
     lengths = [len(g) for g in groups]
     if len(groups) == 1:
+        if _ID_CONTEXT.search(text, max(0, start - 16), start):
+            return False
         if digits[0] == "0" and 9 <= count <= 12:
             return True
         return _has_context(_PHONE_CONTEXT, text, start)
     if "." in main and "(" not in main:
-        return lengths == [3, 3, 4] or (
-            lengths[0] != 4 and len(lengths) <= 4 and _has_context(_PHONE_CONTEXT, text, start)
+        if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or 1 in lengths:
+            return False
+        return (
+            lengths == [3, 3, 4]
+            or (digits[0] == "0" and 9 <= count <= 11)
+            or (lengths[0] != 4 and len(lengths) <= 4 and _has_context(_PHONE_CONTEXT, text, start))
         )
+    if len(lengths) >= 3 and all(n == 4 for n in lengths) and digits[0] != "0":
+        return False  # card-style 4-4-4 grouping (a card that failed Luhn)
     if _DATE_PREFIX.match(main) or all(_YEARS.fullmatch(g) for g in groups):
         return False
     if lengths == [3, 2, 4] or (lengths == [5, 4] and "-" in main):
@@ -211,6 +227,7 @@ class PIIGuardrail:
             "CREDIT_CARD": self._card,
             "SSN": self._ssn,
             "IPV6": lambda c, t, s, e: ("IPV6", s, e) if ipv6_valid(c) else None,
+            "IPV6_TAIL": self._ipv6_tail,
             "IPV4": self._ipv4,
             "PHONE": lambda c, t, s, e: ("PHONE", s, e) if valid_phone(c, t, s) else None,
         }
@@ -253,6 +270,15 @@ class PIIGuardrail:
             token_end -= 1  # a sentence's full stop, base64 padding
         if self._is_secret(text[begin:token_end]):
             return ("SECRET", begin, end if text[token_end:end].strip("=") == "" else token_end)
+        return None
+
+    def _ipv6_tail(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
+        begin = start  # the match starts at the first ":"; the first group is before it
+        while begin > 0 and text[begin - 1] in _HEX_DIGITS:
+            begin -= 1
+        address = _IPV6_RE.match(text, begin)
+        if address is not None and ipv6_valid(address.group()):
+            return ("IPV6", begin, address.end())
         return None
 
     def _iban(self, candidate: str, text: str, start: int) -> tuple[int, int] | None:

