@@ -1,0 +1,166 @@
+"""JSON-RPC 2.0 parsing and responses, shared by the A2A and MCP gateways (I/O-free).
+
+:func:`parse` turns a request body into a :class:`Batch` of messages, each
+either a valid :class:`Request` (a call, or a notification when it has no
+``id``), a :class:`Response` the peer sent back (MCP clients answer server
+requests), or an :class:`Invalid` that already carries its error. Nothing a
+client sends makes it raise: malformed input becomes an error object with the
+standard code, never an exception and never an HTTP 500.
+
+Codes: the five standard ones below, plus the A2A task codes and this
+gateway's own server-defined codes (all in the -32000..-32099 range the
+specification reserves for implementations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+
+# A2A protocol codes (a2a-sdk ``a2a.utils.errors``).
+TASK_NOT_FOUND = -32001
+TASK_NOT_CANCELABLE = -32002
+UNSUPPORTED_OPERATION = -32004
+
+# This gateway's codes.
+AGENT_NOT_FOUND = -32050
+UPSTREAM_UNAVAILABLE = -32051
+UPSTREAM_TIMEOUT = -32052
+RATE_LIMITED = -32053
+UPSTREAM_FORBIDDEN = -32054
+STALE_CURSOR = INVALID_PARAMS  # MCP: a cursor from an older catalog version
+
+Id = str | int | None
+
+
+class RpcError(Exception):
+    """An error to return as a JSON-RPC error object."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def to_obj(self) -> dict[str, Any]:
+        err: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            err["data"] = self.data
+        return err
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A valid call. ``is_notification``: it had no ``id`` and gets no response."""
+
+    method: str
+    params: dict[str, Any] | list[Any] | None
+    id: Id
+    is_notification: bool
+
+    def params_dict(self) -> dict[str, Any]:
+        """``params`` as an object; positional params are an :data:`INVALID_PARAMS` error."""
+        if self.params is None:
+            return {}
+        if isinstance(self.params, dict):
+            return self.params
+        raise RpcError(INVALID_PARAMS, "params must be an object")
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A result or error object the peer sent (answers to our own requests)."""
+
+    id: Id
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """A message that cannot be processed; answer it with ``error``."""
+
+    id: Id
+    error: RpcError
+
+
+Message = Request | Response | Invalid
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A parsed body. ``is_batch``: the body was an array (answer with an array)."""
+
+    messages: list[Message]
+    is_batch: bool
+
+
+def _valid_id(value: Any) -> bool:
+    # bool is an int subclass in Python but not a JSON-RPC id.
+    return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
+
+
+def parse_message(obj: Any) -> Message:
+    """Validate one decoded JSON value as a JSON-RPC 2.0 message."""
+    if not isinstance(obj, dict):
+        return Invalid(None, RpcError(INVALID_REQUEST, "A JSON-RPC message must be an object"))
+    raw_id = obj.get("id")
+    msg_id: Id = raw_id if _valid_id(raw_id) else None
+    if obj.get("jsonrpc") != "2.0":
+        return Invalid(msg_id, RpcError(INVALID_REQUEST, "'jsonrpc' must be exactly \"2.0\""))
+    if not _valid_id(raw_id):
+        return Invalid(None, RpcError(INVALID_REQUEST, "'id' must be a string, an integer or null"))
+    if "method" not in obj:
+        if ("result" in obj) != ("error" in obj) and "id" in obj:
+            return Response(msg_id, obj)
+        return Invalid(msg_id, RpcError(INVALID_REQUEST, "'method' is required"))
+    method = obj["method"]
+    if not isinstance(method, str) or not method:
+        return Invalid(msg_id, RpcError(INVALID_REQUEST, "'method' must be a non-empty string"))
+    params = obj.get("params")
+    if "params" in obj and not isinstance(params, dict | list):
+        return Invalid(msg_id, RpcError(INVALID_REQUEST, "'params' must be an object or array"))
+    return Request(method, params, msg_id, "id" not in obj)
+
+
+def parse(body: bytes, *, max_batch: int = 64) -> Batch:
+    """Parse a request body; never raises (see the module docstring)."""
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        return Batch([Invalid(None, RpcError(PARSE_ERROR, f"Parse error: {exc}"))], False)
+    if isinstance(obj, list):
+        if not obj:
+            return Batch([Invalid(None, RpcError(INVALID_REQUEST, "Empty batch"))], False)
+        if len(obj) > max_batch:
+            err = RpcError(INVALID_REQUEST, f"Batch of {len(obj)} exceeds the limit of {max_batch}")
+            return Batch([Invalid(None, err)], False)
+        return Batch([parse_message(item) for item in obj], True)
+    return Batch([parse_message(obj)], False)
+
+
+def result(msg_id: Id, value: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": msg_id, "result": value}
+
+
+def error(msg_id: Id, err: RpcError) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": msg_id, "error": err.to_obj()}
+
+
+def error_bytes(msg_id: Id, code: int, message: str, data: Any = None) -> bytes:
+    return orjson.dumps(error(msg_id, RpcError(code, message, data)))
+
+
+def encode_replies(replies: list[dict[str, Any]], is_batch: bool) -> bytes | None:
+    """The response body: an array for a batch, one object otherwise, ``None`` if
+    nothing is to be answered (only notifications and responses arrived)."""
+    if not replies:
+        return None
+    return orjson.dumps(replies if is_batch else replies[0])
