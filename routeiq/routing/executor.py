@@ -1,0 +1,250 @@
+"""One request through the router: affinity -> breaker filter -> strategy ->
+attempt, then retries and fallbacks under the request's one deadline.
+
+``route_and_call`` drives an ``attempt(deployment)`` coroutine supplied by the
+caller (the API layer wraps ``Exchange.run``). The contract of ``attempt``:
+
+- it raises a :class:`~routeiq.errors.RouteIQError` only if NOTHING was sent
+  to the client yet (the attempt may then be retried elsewhere);
+- once the response has started it returns an :class:`AttemptResult`, with
+  ``error`` set if it failed mid-way (the client was told in-band); that
+  outcome counts against the deployment but is never retried;
+- it sets ``request.started = True`` as soon as bytes went out, so even a
+  contract breach can never lead to a second response.
+
+Cancellation (client gone, shutdown) propagates untouched: in-flight counts
+and half-open probe slots are released in ``finally`` blocks, and a cancelled
+attempt is not held against the deployment. Backoff waits are ``trio.sleep``
+calls, so they are cancellable and exact under the autojump clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import trio
+
+from routeiq.config import Deployment
+from routeiq.errors import RouteIQError, UpstreamTimeout
+from routeiq.routing.affinity import AffinityRecord, response_key
+from routeiq.routing.retry import (
+    ErrorKind,
+    backoff_delay,
+    breaker_outcome,
+    classify,
+    decide_retry,
+    may_fall_back,
+    retry_after_seconds,
+)
+from routeiq.routing.router import Router
+
+
+@dataclass(slots=True)
+class RouteRequest:
+    """What routing needs to know about one request."""
+
+    model: str
+    stream: bool = False
+    affinity_key: str | None = None
+    started: bool = False  # set by the attempt once the response began
+
+
+@dataclass(slots=True)
+class AttemptResult:
+    """A response that reached the client (fully, or broken off: ``error``)."""
+
+    error: RouteIQError | None = None
+    ttft: float | None = None  # seconds from the attempt's start to the first body bytes
+    tokens: int | None = None  # total tokens, when the upstream reported usage
+    response_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One try: which deployment, its model group, the status it ended with."""
+
+    deployment: str
+    model: str
+    status: int
+    elapsed: float
+    via: str  # "affinity", "strategy", "retry", "fallback" or "context_fallback"
+
+
+@dataclass(slots=True)
+class Outcome:
+    deployment: Deployment
+    result: AttemptResult
+    attempts: list[AttemptRecord] = field(default_factory=list)
+
+
+Attempt = Callable[[Deployment], Awaitable[AttemptResult]]
+
+
+async def _affinity_target(
+    router: Router, request: RouteRequest
+) -> tuple[Deployment | None, AffinityRecord | None]:
+    key = request.affinity_key
+    if key is None or not router.settings.affinity.enabled:
+        return None, None
+    record = await router.affinity.lookup(key)
+    if record is None:
+        return None, None
+    dep = router.by_id.get(record.deployment)
+    # Removed from the config, moved to another group, or its breaker is open:
+    # route normally (the answer re-records the conversation).
+    if dep is None or dep.model_name != request.model:
+        return None, record
+    if not router.breakers.available(dep.id, router.clock()):
+        return None, record
+    return dep, record
+
+
+async def _pick(router: Router, model: str, request: RouteRequest, avoid: set[str]) -> Deployment:
+    group = router.group(model)
+    if router.usage_based and len(group) > 1:
+        await router.load_usage(group)
+    return router.pick(group, stream=request.stream, avoid=avoid)
+
+
+async def _call(router: Router, dep: Deployment, attempt: Attempt, t0: float) -> AttemptResult:
+    """One attempt with its bookkeeping (in-flight, breaker, latency)."""
+    stats = router.stats[dep.id]
+    if router.usage_based:
+        await router.count_usage(dep.id, requests=1)
+    ticket = router.breakers.begin(dep.id, t0)
+    stats.in_flight += 1
+    outcome: bool | None = None  # None: not the deployment's fault (or cancelled)
+    try:
+        result = await attempt(dep)
+        outcome = result.error is None
+        if outcome:
+            stats.observe(router.clock() - t0, router.settings.latency_alpha, ttft=result.ttft)
+        return result
+    except RouteIQError as err:
+        outcome = breaker_outcome(classify(err))
+        raise
+    finally:
+        stats.in_flight -= 1
+        router.breakers.end(dep.id, outcome, router.clock(), ticket)
+
+
+async def _after_success(
+    router: Router,
+    request: RouteRequest,
+    dep: Deployment,
+    result: AttemptResult,
+    record: AffinityRecord | None,
+) -> None:
+    aff = router.settings.affinity
+    if aff.enabled:
+        key = request.affinity_key
+        # A conversation key slides its TTL every turn; a response-id key is
+        # only rewritten if the conversation moved to another deployment.
+        if key is not None and (
+            key.startswith("c:") or record is None or record.deployment != dep.id
+        ):
+            await router.write(router.affinity.record, key, dep.id, dep.model_name)
+        if aff.record_responses and result.response_id:
+            rkey = response_key(result.response_id, max_chars=aff.max_key_chars)
+            if rkey is not None:
+                await router.write(router.affinity.record, rkey, dep.id, dep.model_name)
+    if router.usage_based and result.tokens:
+        await router.count_usage(dep.id, tokens=result.tokens)
+
+
+async def route_and_call(
+    router: Router,
+    request: RouteRequest,
+    attempt: Attempt,
+    *,
+    deadline: float,
+) -> Outcome:
+    """Route ``request`` and call ``attempt`` until a deployment answers.
+
+    ``deadline`` is absolute, in trio time. Raises the last attempt's error if
+    no deployment could answer (or the first error that must not be retried),
+    ``ModelNotFound`` for an unknown model, ``UpstreamTimeout`` if the deadline
+    passed before any attempt.
+    """
+    router.group(request.model)  # ModelNotFound before anything else
+    pinned, record = await _affinity_target(router, request)
+    attempts: list[AttemptRecord] = []
+    last: RouteIQError | None = None
+    chain: list[str] = [request.model, *router.fallback_chain(request.model)]
+    visited: set[str] = set()
+    via = "affinity" if pinned is not None else "strategy"
+    position = 0
+    while position < len(chain):
+        model = chain[position]
+        position += 1
+        if model in visited or model not in router.groups:
+            continue
+        visited.add(model)
+        failed: set[str] = set()
+        dep = pinned if pinned is not None else await _pick(router, model, request, failed)
+        pinned = None
+        retries = 0
+        while True:
+            now = router.clock()
+            if now >= deadline:
+                raise last or UpstreamTimeout("The request deadline passed before routing")
+            try:
+                result = await _call(router, dep, attempt, now)
+            except RouteIQError as err:
+                status = err.status
+                attempts.append(AttemptRecord(dep.id, model, status, router.clock() - now, via))
+                kind = classify(err)
+                if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
+                    raise
+                last = err
+                now = router.clock()
+                if kind is ErrorKind.CONTEXT_WINDOW:
+                    # A bigger model may fit the prompt; the ordinary chain would not.
+                    chain = [
+                        *chain[:position],
+                        *router.context_chain(model),
+                        *router.context_chain(request.model),
+                    ]
+                    via = "context_fallback"
+                    break
+                failed.add(dep.id)
+                nxt, delay = dep, 0.0
+                if retries < router.num_retries:
+                    nxt = await _pick(router, model, request, failed)
+                    if nxt.id == dep.id:  # same deployment again: back off
+                        delay = backoff_delay(
+                            retries,
+                            router.settings.retry_backoff_initial,
+                            router.settings.retry_backoff_cap,
+                            router.rng,
+                        )
+                        delay = max(delay, retry_after_seconds(err) or 0.0)
+                decision = decide_retry(
+                    kind,
+                    started=request.started,
+                    retries_done=retries,
+                    num_retries=router.num_retries,
+                    now=now,
+                    deadline=deadline,
+                    delay=delay,
+                )
+                if decision.retry:
+                    retries += 1
+                    if decision.delay > 0:
+                        await trio.sleep(decision.delay)
+                    dep = nxt
+                    via = "retry"
+                    continue
+                if not may_fall_back(kind, started=request.started, now=now, deadline=deadline):
+                    raise
+                via = "fallback"
+                break
+            status = 200 if result.error is None else result.error.status
+            attempts.append(AttemptRecord(dep.id, model, status, router.clock() - now, via))
+            if result.error is None:
+                await _after_success(router, request, dep, result, record)
+            return Outcome(dep, result, attempts)
+    if last is None:
+        raise UpstreamTimeout("No deployment could be tried before the deadline")
+    raise last
