@@ -387,7 +387,8 @@ def pii_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
         for _ in range(300)
     ]
     values += [("IPV6", fake.ipv6(), "faker ipv6") for _ in range(300)]
-    key_formats = ("sk-proj-{48}", "sk-{48}", "AKIA{16U}", "ghp_{36}", "github_pat_{60}", "xoxb-{40}",
+    key_formats = ("sk-proj-{48}", "sk-{48}", "AKIA{16U}", "ghp_{36}", "github_pat_{60}",
+                   "xoxb-{40}",
                    "AIza{35}", "glpat-{20}", "sk_live_{24}", "hf_{34}")  # fmt: skip
     for template in key_formats:
         prefix, count = template.split("{")
@@ -431,7 +432,8 @@ def pii_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
         benign_values.append((f"tracking number {digits}", "16-digit numbers failing Luhn"))
     for _ in range(150):
         area = rng.choice(["000", "666", str(rng.randrange(900, 1000))])
-        ssn = rng.choice([f"{area}-{fake.numerify('##-####')}", f"{fake.numerify('###')}-00-{fake.numerify('####')}",
+        ssn = rng.choice([f"{area}-{fake.numerify('##-####')}",
+                          f"{fake.numerify('###')}-00-{fake.numerify('####')}",
                           f"{fake.numerify('###-##')}-0000"])  # fmt: skip
         benign_values.append((ssn, "invalid SSNs"))
     iban_fakers = [Faker(locale) for locale in IBAN_LOCALES]
@@ -468,9 +470,15 @@ def pii_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
         (lambda: f"ISBN {fake.isbn13()}", "ISBN and EAN codes"),
         (lambda: f"ISBN {fake.isbn10()}", "ISBN and EAN codes"),
         (lambda: f"barcode {fake.ean13()}", "ISBN and EAN codes"),
-        (lambda: f"on {fake.date(end_datetime=EPOCH)} at {fake.time(end_datetime=EPOCH)}", "dates and times"),
+        (
+            lambda: f"on {fake.date(end_datetime=EPOCH)} at {fake.time(end_datetime=EPOCH)}",
+            "dates and times",
+        ),
         (lambda: fake.iso8601(end_datetime=EPOCH), "dates and times"),
-        (lambda: f"{fake.date(end_datetime=EPOCH)} to {fake.date(end_datetime=EPOCH)}", "dates and times"),
+        (
+            lambda: f"{fake.date(end_datetime=EPOCH)} to {fake.date(end_datetime=EPOCH)}",
+            "dates and times",
+        ),
         (lambda: f"costs {fake.pricetag()}", "prices and quantities"),
         (lambda: f"{fake.pyint(1000, 99_999_999):,} users", "prices and quantities"),
         (lambda: f"commit {fake.sha1()}", "hashes and UUIDs"),
@@ -543,8 +551,9 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
         for sample, flag in zip(samples, flags, strict=True):
             by_source[sample.source].append(flag)
         for source, source_flags in sorted(by_source.items()):
+            value = rate(sum(source_flags), len(source_flags))
             rows.append({"guardrail": guardrail, "metric": kind, "split": "all", "source": source,
-                         "n": len(source_flags), "value": rate(sum(source_flags), len(source_flags))})  # fmt: skip
+                         "n": len(source_flags), "value": value})  # fmt: skip
 
     def misses(title: str, samples: list[Sample], flags: list[bool], want: bool) -> None:
         if show_misses is None:
@@ -620,7 +629,8 @@ def print_table(report: dict[str, object]) -> None:
     for row in report["rows"]:  # type: ignore[union-attr]
         if "source" in row:
             print(
-                f"  {row['guardrail']:<10} {row['metric']:<22} {row['value']:.3f}  n={row['n']:<5} {row['source']}"
+                f"  {row['guardrail']:<10} {row['metric']:<22} {row['value']:.3f}"
+                f"  n={row['n']:<5} {row['source']}"
             )
 
 
@@ -636,8 +646,11 @@ def plot(report: dict[str, object], path: Path) -> None:
         if "source" not in r and r["metric"] in ("recall", "false_positive_rate")
     ]  # type: ignore[union-attr]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for axis, metric, target in ((axes[0], "recall", {"pii": 0.98, "injection": 0.85}),
-                                 (axes[1], "false_positive_rate", {"pii": 0.01, "injection": 0.02})):  # fmt: skip
+    panels = (
+        (axes[0], "recall", {"pii": 0.98, "injection": 0.85}),
+        (axes[1], "false_positive_rate", {"pii": 0.01, "injection": 0.02}),
+    )
+    for axis, metric, target in panels:
         names = ["pii", "injection", "content"]
         for offset, split in ((-0.2, "dev"), (0.2, "test")):
             values = [
@@ -671,7 +684,8 @@ def main() -> None:
     (RESULTS / "guardrail_quality.json").write_text(json.dumps(report, indent=1))
     plot(report, RESULTS / "guardrail_quality.png")
     print(
-        f"\nwrote {RESULTS / 'guardrail_quality.json'} and .png ({report['eval_seconds']} s of scanning)"
+        f"\nwrote {RESULTS / 'guardrail_quality.json'} and .png"
+        f" ({report['eval_seconds']} s of scanning)"
     )
 
 

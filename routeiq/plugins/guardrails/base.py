@@ -131,4 +131,5 @@ def noisy_or(weights: Sequence[float]) -> float:
     miss = 1.0
     for weight in weights:
         miss *= 1.0 - min(max(weight, 0.0), 1.0)
-    return 1.0 - miss
+    # Rounded so that one signal of weight w scores exactly w against a threshold w.
+    return round(1.0 - miss, 12)

@@ -286,7 +286,19 @@ PHRASES: tuple[Phrase, ...] = (
         "kkk",
         "ku klux klan",
     ),
-    keywords(_H, 0.3, "insult", "insults", "slurs", "racial slur", "derogatory", "demean", "dehumanize", "stereotype", "stereotypes"),
+    keywords(
+        _H,
+        0.3,
+        "insult",
+        "insults",
+        "slurs",
+        "racial slur",
+        "derogatory",
+        "demean",
+        "dehumanize",
+        "stereotype",
+        "stereotypes",
+    ),
     keywords(_H, 0.2, "hate", "hatred", "inferior", "vermin", "degenerate", "scum"),
     # -- sexual ---------------------------------------------------------------
     Phrase(

@@ -84,7 +84,12 @@ class InjectionGuardrail:
         folded, offsets = normalize(text)
         padded = " " + folded  # every word start now has a separator before it
         findings: list[Finding] = []
-        for match in self._phrases.regex.finditer(padded):
+        search = self._phrases.regex.search
+        position = 0
+        # Resume one character after each match's start, not after its end, so
+        # overlapping phrases ("from now on act as an unfiltered ai") all count.
+        while (match := search(padded, position)) is not None:
+            position = match.start() + 1
             group = match.lastgroup
             if group is None:
                 continue

@@ -74,7 +74,7 @@ _AFTER_ANCHOR: tuple[tuple[str, str], ...] = (
     ),
     (
         "PHONE",
-        r"(?<=[0-9+(])(?<![\w+.\-/#$(@].)(?=(?:[ ().\-]{0,4}[0-9]){6})"
+        r"(?<=[0-9+(])(?<![\w+.\-/#$@].)(?=(?:[ ().\-]{0,4}[0-9]){6})"
         r"(?:[ ().\-]{0,4}[0-9]++)*+(?:[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6})?"
         r"(?![\w]|[.\-/:][0-9]|-[A-Za-z])",
     ),
@@ -82,7 +82,7 @@ _AFTER_ANCHOR: tuple[tuple[str, str], ...] = (
 
 # Standalone patterns used on candidates (tokens, phone fallback).
 _PHONE_RE = re.compile(
-    r"(?<![\w+.\-/#$(@])(?:\+[ ]?)?(?:\([0-9]{1,5}\)[ .-]?)?[0-9]++"
+    r"(?<![\w+.\-/#$@])(?:\+[ ]?)?(?:\([0-9]{1,5}\)[ .-]?)?[0-9]++"
     r"(?:(?:[ ]?\([0-9]{1,5}\)[ ]?|[ ]?-[ ]?|[ .])[0-9]++){0,7}+"
     r"(?:[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6})?(?![\w]|[.\-/:][0-9])",
     re.ASCII,
@@ -118,9 +118,6 @@ _IPV6_RE = re.compile(
 )
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.-")
-_EMAIL_LOCAL_CHARS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.%-"
-)
 _NON_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _EXTENSION = re.compile(r"[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6}$")
@@ -238,8 +235,8 @@ class PIIGuardrail:
         self, candidate: str, text: str, start: int, end: int
     ) -> tuple[str, int, int] | None:
         local = start  # the match starts at "@"; the local part is before it
-        while local > 0 and text[local - 1] in _EMAIL_LOCAL_CHARS:
-            local -= 1
+        while local > 0 and (text[local - 1] in "._%+-" or text[local - 1].isalnum()):
+            local -= 1  # internationalised local parts (RFC 6531) are letters too
         while local < start and not text[local].isalnum():
             local += 1
         return ("EMAIL", local, end) if local < start else None
@@ -272,7 +269,9 @@ class PIIGuardrail:
             return ("SECRET", begin, end if text[token_end:end].strip("=") == "" else token_end)
         return None
 
-    def _ipv6_tail(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    def _ipv6_tail(
+        self, candidate: str, text: str, start: int, end: int
+    ) -> tuple[str, int, int] | None:
         begin = start  # the match starts at the first ":"; the first group is before it
         while begin > 0 and text[begin - 1] in _HEX_DIGITS:
             begin -= 1
@@ -342,16 +341,25 @@ class PIIGuardrail:
         findings: list[Finding] = []
         enabled = self.settings.category_enabled
         covered = 0  # end of the last finding: later candidates inside it are parts of it
-        for match in self._regex.finditer(text):
+        search = self._regex.search
+        position = 0
+        # One left-to-right pass. A candidate that starts with punctuation and
+        # fails validation resumes one character after its start: a rejected
+        # "(001-01-0001" phone must not hide the SSN inside it.
+        while (match := search(text, position)) is not None:
             group = match.lastgroup
+            start, end = match.start(), match.end()
+            # A rejected number is consumed whole (its digits are not re-read as
+            # shorter numbers); a rejected "(" or "+" start steps one character.
+            position = end if group == "TOKEN" or text[start].isdigit() else start + 1
             if group is None:
                 continue
-            start, end = match.start(), match.end()
             extra = self._extra.get(group)
             if extra is not None:
                 if enabled(extra[0]) and start >= covered:
                     findings.append(Finding(self.name, extra[0], start, end, extra[1]))
                     covered = end
+                    position = max(end, start + 1)
                 continue
             confirmed = self._validators[group](match.group(), text, start, end)
             if confirmed is None and group in ("CREDIT_CARD", "SSN", "IPV4", "IPV6"):
@@ -372,6 +380,7 @@ class PIIGuardrail:
             score = self.settings.secret_score if kind == "SECRET" else 1.0
             findings.append(Finding(self.name, kind, start, end, score))
             covered = max(covered, end)
+            position = max(position, covered)
         return findings
 
     def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
