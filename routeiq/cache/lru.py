@@ -49,7 +49,8 @@ class LRUCache(Generic[K, V]):
     """Map with a size cap (least recently used dropped first) and a TTL per entry.
 
     ``on_drop(key, value)`` is called for every entry that leaves by eviction or
-    expiry (not for ``pop``, ``clear`` or an overwrite, whose caller already knows):
+    expiry (not for ``pop`` of a live entry, ``clear`` or an overwrite, whose caller
+    already knows):
     the semantic tier uses it to delete the entry's vector from its index. The
     callback must not call back into this cache.
     """
@@ -120,11 +121,24 @@ class LRUCache(Generic[K, V]):
         self._maybe_compact_heap()
 
     def pop(self, key: K) -> V | None:
-        """Remove ``key`` and return its value if it was live (no ``on_drop`` call)."""
-        entry = self._data.pop(key, None)
+        """Remove ``key`` and return its value if it was live.
+
+        A live entry leaves without an ``on_drop`` call (the caller has the value);
+        an expired one counts as an expiry, ``on_drop`` included, and gives ``None``.
+        """
+        entry = self._data.get(key)
         if entry is None:
             return None
-        return entry.value if entry.deadline > self._now() else None
+        if entry.deadline <= self._now():
+            self._drop(key, entry, expired=True)
+            return None
+        del self._data[key]
+        return entry.value
+
+    def items(self) -> list[tuple[K, V]]:
+        """A snapshot of live and not-yet-swept entries, least recent first. O(n):
+        for admin operations, not the request path."""
+        return [(k, e.value) for k, e in self._data.items()]
 
     def clear(self) -> None:
         self._data.clear()
