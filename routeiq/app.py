@@ -41,6 +41,8 @@ from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.routing.router import Router
+from routeiq.routing.settings import RoutingSettings
+from routeiq.state import StateSettings, open_store
 from routeiq.telemetry import Telemetry
 
 log = logging.getLogger("routeiq")
@@ -71,7 +73,14 @@ class Gateway:
         server = config.routeiq.server
         self.limits = Limits(max_messages=server.max_messages, max_depth=server.max_json_depth)
         self.lifecycle = lifecycle or Lifecycle(server.max_in_flight)
-        self.router = Router(config.groups)
+        # routeiq.state / routeiq.routing are used when the config has them.
+        self.store = open_store(getattr(config.routeiq, "state", None) or StateSettings())
+        self.router = Router(
+            config.groups,
+            router_settings=config.router,
+            settings=getattr(config.routeiq, "routing", None) or RoutingSettings(),
+            store=self.store,
+        )
         self.upstreams = UpstreamPool(config)
         self.telemetry = Telemetry(
             config.routeiq.telemetry, routes=HOT_ROUTES.keys(), models=config.groups.keys()
@@ -88,6 +97,8 @@ class Gateway:
 
     async def startup(self, nursery: trio.Nursery) -> None:
         self.nursery = nursery
+        await nursery.start(self.store.run)
+        await nursery.start(self.router.run)
         trio.lowlevel.add_instrument(self.telemetry.loop)
         self.upstreams.open()
         self.ready = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import orjson
+import trio
 
 from routeiq.api.validate import (
     check_content_type,
@@ -20,7 +21,12 @@ from routeiq.api.validate import (
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.config import Deployment
 from routeiq.llm.proxy import Exchange, decision_headers
+from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
+from routeiq.routing.affinity import affinity_key
+from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
+from routeiq.routing.tap import ResponseTap
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -34,29 +40,50 @@ async def _forward(
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
     req = parse_json_object(body, gw.limits)
     ctx.model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
-    dep = gw.router.choose(ctx.model)
-    ctx.deployment = dep.id
-    ctx.attempts = 1
+    router = gw.router
     stream = chat and req.get("stream") is True
-    req["model"] = dep.upstream_model
-    payload = dumps(req)
-    deadline = (dep.stream_timeout if stream else None) or dep.timeout or gw.config.router.timeout
-    deadline = min(deadline, gw.config.routeiq.server.request_timeout)
-    exchange = Exchange(
-        gw.upstreams.targets[dep.id],
-        endpoint,
-        payload,
-        ctx,
-        send,
-        stream=stream,
-        max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
-    )
-    await exchange.run(receive, deadline)
-    # After the response: usage for telemetry (the client already has everything).
-    if exchange.usage is not None:
-        ctx.usage = exchange.usage
-    elif exchange.response_body is not None:
-        ctx.usage = _usage_of(exchange.response_body)
+    aff = router.settings.affinity
+    key = None
+    if chat and aff.enabled:
+        key = affinity_key(req, header(scope, CONVERSATION_HEADER), max_chars=aff.max_key_chars)
+    request = RouteRequest(ctx.model, stream=stream, affinity_key=key)
+    want_id = chat and aff.enabled and aff.record_responses
+    # One deadline for the whole request (retries and fallbacks included); each
+    # attempt is further limited by its deployment's own timeout.
+    deadline = trio.current_time() + gw.config.routeiq.server.request_timeout
+    payloads: dict[str, bytes] = {}  # serialised once per upstream model name
+    default_timeout = gw.config.router.timeout
+
+    async def attempt(dep: Deployment) -> AttemptResult:
+        ctx.deployment = dep.id
+        ctx.attempts += 1
+        payload = payloads.get(dep.upstream_model)
+        if payload is None:
+            req["model"] = dep.upstream_model
+            payload = payloads[dep.upstream_model] = dumps(req)
+        tap = ResponseTap(send, ctx.attempts, want_id=want_id)
+        exchange = Exchange(
+            gw.upstreams.targets[dep.id],
+            endpoint,
+            payload,
+            ctx,
+            tap,
+            stream=stream,
+            max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
+        )
+        timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
+        try:
+            await exchange.run(receive, min(timeout, deadline - trio.current_time()))
+        finally:
+            request.started = exchange.started  # never retry once bytes went out
+        # After the response: usage for telemetry (the client already has everything).
+        if exchange.usage is not None:
+            ctx.usage = exchange.usage
+        elif exchange.response_body is not None:
+            ctx.usage = _usage_of(exchange.response_body)
+        return tap.result(ctx.status, ctx.usage, stream=stream)
+
+    await route_and_call(router, request, attempt, deadline=deadline)
 
 
 def _usage_of(body: bytes) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ started and which deployment it went to.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -60,7 +60,7 @@ OK = AttemptResult()
 
 
 def router(
-    groups: dict[str, Sequence[Deployment]],
+    groups: Mapping[str, Sequence[Deployment]],
     *,
     num_retries: int = 2,
     strategy: str = "simple-shuffle",

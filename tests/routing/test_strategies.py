@@ -62,7 +62,8 @@ def test_least_busy_picks_fewest_in_flight_ties_random() -> None:
     assert least_busy([A, B, C], s, FixedRandom(0.0)) is B
     assert least_busy([A, B, C], s, FixedRandom(0.99)) is C
     # No stats yet counts as 0 in flight.
-    assert least_busy([A, B, C], stats(a={"in_flight": 1}, b={"in_flight": 2}), FixedRandom(0.0)) is C
+    partial = stats(a={"in_flight": 1}, b={"in_flight": 2})
+    assert least_busy([A, B, C], partial, FixedRandom(0.0)) is C
 
 
 def test_latency_based_uses_ewma_and_ttft_for_streams() -> None:
