@@ -1,0 +1,97 @@
+"""ASGI helpers shared by the A2A and MCP endpoints and their admin APIs.
+
+Small pieces used at the edge: content negotiation, SSE framing of one event,
+the disconnect watcher that cancels a request's work when the client goes
+away, master-key checks and pydantic validation for the admin routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import orjson
+import trio
+from pydantic import BaseModel, ValidationError
+
+from routeiq.asgi.auth import KeyRing, presented_key
+from routeiq.asgi.body import read_body
+from routeiq.asgi.respond import Headers
+from routeiq.asgi.types import Receive, Scope, Send, header
+from routeiq.errors import BadRequest, Forbidden, InvalidJSON
+
+M = TypeVar("M", bound=BaseModel)
+
+SSE_HEADERS: Headers = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+]
+KEEPALIVE = b": keep-alive\n\n"
+
+
+def accepts(scope: Scope) -> tuple[bool, bool]:
+    """``(json_ok, sse_ok)`` from the Accept header (absent or ``*/*``: JSON)."""
+    raw = header(scope, b"accept")
+    if raw is None:
+        return True, False
+    text = raw.decode("latin-1").lower()
+    any_type = "*/*" in text
+    return (
+        any_type or "application/json" in text or "application/*" in text,
+        "text/event-stream" in text,
+    )
+
+
+def sse_event(data: bytes, event: str | None = None) -> bytes:
+    """One SSE event carrying ``data`` (JSON has no raw newlines, so one data line)."""
+    head = b"event: " + event.encode() + b"\n" if event else b""
+    return head + b"data: " + data + b"\n\n"
+
+
+async def watch_disconnect(receive: Receive, scope: trio.CancelScope) -> None:
+    """Cancel ``scope`` when the client disconnects (run as a sibling of the work)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            scope.cancel()
+            return
+
+
+async def start_stream(send: Send, status: int = 200, extra: Headers | None = None) -> None:
+    await send(
+        {"type": "http.response.start", "status": status, "headers": SSE_HEADERS + (extra or [])}
+    )
+
+
+async def send_chunk(send: Send, data: bytes) -> None:
+    await send({"type": "http.response.body", "body": data, "more_body": True})
+
+
+async def end_stream(send: Send) -> None:
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def require_master(scope: Scope, keys: KeyRing | None) -> None:
+    """Admin routes need the master key (when keys are configured at all)."""
+    if keys is None or not keys:
+        return
+    token = presented_key(scope)
+    info = keys.lookup(token) if token is not None else None
+    if info is None or not info.is_master:
+        raise Forbidden("This admin route needs the master key")
+
+
+async def read_model(scope: Scope, receive: Receive, model: type[M], limit: int) -> M:
+    """The request body validated as ``model``; 400 naming every problem."""
+    body = await read_body(scope, receive, limit)
+    try:
+        obj: Any = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidJSON(f"The body is not valid JSON: {exc}") from None
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '<body>'}: {e['msg']}" for e in exc.errors()
+        )
+        raise BadRequest(f"Invalid {model.__name__}: {problems}") from None

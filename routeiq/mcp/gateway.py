@@ -1,0 +1,181 @@
+"""The MCP gateway's server side: what each JSON-RPC method on ``/mcp`` does.
+
+Transport details (HTTP, sessions, SSE) live in ``routeiq.api.mcp``; this
+module answers one parsed request at a time. Supported: ``initialize``,
+``ping``, ``tools/list``, ``tools/call``, ``resources/list``,
+``resources/templates/list``, ``resources/read``, ``prompts/list``,
+``prompts/get``, ``logging/setLevel`` and the ``notifications/*`` a client
+sends (``notifications/cancelled`` cancels the named in-flight request).
+
+``*/list`` pages through the catalog (see :mod:`routeiq.mcp.catalog`); a stale
+cursor is answered with error -32602 and ``data.reason == "stale_cursor"``:
+the client lists again from the start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trio
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION
+
+from routeiq import __version__
+from routeiq import jsonrpc as rpc
+from routeiq.mcp.catalog import Kind, StaleCursor
+from routeiq.mcp.registry import MCPRegistry
+from routeiq.mcp.sessions import McpSession, SessionStore
+from routeiq.mcp.settings import NAMESPACE_SEPARATOR, MCPSettings
+from routeiq.mcp.upstream import tool_error
+from routeiq.ssrf import Resolver, SSRFGuard, SSRFSettings
+from routeiq.state.base import StateStore
+from routeiq.state.memory import MemoryStore
+
+SUPPORTED_VERSIONS = frozenset(HANDSHAKE_PROTOCOL_VERSIONS)
+DEFAULT_VERSION = "2025-03-26"  # assumed when a request has no MCP-Protocol-Version header
+
+SERVER_CAPABILITIES = {
+    "tools": {"listChanged": True},
+    "prompts": {"listChanged": True},
+    "resources": {"listChanged": True},
+    "logging": {},
+}
+
+_LISTS: dict[str, tuple[Kind, str]] = {
+    "tools/list": ("tools", "tools"),
+    "prompts/list": ("prompts", "prompts"),
+    "resources/list": ("resources", "resources"),
+}
+
+
+class MCPGateway:
+    """The MCP gateway: registry, catalog, sessions and method handlers."""
+
+    def __init__(
+        self,
+        settings: MCPSettings,
+        ssrf: SSRFSettings,
+        store: StateStore | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self.settings = settings
+        self.guard = SSRFGuard(ssrf, resolver)
+        self.registry = MCPRegistry(settings, self.guard)
+        self._own_store = store is None
+        self.store: StateStore = store if store is not None else MemoryStore()
+        self.sessions = SessionStore(self.store, settings.session_ttl)
+        # (session id, request id) -> the scope of a request in flight, for
+        # notifications/cancelled. Entries exist only while their request runs.
+        self.in_flight: dict[tuple[str, rpc.Id], trio.CancelScope] = {}
+
+    async def start(self, nursery: trio.Nursery) -> None:
+        """Start the background work in the lifespan nursery."""
+        if self._own_store:
+            await nursery.start(self.store.run)
+        await self.registry.start(nursery)
+
+    async def initialize(self, req: rpc.Request) -> tuple[dict[str, Any], McpSession]:
+        params = req.params_dict()
+        asked = params.get("protocolVersion")
+        if not isinstance(asked, str):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "initialize needs a protocolVersion string")
+        version = asked if asked in SUPPORTED_VERSIONS else LATEST_HANDSHAKE_VERSION
+        info = params.get("clientInfo")
+        session = await self.sessions.create(version, info if isinstance(info, dict) else {})
+        result = {
+            "protocolVersion": version,
+            "capabilities": SERVER_CAPABILITIES,
+            "serverInfo": {"name": "routeiq-mcp-gateway", "version": __version__},
+            "instructions": (
+                "Tools, prompts and resources of several MCP servers. Names are "
+                f"'<server>{NAMESPACE_SEPARATOR}<name>'."
+            ),
+        }
+        return result, session
+
+    async def call(self, req: rpc.Request, session: McpSession) -> dict[str, Any]:
+        """The result of one request; raises :class:`~routeiq.jsonrpc.RpcError`."""
+        method = req.method
+        if method in _LISTS:
+            kind, key = _LISTS[method]
+            cursor = req.params_dict().get("cursor")
+            if cursor is not None and not isinstance(cursor, str):
+                raise rpc.RpcError(rpc.INVALID_PARAMS, "cursor must be a string")
+            catalog = self.registry.catalog
+            try:
+                items, nxt = catalog.page(kind, cursor, self.settings.page_size)
+            except StaleCursor as exc:
+                data = {"reason": "stale_cursor", "catalogVersion": catalog.version}
+                raise rpc.RpcError(rpc.STALE_CURSOR, str(exc), data) from None
+            out: dict[str, Any] = {key: items}
+            if nxt is not None:
+                out["nextCursor"] = nxt
+            return out
+        if method == "tools/call":
+            return await self.call_tool(req.params_dict())
+        if method == "prompts/get":
+            return await self.get_prompt(req.params_dict())
+        if method == "resources/read":
+            return await self.read_resource(req.params_dict())
+        if method in ("ping", "logging/setLevel"):
+            return {}
+        if method == "resources/templates/list":
+            return {"resourceTemplates": []}
+        if method == "initialize":
+            raise rpc.RpcError(rpc.INVALID_REQUEST, "The session is already initialized")
+        raise rpc.RpcError(rpc.METHOD_NOT_FOUND, f"Method not found: {method}")
+
+    def notify(self, req: rpc.Request, session: McpSession) -> None:
+        """Handle a client notification (no answer is sent)."""
+        if req.method == "notifications/cancelled" and isinstance(req.params, dict):
+            scope = self.in_flight.get((session.id, req.params.get("requestId")))
+            if scope is not None:
+                scope.cancel()
+
+    async def call_tool(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params.get("name")
+        args = params.get("arguments")
+        if not isinstance(name, str):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "tools/call needs a tool name")
+        if args is None:
+            args = {}
+        if not isinstance(args, dict):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "arguments must be an object")
+        catalog = self.registry.catalog
+        entry = catalog.tool(name)
+        server = self.registry.servers.get(entry.server) if entry else None
+        if entry is None or server is None:
+            self._refuse_disabled(name)
+            raise rpc.RpcError(rpc.INVALID_PARAMS, f"Unknown tool: {name}")
+        if not server.spec.enabled or entry.upstream_name in server.spec.disabled_tools:
+            return tool_error(f"Tool {name} is disabled on this gateway")
+        errors = catalog.argument_errors(entry, args)
+        if errors:
+            return tool_error(f"Invalid arguments for tool {name}: " + "; ".join(errors))
+        return await server.call_tool(entry.upstream_name, args)
+
+    def _refuse_disabled(self, name: str) -> None:
+        server_name, sep, tool = name.partition(NAMESPACE_SEPARATOR)
+        server = self.registry.servers.get(server_name) if sep else None
+        if server is not None and (not server.spec.enabled or tool in server.spec.disabled_tools):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, f"Tool {name} is disabled on this gateway")
+
+    async def get_prompt(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params.get("name")
+        entry = self.registry.catalog.prompt(name) if isinstance(name, str) else None
+        server = self.registry.servers.get(entry.server) if entry else None
+        if entry is None or server is None:
+            raise rpc.RpcError(rpc.INVALID_PARAMS, f"Unknown prompt: {name}")
+        arguments = params.get("arguments")
+        if arguments is not None and not isinstance(arguments, dict):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "arguments must be an object")
+        return await server.request(
+            "prompts/get", {"name": entry.upstream_name, "arguments": arguments}
+        )
+
+    async def read_resource(self, params: dict[str, Any]) -> dict[str, Any]:
+        uri = params.get("uri")
+        owner = self.registry.catalog.resource_server(uri) if isinstance(uri, str) else None
+        server = self.registry.servers.get(owner) if owner else None
+        if server is None:
+            raise rpc.RpcError(rpc.INVALID_PARAMS, f"Unknown resource: {uri}")
+        return await server.request("resources/read", {"uri": uri})

@@ -1,0 +1,95 @@
+"""The registry of upstream MCP servers and the catalog built from them.
+
+Servers come from ``MCPSettings.servers`` (started when the gateway starts) or
+from the admin API (:meth:`MCPRegistry.add`, :meth:`MCPRegistry.remove`).
+Each runs as an :class:`~routeiq.mcp.upstream.UpstreamServer` task in the
+lifespan nursery under its own cancel scope, so removing a server closes its
+session. The catalog changes only when a server's listing changes (first
+connect, ``list_changed``) or a server is removed; every change wakes the
+``/mcp`` notification streams through :meth:`wait_changed`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trio
+
+from routeiq.errors import ClientError, NotFound
+from routeiq.mcp.catalog import Catalog, Listing
+from routeiq.mcp.settings import MCPServerSpec, MCPSettings
+from routeiq.mcp.upstream import UpstreamServer
+from routeiq.ssrf import SSRFGuard
+
+
+class ServerExists(ClientError):
+    status = 409
+    code = "conflict"
+
+
+class MCPRegistry:
+    """See the module docstring."""
+
+    def __init__(self, settings: MCPSettings, guard: SSRFGuard) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.catalog = Catalog()
+        self.servers: dict[str, UpstreamServer] = {}
+        self._nursery: trio.Nursery | None = None
+        self._changed = trio.Event()
+
+    async def start(self, nursery: trio.Nursery) -> None:
+        """Start the configured servers (without waiting for them to connect)."""
+        self._nursery = nursery
+        for spec in self.settings.servers:
+            server = self._new(spec)
+            nursery.start_soon(server.run)
+
+    def _new(self, spec: MCPServerSpec) -> UpstreamServer:
+        server = UpstreamServer(spec, self.settings, self.guard, self._on_listing)
+        self.servers[spec.name] = server
+        return server
+
+    async def add(self, spec: MCPServerSpec, *, replace: bool = False) -> UpstreamServer:
+        """Register ``spec`` and wait for its first connection attempt.
+
+        Raises ``SSRFBlocked`` (403) for a forbidden URL and :class:`ServerExists`
+        (409) for a taken name unless ``replace``."""
+        if self._nursery is None:
+            raise RuntimeError("MCPRegistry.start() has not run")
+        await self.guard.check_url(spec.url)
+        if spec.name in self.servers:
+            if not replace:
+                raise ServerExists(f"MCP server {spec.name!r} is already registered")
+            self.remove(spec.name)
+        server = self._new(spec)
+        await self._nursery.start(server.run)
+        return server
+
+    def remove(self, name: str) -> None:
+        """Unregister ``name`` (its session is closed); :class:`NotFound` if unknown."""
+        server = self.servers.pop(name, None)
+        if server is None:
+            raise NotFound(f"No MCP server named {name!r}")
+        server.scope.cancel()
+        if self.catalog.remove_server(name):
+            self._notify()
+
+    def _on_listing(self, server: UpstreamServer, listing: Listing) -> None:
+        if self.servers.get(server.spec.name) is not server:
+            return  # replaced or removed meanwhile
+        if server.spec.enabled:
+            self.catalog.set_server(server.spec.name, listing, server.spec.disabled_tools)
+            self._notify()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = trio.Event()
+
+    async def wait_changed(self, version: int) -> None:
+        """Return once the catalog version differs from ``version``."""
+        while self.catalog.version == version:
+            await self._changed.wait()
+
+    def status(self) -> list[dict[str, Any]]:
+        return [s.status() for s in self.servers.values()]
