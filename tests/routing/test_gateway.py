@@ -142,10 +142,10 @@ async def test_conversation_keeps_its_deployment_over_http(backend: str | None) 
             httpx.AsyncClient(base_url=s.url, headers=HEADERS) as c,
         ):
             homes: dict[str, str] = {}
-            for conv in range(12):
-                h = {"x-routeiq-conversation-id": f"conv-{conv}"}
+            for n in range(12):
+                h = {"x-routeiq-conversation-id": f"conv-{n}"}
                 r = await c.post("/v1/chat/completions", json=CHAT, headers=h)
-                homes[f"conv-{conv}"] = r.headers["x-routeiq-deployment"]
+                homes[f"conv-{n}"] = r.headers["x-routeiq-deployment"]
             assert len(set(homes.values())) > 1
             for _ in range(3):
                 for conv, home in homes.items():
