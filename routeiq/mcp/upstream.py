@@ -115,18 +115,18 @@ class UpstreamServer:
             while True:
                 try:
                     await self._session(mark_started)
-                except Exception as exc:
+                except Exception as exc:  # Cancelled is a BaseException: never caught here
                     self.failures += 1
                     self.last_error = _describe(exc)
                     log.warning("MCP server %s: %s", self.spec.name, self.last_error)
                 if self.state == "up":
-                    delay = self.settings.backoff_initial
+                    delay = self.settings.backoff_initial  # it was serving: retry promptly
                 self.state = "down"
-                self._client = None
                 mark_started()
                 await trio.sleep(delay)
                 delay = min(delay * 2, self.settings.backoff_cap)
-        mark_started()  # removed before its first attempt finished
+        self.state = "down"  # removed (its scope was cancelled)
+        mark_started()
 
     async def _session(self, mark_started: Callable[[], None]) -> None:
         await self.guard.check_url(self.spec.url)
@@ -134,17 +134,20 @@ class UpstreamServer:
         # the first listing arrives, then it is lifted (a cancel scope cannot be
         # exited before the client's own task group, so no nested fail_after).
         scope = trio.CancelScope(deadline=trio.current_time() + self.settings.connect_timeout)
-        with scope:
-            async with self._open() as client:
-                listing = await self._fetch(client)
-                scope.deadline = math.inf
-                self._client = client
-                self.state = "up"
-                self.connects += 1
-                self.last_error = None
-                self._publish(listing)
-                mark_started()
-                await self._serve(client)
+        try:
+            with scope:
+                async with self._open() as client:
+                    listing = await self._fetch(client)
+                    scope.deadline = math.inf
+                    self._client = client
+                    self.state = "up"
+                    self.connects += 1
+                    self.last_error = None
+                    self._publish(listing)
+                    mark_started()
+                    await self._serve(client)
+        finally:
+            self._client = None  # no call may use a session that is closing
         if scope.cancelled_caught:
             raise TimeoutError(f"no answer within {self.settings.connect_timeout} s")
 
@@ -248,7 +251,7 @@ class UpstreamServer:
             try:
                 result = await client.session.call_tool(name, arguments)
             except MCPError as exc:
-                return tool_error(f"{where} refused the call: {exc.message} (code {exc.code})")
+                return tool_error(f"{where} returned an error: {exc.message} (code {exc.code})")
             except Exception as exc:
                 return tool_error(f"{where} failed: {_describe(exc)}")
             return dump(result)

@@ -59,7 +59,7 @@ async def test_upstream_errors_are_tool_errors() -> None:
         refused = await client.call_tool("alpha__refuse", {})
         assert refused.is_error
         assert refused.content[0].text == (  # type: ignore[union-attr]
-            "MCP server 'alpha' refused the call: not today (code -32000)"
+            "MCP server 'alpha' returned an error: not today (code -32000)"
         )
         with pytest.raises(MCPError) as info:
             await client.call_tool("alpha__missing", {})
