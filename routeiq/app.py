@@ -23,7 +23,7 @@ from quart import Response
 from quart_trio import QuartTrio
 
 from routeiq import __version__
-from routeiq.api import admin, health, openai
+from routeiq.api import admin, debug, health, openai
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
 from routeiq.asgi.backpressure import BackpressureMiddleware
@@ -42,7 +42,7 @@ from routeiq.llm.proxy import decision_headers
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.routing.router import Router
 from routeiq.routing.settings import RoutingSettings
-from routeiq.state import StateSettings, open_store
+from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
 
 log = logging.getLogger("routeiq")
@@ -73,8 +73,8 @@ class Gateway:
         server = config.routeiq.server
         self.limits = Limits(max_messages=server.max_messages, max_depth=server.max_json_depth)
         self.lifecycle = lifecycle or Lifecycle(server.max_in_flight)
-        # routeiq.state / routeiq.routing are used when the config has them.
-        self.store = open_store(getattr(config.routeiq, "state", None) or StateSettings())
+        # routeiq.routing is used when the config has it.
+        self.store: StateStore = open_store(config.routeiq.state)
         self.router = Router(
             config.groups,
             router_settings=config.router,
@@ -91,6 +91,7 @@ class Gateway:
             self.keys.add(config.master_key, KeyInfo("master", None, None, True))
         for i, k in enumerate(config.routeiq.auth.keys):
             self.keys.add(k.key, KeyInfo(k.name or f"key-{i}", k.team, k.user, False))
+        self.telemetry.bind_state(self.store)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -119,6 +120,11 @@ class Gateway:
 def _quart_app(gw: Gateway) -> QuartTrio:
     app = QuartTrio("routeiq")
     app.register_blueprint(admin.blueprint(gw))
+    app.register_blueprint(debug.blueprint())
+
+    @app.errorhandler(RouteIQError)
+    async def gateway_error(err: RouteIQError) -> Response:
+        return Response(err.body_bytes(), status=err.status, content_type="application/json")
 
     @app.errorhandler(404)
     async def not_found(_: Any) -> Response:

@@ -69,16 +69,20 @@ def _serve(args: argparse.Namespace) -> int:
         from routeiq.server import url_of
 
         print(f"routeiq: {args.workers} workers on {url_of(sock)}", flush=True)
-        if config is not None:
-            logging.getLogger("routeiq").warning(
-                "state is per process with %d workers on the embedded backend", args.workers
-            )
+        from routeiq.state import StateSettings, per_process_warning
+
+        warning = per_process_warning(
+            config.routeiq.state if config else StateSettings(), args.workers
+        )
+        if warning:
+            logging.getLogger("routeiq").warning("%s", warning)
         argv = (
             ["serve"]
             + (["--config", args.config] if args.config else [])
             + (["--demo"] if args.demo else [])
         )
         return supervise(argv, sock, args.workers)
+
     def on_ready(url: str, cfg: Config) -> None:
         if args.quiet:
             print(f"routeiq: listening on {url}", flush=True)
@@ -171,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     # httpx logs every request at INFO: far too costly on the hot path.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    if os.environ.get("ROUTEIQ_TRACEMALLOC") == "1":
+        import tracemalloc
+
+        tracemalloc.start(8)
     args = build_parser().parse_args(argv)
     code: int = args.func(args)
     return code

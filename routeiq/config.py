@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.state.settings import StateSettings
 
 ENV_PREFIX = "os.environ/"
 
@@ -122,6 +123,7 @@ class RouteIQSettings(_Strict):
     upstream: UpstreamSettings = Field(default_factory=UpstreamSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    state: StateSettings = Field(default_factory=StateSettings)
 
 
 class RawConfig(BaseModel):

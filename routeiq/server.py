@@ -124,7 +124,9 @@ async def run_gateway(
                 log.warning("drain deadline passed; cancelling %d requests", lifecycle.in_flight)
 
         async with trio.open_nursery() as server_nursery:
-            await server_nursery.start(partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger))
+            await server_nursery.start(
+                partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger)
+            )
             if on_ready is not None:
                 on_ready(url_of(sock), config)
         # Served and drained: stop the mock upstream and anything else still running.

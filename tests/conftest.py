@@ -16,9 +16,10 @@ from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
 
-
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+pytest_plugins = ["tests.redis_fixture"]
 
 MASTER_KEY = "sk-test-master-key"
 

@@ -17,10 +17,15 @@ async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
 
 async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     lc = gw.lifecycle
+    state = gw.store.health
+    status = "draining" if lc.draining else ("ready" if gw.ready else "starting")
+    if status == "ready" and state != "up":
+        status = "degraded"  # serving from the local fallback: still ready, not failed
     body = {
-        "status": "draining" if lc.draining else ("ready" if gw.ready else "starting"),
+        "status": status,
         "in_flight": lc.in_flight,
         "models": len(gw.config.groups),
+        "state": {"backend": gw.store.name, "health": state},
     }
     await send_json(send, 200 if gw.ready and not lc.draining else 503, body)
 

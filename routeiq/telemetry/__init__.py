@@ -77,11 +77,42 @@ class Telemetry:
             description="Requests in flight now.",
         )
         meter.create_observable_gauge(
+            "routeiq.state.health",
+            callbacks=[self._observe_state],
+            description="State backend health: 1 up, 0.5 degraded, 0 down.",
+        )
+        meter.create_observable_counter(
+            "routeiq.state.events",
+            callbacks=[self._observe_state_events],
+            description="State backend transitions, probes and operations served by the fallback.",
+        )
+        meter.create_observable_gauge(
             "routeiq.loop.block.max",
             callbacks=[self._observe_loop_max],
             unit="s",
             description="Longest trio task step since start.",
         )
+
+    def bind_state(self, store: Any) -> None:
+        """Export the state backend's health (1 up, 0.5 degraded, 0 down) and its counters."""
+        self._store = store
+
+    def _observe_state(self, options: CallbackOptions) -> Iterable[Observation]:
+        store = getattr(self, "_store", None)
+        if store is None:
+            return []
+        value = {"up": 1.0, "degraded": 0.5}.get(store.health, 0.0)
+        return [Observation(value, {"backend": store.name})]
+
+    def _observe_state_events(self, options: CallbackOptions) -> Iterable[Observation]:
+        counters = getattr(getattr(self, "_store", None), "counters", None)
+        if counters is None:
+            return []
+        return [
+            Observation(getattr(counters, name), {"event": name})
+            for name in ("downs", "ups", "fallback_ops", "probes")
+            if hasattr(counters, name)
+        ]
 
     def bind_in_flight(self, fn: Callable[[], int]) -> None:
         self._in_flight = fn
