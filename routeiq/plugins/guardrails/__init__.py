@@ -15,7 +15,12 @@ from routeiq.plugins.guardrails.base import (
     noisy_or,
     redact_spans,
 )
-from routeiq.plugins.guardrails.cache import VerdictCache, message_digest, scan_messages
+from routeiq.plugins.guardrails.cache import (
+    VerdictCache,
+    message_digest,
+    scan_conversation,
+    scan_messages,
+)
 from routeiq.plugins.guardrails.content import ContentGuardrail
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.pii import PIIGuardrail
@@ -46,6 +51,7 @@ __all__ = [
     "message_digest",
     "noisy_or",
     "redact_spans",
+    "scan_conversation",
     "scan_messages",
 ]
 

@@ -5,8 +5,11 @@ under ``(guardrail name, guardrail version, blake2b(message))``, so turn N
 scans only the messages it has not seen; a change of patterns or settings
 changes the version and so misses the old entries instead of reusing them.
 
-Plain ``OrderedDict`` LRU with a size cap and no lock: the gateway runs on
-one trio thread, and nothing here awaits.
+Layout: an LRU ``OrderedDict`` over message digests, each holding the
+verdicts of every (name, version) that scanned that message. One digest and
+one LRU touch per message serve all the guardrails (``scan_conversation``),
+which is what keeps a cached turn cheap. No lock: the gateway runs on one
+trio thread and nothing here awaits.
 """
 
 from __future__ import annotations
@@ -18,48 +21,67 @@ from collections.abc import Sequence
 from routeiq.plugins.guardrails.base import Guardrail, Verdict
 
 CacheKey = tuple[str, str, bytes]
+_blake2b = hashlib.blake2b
 
 
 def message_digest(text: str) -> bytes:
     """128-bit blake2b of the message (lone surrogates from JSON survive)."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return _blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class VerdictCache:
-    """LRU of verdicts, at most ``max_entries`` of them.
+    """LRU of verdicts for at most ``max_messages`` distinct messages.
 
-    ``scans`` counts real scans done through ``scan_messages`` (cache misses);
-    ``hits`` counts verdicts served from the cache.
+    ``scans`` counts real scans done through ``scan_messages`` /
+    ``scan_conversation`` (cache misses); ``hits`` counts verdicts served
+    from the cache. ``len()`` is the number of verdicts held.
     """
 
-    def __init__(self, max_entries: int = 50_000) -> None:
-        if max_entries < 1:
-            raise ValueError("max_entries must be >= 1")
-        self.max_entries = max_entries
-        self._entries: OrderedDict[CacheKey, Verdict] = OrderedDict()
+    def __init__(self, max_messages: int = 50_000) -> None:
+        if max_messages < 1:
+            raise ValueError("max_messages must be >= 1")
+        self.max_messages = max_messages
+        self._messages: OrderedDict[bytes, dict[tuple[str, str], Verdict]] = OrderedDict()
+        self._count = 0
         self.scans = 0
         self.hits = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._count
+
+    def _entry(self, digest: bytes) -> dict[tuple[str, str], Verdict]:
+        """The verdicts of one message, created if missing, marked most recently used."""
+        entry = self._messages.get(digest)
+        if entry is None:
+            entry = self._messages[digest] = {}
+            if len(self._messages) > self.max_messages:
+                _, evicted = self._messages.popitem(last=False)
+                self._count -= len(evicted)
+        else:
+            self._messages.move_to_end(digest)
+        return entry
 
     def get(self, key: CacheKey) -> Verdict | None:
-        """The cached verdict (now most recently used), or None."""
-        verdict = self._entries.get(key)
-        if verdict is not None:
-            self._entries.move_to_end(key)
-        return verdict
+        """The cached verdict (its message now most recently used), or None."""
+        name, version, digest = key
+        entry = self._messages.get(digest)
+        if entry is None:
+            return None
+        self._messages.move_to_end(digest)
+        return entry.get((name, version))
 
     def put(self, key: CacheKey, verdict: Verdict) -> None:
-        """Store a verdict, evicting the least recently used past the cap."""
-        self._entries[key] = verdict
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        """Store a verdict, evicting the least recently used message past the cap."""
+        name, version, digest = key
+        entry = self._entry(digest)
+        if (name, version) not in entry:
+            self._count += 1
+        entry[(name, version)] = verdict
 
     def clear(self) -> None:
         """Drop every entry (counters are kept)."""
-        self._entries.clear()
+        self._messages.clear()
+        self._count = 0
 
 
 def scan_messages(
@@ -73,18 +95,35 @@ def scan_messages(
     ``digests`` (from ``message_digest``) may be passed when several
     guardrails scan the same messages, so each message is hashed once.
     """
+    return scan_conversation([guardrail], messages, cache, digests)[0]
+
+
+def scan_conversation(
+    guardrails: Sequence[Guardrail],
+    messages: Sequence[str],
+    cache: VerdictCache,
+    digests: Sequence[bytes] | None = None,
+) -> list[list[Verdict]]:
+    """``result[g][m]`` is guardrail g's verdict on message m; only misses are scanned.
+
+    One pass over the messages: each is hashed once and touched once in the
+    LRU, whatever the number of guardrails.
+    """
     if digests is None:
         digests = [message_digest(m) for m in messages]
-    name, version = guardrail.name, guardrail.version
-    verdicts: list[Verdict] = []
+    keys = [(g.name, g.version) for g in guardrails]
+    results: list[list[Verdict]] = [[] for _ in guardrails]
+    entry_for = cache._entry
     for text, digest in zip(messages, digests, strict=True):
-        key = (name, version, digest)
-        verdict = cache.get(key)
-        if verdict is None:
-            verdict = guardrail.check(text)
-            cache.scans += 1
-            cache.put(key, verdict)
-        else:
-            cache.hits += 1
-        verdicts.append(verdict)
-    return verdicts
+        entry = entry_for(digest)
+        for index, key in enumerate(keys):
+            verdict = entry.get(key)
+            if verdict is None:
+                verdict = guardrails[index].check(text)
+                entry[key] = verdict
+                cache._count += 1
+                cache.scans += 1
+            else:
+                cache.hits += 1
+            results[index].append(verdict)
+    return results

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 
 # Leetspeak digits and symbols read as letters, but only in a run that touches
 # a letter ("1gn0r3", "h4ck"): a plain number ("419", "2024") stays a number,
@@ -21,7 +22,9 @@ import unicodedata
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
-_LEET_RUN = re.compile(r"[013457@$]+")
+# A run that starts right after a letter, or ends right before one. One
+# leading character class lets the engine skip everything else in C.
+_LEET_RUN = re.compile(r"[013457@$](?:(?<=[a-z].)[013457@$]*|[013457@$]*(?=[a-z]))")
 
 # Letters from other scripts that render like Latin ones (a subset of Unicode's
 # confusables, the ones seen in obfuscated prompts), mapped to lowercase Latin.
@@ -57,21 +60,30 @@ _UNICODE_TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, 
 
 def _fold_leet(text: str) -> str:
     """Leetspeak runs that touch a letter become letters; same length out."""
-    pieces: list[str] = []
-    last = 0
-    for run in _LEET_RUN.finditer(text):
-        start, end = run.span()
-        if (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()):
-            pieces.append(text[last:start])
-            pieces.append(run.group().translate(_LEET))
-            last = end
-    if not pieces:
-        return text
-    pieces.append(text[last:])
-    return "".join(pieces)
+    return _LEET_RUN.sub(_leet_letters, text)
+
+
+def _leet_letters(run: re.Match[str]) -> str:
+    return run.group().translate(_LEET)
+
+
+_MEMO: OrderedDict[str, tuple[str, list[int] | None]] = OrderedDict()
+_MEMO_SIZE = 128
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text`` for matching (memoised: the injection and content
+    guardrails fold the same message one after the other)."""
+    folded = _MEMO.get(text)
+    if folded is None:
+        folded = _normalize(text)
+        _MEMO[text] = folded
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return folded
+
+
+def _normalize(text: str) -> tuple[str, list[int] | None]:
     """Fold ``text`` for matching. Returns ``(folded, offsets)``.
 
     ``offsets`` is None when folded[i] corresponds to text[i] (same length);
