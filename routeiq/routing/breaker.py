@@ -222,8 +222,15 @@ class BreakerBoard:
         # (old, new) -> count; at most 9 keys.
         self.transitions: dict[tuple[State, State], int] = {}
         self.last: Transition | None = None
+        # Deployments not CLOSED: the filter only asks these, so the common case
+        # (everything closed) costs one truth test, whatever the group size.
+        self.not_closed: set[str] = set()
 
     def _on_transition(self, t: Transition) -> None:
+        if t.new is CLOSED:
+            self.not_closed.discard(t.deployment)
+        else:
+            self.not_closed.add(t.deployment)
         key = (t.old, t.new)
         self.transitions[key] = self.transitions.get(key, 0) + 1
         self.last = t
@@ -257,19 +264,13 @@ class BreakerBoard:
     def filter(self, candidates: Sequence[Deployment], now: float) -> Sequence[Deployment]:
         """The candidates that may be sent to now. Never empty for a non-empty
         input: if all are blocked, the one whose cool-down ends first."""
-        if not self.enabled:
+        if not self.enabled or not self.not_closed:
             return candidates
         breakers = self.breakers
-        out: list[Deployment] | None = None
-        for i, d in enumerate(candidates):
-            b = breakers.get(d.id)
-            if b is None or b.available(now):
-                if out is not None:
-                    out.append(d)
-            elif out is None:
-                out = list(candidates[:i])  # first blocked one: copy what passed so far
-        if out is None:
-            return candidates  # the common case: nothing blocked, no copy
+        suspect = self.not_closed
+        out = [d for d in candidates if d.id not in suspect or breakers[d.id].available(now)]
+        if len(out) == len(candidates):
+            return candidates
         if out:
             return out
         return [min(candidates, key=lambda d: breakers[d.id].open_until)]

@@ -153,27 +153,30 @@ class Router:
 
     # -- usage counters (usage-based strategy) -----------------------------------
 
-    def _usage_keys(self, dep_id: str) -> tuple[str, str]:
-        window = int(self.wall() // self.settings.usage_window)
-        base = f"{USAGE_KEY}{dep_id}:{window}:"
-        return base + "r", base + "t"
+    def _usage_base(self) -> str:
+        return f":{int(self.wall() // self.settings.usage_window)}:"
 
     async def load_usage(self, candidates: Sequence[Deployment]) -> None:
         """Read the shared rpm/tpm counters of ``candidates`` into ``stats`` (one
-        round trip)."""
+        round trip). Keys: ``use:<deployment>:<window number>:r`` / ``:t``."""
+        suffix = self._usage_base()
         keys: list[str] = []
         for d in candidates:
-            keys.extend(self._usage_keys(d.id))
+            base = USAGE_KEY + d.id + suffix
+            keys.append(base + "r")
+            keys.append(base + "t")
         values = await self.store.get_many(keys)
+        stats = self.stats
         for i, d in enumerate(candidates):
-            s = self.stats[d.id]
+            s = stats[d.id]
             rpm, tpm = values[2 * i], values[2 * i + 1]
-            s.rpm_used = int(rpm) if rpm is not None else 0
-            s.tpm_used = int(tpm) if tpm is not None else 0
+            s.rpm_used = 0 if rpm is None else int(rpm)
+            s.tpm_used = 0 if tpm is None else int(tpm)
 
     async def count_usage(self, dep_id: str, *, requests: int = 0, tokens: int = 0) -> None:
         """Add to the shared counters of the current window."""
-        rpm_key, tpm_key = self._usage_keys(dep_id)
+        base = USAGE_KEY + dep_id + self._usage_base()
+        rpm_key, tpm_key = base + "r", base + "t"
         ttl = self.settings.usage_window
         if requests:
             await self.write(self.store.incr, rpm_key, requests, ttl)

@@ -14,7 +14,7 @@ through ``stats``. Ties are broken at random so equal deployments share load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from routeiq.config import Deployment
@@ -77,13 +77,12 @@ def _pick(ties: list[Deployment], rng: RandomSource) -> Deployment:
 
 def _lowest(
     candidates: Sequence[Deployment],
-    score: Callable[[Deployment], float],
+    scores: list[float],
     rng: RandomSource,
     tolerance: float = 0.0,
 ) -> Deployment:
     """A random one among the candidates whose score is within ``tolerance``
     (a fraction) of the lowest score."""
-    scores = [score(d) for d in candidates]
     limit = min(scores)
     limit += abs(limit) * tolerance
     return _pick([d for d, s in zip(candidates, scores, strict=True) if s <= limit], rng)
@@ -110,7 +109,9 @@ def simple_shuffle(
     """Random, proportional to :func:`shuffle_weight`."""
     if len(candidates) == 1:
         return candidates[0]
-    weights = [shuffle_weight(d) for d in candidates]
+    weights = [
+        d.weight if d.weight != 1.0 else float(d.rpm or d.tpm or 1.0) for d in candidates
+    ]  # shuffle_weight, inlined: this loop is the whole cost at 200 deployments
     x = rng.random() * sum(weights)
     for d, w in zip(candidates, weights, strict=True):
         x -= w
@@ -127,7 +128,8 @@ def least_busy(
     stream: bool = False,
 ) -> Deployment:
     """The deployment with the fewest requests in flight from this instance."""
-    return _lowest(candidates, lambda d: stats.get(d.id, _EMPTY).in_flight, rng)
+    get = stats.get
+    return _lowest(candidates, [get(d.id, _EMPTY).in_flight for d in candidates], rng)
 
 
 def latency_based(tolerance: float = 0.0) -> ChooseFn:
@@ -142,12 +144,13 @@ def latency_based(tolerance: float = 0.0) -> ChooseFn:
         *,
         stream: bool = False,
     ) -> Deployment:
-        def score(d: Deployment) -> float:
-            s = stats.get(d.id, _EMPTY)
+        get = stats.get
+        scores: list[float] = []
+        for d in candidates:
+            s = get(d.id, _EMPTY)
             value = s.ttft if stream and s.ttft is not None else s.latency
-            return 0.0 if value is None else value
-
-        return _lowest(candidates, score, rng, tolerance)
+            scores.append(0.0 if value is None else value)
+        return _lowest(candidates, scores, rng, tolerance)
 
     return choose
 
@@ -162,11 +165,9 @@ def cost_based(
     """The cheapest deployment per token; an unknown price counts as free
     (self-hosted), so with no prices configured all are equal."""
 
-    def score(d: Deployment) -> float:
-        price = stats.get(d.id, _EMPTY).price
-        return 0.0 if price is None else price
-
-    return _lowest(candidates, score, rng)
+    get = stats.get
+    prices = [get(d.id, _EMPTY).price for d in candidates]
+    return _lowest(candidates, [0.0 if p is None else p for p in prices], rng)
 
 
 def usage_based(
@@ -180,25 +181,23 @@ def usage_based(
     among those under their ``rpm``/``tpm`` limits; if every one is at its
     limit, the one with the lowest utilisation (it is the caller's job to
     answer 429 instead, if that is the policy)."""
+    get = stats.get
     under: list[Deployment] = []
+    used: list[float] = []
     for d in candidates:
-        s = stats.get(d.id, _EMPTY)
+        s = get(d.id, _EMPTY)
         if (d.rpm is None or s.rpm_used < d.rpm) and (d.tpm is None or s.tpm_used < d.tpm):
             under.append(d)
+            # tpm dominates; rpm (< 1e6 per window in practice) breaks tpm ties.
+            used.append(s.tpm_used * 1e6 + s.rpm_used)
     if under:
-        # tpm dominates; rpm (< 1e6 per window in practice) breaks tpm ties.
-        def used(d: Deployment) -> float:
-            s = stats.get(d.id, _EMPTY)
-            return s.tpm_used * 1e6 + s.rpm_used
-
         return _lowest(under, used, rng)
-
-    def utilisation(d: Deployment) -> float:
-        s = stats.get(d.id, _EMPTY)
+    utilisation: list[float] = []
+    for d in candidates:
+        s = get(d.id, _EMPTY)
         r = s.rpm_used / d.rpm if d.rpm else 0.0
         t = s.tpm_used / d.tpm if d.tpm else 0.0
-        return max(r, t)
-
+        utilisation.append(max(r, t))
     return _lowest(candidates, utilisation, rng)
 
 
