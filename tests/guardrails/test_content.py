@@ -57,8 +57,8 @@ def test_word_boundaries() -> None:
 def test_request_framing_boosts_keywords() -> None:
     plain = CONTENT.check("counterfeit goods are common")
     asked = CONTENT.check("how to sell counterfeit goods")
-    assert plain.score == pytest.approx(0.3)
-    assert asked.score == pytest.approx(0.55)
+    assert plain.score == pytest.approx(0.35)
+    assert asked.score == pytest.approx(0.6)
     assert (plain.action, asked.action) == (None, "block")
 
 
@@ -75,3 +75,10 @@ def test_redact_action_labels_categories() -> None:
     guard = ContentGuardrail(ContentSettings(action="redact"))
     verdict = guard.check("Ok. how to make a pipe bomb. Thanks")
     assert verdict.redacted == "Ok. how to [CONTENT:VIOLENCE]. Thanks"
+
+
+def test_defensive_framing_scales_down() -> None:
+    verdict = CONTENT.check("How can I recognise a phishing scam and report fraud to my bank?")
+    assert verdict.action is None
+    assert CONTENT.check("how to sell counterfeit goods and avoid being caught").action == "block"
+    assert CONTENT.check("warning signs of counterfeit goods").score == pytest.approx(0.175)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
-from routeiq.plugins.guardrails.content_rules import PHRASES, REQUEST_BOOST
+from routeiq.plugins.guardrails.content_rules import DEFENSIVE_FACTOR, PHRASES, REQUEST_BOOST
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, compile_phrases
 from routeiq.plugins.guardrails.settings import ContentSettings
 
 #: Bump when the keyword table or the scoring changes.
-PATTERNS_VERSION = "1"
+PATTERNS_VERSION = "2"
+#: Weightless framing signals that modulate the harm keywords.
+_FRAMING = frozenset({"request", "defensive"})
 
 
 class ContentGuardrail:
@@ -49,7 +51,7 @@ class ContentGuardrail:
             if group is None:
                 continue
             phrase = self._phrases.by_group[group]
-            if phrase.category != "request" and not enabled(phrase.category):
+            if phrase.category not in _FRAMING and not enabled(phrase.category):
                 continue
             # The anchored match starts at the separator before the word (index
             # shifted by the leading space): the word starts one later in padded.
@@ -65,15 +67,19 @@ class ContentGuardrail:
 
         A request framing ("how to", "write a") raises every harm keyword of the
         message by ``REQUEST_BOOST``: "how to launder money" is worse than a
-        news sentence that mentions laundering.
+        news sentence that mentions laundering. A defensive framing ("how to
+        avoid", "signs of") scales them down by ``DEFENSIVE_FACTOR`` instead.
         """
-        boost = REQUEST_BOOST if any(f.type == "request" for f in findings) else 0.0
+        framing = {f.type for f in findings if f.type in _FRAMING}
+        defensive = "defensive" in framing
+        boost = REQUEST_BOOST if "request" in framing and not defensive else 0.0
+        factor = DEFENSIVE_FACTOR if defensive else 1.0
         per_rule: dict[str, dict[str, float]] = {}
         for finding in findings:
-            if finding.type == "request":
+            if finding.type in _FRAMING:
                 continue
             rules = per_rule.setdefault(finding.type, {})
-            weight = min(1.0, finding.score + boost)
+            weight = min(1.0, finding.score * factor + boost)
             rules[finding.rule] = max(weight, rules.get(finding.rule, 0.0))
         return {category: noisy_or(list(r.values())) for category, r in per_rule.items()}
 

@@ -18,10 +18,14 @@ _END = "(?![a-z])"
 _INFLECT = f"(?:s|es|ed|d|ing|er|ers)?{_END}"
 
 
-def keywords(category: str, weight: float, *leads: str, inflect: bool = True) -> Phrase:
-    """Literal words (with common English inflections) ending at a word boundary."""
-    rest = _INFLECT if inflect else _END
-    return Phrase(f"{category}:{leads[0]}", category, weight, rest, leads)
+def keywords(category: str, weight: float, table: str) -> tuple[Phrase, ...]:
+    """One phrase per "|"-separated keyword (common inflections allowed), each
+    its own rule so that two different keywords add up."""
+    return tuple(
+        Phrase(f"{category}:{word}", category, weight, _INFLECT, (word,))
+        for word in (w.strip() for w in table.split("|"))
+        if word
+    )
 
 
 _HOW_TO = ("how to", "how do i", "how can i", "how would i", "how could i", "how should i",
@@ -82,6 +86,68 @@ REQUEST = Phrase(
      "can you help", "help me", "devise", "outline", "explain how", "instructions"),
 )  # fmt: skip
 REQUEST_BOOST = 0.25
+
+#: Defensive framing ("how to avoid", "signs of", "victim of"): harm keywords
+#: in the message count at DEFENSIVE_FACTOR of their weight, and a request
+#: framing adds nothing. Asking how to spot a scam is not asking to run one.
+DEFENSIVE = Phrase(
+    "defensive",
+    "defensive",
+    0.0,
+    _END,
+    ("how to avoid", "how do i avoid", "how can i avoid", "how to recognize", "how to recognise",
+     "how to spot", "how to detect", "how to prevent", "how do i prevent", "how to protect",
+     "how can i protect", "protect myself", "protect my", "how do i report", "how to report",
+     "report it", "signs of", "warning signs", "what should i do if", "victim of",
+     "how to stop", "how to identify", "how to tell if", "is this a scam", "avoid being",
+     "prevention", "safety tips", "stay safe", "recognise", "recognize", "spot", "detect",
+     "identify", "report", "prevent", "protect", "defend against", "awareness"),
+)  # fmt: skip
+DEFENSIVE_FACTOR = 0.5
+
+# Strong keywords (0.35) act together with a request framing (+0.25 = 0.6);
+# weak ones (0.2) need company even then (0.45).
+# fmt: off
+KEYWORD_PHRASES: tuple[Phrase, ...] = (
+    *keywords(_V, 0.35, "murder|massacre|behead|decapitate|dismember|slaughter|genocide|torture"
+              "|maim|mutilate|assassinate|strangle|bloodbath|bomb threat|death threat|snuff"
+              "|threatening message|threatening letter|terrorize|car bomb|pipe bomb"
+              "|mass shooting|bioweapon|biological weapon|chemical weapon|biochemical weapon"
+              "|nerve agent|dirty bomb|radicalize|radicalise|ransom note"),
+    *keywords(_V, 0.2, "kill|stab|shoot|gun|bomb|explosive|weapon|blood|gore|corpse|violent"
+              "|violence|assault|terror|terrorist|hostage|kidnap|firearm|rifle|handgun|attack"
+              "|threaten|threat|harass|harassment|bully|bullying|stalk|poison|arson|outbreak"
+              "|ebola|anthrax|pandemic|extremist"),
+    *keywords(_H, 0.35, "racist|racism|bigot|nazi|neo-nazi|supremacist|supremacy|xenophobic"
+              "|homophobic|transphobic|antisemitic|antisemitism|slur|slurs|kkk|ku klux klan"
+              "|holocaust denial|holocaust never happened|insult|insults|derogatory|demean"
+              "|dehumanize|stereotype|stereotypes|racial slur|misogynist|misogynistic"),
+    *keywords(_H, 0.2, "hate|hatred|inferior|vermin|degenerate|scum|less intelligent"),
+    *keywords(_SX, 0.45, "porn|porno|pornography|pornographic|hentai|blowjob|handjob|orgasm"
+              "|cumshot|gangbang|masturbate|masturbation|dildo|xxx|nsfw|erotica|bdsm|fetish"
+              "|onlyfans|sexting|brothel|prostitute|prostitution|revenge porn|nude photos"
+              "|intimate images"),
+    *keywords(_SX, 0.25, "sex|sexual|sexually|sexy|nude|nudes|naked|erotic|explicit|horny"
+              "|seduce|genitals|penis|vagina|breasts|boobs|intercourse|aroused|stripper|grope"
+              "|groped|labia|clitoris|nipple|anal|escort"),
+    *keywords(_SH, 0.45, "suicidal|self-harm|self-harming|selfharm|self-injury|cutting myself"
+              "|want to die|kill myself|end my life|no reason to live|better off dead"),
+    *keywords(_SH, 0.25, "suicide|overdose|self harm|anorexia|bulimia|hopeless|worthless"
+              "|starve myself|without eating"),
+    *keywords(_IL, 0.35, "launder|laundering|counterfeit|smuggle|smuggling|shoplift|embezzle"
+              "|extort|extortion|blackmail|ransomware|keylogger|botnet|carding|dark web"
+              "|darknet|hitman|burglary|poach|poaching|bribe|bribery|trafficking"
+              "|falsify|forge|forgery|chop shop|chop shops|sql injection"
+              "|tax evasion|untraceable|black market|stolen goods|stolen cars|fake id"
+              "|fake passport|skimming device|credit card skimmer"
+              "|without a prescription|drug dealer|pass a drug test|fool a breathalyzer"),
+    *keywords(_IL, 0.2, "crime|criminal|drug|drugs|meth|cocaine|heroin|fentanyl|mdma|hack"
+              "|hacking|exploit|weed|cannabis|marijuana|stolen|forged|heist|steal|theft"
+              "|dealer|surveil|spy on|without permission|without their permission"
+              "|without consent|without their consent|piracy|torrent|paywalled|copyrighted"
+              "|illegal|illegally|fraud|scam|scams|phishing"),
+)
+# fmt: on
 
 PHRASES: tuple[Phrase, ...] = (
     # -- violence ------------------------------------------------------------
@@ -158,46 +224,6 @@ PHRASES: tuple[Phrase, ...] = (
         f"{S}{words('shooting', 'murder', 'killing', 'casualties', 'stabbing', 'attack')}",
         ("mass", "school", "terrorist"),
     ),
-    keywords(
-        _V,
-        0.3,
-        "murder",
-        "massacre",
-        "behead",
-        "decapitate",
-        "dismember",
-        "slaughter",
-        "genocide",
-        "torture",
-        "maim",
-        "mutilate",
-        "assassinate",
-        "strangle",
-        "bloodbath",
-    ),
-    keywords(
-        _V,
-        0.2,
-        "kill",
-        "stab",
-        "shoot",
-        "gun",
-        "bomb",
-        "explosive",
-        "weapon",
-        "blood",
-        "gore",
-        "corpse",
-        "violent",
-        "violence",
-        "assault",
-        "terror",
-        "terrorist",
-        "hostage",
-        "kidnap",
-        "firearm",
-        "rifle",
-    ),
     # -- hate ------------------------------------------------------------------
     Phrase("hate:group_are", _H, 0.9, f"{S}{_VILE}", _GROUP_WORDS),
     Phrase(
@@ -269,37 +295,6 @@ PHRASES: tuple[Phrase, ...] = (
             "insults for",
         ),
     ),
-    keywords(
-        _H,
-        0.3,
-        "racist",
-        "racism",
-        "bigot",
-        "nazi",
-        "neo-nazi",
-        "supremacist",
-        "supremacy",
-        "xenophobic",
-        "homophobic",
-        "antisemitic",
-        "slur",
-        "kkk",
-        "ku klux klan",
-    ),
-    keywords(
-        _H,
-        0.3,
-        "insult",
-        "insults",
-        "slurs",
-        "racial slur",
-        "derogatory",
-        "demean",
-        "dehumanize",
-        "stereotype",
-        "stereotypes",
-    ),
-    keywords(_H, 0.2, "hate", "hatred", "inferior", "vermin", "degenerate", "scum"),
     # -- sexual ---------------------------------------------------------------
     Phrase(
         "sexual:minors",
@@ -328,53 +323,6 @@ PHRASES: tuple[Phrase, ...] = (
         0.8,
         f"{S}{opt('a', 'an', 'some', 'me', 'me a')}{opt('very', 'really', 'extremely')}{words('explicit', 'graphic', 'erotic', 'pornographic', 'dirty', 'smutty', 'nsfw', 'x-rated', 'steamy')}{S}{opt('sex', 'sexual', 'erotic', 'lesbian', 'gay')}{words('story', 'stories', 'scene', 'content', 'fanfic', 'fan fiction', 'roleplay', 'description', 'sex', 'poem', 'chat', 'novel', 'text')}",
         ("write", "generate", "create", "describe", "tell", "give", "produce", "compose"),
-    ),
-    keywords(
-        _SX,
-        0.45,
-        "porn",
-        "porno",
-        "pornography",
-        "pornographic",
-        "hentai",
-        "blowjob",
-        "handjob",
-        "orgasm",
-        "cumshot",
-        "gangbang",
-        "masturbate",
-        "masturbation",
-        "dildo",
-        "xxx",
-        "nsfw",
-        "erotica",
-        "bdsm",
-        "fetish",
-        "onlyfans",
-        "sexting",
-    ),
-    keywords(
-        _SX,
-        0.25,
-        "sex",
-        "sexual",
-        "sexually",
-        "sexy",
-        "nude",
-        "nudes",
-        "naked",
-        "erotic",
-        "explicit",
-        "horny",
-        "seduce",
-        "genitals",
-        "penis",
-        "vagina",
-        "breasts",
-        "boobs",
-        "intercourse",
-        "aroused",
-        "stripper",
     ),
     # -- self-harm ------------------------------------------------------------
     Phrase(
@@ -426,32 +374,6 @@ PHRASES: tuple[Phrase, ...] = (
         0.6,
         f"{S}{words('dose', 'dosage', 'amount')}",
         ("lethal", "fatal", "deadly", "overdose"),
-    ),
-    keywords(
-        _SH,
-        0.45,
-        "suicidal",
-        "self-harm",
-        "self-harming",
-        "selfharm",
-        "self-injury",
-        "cutting myself",
-        "want to die",
-        "kill myself",
-        "end my life",
-        "no reason to live",
-        "better off dead",
-    ),
-    keywords(
-        _SH,
-        0.25,
-        "suicide",
-        "overdose",
-        "self harm",
-        "anorexia",
-        "bulimia",
-        "hopeless",
-        "worthless",
     ),
     # -- illegal activity -----------------------------------------------------
     Phrase(
@@ -552,53 +474,8 @@ PHRASES: tuple[Phrase, ...] = (
             "cigarette",
         ),
     ),
-    keywords(
-        _IL,
-        0.3,
-        "launder",
-        "counterfeit",
-        "smuggle",
-        "shoplift",
-        "embezzle",
-        "extort",
-        "blackmail",
-        "ransomware",
-        "keylogger",
-        "botnet",
-        "carding",
-        "dark web",
-        "darknet",
-        "hitman",
-        "burglary",
-        "poach",
-        "bribe",
-        "piracy",
-        "trafficking",
-        "fraud",
-        "steal",
-    ),
-    keywords(
-        _IL,
-        0.2,
-        "illegal",
-        "illegally",
-        "crime",
-        "criminal",
-        "drug",
-        "drugs",
-        "meth",
-        "cocaine",
-        "heroin",
-        "fentanyl",
-        "hack",
-        "hacking",
-        "exploit",
-        "weed",
-        "stolen",
-        "forged",
-        "heist",
-        "scam",
-    ),
+    *KEYWORD_PHRASES,
     # Last, so that a specific phrase sharing a lead ("how to ...") is tried first.
+    DEFENSIVE,
     REQUEST,
 )
