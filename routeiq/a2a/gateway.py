@@ -1,0 +1,181 @@
+"""The A2A gateway: what each JSON-RPC method on ``/a2a/{agent}`` does.
+
+Every call is relayed to the agent with the method name the client used (the
+agent answers in the same protocol version), after: the agent lookup
+(agent-not-found, -32050), the per-agent rate limit (-32053), and for
+GetTask/CancelTask/SubscribeToTask the task lookup (task-not-found, -32001:
+only tasks created through this gateway, on the same agent, are reachable).
+Answers are read to keep the task store current. CancelTask, once the agent
+confirms it, is announced on the task's hub channel so that every stream of
+the task, on every gateway process, ends. HTTP details live in ``routeiq.api.a2a``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import httpx
+import trio
+
+from routeiq import jsonrpc as rpc
+from routeiq.a2a.hub import ClientSSE, TaskHub
+from routeiq.a2a.registry import AgentRegistry
+from routeiq.a2a.relay import Deps, follow, relay
+from routeiq.a2a.settings import A2ASettings, AgentSpec
+from routeiq.a2a.store import RateLimiter, TaskStore
+from routeiq.a2a.tasks import (
+    METHODS,
+    TERMINAL,
+    InvalidTransition,
+    Op,
+    task_id_param,
+    update_from_result,
+)
+from routeiq.a2a.upstream import AgentClient, default_http_client
+from routeiq.ssrf import Resolver, SSRFBlocked, SSRFGuard, SSRFSettings
+from routeiq.state.base import StateStore
+from routeiq.state.memory import MemoryStore
+
+log = logging.getLogger("routeiq.a2a")
+
+
+class A2AGateway:
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        settings: A2ASettings,
+        ssrf: SSRFSettings,
+        store: StateStore | None = None,
+        *,
+        http: httpx.AsyncClient | None = None,
+        resolver: Resolver | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.guard = SSRFGuard(ssrf, resolver)
+        self._own_store = store is None
+        self.store: StateStore = store if store is not None else MemoryStore()
+        self.client = AgentClient(self.guard, http or default_http_client())
+        self.registry = AgentRegistry(self.client)
+        self.tasks = TaskStore(
+            self.store,
+            ttl=settings.task_ttl,
+            max_tasks=settings.max_tasks,
+            sweep_interval=settings.sweep_interval,
+            sweep_batch=settings.sweep_batch,
+        )
+        self.hub = TaskHub(self.store, settings.relay_lease_seconds)
+        self.limiter = limiter or RateLimiter(self.store)
+        self.deps = Deps(settings, self.client, self.tasks, self.hub)
+
+    async def start(self, nursery: trio.Nursery) -> None:
+        """Background work in the lifespan nursery; registers the configured agents."""
+        if self._own_store:
+            await nursery.start(self.store.run)
+        await nursery.start(self.tasks.run)
+        for spec in self.settings.agents:
+            try:
+                await self.registry.add(spec)
+            except SSRFBlocked as exc:
+                log.error("A2A agent %s not registered: %s", spec.name, exc.message)
+
+    def agent(self, name: str) -> AgentSpec:
+        spec = self.registry.get(name)
+        if spec is None:
+            raise rpc.RpcError(rpc.AGENT_NOT_FOUND, f"No agent named {name!r}")
+        return spec
+
+    @staticmethod
+    def operation(method: str) -> tuple[Op, bool]:
+        """The operation and wire version (``True``: v0.3) of ``method``."""
+        found = METHODS.get(method)
+        if found is None:
+            raise rpc.RpcError(rpc.METHOD_NOT_FOUND, f"Method not found: {method}")
+        return found
+
+    async def admit(self, spec: AgentSpec) -> None:
+        """The per-agent rate limit."""
+        rpm = spec.rate_limit_rpm or self.settings.rate_limit_rpm
+        if rpm is None:
+            return
+        wait = await self.limiter.check(spec.name, rpm)
+        if wait is not None:
+            data = {"retryAfterSeconds": round(wait, 3)}
+            raise rpc.RpcError(rpc.RATE_LIMITED, f"Rate limit of agent {spec.name!r} reached", data)
+
+    async def _owned_task(self, spec: AgentSpec, params: dict[str, Any]) -> Any:
+        tid = task_id_param(params)
+        if tid is None:
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.id (the task id) is required")
+        rec = await self.tasks.get(tid)
+        if rec is None or rec.agent != spec.name:
+            raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
+        return rec
+
+    def _payload(self, req: rpc.Request) -> dict[str, Any]:
+        rid = req.id if req.id is not None else uuid.uuid4().hex
+        return {"jsonrpc": "2.0", "id": rid, "method": req.method, "params": req.params or {}}
+
+    async def call(self, agent: str, req: rpc.Request, version: str | None) -> dict[str, Any]:
+        """A non-streaming call: the JSON-RPC response for the client (raises RpcError)."""
+        spec = self.agent(agent)
+        op, v03 = self.operation(req.method)
+        params = req.params_dict()
+        if op in ("stream", "subscribe"):
+            raise rpc.RpcError(rpc.INVALID_REQUEST, f"{req.method} streams: it cannot be batched")
+        if op in ("get", "cancel"):
+            await self._owned_task(spec, params)
+        elif op == "send" and not isinstance(params.get("message"), dict):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+        await self.admit(spec)
+        headers = self.client.headers(spec, version, sse=False)
+        seconds = spec.timeout or self.settings.request_timeout
+        reply = await self.client.call(spec, self._payload(req), headers, seconds)
+        reply["id"] = req.id
+        if "result" in reply and op != "list":
+            await self._record(spec, op, reply["result"], v03)
+        return reply
+
+    async def _record(self, spec: AgentSpec, op: Op, result: Any, v03: bool) -> None:
+        up = update_from_result(result, v03)
+        if up is None:
+            return
+        try:
+            await self.tasks.apply(spec.name, up, v03)
+        except InvalidTransition as exc:
+            log.warning("agent %s, task %s: %s", spec.name, up.task_id, exc)
+            return
+        if op == "cancel" and up.state in TERMINAL:
+            await self.hub.publish(up.task_id, {"t": "cancel", "s": up.state})
+        elif op == "send":
+            await self.hub.publish(up.task_id, {"t": "event", "r": result})
+
+    async def stream(
+        self, agent: str, req: rpc.Request, version: str | None, sse: ClientSSE
+    ) -> None:
+        """SendStreamingMessage / SubscribeToTask: write the SSE answer to ``sse``."""
+        try:
+            spec = self.agent(agent)
+            op, v03 = self.operation(req.method)
+            params = req.params_dict()
+            rec = None
+            if op == "subscribe":
+                rec = await self._owned_task(spec, params)
+                if rec.state in TERMINAL:
+                    raise rpc.RpcError(
+                        rpc.UNSUPPORTED_OPERATION, f"Task is in a terminal state: {rec.state}"
+                    )
+            elif not isinstance(params.get("message"), dict):
+                raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+            await self.admit(spec)
+        except rpc.RpcError as err:
+            await sse.error(err)
+            return
+        headers = self.client.headers(spec, version, sse=True)
+        if rec is not None:
+            await follow(self.deps, spec, rec, req.method, headers, sse, v03)
+        else:
+            await relay(self.deps, spec, self._payload(req), headers, sse, v03)

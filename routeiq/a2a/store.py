@@ -1,0 +1,195 @@
+"""A2A task records on the shared state store, with validated transitions.
+
+A record (``a2a:task:<id>``) names the owning agent, the normalised state, the
+wire version the task was created with and the latest whole-task snapshot.
+Every write is an atomic ``StateStore.update`` that checks the transition
+(:func:`~routeiq.a2a.tasks.check_transition`) and sets the TTL, so with the
+Redis backend any gateway process reads, updates and cancels any task.
+
+Bounds: the store's TTL removes a record ``ttl`` seconds after its last
+update. This process also keeps a heap of ``(deadline, task id)`` for the
+records it wrote, which caps them at ``max_tasks`` (the record closest to
+expiry is deleted to make room) and is swept incrementally by :meth:`run`, in
+batches of ``sweep_batch`` with a checkpoint between batches, so expiring 100k
+tasks never holds the loop for long.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import trio
+
+from routeiq.a2a.tasks import (
+    UNKNOWN,
+    InvalidTransition,
+    TaskUpdate,
+    check_transition,
+    wire_state,
+)
+from routeiq.state.base import StateStore
+
+KEY_PREFIX = "a2a:task:"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRecord:
+    id: str
+    agent: str
+    state: str
+    context_id: str | None
+    v03: bool
+    snapshot: dict[str, Any] | None
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(
+            {
+                "agent": self.agent,
+                "state": self.state,
+                "ctx": self.context_id,
+                "v03": self.v03,
+                "task": self.snapshot,
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, task_id: str, raw: bytes) -> TaskRecord:
+        d = orjson.loads(raw)
+        return cls(task_id, d["agent"], d["state"], d["ctx"], d["v03"], d["task"])
+
+
+def _merge(old: TaskRecord | None, agent: str, up: TaskUpdate, v03: bool) -> TaskRecord:
+    """The record after ``up``; raises :class:`InvalidTransition` (pure)."""
+    if old is None:
+        return TaskRecord(up.task_id, agent, up.state or UNKNOWN, up.context_id, v03, up.snapshot)
+    state = old.state
+    if up.state is not None:
+        check_transition(old.state, up.state)
+        state = up.state
+    snapshot = up.snapshot if up.snapshot is not None else old.snapshot
+    if up.snapshot is None and old.snapshot is not None and up.state is not None:
+        # A status event: keep the stored snapshot's state current.
+        status = dict(old.snapshot.get("status") or {})
+        status["state"] = wire_state(up.state, old.v03)
+        snapshot = {**old.snapshot, "status": status}
+    return TaskRecord(old.id, old.agent, state, old.context_id or up.context_id, old.v03, snapshot)
+
+
+class TaskStore:
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        *,
+        ttl: float = 3600.0,
+        max_tasks: int = 100_000,
+        sweep_interval: float = 1.0,
+        sweep_batch: int = 512,
+    ) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.max_tasks = max_tasks
+        self.sweep_interval = sweep_interval
+        self.sweep_batch = sweep_batch
+        self._deadlines: dict[str, float] = {}
+        self._heap: list[tuple[float, str]] = []
+        self.expired = 0
+        self.evicted = 0
+        self.rejected_transitions = 0
+
+    def __len__(self) -> int:
+        """Records this process wrote that have not expired yet."""
+        return len(self._deadlines)
+
+    async def get(self, task_id: str) -> TaskRecord | None:
+        raw = await self.store.get(KEY_PREFIX + task_id)
+        return None if raw is None else TaskRecord.from_bytes(task_id, raw)
+
+    async def apply(self, agent: str, up: TaskUpdate, v03: bool) -> TaskRecord:
+        """Create or update the record of ``up.task_id`` atomically.
+
+        Raises :class:`InvalidTransition` (and counts it) if the state change is
+        not allowed; the stored record is then left as it was."""
+        outcome: list[TaskRecord | InvalidTransition] = []
+
+        def fn(raw: bytes | None) -> bytes | None:
+            outcome.clear()  # fn may run more than once (CAS retries)
+            old = None if raw is None else TaskRecord.from_bytes(up.task_id, raw)
+            try:
+                new = _merge(old, agent, up, v03)
+            except InvalidTransition as exc:
+                outcome.append(exc)
+                return raw
+            outcome.append(new)
+            return new.to_bytes()
+
+        if up.task_id not in self._deadlines:
+            await self._make_room()
+        await self.store.update(KEY_PREFIX + up.task_id, fn, ttl=self.ttl)
+        result = outcome[0]
+        if isinstance(result, InvalidTransition):
+            self.rejected_transitions += 1
+            raise result
+        self._track(up.task_id)
+        return result
+
+    def _track(self, task_id: str) -> None:
+        deadline = trio.current_time() + self.ttl
+        self._deadlines[task_id] = deadline
+        heapq.heappush(self._heap, (deadline, task_id))
+        if len(self._heap) > 2 * self.max_tasks + 1024:  # stale entries from refreshes
+            self._heap = [(d, t) for d, t in self._heap if self._deadlines.get(t) == d]
+            heapq.heapify(self._heap)
+
+    async def _make_room(self) -> None:
+        while len(self._deadlines) >= self.max_tasks and self._heap:
+            deadline, task_id = heapq.heappop(self._heap)
+            if self._deadlines.get(task_id) != deadline:
+                continue  # stale heap entry
+            del self._deadlines[task_id]
+            self.evicted += 1
+            await self.store.delete(KEY_PREFIX + task_id)
+
+    def expire_due(self, now: float, budget: int) -> int:
+        """Forget up to ``budget`` records whose deadline passed (the store's TTL
+        removes the data itself); returns how many heap entries were popped."""
+        heap = self._heap
+        popped = 0
+        while popped < budget and heap and heap[0][0] <= now:
+            deadline, task_id = heapq.heappop(heap)
+            popped += 1
+            if self._deadlines.get(task_id) == deadline:
+                del self._deadlines[task_id]
+                self.expired += 1
+        return popped
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """The expiry sweep; start with ``await nursery.start(tasks.run)``."""
+        task_status.started()
+        while True:
+            await trio.sleep(self.sweep_interval)
+            while self.expire_due(trio.current_time(), self.sweep_batch) == self.sweep_batch:
+                await trio.lowlevel.checkpoint()
+
+
+class RateLimiter:
+    """Fixed one-minute windows per agent, counted in the shared store."""
+
+    def __init__(self, store: StateStore, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def check(self, agent: str, rpm: int) -> float | None:
+        """``None`` if allowed, else the seconds until the window resets."""
+        now = self.clock()
+        window = int(now // 60)
+        count = await self.store.incr(f"a2a:rate:{agent}:{window}", 1, ttl=61.0)
+        if count <= rpm:
+            return None
+        return (window + 1) * 60 - now

@@ -1,0 +1,220 @@
+"""HTTP for the A2A gateway (pure ASGI).
+
+- ``GET /.well-known/agent-card.json``: the gateway's card (a directory of agents).
+- ``GET /a2a/{agent}/.well-known/agent-card.json`` (and ``GET /a2a/{agent}``):
+  the agent's card, its interface pointing at ``/a2a/{agent}``.
+- ``POST /a2a/{agent}``: JSON-RPC 2.0, one message or a batch. A single
+  ``SendStreamingMessage``/``SubscribeToTask`` (or v0.3 ``message/stream``/
+  ``tasks/resubscribe``) is answered with an SSE stream; everything else with
+  JSON (a batch with an array; only notifications: 204). Malformed input gets
+  JSON-RPC error objects with HTTP 200 (as the a2a-sdk does), never a 500.
+  A client that disconnects cancels its calls and closes upstream streams.
+- Admin (master key): ``GET|POST /routeiq/a2a/agents``,
+  ``GET|PUT|DELETE /routeiq/a2a/agents/{name}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trio
+
+from routeiq import jsonrpc as rpc
+from routeiq.a2a.gateway import A2AGateway
+from routeiq.a2a.hub import ClientSSE
+from routeiq.a2a.registry import CARD_PATH
+from routeiq.a2a.settings import AgentSpec
+from routeiq.a2a.tasks import METHODS, STREAMING
+from routeiq.asgi.auth import KeyRing
+from routeiq.asgi.body import read_body
+from routeiq.asgi.respond import send_bytes, send_error, send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
+from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
+from routeiq.jsonrpc_asgi import read_model, require_master, watch_disconnect
+
+PREFIX = "/a2a/"
+ADMIN = "/routeiq/a2a/agents"
+_JSON = b"application/json"
+
+
+class A2AApp:
+    """Serves the A2A routes; passes everything else to ``inner``."""
+
+    def __init__(self, gateway: A2AGateway, inner: ASGIApp, keys: KeyRing | None = None):
+        self.gw = gateway
+        self.inner = inner
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        mine = path == CARD_PATH or path.startswith(PREFIX) or path.startswith(ADMIN)
+        if scope["type"] != "http" or not mine:
+            await self.inner(scope, receive, send)
+            return
+        try:
+            if path.startswith(ADMIN):
+                await self.admin(scope, receive, send)
+            elif path == CARD_PATH:
+                self._only(scope, "GET")
+                await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
+            else:
+                await self.agent_route(scope, receive, send, path[len(PREFIX) :])
+        except ClientClosed:
+            _set_status(scope, 499)
+        except RouteIQError as err:
+            _set_status(scope, err.status)
+            await send_error(send, err)
+
+    def base_url(self, scope: Scope) -> str:
+        if self.gw.settings.public_url:
+            return self.gw.settings.public_url.rstrip("/")
+        host = header(scope, b"host")
+        if host is None:
+            server = scope.get("server") or ("localhost", 80)
+            return f"{scope.get('scheme', 'http')}://{server[0]}:{server[1]}"
+        return f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}"
+
+    @staticmethod
+    def _only(scope: Scope, method: str) -> None:
+        if scope["method"] not in (method, "HEAD" if method == "GET" else method):
+            raise MethodNotAllowed(f"Use {method} on {scope['path']}", headers={"allow": method})
+
+    async def agent_route(self, scope: Scope, receive: Receive, send: Send, rest: str) -> None:
+        name, _, tail = rest.partition("/")
+        if tail in ("", CARD_PATH.lstrip("/")) and scope["method"] in ("GET", "HEAD"):
+            await send_json(send, 200, self.gw.registry.card(name, self.base_url(scope)))
+            return
+        if tail:
+            raise NotFound("No such route on this gateway")
+        self._only(scope, "POST")
+        await self.post(scope, receive, send, name)
+
+    async def post(self, scope: Scope, receive: Receive, send: Send, agent: str) -> None:
+        try:
+            body = await read_body(scope, receive, self.gw.settings.max_body_bytes)
+        except PayloadTooLarge as exc:
+            data = rpc.error_bytes(None, rpc.INVALID_REQUEST, exc.message)
+            await send_bytes(send, 413, data, _JSON)
+            return
+        batch = rpc.parse(body, max_batch=self.gw.settings.max_batch)
+        raw_version = header(scope, b"a2a-version")
+        version = raw_version.decode("latin-1") if raw_version else None
+        first = batch.messages[0]
+        if (
+            not batch.is_batch
+            and isinstance(first, rpc.Request)
+            and not first.is_notification
+            and METHODS.get(first.method, ("send", False))[0] in STREAMING
+        ):
+            await self.stream(agent, first, version, send, receive)
+            return
+        replies = await self.answer(agent, batch, version, receive)
+        out = rpc.encode_replies(replies, batch.is_batch)
+        if out is None:
+            await send_bytes(send, 204, b"", _JSON)
+        else:
+            await send_bytes(send, 200, out, _JSON)
+
+    async def stream(
+        self, agent: str, req: rpc.Request, version: str | None, send: Send, receive: Receive
+    ) -> None:
+        sse = ClientSSE(send, req.id)
+        disconnected = False
+
+        async def watch(scope: trio.CancelScope) -> None:
+            nonlocal disconnected
+            await watch_disconnect(receive, scope)
+            disconnected = True
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(watch, nursery.cancel_scope)
+            await self.gw.stream(agent, req, version, sse)
+            nursery.cancel_scope.cancel()
+        if disconnected:
+            raise ClientClosed("The client closed the stream")
+        await sse.close()
+
+    async def answer(
+        self, agent: str, batch: rpc.Batch, version: str | None, receive: Receive
+    ) -> list[dict[str, Any]]:
+        replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
+        disconnected = False
+
+        async def one(i: int, req: rpc.Request) -> None:
+            try:
+                reply = await self.gw.call(agent, req, version)
+            except rpc.RpcError as err:
+                reply = rpc.error(req.id, err)
+            if not req.is_notification:
+                replies[i] = reply
+
+        async def watch(scope: trio.CancelScope) -> None:
+            nonlocal disconnected
+            await watch_disconnect(receive, scope)
+            disconnected = True
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(watch, nursery.cancel_scope)
+            async with trio.open_nursery() as work:
+                for i, msg in enumerate(batch.messages):
+                    if isinstance(msg, rpc.Invalid):
+                        replies[i] = rpc.error(msg.id, msg.error)
+                    elif isinstance(msg, rpc.Response):
+                        err = rpc.RpcError(rpc.INVALID_REQUEST, "'method' is required")
+                        replies[i] = rpc.error(msg.id, err)
+                    else:
+                        work.start_soon(one, i, msg)
+            nursery.cancel_scope.cancel()
+        if disconnected:
+            raise ClientClosed("The client closed the connection")
+        return [r for r in replies if r is not None]
+
+    async def admin(self, scope: Scope, receive: Receive, send: Send) -> None:
+        require_master(scope, self.keys)
+        registry = self.gw.registry
+        method = scope["method"]
+        name = scope["path"][len(ADMIN) :].strip("/")
+        if not name:
+            if method == "GET":
+                agents = [self._status(n) for n in registry.agents]
+                await send_json(send, 200, {"agents": agents, "tasks": len(self.gw.tasks)})
+            elif method == "POST":
+                spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
+                await registry.add(spec)
+                await send_json(send, 201, self._status(spec.name))
+            else:
+                raise MethodNotAllowed("Use GET or POST", headers={"allow": "GET, POST"})
+            return
+        if method == "GET":
+            if registry.get(name) is None:
+                raise NotFound(f"No agent named {name!r}")
+            await send_json(send, 200, self._status(name))
+        elif method == "PUT":
+            spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
+            if spec.name != name:
+                raise NotFound(f"The body names {spec.name!r}, the path {name!r}")
+            await registry.add(spec, replace=True)
+            await send_json(send, 200, self._status(name))
+        elif method == "DELETE":
+            registry.remove(name)
+            await send_json(send, 200, {"deleted": name})
+        else:
+            raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})
+
+    def _status(self, name: str) -> dict[str, Any]:
+        spec = self.gw.registry.agents[name]
+        card = self.gw.registry.upstream_cards.get(name)
+        out = spec.model_dump()
+        out["headers"] = {k: "***" for k in spec.headers}  # never echo credentials
+        out["card_fetched"] = card is not None
+        return out
+
+
+def _set_status(scope: Scope, status: int) -> None:
+    if scope.get("routeiq.ctx") is not None:
+        get_ctx(scope).status = status
+
+
+def mount(gateway: A2AGateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
+    """The ASGI app serving the A2A routes in front of ``inner``."""
+    return A2AApp(gateway, inner, keys)

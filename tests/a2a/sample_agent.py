@@ -1,0 +1,99 @@
+"""A sample A2A agent built with the official a2a-sdk (run as a subprocess).
+
+The a2a-sdk server runs on asyncio, so it is served by uvicorn in its own
+process: ``python tests/a2a/sample_agent.py PORT``. What it does depends on
+the first word of the user's text:
+
+- ``hello ...``: three "working" updates 20 ms apart, then completed ("echo: ...").
+- ``slow ...``: a "working" update every 100 ms for a minute (to cancel or follow).
+- ``ask ...``: input-required.
+
+Extra routes for the SSRF tests: ``POST /to-metadata`` redirects (307) to the
+cloud metadata address, ``POST /to-self`` redirects (307) back to ``/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import uvicorn
+from a2a.helpers import new_task, new_text_message
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.events import EventQueue
+from a2a.server.request_handlers import DefaultRequestHandler
+from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
+from a2a.server.tasks import InMemoryTaskStore, TaskUpdater
+from a2a.types.a2a_pb2 import (
+    AgentCapabilities,
+    AgentCard,
+    AgentInterface,
+    AgentSkill,
+    TaskState,
+)
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+
+class Echo(AgentExecutor):
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        text = context.get_user_input()
+        assert context.task_id is not None and context.context_id is not None
+        if context.current_task is None:
+            await event_queue.enqueue_event(
+                new_task(context.task_id, context.context_id, TaskState.TASK_STATE_SUBMITTED)
+            )
+        updater = TaskUpdater(event_queue, context.task_id, context.context_id)
+        await updater.start_work()
+        word = text.split()[0] if text.split() else ""
+        if word == "ask":
+            await updater.requires_input(new_text_message("what else?"))
+            return
+        steps, pause = (600, 0.1) if word == "slow" else (3, 0.02)
+        for i in range(steps):
+            await asyncio.sleep(pause)
+            await updater.update_status(TaskState.TASK_STATE_WORKING, new_text_message(f"step {i}"))
+        await updater.complete(new_text_message(f"echo: {text}"))
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        assert context.task_id is not None and context.context_id is not None
+        await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
+
+
+def build(port: int) -> Starlette:
+    url = f"http://127.0.0.1:{port}/"
+    card = AgentCard(
+        name="echo",
+        description="Echoes text after a few working updates",
+        version="1.0.0",
+        supported_interfaces=[
+            AgentInterface(url=url, protocol_binding="JSONRPC", protocol_version="1.0"),
+            AgentInterface(url=url, protocol_binding="JSONRPC", protocol_version="0.3"),
+        ],
+        capabilities=AgentCapabilities(streaming=True),
+        default_input_modes=["text/plain"],
+        default_output_modes=["text/plain"],
+        skills=[AgentSkill(id="echo", name="Echo", description="echoes text", tags=["echo"])],
+    )
+    handler = DefaultRequestHandler(Echo(), InMemoryTaskStore(), card)
+
+    async def to_metadata(request: Request) -> RedirectResponse:
+        return RedirectResponse("http://169.254.169.254/latest/meta-data/", status_code=307)
+
+    async def to_self(request: Request) -> RedirectResponse:
+        return RedirectResponse("/", status_code=307)
+
+    routes = [
+        *create_agent_card_routes(card),
+        *create_jsonrpc_routes(handler, "/", enable_v0_3_compat=True),
+        Route("/to-metadata", to_metadata, methods=["POST"]),
+        Route("/to-self", to_self, methods=["POST"]),
+    ]
+    return Starlette(routes=routes)
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1])
+    uvicorn.run(build(port), host="127.0.0.1", port=port, log_level="warning")
