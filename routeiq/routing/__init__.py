@@ -1,0 +1,37 @@
+"""Routing: which deployment serves a request, and what happens when it fails.
+
+- ``strategies``: pure choices (simple-shuffle, least-busy, latency-, cost-,
+  usage-based) over the candidates a breaker filter left;
+- ``breaker``: per-deployment circuit breakers (pure; time passed in);
+- ``retry``: what is safe to retry or fall back from (pure);
+- ``affinity``: conversation keys (pure) and their records in the state store;
+- ``router``: the per-instance state (stats, breakers, affinity, store writes,
+  breaker sharing between instances);
+- ``executor``: ``route_and_call``, one request from choice to answer;
+- ``tap``: the ``send`` wrapper that observes an attempt's response;
+- ``settings``: the ``routeiq.routing`` config section.
+"""
+
+from routeiq.routing.executor import (
+    Attempt,
+    AttemptRecord,
+    AttemptResult,
+    Outcome,
+    RouteRequest,
+    route_and_call,
+)
+from routeiq.routing.router import Router
+from routeiq.routing.settings import AffinitySettings, BreakerSettings, RoutingSettings
+
+__all__ = [
+    "AffinitySettings",
+    "Attempt",
+    "AttemptRecord",
+    "AttemptResult",
+    "BreakerSettings",
+    "Outcome",
+    "RouteRequest",
+    "Router",
+    "RoutingSettings",
+    "route_and_call",
+]

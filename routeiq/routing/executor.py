@@ -107,26 +107,34 @@ async def _pick(router: Router, model: str, request: RouteRequest, avoid: set[st
     return router.pick(group, stream=request.stream, avoid=avoid)
 
 
-async def _call(router: Router, dep: Deployment, attempt: Attempt, t0: float) -> AttemptResult:
-    """One attempt with its bookkeeping (in-flight, breaker, latency)."""
+async def _call(
+    router: Router, dep: Deployment, attempt: Attempt, t0: float
+) -> tuple[AttemptResult, float]:
+    """One attempt with its bookkeeping (in-flight, breaker, latency); returns
+    the result and the time it ended."""
     stats = router.stats[dep.id]
     if router.usage_based:
         await router.count_usage(dep.id, requests=1)
     ticket = router.breakers.begin(dep.id, t0)
     stats.in_flight += 1
     outcome: bool | None = None  # None: not the deployment's fault (or cancelled)
+    ended: float | None = None
     try:
         result = await attempt(dep)
+        ended = router.clock()
         outcome = result.error is None
         if outcome:
-            stats.observe(router.clock() - t0, router.settings.latency_alpha, ttft=result.ttft)
-        return result
+            stats.observe(ended - t0, router.settings.latency_alpha, ttft=result.ttft)
+        return result, ended
     except RouteIQError as err:
+        ended = router.clock()
         outcome = breaker_outcome(classify(err))
         raise
     finally:
         stats.in_flight -= 1
-        router.breakers.end(dep.id, outcome, router.clock(), ticket)
+        if ended is None:  # cancelled, or an unexpected exception
+            ended = router.clock()
+        router.breakers.end(dep.id, outcome, ended, ticket)
 
 
 async def _after_success(
@@ -190,15 +198,15 @@ async def route_and_call(
             if now >= deadline:
                 raise last or UpstreamTimeout("The request deadline passed before routing")
             try:
-                result = await _call(router, dep, attempt, now)
+                result, ended = await _call(router, dep, attempt, now)
             except RouteIQError as err:
-                status = err.status
-                attempts.append(AttemptRecord(dep.id, model, status, router.clock() - now, via))
+                ended = router.clock()
+                attempts.append(AttemptRecord(dep.id, model, err.status, ended - now, via))
                 kind = classify(err)
                 if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
                     raise
                 last = err
-                now = router.clock()
+                now = ended
                 if kind is ErrorKind.CONTEXT_WINDOW:
                     # A bigger model may fit the prompt; the ordinary chain would not.
                     chain = [
@@ -241,7 +249,7 @@ async def route_and_call(
                 via = "fallback"
                 break
             status = 200 if result.error is None else result.error.status
-            attempts.append(AttemptRecord(dep.id, model, status, router.clock() - now, via))
+            attempts.append(AttemptRecord(dep.id, model, status, ended - now, via))
             if result.error is None:
                 await _after_success(router, request, dep, result, record)
             return Outcome(dep, result, attempts)
