@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from routeiq.plugins.guardrails.base import Guardrail, Verdict
 
@@ -111,19 +111,31 @@ def scan_conversation(
     """
     if digests is None:
         digests = [message_digest(m) for m in messages]
-    keys = [(g.name, g.version) for g in guardrails]
-    results: list[list[Verdict]] = [[] for _ in guardrails]
-    entry_for = cache._entry
-    for text, digest in zip(messages, digests, strict=True):
-        entry = entry_for(digest)
-        for index, key in enumerate(keys):
-            verdict = entry.get(key)
-            if verdict is None:
-                verdict = guardrails[index].check(text)
-                entry[key] = verdict
-                cache._count += 1
-                cache.scans += 1
+    pairs: list[tuple[tuple[str, str], Callable[[str], Verdict], list[Verdict]]] = [
+        ((g.name, g.version), g.check, []) for g in guardrails
+    ]
+    results: list[list[Verdict]] = [verdicts for _, _, verdicts in pairs]
+    # Hot path of every turn: locals instead of attribute lookups, counters
+    # added once at the end.
+    lru = cache._messages
+    lru_get, touch = lru.get, lru.move_to_end
+    scans = served = 0
+    try:
+        for text, digest in zip(messages, digests, strict=True):
+            entry = lru_get(digest)
+            if entry is None:
+                entry = cache._entry(digest)
             else:
-                cache.hits += 1
-            results[index].append(verdict)
+                touch(digest)
+            for key, check, verdicts in pairs:
+                verdict = entry.get(key)
+                if verdict is None:
+                    verdict = entry[key] = check(text)
+                    scans += 1
+                verdicts.append(verdict)
+                served += 1
+    finally:  # keep the counters exact even if a guardrail raised
+        cache.scans += scans
+        cache._count += scans
+        cache.hits += served - scans
     return results
