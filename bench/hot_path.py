@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import bare_proxy, gateway, mock, plot_path, save, table, wrk  # noqa: E402
+from _common import bare_proxy, gateway, mock, plot_path, save, table, wrk
 
 BODY = {
     "model": "bench-model",

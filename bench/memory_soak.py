@@ -28,7 +28,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, PIDS, gateway, mock, plot_path, save, table  # noqa: E402
+from _common import KEY, PIDS, gateway, mock, plot_path, save, table
 
 CHAT = {"model": "bench-model", "messages": [{"role": "user", "content": "soak test message"}]}
 

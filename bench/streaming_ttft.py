@@ -24,7 +24,9 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, gateway, mock, plot_path, save, table  # noqa: E402
+import itertools
+
+from _common import KEY, gateway, mock, plot_path, save, table
 
 BODY = {
     "model": "bench-model",
@@ -43,7 +45,7 @@ async def one_stream(client: httpx.AsyncClient, url: str) -> tuple[float, list[f
         async for line in r.aiter_lines():
             if line.startswith("data: {") and '"content"' in line:
                 times.append(time.perf_counter())
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     return times[0] - t0, gaps
 
 
