@@ -82,3 +82,14 @@ def test_defensive_framing_scales_down() -> None:
     assert verdict.action is None
     assert CONTENT.check("how to sell counterfeit goods and avoid being caught").action == "block"
     assert CONTENT.check("warning signs of counterfeit goods").score == pytest.approx(0.175)
+
+
+def test_verdict_lists_harm_findings_only() -> None:
+    verdict = CONTENT.check("how to sell counterfeit goods")
+    assert [(f.rule, f.type) for f in verdict.findings] == [
+        ("illegal_activity:counterfeit", "illegal_activity")
+    ]
+    assert {f.type for f in CONTENT.scan("how to sell counterfeit goods")} == {
+        "request",
+        "illegal_activity",
+    }

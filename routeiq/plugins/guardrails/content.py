@@ -84,18 +84,23 @@ class ContentGuardrail:
         return {category: noisy_or(list(r.values())) for category, r in per_rule.items()}
 
     def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
-        """Act when any category's score reaches that category's threshold."""
+        """Act when any category's score reaches that category's threshold.
+
+        The verdict lists harm findings only; the weightless framing findings
+        ("request", "defensive") have done their work in the scores.
+        """
         scores = self.category_scores(findings)
         score = max(scores.values(), default=0.0)
+        harms = tuple(f for f in findings if f.type not in _FRAMING)
         over = {c for c, s in scores.items() if s >= self.settings.threshold_for(c)}
         if not over:
-            return Verdict(self.name, tuple(findings), score, None)
+            return Verdict(self.name, harms, score, None)
         action = self.settings.action
         redacted = None
         if action == "redact":
-            hits = [f for f in findings if f.type in over]
+            hits = [f for f in harms if f.type in over]
             redacted = redact_spans(text, hits, lambda f: f"[CONTENT:{f.type.upper()}]")
-        return Verdict(self.name, tuple(findings), score, action, redacted)
+        return Verdict(self.name, harms, score, action, redacted)
 
     def check(self, text: str) -> Verdict:
         """Scan and decide in one call."""

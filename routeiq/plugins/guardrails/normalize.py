@@ -83,6 +83,11 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     return folded
 
 
+def clear_memo() -> None:
+    """Forget memoised foldings (benchmarks use it to measure cold scans)."""
+    _MEMO.clear()
+
+
 def _normalize(text: str) -> tuple[str, list[int] | None]:
     """Fold ``text`` for matching. Returns ``(folded, offsets)``.
 
