@@ -110,17 +110,21 @@ class AgentRegistry:
         directory = []
         for name in self.agents:
             card = self.card(name, base_url)
-            skills.append({
-                "id": name,
-                "name": card["name"],
-                "description": card["description"],
-                "tags": ["agent"],
-            })  # fmt: skip
-            directory.append({
-                "name": name,
-                "url": f"{base_url}/a2a/{name}",
-                "card": f"{base_url}/a2a/{name}{CARD_PATH}",
-            })  # fmt: skip
+            skills.append(
+                {
+                    "id": name,
+                    "name": card["name"],
+                    "description": card["description"],
+                    "tags": ["agent"],
+                }
+            )
+            directory.append(
+                {
+                    "name": name,
+                    "url": f"{base_url}/a2a/{name}",
+                    "card": f"{base_url}/a2a/{name}{CARD_PATH}",
+                }
+            )
         return {
             "name": "routeiq",
             "description": "RouteIQ A2A gateway: each skill is an agent reachable at /a2a/<name>",

@@ -252,9 +252,14 @@ def _placeholder(rec: TaskRecord) -> dict[str, Any]:
 
 
 async def follow(
-    deps: Deps, spec: AgentSpec, rec: TaskRecord, method: str,
-    headers: dict[str, str], sse: ClientSSE, v03: bool,
-) -> None:  # fmt: skip
+    deps: Deps,
+    spec: AgentSpec,
+    rec: TaskRecord,
+    method: str,
+    headers: dict[str, str],
+    sse: ClientSSE,
+    v03: bool,
+) -> None:
     """SubscribeToTask (see the module docstring)."""
     s = deps.settings
     me = f"{deps.hub.instance}:{uuid.uuid4().hex[:8]}"

@@ -119,6 +119,9 @@ class AgentClient:
 
 
 async def read_limited(response: httpx.Response, limit: int) -> bytes:
+    """The body, refusing to hold more than ``limit`` bytes of it."""
+    if response.is_stream_consumed:  # built in memory (e.g. by a mock transport)
+        return response.content[: limit + 1]
     parts: list[bytes] = []
     size = 0
     async for chunk in response.aiter_raw():

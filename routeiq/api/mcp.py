@@ -248,11 +248,15 @@ class MCPApp:
         name = scope["path"][len(ADMIN) :].strip("/")
         if not name:
             if method == "GET":
-                await send_json(send, 200, {
-                    "servers": registry.status(),
-                    "catalog_version": registry.catalog.version,
-                    "tools": len(registry.catalog),
-                })  # fmt: skip
+                await send_json(
+                    send,
+                    200,
+                    {
+                        "servers": registry.status(),
+                        "catalog_version": registry.catalog.version,
+                        "tools": len(registry.catalog),
+                    },
+                )
             elif method == "POST":
                 spec = await read_model(scope, receive, MCPServerSpec, 64 * 1024)
                 server = await registry.add(spec)

@@ -174,12 +174,14 @@ class Catalog:
                 if self._resource_owner.get(r["uri"]) == p_name
             ]
             self._flat = {
-                "tools": list(itertools.chain.from_iterable(
-                    [e.definition for e in p.tools] for p in parts)),
-                "prompts": list(itertools.chain.from_iterable(
-                    [e.definition for e in p.prompts] for p in parts)),
+                "tools": list(
+                    itertools.chain.from_iterable([e.definition for e in p.tools] for p in parts)
+                ),
+                "prompts": list(
+                    itertools.chain.from_iterable([e.definition for e in p.prompts] for p in parts)
+                ),
                 "resources": resources,
-            }  # fmt: skip
+            }
         return self._flat
 
     def page(

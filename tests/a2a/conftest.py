@@ -26,6 +26,7 @@ from routeiq.server import bind_socket, serve_app, url_of
 from routeiq.ssrf import SSRFSettings
 from routeiq.state.base import StateStore
 from tests.mcp.asgi import not_found
+from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
 for name in ("httpx", "httpcore", "a2a"):
     logging.getLogger(name).setLevel(logging.WARNING)
