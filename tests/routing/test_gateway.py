@@ -19,7 +19,6 @@ from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.routing.router import Router
 from routeiq.routing.settings import BreakerSettings, RoutingSettings
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
-from tests.routing.conftest import make_store
 
 KEY = "sk-routing-test-key"
 HEADERS = {"authorization": f"Bearer {KEY}"}
@@ -54,17 +53,18 @@ async def stack(
                     "model_info": {"id": dep_id},
                 }
             )
+        state = {"backend": "redis", "redis_url": redis_url, "key_prefix": "rt:"}
         config = load_config(
             {
                 "model_list": model_list,
                 "router_settings": {"num_retries": num_retries},
                 "general_settings": {"master_key": KEY},
+                "routeiq": {"state": state} if redis_url else {},
             }
         )
         app, gw = create_app(config, Lifecycle(100))
-        # Until the config mounts routeiq.routing / routeiq.state, set them here
-        # (before serving: startup starts whatever store and router are set).
-        gw.store = make_store(redis_url)
+        # Until the config mounts routeiq.routing, set it here (before serving:
+        # startup starts whatever router is set).
         gw.router = Router(
             config.groups, router_settings=config.router, settings=routing, store=gw.store
         )
