@@ -19,6 +19,8 @@ from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.routing.router import Router
 from routeiq.routing.settings import BreakerSettings, RoutingSettings
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.state import RedisStore
+from tests.redis_fixture import RedisServer
 
 KEY = "sk-routing-test-key"
 HEADERS = {"authorization": f"Bearer {KEY}"}
@@ -165,3 +167,54 @@ async def test_conversation_keeps_its_deployment_over_http(backend: str | None) 
                     rid = orjson.loads(text.split("\n\n")[0][6:])["id"]
                 else:
                     rid = orjson.loads(text)["id"]
+
+
+def health(store: RedisStore) -> str:
+    return store.health  # read through a call: mypy would narrow the property
+
+
+async def test_redis_killed_under_traffic_no_request_fails(
+    redis_url: str, redis_server: RedisServer
+) -> None:
+    ups = {f"d{i}": MockSettings() for i in range(2)}
+    statuses: list[int] = []
+    with trio.fail_after(60):
+        async with (
+            stack(ups, RoutingSettings(), redis_url=redis_url) as s,
+            httpx.AsyncClient(base_url=s.url, headers=HEADERS) as c,
+        ):
+            store = s.gw.store
+            assert isinstance(store, RedisStore) and store.health == "up"
+            stop = trio.Event()
+
+            async def traffic() -> None:
+                n = 0
+                while not stop.is_set():
+                    h = {"x-routeiq-conversation-id": f"conv-{n % 7}"}
+                    r = await c.post("/v1/chat/completions", json=CHAT, headers=h)
+                    statuses.append(r.status_code)
+                    n += 1
+
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(traffic)
+                await trio.sleep(0.5)
+                await trio.to_thread.run_sync(redis_server.stop)
+                while health(store) != "down":
+                    await trio.sleep(0.01)
+                served_before_down = len(statuses)
+                await trio.sleep(2.0)  # keep sending while Redis is gone
+                assert len(statuses) > served_before_down  # traffic went on
+                await trio.to_thread.run_sync(redis_server.start)
+                while health(store) != "up":
+                    await trio.sleep(0.01)
+                await trio.sleep(0.3)
+                stop.set()
+            assert statuses and set(statuses) == {200}
+            assert store.counters.downs >= 1 and store.counters.ups >= 2
+            # Affinity written after recovery is in Redis again.
+            h = {"x-routeiq-conversation-id": "after-recovery"}
+            r = await c.post("/v1/chat/completions", json=CHAT, headers=h)
+            home = r.headers["x-routeiq-deployment"]
+            while redis_server.command("EXISTS", "rt:aff:c:after-recovery") != b":1\r\n":
+                await trio.sleep(0.01)
+            assert home.encode() in redis_server.command("GET", "rt:aff:c:after-recovery")
