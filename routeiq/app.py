@@ -23,7 +23,10 @@ from quart import Response
 from quart_trio import QuartTrio
 
 from routeiq import __version__
+from routeiq.a2a import A2AGateway, A2ASettings
+from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, debug, health, openai
+from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
 from routeiq.asgi.backpressure import BackpressureMiddleware
@@ -40,8 +43,10 @@ from routeiq.errors import (
 from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.upstream import UpstreamPool
+from routeiq.mcp import MCPGateway, MCPSettings
 from routeiq.routing.router import Router
 from routeiq.routing.settings import RoutingSettings
+from routeiq.ssrf import SSRFSettings
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
 
@@ -92,6 +97,12 @@ class Gateway:
         for i, k in enumerate(config.routeiq.auth.keys):
             self.keys.add(k.key, KeyInfo(k.name or f"key-{i}", k.team, k.user, False))
         self.telemetry.bind_state(self.store)
+        # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
+        ssrf = getattr(config.routeiq, "ssrf", None) or SSRFSettings()
+        a2a = getattr(config.routeiq, "a2a", None) or A2ASettings()
+        mcp = getattr(config.routeiq, "mcp", None) or MCPSettings()
+        self.a2a = A2AGateway(a2a, ssrf, self.store)
+        self.mcp = MCPGateway(mcp, ssrf, self.store)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -100,6 +111,8 @@ class Gateway:
         self.nursery = nursery
         await nursery.start(self.store.run)
         await nursery.start(self.router.run)
+        await self.a2a.start(nursery)
+        await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
         self.upstreams.open()
         self.ready = True
@@ -111,6 +124,7 @@ class Gateway:
         except KeyError:
             pass
         await self.upstreams.aclose()
+        await self.a2a.aclose()
         self.telemetry.shutdown()
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
@@ -179,7 +193,8 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     """Build the ASGI app and the gateway it serves."""
     gw = Gateway(config, lifecycle)
     quart = _quart_app(gw)
-    inner: ASGIApp = Dispatcher(gw, cast(ASGIApp, quart))
+    protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
+    inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
     )

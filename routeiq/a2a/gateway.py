@@ -72,15 +72,27 @@ class A2AGateway:
         self.deps = Deps(settings, self.client, self.tasks, self.hub)
 
     async def start(self, nursery: trio.Nursery) -> None:
-        """Background work in the lifespan nursery; registers the configured agents."""
+        """Background work in the lifespan nursery; registers the configured agents
+        (concurrently: each fetches its card under a short deadline)."""
+        if not self.settings.enabled:
+            return
         if self._own_store:
             await nursery.start(self.store.run)
         await nursery.start(self.tasks.run)
-        for spec in self.settings.agents:
+
+        async def register(spec: AgentSpec) -> None:
             try:
                 await self.registry.add(spec)
             except SSRFBlocked as exc:
                 log.error("A2A agent %s not registered: %s", spec.name, exc.message)
+
+        async with trio.open_nursery() as adding:
+            for spec in self.settings.agents:
+                adding.start_soon(register, spec)
+
+    async def aclose(self) -> None:
+        """Close the upstream HTTP connections (at shutdown)."""
+        await self.client.http.aclose()
 
     def agent(self, name: str) -> AgentSpec:
         spec = self.registry.get(name)

@@ -217,4 +217,6 @@ def _set_status(scope: Scope, status: int) -> None:
 
 def mount(gateway: A2AGateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
     """The ASGI app serving the A2A routes in front of ``inner``."""
+    if not gateway.settings.enabled:
+        return inner
     return A2AApp(gateway, inner, keys)

@@ -290,4 +290,6 @@ def _set_status(scope: Scope, status: int) -> None:
 
 def mount(gateway: MCPGateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
     """The ASGI app serving the MCP routes in front of ``inner``."""
+    if not gateway.settings.enabled:
+        return inner
     return MCPApp(gateway, inner, keys)

@@ -24,10 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import jsonschema  # type: ignore[import-untyped]
-import jsonschema.exceptions  # type: ignore[import-untyped]
-import jsonschema.validators  # type: ignore[import-untyped]
-
 from routeiq.mcp.settings import NAMESPACE_SEPARATOR
 
 Kind = Literal["tools", "prompts", "resources"]
@@ -209,6 +205,9 @@ class Catalog:
         Validators are compiled once per tool and version of its definition."""
         validator: Any = self._validators.get(entry.name)
         if validator is None:
+            import jsonschema.exceptions  # type: ignore[import-untyped]  # 0.25 s: only when used
+            import jsonschema.validators  # type: ignore[import-untyped]
+
             schema = entry.definition.get("inputSchema") or {"type": "object"}
             try:
                 cls = jsonschema.validators.validator_for(schema)

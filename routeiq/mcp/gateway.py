@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 import trio
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION
 
 from routeiq import __version__
 from routeiq import jsonrpc as rpc
@@ -30,7 +29,11 @@ from routeiq.ssrf import Resolver, SSRFGuard, SSRFSettings
 from routeiq.state.base import StateStore
 from routeiq.state.memory import MemoryStore
 
-SUPPORTED_VERSIONS = frozenset(HANDSHAKE_PROTOCOL_VERSIONS)
+# The handshake-era protocol versions (mcp_types.version.HANDSHAKE_PROTOCOL_VERSIONS,
+# spelled out: importing mcp_types costs ~0.7 s; a test keeps the two equal).
+HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
+LATEST_HANDSHAKE_VERSION = HANDSHAKE_VERSIONS[-1]
+SUPPORTED_VERSIONS = frozenset(HANDSHAKE_VERSIONS)
 DEFAULT_VERSION = "2025-03-26"  # assumed when a request has no MCP-Protocol-Version header
 
 SERVER_CAPABILITIES = {
@@ -69,6 +72,8 @@ class MCPGateway:
 
     async def start(self, nursery: trio.Nursery) -> None:
         """Start the background work in the lifespan nursery."""
+        if not self.settings.enabled:
+            return
         if self._own_store:
             await nursery.start(self.store.run)
         await self.registry.start(nursery)

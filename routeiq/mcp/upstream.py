@@ -22,23 +22,21 @@ import logging
 import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx2
-import mcp_types
 import trio
-from mcp import Client
-from mcp.client.session import IncomingMessage
-from mcp.client.sse import sse_client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp.shared.exceptions import MCPError
-from pydantic import BaseModel
 
 from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
+
+if TYPE_CHECKING:
+    from mcp import Client
+    from mcp.client.session import IncomingMessage
+
+# The mcp SDK costs ~1.5 s to import: it is imported when the first upstream
+# server connects, not when the gateway starts.
 
 log = logging.getLogger("routeiq.mcp")
 
@@ -153,6 +151,12 @@ class UpstreamServer:
 
     @asynccontextmanager
     async def _open(self) -> AsyncIterator[Client]:
+        import httpx2
+        from mcp import Client
+        from mcp.client.sse import sse_client
+        from mcp.client.streamable_http import streamable_http_client
+        from mcp.shared._httpx_utils import create_mcp_http_client
+
         spec = self.spec
         transport: AbstractAsyncContextManager[Any]
         if spec.transport == "sse":
@@ -174,6 +178,8 @@ class UpstreamServer:
         return {"mode": "legacy", "cache": None, "message_handler": self._on_message}
 
     async def _on_message(self, message: IncomingMessage) -> None:
+        import mcp_types
+
         if isinstance(
             message,
             mcp_types.ToolListChangedNotification
@@ -201,6 +207,8 @@ class UpstreamServer:
             self.on_listing(self, listing)
 
     async def _fetch(self, client: Client) -> Listing:
+        import mcp_types
+
         caps = client.server_capabilities
         tools: list[dict[str, Any]] = []
         prompts: list[dict[str, Any]] = []
@@ -241,6 +249,8 @@ class UpstreamServer:
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """``tools/call`` upstream; failures come back as tool errors (see module docstring)."""
+        from mcp.shared.exceptions import MCPError
+
         where = f"MCP server {self.spec.name!r}"
         try:
             client = await self._ready()
@@ -259,6 +269,9 @@ class UpstreamServer:
 
     async def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` or ``resources/read`` upstream; raises :class:`RpcError`."""
+        from mcp.shared.exceptions import MCPError
+        from pydantic import BaseModel
+
         client = await self._ready()
         timeout = self._call_timeout
         with trio.move_on_after(timeout):

@@ -137,3 +137,12 @@ def test_page_cost_is_independent_of_catalog_size() -> None:
     items, _ = cat.page("tools", encode_cursor(cat.version, "tools", 9_950), 100)
     assert [t["name"] for t in items][:2] == ["s199__t0", "s199__t1"]
     assert len(items) == 50
+
+
+def test_spelled_out_protocol_versions_match_the_sdk() -> None:
+    from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION
+
+    from routeiq.mcp import gateway
+
+    assert gateway.HANDSHAKE_VERSIONS == HANDSHAKE_PROTOCOL_VERSIONS
+    assert gateway.LATEST_HANDSHAKE_VERSION == LATEST_HANDSHAKE_VERSION
