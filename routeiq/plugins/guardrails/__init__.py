@@ -24,6 +24,7 @@ from routeiq.plugins.guardrails.cache import (
 from routeiq.plugins.guardrails.content import ContentGuardrail
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.pii import PIIGuardrail
+from routeiq.plugins.guardrails.pool import GuardrailPool, build_guardrail
 from routeiq.plugins.guardrails.settings import (
     ContentSettings,
     ExtraPattern,
@@ -40,6 +41,7 @@ __all__ = [
     "ExtraPattern",
     "Finding",
     "Guardrail",
+    "GuardrailPool",
     "GuardrailSettings",
     "InjectionGuardrail",
     "InjectionSettings",
@@ -54,15 +56,3 @@ __all__ = [
     "scan_conversation",
     "scan_messages",
 ]
-
-
-def build_guardrail(settings: GuardrailSettings) -> Guardrail:
-    """The guardrail for a settings object (compiling its regex: ~0.1-0.5 s,
-    so build once per distinct ``settings.fingerprint()`` and reuse)."""
-    if isinstance(settings, PIISettings):
-        return PIIGuardrail(settings)
-    if isinstance(settings, InjectionSettings):
-        return InjectionGuardrail(settings)
-    if isinstance(settings, ContentSettings):
-        return ContentGuardrail(settings)
-    raise TypeError(f"no guardrail for {type(settings).__name__}")
