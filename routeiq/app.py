@@ -83,7 +83,7 @@ class Gateway:
         self.router = Router(
             config.groups,
             router_settings=config.router,
-            settings=getattr(config.routeiq, "routing", None) or RoutingSettings(),
+            settings=config.routeiq.routing,
             store=self.store,
         )
         self.upstreams = UpstreamPool(config)

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.routing.settings import RoutingSettings
 from routeiq.state.settings import StateSettings
 
 ENV_PREFIX = "os.environ/"
@@ -51,6 +52,8 @@ class LiteLLMParams(BaseModel):
     tpm: int | None = Field(default=None, ge=0)
     weight: float = Field(default=1.0, gt=0)
     extra_headers: dict[str, str] | None = None
+    input_cost_per_token: float | None = Field(default=None, ge=0)
+    output_cost_per_token: float | None = Field(default=None, ge=0)
 
     @field_validator("api_base")
     @classmethod
@@ -70,7 +73,10 @@ class ModelEntry(BaseModel):
 class RouterSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     routing_strategy: str = "simple-shuffle"
-    num_retries: int = Field(default=0, ge=0, le=10)
+    # Retries of safe failures (connect errors, 429, 5xx before any byte reached
+    # the client), all inside the request's one deadline. LiteLLM's default is 0;
+    # a gateway in front of flaky providers is better served by 2.
+    num_retries: int = Field(default=2, ge=0, le=10)
     timeout: float = Field(default=600.0, gt=0)
     fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
@@ -124,6 +130,7 @@ class RouteIQSettings(_Strict):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
     state: StateSettings = Field(default_factory=StateSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
 
 
 class RawConfig(BaseModel):
@@ -151,6 +158,9 @@ class Deployment:
     tpm: int | None
     weight: float
     extra_headers: tuple[tuple[str, str], ...] = ()
+    input_cost_per_token: float | None = None
+    output_cost_per_token: float | None = None
+    model_info: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,18 +261,28 @@ def load_config(
                 tpm=p.tpm,
                 weight=p.weight,
                 extra_headers=tuple((p.extra_headers or {}).items()),
+                input_cost_per_token=p.input_cost_per_token,
+                output_cost_per_token=p.output_cost_per_token,
+                model_info=dict(entry.model_info),
             )
         )
     groups: dict[str, list[Deployment]] = {}
     for d in deployments:
         groups.setdefault(d.model_name, []).append(d)
-    for i, fb in enumerate(raw.router_settings.fallbacks):
-        for src, targets in fb.items():
-            for t in targets:
-                if t not in groups:
-                    problems.append(
-                        (f"router_settings.fallbacks[{i}].{src}", f"unknown model group {t!r}")
-                    )
+    from routeiq.routing.strategies import canonical_strategy  # it imports this module
+
+    try:
+        canonical_strategy(raw.router_settings.routing_strategy)
+    except ValueError as exc:
+        problems.append(("router_settings.routing_strategy", str(exc)))
+    for section in ("fallbacks", "context_window_fallbacks"):
+        for i, fb in enumerate(getattr(raw.router_settings, section)):
+            for src, targets in fb.items():
+                for t in targets:
+                    if t not in groups:
+                        problems.append(
+                            (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
+                        )
     if problems:
         raise ConfigError(problems)
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}

@@ -33,6 +33,8 @@ SSE_HEADERS = [
 def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
     ms = (time.perf_counter() - ctx.started) * 1000.0
     out = [(b"x-routeiq-request-ms", b"%.2f" % ms)]
+    if ctx.attempts:
+        out.append((b"x-routeiq-attempts", b"%d" % ctx.attempts))
     if ctx.model is not None:
         out.append((b"x-routeiq-model", ctx.model.encode("utf-8", "replace")))
     if ctx.deployment is not None:

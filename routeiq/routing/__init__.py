@@ -12,26 +12,6 @@
 - ``settings``: the ``routeiq.routing`` config section.
 """
 
-from routeiq.routing.executor import (
-    Attempt,
-    AttemptRecord,
-    AttemptResult,
-    Outcome,
-    RouteRequest,
-    route_and_call,
-)
-from routeiq.routing.router import Router
-from routeiq.routing.settings import AffinitySettings, BreakerSettings, RoutingSettings
-
-__all__ = [
-    "AffinitySettings",
-    "Attempt",
-    "AttemptRecord",
-    "AttemptResult",
-    "BreakerSettings",
-    "Outcome",
-    "RouteRequest",
-    "Router",
-    "RoutingSettings",
-    "route_and_call",
-]
+# Import the submodules directly (``routeiq.routing.executor`` ...): the config
+# module imports ``routeiq.routing.settings``, so this package must not import
+# anything that imports the config.

@@ -138,3 +138,22 @@ def test_invalid_yaml_names_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         load_config_file(f)
     assert exc.value.problems[0][0].startswith("line ")
+
+
+def test_routing_strategy_and_context_fallbacks_are_checked() -> None:
+    data = {
+        "model_list": [{"model_name": "a", "litellm_params": {"model": "openai/a"}}],
+        "router_settings": {
+            "routing_strategy": "fastest-please",
+            "context_window_fallbacks": [{"a": ["big-context"]}],
+        },
+    }
+    with pytest.raises(ConfigError) as exc:
+        load_config(data, env={})
+    paths = [p for p, _ in exc.value.problems]
+    assert paths == [
+        "router_settings.routing_strategy",
+        "router_settings.context_window_fallbacks[0].a",
+    ]
+    ok = load_config({**data, "router_settings": {"routing_strategy": "latency-based-routing"}})
+    assert ok.router.num_retries == 2

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,19 +18,8 @@ from routeiq.state import MemoryStore
 from tests.routing.helpers import dep
 
 
-@dataclass(frozen=True, slots=True)
-class PricedDeployment(Deployment):
-    """What config.Deployment may carry once prices are resolved from the config."""
-
-    input_cost_per_token: float | None = None
-    output_cost_per_token: float | None = None
-    model_info: Any = None
-
-
-def priced(dep_id: str, **kw: Any) -> PricedDeployment:
-    base = dep(dep_id)
-    fields = {name: getattr(base, name) for name in Deployment.__dataclass_fields__}
-    return PricedDeployment(**fields, **kw)
+def priced(dep_id: str, **kw: Any) -> Deployment:
+    return dataclasses.replace(dep(dep_id), **kw)
 
 
 def test_deployment_price_sources() -> None:
