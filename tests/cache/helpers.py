@@ -18,14 +18,21 @@ def random_unit(rng: np.random.Generator, n: int, dim: int) -> F32:
 
 
 def clustered(
-    rng: np.random.Generator, n: int, dim: int = 384, clusters: int = 100, spread: float = 0.6
+    rng: np.random.Generator,
+    n: int,
+    dim: int = 384,
+    clusters: int = 100,
+    spread: float = 0.6,
+    centres: F32 | None = None,
 ) -> tuple[F32, F32]:
-    """``n`` unit vectors around ``clusters`` random centres, and the centres.
+    """``n`` unit vectors around ``clusters`` random centres (or the given ones).
 
     With ``spread`` 0.6 two members of one cluster have cosine ~0.7 and a member and
     its centre ~0.85, roughly like sentence embeddings of questions on one topic.
     """
-    centres = random_unit(rng, clusters, dim)
+    if centres is None:
+        centres = random_unit(rng, clusters, dim)
+    clusters = len(centres)
     labels = rng.integers(0, clusters, n)
     noise = rng.standard_normal((n, dim)).astype(np.float32) * (spread / np.sqrt(dim))
     return unit_rows(centres[labels] + noise), centres

@@ -103,6 +103,32 @@ async def test_batches_are_capped_at_max_batch(minilm: SentenceEncoder) -> None:
         assert embedder.stats.mean_batch == pytest.approx(10 / 3)
 
 
+async def test_a_lone_request_does_not_wait_for_company(minilm: SentenceEncoder) -> None:
+    embedder = Embedder(model=minilm, max_wait=30.0)
+    with trio.fail_after(10):  # far below max_wait: the lone request went at once
+        async with trio.open_nursery() as nursery:
+            await nursery.start(embedder.run)
+            await embedder.embed(TEXTS[0])
+            nursery.cancel_scope.cancel()
+    assert embedder.stats.batch_sizes[1] == 1
+
+
+async def test_a_burst_waits_up_to_max_wait_for_more(minilm: SentenceEncoder) -> None:
+    embedder = Embedder(model=minilm, max_batch=3, max_wait=5.0)
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            async with trio.open_nursery() as callers:
+                callers.start_soon(embedder.embed, TEXTS[0])
+                callers.start_soon(embedder.embed, TEXTS[1])
+                await trio.testing.wait_all_tasks_blocked()
+                await nursery.start(embedder.run)
+                await trio.sleep(0.05)  # arrives while the batcher waits for company
+                assert embedder.stats.encodes == 0
+                callers.start_soon(embedder.embed, TEXTS[2])
+            nursery.cancel_scope.cancel()
+    assert embedder.stats.batch_sizes == [0, 0, 0, 1]
+
+
 async def test_a_caller_cancelled_in_the_queue_is_skipped(minilm: SentenceEncoder) -> None:
     with trio.fail_after(LIMIT):
         embedder = Embedder(model=minilm, max_wait=0.05)

@@ -92,11 +92,11 @@ def test_exact_add_replaces() -> None:
 
 def test_hnsw_recall_at_1_on_clustered_vectors() -> None:
     rng = np.random.default_rng(2)
-    x, _ = clustered(rng, 4000, dim=384, clusters=80)
+    x, centres = clustered(rng, 4000, dim=384, clusters=80)
     ids = list(range(len(x)))
     index = HnswIndex.build(384, ids, x, capacity=8000, num_threads=2)
     queries = near(rng, x[rng.choice(len(x), 300, replace=False)])
-    fresh, _ = clustered(rng, 200, dim=384, clusters=80)
+    fresh, _ = clustered(rng, 200, dim=384, centres=centres)  # same topics, new points
     hits = 0
     for q in np.vstack([queries, fresh]):
         got = index.search(q)
