@@ -29,7 +29,13 @@ from routeiq.state.base import StateStore
 
 
 def channel(task_id: str) -> str:
+    """Events, cancels and ends: what followers listen to."""
     return f"a2a:events:{task_id}"
+
+
+def control_channel(task_id: str) -> str:
+    """Cancels only: what relays listen to (they need not wake up for every event)."""
+    return f"a2a:control:{task_id}"
 
 
 def _lease_key(task_id: str) -> str:
@@ -45,7 +51,10 @@ class TaskHub:
         self.instance = secrets.token_hex(8)
 
     async def publish(self, task_id: str, message: dict[str, Any]) -> None:
-        await self.store.publish(channel(task_id), orjson.dumps(message))
+        data = orjson.dumps(message)
+        await self.store.publish(channel(task_id), data)
+        if message.get("t") == "cancel":
+            await self.store.publish(control_channel(task_id), data)
 
     async def holder(self, task_id: str) -> str | None:
         raw = await self.store.get(_lease_key(task_id))

@@ -22,6 +22,7 @@ relay itself (upstream ``SubscribeToTask``).
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ import orjson
 import trio
 
 from routeiq import jsonrpc as rpc
-from routeiq.a2a.hub import ClientSSE, TaskHub, channel
+from routeiq.a2a.hub import ClientSSE, TaskHub, channel, control_channel
 from routeiq.a2a.settings import A2ASettings, AgentSpec
 from routeiq.a2a.store import TaskRecord, TaskStore
 from routeiq.a2a.tasks import (
@@ -71,6 +72,20 @@ class _Relay:
     leased: bool = False
     terminal: bool = False
     skip_snapshot: bool = False
+    written_state: str | None = None
+    written_at: float = -math.inf
+
+
+def _is_reply(obj: Any) -> bool:
+    return isinstance(obj, dict) and (("result" in obj) != isinstance(obj.get("error"), dict))
+
+
+def _worth_writing(deps: Deps, r: _Relay, state: str | None, snapshot: bool) -> bool:
+    """Repeated events in the same state (progress messages) change nothing in the
+    record: write only a new state, a snapshot, or to push the TTL back."""
+    if snapshot or state is None or state != r.written_state:
+        return snapshot or state is not None
+    return trio.current_time() - r.written_at >= deps.tasks.ttl / 4
 
 
 async def _pump(response: httpx.Response, out: trio.MemorySendChannel[Item]) -> None:
@@ -99,7 +114,7 @@ async def _control(
     *,
     task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
 ) -> None:
-    async with out, deps.hub.store.subscribe(channel(task_id)) as sub:
+    async with out, deps.hub.store.subscribe(control_channel(task_id)) as sub:
         task_status.started()
         async for raw in sub:
             msg = orjson.loads(raw)
@@ -134,11 +149,11 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
     if isinstance(obj, rpc.RpcError):
         await r.sse.error(obj)
         return True
-    try:
-        reply = parse_reply(r.spec, 200, orjson.dumps(obj))
-    except rpc.RpcError as err:
-        await r.sse.error(err)
+    if not _is_reply(obj):
+        msg = f"Agent {r.spec.name!r} sent an invalid JSON-RPC event"
+        await r.sse.error(rpc.RpcError(rpc.UPSTREAM_UNAVAILABLE, msg))
         return True
+    reply: dict[str, Any] = obj
     if "error" in reply:
         e = reply["error"]
         await r.sse.error(
@@ -153,10 +168,12 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
     if r.task_id is None:
         r.task_id, r.context_id = up.task_id, up.context_id
         await _on_task(deps, r, control)
-    try:
-        await deps.tasks.apply(r.spec.name, up, r.v03)
-    except InvalidTransition as exc:
-        log.warning("agent %s, task %s: %s", r.spec.name, up.task_id, exc)
+    if _worth_writing(deps, r, up.state, up.snapshot is not None):
+        try:
+            await deps.tasks.apply(r.spec.name, up, r.v03)
+            r.written_state, r.written_at = up.state, trio.current_time()
+        except InvalidTransition as exc:
+            log.warning("agent %s, task %s: %s", r.spec.name, up.task_id, exc)
     await deps.hub.publish(up.task_id, {"t": "event", "r": result})
     if r.skip_snapshot and up.snapshot is not None:
         r.skip_snapshot = False  # the follower already sent the stored snapshot
@@ -172,10 +189,17 @@ async def _forward(
 ) -> None:
     s = deps.settings
     last = trio.current_time()
+    waited: trio.CancelScope | None
     while True:
-        with trio.move_on_after(s.keepalive_interval) as waited:
-            kind, value = await items.receive()  # senders end with "eof", never closed
-        if waited.cancelled_caught:
+        try:  # a burst of buffered events needs no timer
+            kind, value = items.receive_nowait()
+            await trio.lowlevel.checkpoint()
+        except trio.WouldBlock:
+            with trio.move_on_after(s.keepalive_interval) as waited:
+                kind, value = await items.receive()  # senders end with "eof", never closed
+        else:
+            waited = None
+        if waited is not None and waited.cancelled_caught:
             if trio.current_time() - last >= s.stream_idle_timeout:
                 msg = f"Agent {r.spec.name!r} sent nothing for {s.stream_idle_timeout:g} s"
                 await r.sse.error(rpc.RpcError(rpc.UPSTREAM_TIMEOUT, msg))

@@ -55,7 +55,7 @@ class A2ASettings(BaseModel):
     max_tasks: int = Field(default=100_000, gt=0)
     # How often expired task records are swept, and how many per loop step.
     sweep_interval: float = Field(default=1.0, gt=0)
-    sweep_batch: int = Field(default=512, gt=0)
+    sweep_batch: int = Field(default=256, gt=0)
     # Default per-agent rate limit (requests per minute; None: unlimited).
     rate_limit_rpm: int | None = Field(default=None, gt=0)
     request_timeout: float = Field(default=60.0, gt=0)

@@ -90,7 +90,7 @@ class TaskStore:
         ttl: float = 3600.0,
         max_tasks: int = 100_000,
         sweep_interval: float = 1.0,
-        sweep_batch: int = 512,
+        sweep_batch: int = 256,
     ) -> None:
         self.store = store
         self.ttl = ttl

@@ -100,9 +100,12 @@ async def test_cancel_reaches_agent_and_ends_every_stream(agent_url: str) -> Non
                     got_task.set()
             ended["stream"] = trio.current_time()
 
+        first_kind: list[str] = []
+
         async def follow() -> None:
             async for ev in follower.subscribe(SubscribeToTaskRequest(id=task_ids[0])):
                 seen["follow"].append(state_of(ev))
+                first_kind.append(ev.WhichOneof("payload") or "")
             ended["follow"] = trio.current_time()
 
         with trio.fail_after(20):
@@ -118,7 +121,8 @@ async def test_cancel_reaches_agent_and_ends_every_stream(agent_url: str) -> Non
         for who in ("stream", "follow"):
             assert seen[who][-1] == TaskState.TASK_STATE_CANCELED, who
             assert ended[who] - t0 < 1.0, who
-        assert seen["follow"][0] == TaskState.TASK_STATE_WORKING  # the stored snapshot first
+        assert first_kind[0] == "task"  # the stored snapshot first, then status updates
+        assert set(first_kind[1:]) == {"status_update"}
         record = await stack.gateway.tasks.get(task_ids[0])
         assert record is not None and record.state == "canceled"
         # The agent itself canceled the task (not just the gateway's view).

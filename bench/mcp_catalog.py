@@ -1,0 +1,172 @@
+"""Does a tools/list page cost the same with 10, 100 and 1,000 MCP servers?
+
+Each server lists 50 tools (with a small input schema). The catalog is filled
+directly (1,000 real MCP servers cannot run on one machine); every page is
+then requested through the gateway's real ``/mcp`` ASGI handler in-process:
+session lookup, JSON-RPC parsing, the cursor, the page slice and the JSON
+encoding of 100 tools. Pages are taken at random offsets over the whole
+catalog. The baseline is the 10-server catalog, measured in the same run.
+Target: p50 page latency within 1.5x from 10 to 1,000 servers.
+
+Also reported: the one-off rebuild (the first list after a change) and the
+pure ``Catalog.page`` call.
+
+    .venv/bin/python bench/mcp_catalog.py [--pages 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import trio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import plot_path, save, table
+
+from routeiq.api.mcp import mount
+from routeiq.mcp.catalog import Listing, encode_cursor
+from routeiq.mcp.gateway import MCPGateway
+from routeiq.mcp.settings import MCPSettings
+from routeiq.ssrf import SSRFSettings
+from routeiq.state.memory import MemoryStore
+from tests.mcp.asgi import call, not_found
+
+TOOLS_PER_SERVER = 50
+PAGE = 100
+HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+def tools(server: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f"tool_{i}",
+            "description": f"Tool {i} of server {server}: does a thing with a and b.",
+            "inputSchema": {
+                "type": "object",
+                "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
+                "required": ["a"],
+            },
+        }
+        for i in range(TOOLS_PER_SERVER)
+    ]
+
+
+async def measure(servers: int, pages: int, rng: random.Random) -> dict[str, Any]:
+    gw = MCPGateway(MCPSettings(page_size=PAGE), SSRFSettings(), store=MemoryStore())
+    catalog = gw.registry.catalog
+    for s in range(servers):
+        catalog.set_server(f"s{s}", Listing(tools=tools(s)))
+    app = mount(gw, not_found)
+    init = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {}},
+    }
+    r = await call(app, "POST", "/mcp", orjson.dumps(init), HEADERS)
+    headers = {**HEADERS, "mcp-session-id": r.headers["mcp-session-id"]}
+
+    t0 = time.perf_counter()
+    first = await call(
+        app, "POST", "/mcp", b'{"jsonrpc":"2.0","id":1,"method":"tools/list"}', headers
+    )
+    rebuild_ms = (time.perf_counter() - t0) * 1e3
+    assert len(first.json()["result"]["tools"]) == PAGE
+
+    total = servers * TOOLS_PER_SERVER
+    offsets = [rng.randrange(0, total - PAGE + 1) for _ in range(pages)]
+    bodies = [
+        orjson.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "tools/list",
+                "params": {"cursor": encode_cursor(catalog.version, "tools", off)},
+            }
+        )
+        for i, off in enumerate(offsets)
+    ]
+    for body in bodies[:200]:  # warm-up
+        await call(app, "POST", "/mcp", body, headers)
+    samples = np.empty(pages)
+    for i, body in enumerate(bodies):
+        start = time.perf_counter()
+        reply = await call(app, "POST", "/mcp", body, headers)
+        samples[i] = time.perf_counter() - start
+        if i == 0:
+            assert len(reply.json()["result"]["tools"]) == PAGE
+    pure = np.empty(pages)
+    cursors = [encode_cursor(catalog.version, "tools", off) for off in offsets]
+    for i, cursor in enumerate(cursors):
+        start = time.perf_counter()
+        catalog.page("tools", cursor, PAGE)
+        pure[i] = time.perf_counter() - start
+    samples *= 1e3
+    return {
+        "servers": servers,
+        "tools": total,
+        "rebuild_ms": rebuild_ms,
+        "page_p50_ms": float(np.percentile(samples, 50)),
+        "page_p99_ms": float(np.percentile(samples, 99)),
+        "page_mean_ms": float(samples.mean()),
+        "catalog_page_p50_us": float(np.percentile(pure, 50) * 1e6),
+    }
+
+
+async def main(pages: int) -> None:
+    rng = random.Random(7)
+    rows = [await measure(n, pages, rng) for n in (10, 100, 1000)]
+    base = rows[0]
+    for row in rows:
+        row["p50_vs_10"] = row["page_p50_ms"] / base["page_p50_ms"]
+        row["p99_vs_10"] = row["page_p99_ms"] / base["page_p99_ms"]
+    print(
+        table(
+            rows,
+            ["servers", "tools", "rebuild_ms", "page_p50_ms", "page_p99_ms",
+             "catalog_page_p50_us", "p50_vs_10", "p99_vs_10"],
+        )
+    )  # fmt: skip
+    worst = max(r["p50_vs_10"] for r in rows)
+    verdict = "PASS" if worst <= 1.5 else "FAIL"
+    print(f"\ntarget: p50 page latency within 1.5x of 10 servers -> worst {worst:.2f}x {verdict}")
+    path = save(
+        "mcp_catalog", {"page_size": PAGE, "pages": pages, "rows": rows, "verdict": verdict}
+    )
+    print(f"wrote {path}")
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    xs = [r["servers"] for r in rows]
+    ax.plot(xs, [r["page_p50_ms"] for r in rows], "o-", label="p50")
+    ax.plot(xs, [r["page_p99_ms"] for r in rows], "s--", label="p99")
+    ax.axhline(base["page_p50_ms"] * 1.5, color="grey", lw=0.8, ls=":", label="1.5x p50 @10")
+    ax.set_xscale("log")
+    ax.set_xlabel("upstream MCP servers (50 tools each)")
+    ax.set_ylabel("tools/list page (100 tools), ms")
+    ax.set_title("MCP catalog page cost vs catalog size")
+    ax.set_ylim(bottom=0)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(plot_path("mcp_catalog"), dpi=120)
+    print(f"wrote {plot_path('mcp_catalog')}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    args = parser.parse_args()
+    trio.run(main, args.pages)
