@@ -76,7 +76,7 @@ async def test_a2a_and_mcp_through_create_app(agent_url: str) -> None:
                     with trio.fail_after(10):
                         while True:
                             tools = await mcp_client.list_tools(cache_mode="refresh")
-                            if len(tools.tools) == 37:
+                            if len(tools.tools) == 38:  # alpha 37 + beta 1
                                 break
                             await trio.sleep(0.05)  # servers connect in the background
                     result = await mcp_client.call_tool("beta__add", {"a": 1, "b": 1})

@@ -21,6 +21,7 @@ from mcp.shared.exceptions import MCPError
 from routeiq.server import bind_socket, serve_app, url_of
 
 MANY = 30  # alpha's numbered tools: n00 .. n29
+CANCELLED: list[str] = []  # tags of alpha "sleepy" calls that were cancelled
 
 
 def make_alpha() -> MCPServer:
@@ -41,6 +42,18 @@ def make_alpha() -> MCPServer:
         """Sleep, then answer."""
         await trio.sleep(seconds)
         return "done"
+
+    @srv.tool()
+    async def sleepy(tag: str) -> str:
+        """Sleep for a minute; record the tag if cancelled first."""
+        done = False
+        try:
+            await trio.sleep(60)
+            done = True
+        finally:
+            if not done:
+                CANCELLED.append(tag)
+        return "woke"
 
     @srv.tool()
     def fail(reason: str) -> str:
@@ -100,12 +113,14 @@ class Served:
 
 
 @asynccontextmanager
-async def serve_mcp(server: MCPServer) -> AsyncIterator[Served]:
-    """Serve ``server`` over streamable HTTP at ``<url>`` (path /mcp) until exit."""
+async def serve_mcp(server: MCPServer, *, sse: bool = False) -> AsyncIterator[Served]:
+    """Serve ``server`` over streamable HTTP at ``<url>`` (path /mcp), or with the
+    older HTTP+SSE transport (path /sse) when ``sse``, until exit."""
+    app = server.sse_app() if sse else server.streamable_http_app()
     async with trio.open_nursery() as nursery:
         sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, server.streamable_http_app(), sock)
+        await nursery.start(serve_app, app, sock)
         try:
-            yield Served(url_of(sock) + "/mcp", server)
+            yield Served(url_of(sock) + ("/sse" if sse else "/mcp"), server)
         finally:
             nursery.cancel_scope.cancel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import trio
 
 from tests.mcp.conftest import mcp_stack
-from tests.mcp.servers import make_alpha, serve_mcp
+from tests.mcp.servers import make_alpha, make_beta, serve_mcp
 
 
 async def test_admin_lifecycle_and_ssrf() -> None:
@@ -77,3 +77,16 @@ async def test_health_check_marks_down_and_calls_fail_as_tool_errors() -> None:
                 assert result.content[0].text.startswith(  # type: ignore[union-attr]
                     "MCP server 'alpha' is unavailable"
                 )
+
+
+async def test_older_sse_transport_server() -> None:
+    async with mcp_stack() as stack, stack.http() as http, serve_mcp(make_beta(), sse=True) as old:
+        spec = {"name": "legacy", "url": old.url, "transport": "sse"}
+        r = await http.post("/routeiq/mcp/servers", json=spec)
+        assert r.status_code == 201, r.text
+        assert r.json()["state"] == "up"
+        async with stack.client() as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert "legacy__add" in names
+            result = await client.call_tool("legacy__add", {"a": 1, "b": 2})
+            assert result.structured_content == {"result": 1003}

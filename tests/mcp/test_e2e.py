@@ -7,9 +7,11 @@ import trio
 from mcp.shared.exceptions import MCPError
 
 from tests.mcp.conftest import mcp_stack
-from tests.mcp.servers import MANY
+from tests.mcp.servers import CANCELLED, MANY
 
-ALPHA_TOOLS = {"add", "echo", "slow", "fail", "refuse", "grow"} | {f"n{i:02d}" for i in range(MANY)}
+ALPHA_TOOLS = {"add", "echo", "slow", "sleepy", "fail", "refuse", "grow"} | {
+    f"n{i:02d}" for i in range(MANY)
+}
 
 
 async def test_list_tools_paginated_and_namespaced() -> None:
@@ -28,7 +30,7 @@ async def test_list_tools_paginated_and_namespaced() -> None:
                 break
         expected = {f"alpha__{n}" for n in ALPHA_TOOLS} | {"beta__add"}
         assert sorted(names) == sorted(expected)
-        assert sizes == [10, 10, 10, 7]
+        assert sizes == [10, 10, 10, 8]
 
 
 async def test_calls_are_routed_to_the_owning_server() -> None:
@@ -131,3 +133,29 @@ async def test_catalog_version_stable_across_calls() -> None:
             await client.call_tool("alpha__echo", {"text": "hi"})
             await client.list_tools(cache_mode="refresh")
         assert stack.gateway.registry.catalog.version == version
+
+
+async def test_client_disconnect_cancels_the_upstream_tool() -> None:
+    async with mcp_stack() as stack, stack.http() as http:
+        init = {
+            "jsonrpc": "2.0",
+            "id": 0,
+            "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {}},
+        }
+        headers = {"accept": "application/json, text/event-stream"}
+        r = await http.post("/mcp", json=init, headers=headers)
+        headers["mcp-session-id"] = r.headers["mcp-session-id"]
+        call = {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
+            "params": {"name": "alpha__sleepy", "arguments": {"tag": "gone"}},
+        }
+        with trio.move_on_after(0.5):  # the client gives up and closes its connection
+            await http.post("/mcp", json=call, headers=headers)
+        t0 = trio.current_time()
+        with trio.fail_after(5):
+            while "gone" not in CANCELLED:
+                await trio.sleep(0.01)
+        assert trio.current_time() - t0 < 1.0
