@@ -34,6 +34,7 @@ from routeiq.a2a.tasks import (
     update_from_result,
 )
 from routeiq.a2a.upstream import AgentClient, default_http_client
+from routeiq.registry_sync import RegistrySync
 from routeiq.ssrf import Resolver, SSRFBlocked, SSRFGuard, SSRFSettings
 from routeiq.state.base import StateStore
 from routeiq.state.memory import MemoryStore
@@ -70,6 +71,7 @@ class A2AGateway:
         self.hub = TaskHub(self.store, settings.relay_lease_seconds)
         self.limiter = limiter or RateLimiter(self.store)
         self.deps = Deps(settings, self.client, self.tasks, self.hub)
+        self.sync = RegistrySync(self.store, "a2a", AgentSpec, self._sync_add, self._sync_remove)
 
     async def start(self, nursery: trio.Nursery) -> None:
         """Background work in the lifespan nursery; registers the configured agents
@@ -89,6 +91,23 @@ class A2AGateway:
         async with trio.open_nursery() as adding:
             for spec in self.settings.agents:
                 adding.start_soon(register, spec)
+        await nursery.start(self.sync.run)  # admin changes made on other processes
+
+    async def admin_add(self, spec: AgentSpec, *, replace: bool = False) -> None:
+        """Register ``spec`` here and on every process sharing the state store."""
+        await self.registry.add(spec, replace=replace)
+        await self.sync.record_add(spec)
+
+    async def admin_remove(self, name: str) -> None:
+        self.registry.remove(name)
+        await self.sync.record_remove(name)
+
+    async def _sync_add(self, spec: AgentSpec) -> None:
+        await self.registry.add(spec, replace=True)
+
+    def _sync_remove(self, name: str) -> None:
+        if self.registry.get(name) is not None:
+            self.registry.remove(name)
 
     async def aclose(self) -> None:
         """Close the upstream HTTP connections (at shutdown)."""

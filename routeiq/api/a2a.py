@@ -180,7 +180,7 @@ class A2AApp:
                 await send_json(send, 200, {"agents": agents, "tasks": len(self.gw.tasks)})
             elif method == "POST":
                 spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
-                await registry.add(spec)
+                await self.gw.admin_add(spec)
                 await send_json(send, 201, self._status(spec.name))
             else:
                 raise MethodNotAllowed("Use GET or POST", headers={"allow": "GET, POST"})
@@ -193,10 +193,10 @@ class A2AApp:
             spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
             if spec.name != name:
                 raise NotFound(f"The body names {spec.name!r}, the path {name!r}")
-            await registry.add(spec, replace=True)
+            await self.gw.admin_add(spec, replace=True)
             await send_json(send, 200, self._status(name))
         elif method == "DELETE":
-            registry.remove(name)
+            await self.gw.admin_remove(name)
             await send_json(send, 200, {"deleted": name})
         else:
             raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})

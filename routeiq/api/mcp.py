@@ -259,7 +259,7 @@ class MCPApp:
                 )
             elif method == "POST":
                 spec = await read_model(scope, receive, MCPServerSpec, 64 * 1024)
-                server = await registry.add(spec)
+                server = await self.gw.admin_add(spec)
                 await send_json(send, 201, server.status())
             else:
                 raise MethodNotAllowed("Use GET or POST", headers={"allow": "GET, POST"})
@@ -273,10 +273,10 @@ class MCPApp:
             spec = await read_model(scope, receive, MCPServerSpec, 64 * 1024)
             if spec.name != name:
                 raise NotFound(f"The body names {spec.name!r}, the path {name!r}")
-            server = await registry.add(spec, replace=True)
+            server = await self.gw.admin_add(spec, replace=True)
             await send_json(send, 200, server.status())
         elif method == "DELETE":
-            registry.remove(name)
+            await self.gw.admin_remove(name)
             await send_json(send, 200, {"deleted": name})
         else:
             raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})

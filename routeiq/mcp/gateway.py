@@ -23,8 +23,9 @@ from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Kind, StaleCursor
 from routeiq.mcp.registry import MCPRegistry
 from routeiq.mcp.sessions import McpSession, SessionStore
-from routeiq.mcp.settings import NAMESPACE_SEPARATOR, MCPSettings
-from routeiq.mcp.upstream import tool_error
+from routeiq.mcp.settings import NAMESPACE_SEPARATOR, MCPServerSpec, MCPSettings
+from routeiq.mcp.upstream import UpstreamServer, tool_error
+from routeiq.registry_sync import RegistrySync
 from routeiq.ssrf import Resolver, SSRFGuard, SSRFSettings
 from routeiq.state.base import StateStore
 from routeiq.state.memory import MemoryStore
@@ -69,6 +70,9 @@ class MCPGateway:
         # (session id, request id) -> the scope of a request in flight, for
         # notifications/cancelled. Entries exist only while their request runs.
         self.in_flight: dict[tuple[str, rpc.Id], trio.CancelScope] = {}
+        self.sync = RegistrySync(
+            self.store, "mcp", MCPServerSpec, self._sync_add, self._sync_remove
+        )
 
     async def start(self, nursery: trio.Nursery) -> None:
         """Start the background work in the lifespan nursery."""
@@ -77,6 +81,24 @@ class MCPGateway:
         if self._own_store:
             await nursery.start(self.store.run)
         await self.registry.start(nursery)
+        await nursery.start(self.sync.run)  # admin changes made on other processes
+
+    async def admin_add(self, spec: MCPServerSpec, *, replace: bool = False) -> UpstreamServer:
+        """Register ``spec`` here and on every process sharing the state store."""
+        server = await self.registry.add(spec, replace=replace)
+        await self.sync.record_add(spec)
+        return server
+
+    async def admin_remove(self, name: str) -> None:
+        self.registry.remove(name)
+        await self.sync.record_remove(name)
+
+    async def _sync_add(self, spec: MCPServerSpec) -> None:
+        await self.registry.add(spec, replace=True)
+
+    def _sync_remove(self, name: str) -> None:
+        if name in self.registry.servers:
+            self.registry.remove(name)
 
     async def initialize(self, req: rpc.Request) -> tuple[dict[str, Any], McpSession]:
         params = req.params_dict()

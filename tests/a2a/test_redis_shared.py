@@ -89,3 +89,29 @@ async def test_subscribe_on_another_gateway_gets_updates_by_pubsub(
         assert seen_b[0] in (TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING)
         assert seen_b[-1] == TaskState.TASK_STATE_CANCELED
         assert len(seen_b) >= 5
+
+
+async def test_admin_registrations_reach_the_other_gateway(agent_url: str, redis_url: str) -> None:
+    async with two_gateways(agent_url, redis_url) as (a, b), a.http() as ha, b.http() as hb:
+        r = await ha.post("/routeiq/a2a/agents", json={"name": "echo2", "url": agent_url + "/"})
+        assert r.status_code == 201
+        with trio.fail_after(5):
+            while b.gateway.registry.get("echo2") is None:
+                await trio.sleep(0.01)
+        r = await hb.get("/a2a/echo2/.well-known/agent-card.json")
+        assert r.status_code == 200
+        # A removal through B (even of an agent from the YAML) reaches A.
+        r = await hb.delete("/routeiq/a2a/agents/echo")
+        assert r.status_code == 200
+        with trio.fail_after(5):
+            while a.gateway.registry.get("echo") is not None:
+                await trio.sleep(0.01)
+        # A process that starts later catches up from the stored changes.
+        store = RedisStore(
+            StateSettings(backend="redis", redis_url=redis_url), rng=random.Random(9)
+        )
+        async with trio.open_nursery() as nursery:
+            await nursery.start(store.run)
+            async with a2a_stack(agent_url, store) as c:
+                assert sorted(c.gateway.registry.agents) == ["echo2"]
+            nursery.cancel_scope.cancel()

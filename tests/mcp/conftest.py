@@ -23,6 +23,7 @@ from routeiq.server import bind_socket, serve_app, url_of
 from routeiq.ssrf import SSRFSettings
 from tests.mcp.asgi import not_found
 from tests.mcp.servers import make_alpha, make_beta, serve_mcp
+from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
 for name in ("httpx", "httpx2", "httpcore", "mcp", "mcp.server", "mcp.client"):
     logging.getLogger(name).setLevel(logging.WARNING)
