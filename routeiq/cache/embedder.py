@@ -24,6 +24,7 @@ loads) as "skip the semantic tier".
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 EMBEDDING_DIM = 384
+
+log = logging.getLogger("routeiq.cache")
 
 
 class EmbedderError(Exception):
@@ -159,6 +162,7 @@ class Embedder:
         self._loaded = trio.Event()
         self._in_flight = 0
         self._held: list[_Pending] = []  # taken off the queue, not yet answered
+        self.load_error: Exception | None = None
 
     @property
     def ready(self) -> bool:
@@ -180,17 +184,29 @@ class Embedder:
             self._model = load_model(self.model_path, torch_threads=self.torch_threads)
 
     async def wait_ready(self) -> None:
+        """Wait until the model is loaded (or failed to: check ``ready``)."""
         await self._loaded.wait()
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Load the model in a thread if needed, then run the batcher until cancelled."""
+        """Load the model in a thread if needed, then run the batcher until cancelled.
+
+        If the model fails to load, the error is logged and kept in ``load_error``,
+        ``wait_ready`` returns, ``ready`` stays false and ``run`` returns: the gateway
+        keeps serving with the semantic tier off instead of crashing its nursery.
+        """
         task_status.started()
         try:
             if self._model is None:
-                await trio.to_thread.run_sync(self.load, limiter=self._limiter)
+                try:
+                    await trio.to_thread.run_sync(self.load, limiter=self._limiter)
+                except Exception as exc:
+                    self.load_error = exc
+                    log.error("embedding model failed to load; semantic cache off: %r", exc)
+                    return
             self._loaded.set()
             await self._batch_forever()
         finally:
+            self._loaded.set()  # also on failure: nobody may wait for it forever
             self._fail_queued()
 
     async def embed(self, text: str) -> Vector:

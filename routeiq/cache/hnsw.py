@@ -166,13 +166,27 @@ class HnswIndex:
         CPU-heavy (seconds per 10k vectors): run it in ``trio.to_thread.run_sync``.
         """
         index = cls(dim, capacity=max(capacity, len(ids)), params=params)
-        if len(ids):
-            labels = np.arange(len(ids), dtype=np.int64)
-            index._index.add_items(vectors, labels, num_threads=num_threads)
-            index._label_of = dict(zip(ids, labels.tolist(), strict=True))
-            index._id_of = dict(zip(labels.tolist(), ids, strict=True))
-            index._labels = itertools.count(len(ids))
+        index.add_new(ids, vectors, num_threads=num_threads)
         return index
+
+    def add_new(self, ids: Sequence[Hashable], vectors: Vector, *, num_threads: int = 1) -> None:
+        """Bulk-insert unit ``vectors`` for ids not in the index yet (one C++ call).
+
+        CPU-heavy: only for an index no other thread touches meanwhile (a new one
+        being built, or a catch-up in a worker thread before it is published).
+        """
+        if not len(ids):
+            return
+        if any(i in self._label_of for i in ids) or len(set(ids)) != len(ids):
+            raise ValueError("add_new() needs new, unique ids")
+        first = next(self._labels)
+        labels = np.arange(first, first + len(ids), dtype=np.int64)
+        self._labels = itertools.count(first + len(ids))
+        if self.slots + len(ids) > self.capacity:
+            self._index.resize_index(self.slots + len(ids))
+        self._index.add_items(vectors, labels, num_threads=num_threads)
+        self._label_of.update(zip(ids, labels.tolist(), strict=True))
+        self._id_of.update(zip(labels.tolist(), ids, strict=True))
 
     @property
     def nbytes(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import trio
@@ -239,3 +241,15 @@ async def test_shutdown_answers_every_waiting_caller(minilm: SentenceEncoder) ->
         assert sorted(outcomes.values()) == ["closed", "closed", "vector"]
         with pytest.raises(EmbedderClosed):
             await embedder.embed("after shutdown")
+
+
+async def test_a_model_that_fails_to_load_turns_the_tier_off(tmp_path: Path) -> None:
+    embedder = Embedder(model_path=tmp_path / "no-such-model")
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            await nursery.start(embedder.run)
+            await embedder.wait_ready()  # returns on failure too
+    assert not embedder.ready
+    assert embedder.load_error is not None
+    with pytest.raises(EmbedderNotReady):
+        await embedder.embed("x")

@@ -288,3 +288,18 @@ async def test_rebuild_in_a_worker_thread_while_trio_keeps_writing() -> None:
     assert writes == 500
     assert index.kind == "hnsw" and not index.rebuilding
     contents(index, live, rng)
+
+
+def test_hnsw_bulk_add_new_grows_and_rejects_known_ids() -> None:
+    rng = np.random.default_rng(10)
+    x = random_unit(rng, 300, DIM)
+    index = HnswIndex.build(DIM, list(range(100)), x[:100], capacity=100)
+    index.add_new(range(100, 300), x[100:], num_threads=2)
+    assert (len(index), index.capacity) == (300, 300)
+    assert index.search(x[250])[0] == (250, pytest.approx(1.0, abs=1e-5))
+    with pytest.raises(ValueError, match="new, unique"):
+        index.add_new([5], x[:1])
+    with pytest.raises(ValueError, match="new, unique"):
+        index.add_new([400, 400], x[:2])
+    index.add(1000, x[0])  # single adds continue after the bulk labels
+    assert len(index) == 301
