@@ -63,7 +63,7 @@ class MemoryStore:
         *,
         max_keys: int = 100_000,
         sweep_interval: float = 1.0,
-        sweep_batch: int = 256,
+        sweep_batch: int = 64,
         expire_per_op: int = 8,
         subscriber_buffer: int = 256,
     ) -> None:
