@@ -144,7 +144,9 @@ def wrk(url: str, body: dict[str, Any], *, connections: int, seconds: int) -> di
         check=True,
     ).stdout
     os.unlink(script.name)
-    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    pct = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    if "50" not in pct or "99" not in pct:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = 0
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
