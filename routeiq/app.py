@@ -30,6 +30,7 @@ from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
 from routeiq.asgi.backpressure import BackpressureMiddleware
+from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
@@ -44,6 +45,9 @@ from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.mcp import MCPGateway, MCPSettings
+from routeiq.plugins.pipeline import Pipeline
+from routeiq.policy.engine import PolicyEngine
+from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.routing.router import Router
 from routeiq.routing.settings import RoutingSettings
 from routeiq.ssrf import SSRFSettings
@@ -96,6 +100,15 @@ class Gateway:
             self.keys.add(config.master_key, KeyInfo("master", None, None, True))
         for i, k in enumerate(config.routeiq.auth.keys):
             self.keys.add(k.key, KeyInfo(k.name or f"key-{i}", k.team, k.user, False))
+        # Plugins and guardrails (compiled in startup, per key and team) and the policy.
+        identities = [("master", None)] + [
+            (k.name or f"key-{i}", k.team) for i, k in enumerate(config.routeiq.auth.keys)
+        ]
+        self.pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, identities)
+        self.policy = PolicyEngine(config.routeiq.policy)
+        meter = self.telemetry.meter_provider.get_meter("routeiq")
+        self.pipeline.bind_metrics(meter)
+        bind_policy_metrics(self.policy, meter)
         self.telemetry.bind_state(self.store)
         # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
         ssrf = getattr(config.routeiq, "ssrf", None) or SSRFSettings()
@@ -115,6 +128,8 @@ class Gateway:
         await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
         self.upstreams.open()
+        await self.pipeline.start(nursery)  # compiles the guardrails in a thread
+        await nursery.start(self.policy.run)  # loads the rules file, then watches it
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -198,6 +213,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
     )
+    inner = PolicyMiddleware(inner, gw.policy, OPEN_PATHS, config.routeiq.server.max_body_bytes)
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS)
     outer = RequestIdMiddleware(inner, gw.on_request_done)
     return outer, gw

@@ -20,6 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.plugins.settings import GuardrailsSection, PluginList
+from routeiq.policy.settings import PolicySettings
 from routeiq.routing.settings import RoutingSettings
 from routeiq.state.settings import StateSettings
 
@@ -131,6 +133,9 @@ class RouteIQSettings(_Strict):
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
     state: StateSettings = Field(default_factory=StateSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    plugins: PluginList = Field(default_factory=list)
+    guardrails: GuardrailsSection = Field(default_factory=GuardrailsSection)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
 
 
 class RawConfig(BaseModel):

@@ -22,6 +22,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.config import Deployment
+from routeiq.errors import RouteIQError
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
@@ -42,6 +43,12 @@ async def _forward(
     ctx.model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
     router = gw.router
     stream = chat and req.get("stream") is True
+    # Plugins and guardrails, phases 0-2 (may answer, block, or rewrite req).
+    run = gw.pipeline.begin(ctx, req, stream=stream) if chat else None
+    if run is not None:
+        if await run.before(send):
+            return
+        send = run.wrap_send(send)
     aff = router.settings.affinity
     key = None
     if chat and aff.enabled:
@@ -70,6 +77,7 @@ async def _forward(
             tap,
             stream=stream,
             max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
+            on_chunk=run.output_hook() if run is not None else None,
         )
         timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
         try:
@@ -81,9 +89,22 @@ async def _forward(
             ctx.usage = exchange.usage
         elif exchange.response_body is not None:
             ctx.usage = _usage_of(exchange.response_body)
-        return tap.result(ctx.status, ctx.usage, stream=stream)
+        status = ctx.status
+        if run is not None:
+            run.record(exchange.response_body)
+            if run.output_blocked:
+                status = 200  # a guardrail ended it: not the upstream's failure
+        return tap.result(status, ctx.usage, stream=stream)
 
-    await route_and_call(router, request, attempt, deadline=deadline)
+    if run is None:
+        await route_and_call(router, request, attempt, deadline=deadline)
+        return
+    try:
+        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+    except RouteIQError as err:
+        run.after(err)  # post-call hooks in the background
+        raise
+    run.after(outcome.result.error)
 
 
 def _usage_of(body: bytes) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ client as soon as its terminating blank line arrives. Nothing is buffered.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import orjson
@@ -46,6 +46,24 @@ def sse_error_event(err: RouteIQError) -> bytes:
     return b"data: " + orjson.dumps(err.body()) + b"\n\n"
 
 
+class ChunkHook(Protocol):
+    """Sees the output before it is forwarded (the plugin pipeline's output guard).
+
+    ``chunk`` gets each complete SSE block of a stream and returns the bytes
+    to forward now (possibly rewritten, possibly b"" to hold them back);
+    ``end`` returns what it still holds when the upstream stream ends;
+    ``whole`` gets a successful non-streamed body before its headers are sent.
+    Raising a RouteIQError ends the response: an SSE error event on a
+    stream, the error itself before anything was sent.
+    """
+
+    async def chunk(self, block: bytes) -> bytes: ...
+
+    async def end(self) -> bytes: ...
+
+    async def whole(self, body: bytes) -> bytes: ...
+
+
 class Exchange:
     """One upstream call relayed to one client. ``started`` flips when headers are sent."""
 
@@ -59,6 +77,7 @@ class Exchange:
         *,
         stream: bool,
         max_error_bytes: int,
+        on_chunk: ChunkHook | None = None,
     ) -> None:
         self.target = target
         self.endpoint = endpoint
@@ -67,6 +86,7 @@ class Exchange:
         self.send = send
         self.stream = stream
         self.max_error_bytes = max_error_bytes
+        self.on_chunk = on_chunk
         self.started = False
         self.finished = False  # the final body message is being sent: a disconnect now is normal
         self.client_gone = False
@@ -133,6 +153,8 @@ class Exchange:
 
     async def _relay_whole(self, response: httpx.Response) -> None:
         body = await response.aread()
+        if self.on_chunk is not None:
+            body = await self.on_chunk.whole(body)
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
@@ -155,13 +177,20 @@ class Exchange:
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
         framer = SSEFramer()
+        hook = self.on_chunk
         async for piece in response.aiter_raw():
             for block in framer.feed(piece):
-                await send({"type": "http.response.body", "body": block, "more_body": True})
                 usage = usage_from_block(block)
                 if usage is not None:
                     self.usage = usage
+                if hook is not None:
+                    block = await hook.chunk(block)
+                    if not block:
+                        continue
+                await send({"type": "http.response.body", "body": block, "more_body": True})
         rest = framer.flush()
+        if hook is not None:
+            rest = (await hook.chunk(rest) if rest else b"") + await hook.end()
         if rest:
             await send({"type": "http.response.body", "body": rest, "more_body": True})
         self.finished = True

@@ -1,0 +1,113 @@
+"""Post-call work, in the lifespan nursery after the client has its response.
+
+- output verdicts of non-streamed answers when no output guardrail needed to
+  hold the response (warn/log only): counted and logged;
+- pre-warm: the input guardrails judge the answer now, so when the client
+  sends it back as history on the next turn only its new message is scanned
+  (skipped when the kept text was truncated: it could not match);
+- ``post_call_success`` / ``post_call_failure`` of every plugin, concurrently,
+  each under its own deadline. Their failures are logged and counted; they
+  cannot change a response that is already sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import trio
+
+from routeiq.errors import GuardrailBlocked, RouteIQError
+from routeiq.plugins.base import CallResult
+from routeiq.plugins.guardrails import Verdict, scan_conversation
+from routeiq.plugins.guards import check_pairs, digests_of, store_pairs, uncached
+from routeiq.plugins.output import blocked_error
+from routeiq.plugins.runner import LoadedPlugin, call_hook
+
+if TYPE_CHECKING:
+    from routeiq.plugins.pipeline import RequestRun
+
+
+def answer_texts(body: bytes | None) -> list[str]:
+    """The message contents of a non-streamed chat completion."""
+    if not body:
+        return []
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return []
+    choices = obj.get("choices") if isinstance(obj, dict) else None
+    out = []
+    for choice in choices if isinstance(choices, list) else []:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str) and content:
+            out.append(content)
+    return out
+
+
+async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
+    """Everything that follows a response (see the module docstring)."""
+    p = run.pipeline
+    call = run.call
+    hook = run._hook
+    if hook is not None and hook.blocked and error is None:
+        verdict = hook.block_verdict
+        error = (
+            blocked_error(verdict, "Response")
+            if verdict is not None
+            else GuardrailBlocked("Response blocked by a plugin")
+        )
+    if error is not None:
+        await _hooks(p.post_failure, "post_call_failure", call, error)
+        return
+    texts: list[str] = []
+    if run._body is not None:
+        texts = answer_texts(run._body)
+    elif hook is not None and not hook.truncated and len(hook._scanners) <= 1:
+        text = hook.text
+        texts = [text] if text else []
+    guards = run.guards
+    if texts and guards.output and run._body is not None and not guards.enforce_output:
+        found: list[Verdict] = []
+        for verdicts in scan_conversation(guards.output, texts, p.cache):
+            found.extend(v for v in verdicts if v.action is not None)
+        if found:
+            p.count(found, "output", call.ctx)
+    if texts and guards.input and p.section.prewarm_answers:
+        digests = digests_of(texts)
+        missing = uncached(guards.input, texts, digests, p.cache)
+        if missing:
+            if sum(len(texts[ti]) for _, ti in missing) > p.section.inline_max_chars:
+                verdicts = await trio.to_thread.run_sync(
+                    check_pairs, guards.input, texts, missing, limiter=p.limiter
+                )
+            else:
+                verdicts = check_pairs(guards.input, texts, missing)
+            store_pairs(guards.input, digests, missing, verdicts, p.cache)
+    if p.post_success:
+        ctx = call.ctx
+        result = CallResult(
+            status=ctx.status,
+            deployment=ctx.deployment,
+            usage=ctx.usage,
+            stream=call.stream,
+            body=run._body,
+            text="\n".join(texts) if run._body is not None else (hook.text if hook else None),
+        )
+        await _hooks(p.post_success, "post_call_success", call, result)
+
+
+async def _hooks(plugins: tuple[LoadedPlugin, ...], hook: str, call: Any, arg: Any) -> None:
+    if not plugins:
+        return
+    async with trio.open_nursery() as nursery:
+        for lp in plugins:
+            nursery.start_soon(_one, lp, hook, call, arg)
+
+
+async def _one(lp: LoadedPlugin, hook: str, call: Any, arg: Any) -> None:
+    try:
+        await call_hook(lp, hook, call, arg)
+    except RouteIQError:
+        pass  # already counted and logged by call_hook; the response is sent

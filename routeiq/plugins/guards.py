@@ -1,0 +1,251 @@
+"""The built-in guardrails in the request path (I/O-free).
+
+- ``GuardTable``: the guardrails effective for each (key, team), built once
+  at start-up (compiling takes ~0.5-1.5 s per guardrail; never on the hot
+  path). Identical effective settings share one guardrail, also across
+  gateways in one process.
+- ``message_slots``: the texts of a chat request (string contents and
+  ``{"type": "text"}`` parts, every role: a forged "assistant" message can
+  carry PII too), each with where to write a redaction back.
+- ``scan_input``: phase 1 for the built-in guardrails: every guardrail on
+  every text, through the ``VerdictCache`` (turn N scans only new texts),
+  stopping at the first guardrail (in ``GUARD_ORDER``) that blocks.
+- ``apply_redactions``: phase 2, in ``GUARD_ORDER`` (PII, content,
+  injection): each redacting guardrail rewrites the text left by the
+  previous one, so the result never depends on timing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from routeiq.plugins.guardrails import (
+    Guardrail,
+    GuardrailSettings,
+    Verdict,
+    VerdictCache,
+    build_guardrail,
+    message_digest,
+    scan_messages,
+)
+from routeiq.plugins.settings import GuardrailsSection
+
+Identity = tuple[str | None, str | None]  # (key name, team)
+
+# Guardrails by (settings type, fingerprint), shared by every gateway in the
+# process (tests start many). Only touched from start-up worker threads, so a
+# threading lock (never held across an await) guards it.
+_SHARED: OrderedDict[tuple[str, str], Guardrail] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 64
+
+
+def shared_guardrail(settings: GuardrailSettings) -> Guardrail:
+    """A built guardrail for ``settings``, reused when already built (blocking: compiles)."""
+    fingerprint = (type(settings).__name__, settings.fingerprint())
+    with _SHARED_LOCK:
+        found = _SHARED.get(fingerprint)
+        if found is not None:
+            _SHARED.move_to_end(fingerprint)
+            return found
+    built = build_guardrail(settings)  # outside the lock: slow
+    with _SHARED_LOCK:
+        _SHARED[fingerprint] = built
+        if len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+    return built
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    """The guardrails of one identity: ``input`` in GUARD_ORDER, ``output`` a subset."""
+
+    input: tuple[Guardrail, ...] = ()
+    output: tuple[Guardrail, ...] = ()
+    #: Output guardrails whose action needs the response held (block, redact).
+    enforce_output: bool = False
+    #: Output guardrails whose action is ``redact``, in order.
+    redact_output: tuple[Guardrail, ...] = ()
+
+
+class GuardTable:
+    """Guards per (key, team); ``build`` compiles (run it in a worker thread)."""
+
+    def __init__(self, section: GuardrailsSection, identities: Iterable[Identity]) -> None:
+        self.section = section
+        configured = section.configured()
+        ids = {(None, None), *identities}
+        for settings in configured.values():
+            ids.update((None, team) for team in settings.team_overrides)
+            ids.update((key, None) for key in settings.key_overrides)
+        self.identities = sorted(ids, key=lambda i: (i[0] or "", i[1] or ""))
+        self.configured = configured
+        self.built = not configured
+        self._table: dict[Identity, Guards] = {}
+
+    def build(self) -> None:
+        """Build the guardrails of every identity (blocking; idempotent)."""
+        table: dict[Identity, Guards] = {}
+        outputs = set(self.section.output.guardrails)
+        for key, team in self.identities:
+            inputs: list[Guardrail] = []
+            out: list[Guardrail] = []
+            redactors: list[Guardrail] = []
+            enforce = False
+            for name, settings in self.configured.items():
+                effective = settings.resolve(key=key, team=team)
+                if not effective.enabled:
+                    continue
+                guardrail = shared_guardrail(effective)
+                inputs.append(guardrail)
+                if name in outputs:
+                    out.append(guardrail)
+                    enforce = enforce or effective.action in ("block", "redact")
+                    if effective.action == "redact":
+                        redactors.append(guardrail)
+            table[(key, team)] = Guards(tuple(inputs), tuple(out), enforce, tuple(redactors))
+        self._table = table
+        self.built = True
+
+    def get(self, key: str | None, team: str | None) -> Guards:
+        """The guards for a request (most specific identity known)."""
+        table = self._table
+        found = table.get((key, team)) or table.get((key, None)) or table.get((None, team))
+        return found or table.get((None, None)) or Guards()
+
+
+@dataclass(slots=True)
+class Slot:
+    """A text of the request and where it lives (``holder[field] == text``)."""
+
+    holder: dict[str, Any]
+    field: str
+    text: str
+
+
+def message_slots(request: dict[str, Any]) -> list[Slot]:
+    """Every text of ``request["messages"]``, in order."""
+    slots: list[Slot] = []
+    messages = request.get("messages")
+    if not isinstance(messages, list):
+        return slots
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            if content:
+                slots.append(Slot(message, "content", content))
+        elif isinstance(content, list):
+            for part in content:
+                if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"]:
+                    slots.append(Slot(part, "text", part["text"]))
+    return slots
+
+
+@dataclass(slots=True)
+class InputScan:
+    """Phase 1 of the built-in guardrails.
+
+    ``block``: the first blocking verdict (None if nothing blocks);
+    ``triggered``: every other verdict that decided an action;
+    ``redact``: indices of the slots some guardrail wants redacted.
+    """
+
+    block: Verdict | None = None
+    triggered: list[Verdict] = field(default_factory=list)
+    redact: list[int] = field(default_factory=list)
+
+
+def uncached(
+    guardrails: Sequence[Guardrail],
+    texts: Sequence[str],
+    digests: Sequence[bytes],
+    cache: VerdictCache,
+) -> list[tuple[int, int]]:
+    """(guardrail index, text index) pairs the cache cannot answer."""
+    lru = cache._messages  # read-only peek: no LRU touch, no counters
+    missing: list[tuple[int, int]] = []
+    for gi, guardrail in enumerate(guardrails):
+        key = (guardrail.name, guardrail.version)
+        for ti, digest in enumerate(digests):
+            entry = lru.get(digest)
+            if entry is None or key not in entry:
+                missing.append((gi, ti))
+    return missing
+
+
+def check_pairs(
+    guardrails: Sequence[Guardrail], texts: Sequence[str], pairs: Sequence[tuple[int, int]]
+) -> list[Verdict]:
+    """Pure checks, safe in a worker thread (touches no shared state)."""
+    return [guardrails[gi].check(texts[ti]) for gi, ti in pairs]
+
+
+def store_pairs(
+    guardrails: Sequence[Guardrail],
+    digests: Sequence[bytes],
+    pairs: Sequence[tuple[int, int]],
+    verdicts: Sequence[Verdict],
+    cache: VerdictCache,
+) -> None:
+    """Put verdicts computed off the event loop into the cache (counted as scans)."""
+    for (gi, ti), verdict in zip(pairs, verdicts, strict=True):
+        guardrail = guardrails[gi]
+        cache.put((guardrail.name, guardrail.version, digests[ti]), verdict)
+    cache.scans += len(verdicts)
+
+
+def scan_input(
+    guardrails: Sequence[Guardrail],
+    texts: Sequence[str],
+    digests: Sequence[bytes],
+    cache: VerdictCache,
+) -> InputScan:
+    """Every guardrail on every text (cached verdicts reused); stops at a block."""
+    result = InputScan()
+    redact: set[int] = set()
+    for guardrail in guardrails:
+        verdicts = scan_messages(guardrail, texts, cache, digests)
+        for index, verdict in enumerate(verdicts):
+            action = verdict.action
+            if action is None:
+                continue
+            if action == "block":
+                result.block = verdict
+                return result
+            result.triggered.append(verdict)
+            if action == "redact":
+                redact.add(index)
+    result.redact = sorted(redact)
+    return result
+
+
+def apply_redactions(
+    guardrails: Sequence[Guardrail],
+    slots: Sequence[Slot],
+    indices: Iterable[int],
+    cache: VerdictCache,
+) -> int:
+    """Rewrite the texts at ``indices`` in GUARD_ORDER; returns how many changed."""
+    changed = 0
+    for index in indices:
+        slot = slots[index]
+        text = slot.text
+        for guardrail in guardrails:
+            verdict = scan_messages(guardrail, [text], cache)[0]
+            if verdict.action == "redact" and verdict.redacted is not None:
+                text = verdict.redacted
+        if text != slot.text:
+            slot.holder[slot.field] = text
+            slot.text = text
+            changed += 1
+    return changed
+
+
+def digests_of(texts: Sequence[str]) -> list[bytes]:
+    return [message_digest(t) for t in texts]

@@ -1,0 +1,253 @@
+"""The output side of one upstream attempt: the relay's ``on_chunk`` hook.
+
+``OutputGuard`` implements ``routeiq.llm.proxy.ChunkHook``:
+
+- ``chunk(block)``: each complete SSE block of a stream, before it is
+  forwarded. The content deltas are fed to a ``StreamScanner`` per choice
+  and to the plugins' ``on_chunk`` hooks. A block verdict (or ``Blocked``)
+  raises ``GuardrailBlocked``: the relay ends the stream with an SSE error
+  event and the offending block is never forwarded. Without holdback the
+  block is forwarded unchanged (no re-serialisation); with holdback each
+  content event carries only the released (redacted) text and the held
+  text is flushed before the first non-content event (finish, usage).
+- ``end()``: whatever is still held back when the stream ends.
+- ``whole(body)``: a non-streamed response, before it is sent. Only when
+  an output guardrail blocks or redacts (``enforce``); warn/log-only output
+  scanning happens after the response, in the background.
+
+It also keeps the output text (bounded by ``max_text_chars``) for the
+post-call hooks and the next-turn verdict pre-warm.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from routeiq.errors import GuardrailBlocked
+from routeiq.llm.sse import event_data
+from routeiq.plugins.base import Call, Chunk
+from routeiq.plugins.guardrails import Verdict, VerdictCache, scan_messages
+from routeiq.plugins.runner import LoadedPlugin, call_hook
+from routeiq.plugins.settings import OutputGuardSettings
+from routeiq.plugins.stream_scan import StreamScanner
+
+if TYPE_CHECKING:
+    from routeiq.plugins.guards import Guards
+
+_MAX_CHOICES = 16  # scanners kept per stream (n > 16 choices share none: forwarded unscanned)
+
+
+def blocked_error(verdict: Verdict, where: str) -> GuardrailBlocked:
+    """400 naming the guardrail and the finding types, never the text."""
+    kinds = ", ".join(sorted(verdict.types))
+    detail = f" ({kinds})" if kinds else ""
+    return GuardrailBlocked(f"{where} blocked by guardrail '{verdict.guardrail}'{detail}")
+
+
+class OutputGuard:
+    """Per-attempt output hook (see the module docstring)."""
+
+    def __init__(
+        self,
+        call: Call,
+        guards: Guards,
+        settings: OutputGuardSettings,
+        plugins: tuple[LoadedPlugin, ...],
+        cache: VerdictCache,
+    ) -> None:
+        self.call = call
+        self.guardrails = guards.output
+        self.enforce = guards.enforce_output
+        self.settings = settings
+        self.plugins = plugins
+        self.cache = cache
+        self.redactors = guards.redact_output
+        self.holdback = settings.holdback_chars if self.redactors else 0
+        self.blocked = False
+        self.block_verdict: Verdict | None = None
+        self.truncated = False
+        self.triggered: list[Verdict] = []
+        self.unapplied_redactions = 0
+        self._scanners: dict[int, StreamScanner] = {}
+        self._text: list[str] = []
+        self._text_len = 0
+        self._envelope: dict[str, Any] | None = None  # last content event, for flush events
+
+    @property
+    def text(self) -> str:
+        """The output text seen (choice order interleaved; capped)."""
+        return "".join(self._text)
+
+    def _keep(self, text: str) -> None:
+        """Keep what the client receives, up to ``max_text_chars``."""
+        room = self.settings.max_text_chars - self._text_len
+        if len(text) > room:
+            self.truncated = True
+        if room > 0 and text:
+            piece = text[:room]
+            self._text.append(piece)
+            self._text_len += len(piece)
+
+    def _scanner(self, index: int) -> StreamScanner | None:
+        found = self._scanners.get(index)
+        if found is None and self.guardrails and len(self._scanners) < _MAX_CHOICES:
+            found = self._scanners[index] = StreamScanner(
+                self.guardrails,
+                overlap=self.settings.overlap_chars,
+                holdback=self.holdback,
+                redactors=self.redactors if self.holdback else (),
+            )
+        return found
+
+    async def _feed(self, index: int, text: str) -> None:
+        if not self.holdback:
+            self._keep(text)  # forwarded as is (holdback mode keeps what it releases)
+        scanner = self._scanner(index)
+        if scanner is not None:
+            verdict = scanner.feed(text)
+            if verdict is not None:
+                self.blocked = True
+                self.block_verdict = verdict
+                raise blocked_error(verdict, "Response")
+        for lp in self.plugins:
+            try:
+                await call_hook(lp, "on_chunk", self.call, Chunk(text, index))
+            except GuardrailBlocked:
+                self.blocked = True
+                raise
+
+    # -- streaming -----------------------------------------------------------------
+
+    async def chunk(self, block: bytes) -> bytes:
+        """See the module docstring; may raise GuardrailBlocked."""
+        if self.holdback:
+            return await self._chunk_holding(block)
+        if b'"content"' not in block:
+            return block
+        for data in event_data(block):
+            for index, text in _deltas(data):
+                await self._feed(index, text)
+        return block
+
+    async def _chunk_holding(self, block: bytes) -> bytes:
+        out: list[bytes] = []
+        for event in block.replace(b"\r\n", b"\n").split(b"\n\n"):
+            if not event.strip():
+                continue
+            data = b"\n".join(
+                ln[5:].lstrip(b" ") for ln in event.split(b"\n") if ln.startswith(b"data:")
+            )
+            obj = _load(data) if b'"content"' in data else None
+            deltas = _content_deltas(obj)
+            if not deltas:
+                out.append(self._flush_event())
+                out.append(event + b"\n\n")
+                continue
+            for index, delta in deltas:
+                text = delta["content"]
+                await self._feed(index, text)
+                scanner = self._scanners.get(index)
+                released = scanner.release() if scanner is not None else text
+                delta["content"] = released
+                self._keep(released)
+            self._envelope = obj
+            out.append(b"data: " + orjson.dumps(obj) + b"\n\n")
+        return b"".join(out)
+
+    def _flush_event(self) -> bytes:
+        """One event carrying every choice's held-back text (b"" if none)."""
+        choices = []
+        for index, scanner in self._scanners.items():
+            if scanner.held:
+                text = scanner.release(final=True)
+                self._keep(text)
+                choices.append({"index": index, "delta": {"content": text}, "finish_reason": None})
+        if not choices:
+            return b""
+        envelope = dict(self._envelope or {"object": "chat.completion.chunk"})
+        envelope["choices"] = choices
+        envelope.pop("usage", None)
+        return b"data: " + orjson.dumps(envelope) + b"\n\n"
+
+    async def end(self) -> bytes:
+        """Held-back text still pending when the upstream stream ended."""
+        return self._flush_event() if self.holdback else b""
+
+    def finish(self) -> None:
+        """Collect the non-block verdicts of the stream (after it ended)."""
+        for scanner in self._scanners.values():
+            for verdict in scanner.triggered.values():
+                self.triggered.append(verdict)
+                if verdict.action == "redact" and not self.holdback:
+                    self.unapplied_redactions += 1
+
+    # -- whole responses ---------------------------------------------------------------
+
+    async def whole(self, body: bytes) -> bytes:
+        """Scan (and maybe rewrite) a non-streamed chat completion before it is sent.
+
+        Only when an output guardrail blocks or redacts; otherwise the body goes
+        out untouched and is scanned after the response.
+        """
+        if not self.enforce:
+            return body
+        obj = _load(body)
+        choices = obj.get("choices") if isinstance(obj, dict) else None
+        if not isinstance(choices, list):
+            return body
+        changed = False
+        for choice in choices:
+            message = choice.get("message") if isinstance(choice, dict) else None
+            content = message.get("content") if isinstance(message, dict) else None
+            if not isinstance(content, str) or not content:
+                continue
+            text = content
+            for guardrail in self.guardrails:
+                verdict = scan_messages(guardrail, [text], self.cache)[0]
+                if verdict.action == "block":
+                    self.blocked = True
+                    self.block_verdict = verdict
+                    raise blocked_error(verdict, "Response")
+                if verdict.action is not None:
+                    self.triggered.append(verdict)
+                if verdict.action == "redact" and verdict.redacted is not None:
+                    text = verdict.redacted
+            if text != content:
+                assert isinstance(message, dict)
+                message["content"] = text
+                changed = True
+            self._keep(text)
+        return orjson.dumps(obj) if changed else body
+
+
+def _load(data: bytes) -> Any:
+    if not data or data == b"[DONE]":
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _content_deltas(obj: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(choice index, delta) for each choice whose delta carries text."""
+    if not isinstance(obj, dict):
+        return []
+    choices = obj.get("choices")
+    if not isinstance(choices, list):
+        return []
+    out = []
+    for position, choice in enumerate(choices):
+        if not isinstance(choice, dict):
+            continue
+        delta = choice.get("delta")
+        if isinstance(delta, dict) and isinstance(delta.get("content"), str) and delta["content"]:
+            index = choice.get("index")
+            out.append((index if isinstance(index, int) else position, delta))
+    return out
+
+
+def _deltas(data: bytes) -> list[tuple[int, str]]:
+    return [(index, delta["content"]) for index, delta in _content_deltas(_load(data))]
