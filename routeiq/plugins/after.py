@@ -71,7 +71,7 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
     if texts and guards.output and run._body is not None and not guards.enforce_output:
         found: list[Verdict] = []
         for verdicts in scan_conversation(guards.output, texts, p.cache):
-            found.extend(v for v in verdicts if v.action is not None)
+            found.extend(guards.on_output(v) for v in verdicts if v.action is not None)
         if found:
             p.count(found, "output", call.ctx)
     if texts and guards.input and p.section.prewarm_answers:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from routeiq.plugins.guardrails import (
+    Action,
     Guardrail,
     GuardrailSettings,
     Verdict,
@@ -70,6 +71,17 @@ class Guards:
     enforce_output: bool = False
     #: Output guardrails whose action is ``redact``, in order.
     redact_output: tuple[Guardrail, ...] = ()
+    #: Guardrail name -> the action taken on output instead of its own.
+    output_actions: Mapping[str, Action] = field(default_factory=dict)
+
+    def on_output(self, verdict: Verdict) -> Verdict:
+        """``verdict`` with the output action override applied (if it triggered)."""
+        if verdict.action is None:
+            return verdict
+        action = self.output_actions.get(verdict.guardrail)
+        if action is None or action == verdict.action:
+            return verdict
+        return replace(verdict, action=action, redacted=None)
 
 
 class GuardTable:
@@ -91,6 +103,7 @@ class GuardTable:
         """Build the guardrails of every identity (blocking; idempotent)."""
         table: dict[Identity, Guards] = {}
         outputs = set(self.section.output.guardrails)
+        overrides: dict[str, Action] = {k: v for k, v in self.section.output.actions.items()}
         for key, team in self.identities:
             inputs: list[Guardrail] = []
             out: list[Guardrail] = []
@@ -104,10 +117,13 @@ class GuardTable:
                 inputs.append(guardrail)
                 if name in outputs:
                     out.append(guardrail)
-                    enforce = enforce or effective.action in ("block", "redact")
-                    if effective.action == "redact":
+                    action = overrides.get(name, effective.action)
+                    enforce = enforce or action in ("block", "redact")
+                    if action == "redact":
                         redactors.append(guardrail)
-            table[(key, team)] = Guards(tuple(inputs), tuple(out), enforce, tuple(redactors))
+            table[(key, team)] = Guards(
+                tuple(inputs), tuple(out), enforce, tuple(redactors), dict(overrides)
+            )
         self._table = table
         self.built = True
 

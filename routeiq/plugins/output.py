@@ -6,11 +6,12 @@
   forwarded. The content deltas are fed to a ``StreamScanner`` per choice
   and to the plugins' ``on_chunk`` hooks. A block verdict (or ``Blocked``)
   raises ``GuardrailBlocked``: the relay ends the stream with an SSE error
-  event and the offending block is never forwarded. Without holdback the
-  block is forwarded unchanged (no re-serialisation); with holdback each
-  content event carries only the released (redacted) text and the held
-  text is flushed before the first non-content event (finish, usage).
-- ``end()``: whatever is still held back when the stream ends.
+  event and the offending block is never forwarded. A block is forwarded
+  unchanged (no re-serialisation) unless the scanner holds text back (a
+  value still arriving, or the opt-in holdback): then each content event
+  carries only the released (redacted) text, and the held text is judged
+  and flushed before the next non-content event (finish, usage, [DONE]).
+- ``end()``: whatever is still held when the stream ends (judged first).
 - ``whole(body)``: a non-streamed response, before it is sent. Only when
   an output guardrail blocks or redacts (``enforce``); warn/log-only output
   scanning happens after the response, in the background.
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from routeiq.errors import GuardrailBlocked
-from routeiq.llm.sse import event_data
 from routeiq.plugins.base import Call, Chunk
 from routeiq.plugins.guardrails import Verdict, VerdictCache, scan_messages
 from routeiq.plugins.runner import LoadedPlugin, call_hook
@@ -58,6 +58,7 @@ class OutputGuard:
         cache: VerdictCache,
     ) -> None:
         self.call = call
+        self.guards = guards
         self.guardrails = guards.output
         self.enforce = guards.enforce_output
         self.settings = settings
@@ -98,12 +99,11 @@ class OutputGuard:
                 overlap=self.settings.overlap_chars,
                 holdback=self.holdback,
                 redactors=self.redactors if self.holdback else (),
+                relabel=self.guards.on_output if self.guards.output_actions else None,
             )
         return found
 
     async def _feed(self, index: int, text: str) -> None:
-        if not self.holdback:
-            self._keep(text)  # forwarded as is (holdback mode keeps what it releases)
         scanner = self._scanner(index)
         if scanner is not None:
             verdict = scanner.feed(text)
@@ -121,18 +121,16 @@ class OutputGuard:
     # -- streaming -----------------------------------------------------------------
 
     async def chunk(self, block: bytes) -> bytes:
-        """See the module docstring; may raise GuardrailBlocked."""
-        if self.holdback:
-            return await self._chunk_holding(block)
-        if b'"content"' not in block:
-            return block
-        for data in event_data(block):
-            for index, text in _deltas(data):
-                await self._feed(index, text)
-        return block
+        """See the module docstring; may raise GuardrailBlocked.
 
-    async def _chunk_holding(self, block: bytes) -> bytes:
+        The block goes out unchanged (no re-serialisation) unless some text
+        must be held back; then the content events carry the released text
+        only, and held text is flushed before the next non-content event.
+        """
+        if b'"content"' not in block and not self._holding():
+            return block
         out: list[bytes] = []
+        changed = False
         for event in block.replace(b"\r\n", b"\n").split(b"\n\n"):
             if not event.strip():
                 continue
@@ -142,28 +140,48 @@ class OutputGuard:
             obj = _load(data) if b'"content"' in data else None
             deltas = _content_deltas(obj)
             if not deltas:
-                out.append(self._flush_event())
+                flush = self._flush_event()
+                if flush:
+                    out.append(flush)
+                    changed = True
                 out.append(event + b"\n\n")
                 continue
+            rewritten = False
             for index, delta in deltas:
                 text = delta["content"]
                 await self._feed(index, text)
                 scanner = self._scanners.get(index)
                 released = scanner.release() if scanner is not None else text
-                delta["content"] = released
                 self._keep(released)
-            self._envelope = obj
-            out.append(b"data: " + orjson.dumps(obj) + b"\n\n")
-        return b"".join(out)
+                if released != text:
+                    delta["content"] = released
+                    rewritten = True
+            if rewritten:
+                self._envelope = obj
+                out.append(b"data: " + orjson.dumps(obj) + b"\n\n")
+                changed = True
+            else:
+                out.append(event + b"\n\n")
+        return b"".join(out) if changed else block
+
+    def _holding(self) -> bool:
+        return any(scanner.held for scanner in self._scanners.values())
 
     def _flush_event(self) -> bytes:
-        """One event carrying every choice's held-back text (b"" if none)."""
+        """One event carrying every choice's held text (b"" if none); the open
+        findings are judged first (GuardrailBlocked if one blocks)."""
         choices = []
         for index, scanner in self._scanners.items():
-            if scanner.held:
-                text = scanner.release(final=True)
-                self._keep(text)
-                choices.append({"index": index, "delta": {"content": text}, "finish_reason": None})
+            if not scanner.held:
+                continue
+            verdict = scanner.close()
+            if verdict is not None:
+                self.blocked = True
+                self.block_verdict = verdict
+                raise blocked_error(verdict, "Response")
+            text = scanner.release(final=True)
+            self._keep(text)
+            choices.append({"index": index, "delta": {"content": text}, "finish_reason": None})
         if not choices:
             return b""
         envelope = dict(self._envelope or {"object": "chat.completion.chunk"})
@@ -172,8 +190,8 @@ class OutputGuard:
         return b"data: " + orjson.dumps(envelope) + b"\n\n"
 
     async def end(self) -> bytes:
-        """Held-back text still pending when the upstream stream ended."""
-        return self._flush_event() if self.holdback else b""
+        """Text still held when the upstream stream ended (judged first)."""
+        return self._flush_event()
 
     def finish(self) -> None:
         """Collect the non-block verdicts of the stream (after it ended)."""
@@ -205,7 +223,7 @@ class OutputGuard:
                 continue
             text = content
             for guardrail in self.guardrails:
-                verdict = scan_messages(guardrail, [text], self.cache)[0]
+                verdict = self.guards.on_output(scan_messages(guardrail, [text], self.cache)[0])
                 if verdict.action == "block":
                     self.blocked = True
                     self.block_verdict = verdict
@@ -247,7 +265,3 @@ def _content_deltas(obj: Any) -> list[tuple[int, dict[str, Any]]]:
             index = choice.get("index")
             out.append((index if isinstance(index, int) else position, delta))
     return out
-
-
-def _deltas(data: bytes) -> list[tuple[int, str]]:
-    return [(index, delta["content"]) for index, delta in _content_deltas(_load(data))]

@@ -18,6 +18,8 @@
         inline_max_chars: 8192      # more unscanned text than this: scan in a thread
         output:
           guardrails: [pii, content]    # which guardrails scan the model's output
+          actions: {pii: block}     # output action instead of the guardrail's own
+                                    # (block | warn | log; redact needs action: redact)
           overlap_chars: 128        # streamed text re-scanned with each chunk, so a
                                     # value split across chunks is caught
           holdback_chars: 0         # >0: hold back this many chars of streamed text
@@ -106,6 +108,7 @@ class OutputGuardSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     guardrails: tuple[GuardrailName, ...] = ("pii", "content")
+    actions: dict[GuardrailName, Literal["block", "warn", "log"]] = Field(default_factory=dict)
     overlap_chars: int = Field(default=128, ge=16, le=4096)
     holdback_chars: int = Field(default=0, ge=0, le=4096)
     max_text_chars: int = Field(default=65536, ge=0, le=16 * 1024 * 1024)

@@ -1,32 +1,43 @@
 """Incremental scanning of one streamed output text (I/O-free).
 
 The model's answer arrives a few characters at a time; a card number may be
-split over two chunks. ``StreamScanner.feed(text)`` scans the new text
+split over several chunks. ``StreamScanner.feed(text)`` scans the new text
 together with the last ``overlap`` characters before it (a bounded sliding
-window, started at a whitespace so no half token is scanned on its own),
-keeps only findings that end in the new text, and accumulates them (with
-absolute offsets, per guardrail) so that a guardrail that scores evidence
-over the whole text (injection, content) decides on everything seen so far.
-Memory is bounded: the window, at most ``MAX_FINDINGS`` findings per
-guardrail, and the held-back text.
+window, started at a whitespace so no half token is scanned on its own) and
+accumulates findings with absolute offsets, per guardrail, so guardrails that
+score evidence over the whole text (injection, content) decide on everything
+seen so far.
 
-Redaction on streams needs the value before it is forwarded, so it is
-opt-in: with ``holdback > 0`` the scanner holds back the last ``holdback``
-characters (never cutting through a finding or a word) and ``release()``
-returns the text that is safe to forward, redacted by each redacting
-guardrail in order. With ``holdback == 0`` text is forwarded as it comes and
-an output ``redact`` verdict can only be logged (counted as unapplied).
+A finding that touches the end of the text may still grow ("4111 1111" is a
+phone number until "1111 1111" arrives and makes it a card), so it is *open*:
+not judged yet, and its text is not released. It is judged once text that
+ends it arrives (or at ``close()``, when the stream ends). A trailing run of
+digits is held the same way, so the first digits of a card never go out
+before the scanner knows what they are. Everything else is released at once:
+``release()`` returns the text that is safe to forward.
+
+``holdback > 0`` (opt-in) additionally holds back the last ``holdback``
+characters (never cutting a word or a finding) and redacts the released text
+with each redacting guardrail in order: that is what lets output ``redact``
+work on streams, at the cost of delaying the text by ``holdback`` characters.
+
+Memory is bounded: the window, at most ``MAX_FINDINGS`` findings per
+guardrail, and the held text (open findings plus the holdback).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from routeiq.plugins.guardrails import Finding, Guardrail, Verdict
 
 MAX_FINDINGS = 256
+MAX_OPEN = 512  # an "open" run longer than this is judged and released anyway
 _SPACE = " \t\r\n"
+_OPEN_TAIL = frozenset(" -./()+")
+_TRAILING_NUMBER = re.compile(r"[+(]?[0-9][0-9 ()./\-]*$")
 
 
 class StreamScanner:
@@ -35,6 +46,8 @@ class StreamScanner:
     __slots__ = (
         "_end",
         "_found",
+        "_judged",
+        "_open",
         "_pending",
         "_released",
         "_tail",
@@ -42,6 +55,7 @@ class StreamScanner:
         "holdback",
         "overlap",
         "redactors",
+        "relabel",
         "triggered",
     )
 
@@ -52,15 +66,19 @@ class StreamScanner:
         overlap: int = 128,
         holdback: int = 0,
         redactors: Sequence[Guardrail] = (),
+        relabel: Callable[[Verdict], Verdict] | None = None,
     ) -> None:
         self.guardrails = tuple(guardrails)
         self.redactors = tuple(redactors)
+        self.relabel = relabel  # e.g. the output action override
         self.overlap = overlap
         self.holdback = holdback
         self._tail = ""  # the last `overlap` characters fed
         self._end = 0  # characters fed so far
+        self._judged = 0  # text before this offset has been judged
+        self._open = 0  # absolute start of the earliest open finding (== _end: none)
         self._found: list[dict[tuple[str, str, int], Finding]] = [{} for _ in self.guardrails]
-        self._pending = ""  # held back, not released (holdback mode)
+        self._pending = ""  # fed but not released
         self._released = 0  # absolute offset of _pending[0]
         #: The last non-block verdict of each guardrail that decided an action.
         self.triggered: dict[str, Verdict] = {}
@@ -80,57 +98,101 @@ class StreamScanner:
                     break
         region = tail[cut:] + text
         base = self._end - len(tail) + cut
-        seen_end = self._end
+        judged = self._judged
         self._end += len(text)
         window = tail + text
         self._tail = window[-self.overlap :] if len(window) > self.overlap else window
-        if self.holdback:
-            self._pending += text
+        self._pending += text
+        open_at = self._end
         blocking: Verdict | None = None
         for guardrail, found in zip(self.guardrails, self._found, strict=True):
             fresh = False
             for finding in guardrail.scan(region):
-                end = finding.end + base
-                if end <= seen_end:
+                if finding.end + base <= judged:
                     continue  # lies in text already judged with its full context
+                rest = region[finding.end :]
+                if len(rest) <= 2 and all(c in _OPEN_TAIL for c in rest):
+                    if self._end - (finding.start + base) <= MAX_OPEN:
+                        open_at = min(open_at, finding.start + base)
+                        continue  # may still grow: judged when it ends
                 start = finding.start + base
-                found[(finding.rule, finding.type, start)] = replace(finding, start=start, end=end)
+                found[(finding.rule, finding.type, start)] = replace(
+                    finding, start=start, end=finding.end + base
+                )
                 fresh = True
-            if not fresh:
-                continue
-            while len(found) > MAX_FINDINGS:
-                del found[next(iter(found))]
-            verdict = guardrail.decide(list(found.values()), "")
-            if verdict.action == "block":
-                blocking = blocking or verdict
-            elif verdict.action is not None:
-                self.triggered[guardrail.name] = verdict
+            if fresh:
+                blocking = self._judge(guardrail, found) or blocking
+        self._open = open_at
+        self._judged = open_at
         return blocking
 
-    def release(self, *, final: bool = False) -> str:
-        """Held-back text that is now safe to forward, redacted (holdback mode).
+    def _judge(
+        self, guardrail: Guardrail, found: dict[tuple[str, str, int], Finding]
+    ) -> Verdict | None:
+        while len(found) > MAX_FINDINGS:
+            del found[next(iter(found))]
+        verdict = guardrail.decide(list(found.values()), "")
+        if self.relabel is not None:
+            verdict = self.relabel(verdict)
+        if verdict.action == "block":
+            return verdict
+        if verdict.action is not None:
+            self.triggered[guardrail.name] = verdict
+        return None
 
-        Keeps the last ``holdback`` characters, moved back to a whitespace and
-        before any finding that would be cut; ``final`` releases everything.
-        """
+    def close(self) -> Verdict | None:
+        """The stream ended: judge the open findings; a blocking verdict, if any."""
+        if self._open >= self._end:
+            return None
+        region_start = max(self._released, self._end - self.overlap - MAX_OPEN)
+        region = self._pending[region_start - self._released :]
+        blocking: Verdict | None = None
+        for guardrail, found in zip(self.guardrails, self._found, strict=True):
+            fresh = False
+            for finding in guardrail.scan(region):
+                start, end = finding.start + region_start, finding.end + region_start
+                if end > self._open:
+                    found[(finding.rule, finding.type, start)] = replace(
+                        finding, start=start, end=end
+                    )
+                    fresh = True
+            if fresh:
+                blocking = self._judge(guardrail, found) or blocking
+        self._open = self._judged = self._end
+        return blocking
+
+    def _safe_cut(self) -> int:
+        """How many pending characters may be released now."""
         pending = self._pending
-        if not pending:
-            return ""
-        cut = len(pending)
-        if not final:
-            cut = len(pending) - self.holdback
+        cut = min(len(pending), self._open - self._released)
+        match = _TRAILING_NUMBER.search(pending, max(0, len(pending) - 64))
+        if match is not None:
+            cut = min(cut, match.start())
+        if self.holdback:
+            cut = min(cut, len(pending) - self.holdback)
             if cut <= 0:
-                return ""
+                return 0
             space = max(pending.rfind(ch, 0, cut) for ch in _SPACE)
-            if space > 0:
+            if space >= 0 and cut < len(pending):
                 cut = space + 1
             start = self._released
             for found in self._found:
                 for f in found.values():
                     if f.start - start < cut < f.end - start:
-                        cut = max(0, f.start - start)
-            if cut <= 0:
-                return ""
+                        cut = f.start - start
+        return max(cut, 0)
+
+    def release(self, *, final: bool = False) -> str:
+        """Pending text that is now safe to forward (redacted in holdback mode).
+
+        ``final`` releases everything (call ``close()`` first).
+        """
+        pending = self._pending
+        if not pending:
+            return ""
+        cut = len(pending) if final else self._safe_cut()
+        if cut <= 0:
+            return ""
         segment, self._pending = pending[:cut], pending[cut:]
         self._released += cut
         for guardrail in self.redactors:
@@ -141,5 +203,5 @@ class StreamScanner:
 
     @property
     def held(self) -> int:
-        """Characters held back now."""
+        """Characters fed but not released."""
         return len(self._pending)
