@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from routeiq.plugins.pipeline import RequestRun
 
 
+def output_error(run: RequestRun) -> GuardrailBlocked | None:
+    """The error an output guardrail (or an on_chunk plugin) ended the response with."""
+    hook = run._hook
+    if hook is None or not hook.blocked:
+        return None
+    verdict = hook.block_verdict
+    if verdict is not None:
+        return blocked_error(verdict, "Response")
+    return GuardrailBlocked("Response blocked by a plugin")
+
+
 def answer_texts(body: bytes | None) -> list[str]:
     """The message contents of a non-streamed chat completion."""
     if not body:
@@ -51,24 +62,17 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
     p = run.pipeline
     call = run.call
     hook = run._hook
-    if hook is not None and hook.blocked and error is None:
-        verdict = hook.block_verdict
-        error = (
-            blocked_error(verdict, "Response")
-            if verdict is not None
-            else GuardrailBlocked("Response blocked by a plugin")
-        )
     if error is not None:
         await _hooks(p.post_failure, "post_call_failure", call, error)
         return
     texts: list[str] = []
     if run._body is not None:
         texts = answer_texts(run._body)
-    elif hook is not None and not hook.truncated and len(hook._scanners) <= 1:
+    elif hook is not None and not hook.truncated and hook.choices <= 1:
         text = hook.text
         texts = [text] if text else []
     guards = run.guards
-    if texts and guards.output and run._body is not None and not guards.enforce_output:
+    if texts and guards.output and not guards.enforce_output:
         found: list[Verdict] = []
         for verdicts in scan_conversation(guards.output, texts, p.cache):
             found.extend(guards.on_output(v) for v in verdicts if v.action is not None)

@@ -12,9 +12,11 @@
   carries only the released (redacted) text, and the held text is judged
   and flushed before the next non-content event (finish, usage, [DONE]).
 - ``end()``: whatever is still held when the stream ends (judged first).
-- ``whole(body)``: a non-streamed response, before it is sent. Only when
-  an output guardrail blocks or redacts (``enforce``); warn/log-only output
-  scanning happens after the response, in the background.
+- ``whole(body)``: a non-streamed response, before it is sent.
+
+Only output guardrails that block or redact (``enforce``) are run live, on
+streams and whole bodies alike; when every output guardrail only warns or
+logs, the output text is judged once after the response, in the background.
 
 It also keeps the output text (bounded by ``max_text_chars``) for the
 post-call hooks and the next-turn verdict pre-warm.
@@ -72,6 +74,7 @@ class OutputGuard:
         self.triggered: list[Verdict] = []
         self.unapplied_redactions = 0
         self._scanners: dict[int, StreamScanner] = {}
+        self._choices: set[int] = set()
         self._text: list[str] = []
         self._text_len = 0
         self._envelope: dict[str, Any] | None = None  # last content event, for flush events
@@ -93,7 +96,9 @@ class OutputGuard:
 
     def _scanner(self, index: int) -> StreamScanner | None:
         found = self._scanners.get(index)
-        if found is None and self.guardrails and len(self._scanners) < _MAX_CHOICES:
+        # Only output guardrails that block or redact need to see the stream
+        # live; warn/log ones judge the whole text after the response.
+        if found is None and self.enforce and len(self._scanners) < _MAX_CHOICES:
             found = self._scanners[index] = StreamScanner(
                 self.guardrails,
                 overlap=self.settings.overlap_chars,
@@ -103,7 +108,14 @@ class OutputGuard:
             )
         return found
 
+    @property
+    def choices(self) -> int:
+        """How many choices streamed text (the kept text interleaves them if > 1)."""
+        return len(self._choices)
+
     async def _feed(self, index: int, text: str) -> None:
+        if len(self._choices) < _MAX_CHOICES:
+            self._choices.add(index)
         scanner = self._scanner(index)
         if scanner is not None:
             verdict = scanner.feed(text)
@@ -129,6 +141,8 @@ class OutputGuard:
         """
         if b'"content"' not in block and not self._holding():
             return block
+        if not self.enforce and not self.plugins and self.settings.max_text_chars <= self._text_len:
+            return block  # nothing watches the text any more
         out: list[bytes] = []
         changed = False
         for event in block.replace(b"\r\n", b"\n").split(b"\n\n"):

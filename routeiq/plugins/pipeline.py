@@ -33,12 +33,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.config import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
-from routeiq.plugins.after import run_after
+from routeiq.plugins.after import output_error, run_after
 from routeiq.plugins.base import Call
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
@@ -197,6 +198,8 @@ class RequestRun:
                     from routeiq.plugins.answer import send_answer
 
                     await send_answer(send, self.call.ctx, answer, stream=self.call.stream)
+                    self._body = orjson.dumps(answer.body)
+                    self.after(None)
                     return True
             await self.phase1()
             self.phase2()
@@ -303,6 +306,7 @@ class RequestRun:
 
     def after(self, error: RouteIQError | None) -> None:
         """Schedule the post-call work; returns at once."""
+        error = error or output_error(self)
         hook = self._hook
         if hook is not None:
             hook.finish()

@@ -208,3 +208,30 @@ async def test_on_chunk_block_ends_the_stream() -> None:
         with trio.fail_after(3):
             await recorder.done.wait()
         assert [e.code for e in recorder.failures] == ["guardrail_blocked"]
+
+
+async def test_log_only_output_is_judged_after_the_stream() -> None:
+    # An output guardrail that only logs does not watch the stream live: the
+    # text goes out untouched and is judged once, after the response.
+    guardrails = {"pii": {"action": "log"}}
+    async with running_stack(guardrails=guardrails) as s:
+        async with httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+            text = f"card {CARD} ok"
+            events = await sse(c, chat(text, stream=True, metadata={"mock_chunks": 30}))
+        assert streamed_text(events) == f"This is the mock upstream answering: {text}"
+        with trio.fail_after(2):
+            while not s.gw.pipeline.verdicts[("pii", "output", "log")]:
+                await trio.sleep(0.005)
+        assert s.gw.pipeline.verdicts[("pii", "input", "log")] == 1
+
+
+async def test_direct_answers_reach_the_post_call_hooks() -> None:
+    plugins = [{"path": f"{SAMPLE}:Canned"}, {"path": f"{SAMPLE}:Recorder"}]
+    async with running_stack(plugins=plugins) as s:
+        recorder = s.gw.pipeline.plugins[1].plugin
+        async with httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+            assert answer(await c.post("/v1/chat/completions", json=chat("ping"))) == "pong"
+        with trio.fail_after(2):
+            await recorder.done.wait()
+        assert recorder.successes[0].text == "pong"
+        assert recorder.successes[0].deployment is None
