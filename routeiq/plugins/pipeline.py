@@ -37,10 +37,11 @@ import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext, Send
-from routeiq.config import ConfigError
+from routeiq.config import ConfigError, Deployment
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
 from routeiq.plugins.base import Call
+from routeiq.plugins.cost import SpendLedger, price_table
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
     Guards,
@@ -74,8 +75,11 @@ class Pipeline:
         section: GuardrailsSection,
         specs: Sequence[PluginSpec] = (),
         identities: Iterable[Identity] = (),
+        deployments: Iterable[Deployment] = (),
     ) -> None:
         self.section = section
+        self.prices = price_table(deployments)
+        self.spend = SpendLedger()
         self.table = GuardTable(section, identities)
         self.cache = VerdictCache(section.verdict_cache_messages)
         problems: list[tuple[str, str]] = []
@@ -315,7 +319,7 @@ class RequestRun:
                 self.pipeline.count(found, "output", self.call.ctx)
         p = self.pipeline
         needs = (p.post_failure if error is not None else p.post_success) or (
-            error is None and (self.guards.output or self.guards.input)
+            error is None and (self.guards.output or self.guards.input or p.prices)
         )
         if needs:
             p.spawn(run_after, self, error)
