@@ -28,6 +28,14 @@ from routeiq.llm.providers import ENDPOINT_PATHS, upstream_headers, upstream_url
 _PASS_STATUSES = frozenset({400, 409, 413, 415, 422, 429})
 
 
+class _NoCookies(httpx.Cookies):
+    """A gateway must not keep upstream cookies (they would leak between clients);
+    skipping the jar also saves httpx's urllib-based cookie parsing per response."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
 @cache
 def shared_ssl_context() -> ssl.SSLContext:
     """One verified TLS context for every upstream client (loading CAs costs ~40 ms)."""
@@ -40,7 +48,7 @@ class Target:
 
     deployment: Deployment
     client: httpx.AsyncClient
-    urls: dict[str, str]
+    urls: dict[str, httpx.URL]
     headers: dict[str, str]
 
 
@@ -73,15 +81,18 @@ class UpstreamPool:
                     follow_redirects=False,
                     trust_env=False,
                     verify=shared_ssl_context(),
+                    # Replace httpx's defaults once here instead of per request.
+                    headers={"accept-encoding": "identity", "user-agent": "routeiq"},
                 )
+                client._cookies = _NoCookies()
                 self._clients[dep.api_base] = client
             headers = upstream_headers(dep, "")
             headers.pop("x-request-id", None)
-            headers["accept-encoding"] = "identity"
             self.targets[dep.id] = Target(
                 deployment=dep,
                 client=client,
-                urls={ep: upstream_url(dep, ep) for ep in ENDPOINT_PATHS},
+                # Parsed once: httpx would re-parse a string URL on every request.
+                urls={ep: httpx.URL(upstream_url(dep, ep)) for ep in ENDPOINT_PATHS},
                 headers=headers,
             )
 

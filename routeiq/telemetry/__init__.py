@@ -16,15 +16,14 @@ from opentelemetry.metrics import CallbackOptions, Observation
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.trace import Status, StatusCode
 
 from routeiq.asgi.types import RequestContext
 from routeiq.config import TelemetrySettings
 from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
-
-_DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
 
 
 class Telemetry:
@@ -41,7 +40,8 @@ class Telemetry:
         self.reader = InMemoryMetricReader()
         readers: list[MetricReader] = [self.reader]
         self.tracer_provider = TracerProvider(resource=resource)
-        if env.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        otlp = bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        if otlp:
             # Imported only when used: the exporters pull in protobuf.
             from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -57,20 +57,32 @@ class Telemetry:
         self._routes = frozenset(routes)
         self._models = frozenset(models)
         self._in_flight: Callable[[], int] = lambda: 0
-        self.requests = meter.create_counter(
-            "routeiq.requests", unit="1", description="Requests answered, by route, model, status."
+        # Request metrics: plain aggregates (see requests.py), exported as observables.
+        self.stats = RequestStats()
+        meter.create_observable_counter(
+            "routeiq.requests",
+            callbacks=[self._observe_requests],
+            description="Requests answered, by route, model, status.",
         )
-        self.duration = meter.create_histogram(
-            "routeiq.request.duration",
-            unit="s",
-            description="Time from request arrival to the end of its response.",
-            explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
-        )
-        self.tokens = meter.create_counter(
+        meter.create_observable_counter(
             "routeiq.tokens",
-            unit="1",
+            callbacks=[self._observe_tokens],
             description="Tokens reported by upstreams, by model and kind.",
         )
+        # OTel has no observable histogram: record durations into one only when
+        # they are exported (OTLP); /metrics renders them from ``stats``.
+        self._otel_duration = (
+            meter.create_histogram(
+                "routeiq.request.duration",
+                unit="s",
+                description="Time from request arrival to the end of its response.",
+                explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+            )
+            if otlp
+            else None
+        )
+        # Spans are made only when something consumes them (OTLP or an added processor).
+        self.tracing = otlp
         meter.create_observable_gauge(
             "routeiq.requests.in_flight",
             callbacks=[self._observe_in_flight],
@@ -114,6 +126,20 @@ class Telemetry:
             if hasattr(counters, name)
         ]
 
+    def add_span_processor(self, processor: SpanProcessor) -> None:
+        """Consume spans (tests, custom exporters); turns span creation on."""
+        self.tracer_provider.add_span_processor(processor)
+        self.tracing = True
+
+    def _observe_requests(self, options: CallbackOptions) -> Iterable[Observation]:
+        return [
+            Observation(n, {"route": r, "model": m, "status": s})
+            for (r, m, s), n in self.stats.requests.items()
+        ]
+
+    def _observe_tokens(self, options: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(n, {"model": m, "kind": k}) for (m, k), n in self.stats.tokens.items()]
+
     def bind_in_flight(self, fn: Callable[[], int]) -> None:
         self._in_flight = fn
 
@@ -130,9 +156,20 @@ class Telemetry:
             ctx.model if ctx.model in self._models else ("none" if ctx.model is None else "unknown")
         )
         status = ctx.status or 0
-        attrs = {"route": route, "model": model, "status": str(status)}
-        self.requests.add(1, attrs)
-        self.duration.record(elapsed, {"route": route, "model": model})
+        self.stats.record(route, model, str(status), elapsed)
+        if self._otel_duration is not None:
+            self._otel_duration.record(elapsed, {"route": route, "model": model})
+        usage = ctx.usage
+        pt = ct = None
+        if usage:
+            pt = usage.get("prompt_tokens")
+            ct = usage.get("completion_tokens")
+            if isinstance(pt, int):
+                self.stats.add_tokens(model, "prompt", pt)
+            if isinstance(ct, int):
+                self.stats.add_tokens(model, "completion", ct)
+        if not self.tracing:
+            return
         span_attrs: dict[str, Any] = {
             "routeiq.request_id": ctx.request_id,
             "http.route": route,
@@ -140,26 +177,23 @@ class Telemetry:
             "gen_ai.request.model": ctx.model or "",
             "routeiq.deployment": ctx.deployment or "",
         }
-        usage = ctx.usage
-        if usage:
-            pt = usage.get("prompt_tokens")
-            ct = usage.get("completion_tokens")
-            if isinstance(pt, int):
-                span_attrs["gen_ai.usage.input_tokens"] = pt
-                self.tokens.add(pt, {"model": model, "kind": "prompt"})
-            if isinstance(ct, int):
-                span_attrs["gen_ai.usage.output_tokens"] = ct
-                self.tokens.add(ct, {"model": model, "kind": "completion"})
+        if isinstance(pt, int):
+            span_attrs["gen_ai.usage.input_tokens"] = pt
+        if isinstance(ct, int):
+            span_attrs["gen_ai.usage.output_tokens"] = ct
         end_ns = time.time_ns()
         span = self.tracer.start_span(
-            f"{route}", start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs
+            route, start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs
         )
         if status >= 500:
             span.set_status(Status(StatusCode.ERROR))
         span.end(end_time=end_ns)
 
     def prometheus_text(self) -> str:
-        return render(self.reader.get_metrics_data()) + self.loop.prometheus()
+        # Our own aggregates first; the OTel reader renders the observables
+        # other than the two we render ourselves.
+        otel = render(self.reader.get_metrics_data(), skip={"routeiq.requests", "routeiq.tokens"})
+        return self.stats.prometheus() + otel + self.loop.prometheus()
 
     def shutdown(self) -> None:
         self.meter_provider.shutdown()

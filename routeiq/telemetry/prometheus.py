@@ -38,13 +38,15 @@ def _num(v: float) -> str:
     return repr(float(v)) if isinstance(v, float) else str(v)
 
 
-def render(data: MetricsData | None) -> str:
+def render(data: MetricsData | None, skip: frozenset[str] | set[str] = frozenset()) -> str:
     out: list[str] = []
     if data is None:
         return ""
     for rm in data.resource_metrics:
         for sm in rm.scope_metrics:
             for metric in sm.metrics:
+                if metric.name in skip:
+                    continue
                 name = _name(metric.name)
                 d = metric.data
                 if isinstance(d, Sum):

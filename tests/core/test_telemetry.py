@@ -18,7 +18,7 @@ from tests.conftest import CHAT, running_stack
 async def test_one_span_per_request_with_its_facts() -> None:
     async with running_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
         exporter = InMemorySpanExporter()
-        s.gw.telemetry.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        s.gw.telemetry.add_span_processor(SimpleSpanProcessor(exporter))
         r = await c.post("/v1/chat/completions", json=CHAT, headers={"x-request-id": "span-1"})
         assert r.status_code == 200
         with trio.fail_after(2):
