@@ -89,9 +89,9 @@ class StreamScanner:
             return None
         tail = self._tail
         cut = 0
-        if tail:
-            # Start the window after a whitespace: a token cut in half could look
-            # like a (different) value on its own.
+        if tail and self._end > len(tail):
+            # The window starts inside the text: start it after a whitespace, as a
+            # token cut in half could look like a (different) value on its own.
             for i, ch in enumerate(tail):
                 if ch in _SPACE:
                     cut = i + 1
