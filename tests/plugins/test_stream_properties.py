@@ -63,3 +63,28 @@ def test_streaming_blocks_exactly_when_the_whole_text_blocks(
 def test_benign_text_goes_through_whole_and_unchanged(text: str, sizes: list[int]) -> None:
     assert PII.check(text).action is None
     assert run(text, sizes) == (False, text)
+
+
+REDACT = PIIGuardrail(PIISettings(action="redact"))
+VALUES = [*CARDS, "jane.doe@example.com", "ops+alerts@corp.example.org", "078-05-1120"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.one_of(words, st.sampled_from(VALUES)), min_size=1, max_size=6),
+    sizes=cuts,
+)
+def test_holdback_redaction_matches_the_whole_text_redaction(
+    parts: list[str], sizes: list[int]
+) -> None:
+    text = " ; ".join(p for p in parts if p)
+    verdict = REDACT.check(text)
+    expected = verdict.redacted if verdict.action == "redact" else text
+    scanner = StreamScanner([REDACT], overlap=64, holdback=40, redactors=[REDACT])
+    out = []
+    for part in chunked(text, sizes):
+        assert scanner.feed(part) is None
+        out.append(scanner.release())
+    assert scanner.close() is None
+    out.append(scanner.release(final=True))
+    assert "".join(out) == expected
