@@ -297,10 +297,16 @@ def bench_big(vec: Vectors, n: int, nq: int, budget_s: float) -> dict[str, Any]:
     out: dict[str, Any] = {"n": built, "target": n, "build_s": time.perf_counter() - t}
     x = x[:built]
     queries = {"near": vec.near(x, nq), "in-topic": vec.members(nq), "off-topic": vec.off_topic(nq)}
-    for kind, qs in queries.items():
-        p50, p99, got = timed(hnsw.search, qs)
-        out[kind] = quality(got, *truth(x, qs)) | {"p50_ms": p50, "p99_ms": p99}
-    print(f"  HNSW alone n={built}: " + fmt(out), flush=True)
+    ref = {kind: truth(x, qs) for kind, qs in queries.items()}
+    out["ef_sweep"] = []
+    for ef in (64, 128, 256):
+        hnsw.set_ef(ef)
+        row: dict[str, Any] = {"ef": ef}
+        for kind, qs in queries.items():
+            p50, p99, got = timed(hnsw.search, qs)
+            row[kind] = quality(got, *ref[kind]) | {"p50_ms": p50, "p99_ms": p99}
+        out["ef_sweep"].append(row)
+        print(f"  HNSW alone n={built}: " + fmt(row), flush=True)
     return out
 
 
@@ -560,7 +566,10 @@ def print_table(result: dict[str, Any]) -> None:
     print("embed + lookup (embedding included): " + fmt(e["embed_and_lookup"]))
     print("memory: " + fmt(result["memory"]))
     if "big" in result:
-        print("big: " + fmt(result["big"]))
+        big = result["big"]
+        print(f"big: HNSW alone {big['n']} entries built in {big['build_s']:.0f} s")
+        for row in big["ef_sweep"]:
+            print("  " + fmt(row))
     print(f"total {result['total_s']:.0f} s, load average at start {result['load_avg']:.2f}")
 
 

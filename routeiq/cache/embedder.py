@@ -45,7 +45,9 @@ __all__ = [
     "EmbedderNotReady",
     "EmbedderStats",
     "EmbeddingFailed",
+    "SentenceEncoder",
     "default_model_path",
+    "default_torch_threads",
     "load_model",
 ]
 
