@@ -21,7 +21,7 @@ from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.plugins.base import CallResult
 from routeiq.plugins.cost import cost_of
 from routeiq.plugins.guardrails import Verdict, scan_conversation
-from routeiq.plugins.guards import check_pairs, digests_of, store_pairs, uncached
+from routeiq.plugins.guards import check_pairs, store_pairs, uncached
 from routeiq.plugins.output import blocked_error
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 
@@ -86,7 +86,7 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
         if found:
             p.count(found, "output", call.ctx)
     if texts and guards.input and p.section.prewarm_answers:
-        digests = digests_of(texts)
+        digests = p.digests.digests(texts)
         missing = uncached(guards.input, texts, digests, p.cache)
         if missing:
             if sum(len(texts[ti]) for _, ti in missing) > p.section.inline_max_chars:

@@ -44,13 +44,13 @@ from routeiq.plugins.base import Call
 from routeiq.plugins.cost import SpendLedger, price_table
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
+    DigestMemo,
     Guards,
     GuardTable,
     Identity,
     InputScan,
     apply_redactions,
     check_pairs,
-    digests_of,
     message_slots,
     message_texts,
     scan_input,
@@ -82,6 +82,7 @@ class Pipeline:
         self.spend = SpendLedger()
         self.table = GuardTable(section, identities)
         self.cache = VerdictCache(section.verdict_cache_messages)
+        self.digests = DigestMemo()
         problems: list[tuple[str, str]] = []
         plugins: list[LoadedPlugin] = []
         for i, spec in enumerate(specs):
@@ -249,7 +250,7 @@ class RequestRun:
         if not inputs or not texts:
             return InputScan()
         p = self.pipeline
-        digests = digests_of(texts)
+        digests = p.digests.digests(texts)
         limit = p.section.inline_max_chars
         if sum(map(len, texts)) > limit:
             missing = uncached(inputs, texts, digests, p.cache)
