@@ -53,6 +53,10 @@ async def test_input_block_is_400_without_an_upstream_call() -> None:
         assert error["message"].startswith("Request blocked by guardrail 'injection'")
         assert "previous instructions" not in r.text and "system prompt" not in r.text
         assert s.mock.stats.requests == 0
+        async with httpx.AsyncClient(base_url=s.url) as c:
+            metrics = (await c.get("/metrics")).text
+        labels = 'guardrail="injection",direction="input",action="block"'
+        assert f"routeiq_guardrail_verdicts_total{{{labels}}} 1" in metrics
 
 
 async def test_redaction_reaches_the_upstream() -> None:

@@ -94,3 +94,17 @@ async def test_a_fail_open_guardrail_that_raises_is_ignored(autojump_clock: Mock
         assert trio.current_time() - t0 == pytest.approx(0.1, abs=1e-9)
         assert pipeline.plugins[0].counts[("pre_call", "error")] == 1
         assert pipeline.plugins[1].counts[("pre_call", "ok")] == 1
+
+
+async def test_background_work_is_bounded() -> None:
+    from routeiq.plugins import pipeline as module
+
+    async with started(GuardrailsSection(pii=PIISettings())) as pipeline:
+        pipeline.background = module.MAX_BACKGROUND
+        run = run_of(pipeline, chat("hello"))
+        await run.phase1()
+        run.after(None)
+        assert pipeline.background_dropped == 1
+        pipeline.background = 0
+        run.after(None)
+        assert pipeline.background == 1 and pipeline.background_dropped == 1
