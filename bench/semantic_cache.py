@@ -456,7 +456,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
         pts = [(r["n"], r[kind]["recall@1"]) for r in idx if kind in r]
         ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=f"recall@1 {kind}")
     ax.axhline(0.95, color="red", lw=0.8)
-    ax.set(xscale="log", xlabel="entries", ylim=(0.5, 1.01), title="HNSW recall@1 vs exact")
+    ax.set(xscale="log", xlabel="entries", ylim=(0.0, 1.02), title="HNSW recall@1 vs exact")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
