@@ -23,7 +23,7 @@ from quart import Response
 from quart_trio import QuartTrio
 
 from routeiq import __version__
-from routeiq.a2a import A2AGateway, A2ASettings
+from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, debug, health, openai
 from routeiq.api import mcp as mcp_api
@@ -44,13 +44,11 @@ from routeiq.errors import (
 from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.upstream import UpstreamPool
-from routeiq.mcp import MCPGateway, MCPSettings
+from routeiq.mcp import MCPGateway
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.routing.router import Router
-from routeiq.routing.settings import RoutingSettings
-from routeiq.ssrf import SSRFSettings
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
 
@@ -113,9 +111,9 @@ class Gateway:
         bind_policy_metrics(self.policy, meter)
         self.telemetry.bind_state(self.store)
         # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
-        ssrf = getattr(config.routeiq, "ssrf", None) or SSRFSettings()
-        a2a = getattr(config.routeiq, "a2a", None) or A2ASettings()
-        mcp = getattr(config.routeiq, "mcp", None) or MCPSettings()
+        ssrf = config.routeiq.ssrf
+        a2a = config.routeiq.a2a
+        mcp = config.routeiq.mcp
         self.a2a = A2AGateway(a2a, ssrf, self.store)
         self.mcp = MCPGateway(mcp, ssrf, self.store)
         self.ready = False

@@ -19,10 +19,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from routeiq.a2a.settings import A2ASettings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.mcp.settings import MCPSettings
 from routeiq.plugins.settings import GuardrailsSection, PluginList
 from routeiq.policy.settings import PolicySettings
 from routeiq.routing.settings import RoutingSettings
+from routeiq.ssrf import SSRFSettings
 from routeiq.state.settings import StateSettings
 
 ENV_PREFIX = "os.environ/"
@@ -133,6 +136,9 @@ class RouteIQSettings(_Strict):
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
     state: StateSettings = Field(default_factory=StateSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    ssrf: SSRFSettings = Field(default_factory=SSRFSettings)
+    a2a: A2ASettings = Field(default_factory=A2ASettings)
+    mcp: MCPSettings = Field(default_factory=MCPSettings)
     plugins: PluginList = Field(default_factory=list)
     guardrails: GuardrailsSection = Field(default_factory=GuardrailsSection)
     policy: PolicySettings = Field(default_factory=PolicySettings)
