@@ -18,7 +18,7 @@ DEMO_KEY = "sk-routeiq-demo"
 
 def _banner(url: str, config: Config, key: str | None) -> None:
     model = next(iter(config.groups), "gpt-4o-mini")
-    auth = f' \\\n  -H "Authorization: Bearer {key}"' if key else ""
+    auth = f' \\\n    -H "Authorization: Bearer {key}"' if key else ""
     print(
         f"""
 RouteIQ gateway listening on {url}  (config: {config.source})

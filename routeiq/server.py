@@ -48,6 +48,8 @@ def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
 def hyper_config(graceful: float = 1.0) -> HyperConfig:
     hc = HyperConfig()
     hc.accesslog = None
+    # Our logger (one handler, our format) instead of hypercorn's own stderr handler.
+    hc.errorlog = logging.getLogger("hypercorn.error")
     hc.keep_alive_timeout = 75
     hc.graceful_timeout = graceful
     hc.h11_max_incomplete_size = 32 * 1024  # bounds request line + headers
