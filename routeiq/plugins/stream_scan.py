@@ -172,15 +172,37 @@ class StreamScanner:
             cut = min(cut, len(pending) - self.holdback)
             if cut <= 0:
                 return 0
-            space = max(pending.rfind(ch, 0, cut) for ch in _SPACE)
-            if space >= 0 and cut < len(pending):
-                cut = space + 1
+            if cut < len(pending):
+                cut = self._neutral_cut(pending, cut)
+                if cut <= 0:
+                    return 0
             start = self._released
             for found in self._found:
                 for f in found.values():
                     if f.start - start < cut < f.end - start:
                         cut = f.start - start
         return max(cut, 0)
+
+    def _neutral_cut(self, pending: str, cut: int) -> int:
+        """The cut moved back so it splits neither a word nor a run of digit
+        groups: redaction judges each released segment alone, and "2024 | 7 2024"
+        reads differently from "2024 7 2024". Past the bound, cut anyway."""
+        if len(pending) >= self.holdback + MAX_OPEN:
+            return cut
+        for _ in range(8):
+            space = max(pending.rfind(ch, 0, cut) for ch in _SPACE)
+            if space < 0:
+                return 0
+            moved = space + 1
+            number = _TRAILING_NUMBER.search(pending, max(0, moved - 64), moved)
+            if number is not None:
+                moved = number.start()
+            if moved == cut:
+                return cut
+            cut = moved
+            if cut <= 0:
+                return 0
+        return cut
 
     def release(self, *, final: bool = False) -> str:
         """Pending text that is now safe to forward (redacted in holdback mode).

