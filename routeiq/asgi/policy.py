@@ -110,7 +110,7 @@ class PolicyMiddleware:
             except RouteIQError as err:
                 await send_error(send, err)
                 return
-            model = model_of(body)
+            model = ctx.model = model_of(body)  # the handler sets it again after parsing
             receive = replay(body, receive)
             decision = policy.decide(subject, model)
             assert decision is not None
