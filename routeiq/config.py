@@ -20,7 +20,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from routeiq.a2a.settings import A2ASettings
+from routeiq.cache.settings import CacheSettings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
 from routeiq.plugins.settings import GuardrailsSection, PluginList
 from routeiq.policy.settings import PolicySettings
@@ -142,6 +144,7 @@ class RouteIQSettings(_Strict):
     plugins: PluginList = Field(default_factory=list)
     guardrails: GuardrailsSection = Field(default_factory=GuardrailsSection)
     policy: PolicySettings = Field(default_factory=PolicySettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
 
 class RawConfig(BaseModel):
@@ -172,6 +175,8 @@ class Deployment:
     input_cost_per_token: float | None = None
     output_cost_per_token: float | None = None
     model_info: Mapping[str, Any] = field(default_factory=dict)
+    # Provider-specific litellm_params we do not model (aws_region_name, ...).
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,16 +238,14 @@ def load_config(
         p = entry.litellm_params
         where = f"model_list[{i}].litellm_params"
         provider, upstream_model = split_model(p.model)
-        if provider not in PASS_THROUGH:
-            problems.append(
-                (
-                    f"{where}.model",
-                    f"provider {provider!r} needs request translation, which this build does "
-                    f"not include yet; supported: {', '.join(sorted(PASS_THROUGH))}",
-                )
-            )
-            continue
-        default_base, needs_version = provider_defaults(provider)
+        if provider in PASS_THROUGH:
+            default_base, needs_version = provider_defaults(provider)
+        else:  # translated by litellm (routeiq.llm.translated): checks its own params
+            default_base, found = translated_defaults(provider, p.model_dump(), where)
+            if found:
+                problems.extend(found)
+                continue
+            needs_version = False
         api_base = p.api_base or default_base
         if api_base is None:
             problems.append((f"{where}.api_base", f"required for provider {provider!r}"))
@@ -275,6 +278,7 @@ def load_config(
                 input_cost_per_token=p.input_cost_per_token,
                 output_cost_per_token=p.output_cost_per_token,
                 model_info=dict(entry.model_info),
+                params=dict(p.model_extra or {}),
             )
         )
     groups: dict[str, list[Deployment]] = {}
