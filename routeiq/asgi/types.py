@@ -20,6 +20,7 @@ class RequestContext:
     __slots__ = (
         "api_key",
         "attempts",
+        "cost",
         "deployment",
         "key_name",
         "model",
@@ -43,6 +44,7 @@ class RequestContext:
         self.attempts = 0
         self.status = 0
         self.usage: dict[str, Any] | None = None
+        self.cost: float | None = None  # USD of the answer, when its deployment is priced
 
 
 def get_ctx(scope: Scope) -> RequestContext:

@@ -22,6 +22,7 @@ from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.sse import SSEFramer, usage_from_block
 from routeiq.llm.upstream import Target, map_status, map_transport_error
+from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
 
 SSE_HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -78,6 +79,7 @@ class Exchange:
         stream: bool,
         max_error_bytes: int,
         on_chunk: ChunkHook | None = None,
+        pricer: Pricer | None = None,
     ) -> None:
         self.target = target
         self.endpoint = endpoint
@@ -87,6 +89,7 @@ class Exchange:
         self.stream = stream
         self.max_error_bytes = max_error_bytes
         self.on_chunk = on_chunk
+        self.pricer = pricer  # prices the usage: x-routeiq-response-cost (routeiq.pricing)
         self.started = False
         self.finished = False  # the final body message is being sent: a disconnect now is normal
         self.client_gone = False
@@ -158,6 +161,12 @@ class Exchange:
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
+        if self.pricer is not None and response.status_code < 300:
+            # Usage found from the body's end, not a full parse: microseconds.
+            self.usage = usage_in_body(body)
+            self.ctx.cost, cost = self.pricer.header(self.usage)
+            if cost is not None:
+                headers.append((COST_HEADER, cost))
         self.started = True
         self.ctx.status = response.status_code
         await self.send(
@@ -191,6 +200,11 @@ class Exchange:
         rest = framer.flush()
         if hook is not None:
             rest = (await hook.chunk(rest) if rest else b"") + await hook.end()
+        if self.pricer is not None and self.usage is not None:
+            # Headers are gone when usage arrives: the cost follows as an SSE comment.
+            self.ctx.cost, cost = self.pricer.header(self.usage)
+            if cost is not None:
+                rest += b": x-routeiq-response-cost=" + cost + b"\n\n"
         if rest:
             await send({"type": "http.response.body", "body": rest, "more_body": True})
         self.finished = True
