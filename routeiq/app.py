@@ -25,7 +25,7 @@ from quart_trio import QuartTrio
 from routeiq import __version__
 from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
-from routeiq.api import admin, debug, health, openai
+from routeiq.api import admin, cache_admin, debug, health, openai
 from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
@@ -34,6 +34,7 @@ from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.cache.service import CacheService
 from routeiq.config import Config
 from routeiq.errors import (
     ClientClosed,
@@ -43,11 +44,13 @@ from routeiq.errors import (
 )
 from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
+from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.mcp import MCPGateway
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
+from routeiq.pricing import PriceBook, SpendTracker
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
@@ -82,12 +85,19 @@ class Gateway:
         self.lifecycle = lifecycle or Lifecycle(server.max_in_flight)
         # routeiq.routing is used when the config has it.
         self.store: StateStore = open_store(config.routeiq.state)
+        # Token prices: litellm's price map (read once, without importing litellm)
+        # under the deployments' own prices; spend per key/team/model in the store.
+        self.pricing = PriceBook.load(config.deployments)
+        self.spend = SpendTracker(self.store, models=config.groups.keys())
         self.router = Router(
             config.groups,
             router_settings=config.router,
             settings=config.routeiq.routing,
             store=self.store,
+            prices=self.pricing.blended(),
         )
+        # Adapters of providers beyond the OpenAI format, built in startup (litellm).
+        self.translators: dict[str, Any] = {}
         self.upstreams = UpstreamPool(config)
         self.telemetry = Telemetry(
             config.routeiq.telemetry, routes=HOT_ROUTES.keys(), models=config.groups.keys()
@@ -109,6 +119,7 @@ class Gateway:
         meter = self.telemetry.meter_provider.get_meter("routeiq")
         self.pipeline.bind_metrics(meter)
         bind_policy_metrics(self.policy, meter)
+        self.spend.bind_metrics(meter)
         self.telemetry.bind_state(self.store)
         # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
         ssrf = config.routeiq.ssrf
@@ -116,6 +127,9 @@ class Gateway:
         mcp = config.routeiq.mcp
         self.a2a = A2AGateway(a2a, ssrf, self.store)
         self.mcp = MCPGateway(mcp, ssrf, self.store)
+        # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
+        self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
+        self.cache.bind_metrics(meter)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -124,11 +138,15 @@ class Gateway:
         self.nursery = nursery
         await nursery.start(self.store.run)
         await nursery.start(self.router.run)
+        await nursery.start(self.spend.run)
+        # Imports litellm in a thread, only if a deployment needs translation.
+        self.translators = await open_translators(self.config.deployments)
         await self.a2a.start(nursery)
         await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
         self.upstreams.open()
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
+        await self.cache.start(nursery)  # the embedding model loads in a thread
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
         self.ready = True
 
@@ -144,6 +162,8 @@ class Gateway:
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)
+        if ctx.cost is not None:
+            self.spend.record(ctx.cost, model=ctx.model, key=ctx.key_name, team=ctx.team)
 
 
 def _quart_app(gw: Gateway) -> QuartTrio:
@@ -209,6 +229,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     gw = Gateway(config, lifecycle)
     quart = _quart_app(gw)
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
+    protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

@@ -21,9 +21,11 @@ from routeiq.api.validate import (
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
 from routeiq.llm.proxy import Exchange, decision_headers
+from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
 from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
@@ -49,6 +51,15 @@ async def _forward(
         if await run.before(send):
             return
         send = run.wrap_send(send)
+    # Phase 3: the response cache (routeiq.cache); a hit is answered here.
+    cached = CacheRequest.begin(gw.cache, ctx, req, scope["headers"], stream=stream) if chat else None
+    if cached is not None:
+        if await cached.serve(send):
+            if run is not None:
+                run.record(cached.served)
+                run.after(None)
+            return
+        send = cached.wrap_send(send)  # x-routeiq-cache; keeps the answer to store
     aff = router.settings.affinity
     key = None
     if chat and aff.enabled:
@@ -64,21 +75,38 @@ async def _forward(
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
         ctx.attempts += 1
-        payload = payloads.get(dep.upstream_model)
-        if payload is None:
-            req["model"] = dep.upstream_model
-            payload = payloads[dep.upstream_model] = dumps(req)
         tap = ResponseTap(send, ctx.attempts, want_id=want_id)
-        exchange = Exchange(
-            gw.upstreams.targets[dep.id],
-            endpoint,
-            payload,
-            ctx,
-            tap,
-            stream=stream,
-            max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
-            on_chunk=run.output_hook() if run is not None else None,
-        )
+        adapter = gw.translators.get(dep.id)
+        exchange: Exchange
+        if adapter is not None:  # a provider beyond the OpenAI format (routeiq.llm.translated)
+            exchange = TranslatedExchange(
+                adapter,
+                gw.upstreams.targets[dep.id],
+                endpoint,
+                req,
+                ctx,
+                tap,
+                stream=stream,
+                max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
+                on_chunk=run.output_hook() if run is not None else None,
+                pricer=gw.pricing.pricer(dep.id),
+            )
+        else:
+            payload = payloads.get(dep.upstream_model)
+            if payload is None:
+                req["model"] = dep.upstream_model
+                payload = payloads[dep.upstream_model] = dumps(req)
+            exchange = Exchange(
+                gw.upstreams.targets[dep.id],
+                endpoint,
+                payload,
+                ctx,
+                tap,
+                stream=stream,
+                max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
+                on_chunk=run.output_hook() if run is not None else None,
+                pricer=gw.pricing.pricer(dep.id),
+            )
         timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
         try:
             await exchange.run(receive, min(timeout, deadline - trio.current_time()))
@@ -97,7 +125,9 @@ async def _forward(
         return tap.result(status, ctx.usage, stream=stream)
 
     if run is None:
-        await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        if cached is not None:
+            cached.finish(outcome.result.error is None)
         return
     try:
         outcome = await route_and_call(router, request, attempt, deadline=deadline)
@@ -105,6 +135,8 @@ async def _forward(
         run.after(err)  # post-call hooks in the background
         raise
     run.after(outcome.result.error)
+    if cached is not None:
+        cached.finish(outcome.result.error is None and not run.output_blocked)
 
 
 def _usage_of(body: bytes) -> dict[str, Any] | None:

@@ -181,6 +181,8 @@ class Telemetry:
             span_attrs["gen_ai.usage.input_tokens"] = pt
         if isinstance(ct, int):
             span_attrs["gen_ai.usage.output_tokens"] = ct
+        if ctx.cost is not None:
+            span_attrs["routeiq.response.cost_usd"] = ctx.cost
         end_ns = time.time_ns()
         span = self.tracer.start_span(
             route, start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs
