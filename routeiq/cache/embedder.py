@@ -180,6 +180,11 @@ class Embedder:
         """Texts in the batch being encoded right now (0 when idle)."""
         return self._in_flight
 
+    def use_model(self, model: SentenceEncoder) -> None:
+        """Use an already loaded model instead of loading one (call before ``run``):
+        tests and benchmarks share one model between several gateways."""
+        self._model = model
+
     def load(self) -> None:
         """Load the model (blocking; for ``trio.to_thread.run_sync``)."""
         if self._model is None:

@@ -1,0 +1,432 @@
+"""The cache service: tiered lookup and background store for the gateway.
+
+Tiers, in lookup order::
+
+    L1        this process's LRU, exact key                       (a dict lookup)
+    L2        the state backend, exact key, TTL                   (memory, or one Redis GET)
+    semantic  embed the last user turn (micro-batched, in a worker thread), search
+              the index of (namespace, model group, fingerprint); the hit's answer
+              is read from L1, then L2 (a vector whose answer is gone is dropped)
+
+A lookup that misses keeps its embedding on the ``Query`` so the store reuses it.
+Stores run in the lifespan nursery after the response was sent (``spawn_store``,
+bounded by ``max_pending_stores``): the answer goes to L1 and L2, its vector to
+the semantic store and, with the Redis backend, to the other processes through
+``routeiq.cache.sync``. The semantic tier is skipped (never waited for) while the
+model loads, when the embedding queue is full, or when the request has no user text.
+
+Admin flushes (by namespace and/or model group) clear L1 and the semantic store
+here, and are recorded as flush rules (``routeiq.cache.rules``) in the state
+backend and on the stream, so every process also ignores flushed L2 answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import trio
+
+from routeiq.asgi.types import RequestContext
+from routeiq.cache.answer import (
+    CachedAnswer,
+    assemble_stream,
+    completion_body,
+    decode_record,
+    encode_record,
+)
+from routeiq.cache.keys import Headers, Reason, SemanticQuery, cacheable, exact_key, semantic_query
+from routeiq.cache.lru import LRUCache
+from routeiq.cache.metrics import CacheStats
+from routeiq.cache.rules import FlushRule, FlushRules
+from routeiq.cache.settings import CacheSettings
+from routeiq.state.base import StateStore
+from routeiq.state.settings import StateSettings
+
+if TYPE_CHECKING:
+    from routeiq.cache.embedder import Embedder, SentenceEncoder
+    from routeiq.cache.exact import Vector
+    from routeiq.cache.semantic import SemanticStore
+    from routeiq.cache.sync import StreamSync
+
+__all__ = ["L2_PREFIX", "RULES_KEY", "CacheService", "Hit", "Query"]
+
+log = logging.getLogger("routeiq.cache")
+
+L2_PREFIX = "cache:e:"
+RULES_KEY = "cache:flushes"
+
+
+@dataclass(slots=True)
+class Query:
+    """One request's cache identity, computed once (after the guardrails' redactions)."""
+
+    namespace: str
+    model: str
+    key: str
+    lookup: bool
+    store: bool
+    reason: Reason
+    semantic: SemanticQuery | None = None
+    vector: Vector | None = None  # set by a semantic lookup, reused by the store
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    answer: CachedAnswer
+    tier: str  # "l1", "l2" or "semantic"
+    similarity: float | None = None
+
+
+class CacheService:
+    """The gateway's response cache (see the module docstring)."""
+
+    def __init__(
+        self,
+        settings: CacheSettings,
+        store: StateStore,
+        *,
+        state: StateSettings | None = None,
+        model: SentenceEncoder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.stats = CacheStats()
+        s = settings
+        self.semantic_ttl = s.semantic.ttl or (s.l2.ttl if s.l2.enabled else s.l1.ttl)
+        self.rules = FlushRules(max_age=max(s.l1.ttl, s.l2.ttl, self.semantic_ttl))
+        self.l1: LRUCache[str, CachedAnswer] = LRUCache(
+            s.l1.max_entries, s.l1.ttl, now=trio.current_time
+        )
+        self.embedder: Embedder | None = None
+        self.semantic: SemanticStore[None] | None = None
+        self.sync: StreamSync | None = None
+        if s.enabled and s.semantic.enabled:
+            self._build_semantic(model, state)
+        self._nursery: trio.Nursery | None = None
+        self._pending = 0
+
+    def _build_semantic(self, model: SentenceEncoder | None, state: StateSettings | None) -> None:
+        # Imported here: numpy/hnswlib load only when the semantic tier is on.
+        from pathlib import Path
+
+        from routeiq.cache.embedder import Embedder
+        from routeiq.cache.index import IndexConfig
+        from routeiq.cache.semantic import SemanticStore
+
+        sem = self.settings.semantic
+        self.embedder = Embedder(
+            model=model,
+            model_path=Path(sem.model_path) if sem.model_path else None,
+            max_batch=sem.max_batch,
+            max_wait=sem.max_wait_ms / 1000.0,
+            queue_size=sem.queue_size,
+            torch_threads=sem.torch_threads,
+        )
+        self.semantic = SemanticStore(
+            now=trio.current_time,
+            threshold=sem.threshold,
+            max_entries=sem.max_entries,
+            ttl=self.semantic_ttl,
+            index_config=IndexConfig(hnsw_threshold=sem.hnsw_threshold),
+        )
+        sync = self.settings.sync
+        if (
+            state is not None
+            and state.backend == "redis"
+            and sync.enabled
+            and self.settings.l2.enabled
+        ):
+            from routeiq.cache.sync import StreamSync
+
+            self.sync = StreamSync(
+                url=state.redis_url,
+                stream_key=state.key_prefix + "cache:stream",
+                target=self,
+                ttl=self.semantic_ttl,
+                max_len=self.settings.stream_max_len,
+                op_timeout=state.op_timeout,
+                block_ms=sync.block_ms,
+                batch=sync.batch,
+                backoff_initial=state.backoff_initial,
+                backoff_cap=state.backoff_cap,
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.enabled
+
+    @property
+    def ready(self) -> bool:
+        """False only while the embedding model is still loading (readiness waits)."""
+        e = self.embedder
+        return e is None or e.ready or e.load_error is not None
+
+    async def start(self, nursery: trio.Nursery) -> None:
+        """Load the flush rules; start the embedder, the maintenance and the sync."""
+        self._nursery = nursery
+        if not self.enabled:
+            return
+        raw = await self.store.get(RULES_KEY)
+        if raw:
+            now = time.time()
+            for rule in FlushRules.parse(orjson.loads(raw)):
+                self.rules.add(rule, now)
+        if self.embedder is not None:
+            await nursery.start(self.embedder.run)
+        if self.semantic is not None:
+            from routeiq.cache.maintenance import run_maintenance
+
+            await nursery.start(run_maintenance, self.semantic)
+        if self.sync is not None:
+            await nursery.start(self.sync.run)
+
+    # -- lookup ----------------------------------------------------------------------
+
+    def namespace_of(self, ctx: RequestContext) -> str:
+        if self.settings.namespace == "team" and ctx.team:
+            return "team:" + ctx.team
+        return "key:" + (ctx.key_name or "anonymous")
+
+    def query(self, ctx: RequestContext, request: dict[str, Any], headers: Headers) -> Query:
+        """The request's cache identity; ``lookup``/``store`` False when not cacheable."""
+        decision = cacheable(
+            request, headers, temperature_ceiling=self.settings.temperature_ceiling
+        )
+        if not (decision.lookup or decision.store):
+            return Query("", "", "", False, False, decision.reason)
+        ns = self.namespace_of(ctx)
+        model = ctx.model or str(request.get("model"))
+        key = exact_key(request, model_group=model, namespace=ns)
+        sq = None
+        if self.semantic is not None:
+            sq = semantic_query(request, model_group=model, namespace=ns)
+        return Query(ns, model, key, decision.lookup, decision.store, decision.reason, sq)
+
+    async def lookup(self, q: Query) -> Hit | None:
+        """L1, L2, then semantic; the first hit wins."""
+        stats = self.stats
+        stats.tier_lookups["l1"] += 1
+        answer = self.l1.get(q.key)
+        if answer is not None:
+            stats.tier_hits["l1"] += 1
+            return Hit(answer, "l1")
+        if self.settings.l2.enabled:
+            stats.tier_lookups["l2"] += 1
+            answer = await self._l2_get(q.key)
+            if answer is not None:
+                stats.tier_hits["l2"] += 1
+                self.l1.set(q.key, answer)
+                return Hit(answer, "l2")
+        return await self._semantic_lookup(q)
+
+    async def _l2_get(self, key: str) -> CachedAnswer | None:
+        raw = await self.store.get(L2_PREFIX + key)
+        answer = decode_record(raw) if raw else None
+        if answer is None or self.rules.flushed(answer.namespace, answer.model, answer.stored_at):
+            return None
+        return answer
+
+    async def _semantic_lookup(self, q: Query) -> Hit | None:
+        if self.semantic is None:
+            return None
+        if q.semantic is None:
+            self.stats.semantic_skipped["no-text"] += 1
+            return None
+        vector = await self._embed(q.semantic.text)
+        if vector is None:
+            return None
+        q.vector = vector
+        self.stats.tier_lookups["semantic"] += 1
+        hit = self.semantic.lookup(q.namespace, q.model, q.semantic.fingerprint, vector)
+        if hit is None:
+            return None
+        answer = self.l1.get(hit.entry_id)
+        if answer is None and self.settings.l2.enabled:
+            answer = await self._l2_get(hit.entry_id)
+        if answer is None:  # the answer expired or was evicted before its vector
+            self.semantic.remove(hit.entry_id)
+            return None
+        self.stats.tier_hits["semantic"] += 1
+        return Hit(answer, "semantic", hit.similarity)
+
+    async def _embed(self, text: str) -> Vector | None:
+        from routeiq.cache.embedder import (
+            EmbedderBusy,
+            EmbedderClosed,
+            EmbedderError,
+            EmbedderNotReady,
+        )
+
+        assert self.embedder is not None
+        try:
+            return await self.embedder.embed(text)
+        except EmbedderError as exc:
+            reason = {
+                EmbedderNotReady: "not-ready",
+                EmbedderBusy: "busy",
+                EmbedderClosed: "closed",
+            }.get(type(exc), "failed")
+            self.stats.semantic_skipped[reason] += 1
+            return None
+
+    # -- store -----------------------------------------------------------------------
+
+    def spawn_store(self, q: Query, data: bytes, *, stream: bool) -> None:
+        """Store the response bytes the client got, in the background (bounded)."""
+        nursery = self._nursery
+        if nursery is None or self._pending >= self.settings.max_pending_stores:
+            self.stats.store_skipped["dropped"] += 1
+            return
+        self._pending += 1
+        nursery.start_soon(self._store_task, q, data, stream)
+
+    async def _store_task(self, q: Query, data: bytes, stream: bool) -> None:
+        try:
+            body = assemble_stream(data) if stream else completion_body(data)
+            if body is None:
+                self.stats.store_skipped["incomplete"] += 1
+                return
+            await self.store_answer(q, body)
+        except Exception:
+            log.exception("cache store failed")
+        finally:
+            self._pending -= 1
+
+    async def store_answer(self, q: Query, body: bytes) -> None:
+        """Put a complete ``chat.completion`` body in every tier."""
+        answer = CachedAnswer(q.namespace, q.model, body, time.time())
+        self.l1.set(q.key, answer)
+        if self.settings.l2.enabled:
+            await self.store.set(L2_PREFIX + q.key, encode_record(answer), self.settings.l2.ttl)
+        try:
+            if self.semantic is None or q.semantic is None:
+                return
+            vector = q.vector if q.vector is not None else await self._embed(q.semantic.text)
+            if vector is None:
+                return
+            fp = q.semantic.fingerprint
+            self.semantic.store(
+                q.key, q.namespace, q.model, fp, vector, None, ttl=self.semantic_ttl
+            )
+            if self.sync is not None:
+                expires_at = answer.stored_at + self.semantic_ttl
+                await self.sync.publish_add(q.key, (q.namespace, q.model, fp), vector, expires_at)
+        finally:
+            self.stats.stores += 1  # counted once every tier has it (tests wait for it)
+
+    # -- sync target -------------------------------------------------------------------
+
+    def apply_add(
+        self, key: str, scope: tuple[str, str, str], vector: Vector, expires_at: float
+    ) -> bool:
+        """Another process stored an answer: index its vector (the answer is in L2)."""
+        ttl = min(expires_at - time.time(), self.semantic_ttl)
+        if self.semantic is None or ttl <= 0:
+            return False
+        self.semantic.store(key, *scope, vector, None, ttl=ttl)
+        return True
+
+    def apply_flush(self, rule: FlushRule) -> None:
+        """Another process flushed: drop what matches here too."""
+        if self.rules.add(rule, time.time()):
+            self._flush_local(rule.namespace, rule.model)
+
+    # -- admin -------------------------------------------------------------------------
+
+    async def flush(self, namespace: str | None = None, model: str | None = None) -> dict[str, int]:
+        """Forget the answers of a namespace and/or model group (both None: all)."""
+        rule = FlushRule(namespace, model, time.time())
+        self.rules.add(rule, rule.at)
+        counts = self._flush_local(namespace, model)
+        max_age = self.rules.max_age
+
+        def merge(raw: bytes | None) -> bytes:
+            rules = FlushRules(max_age)
+            now = time.time()
+            for old in FlushRules.parse(orjson.loads(raw) if raw else []):
+                rules.add(old, now)
+            rules.add(rule, now)
+            return orjson.dumps(rules.dump())
+
+        await self.store.update(RULES_KEY, merge, ttl=max_age)
+        if self.sync is not None:
+            await self.sync.publish_flush(rule)
+        return counts
+
+    def _flush_local(self, namespace: str | None, model: str | None) -> dict[str, int]:
+        doomed = [
+            key
+            for key, a in self.l1.items()
+            if (namespace is None or a.namespace == namespace)
+            and (model is None or a.model == model)
+        ]
+        for key in doomed:
+            self.l1.pop(key)
+        semantic = self.semantic.flush(namespace, model) if self.semantic is not None else 0
+        return {"l1": len(doomed), "semantic": semantic}
+
+    def sizes(self) -> dict[str, int]:
+        out = {"l1_entries": len(self.l1), "pending_stores": self._pending}
+        if self.semantic is not None:
+            summary = self.semantic.summary()
+            out["semantic_entries"] = summary["entries"]
+            out["indexes"] = summary["indexes"]
+        if self.embedder is not None:
+            out["embedding_queue"] = self.embedder.queue_depth
+        return out
+
+    def health(self) -> dict[str, Any]:
+        """For /health/ready: the semantic tier's state."""
+        e = self.embedder
+        semantic = "off"
+        if e is not None:
+            semantic = "ready" if e.ready else ("failed" if e.load_error else "loading")
+        out: dict[str, Any] = {"enabled": self.enabled, "semantic": semantic}
+        if self.sync is not None:
+            out["sync"] = "connected" if self.sync.connected else "disconnected"
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """For the admin stats endpoint."""
+        st = self.stats
+        served = sum(st.outcomes.values())
+        hits = st.outcomes["hit-exact"] + st.outcomes["hit-semantic"]
+        out: dict[str, Any] = {
+            **self.health(),
+            "sizes": self.sizes(),
+            "requests": {
+                o: st.outcomes[o] for o in ("hit-exact", "hit-semantic", "miss", "bypass")
+            },
+            "hit_ratio": round(hits / served, 4) if served else 0.0,
+            "tiers": st.tiers(),
+            "stores": st.stores,
+            "store_skipped": dict(st.store_skipped),
+            "semantic_skipped": dict(st.semantic_skipped),
+            "flush_rules": len(self.rules),
+        }
+        if self.semantic is not None:
+            out["index"] = self.semantic.summary()
+        if self.embedder is not None:
+            es = self.embedder.stats
+            out["embedder"] = {
+                "queue_depth": self.embedder.queue_depth,
+                "in_flight": self.embedder.in_flight,
+                "requests": es.requests,
+                "encodes": es.encodes,
+                "mean_batch": round(es.mean_batch, 2),
+                "rejected_busy": es.rejected_busy,
+            }
+        if self.sync is not None:
+            from dataclasses import asdict
+
+            out["sync"] = {"connected": self.sync.connected, **asdict(self.sync.stats)}
+        return out
+
+    def bind_metrics(self, meter: Any) -> None:
+        from routeiq.cache.metrics import bind
+
+        bind(self, meter)
