@@ -115,7 +115,10 @@ class MockAnthropic:
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")],
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-cache"),
+                ],
             }
         )
         self.event_times = []
@@ -135,21 +138,43 @@ class MockAnthropic:
         events: list[tuple[str, dict[str, Any]]] = [("message_start", start)]
         if self.tool is not None:
             name, args = self.tool
-            block: dict[str, Any] = {"type": "tool_use", "id": "toolu_01", "name": name, "input": {}}
+            block: dict[str, Any] = {
+                "type": "tool_use",
+                "id": "toolu_01",
+                "name": name,
+                "input": {},
+            }
             text = orjson.dumps(args).decode()
             cut = max(1, len(text) // 2)
-            deltas = [{"type": "input_json_delta", "partial_json": p} for p in (text[:cut], text[cut:])]
+            deltas = [
+                {"type": "input_json_delta", "partial_json": p} for p in (text[:cut], text[cut:])
+            ]
             stop = "tool_use"
         else:
             block = {"type": "text", "text": ""}
             deltas = [{"type": "text_delta", "text": p} for p in self.pieces]
             stop = "end_turn"
-        events.append(("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}))
+        events.append(
+            (
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": block},
+            )
+        )
         events.append(("ping", {"type": "ping"}))
         for i, delta in enumerate(deltas):
-            events.append(("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}))
+            events.append(
+                ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta})
+            )
             if self.stream_error and i == 0:
-                events.append(("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}))
+                events.append(
+                    (
+                        "error",
+                        {
+                            "type": "error",
+                            "error": {"type": "overloaded_error", "message": "Overloaded"},
+                        },
+                    )
+                )
                 break
         else:
             events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
@@ -183,7 +208,10 @@ async def _json(send: Send, status: int, obj: dict[str, Any]) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -64,7 +64,10 @@ async def provider_stack(
     async with trio.open_nursery() as nursery:
         base = await serve(nursery, mock)
         data = {
-            "model_list": [anthropic_entry(base, **(anthropic_params or {})), *(extra_models or [])],
+            "model_list": [
+                anthropic_entry(base, **(anthropic_params or {})),
+                *(extra_models or []),
+            ],
             "general_settings": {"master_key": MASTER_KEY},
             "routeiq": routeiq,
         }

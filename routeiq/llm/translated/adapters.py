@@ -18,6 +18,7 @@ its body and URL in its handler) or in ``bedrock``.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,10 @@ import orjson
 
 from routeiq.config import Deployment
 from routeiq.errors import BadRequest, RouteIQError, UpstreamError
-from routeiq.llm.translated.chunks import completion_body
+from routeiq.llm.translated.chunks import ChunkWriter, completion_body
 from routeiq.llm.translated.stream import IteratorDecoder, LinePump
+
+log = logging.getLogger("routeiq.providers")
 
 # OpenAI chat parameters handed to litellm's mapping; other body keys (metadata,
 # conversation ids, ...) are the gateway's or unknown to providers: not sent.
@@ -139,6 +142,55 @@ class Adapter:
 
     def _probe_call(self) -> Call:
         return Call(self.model, [], {}, {}, False, True, True, False)
+
+    # A minimal answer of the provider, to warm the response side up (None: skip).
+    SAMPLE: dict[str, Any] | None = {
+        "id": "chatcmpl-warm",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "warm",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+    def warm(self) -> None:
+        """Run each translation step once (at start-up, in the worker thread).
+
+        Their first calls import modules and load data (10-150 ms here) that
+        would otherwise block the event loop on the first request. A request
+        that cannot be built is an error; a sample answer that does not parse
+        only means the first real answer pays its own imports.
+        """
+        ping: dict[str, Any] = {"messages": [{"role": "user", "content": "ping"}]}
+        call = self.prepare(ping, False)
+        try:
+            if self.streams:
+                self.warm_stream(self.prepare(ping, True))
+            if self.SAMPLE is not None:
+                response = httpx.Response(
+                    200, content=orjson.dumps(self.SAMPLE), request=httpx.Request("POST", call.url)
+                )
+                completion_body(self.parse(call, response))
+        except Exception as exc:
+            log.debug("warm-up of %s answers failed: %s", self.provider, exc)
+
+    # A minimal stream of the provider (pydantic builds some schemas on first use).
+    SAMPLE_STREAM: bytes | None = (
+        b'data: {"id":"w","object":"chat.completion.chunk","created":0,"model":"w",'
+        b'"choices":[{"index":0,"delta":{"role":"assistant","content":"ok"},'
+        b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+    )
+
+    def warm_stream(self, call: Call) -> None:
+        decoder = self.decoder(call)
+        if self.SAMPLE_STREAM is None:
+            return
+        writer = ChunkWriter(call.model, include_usage=True)
+        for item in [*decoder.feed(self.SAMPLE_STREAM), *decoder.end()]:
+            writer.convert(item)
+        writer.end()
 
     # -- request --------------------------------------------------------------
 
@@ -278,6 +330,48 @@ def _plain_headers(headers: Any) -> dict[str, str]:
 class AnthropicAdapter(Adapter):
     """Messages API: ``<base>/v1/messages``; the stream parser is the handler's."""
 
+    SAMPLE = {
+        "id": "msg_warm",
+        "type": "message",
+        "role": "assistant",
+        "model": "warm",
+        "content": [{"type": "text", "text": "ok"}],
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 1, "output_tokens": 1},
+    }
+    SAMPLE_STREAM = b"".join(
+        b"event: " + kind.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
+        for kind, data in (
+            ("message_start", {"type": "message_start", "message": {**SAMPLE, "content": []}}),
+            (
+                "content_block_start",
+                {
+                    "type": "content_block_start",
+                    "index": 0,
+                    "content_block": {"type": "text", "text": ""},
+                },
+            ),
+            (
+                "content_block_delta",
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": "ok"},
+                },
+            ),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            (
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": "end_turn"},
+                    "usage": {"output_tokens": 1},
+                },
+            ),
+            ("message_stop", {"type": "message_stop"}),
+        )
+    )
+
     def url(self, call: Call) -> str:
         base = (self.api_base or "https://api.anthropic.com").rstrip("/")
         if base.endswith("/v1/messages"):
@@ -309,6 +403,11 @@ class GeminiAdapter(Adapter):
     """Google AI Studio: body and URL as litellm's Vertex/Gemini handler builds them."""
 
     GOOGLE = "https://generativelanguage.googleapis.com"
+    SAMPLE = {
+        "candidates": [{"content": {"parts": [{"text": "ok"}], "role": "model"}, "index": 0}],
+        "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2},
+    }
+    SAMPLE_STREAM = b"data: " + orjson.dumps(SAMPLE) + b"\r\n\r\n"
 
     def build(self, call: Call) -> None:
         common = importlib.import_module("litellm.llms.vertex_ai.common_utils")

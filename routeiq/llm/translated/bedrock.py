@@ -55,6 +55,12 @@ class EventStreamDecoder:
 class BedrockAdapter(Adapter):
     """``bedrock/<model id>`` deployments (see the module docstring)."""
 
+    SAMPLE = {
+        "output": {"message": {"role": "assistant", "content": [{"text": "ok"}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2},
+    }
+
     def __init__(self, dep: Deployment, lm: Any, config: Any) -> None:
         if type(config).__name__ != "AmazonConverseConfig":
             raise ValueError("only the Bedrock Converse API is served (not the invoke routes)")
@@ -78,6 +84,18 @@ class BedrockAdapter(Adapter):
         return EventStreamDecoder(
             module.AWSEventStreamDecoder(model=call.model, json_mode=call.json_mode)
         )
+
+    def warm_stream(self, call: Call) -> None:
+        decoder = self.decoder(call)._decoder
+        # botocore loads the event-stream shape from its service model (~150 ms) on first use.
+        decoder._response_stream_shape()
+        for sample in (
+            {"role": "assistant"},
+            {"contentBlockIndex": 0, "delta": {"text": "ok"}},
+            {"stopReason": "end_turn"},
+            {"usage": {"inputTokens": 1, "outputTokens": 1, "totalTokens": 2}},
+        ):
+            decoder.chunk_parser(chunk_data=sample)
 
     def build(self, call: Call) -> None:
         action = "converse-stream" if call.upstream_stream else "converse"

@@ -5,9 +5,11 @@ litellm's provider iterators yield either ``ModelResponseStream`` objects
 normally turns them into client chunks, but it is tied to litellm's logging
 and asyncio machinery. ``ChunkWriter`` does the part a gateway needs: one
 ``chat.completion.chunk`` per meaningful delta (the first carries
-``role: assistant``), one stream id and creation time, finish reasons kept,
-``usage`` kept aside (sent as a final chunk with empty ``choices`` only when
-the client asked for ``stream_options.include_usage``, as OpenAI does), and
+``role: assistant``), one stream id and creation time, the finish reason held
+and sent once in a last chunk with an empty delta (some parsers, Gemini's,
+mark every chunk "stop" and rely on litellm's wrapper to hold it), ``usage``
+kept aside (sent as a final chunk with empty ``choices`` only when the client
+asked for ``stream_options.include_usage``, as OpenAI does), and
 ``data: [DONE]`` at the end. Objects are duck-typed: nothing here imports litellm.
 """
 
@@ -38,7 +40,7 @@ def _clean_message(message: dict[str, Any]) -> None:
         not isinstance(extra, dict) or all(v is None for v in extra.values())
     ):
         del message["provider_specific_fields"]
-    for key in ("function_call", "audio", "images", "annotations"):
+    for key in ("function_call", "audio", "images", "annotations", "thinking_blocks"):
         if message.get(key) in (None, [], {}):
             message.pop(key, None)
 
@@ -60,6 +62,8 @@ def completion_body(model_response: Any) -> tuple[bytes, dict[str, Any] | None]:
     if not isinstance(data, dict):
         raise ValueError("the translated response is not an object")
     data["object"] = "chat.completion"
+    for key in [k for k, v in data.items() if v == [] or v is None]:
+        del data[key]  # e.g. Gemini's empty vertex_ai_*_metadata lists
     for choice in data.get("choices") or ():
         message = choice.get("message") if isinstance(choice, dict) else None
         if isinstance(message, dict):
@@ -75,7 +79,7 @@ def completion_body(model_response: Any) -> tuple[bytes, dict[str, Any] | None]:
 class ChunkWriter:
     """Turns provider stream items into OpenAI SSE events (see module docstring)."""
 
-    __slots__ = ("_role_sent", "created", "id", "include_usage", "model", "usage")
+    __slots__ = ("_finish", "_role_sent", "created", "id", "include_usage", "model", "usage")
 
     def __init__(self, model: str, *, include_usage: bool) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
@@ -84,6 +88,7 @@ class ChunkWriter:
         self.include_usage = include_usage
         self.usage: dict[str, Any] | None = None
         self._role_sent = False
+        self._finish: dict[int, Any] = {}  # choice index -> last finish reason seen
 
     def convert(self, item: Any) -> bytes:
         """SSE bytes for one provider item (``b""`` when it carries nothing to send)."""
@@ -105,14 +110,16 @@ class ChunkWriter:
                 choices.append((getattr(choice, "index", i) or 0, delta, finish))
         out = []
         for index, delta, finish in choices:
-            if not _meaningful(delta) and not finish:
+            if finish:
+                self._finish[index] = finish
+            if not _meaningful(delta):
                 continue
             if not self._role_sent:
                 delta = {"role": "assistant", **delta}
                 self._role_sent = True
             elif delta.get("role") == "assistant":
                 delta.pop("role")
-            out.append({"index": index, "delta": delta, "finish_reason": finish or None})
+            out.append({"index": index, "delta": delta, "finish_reason": None})
         if not out:
             return b""
         return self._event({"choices": out})
@@ -142,10 +149,23 @@ class ChunkWriter:
         return b"data: " + orjson.dumps(chunk, default=str) + b"\n\n"
 
     def end(self) -> bytes:
-        """The usage chunk (when asked for and known) and ``[DONE]``."""
+        """The finish chunk, the usage chunk (when asked for and known) and ``[DONE]``."""
+        finish = self._finish or {0: "stop"}
+        out = self._event(
+            {
+                "choices": [
+                    {
+                        "index": i,
+                        "delta": {} if self._role_sent else {"role": "assistant"},
+                        "finish_reason": reason,
+                    }
+                    for i, reason in sorted(finish.items())
+                ]
+            }
+        )
         if self.include_usage and self.usage is not None:
-            return self._event({"choices": [], "usage": self.usage}) + DONE
-        return DONE
+            out += self._event({"choices": [], "usage": self.usage})
+        return out + DONE
 
     def whole(self, model_response: Any) -> bytes:
         """A complete response as a stream (providers without a streaming parser)."""
@@ -154,17 +174,14 @@ class ChunkWriter:
         self.usage = usage
         out = b""
         for i, choice in enumerate(data.get("choices") or ()):
-            message = dict(choice.get("message") or {})
-            self._role_sent = False
-            out += self._one(choice.get("index", i), message, None)
-            out += self._one(choice.get("index", i), {}, choice.get("finish_reason") or "stop")
-        return out
-
-    def _one(self, index: int, delta: dict[str, Any], finish: Any) -> bytes:
-        if not self._role_sent:
-            delta = {"role": "assistant", **delta}
+            index = choice.get("index", i)
+            delta = {"role": "assistant", **(choice.get("message") or {})}
             self._role_sent = True
-        return self._event({"choices": [{"index": index, "delta": delta, "finish_reason": finish}]})
+            self._finish[index] = choice.get("finish_reason") or "stop"
+            out += self._event(
+                {"choices": [{"index": index, "delta": delta, "finish_reason": None}]}
+            )
+        return out
 
 
 def _meaningful(delta: Mapping[str, Any]) -> bool:

@@ -77,7 +77,7 @@ def build_adapters(deployments: Iterable[Deployment]) -> dict[str, Any]:
             adapter = special.get(dep.provider, Adapter)(dep, lm, config)
             # A dry run: a provider whose config class cannot build a request
             # fails here, at start-up, rather than on its first request.
-            adapter.prepare({"messages": [{"role": "user", "content": "ping"}]}, False)
+            adapter.warm()
         except Exception as exc:
             problems.append((where, f"cannot be served through translation: {exc}"))
             continue

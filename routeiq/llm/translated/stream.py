@@ -82,7 +82,8 @@ class IteratorDecoder:
     def __init__(self, make_iterator: Callable[[LinePump], Any]) -> None:
         self.pump = LinePump()
         self._lines = SSELines()
-        self.iterator = make_iterator(self.pump)
+        # iter(): some parsers (Gemini's) set up their reading state in __iter__.
+        self.iterator = iter(make_iterator(self.pump))
 
     def feed(self, data: bytes) -> list[Any]:
         self.pump.push(self._lines.feed(data))
