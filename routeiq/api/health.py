@@ -18,7 +18,9 @@ async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
 async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     lc = gw.lifecycle
     state = gw.store.health
-    status = "draining" if lc.draining else ("ready" if gw.ready else "starting")
+    # Ready waits for the cache's embedding model (requests meanwhile skip that tier).
+    ready = gw.ready and gw.cache.ready
+    status = "draining" if lc.draining else ("ready" if ready else "starting")
     if status == "ready" and state != "up":
         status = "degraded"  # serving from the local fallback: still ready, not failed
     body = {
@@ -26,8 +28,9 @@ async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None
         "in_flight": lc.in_flight,
         "models": len(gw.config.groups),
         "state": {"backend": gw.store.name, "health": state},
+        "cache": gw.cache.health(),
     }
-    await send_json(send, 200 if gw.ready and not lc.draining else 503, body)
+    await send_json(send, 200 if ready and not lc.draining else 503, body)
 
 
 async def metrics(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
