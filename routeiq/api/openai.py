@@ -52,7 +52,9 @@ async def _forward(
             return
         send = run.wrap_send(send)
     # Phase 3: the response cache (routeiq.cache); a hit is answered here.
-    cached = CacheRequest.begin(gw.cache, ctx, req, scope["headers"], stream=stream) if chat else None
+    cached = (
+        CacheRequest.begin(gw.cache, ctx, req, scope["headers"], stream=stream) if chat else None
+    )
     if cached is not None:
         if await cached.serve(send):
             if run is not None:
