@@ -62,7 +62,7 @@ class CacheStats:
     store_skipped: Counter[str] = field(default_factory=Counter)
     stores: int = 0
     latency: dict[str, LatencyHistogram] = field(
-        default_factory=lambda: {o: LatencyHistogram() for o in OUTCOMES}
+        default_factory=lambda: {o: LatencyHistogram() for o in OUTCOMES if o != "bypass"}
     )
 
     def tiers(self) -> dict[str, dict[str, float]]:

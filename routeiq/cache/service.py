@@ -171,10 +171,14 @@ class CacheService:
         if not self.enabled:
             return
         raw = await self.store.get(RULES_KEY)
-        if raw:
-            now = time.time()
-            for rule in FlushRules.parse(orjson.loads(raw)):
-                self.rules.add(rule, now)
+        try:
+            stored = orjson.loads(raw) if raw else []
+        except orjson.JSONDecodeError:
+            log.warning("cache: ignoring unreadable flush rules at %s", RULES_KEY)
+            stored = []
+        now = time.time()
+        for rule in FlushRules.parse(stored):
+            self.rules.add(rule, now)
         if self.embedder is not None:
             await nursery.start(self.embedder.run)
         if self.semantic is not None:
@@ -347,7 +351,11 @@ class CacheService:
         def merge(raw: bytes | None) -> bytes:
             rules = FlushRules(max_age)
             now = time.time()
-            for old in FlushRules.parse(orjson.loads(raw) if raw else []):
+            try:
+                stored = orjson.loads(raw) if raw else []
+            except orjson.JSONDecodeError:
+                stored = []
+            for old in FlushRules.parse(stored):
                 rules.add(old, now)
             rules.add(rule, now)
             return orjson.dumps(rules.dump())
