@@ -177,9 +177,8 @@ def traced_phase(seconds: float, concurrency: int) -> list[dict[str, Any]]:
             trio.run(load, gw_url + "/v1/chat/completions", 30.0, concurrency, pid, 10.0)
             httpx.post(gw_url + "/routeiq/debug/tracemalloc/baseline", headers=headers, timeout=600)
             trio.run(load, gw_url + "/v1/chat/completions", seconds, concurrency, pid, 10.0)
-            sites = httpx.get(gw_url + "/routeiq/debug/tracemalloc/top", headers=headers).json()[
-                "sites"
-            ]
+            top = httpx.get(gw_url + "/routeiq/debug/tracemalloc/top", headers=headers, timeout=600)
+            sites = top.json()["sites"]
     finally:
         os.environ.pop("ROUTEIQ_TRACEMALLOC", None)
     for s in sites:
