@@ -157,3 +157,16 @@ def test_routing_strategy_and_context_fallbacks_are_checked() -> None:
     ]
     ok = load_config({**data, "router_settings": {"routing_strategy": "latency-based-routing"}})
     assert ok.router.num_retries == 2
+
+
+def test_example_config_loads() -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        "OPENAI_API_KEY": "x",
+        "AZURE_API_KEY": "y",
+        "ROUTEIQ_MASTER_KEY": "sk-master-1",
+        "TEAM_A_KEY": "sk-team-a-123",
+    }
+    cfg = load_config_file(root / "examples" / "config.yaml", env=env)
+    assert sorted(cfg.groups) == ["gpt-4o", "llama-3-8b"]
+    assert cfg.routeiq.auth.keys[0].team == "team-a"
