@@ -313,3 +313,20 @@ async def test_official_openai_client() -> None:
         assert text == "Hello from Claude!"
         assert total == 17
         assert cost == COST
+
+
+async def test_translation_in_a_worker_thread_gives_the_same_answers() -> None:
+    async with provider_stack() as st, httpx.AsyncClient(timeout=30) as c:
+        adapter = st.gw.translators["dep-claude"]
+        assert adapter.prepare_seconds > 0 and adapter.parse_seconds > 0  # measured at start-up
+        adapter.offload = True
+        r = await c.post(f"{st.url}/v1/chat/completions", headers=st.headers, json=CHAT)
+        assert r.json()["choices"][0]["message"]["content"] == "Hello from Claude!"
+        assert r.headers["x-routeiq-response-cost"] == COST
+        r = await c.post(
+            f"{st.url}/v1/chat/completions", headers=st.headers, json={**CHAT, "stream": True}
+        )
+        objects, raw, _ = sse_events(r.text)
+        text = "".join(o["choices"][0]["delta"].get("content") or "" for o in objects)
+        assert text == "Hello from Claude!"
+        assert raw[-1] == "[DONE]"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +141,12 @@ class Adapter:
         self.extra_headers = dict(dep.extra_headers)
         self._optional = importlib.import_module("litellm.utils").get_optional_params
         self.streams = self.stream_iterator(self._probe_call(), LinePump()) is not None
+        # Measured by ``warm``: seconds of CPU to translate a small request / answer.
+        self.prepare_seconds = 0.0
+        self.parse_seconds = 0.0
+        # Set by ``runtime.open_translators``: translate in a worker thread (slow providers).
+        self.offload = False
+        self.limiter: Any = None
 
     def _probe_call(self) -> Call:
         return Call(self.model, [], {}, {}, False, True, True, False)
@@ -165,6 +173,7 @@ class Adapter:
         """
         ping: dict[str, Any] = {"messages": [{"role": "user", "content": "ping"}]}
         call = self.prepare(ping, False)
+        self.prepare_seconds = _median_seconds(lambda: self.prepare(ping, False))
         try:
             if self.streams:
                 self.warm_stream(self.prepare(ping, True))
@@ -173,6 +182,9 @@ class Adapter:
                     200, content=orjson.dumps(self.SAMPLE), request=httpx.Request("POST", call.url)
                 )
                 completion_body(self.parse(call, response))
+                self.parse_seconds = _median_seconds(
+                    lambda: completion_body(self.parse(call, response))
+                )
         except Exception as exc:
             log.debug("warm-up of %s answers failed: %s", self.provider, exc)
 
@@ -319,6 +331,15 @@ class Adapter:
     def decoder(self, call: Call) -> Any:
         """What turns the upstream's stream bytes into litellm stream items."""
         return IteratorDecoder(lambda pump: self.stream_iterator(call, pump))
+
+
+def _median_seconds(fn: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return sorted(times)[runs // 2]
 
 
 def _plain_headers(headers: Any) -> dict[str, str]:

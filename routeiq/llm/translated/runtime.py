@@ -103,9 +103,28 @@ def _version() -> str:
         return "?"
 
 
+# Translation steps slower than this (measured at warm-up) run in a worker thread:
+# litellm's request translation re-reads model capabilities from its price map
+# several times per call (~1.5 ms for Anthropic, ~7-10 ms for Bedrock Converse
+# here), too long to hold the event loop; a thread hop costs ~0.1-0.5 ms.
+OFFLOAD_ABOVE = 0.001
+
+
 async def open_translators(deployments: Iterable[Deployment]) -> dict[str, Any]:
     """Adapters by deployment id; imports litellm in a thread only if one is needed."""
     deps = list(deployments)
     if not needs_translation(deps):
         return {}
-    return await trio.to_thread.run_sync(build_adapters, deps)
+    adapters = await trio.to_thread.run_sync(build_adapters, deps)
+    limiter = trio.CapacityLimiter(max(1, os.cpu_count() or 1))
+    for adapter in adapters.values():
+        adapter.limiter = limiter
+        adapter.offload = max(adapter.prepare_seconds, adapter.parse_seconds) > OFFLOAD_ABOVE
+        log.info(
+            "deployment %s: translation %.2f ms request, %.2f ms answer (%s)",
+            adapter.dep.id,
+            adapter.prepare_seconds * 1e3,
+            adapter.parse_seconds * 1e3,
+            "worker thread" if adapter.offload else "inline",
+        )
+    return adapters
