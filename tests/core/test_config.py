@@ -91,6 +91,7 @@ def test_provider_rules_reported_together() -> None:
             {"model_name": "d", "litellm_params": {"model": "azure/d", "api_base": "https://x"}},
             {"model_name": "e", "litellm_params": {"model": "vllm/e"}},
             {"model_name": "f", "litellm_params": {"model": "anthropic/claude"}},
+            {"model_name": "g", "litellm_params": {"model": "nosuchprovider/x"}},
         ],
         "router_settings": {"fallbacks": [{"d": ["missing"]}]},
     }
@@ -100,7 +101,8 @@ def test_provider_rules_reported_together() -> None:
     assert paths == [
         "model_list[0].litellm_params.api_version",
         "model_list[1].litellm_params.api_base",
-        "model_list[2].litellm_params.model",
+        "model_list[2].litellm_params.api_key",
+        "model_list[3].litellm_params.model",
         "router_settings.fallbacks[0].d",
     ]
 
