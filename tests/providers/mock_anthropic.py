@@ -46,6 +46,8 @@ class MockAnthropic:
     requests: list[Recorded] = field(default_factory=list)
     #: trio.current_time() when each streamed event was written (last request)
     event_times: list[float] = field(default_factory=list)
+    #: when the gateway closed the last stream before its end (None: it did not)
+    closed_at: float | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -78,7 +80,18 @@ class MockAnthropic:
             await _json(send, self.status, _error("overloaded_error", "Overloaded"))
             return
         if req.get("stream") is True:
-            await self._stream(req, send)
+            self.closed_at = None
+            async with trio.open_nursery() as nursery:
+
+                async def watch() -> None:  # the gateway going away ends the stream
+                    while (await receive())["type"] != "http.disconnect":
+                        pass
+                    self.closed_at = trio.current_time()
+                    nursery.cancel_scope.cancel()
+
+                nursery.start_soon(watch)
+                await self._stream(req, send)
+                nursery.cancel_scope.cancel()
         else:
             await _json(send, 200, self._message(req))
 

@@ -330,3 +330,21 @@ async def test_translation_in_a_worker_thread_gives_the_same_answers() -> None:
         text = "".join(o["choices"][0]["delta"].get("content") or "" for o in objects)
         assert text == "Hello from Claude!"
         assert raw[-1] == "[DONE]"
+
+
+async def test_client_disconnect_closes_the_upstream_stream() -> None:
+    mock = MockAnthropic(pieces=[f" w{i}" for i in range(20)], gap=0.1)
+    async with provider_stack(mock) as st, httpx.AsyncClient(timeout=30) as c:
+        req = {**CHAT, "stream": True}
+        async with c.stream(
+            "POST", f"{st.url}/v1/chat/completions", headers=st.headers, json=req
+        ) as r:
+            async for line in r.aiter_lines():
+                if '"content":" w0"' in line:
+                    left_at = trio.current_time()
+                    break
+        with trio.fail_after(5):
+            while mock.closed_at is None:
+                await trio.sleep(0.01)
+        assert mock.closed_at - left_at < 0.5
+        assert len(mock.event_times) < 10  # 24 events were due: the rest were never written
