@@ -348,3 +348,22 @@ async def test_client_disconnect_closes_the_upstream_stream() -> None:
                 await trio.sleep(0.01)
         assert mock.closed_at - left_at < 0.5
         assert len(mock.event_times) < 10  # 24 events were due: the rest were never written
+
+
+async def test_output_guardrail_sees_the_translated_stream() -> None:
+    pieces = ["Your", " card", " is", " 4111", " 1111", " 1111", " 1111", " ok"]
+    guardrails = {"pii": {"action": "log"}, "output": {"actions": {"pii": "block"}}}
+    async with (
+        provider_stack(MockAnthropic(pieces=pieces), guardrails=guardrails) as st,
+        httpx.AsyncClient(timeout=30) as c,
+    ):
+        r = await c.post(
+            f"{st.url}/v1/chat/completions", headers=st.headers, json={**CHAT, "stream": True}
+        )
+        objects, _, _ = sse_events(r.text)
+        assert objects[-1]["error"]["code"] == "guardrail_blocked"
+        text = "".join(
+            o["choices"][0]["delta"].get("content") or "" for o in objects[:-1] if o["choices"]
+        )
+        assert text == "Your card is "  # the guard cut the stream before the digits
+        assert "1111" not in r.text
