@@ -38,6 +38,11 @@ def import_litellm() -> Any:
     if first:
         lm.suppress_debug_info = True  # no "Provider List: ..." prints on stdout
         lm.telemetry = False
+        # litellm gives its loggers their own stderr handlers; log through ours, once.
+        for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+            logger = logging.getLogger(name)
+            logger.handlers.clear()
+            logger.setLevel(logging.WARNING)
     return lm
 
 
@@ -50,8 +55,10 @@ def build_adapters(deployments: Iterable[Deployment]) -> dict[str, Any]:
     if not todo:
         return {}
     lm = import_litellm()
-    from routeiq.llm.translated.adapters import Adapter, AnthropicAdapter, GeminiAdapter
+    from routeiq.llm.translated.adapters import Adapter
+    from routeiq.llm.translated.anthropic import AnthropicAdapter
     from routeiq.llm.translated.bedrock import BedrockAdapter
+    from routeiq.llm.translated.gemini import GeminiAdapter
 
     special: dict[str, type[Adapter]] = {
         "anthropic": AnthropicAdapter,
