@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 import httpx
 import trio
 
+from routeiq.pricing import format_usd, load_price_map
+from routeiq.server import start_mock
 from tests.providers.mock_others import (
     AWS_KEY_ID,
     AWS_REGION,
@@ -128,3 +130,42 @@ async def test_bedrock_converse_signed_and_event_stream_decoded() -> None:
         assert objects[-1]["usage"]["total_tokens"] == 10
         assert raw[-1] == "[DONE]"
         assert comments == [": x-routeiq-response-cost=0.000066"]
+
+
+async def test_a_provider_on_litellm_generic_path_mistral() -> None:
+    """``mistral/``: no adapter of its own; litellm's config class and stream handler
+    for an OpenAI-like API, here against the gateway's own OpenAI-format mock."""
+    async with trio.open_nursery() as nursery:
+        mock, base = await start_mock(nursery)
+        extra = [
+            {
+                "model_name": "mis",
+                "litellm_params": {
+                    "model": "mistral/mistral-small-latest",
+                    "api_base": base,
+                    "api_key": "k",
+                },
+                "model_info": {"id": "dep-mis"},
+            }
+        ]
+        async with provider_stack(extra_models=extra) as st, httpx.AsyncClient(timeout=30) as c:
+            r = await ask(c, st, "mis", False)
+            body = r.json()
+            assert body["choices"][0]["message"]["content"] == (
+                "This is the mock upstream answering: hi"
+            )
+            prices = load_price_map()["mistral/mistral-small-latest"]
+            usage = body["usage"]
+            cost = (
+                usage["prompt_tokens"] * prices.input + usage["completion_tokens"] * prices.output
+            )
+            assert r.headers["x-routeiq-response-cost"] == format_usd(cost).decode()
+            r = await ask(c, st, "mis", True)
+            objects, raw, _ = sse_events(r.text)
+            text = "".join(
+                o["choices"][0]["delta"].get("content") or "" for o in objects if o["choices"]
+            )
+            assert text == "This is the mock upstream answering: hi"
+            assert raw[-1] == "[DONE]"
+            assert mock.stats.requests == 2
+        nursery.cancel_scope.cancel()

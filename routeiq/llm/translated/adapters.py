@@ -171,7 +171,14 @@ class Adapter:
         that cannot be built is an error; a sample answer that does not parse
         only means the first real answer pays its own imports.
         """
-        ping: dict[str, Any] = {"messages": [{"role": "user", "content": "ping"}]}
+        ping: dict[str, Any] = {
+            "messages": [
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": "ping"},
+            ],
+            "max_tokens": 16,
+            "temperature": 0.5,
+        }
         call = self.prepare(ping, False)
         self.prepare_seconds = _median_seconds(lambda: self.prepare(ping, False))
         try:
