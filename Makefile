@@ -23,7 +23,7 @@ $(RUN_OK): pyproject.toml | $(BIN)/python
 # sentence-transformers would pull a multi-GB CUDA build.
 $(DEV_OK): pyproject.toml | $(BIN)/python
 	$(PIP) torch==2.13.0
-	$(PIP) -e '.[dev,semantic]'
+	$(PIP) -e '.[dev,semantic,providers]'
 	touch $@ $(RUN_OK)
 
 ## make run: the gateway on its embedded default (in-memory state, built-in mock upstream).
