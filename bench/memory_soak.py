@@ -152,7 +152,7 @@ def main() -> None:
         "rss_after_settle_mb": after_rss,
         "growth_after_warmup": growth,
         "growth_target_5pct_met": growth < 0.05,
-        "fell_back_after_load": after_rss <= end_rss,
+        "fell_back_after_load": after_rss < end_rss,
         "server_errors_5xx": sum(
             v for k, v in result["statuses"].items() if k.startswith("5") and k != "503"
         ),
