@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,27 +38,21 @@ from routeiq.plugins.settings import GuardrailsSection
 Identity = tuple[str | None, str | None]  # (key name, team)
 
 # Guardrails by (settings type, fingerprint), shared by every gateway in the
-# process (tests start many). Only touched from start-up worker threads, so a
-# threading lock (never held across an await) guards it.
+# process (tests start many). Read and written only on the trio thread (see
+# ``GuardTable``); worker threads only compile, so no lock is needed.
 _SHARED: OrderedDict[tuple[str, str], Guardrail] = OrderedDict()
-_SHARED_LOCK = threading.Lock()
 _SHARED_MAX = 64
 
 
-def shared_guardrail(settings: GuardrailSettings) -> Guardrail:
-    """A built guardrail for ``settings``, reused when already built (blocking: compiles)."""
-    fingerprint = (type(settings).__name__, settings.fingerprint())
-    with _SHARED_LOCK:
-        found = _SHARED.get(fingerprint)
-        if found is not None:
-            _SHARED.move_to_end(fingerprint)
-            return found
-    built = build_guardrail(settings)  # outside the lock: slow
-    with _SHARED_LOCK:
-        _SHARED[fingerprint] = built
-        if len(_SHARED) > _SHARED_MAX:
-            _SHARED.popitem(last=False)
-    return built
+def _fingerprint(settings: GuardrailSettings) -> tuple[str, str]:
+    return (type(settings).__name__, settings.fingerprint())
+
+
+def _remember(fingerprint: tuple[str, str], guardrail: Guardrail) -> None:
+    _SHARED[fingerprint] = guardrail
+    _SHARED.move_to_end(fingerprint)
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +93,39 @@ class GuardTable:
         self.built = not configured
         self._table: dict[Identity, Guards] = {}
 
-    def build(self) -> None:
-        """Build the guardrails of every identity (blocking; idempotent)."""
+    def effective_settings(self) -> list[GuardrailSettings]:
+        """Every distinct effective setting the identities need (cheap; no compiling)."""
+        seen: dict[tuple[str, str], GuardrailSettings] = {}
+        for key, team in self.identities:
+            for settings in self.configured.values():
+                effective = settings.resolve(key=key, team=team)
+                if effective.enabled:
+                    seen.setdefault(_fingerprint(effective), effective)
+        return list(seen.values())
+
+    def missing(self) -> list[GuardrailSettings]:
+        """The settings whose guardrail is not compiled yet (call on the trio thread)."""
+        return [s for s in self.effective_settings() if _fingerprint(s) not in _SHARED]
+
+    @staticmethod
+    def compile(settings: Sequence[GuardrailSettings]) -> list[Guardrail]:
+        """Compile guardrails (blocking, pure: run it in a worker thread)."""
+        return [build_guardrail(s) for s in settings]
+
+    def build(self, compiled: Sequence[tuple[GuardrailSettings, Guardrail]] = ()) -> None:
+        """Assemble every identity's guards; compiles inline whatever is still missing.
+
+        The pipeline compiles in a worker thread first and passes the results,
+        so this runs on the trio thread without blocking it.
+        """
+        have = {_fingerprint(s): g for s, g in compiled}
+        todo = [s for s in self.effective_settings() if _fingerprint(s) not in have]
+        known = [s for s in todo if _fingerprint(s) in _SHARED]
+        have.update((_fingerprint(s), _SHARED[_fingerprint(s)]) for s in known)
+        todo = [s for s in todo if _fingerprint(s) not in have]
+        have.update((_fingerprint(s), g) for s, g in zip(todo, self.compile(todo), strict=True))
+        for fingerprint, guardrail in have.items():
+            _remember(fingerprint, guardrail)
         table: dict[Identity, Guards] = {}
         outputs = set(self.section.output.guardrails)
         overrides: dict[str, Action] = {k: v for k, v in self.section.output.actions.items()}
@@ -114,7 +138,7 @@ class GuardTable:
                 effective = settings.resolve(key=key, team=team)
                 if not effective.enabled:
                     continue
-                guardrail = shared_guardrail(effective)
+                guardrail = have[_fingerprint(effective)]
                 inputs.append(guardrail)
                 if name in outputs:
                     out.append(guardrail)

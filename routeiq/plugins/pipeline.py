@@ -116,7 +116,9 @@ class Pipeline:
     async def start(self, nursery: trio.Nursery) -> None:
         """Compile the guardrails in a worker thread; keep the nursery for background work."""
         if not self.table.built:
-            await trio.to_thread.run_sync(self.table.build, limiter=self.limiter)
+            todo = self.table.missing()
+            compiled = await trio.to_thread.run_sync(self.table.compile, todo, limiter=self.limiter)
+            self.table.build(list(zip(todo, compiled, strict=True)))
         self.nursery = nursery
 
     def begin(
