@@ -167,24 +167,30 @@ class Exchange:
             self.ctx.cost, cost = self.pricer.header(self.usage)
             if cost is not None:
                 headers.append((COST_HEADER, cost))
+        await self._send_whole(response.status_code, headers, body)
+
+    async def _send_whole(
+        self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
+        """Send a complete answer (headers already include the decision headers)."""
         self.started = True
-        self.ctx.status = response.status_code
-        await self.send(
-            {"type": "http.response.start", "status": response.status_code, "headers": headers}
-        )
+        self.ctx.status = status
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
         self.finished = True
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
         self.response_body = body
 
-    async def _relay_stream(self, response: httpx.Response) -> None:
+    async def _start_stream(self, status: int) -> None:
+        """Send the SSE response start with the decision headers."""
         headers = list(SSE_HEADERS)
         headers.extend(decision_headers(self.ctx))
         self.started = True
-        self.ctx.status = response.status_code
+        self.ctx.status = status
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+
+    async def _relay_stream(self, response: httpx.Response) -> None:
+        await self._start_stream(response.status_code)
         send = self.send
-        await send(
-            {"type": "http.response.start", "status": response.status_code, "headers": headers}
-        )
         framer = SSEFramer()
         hook = self.on_chunk
         async for piece in response.aiter_raw():

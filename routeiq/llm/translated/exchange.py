@@ -30,7 +30,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
-from routeiq.llm.proxy import SSE_HEADERS, ChunkHook, Exchange, decision_headers
+from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
@@ -123,21 +123,7 @@ class TranslatedExchange(Exchange):
         value = self._price(usage)
         if value is not None:
             headers.append((COST_HEADER, value))
-        self.started = True
-        self.ctx.status = response.status_code
-        await self.send(
-            {"type": "http.response.start", "status": response.status_code, "headers": headers}
-        )
-        self.finished = True
-        await self.send({"type": "http.response.body", "body": body, "more_body": False})
-        self.response_body = body
-
-    async def _start_stream(self, status: int) -> None:
-        headers = list(SSE_HEADERS)
-        headers.extend(decision_headers(self.ctx))
-        self.started = True
-        self.ctx.status = status
-        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        await self._send_whole(response.status_code, headers, body)
 
     async def _relay_stream_translated(self, call: Call, response: httpx.Response) -> None:
         await self._start_stream(response.status_code)
