@@ -7,6 +7,7 @@ away, master-key checks and pydantic validation for the admin routes.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -17,7 +18,7 @@ from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import Headers
 from routeiq.asgi.types import Receive, Scope, Send, header
-from routeiq.errors import BadRequest, Forbidden, InvalidJSON
+from routeiq.errors import BadRequest, ClientClosed, Forbidden, InvalidJSON
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,6 +56,28 @@ async def watch_disconnect(receive: Receive, scope: trio.CancelScope) -> None:
         if message["type"] == "http.disconnect":
             scope.cancel()
             return
+
+
+async def run_beside_client(
+    receive: Receive, jobs: Sequence[Callable[[], Awaitable[None]]]
+) -> None:
+    """Run ``jobs`` concurrently while watching the client; if it disconnects,
+    cancel them all and raise ``ClientClosed`` (the batch runner of both gateways)."""
+    disconnected = False
+
+    async def watch(scope: trio.CancelScope) -> None:
+        nonlocal disconnected
+        await watch_disconnect(receive, scope)
+        disconnected = True
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(watch, nursery.cancel_scope)
+        async with trio.open_nursery() as work:
+            for job in jobs:
+                work.start_soon(job)
+        nursery.cancel_scope.cancel()
+    if disconnected:
+        raise ClientClosed("The client closed the connection")
 
 
 async def start_stream(send: Send, status: int = 200, extra: Headers | None = None) -> None:

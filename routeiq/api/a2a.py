@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import trio
@@ -30,7 +31,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_bytes, send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
 from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
-from routeiq.jsonrpc_asgi import read_model, require_master, watch_disconnect
+from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client, watch_disconnect
 
 PREFIX = "/a2a/"
 ADMIN = "/routeiq/a2a/agents"
@@ -138,7 +139,6 @@ class A2AApp:
         self, agent: str, batch: rpc.Batch, version: str | None, receive: Receive
     ) -> list[dict[str, Any]]:
         replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
-        disconnected = False
 
         async def one(i: int, req: rpc.Request) -> None:
             try:
@@ -148,25 +148,16 @@ class A2AApp:
             if not req.is_notification:
                 replies[i] = reply
 
-        async def watch(scope: trio.CancelScope) -> None:
-            nonlocal disconnected
-            await watch_disconnect(receive, scope)
-            disconnected = True
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(watch, nursery.cancel_scope)
-            async with trio.open_nursery() as work:
-                for i, msg in enumerate(batch.messages):
-                    if isinstance(msg, rpc.Invalid):
-                        replies[i] = rpc.error(msg.id, msg.error)
-                    elif isinstance(msg, rpc.Response):
-                        err = rpc.RpcError(rpc.INVALID_REQUEST, "'method' is required")
-                        replies[i] = rpc.error(msg.id, err)
-                    else:
-                        work.start_soon(one, i, msg)
-            nursery.cancel_scope.cancel()
-        if disconnected:
-            raise ClientClosed("The client closed the connection")
+        jobs = []
+        for i, msg in enumerate(batch.messages):
+            if isinstance(msg, rpc.Invalid):
+                replies[i] = rpc.error(msg.id, msg.error)
+            elif isinstance(msg, rpc.Response):
+                err = rpc.RpcError(rpc.INVALID_REQUEST, "'method' is required")
+                replies[i] = rpc.error(msg.id, err)
+            else:
+                jobs.append(partial(one, i, msg))
+        await run_beside_client(receive, jobs)
         return [r for r in replies if r is not None]
 
     async def admin(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -20,6 +20,7 @@ Admin (master key): ``GET|POST /routeiq/mcp/servers``,
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import orjson
@@ -37,6 +38,7 @@ from routeiq.jsonrpc_asgi import (
     end_stream,
     read_model,
     require_master,
+    run_beside_client,
     send_chunk,
     sse_event,
     start_stream,
@@ -202,27 +204,16 @@ class MCPApp:
             if req.is_notification:
                 replies[i] = None
 
-        disconnected = False
-
-        async def watch(scope: trio.CancelScope) -> None:
-            nonlocal disconnected
-            await watch_disconnect(receive, scope)
-            disconnected = True
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(watch, nursery.cancel_scope)
-            async with trio.open_nursery() as work:
-                for i, msg in enumerate(batch.messages):
-                    if isinstance(msg, rpc.Invalid):
-                        replies[i] = rpc.error(msg.id, msg.error)
-                    elif isinstance(msg, rpc.Request):
-                        if msg.is_notification and msg.method.startswith("notifications/"):
-                            self.gw.notify(msg, session)
-                        else:
-                            work.start_soon(one, i, msg)
-            nursery.cancel_scope.cancel()
-        if disconnected:
-            raise ClientClosed("The client closed the connection")
+        jobs = []
+        for i, msg in enumerate(batch.messages):
+            if isinstance(msg, rpc.Invalid):
+                replies[i] = rpc.error(msg.id, msg.error)
+            elif isinstance(msg, rpc.Request):
+                if msg.is_notification and msg.method.startswith("notifications/"):
+                    self.gw.notify(msg, session)
+                else:
+                    jobs.append(partial(one, i, msg))
+        await run_beside_client(receive, jobs)
         return [r for r in replies if r is not None]
 
     async def notifications(self, session: McpSession, receive: Receive, send: Send) -> None:
