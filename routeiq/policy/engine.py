@@ -105,9 +105,15 @@ class PolicyEngine:
         if signature == self.signature or signature == self._failed:
             return signature, None, None
         try:
-            return signature, load_rules_file(path, self.settings.max_file_bytes), None
+            rules = load_rules_file(path, self.settings.max_file_bytes)
         except PolicyLoadError as exc:
             return signature, None, str(exc)
+        try:
+            if file_signature(path) != signature:
+                return None, None, None  # changed while we read it: take it next poll
+        except PolicyLoadError as exc:
+            return None, None, str(exc)
+        return signature, rules, None
 
     async def reload(self) -> bool:
         """Load the rules file if it changed; True when new rules were installed."""

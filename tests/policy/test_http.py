@@ -26,8 +26,11 @@ def chat(model: str = "gpt-test") -> dict[str, Any]:
 
 
 def write(path: Path, text: str, bump: int) -> None:
-    path.write_text(text)
-    os.utime(path, ns=(1_700_000_000_000_000_000 + bump,) * 2)
+    """Replace the file atomically (as a deploy tool would), with a distinct mtime."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    os.utime(tmp, ns=(1_700_000_000_000_000_000 + bump,) * 2)
+    os.replace(tmp, path)
 
 
 async def test_deny_by_team_and_model_allow_otherwise() -> None:
