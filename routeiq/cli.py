@@ -8,10 +8,12 @@ import os
 import socket
 import sys
 from functools import partial
+from typing import TYPE_CHECKING
 
-import trio
+from routeiq import stopsignal
 
-from routeiq.config import Config, ConfigError, load_config_file
+if TYPE_CHECKING:
+    from routeiq.config import Config
 
 DEMO_KEY = "sk-routeiq-demo"
 
@@ -40,6 +42,9 @@ openai SDK (Python):
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import trio
+
+    from routeiq.config import ConfigError, load_config_file
     from routeiq.server import bind_socket, run_gateway, supervise
 
     config: Config | None = None
@@ -103,6 +108,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _mock(args: argparse.Namespace) -> int:
+    import trio
+
     from routeiq.mock_upstream import MockSettings, MockUpstream
     from routeiq.server import bind_socket, serve_app, url_of, wait_for_signal
 
@@ -123,6 +130,8 @@ def _mock(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from routeiq.config import ConfigError, load_config_file
+
     try:
         config = load_config_file(args.file)
     except ConfigError as exc:
@@ -180,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
         tracemalloc.start(8)
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "mock-upstream"):
+        stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
     code: int = args.func(args)
     return code
 

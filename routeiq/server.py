@@ -26,11 +26,13 @@ from hypercorn.config import Sockets
 from hypercorn.trio.run import worker_serve
 from hypercorn.utils import wrap_app
 
+from routeiq import stopsignal
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config, demo_config
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
+from routeiq.stopsignal import STOP_SIGNALS
 
 log = logging.getLogger("routeiq.server")
 
@@ -95,7 +97,9 @@ async def start_mock(
 
 
 async def wait_for_signal() -> None:
-    with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+    with trio.open_signal_receiver(*STOP_SIGNALS) as signals:
+        if stopsignal.requested() is not None:  # arrived before the receiver existed
+            return
         async for _ in signals:
             return
 
@@ -139,19 +143,29 @@ def supervise(argv: list[str], sock: socket.socket, workers: int) -> int:
     """Run ``workers`` copies of this command on one socket; forward signals; 0 if all exit 0."""
     fd = sock.fileno()
     os.set_inheritable(fd, True)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "routeiq.cli", *argv, "--fd", str(fd)], pass_fds=(fd,)
-        )
-        for _ in range(workers)
-    ]
+    procs: list[subprocess.Popen[bytes]] = []
+    forwarded: set[int] = set()
 
     def forward(signum: int, _: Any) -> None:
+        forwarded.add(signum)
         for p in procs:
             if p.poll() is None:
                 p.send_signal(signum)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
+    # Our handler replaces the early one; a stop noted before it means no workers.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, forward)
+    if stopsignal.requested() is not None:
+        return 0
+    for _ in range(workers):
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "routeiq.cli", *argv, "--fd", str(fd)], pass_fds=(fd,)
+            )
+        )
+        if forwarded:  # a stop arrived while this one was being spawned
+            procs[-1].send_signal(next(iter(forwarded)))
     codes = [p.wait() for p in procs]
-    return 0 if all(c == 0 for c in codes) else 1
+    # A worker ended by a signal we forwarded was killed before it could install
+    # its own handler, i.e. while still importing: it had served nothing.
+    return 0 if all(c == 0 or -c in forwarded for c in codes) else 1

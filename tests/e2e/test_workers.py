@@ -10,15 +10,27 @@ import sys
 import time
 
 import httpx
+import pytest
+
+
+def _start(workers: int, level: str = "WARNING") -> subprocess.Popen[bytes]:
+    args = ["serve", "--workers", str(workers), "--port", "0", "--quiet"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "routeiq.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ROUTEIQ_LOG_LEVEL": level},
+    )
+
+
+def _exit_code(proc: subprocess.Popen[bytes]) -> tuple[int, str]:
+    code = proc.wait(timeout=30)
+    assert proc.stderr is not None
+    return code, proc.stderr.read().decode(errors="replace")
 
 
 def test_two_workers_serve_and_exit_zero() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "routeiq.cli", "serve", "--workers", "2", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "ROUTEIQ_LOG_LEVEL": "WARNING"},
-    )
+    proc = _start(2)
     try:
         assert proc.stdout is not None
         m = re.search(rb"2 workers on (http://\S+)", proc.stdout.readline())
@@ -37,9 +49,40 @@ def test_two_workers_serve_and_exit_zero() -> None:
                 time.sleep(0.2)  # workers still starting
         assert ok == 6
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        assert proc.stderr is not None
-        assert b"per process" in proc.stderr.read()  # the memory-backend warning
+        code, err = _exit_code(proc)
+        assert code == 0, err
+        assert "per process" in err  # the memory-backend warning
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5, 1.5])
+def test_sigterm_while_workers_start_still_exits_zero(delay: float) -> None:
+    """A stop that lands while workers import or start is a clean stop, not exit 1."""
+    proc = _start(2, level="INFO")
+    try:
+        assert proc.stdout is not None
+        assert b"2 workers on" in proc.stdout.readline()
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        code, err = _exit_code(proc)
+        assert code == 0, err
+        assert "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_sigterm_while_a_single_process_starts_exits_zero() -> None:
+    proc = _start(1, level="INFO")
+    try:
+        assert proc.stdout is not None
+        time.sleep(0.3)  # before "listening on": still importing / starting
+        proc.send_signal(signal.SIGTERM)
+        code, err = _exit_code(proc)
+        assert code == 0, err
+        assert "Traceback" not in err
     finally:
         if proc.poll() is None:
             proc.kill()
