@@ -45,6 +45,7 @@ __all__ = [
     "EmbedderNotReady",
     "EmbedderStats",
     "EmbeddingFailed",
+    "Pending",
     "SentenceEncoder",
     "default_model_path",
     "default_torch_threads",
@@ -122,7 +123,9 @@ class EmbedderStats:
         return self.encoded_texts / self.encodes if self.encodes else 0.0
 
 
-class _Pending:
+class Pending:
+    """One queued text: its result (or error) once ``done`` is set."""
+
     __slots__ = ("abandoned", "done", "error", "queued_at", "result", "text")
 
     def __init__(self, text: str, queued_at: float) -> None:
@@ -160,10 +163,10 @@ class Embedder:
         self.stats = EmbedderStats(batch_sizes=[0] * (max_batch + 1))
         self._model = model
         self._limiter = limiter or trio.CapacityLimiter(1)
-        self._send, self._recv = trio.open_memory_channel[_Pending](queue_size)
+        self._send, self._recv = trio.open_memory_channel[Pending](queue_size)
         self._loaded = trio.Event()
         self._in_flight = 0
-        self._held: list[_Pending] = []  # taken off the queue, not yet answered
+        self._held: list[Pending] = []  # taken off the queue, not yet answered
         self.load_error: Exception | None = None
 
     @property
@@ -218,9 +221,16 @@ class Embedder:
 
     async def embed(self, text: str) -> Vector:
         """The unit-length float32 embedding of ``text``, encoded in a micro-batch."""
+        return await self.wait(self.submit(text))
+
+    def submit(self, text: str) -> Pending:
+        """Queue ``text`` for the next micro-batch without waiting (see ``wait``).
+
+        Raises ``EmbedderNotReady`` / ``EmbedderBusy`` / ``EmbedderClosed`` at once.
+        """
         if self._model is None:
             raise EmbedderNotReady("embedding model is loading")
-        pending = _Pending(text, trio.current_time())
+        pending = Pending(text, trio.current_time())
         try:
             self._send.send_nowait(pending)
         except trio.WouldBlock:
@@ -229,10 +239,20 @@ class Embedder:
         except trio.ClosedResourceError:
             raise EmbedderClosed("embedder stopped") from None
         self.stats.requests += 1
+        return pending
+
+    async def wait(self, pending: Pending, *, keep_on_cancel: bool = False) -> Vector:
+        """The result of a submitted text.
+
+        A caller cancelled while waiting marks the slot abandoned (the batcher skips
+        it) unless ``keep_on_cancel``: then the encode goes on and a later ``wait``
+        on the same slot gets it (the cache's lookup budget hands it to the store).
+        """
         try:
             await pending.done.wait()
         except BaseException:
-            pending.abandoned = True  # the batcher skips or ignores it; others go on
+            if not keep_on_cancel:
+                pending.abandoned = True  # the batcher skips or ignores it; others go on
             raise
         if pending.error is not None:
             if isinstance(pending.error, EmbedderError):
@@ -274,7 +294,7 @@ class Embedder:
             if live:
                 await self._encode_batch(live)
 
-    async def _gather(self, batch: list[_Pending]) -> None:
+    async def _gather(self, batch: list[Pending]) -> None:
         first = await self._recv.receive()
         batch.append(first)
         self._drain(batch)
@@ -293,14 +313,14 @@ class Embedder:
                 batch.append(await self._recv.receive())
             self._drain(batch)
 
-    def _drain(self, batch: list[_Pending]) -> None:
+    def _drain(self, batch: list[Pending]) -> None:
         while len(batch) < self.max_batch:
             try:
                 batch.append(self._recv.receive_nowait())
             except trio.WouldBlock:
                 return
 
-    async def _encode_batch(self, live: list[_Pending]) -> None:
+    async def _encode_batch(self, live: list[Pending]) -> None:
         self._in_flight = len(live)
         try:
             rows = await trio.to_thread.run_sync(

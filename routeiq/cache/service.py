@@ -23,6 +23,7 @@ backend and on the stream, so every process also ignores flushed L2 answers.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,7 +48,7 @@ from routeiq.state.base import StateStore
 from routeiq.state.settings import StateSettings
 
 if TYPE_CHECKING:
-    from routeiq.cache.embedder import Embedder, SentenceEncoder
+    from routeiq.cache.embedder import Embedder, Pending, SentenceEncoder
     from routeiq.cache.exact import Vector
     from routeiq.cache.semantic import SemanticStore
     from routeiq.cache.sync import StreamSync
@@ -72,6 +73,9 @@ class Query:
     reason: Reason
     semantic: SemanticQuery | None = None
     vector: Vector | None = None  # set by a semantic lookup, reused by the store
+    #: An encode the lookup stopped waiting for (its budget ran out); the store
+    #: waits for it instead of encoding the text again.
+    pending: Pending | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +244,7 @@ class CacheService:
         if q.semantic is None:
             self.stats.semantic_skipped["no-text"] += 1
             return None
-        vector = await self._embed(q.semantic.text)
+        vector = await self._embed_within_budget(q)
         if vector is None:
             return None
         q.vector = vector
@@ -257,7 +261,57 @@ class CacheService:
         self.stats.tier_hits["semantic"] += 1
         return Hit(answer, "semantic", hit.similarity)
 
+    async def _embed_within_budget(self, q: Query) -> Vector | None:
+        """The query's embedding, or None when it cannot be had within the budget.
+
+        Past ``semantic.lookup_budget_ms`` the request goes on to the upstream
+        without the semantic tier (a queue backed up behind a burst must not add
+        its wait to every cacheable request); the encode itself goes on and the
+        store after the response uses it.
+        """
+        assert self.embedder is not None and q.semantic is not None
+        budget = self.settings.semantic.lookup_budget_ms
+        try:
+            pending = self.embedder.submit(q.semantic.text)
+        except Exception as exc:
+            self._count_skip(exc)
+            return None
+        try:
+            with trio.move_on_after(math.inf if budget is None else budget / 1000):
+                try:
+                    return await self.embedder.wait(pending, keep_on_cancel=True)
+                except Exception as exc:
+                    self._count_skip(exc)
+                    return None
+        except BaseException:  # cancelled from outside (not the budget): nobody needs it
+            pending.abandoned = True
+            raise
+        q.pending = pending
+        self.stats.semantic_skipped["budget"] += 1
+        return None
+
     async def _embed(self, text: str) -> Vector | None:
+        assert self.embedder is not None
+        try:
+            return await self.embedder.embed(text)
+        except Exception as exc:
+            self._count_skip(exc)
+            return None
+
+    async def _stored_vector(self, q: Query) -> Vector | None:
+        """The vector to store: the lookup's, the one it stopped waiting for, or new."""
+        if q.vector is not None:
+            return q.vector
+        assert self.embedder is not None and q.semantic is not None
+        if q.pending is not None:
+            try:
+                return await self.embedder.wait(q.pending)
+            except Exception as exc:
+                self._count_skip(exc)
+                return None
+        return await self._embed(q.semantic.text)
+
+    def _count_skip(self, exc: Exception) -> None:
         from routeiq.cache.embedder import (
             EmbedderBusy,
             EmbedderClosed,
@@ -265,17 +319,14 @@ class CacheService:
             EmbedderNotReady,
         )
 
-        assert self.embedder is not None
-        try:
-            return await self.embedder.embed(text)
-        except EmbedderError as exc:
-            reason = {
-                EmbedderNotReady: "not-ready",
-                EmbedderBusy: "busy",
-                EmbedderClosed: "closed",
-            }.get(type(exc), "failed")
-            self.stats.semantic_skipped[reason] += 1
-            return None
+        if not isinstance(exc, EmbedderError):
+            raise exc
+        reason = {
+            EmbedderNotReady: "not-ready",
+            EmbedderBusy: "busy",
+            EmbedderClosed: "closed",
+        }.get(type(exc), "failed")
+        self.stats.semantic_skipped[reason] += 1
 
     # -- store -----------------------------------------------------------------------
 
@@ -309,7 +360,7 @@ class CacheService:
         try:
             if self.semantic is None or q.semantic is None:
                 return
-            vector = q.vector if q.vector is not None else await self._embed(q.semantic.text)
+            vector = await self._stored_vector(q)
             if vector is None:
                 return
             fp = q.semantic.fingerprint
