@@ -144,6 +144,7 @@ class Gateway:
         await self.a2a.start(nursery)
         await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
+        self.telemetry.gc.install()
         self.upstreams.open()
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
         await self.cache.start(nursery)  # the embedding model loads in a thread
@@ -156,6 +157,7 @@ class Gateway:
             trio.lowlevel.remove_instrument(self.telemetry.loop)
         except KeyError:
             pass
+        self.telemetry.gc.uninstall()
         await self.upstreams.aclose()
         await self.a2a.aclose()
         self.telemetry.shutdown()

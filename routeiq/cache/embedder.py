@@ -35,6 +35,7 @@ import trio
 import trio.lowlevel
 
 from routeiq.cache.exact import Vector
+from routeiq.heap import collection_paused
 
 __all__ = [
     "EMBEDDING_DIM",
@@ -208,7 +209,8 @@ class Embedder:
         try:
             if self._model is None:
                 try:
-                    await trio.to_thread.run_sync(self.load, limiter=self._limiter)
+                    with collection_paused():  # torch's import would feed full collections
+                        await trio.to_thread.run_sync(self.load, limiter=self._limiter)
                 except Exception as exc:
                     self.load_error = exc
                     log.error("embedding model failed to load; semantic cache off: %r", exc)

@@ -21,6 +21,7 @@ from opentelemetry.trace import Status, StatusCode
 
 from routeiq.asgi.types import RequestContext
 from routeiq.config import TelemetrySettings
+from routeiq.heap import GcPauses
 from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
@@ -54,6 +55,7 @@ class Telemetry:
         self.tracer = self.tracer_provider.get_tracer("routeiq")
         meter = self.meter_provider.get_meter("routeiq")
         self.loop = LoopBlockInstrument(settings.loop_block_warn_ms / 1000.0)
+        self.gc = GcPauses()
         self._routes = frozenset(routes)
         self._models = frozenset(models)
         self._in_flight: Callable[[], int] = lambda: 0
@@ -195,7 +197,7 @@ class Telemetry:
         # Our own aggregates first; the OTel reader renders the observables
         # other than the two we render ourselves.
         otel = render(self.reader.get_metrics_data(), skip={"routeiq.requests", "routeiq.tokens"})
-        return self.stats.prometheus() + otel + self.loop.prometheus()
+        return self.stats.prometheus() + otel + self.loop.prometheus() + self.gc.prometheus()
 
     def shutdown(self) -> None:
         self.meter_provider.shutdown()
