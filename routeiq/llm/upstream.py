@@ -23,6 +23,7 @@ from routeiq.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from routeiq.llm.pool import lean_transport
 from routeiq.llm.providers import ENDPOINT_PATHS, upstream_headers, upstream_url
 
 _PASS_STATUSES = frozenset({400, 409, 413, 415, 422, 429})
@@ -77,10 +78,11 @@ class UpstreamPool:
             if client is None:
                 client = httpx.AsyncClient(
                     timeout=timeout,
-                    limits=limits,
                     follow_redirects=False,
                     trust_env=False,
-                    verify=shared_ssl_context(),
+                    transport=lean_transport(
+                        verify=shared_ssl_context(), limits=limits, trust_env=False
+                    ),
                     # Replace httpx's defaults once here instead of per request.
                     headers={"accept-encoding": "identity", "user-agent": "routeiq"},
                 )

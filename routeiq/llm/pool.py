@@ -1,0 +1,111 @@
+"""httpcore's connection pool with bookkeeping that does not grow with the pool.
+
+httpcore 1.0.9 (pinned through httpx) re-examines the whole pool whenever a
+request starts or ends: it asks every connection ``has_expired()``, which for
+an idle one polls its socket (one syscall each), and its surplus-idle test
+builds a list of all connections once per connection (quadratic). A proxy
+under concurrent load keeps as many upstream connections as it has requests in
+the upstream stage (about 20 at 32 concurrent clients in bench/hot_path.py),
+so that pass became the one cost per request that grew with concurrency: a
+py-spy profile of the gateway put 0.24 samples per request in httpcore's pool
+at concurrency 1 and 0.41 at concurrency 32, most of it in that pass.
+
+``LeanConnectionPool`` keeps httpcore's connections, request queue, locking and
+I/O, and replaces only ``_assign_requests_to_connections``:
+
+* one pass over the connections drops closed ones and closes idle ones beyond
+  ``max_keepalive_connections``;
+* an idle connection's socket is polled when it is about to be handed out
+  (only that one) and in a sweep of all idle connections at most once per
+  ``sweep_interval`` (so idle connections past ``keepalive_expiry`` or closed by
+  the server still go, a little later);
+* a connection is handed to at most one queued request per pass.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpcore
+import httpx
+from httpcore._async.interfaces import AsyncConnectionInterface
+
+__all__ = ["LeanConnectionPool", "lean_transport"]
+
+
+class LeanConnectionPool(httpcore.AsyncConnectionPool):
+    sweep_interval = 1.0
+    _next_sweep = 0.0
+
+    @classmethod
+    def adopt(cls, pool: httpcore.AsyncConnectionPool) -> LeanConnectionPool:
+        """Turn a freshly built httpcore pool (all its settings kept) into this class."""
+        if type(pool) is not httpcore.AsyncConnectionPool:
+            raise TypeError(f"expected httpcore.AsyncConnectionPool, got {type(pool).__name__}")
+        pool.__class__ = cls
+        assert isinstance(pool, cls)
+        return pool
+
+    def _assign_requests_to_connections(self) -> list[AsyncConnectionInterface]:
+        closing: list[AsyncConnectionInterface] = []
+        now = time.monotonic()
+        sweep = now >= self._next_sweep
+        if sweep:
+            self._next_sweep = now + self.sweep_interval
+        kept: list[AsyncConnectionInterface] = []
+        idle = 0
+        for conn in self._connections:
+            if conn.is_closed():
+                continue
+            if conn.is_idle():
+                if idle >= self._max_keepalive_connections or (sweep and conn.has_expired()):
+                    closing.append(conn)
+                    continue
+                idle += 1
+            kept.append(conn)
+        self._connections = kept
+
+        taken: set[int] = set()
+        for pool_request in self._requests:
+            if not pool_request.is_queued():
+                continue
+            origin = pool_request.request.url.origin
+            chosen = self._available(origin, taken, closing)
+            if chosen is None:
+                if len(self._connections) >= self._max_connections:
+                    spare = next(
+                        (c for c in self._connections if c.is_idle() and id(c) not in taken),
+                        None,
+                    )
+                    if spare is None:
+                        continue  # stays queued until a connection frees up
+                    self._connections.remove(spare)
+                    closing.append(spare)
+                chosen = self.create_connection(origin)
+                self._connections.append(chosen)
+            taken.add(id(chosen))
+            pool_request.assign_to_connection(chosen)
+        return closing
+
+    def _available(
+        self, origin: Any, taken: set[int], closing: list[AsyncConnectionInterface]
+    ) -> AsyncConnectionInterface | None:
+        for conn in list(self._connections):
+            if id(conn) in taken or not conn.can_handle_request(origin):
+                continue
+            if not conn.is_available():
+                continue
+            if conn.is_idle() and conn.has_expired():  # polls this one socket
+                self._connections.remove(conn)
+                closing.append(conn)
+                continue
+            return conn
+        return None
+
+
+def lean_transport(**kwargs: Any) -> httpx.AsyncHTTPTransport:
+    """``httpx.AsyncHTTPTransport(**kwargs)`` whose pool is a ``LeanConnectionPool``."""
+    transport = httpx.AsyncHTTPTransport(**kwargs)
+    transport._pool = LeanConnectionPool.adopt(transport._pool)
+    return transport

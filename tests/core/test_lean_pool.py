@@ -1,0 +1,151 @@
+"""LeanConnectionPool: httpcore's pool with a bookkeeping pass that does not poll
+every idle socket on every request, checked against real sockets."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+import trio
+
+from routeiq.llm.pool import LeanConnectionPool, lean_transport
+from routeiq.mock_upstream import MockSettings
+from routeiq.server import start_mock
+
+LIMIT = 30
+
+
+def chat(latency: float = 0.0) -> dict[str, Any]:
+    return {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "metadata": {"mock_latency": latency},
+    }
+
+
+def pool_of(client: httpx.AsyncClient) -> LeanConnectionPool:
+    transport = client._transport
+    assert isinstance(transport, httpx.AsyncHTTPTransport)
+    pool = transport._pool
+    assert isinstance(pool, LeanConnectionPool)
+    return pool
+
+
+async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> None:
+    r = await client.post(url, json=body)
+    assert r.status_code == 200
+
+
+def client_with(**limits: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=lean_transport(limits=httpx.Limits(**limits)), timeout=10)
+
+
+def test_adopt_keeps_settings_and_refuses_other_pools() -> None:
+    transport = lean_transport(limits=httpx.Limits(max_connections=7, max_keepalive_connections=3))
+    pool = transport._pool
+    assert isinstance(pool, LeanConnectionPool)
+    assert (pool._max_connections, pool._max_keepalive_connections) == (7, 3)
+    with pytest.raises(TypeError):
+        LeanConnectionPool.adopt(pool)  # already adopted: not a plain httpcore pool
+
+
+async def test_concurrent_requests_reuse_connections_within_the_limit() -> None:
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            mock, base = await start_mock(nursery, MockSettings())
+            async with client_with(max_connections=4, max_keepalive_connections=4) as client:
+                pool = pool_of(client)
+                peak = 0
+                statuses: list[int] = []
+
+                async def one() -> None:
+                    nonlocal peak
+                    r = await client.post(base + "/chat/completions", json=chat(0.02))
+                    statuses.append(r.status_code)
+                    peak = max(peak, len(pool._connections))
+
+                for _ in range(5):  # five waves of 12: requests queue for the 4 connections
+                    async with trio.open_nursery() as wave:
+                        for _ in range(12):
+                            wave.start_soon(one)
+                assert statuses == [200] * 60
+                assert peak <= 4
+                assert len(pool._connections) <= 4
+                assert all(c.is_idle() for c in pool._connections)
+                assert mock.stats.requests >= 60
+            nursery.cancel_scope.cancel()
+
+
+async def test_surplus_idle_connections_are_closed() -> None:
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            _, base = await start_mock(nursery, MockSettings())
+            async with client_with(max_connections=10, max_keepalive_connections=2) as client:
+                pool = pool_of(client)
+                async with trio.open_nursery() as wave:
+                    for _ in range(8):
+                        wave.start_soon(post, client, base + "/chat/completions", chat(0.05))
+                # Every request end re-runs the pass: at most 2 idle ones are kept.
+                assert len(pool._connections) <= 2
+            nursery.cancel_scope.cancel()
+
+
+async def test_a_connection_the_server_closed_is_never_handed_out() -> None:
+    """The server answers once per connection, then closes it without saying so."""
+    accepted = 0
+
+    async def one_answer_then_close(stream: trio.SocketStream) -> None:
+        nonlocal accepted
+        accepted += 1
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = await stream.receive_some(65536)
+            if not chunk:
+                return
+            data += chunk
+        body = b'{"ok":true}'
+        await stream.send_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await stream.aclose()  # keep-alive promised, connection closed anyway
+
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            listeners = await nursery.start(
+                partial(trio.serve_tcp, one_answer_then_close, 0, host="127.0.0.1")
+            )
+            port = listeners[0].socket.getsockname()[1]
+            async with client_with(max_connections=4, max_keepalive_connections=4) as client:
+                pool = pool_of(client)
+                for _ in range(5):
+                    r = await client.get(f"http://127.0.0.1:{port}/")
+                    assert r.status_code == 200
+                    await trio.sleep(0.05)  # the server's close reaches our socket
+                assert accepted == 5  # a new connection each time, no failed request
+                assert len(pool._connections) <= 1
+            nursery.cancel_scope.cancel()
+
+
+async def test_idle_connection_past_keepalive_expiry_is_closed_by_the_sweep() -> None:
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            _, base = await start_mock(nursery, MockSettings())
+            async with client_with(max_connections=4, max_keepalive_connections=4) as client:
+                pool = pool_of(client)
+                async with trio.open_nursery() as wave:
+                    for _ in range(3):
+                        wave.start_soon(post, client, base + "/chat/completions", chat(0.05))
+                assert len(pool._connections) == 3
+                for conn in pool._connections:  # make their keep-alive run out
+                    inner = conn._connection  # type: ignore[attr-defined]
+                    assert isinstance(inner, httpcore.AsyncHTTP11Connection)
+                    inner._expire_at = 0.0
+                pool._next_sweep = 0.0  # the next pass is a sweep
+                r = await client.post(base + "/chat/completions", json=chat())
+                assert r.status_code == 200
+                assert len(pool._connections) == 1  # three expired, one new
+            nursery.cancel_scope.cancel()
