@@ -256,6 +256,8 @@ class MockUpstream:
             await trio.sleep(ttft)
         pieces = _split(answer, n)
         created = int(time.time())
+        meta = req.get("metadata")
+        stamp = isinstance(meta, dict) and meta.get("mock_stamp") is True
         for i, piece in enumerate(pieces):
             if i and gap > 0:
                 await trio.sleep(gap)
@@ -269,6 +271,8 @@ class MockUpstream:
                 "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
             }
+            if stamp:  # when it was sent, for benches measuring gaps against the upstream's
+                chunk["x_mock_sent"] = time.monotonic()
             await _event(send, chunk)
             record.chunk_times.append(time.monotonic())
             if mode == "reset" and i >= len(pieces) // 2:

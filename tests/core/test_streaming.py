@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import httpx
+import orjson
 import trio
 
 from tests.conftest import CHAT_STREAM, running_stack
@@ -51,3 +53,25 @@ async def test_client_disconnect_closes_upstream_fast() -> None:
                 await trio.sleep(0.005)
         text = (await c.get("/metrics")).text
         assert 'route="/v1/chat/completions",model="gpt-test",status="499"} 1' in text
+
+
+async def test_mock_stamps_each_chunk_with_its_send_time_on_request() -> None:
+    """bench/streaming_ttft.py measures gaps against these stamps, through the gateway."""
+    async with running_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+        for stamp in (True, False):
+            meta = {"mock_chunks": 5, "mock_chunk_gap": 0.01, "mock_stamp": stamp}
+            async with c.stream(
+                "POST", "/v1/chat/completions", json={**CHAT_STREAM, "metadata": meta}
+            ) as r:
+                stamps = [
+                    float(orjson.loads(line[6:])["x_mock_sent"])
+                    async for line in r.aiter_lines()
+                    if line.startswith("data: {") and "x_mock_sent" in line
+                ]
+            sent = s.mock.stats.last().chunk_times
+            if not stamp:
+                assert stamps == []
+                continue
+            assert len(stamps) == len(sent) >= 3  # one per content chunk
+            assert all(a <= b for a, b in zip(stamps, sent, strict=True))
+            assert all(b - a >= 0.009 for a, b in itertools.pairwise(stamps))
