@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -114,6 +115,18 @@ async def load(
     return {"samples": samples, "kinds": counts.by_kind, "statuses": counts.status}
 
 
+def gc_and_loop(url: str) -> dict[str, float]:
+    """The gateway's own account: longest GC pause per generation, longest task step."""
+    text = httpx.get(url + "/metrics", headers={"authorization": f"Bearer {KEY}"}).text
+    out: dict[str, float] = {}
+    for m in re.finditer(r'^routeiq_gc_pause_seconds_max\{generation="(\d)"\} (\S+)$', text, re.M):
+        out[f"gc_gen{m.group(1)}_max_ms"] = float(m.group(2)) * 1000
+    m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)
+    if m:
+        out["loop_step_max_ms"] = float(m.group(1)) * 1000
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=300)
@@ -130,6 +143,7 @@ def main() -> None:
         )
         time.sleep(args.settle)
         after_rss = rss_mb(pid)
+        pauses = gc_and_loop(gw_url)
     samples = result["samples"]
     warm = [mb for t, mb in samples if t >= args.warmup]
     warm_rss = warm[0] if warm else samples[-1][1]
@@ -157,9 +171,9 @@ def main() -> None:
             v for k, v in result["statuses"].items() if k.startswith("5") and k != "503"
         ),
     }
-    for k, v in verdict.items():
+    for k, v in (verdict | pauses).items():
         print(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}")
-    out: dict[str, Any] = {"args": vars(args), "verdict": verdict, **result}
+    out: dict[str, Any] = {"args": vars(args), "verdict": verdict, "pauses": pauses, **result}
     if growth >= 0.05:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))

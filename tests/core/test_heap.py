@@ -86,3 +86,29 @@ def test_a_serving_process_reports_its_frozen_heap() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+async def test_a_finished_exchange_leaves_no_cyclic_garbage() -> None:
+    """httpx's response <-> stream cycle is broken, so refcounting frees each exchange."""
+    from tests.conftest import CHAT, CHAT_STREAM, running_stack
+
+    async with running_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+        for body in (CHAT, CHAT_STREAM):  # warm up both paths
+            assert (await c.post("/v1/chat/completions", json=body)).status_code == 200
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            for _ in range(10):
+                for body in (CHAT, CHAT_STREAM):
+                    r = await c.post("/v1/chat/completions", json=body)
+                    assert r.status_code == 200
+            gc.collect()
+            upstream = [
+                o
+                for o in gc.garbage
+                if isinstance(o, httpx.Response) and not str(o.url).startswith(s.url)
+            ]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert upstream == []  # (this test's own client responses are in cycles: not ours)

@@ -30,7 +30,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
-from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers
+from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
@@ -99,6 +99,7 @@ class TranslatedExchange(Exchange):
                 await self._relay_emulated_stream(call, response)
         finally:
             await response.aclose()
+            release(response)
 
     def _price(self, usage: dict[str, Any] | None) -> bytes | None:
         if self.pricer is None:
