@@ -133,7 +133,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=1000)
     ap.add_argument("--sample", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=60)
-    ap.add_argument("--settle", type=float, default=20)
+    ap.add_argument("--settle", type=float, default=30)
     args = ap.parse_args()
     with mock() as base, gateway(base, server={"max_in_flight": 4096}) as gw_url:
         pid = PIDS[gw_url]

@@ -9,6 +9,10 @@ loop-block warnings of 48-86 ms every 17-25 s. ``gc.freeze()`` moves those
 objects to the permanent generation, which collections skip, so a collection
 only walks what requests and state created since.
 
+``release_when_idle`` hands memory back once load stops: after a quiet
+period it runs one full collection and glibc's ``malloc_trim``, so RSS falls
+back instead of staying at the peak the load reached.
+
 ``freeze_startup_heap`` runs once per serving process, after start-up and
 before the first request (``routeiq.server.run_gateway``). ``collection_paused``
 keeps the collector off while a big library loads in a worker thread (torch for
@@ -18,12 +22,25 @@ to be frozen; the loader then freezes what it added.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
-from collections.abc import Iterator
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
-__all__ = ["GcPauses", "collection_paused", "freeze_startup_heap"]
+import trio
+
+__all__ = [
+    "GcPauses",
+    "collection_paused",
+    "freeze_startup_heap",
+    "release_memory",
+    "release_when_idle",
+]
+
+log = logging.getLogger("routeiq.heap")
 
 
 def freeze_startup_heap() -> int:
@@ -98,3 +115,55 @@ class GcPauses:
             f"routeiq_gc_frozen_objects {gc.get_freeze_count()}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
+async def release_memory() -> None:
+    """One full collection (on the loop: it holds the GIL anyway), then
+    ``malloc_trim(0)`` in a worker thread (ctypes drops the GIL)."""
+    gc.collect()
+    if _TRIM is not None:
+        await trio.to_thread.run_sync(_TRIM, 0)
+
+
+async def release_when_idle(
+    entered: Callable[[], int],
+    in_flight: Callable[[], int],
+    period: float,
+    release: Callable[[], object] = release_memory,
+    *,
+    task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """Every ``period`` s: if requests came since the last release, none arrived
+    during the last period and none is in flight, ``await release()``.
+
+    So memory is released once per burst of traffic, a quiet period after it,
+    never while a request (a long stream included) is being served.
+    """
+    task_status.started()
+    seen = released = entered()
+    while True:
+        await trio.sleep(period)
+        now = entered()
+        if now != seen:  # traffic during the last period
+            seen = now
+            continue
+        if now != released and in_flight() == 0:
+            released = now
+            result = release()
+            if isinstance(result, Awaitable):
+                await result
+            log.debug("idle: memory released after %d requests", now)

@@ -15,6 +15,7 @@ class Lifecycle:
     def __init__(self, max_in_flight: int) -> None:
         self.max_in_flight = max_in_flight
         self.in_flight = 0
+        self.entered = 0  # requests admitted since start
         self.draining = False
         self.rejected_overload = 0
         self.rejected_draining = 0
@@ -27,6 +28,7 @@ class Lifecycle:
             self.rejected_overload += 1
             return False
         self.in_flight += 1
+        self.entered += 1
         if self.in_flight == 1:
             self._idle = trio.Event()
         return True

@@ -30,7 +30,7 @@ from routeiq import stopsignal
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config, demo_config
-from routeiq.heap import freeze_startup_heap
+from routeiq.heap import freeze_startup_heap, release_when_idle
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.stopsignal import STOP_SIGNALS
@@ -136,6 +136,14 @@ async def run_gateway(
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
+            period = config.routeiq.server.idle_release_seconds
+            if period > 0:
+                nursery.start_soon(
+                    release_when_idle,
+                    lambda: lifecycle.entered,
+                    lambda: lifecycle.in_flight,
+                    period,
+                )
             if on_ready is not None:
                 on_ready(url_of(sock), config)
         # Served and drained: stop the mock upstream and anything else still running.

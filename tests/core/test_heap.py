@@ -9,8 +9,16 @@ import subprocess
 import sys
 
 import httpx
+import trio
+import trio.testing
 
-from routeiq.heap import GcPauses, collection_paused, freeze_startup_heap
+from routeiq.heap import (
+    GcPauses,
+    collection_paused,
+    freeze_startup_heap,
+    release_memory,
+    release_when_idle,
+)
 
 
 class Node:
@@ -112,3 +120,49 @@ async def test_a_finished_exchange_leaves_no_cyclic_garbage() -> None:
             gc.set_debug(0)
             gc.garbage.clear()
         assert upstream == []  # (this test's own client responses are in cycles: not ours)
+
+
+async def test_memory_is_released_once_after_a_quiet_period(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    """Ticks every 10 s: released at the first tick after a whole quiet period that
+    follows traffic, with nothing in flight; never twice for the same traffic."""
+    entered = 0
+    in_flight = 0
+    releases: list[float] = []
+
+    async def traffic() -> None:
+        nonlocal entered, in_flight
+        await trio.sleep(3)
+        entered += 1  # t=3
+        await trio.sleep(11)
+        entered += 1  # t=14
+        await trio.sleep(31)
+        entered += 1  # t=45: a stream that stays open until t=72
+        in_flight = 1
+        await trio.sleep(27)
+        in_flight = 0
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(
+            release_when_idle,
+            lambda: entered,
+            lambda: in_flight,
+            10.0,
+            lambda: releases.append(trio.current_time()),
+        )
+        await traffic()
+        await trio.sleep(60)
+        nursery.cancel_scope.cancel()
+    # t=10, 20 saw traffic; 30 quiet -> release. 50 saw t=45; 60, 70 in flight; 80 -> release.
+    assert releases == [30.0, 80.0]
+
+
+async def test_release_memory_runs_a_full_collection() -> None:
+    pauses = GcPauses()
+    pauses.install()
+    try:
+        await release_memory()
+    finally:
+        pauses.uninstall()
+    assert pauses.count[2] == 1
