@@ -74,6 +74,7 @@ class GcPauses:
         self.count = [0, 0, 0]
         self.total = [0.0, 0.0, 0.0]
         self.max = [0.0, 0.0, 0.0]
+        self.collected = [0, 0, 0]  # unreachable objects found (cyclic garbage)
         self._t0 = 0.0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
@@ -85,6 +86,7 @@ class GcPauses:
         d = perf_counter() - self._t0
         g = info.get("generation", 2)
         self.count[g] += 1
+        self.collected[g] += info.get("collected", 0)
         self.total[g] += d
         if d > self.max[g]:
             self.max[g] = d
@@ -110,6 +112,12 @@ class GcPauses:
             f"# HELP {name}_max Longest collection since start, by generation.",
             f"# TYPE {name}_max gauge",
             *(f'{name}_max{{generation="{g}"}} {self.max[g]}' for g in range(3)),
+            "# HELP routeiq_gc_collected_objects_total Cyclic garbage found, by generation.",
+            "# TYPE routeiq_gc_collected_objects_total counter",
+            *(
+                f'routeiq_gc_collected_objects_total{{generation="{g}"}} {self.collected[g]}'
+                for g in range(3)
+            ),
             "# HELP routeiq_gc_frozen_objects Objects frozen out of the collector's reach.",
             "# TYPE routeiq_gc_frozen_objects gauge",
             f"routeiq_gc_frozen_objects {gc.get_freeze_count()}",

@@ -60,12 +60,16 @@ def test_gc_pauses_are_counted_by_generation() -> None:
     pauses.install()
     try:
         gc.collect(0)
+        for _ in range(50):
+            cycle()
         gc.collect(2)
     finally:
         pauses.uninstall()
+    assert pauses.collected[2] >= 100  # the 50 two-node cycles
     assert pauses not in gc.callbacks
     assert pauses.count[0] >= 1 and pauses.count[2] >= 1
     assert pauses.max[2] > 0 and pauses.total[2] >= pauses.max[2]
+    assert "routeiq_gc_collected_objects_total" in pauses.prometheus()
     text = pauses.prometheus()
     assert 'routeiq_gc_pause_seconds_count{generation="2"} ' in text
     counted = pauses.count[2]
