@@ -560,7 +560,8 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
             return
         for sample, flag in zip(samples, flags, strict=True):
             if flag != want and split_of(sample.text) == show_misses:
-                print(f"[{title}] {sample.source} {sample.label}: {sample.text[:300]!r}")
+                shown = sample.text[: int(os.environ.get("MISS_CHARS", "300"))]
+                print(f"[{title}] {sample.source} {sample.label}: {shown!r}")
 
     started = time.perf_counter()
     results = [detected_pii(s) for s in pii_pos]
