@@ -283,10 +283,17 @@ def bench_ef(vec: Vectors, x: F32, hnsw: HnswIndex, nq: int) -> list[dict[str, A
     return rows
 
 
-def bench_big(vec: Vectors, n: int, nq: int, budget_s: float) -> dict[str, Any]:
+def bench_big(
+    vec: Vectors,
+    n: int,
+    nq: int,
+    budget_s: float,
+    params: HnswParams | None = None,
+    efs: tuple[int, ...] = (64, 128, 256),
+) -> dict[str, Any]:
     """HNSW alone, built 100k at a time until ``n`` entries or ``budget_s`` seconds."""
     x = vec.members(n)
-    hnsw = HnswIndex(DIM, capacity=n)
+    hnsw = HnswIndex(DIM, capacity=n, params=params)
     t = time.perf_counter()
     built = 0
     while built < n and time.perf_counter() - t < budget_s:
@@ -294,12 +301,17 @@ def bench_big(vec: Vectors, n: int, nq: int, budget_s: float) -> dict[str, Any]:
         hnsw.add_new(range(built, built + step), x[built : built + step], num_threads=2)
         built += step
         print(f"  HNSW alone: {built} built in {time.perf_counter() - t:.0f} s", flush=True)
-    out: dict[str, Any] = {"n": built, "target": n, "build_s": time.perf_counter() - t}
+    out: dict[str, Any] = {
+        "n": built,
+        "target": n,
+        "build_s": time.perf_counter() - t,
+        "params": str(hnsw.params),
+    }
     x = x[:built]
     queries = {"near": vec.near(x, nq), "in-topic": vec.members(nq), "off-topic": vec.off_topic(nq)}
     ref = {kind: truth(x, qs) for kind, qs in queries.items()}
     out["ef_sweep"] = []
-    for ef in (64, 128, 256):
+    for ef in efs:
         hnsw.set_ef(ef)
         row: dict[str, Any] = {"ef": ef}
         for kind, qs in queries.items():
@@ -470,6 +482,9 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=0, help="also build HNSW alone at this size")
     ap.add_argument("--big-budget", type=float, default=300.0, help="seconds for the --big build")
     ap.add_argument("--skip-main", action="store_true", help="only the --big run")
+    ap.add_argument("--big-m", type=int, default=HnswParams().M, help="HNSW M for --big")
+    ap.add_argument("--big-efc", type=int, default=HnswParams().ef_construction, help="for --big")
+    ap.add_argument("--big-efs", default="64,96,128", help="ef_search values for --big")
     ap.add_argument("--embed-texts", type=int, default=160)
     args = ap.parse_args()
     vec = Vectors()
@@ -481,7 +496,14 @@ def main() -> None:
         "load_avg": os.getloadavg()[0],
     }
     if args.skip_main:  # the big build alone, into its own file
-        result["big"] = bench_big(vec, args.big or 1_000_000, args.queries, args.big_budget)
+        result["big"] = bench_big(
+            vec,
+            args.big or 1_000_000,
+            args.queries,
+            args.big_budget,
+            HnswParams(M=args.big_m, ef_construction=args.big_efc),
+            tuple(int(e) for e in args.big_efs.split(",")),
+        )
         RESULTS.mkdir(parents=True, exist_ok=True)
         path = RESULTS / "semantic_cache_big.json"
         path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
@@ -500,7 +522,14 @@ def main() -> None:
     result["memory"] = memory | store_memory
     print("memory per 100k entries (RSS deltas): " + fmt(result["memory"]))
     if args.big:
-        result["big"] = bench_big(vec, args.big, args.queries, args.big_budget)
+        result["big"] = bench_big(
+            vec,
+            args.big,
+            args.queries,
+            args.big_budget,
+            HnswParams(M=args.big_m, ef_construction=args.big_efc),
+            tuple(int(e) for e in args.big_efs.split(",")),
+        )
     print("embedding throughput, single encodes vs micro-batched:")
     result["embedding"] = bench_embedding([1, 8, 32], args.embed_texts)
     runs = result["embedding"]["runs"]
