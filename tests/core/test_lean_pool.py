@@ -3,6 +3,8 @@ every idle socket on every request, checked against real sockets."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 import trio
 
 from routeiq.llm.pool import LeanConnectionPool, lean_transport
-from routeiq.mock_upstream import MockSettings
+from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.server import start_mock
 
 LIMIT = 30
@@ -39,6 +41,28 @@ async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> Non
     assert r.status_code == 200
 
 
+async def wave(client: httpx.AsyncClient, base: str, n: int, latency: float) -> None:
+    """``n`` requests at once, each held ``latency`` s by the mock: ``n`` connections."""
+    async with trio.open_nursery() as nursery:
+        for _ in range(n):
+            nursery.start_soon(post, client, base + "/chat/completions", chat(latency))
+
+
+@asynccontextmanager
+async def mock_and_client(
+    max_connections: int, max_keepalive: int
+) -> AsyncIterator[tuple[MockUpstream, str, httpx.AsyncClient, LeanConnectionPool]]:
+    """The in-process mock upstream and a client on a lean pool, torn down after."""
+    with trio.fail_after(LIMIT):
+        async with trio.open_nursery() as nursery:
+            mock, base = await start_mock(nursery, MockSettings())
+            async with client_with(
+                max_connections=max_connections, max_keepalive_connections=max_keepalive
+            ) as client:
+                yield mock, base, client, pool_of(client)
+            nursery.cancel_scope.cancel()
+
+
 def client_with(**limits: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=lean_transport(limits=httpx.Limits(**limits)), timeout=10)
 
@@ -53,44 +77,32 @@ def test_adopt_keeps_settings_and_refuses_other_pools() -> None:
 
 
 async def test_concurrent_requests_reuse_connections_within_the_limit() -> None:
-    with trio.fail_after(LIMIT):
-        async with trio.open_nursery() as nursery:
-            mock, base = await start_mock(nursery, MockSettings())
-            async with client_with(max_connections=4, max_keepalive_connections=4) as client:
-                pool = pool_of(client)
-                peak = 0
-                statuses: list[int] = []
+    async with mock_and_client(4, 4) as (mock, base, client, pool):
+        peak = 0
+        statuses: list[int] = []
 
-                async def one() -> None:
-                    nonlocal peak
-                    r = await client.post(base + "/chat/completions", json=chat(0.02))
-                    statuses.append(r.status_code)
-                    peak = max(peak, len(pool._connections))
+        async def one() -> None:
+            nonlocal peak
+            r = await client.post(base + "/chat/completions", json=chat(0.02))
+            statuses.append(r.status_code)
+            peak = max(peak, len(pool._connections))
 
-                for _ in range(5):  # five waves of 12: requests queue for the 4 connections
-                    async with trio.open_nursery() as wave:
-                        for _ in range(12):
-                            wave.start_soon(one)
-                assert statuses == [200] * 60
-                assert peak <= 4
-                assert len(pool._connections) <= 4
-                assert all(c.is_idle() for c in pool._connections)
-                assert mock.stats.requests >= 60
-            nursery.cancel_scope.cancel()
+        for _ in range(5):  # five waves of 12: requests queue for the 4 connections
+            async with trio.open_nursery() as burst:
+                for _ in range(12):
+                    burst.start_soon(one)
+        assert statuses == [200] * 60
+        assert peak <= 4
+        assert len(pool._connections) <= 4
+        assert all(c.is_idle() for c in pool._connections)
+        assert mock.stats.requests >= 60
 
 
 async def test_surplus_idle_connections_are_closed() -> None:
-    with trio.fail_after(LIMIT):
-        async with trio.open_nursery() as nursery:
-            _, base = await start_mock(nursery, MockSettings())
-            async with client_with(max_connections=10, max_keepalive_connections=2) as client:
-                pool = pool_of(client)
-                async with trio.open_nursery() as wave:
-                    for _ in range(8):
-                        wave.start_soon(post, client, base + "/chat/completions", chat(0.05))
-                # Every request end re-runs the pass: at most 2 idle ones are kept.
-                assert len(pool._connections) <= 2
-            nursery.cancel_scope.cancel()
+    async with mock_and_client(10, 2) as (_, base, client, pool):
+        await wave(client, base, 8, 0.05)
+        # Every request end re-runs the pass: at most 2 idle ones are kept.
+        assert len(pool._connections) <= 2
 
 
 async def test_a_connection_the_server_closed_is_never_handed_out() -> None:
@@ -131,21 +143,14 @@ async def test_a_connection_the_server_closed_is_never_handed_out() -> None:
 
 
 async def test_idle_connection_past_keepalive_expiry_is_closed_by_the_sweep() -> None:
-    with trio.fail_after(LIMIT):
-        async with trio.open_nursery() as nursery:
-            _, base = await start_mock(nursery, MockSettings())
-            async with client_with(max_connections=4, max_keepalive_connections=4) as client:
-                pool = pool_of(client)
-                async with trio.open_nursery() as wave:
-                    for _ in range(3):
-                        wave.start_soon(post, client, base + "/chat/completions", chat(0.05))
-                assert len(pool._connections) == 3
-                for conn in pool._connections:  # make their keep-alive run out
-                    inner = conn._connection  # type: ignore[attr-defined]
-                    assert isinstance(inner, httpcore.AsyncHTTP11Connection)
-                    inner._expire_at = 0.0
-                pool._next_sweep = 0.0  # the next pass is a sweep
-                r = await client.post(base + "/chat/completions", json=chat())
-                assert r.status_code == 200
-                assert len(pool._connections) == 1  # three expired, one new
-            nursery.cancel_scope.cancel()
+    async with mock_and_client(4, 4) as (_, base, client, pool):
+        await wave(client, base, 3, 0.05)
+        assert len(pool._connections) == 3
+        for conn in pool._connections:  # make their keep-alive run out
+            inner = conn._connection  # type: ignore[attr-defined]
+            assert isinstance(inner, httpcore.AsyncHTTP11Connection)
+            inner._expire_at = 0.0
+        pool._next_sweep = 0.0  # the next pass is a sweep
+        r = await client.post(base + "/chat/completions", json=chat())
+        assert r.status_code == 200
+        assert len(pool._connections) == 1  # three expired, one new

@@ -7,8 +7,10 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -33,6 +35,33 @@ def _spawn(args: list[str], pattern: bytes) -> tuple[subprocess.Popen[bytes], st
             return proc, m.group(1).decode()
     proc.kill()
     raise RuntimeError(f"{args[0]} did not start")
+
+
+@contextmanager
+def gateway_processes(
+    tmp_path: Path, config_of: Callable[[str], dict[str, Any]], n: int = 2
+) -> Iterator[list[str]]:
+    """A mock-upstream process and ``n`` gateway processes on one config (built
+    from the mock's base URL); yields the gateways' URLs, stops them all after."""
+    mock, base = _spawn(["mock-upstream", "--port", "0"], rb"listening on (http://\S+)")
+    procs = [mock]
+    try:
+        path = tmp_path / "gateway.yaml"
+        path.write_text(yaml.safe_dump(config_of(base)))
+        urls = []
+        for _ in range(n):
+            proc, url = _spawn(
+                ["serve", "--config", str(path), "--port", "0", "--quiet"],
+                rb"listening on (http://\S+)",
+            )
+            procs.append(proc)
+            urls.append(url)
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

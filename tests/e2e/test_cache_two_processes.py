@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import httpx
-import yaml
 
 from tests.conftest import MASTER_KEY, config_dict
-from tests.e2e.conftest import _spawn
+from tests.e2e.conftest import gateway_processes
 
 HEADERS = {"authorization": f"Bearer {MASTER_KEY}"}
 LOOKUP_ONLY = {**HEADERS, "cache-control": "no-store"}  # look up, never store
@@ -42,24 +41,14 @@ def _wait_ready(client: httpx.Client, url: str, within: float = 120.0) -> None:
 def test_two_gateway_processes_share_exact_and_semantic_hits(
     tmp_path: Path, redis_url: str
 ) -> None:
-    mock, base = _spawn(["mock-upstream", "--port", "0"], rb"listening on (http://\S+)")
-    cfg = config_dict(
-        base,
-        state={"backend": "redis", "redis_url": redis_url, "key_prefix": "twoproc:"},
-        cache={"enabled": True},
-    )
-    path = tmp_path / "gateway.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    procs = [mock]
-    try:
-        urls = []
-        for _ in range(2):
-            proc, url = _spawn(
-                ["serve", "--config", str(path), "--port", "0", "--quiet"],
-                rb"listening on (http://\S+)",
-            )
-            procs.append(proc)
-            urls.append(url)
+    def config(base: str) -> dict[str, object]:
+        return config_dict(
+            base,
+            state={"backend": "redis", "redis_url": redis_url, "key_prefix": "twoproc:"},
+            cache={"enabled": True},
+        )
+
+    with gateway_processes(tmp_path, config) as urls:
         a, b = urls
         assert a != b
         with httpx.Client(timeout=30) as client:
@@ -100,8 +89,3 @@ def test_two_gateway_processes_share_exact_and_semantic_hits(
                 )
                 assert r.headers["x-routeiq-cache"] == "miss"
                 assert r.json()["id"] != first_id
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)

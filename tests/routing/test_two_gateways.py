@@ -10,9 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
-from tests.e2e.conftest import _spawn
+from tests.e2e.conftest import gateway_processes
 from tests.redis_fixture import RedisServer
 
 KEY = "sk-two-gateways-key"
@@ -22,10 +21,8 @@ CHAT = {"model": "chat", "messages": [{"role": "user", "content": "hello"}]}
 
 @pytest.fixture
 def gateways(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    mock, base = _spawn(["mock-upstream", "--port", "0"], rb"listening on (http://\S+)")
-    procs = [mock]
-    try:
-        config = {
+    def config(base: str) -> dict[str, object]:
+        return {
             "model_list": [
                 {
                     "model_name": "chat",
@@ -39,22 +36,9 @@ def gateways(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
                 "state": {"backend": "redis", "redis_url": redis_url, "key_prefix": PREFIX}
             },
         }
-        path = tmp_path / "gateway.yaml"
-        path.write_text(yaml.safe_dump(config))
-        urls = []
-        for _ in range(2):
-            proc, url = _spawn(
-                ["serve", "--config", str(path), "--port", "0", "--quiet"],
-                rb"listening on (http://\S+)",
-            )
-            procs.append(proc)
-            urls.append(url)
-        yield urls[0], urls[1]
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
+
+    with gateway_processes(tmp_path, config) as (one, two):
+        yield one, two
 
 
 def wait_for_key(redis: RedisServer, key: str) -> None:
