@@ -39,7 +39,7 @@ class HnswParams:
     ef_construction 100 needed ef_search 256 for recall@1 0.96 (p99 1.4-1.5 ms);
     built with 200 (a 1.4x longer build), ef_search 64 gave recall@1 0.963
     (paraphrase-like) / 0.960 (in-topic) with every query kind's p99 under 1 ms
-    (README, "Semantic cache"); 96 raised recall to 0.983 but off-topic p99 to 1.05."""
+    (README, Benchmarks); 96 raised recall to 0.983 but off-topic p99 to 1.05."""
 
     M: int = 16
     ef_construction: int = 200
