@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-bench-key"
@@ -188,3 +190,19 @@ def save(name: str, data: dict[str, Any]) -> Path:
 def plot_path(name: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     return RESULTS / f"{name}.png"
+
+
+def gc_and_loop(url: str) -> dict[str, float]:
+    """The gateway's own account: longest GC pause per generation, longest task step."""
+    text = httpx.get(url + "/metrics", headers={"authorization": f"Bearer {KEY}"}).text
+    out: dict[str, float] = {}
+    for m in re.finditer(r'^routeiq_gc_pause_seconds_max\{generation="(\d)"\} (\S+)$', text, re.M):
+        out[f"gc_gen{m.group(1)}_max_ms"] = float(m.group(2)) * 1000
+    for name in ("routeiq_gc_pause_seconds_count", "routeiq_gc_collected_objects_total"):
+        for m in re.finditer(name + r'\{generation="(\d)"\} (\S+)$', text, re.M):
+            short = "collections" if name.endswith("count") else "collected"
+            out[f"gc_gen{m.group(1)}_{short}"] = float(m.group(2))
+    m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)
+    if m:
+        out["loop_step_max_ms"] = float(m.group(1)) * 1000
+    return out

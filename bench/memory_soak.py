@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, PIDS, gateway, mock, plot_path, save, table
+from _common import KEY, PIDS, gateway, gc_and_loop, mock, plot_path, save, table
 
 CHAT = {"model": "bench-model", "messages": [{"role": "user", "content": "soak test message"}]}
 
@@ -113,22 +112,6 @@ async def load(
                 nursery.start_soon(worker, i)
     samples.append((time.monotonic() - t0, rss_mb(pid)))
     return {"samples": samples, "kinds": counts.by_kind, "statuses": counts.status}
-
-
-def gc_and_loop(url: str) -> dict[str, float]:
-    """The gateway's own account: longest GC pause per generation, longest task step."""
-    text = httpx.get(url + "/metrics", headers={"authorization": f"Bearer {KEY}"}).text
-    out: dict[str, float] = {}
-    for m in re.finditer(r'^routeiq_gc_pause_seconds_max\{generation="(\d)"\} (\S+)$', text, re.M):
-        out[f"gc_gen{m.group(1)}_max_ms"] = float(m.group(2)) * 1000
-    for name in ("routeiq_gc_pause_seconds_count", "routeiq_gc_collected_objects_total"):
-        for m in re.finditer(name + r'\{generation="(\d)"\} (\S+)$', text, re.M):
-            short = "collections" if name.endswith("count") else "collected"
-            out[f"gc_gen{m.group(1)}_{short}"] = float(m.group(2))
-    m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)
-    if m:
-        out["loop_step_max_ms"] = float(m.group(1)) * 1000
-    return out
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, gateway, mock, plot_path, save, table
+from _common import KEY, gateway, gc_and_loop, mock, plot_path, save, table
 
 BODY = {
     "model": "bench-model",
@@ -108,6 +108,7 @@ def main() -> None:
     args = ap.parse_args()
     per_round = max(1, args.streams // args.rounds)
     rows: list[dict[str, Any]] = []
+    own: dict[int, dict[str, float]] = {}
     with mock() as base, gateway(base) as gw_url:
         urls = {"direct": base + "/chat/completions", "gateway": gw_url + "/v1/chat/completions"}
         for conc in (1, 8):
@@ -118,6 +119,7 @@ def main() -> None:
                     got[path][0].extend(ttfts)
                     got[path][1].extend(devs)
             direct, through = summary(*got["direct"]), summary(*got["gateway"])
+            own[conc] = gc_and_loop(gw_url)  # cumulative since the gateway started serving
             rows.append({"conc": conc, "path": "direct", **direct})
             rows.append({"conc": conc, "path": "gateway", **through})
             rows.append(
@@ -157,11 +159,22 @@ def main() -> None:
         "added_gap_dev_max_ms_c8": added[8]["gap_dev_max_ms"],
     }
     print()
+    for conc, report in own.items():  # is a late chunk the gateway's loop, or the machine?
+        print(
+            f"gateway's own account after c={conc}: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in report.items() if k.endswith("_ms"))
+        )
     for k, v in verdict.items():
         print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
     save(
         "streaming_ttft",
-        {"rows": rows, "verdict": verdict, "streams": args.streams, "rounds": args.rounds},
+        {
+            "rows": rows,
+            "verdict": verdict,
+            "gateway_own": own,
+            "streams": args.streams,
+            "rounds": args.rounds,
+        },
     )
     _plot(rows)
 

@@ -91,6 +91,9 @@ class GcPauses:
         if d > self.max[g]:
             self.max[g] = d
 
+    def reset_max(self) -> None:
+        self.max = [0.0, 0.0, 0.0]
+
     def install(self) -> None:
         if self not in gc.callbacks:
             gc.callbacks.append(self)

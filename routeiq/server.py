@@ -120,7 +120,7 @@ async def run_gateway(
             _, base = await start_mock(nursery)
             config = demo_config(base, master_key=master_key)
         lifecycle = Lifecycle(config.routeiq.server.max_in_flight)
-        app, _ = create_app(config, lifecycle)
+        app, gateway = create_app(config, lifecycle)
         grace = config.routeiq.server.drain_seconds
 
         async def shutdown_trigger() -> None:
@@ -136,6 +136,7 @@ async def run_gateway(
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
+            gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds
             if period > 0:
                 nursery.start_soon(

@@ -193,6 +193,12 @@ class Telemetry:
             span.set_status(Status(StatusCode.ERROR))
         span.end(end_time=end_ns)
 
+    def serving_started(self) -> None:
+        """Start-up work (imports, the heap freeze's one collection) is not serving:
+        the longest loop step and GC pauses are counted from here."""
+        self.loop.reset_max()
+        self.gc.reset_max()
+
     def prometheus_text(self) -> str:
         # Our own aggregates first; the OTel reader renders the observables
         # other than the two we render ourselves.
