@@ -113,9 +113,14 @@ class UpstreamServer:
             while True:
                 try:
                     await self._session(mark_started)
-                except Exception as exc:  # Cancelled is a BaseException: never caught here
+                except* Exception as group:
+                    # except*: a failure that lands while the session is being
+                    # cancelled arrives grouped with the Cancelled (the SDK's task
+                    # group raises both); the failure is handled here and the
+                    # Cancelled goes on to its scope. A plain `except Exception`
+                    # let such a group escape and crash the owner's nursery.
                     self.failures += 1
-                    self.last_error = _describe(exc)
+                    self.last_error = _describe(_first(group))
                     log.warning("MCP server %s: %s", self.spec.name, self.last_error)
                 if self.state == "up":
                     delay = self.settings.backoff_initial  # it was serving: retry promptly
@@ -302,6 +307,15 @@ class UpstreamServer:
         except SSRFBlocked as exc:
             raise rpc.RpcError(rpc.UPSTREAM_FORBIDDEN, exc.message) from None
         return client
+
+
+def _first(group: BaseExceptionGroup[Exception]) -> Exception:
+    """The first leaf of a (possibly nested) exception group."""
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    assert isinstance(exc, Exception)
+    return exc
 
 
 def _describe(exc: BaseException) -> str:

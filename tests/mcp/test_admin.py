@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import trio
+import trio.testing
 
+from routeiq.mcp.settings import MCPServerSpec, MCPSettings
+from routeiq.mcp.upstream import UpstreamServer
+from routeiq.ssrf import SSRFGuard, SSRFSettings
 from tests.mcp.conftest import mcp_stack
 from tests.mcp.servers import make_alpha, make_beta, serve_mcp
 
@@ -90,3 +94,35 @@ async def test_older_sse_transport_server() -> None:
             assert "legacy__add" in names
             result = await client.call_tool("legacy__add", {"a": 1, "b": 2})
             assert result.structured_content == {"result": 1003}
+
+
+async def test_a_failure_that_lands_with_the_cancellation_does_not_escape(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    """Seen in CI: the SDK's task group raised [Cancelled, ConnectError] together when
+    the stack shut down mid-connect; the group escaped ``run`` and failed the test."""
+    server = UpstreamServer(
+        MCPServerSpec(name="racy", url="http://127.0.0.1:1/mcp"),
+        MCPSettings(),
+        SSRFGuard(SSRFSettings()),
+        lambda _server, _listing: None,
+    )
+
+    async def session_failing_on_cancel(mark_started: object) -> None:
+        async def child() -> None:
+            try:
+                await trio.sleep_forever()
+            finally:
+                raise ConnectionError("connect failed while closing")
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(child)
+            await trio.sleep_forever()
+
+    server._session = session_failing_on_cancel  # type: ignore[method-assign]
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(server.run)
+        await trio.sleep(1)
+        nursery.cancel_scope.cancel()  # must end run() cleanly, not raise the group
+    assert server.failures == 1
+    assert server.last_error == "ConnectionError: connect failed while closing"
