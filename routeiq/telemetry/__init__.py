@@ -196,6 +196,7 @@ class Telemetry:
     def serving_started(self) -> None:
         """Start-up work (imports, the heap freeze's one collection) is not serving:
         the longest loop step and GC pauses are counted from here."""
+        self.loop.forget_current_step()
         self.loop.reset_max()
         self.gc.reset_max()
 

@@ -49,6 +49,11 @@ class LoopBlockInstrument(trio.abc.Instrument):
             self.warnings += 1
             log.warning("task step held the loop for %.1f ms: %s", d * 1000.0, task.name)
 
+    def forget_current_step(self) -> None:
+        """Do not time the step in progress (deliberate start-up work, such as the
+        heap freeze's one full collection, is not a serving stall)."""
+        self._t0 = 0.0
+
     def reset_max(self) -> float:
         """Return the maximum so far and start a new window."""
         m, self.max_seconds = self.max_seconds, 0.0

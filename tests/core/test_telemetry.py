@@ -58,3 +58,23 @@ async def test_loop_instrument_reports_a_blocking_step(caplog: pytest.LogCapture
     text = inst.prometheus()
     assert 'routeiq_loop_task_step_seconds_bucket{le="0.1"}' in text
     assert int(text.split('le="0.02"} ')[1].split()[0]) == inst.steps - 1
+
+
+async def test_a_forgotten_step_is_not_timed(caplog: pytest.LogCaptureFixture) -> None:
+    """The heap freeze's one start-up collection is forgotten, not reported as a stall."""
+    inst = LoopBlockInstrument(warn_seconds=0.02)
+    trio.lowlevel.add_instrument(inst)
+    try:
+        await trio.lowlevel.checkpoint()
+
+        async def startup_work() -> None:
+            time.sleep(0.05)  # noqa: ASYNC251  (deliberate start-up work)
+            inst.forget_current_step()
+
+        with caplog.at_level(logging.WARNING, logger="routeiq.loop"):
+            async with trio.open_nursery() as n:
+                n.start_soon(startup_work, name="startup")
+    finally:
+        trio.lowlevel.remove_instrument(inst)
+    assert inst.warnings == 0 and inst.max_seconds < 0.05
+    assert "startup" not in caplog.text
