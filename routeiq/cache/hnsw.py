@@ -8,8 +8,8 @@ and searched at twice the cost. A k=1 search costs ~0.2-0.4 ms p50 at 100k.
 Ids are mapped to integer labels from a counter. A delete is ``mark_deleted`` (1 us);
 its slot stays in the graph until the owning ``VectorIndex`` compacts the index in a
 worker thread. Slots are not reused in place: hnswlib's ``replace_deleted`` insert
-re-links the neighbourhood and measured 3.6 ms p50 / 5.8 ms p99 at 100k entries,
-against 0.31 / 0.93 ms for an insert into a fresh slot, and inserts run on the event
+re-links the neighbourhood and measured about ten times the cost of an insert into a
+fresh slot (with the earlier ef_construction of 100), and inserts run on the event
 loop because hnswlib is not safe for a search and an insert at the same time.
 ``resize_index`` on the caller's thread is only the fallback for an index that fills
 up before its rebuild runs.
@@ -34,12 +34,12 @@ __all__ = ["HnswIndex", "HnswParams"]
 class HnswParams:
     """Graph parameters, chosen with bench/semantic_cache.py on clustered vectors.
 
-    At 100k entries ef_search 32 already finds the exact nearest for every
-    paraphrase-like and in-topic query. At 1M, a graph built with
-    ef_construction 100 needed ef_search 256 for recall@1 0.96 (p99 1.4-1.5 ms);
-    built with 200 (a 1.4x longer build), ef_search 64 gave recall@1 0.963
-    (paraphrase-like) / 0.960 (in-topic) with every query kind's p99 under 1 ms
-    (README, Benchmarks); 96 raised recall to 0.983 but off-topic p99 to 1.05."""
+    At 100k entries ef_search 32 already found the exact nearest for 0.997 of
+    in-topic queries, 64 for all of them. At 1M entries, built with ef_construction
+    200, ef_search 64 gave recall@1 0.963 (paraphrase-like) / 0.960 (in-topic) with
+    every query kind's p99 under 1 ms; 96 raised recall to 0.983 but the off-topic
+    p99 to 1.05 ms (bench/semantic_cache.py --big, README). The price of the better
+    graph: an insert costs about 1 ms p50 / 2 ms p99 at 100k entries."""
 
     M: int = 16
     ef_construction: int = 200
