@@ -18,8 +18,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import trio
-
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.gateway import A2AGateway
 from routeiq.a2a.hub import ClientSSE
@@ -31,7 +29,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_bytes, send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
 from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
-from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client, watch_disconnect
+from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client
 
 PREFIX = "/a2a/"
 ADMIN = "/routeiq/a2a/agents"
@@ -120,19 +118,8 @@ class A2AApp:
         self, agent: str, req: rpc.Request, version: str | None, send: Send, receive: Receive
     ) -> None:
         sse = ClientSSE(send, req.id)
-        disconnected = False
-
-        async def watch(scope: trio.CancelScope) -> None:
-            nonlocal disconnected
-            await watch_disconnect(receive, scope)
-            disconnected = True
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(watch, nursery.cancel_scope)
-            await self.gw.stream(agent, req, version, sse)
-            nursery.cancel_scope.cancel()
-        if disconnected:
-            raise ClientClosed("The client closed the stream")
+        # Raises ClientClosed (the stream is cancelled) if the client goes away.
+        await run_beside_client(receive, [partial(self.gw.stream, agent, req, version, sse)])
         await sse.close()
 
     async def answer(

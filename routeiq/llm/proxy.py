@@ -145,7 +145,7 @@ class Exchange:
         response = await t.client.send(request, stream=True)
         try:
             if response.status_code >= 400:
-                body = await _read_limited(response, self.max_error_bytes)
+                body = await read_limited(response, self.max_error_bytes)
                 raise map_status(response.status_code, body, response.headers.get("retry-after"))
             if self.stream:
                 await self._relay_stream(response)
@@ -233,7 +233,7 @@ def release(response: httpx.Response) -> None:
     response.stream = _SPENT
 
 
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
+async def read_limited(response: httpx.Response, limit: int) -> bytes:
     parts: list[bytes] = []
     size = 0
     async for piece in response.aiter_raw():

@@ -30,7 +30,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
-from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers, release
+from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers, read_limited, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
@@ -89,7 +89,7 @@ class TranslatedExchange(Exchange):
         response = await client.send(request, stream=True)
         try:
             if response.status_code >= 400:
-                body = await _read_limited(response, self.max_error_bytes)
+                body = await read_limited(response, self.max_error_bytes)
                 raise map_status(response.status_code, body, response.headers.get("retry-after"))
             if not self.stream:
                 await self._relay_whole_translated(call, response)
@@ -176,14 +176,3 @@ class TranslatedExchange(Exchange):
             await self.send({"type": "http.response.body", "body": rest, "more_body": True})
         self.finished = True
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    async for piece in response.aiter_raw():
-        parts.append(piece)
-        size += len(piece)
-        if size >= limit:
-            break
-    return b"".join(parts)[:limit]
