@@ -112,9 +112,7 @@ class Gateway:
         identities = [("master", None)] + [
             (k.name or f"key-{i}", k.team) for i, k in enumerate(config.routeiq.auth.keys)
         ]
-        self.pipeline = Pipeline(
-            config.routeiq.guardrails, config.routeiq.plugins, identities, config.deployments
-        )
+        self.pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, identities)
         self.policy = PolicyEngine(config.routeiq.policy)
         meter = self.telemetry.meter_provider.get_meter("routeiq")
         self.pipeline.bind_metrics(meter)

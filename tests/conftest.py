@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -53,12 +53,18 @@ class Stack:
 
 @asynccontextmanager
 async def running_stack(
-    mock_settings: MockSettings | None = None, **routeiq: Any
+    mock_settings: MockSettings | None = None,
+    edit: Callable[[dict[str, Any]], None] | None = None,
+    **routeiq: Any,
 ) -> AsyncIterator[Stack]:
-    """Mock upstream + gateway served over real sockets on 127.0.0.1 port 0."""
+    """Mock upstream + gateway served over real sockets on 127.0.0.1 port 0
+    (``edit`` may change the config dict, e.g. a deployment's prices)."""
     async with trio.open_nursery() as nursery:
         mock, base = await start_mock(nursery, mock_settings)
-        config = load_config(config_dict(base, **routeiq))
+        data = config_dict(base, **routeiq)
+        if edit is not None:
+            edit(data)
+        config = load_config(data)
         app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
         sock = bind_socket("127.0.0.1", 0)
         await nursery.start(serve_app, app, sock)

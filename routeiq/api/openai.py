@@ -6,9 +6,8 @@ replaced by the deployment's upstream name, and the body is serialised once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import orjson
 import trio
 
 from routeiq.api.validate import (
@@ -26,6 +25,7 @@ from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.llm.translated.exchange import TranslatedExchange
+from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
 from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
@@ -118,7 +118,7 @@ async def _forward(
         if exchange.usage is not None:
             ctx.usage = exchange.usage
         elif exchange.response_body is not None:
-            ctx.usage = _usage_of(exchange.response_body)
+            ctx.usage = usage_in_body(exchange.response_body)
         status = ctx.status
         if run is not None:
             run.record(exchange.response_body)
@@ -139,17 +139,6 @@ async def _forward(
     run.after(outcome.result.error)
     if cached is not None:
         cached.finish(outcome.result.error is None and not run.output_blocked)
-
-
-def _usage_of(body: bytes) -> dict[str, Any] | None:
-    if b'"usage"' not in body:
-        return None
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-    usage = obj.get("usage") if isinstance(obj, dict) else None
-    return usage if isinstance(usage, dict) else None
 
 
 async def chat_completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

@@ -19,7 +19,6 @@ import trio
 
 from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.plugins.base import CallResult
-from routeiq.plugins.cost import cost_of
 from routeiq.plugins.guardrails import Verdict, scan_conversation
 from routeiq.plugins.guards import check_pairs, store_pairs, uncached
 from routeiq.plugins.output import blocked_error
@@ -66,12 +65,6 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
     if error is not None:
         await _hooks(p.post_failure, "post_call_failure", call, error)
         return
-    ctx = call.ctx
-    cost = None
-    if ctx.deployment is not None:
-        cost = cost_of(ctx.usage, p.prices.get(ctx.deployment))
-        if cost is not None:
-            p.spend.add(ctx.model or "", ctx.key_name, ctx.team, cost)
     texts: list[str] = []
     if run._body is not None:
         texts = answer_texts(run._body)
@@ -97,6 +90,7 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
                 verdicts = check_pairs(guards.input, texts, missing)
             store_pairs(guards.input, digests, missing, verdicts, p.cache)
     if p.post_success:
+        ctx = call.ctx
         result = CallResult(
             status=ctx.status,
             deployment=ctx.deployment,
@@ -104,7 +98,7 @@ async def run_after(run: RequestRun, error: RouteIQError | None) -> None:
             stream=call.stream,
             body=run._body,
             text="\n".join(texts) if run._body is not None else (hook.text if hook else None),
-            cost_usd=cost,
+            cost_usd=ctx.cost,  # priced by the exchange (routeiq.pricing)
         )
         await _hooks(p.post_success, "post_call_success", call, result)
 

@@ -88,7 +88,7 @@ class CallResult:
     stream: bool
     body: bytes | None = None
     text: str | None = None
-    cost_usd: float | None = None  # from the usage and the deployment's prices
+    cost_usd: float | None = None  # priced by routeiq.pricing (None: no price known)
 
 
 class Call:

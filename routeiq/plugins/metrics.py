@@ -38,18 +38,6 @@ def bind(pipeline: Pipeline, meter: Any) -> None:
     def background(options: CallbackOptions) -> Iterable[Observation]:
         return [Observation(pipeline.background_dropped, {"event": "dropped"})]
 
-    def spend(options: CallbackOptions) -> Iterable[Observation]:
-        return [
-            Observation(usd, {"model": m, "key": k or "", "team": t or ""})
-            for (m, k, t), usd in pipeline.spend.spend.items()
-        ]
-
-    meter.create_observable_counter(
-        "routeiq.spend",
-        callbacks=[spend],
-        unit="USD",
-        description="Spend of answered calls at the deployments' token prices.",
-    )
     meter.create_observable_counter(
         "routeiq.plugin.hooks", callbacks=[hooks], description="Plugin hook calls by outcome."
     )

@@ -37,11 +37,10 @@ import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext, Send
-from routeiq.config import ConfigError, Deployment
+from routeiq.config import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
 from routeiq.plugins.base import Call
-from routeiq.plugins.cost import SpendLedger, price_table
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
     DigestMemo,
@@ -75,11 +74,8 @@ class Pipeline:
         section: GuardrailsSection,
         specs: Sequence[PluginSpec] = (),
         identities: Iterable[Identity] = (),
-        deployments: Iterable[Deployment] = (),
     ) -> None:
         self.section = section
-        self.prices = price_table(deployments)
-        self.spend = SpendLedger()
         self.table = GuardTable(section, identities)
         self.cache = VerdictCache(section.verdict_cache_messages)
         self.digests = DigestMemo()
@@ -322,7 +318,7 @@ class RequestRun:
                 self.pipeline.count(found, "output", self.call.ctx)
         p = self.pipeline
         needs = (p.post_failure if error is not None else p.post_success) or (
-            error is None and (self.guards.output or self.guards.input or p.prices)
+            error is None and (self.guards.output or self.guards.input)
         )
         if needs:
             p.spawn(run_after, self, error)

@@ -115,16 +115,22 @@ def _entry_prices(entry: Mapping[str, Any]) -> ModelPrices | None:
     )
 
 
-def price_map_path() -> Path | None:
-    """Where litellm's price map is installed, without importing litellm."""
+def litellm_dir() -> Path | None:
+    """litellm's installed package directory, found without importing litellm."""
     try:
         spec = importlib.util.find_spec("litellm")
     except (ImportError, ValueError):
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / MAP_FILE
-    return path if path.is_file() else None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def price_map_path() -> Path | None:
+    """Where litellm's price map is installed, without importing litellm."""
+    root = litellm_dir()
+    path = root / MAP_FILE if root is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def parse_price_map(raw: bytes) -> dict[str, ModelPrices]:

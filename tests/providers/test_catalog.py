@@ -11,6 +11,7 @@ import trio
 from routeiq.config import ConfigError, load_config
 from routeiq.llm.translated import catalog
 from routeiq.llm.translated.runtime import build_adapters
+from routeiq.pricing import table
 
 
 def entry(model: str, **params: Any) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def test_defaults_and_extra_params_reach_the_deployment() -> None:
 @pytest.fixture
 def no_litellm(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     catalog.litellm_providers.cache_clear()
-    monkeypatch.setattr(catalog, "_litellm_dir", lambda: None)
+    monkeypatch.setattr(table, "litellm_dir", lambda: None)
     yield
     catalog.litellm_providers.cache_clear()
 

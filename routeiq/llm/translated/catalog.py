@@ -10,11 +10,9 @@ provider) runs when litellm is imported at start-up.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -56,20 +54,12 @@ _ENUM = re.compile(r'^\s+[A-Z0-9_]+\s*=\s*"([a-z0-9_\-]+)"', re.MULTILINE)
 HINT = "pip install 'routeiq[providers]' (litellm)"
 
 
-def _litellm_dir() -> Path | None:
-    try:
-        spec = importlib.util.find_spec("litellm")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 @cache
 def litellm_providers() -> frozenset[str]:
     """Provider names litellm knows (empty if it is not installed). Read once."""
-    root = _litellm_dir()
+    from routeiq.pricing.table import litellm_dir  # here: routeiq.config imports this module
+
+    root = litellm_dir()
     if root is None:
         return frozenset()
     names: set[str] = set()
