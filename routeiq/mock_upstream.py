@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 import trio
 
+from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Message, Receive, Scope, Send
 
 
@@ -82,12 +83,14 @@ class MockUpstream:
                 break
         path = scope["path"]
         if path.endswith("/models"):
-            await _json(send, 200, {"object": "list", "data": [{"id": "mock", "object": "model"}]})
+            await send_json(
+                send, 200, {"object": "list", "data": [{"id": "mock", "object": "model"}]}
+            )
             return
         try:
             req = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
-            await _json(
+            await send_json(
                 send, 400, {"error": {"message": "invalid JSON", "type": "invalid_request_error"}}
             )
             return
@@ -140,7 +143,7 @@ class MockUpstream:
             vec = [(h[j % 64] - 127.5) / 127.5 for j in range(max(1, min(int(dims or 8), 4096)))]
             data.append({"object": "embedding", "index": i, "embedding": vec})
         tokens = sum(len(str(x).split()) for x in items)
-        await _json(
+        await send_json(
             send,
             200,
             {
@@ -162,7 +165,7 @@ class MockUpstream:
         if latency > 0:
             await trio.sleep(latency)
         if mode == "error":
-            await _json(
+            await send_json(
                 send, status, {"error": {"message": "mock failure", "type": "server_error"}}
             )
             return
@@ -213,7 +216,7 @@ class MockUpstream:
                     {"type": "http.response.body", "body": raw[: len(raw) // 2], "more_body": True}
                 )
                 raise ConnectionResetError("mock reset")
-            await _json(send, 200, payload)
+            await send_json(send, 200, payload)
             record.completed = True
             return
         async with trio.open_nursery() as nursery:
@@ -350,18 +353,3 @@ async def _event(send: Send, obj: dict[str, Any]) -> None:
             "more_body": True,
         }
     )
-
-
-async def _json(send: Send, status: int, obj: Any) -> None:
-    raw = orjson.dumps(obj)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(raw)),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": raw, "more_body": False})

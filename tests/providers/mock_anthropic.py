@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import trio
 
+from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send
 
 API_KEY = "sk-ant-test-key"
@@ -68,16 +69,16 @@ class MockAnthropic:
         req = orjson.loads(body) if body else {}
         self.requests.append(Recorded(scope["path"], headers, req))
         if scope["path"] != "/v1/messages" or scope["method"] != "POST":
-            await _json(send, 404, _error("not_found_error", "Not found"))
+            await send_json(send, 404, _error("not_found_error", "Not found"))
             return
         if headers.get("x-api-key") != API_KEY:
-            await _json(send, 401, _error("authentication_error", "invalid x-api-key"))
+            await send_json(send, 401, _error("authentication_error", "invalid x-api-key"))
             return
         if "anthropic-version" not in headers:
-            await _json(send, 400, _error("invalid_request_error", "anthropic-version missing"))
+            await send_json(send, 400, _error("invalid_request_error", "anthropic-version missing"))
             return
         if self.status is not None:
-            await _json(send, self.status, _error("overloaded_error", "Overloaded"))
+            await send_json(send, self.status, _error("overloaded_error", "Overloaded"))
             return
         if req.get("stream") is True:
             self.closed_at = None
@@ -93,7 +94,7 @@ class MockAnthropic:
                 await self._stream(req, send)
                 nursery.cancel_scope.cancel()
         else:
-            await _json(send, 200, self._message(req))
+            await send_json(send, 200, self._message(req))
 
     def _usage(self, output: int) -> dict[str, int]:
         usage = {"input_tokens": self.input_tokens, "output_tokens": output}
@@ -213,18 +214,3 @@ class MockAnthropic:
 
 def _error(kind: str, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": message}}
-
-
-async def _json(send: Send, status: int, obj: dict[str, Any]) -> None:
-    body = orjson.dumps(obj)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body, "more_body": False})

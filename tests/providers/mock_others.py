@@ -21,8 +21,9 @@ from typing import Any
 
 import orjson
 
+from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send
-from tests.providers.mock_anthropic import Recorded, _json
+from tests.providers.mock_anthropic import Recorded
 
 GEMINI_KEY = "AIza-test-key"
 AWS_KEY_ID = "AKIDTESTKEY"
@@ -66,7 +67,7 @@ class MockGemini:
         path = scope["path"]
         self.requests.append(Recorded(path + "?" + scope["query_string"].decode(), headers, req))
         if headers.get("x-goog-api-key") != GEMINI_KEY:
-            await _json(send, 403, {"error": {"code": 403, "message": "bad key"}})
+            await send_json(send, 403, {"error": {"code": 403, "message": "bad key"}})
             return
         usage = {
             "promptTokenCount": self.prompt_tokens,
@@ -74,7 +75,7 @@ class MockGemini:
             "totalTokenCount": self.prompt_tokens + self.output_tokens,
         }
         if path.endswith(":generateContent"):
-            await _json(send, 200, self._response("".join(self.pieces), "STOP", usage))
+            await send_json(send, 200, self._response("".join(self.pieces), "STOP", usage))
             return
         await send(
             {
@@ -140,10 +141,10 @@ class MockBedrock:
         auth = headers.get("authorization", "")
         scope_part = f"Credential={AWS_KEY_ID}/"
         if not auth.startswith("AWS4-HMAC-SHA256") or scope_part not in auth:
-            await _json(send, 403, {"message": "missing or wrong SigV4 signature"})
+            await send_json(send, 403, {"message": "missing or wrong SigV4 signature"})
             return
         if f"/{AWS_REGION}/bedrock/aws4_request" not in auth:
-            await _json(send, 403, {"message": "wrong credential scope"})
+            await send_json(send, 403, {"message": "wrong credential scope"})
             return
         usage = {
             "inputTokens": self.input_tokens,
@@ -159,7 +160,7 @@ class MockBedrock:
                 "usage": usage,
                 "metrics": {"latencyMs": 12},
             }
-            await _json(send, 200, answer)
+            await send_json(send, 200, answer)
             return
         await send(
             {
