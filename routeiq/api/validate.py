@@ -14,6 +14,7 @@ import orjson
 
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
 
+MAX_MODEL_CHARS = 256
 ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
 
 
@@ -88,8 +89,10 @@ def _check_model(body: dict[str, Any]) -> str:
     model = body.get("model")
     if model is None:
         raise BadRequest("'model' is required", param="model", code="missing_required_parameter")
-    if not isinstance(model, str) or not model or len(model) > 256:
-        raise _type_error("model", "a non-empty string of at most 256 characters")
+    if not isinstance(model, str) or not model or len(model) > MAX_MODEL_CHARS:
+        raise _type_error("model", f"a non-empty string of at most {MAX_MODEL_CHARS} characters")
+    if not model.isprintable():  # CR, LF, NUL, tabs, other controls: never a model name
+        raise BadRequest("'model' must be printable text (no control characters)", param="model")
     return model
 
 

@@ -20,6 +20,7 @@ import logging
 import orjson
 
 from routeiq.asgi.body import read_body
+from routeiq.asgi.headers import header_text
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Message, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.errors import ClientClosed, Forbidden, RouteIQError, Unavailable
@@ -135,8 +136,8 @@ class PolicyMiddleware:
             ctx.team,
             ctx.user,
             scope["method"],
-            scope["path"],
-            model,
+            header_text(scope["path"]).decode(),
+            None if model is None else header_text(model).decode(),  # no CR/LF into the log
             client[0] if client else None,
             extra={"request_id": ctx.request_id, "policy_rule": decision.rule},
         )

@@ -4,7 +4,10 @@ A client's ``X-Request-ID`` is kept when it is 1-128 characters of
 ``[A-Za-z0-9._-]``; otherwise one is generated. It is echoed on every
 response, errors included. An exception that escapes the app is logged with
 the request id and becomes a JSON 500 without internals, if the response has
-not started; it never reaches the client as a stack trace.
+not started; it never reaches the client as a stack trace. A response start
+whose headers h11 would refuse (a control character in a value) is refused
+here, before the server marks the response started, so even that error gets
+the JSON 500 with its ``x-request-id``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import secrets
 import time
 from collections.abc import Callable
 
+from routeiq.asgi.headers import bad_header
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
@@ -52,8 +56,12 @@ class RequestIdMiddleware:
         async def send_with_id(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
+                headers = [*message.get("headers", ()), rid_header]
+                bad = bad_header(headers)
+                if bad is not None:  # refused here, h11 is still clean: the net below answers
+                    raise ValueError(f"invalid response header {bad!r}")
+                message["headers"] = headers
                 started = True
-                message["headers"] = [*message.get("headers", ()), rid_header]
                 if not ctx.status:
                     ctx.status = message["status"]
             await send(message)
