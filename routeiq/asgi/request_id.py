@@ -7,7 +7,9 @@ the request id and becomes a JSON 500 without internals, if the response has
 not started; it never reaches the client as a stack trace. A response start
 whose headers h11 would refuse (a control character in a value) is refused
 here, before the server marks the response started, so even that error gets
-the JSON 500 with its ``x-request-id``.
+the JSON 500 with its ``x-request-id``. Runs of slashes in the path are
+collapsed here, first, so ``//routeiq/info`` meets the same checks as
+``/routeiq/info`` in every later middleware and router.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from routeiq.errors import InternalError
 
 log = logging.getLogger("routeiq.request")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
+_SLASHES = re.compile(r"//+")
 
 
 def accept_request_id(value: bytes | None) -> str:
@@ -47,6 +50,9 @@ class RequestIdMiddleware:
             if k == b"x-request-id":
                 supplied = v
                 break
+        path = scope["path"]
+        if "//" in path:  # one spelling per route, before any middleware matches on it
+            scope["path"] = _SLASHES.sub("/", path)
         rid = accept_request_id(supplied)
         ctx = RequestContext(rid, time.perf_counter())
         scope[CTX_KEY] = ctx
