@@ -110,7 +110,7 @@ class Exchange:
                 except RouteIQError as exc:
                     failure = exc
             if deadline_scope.cancelled_caught:
-                failure = UpstreamTimeout(f"The request exceeded its deadline of {deadline:g} s")
+                failure = UpstreamTimeout(f"The upstream did not answer within {deadline:.3g} s")
             nursery.cancel_scope.cancel()
         if self.client_gone:
             raise ClientClosed("The client closed the connection")
