@@ -179,7 +179,7 @@ def summarise_failure(
     """The final error, saying what happened: how many attempts over how long.
 
     Past the deadline it is a 504 that names the deadline; otherwise the last
-    attempt's own error (same status) with the count appended."""
+    attempt's own error (same status, same object) with the count appended."""
     n = len(attempts)
     if n == 0:
         return err
@@ -192,9 +192,9 @@ def summarise_failure(
         return UpstreamTimeout(msg)
     if n == 1:
         return err
-    out = type(err)(f"{err.message} ({tries})", param=err.param, headers=err.headers)
-    out.code = err.code
-    return out
+    err.message = f"{err.message} ({tries})"  # this request's own error object
+    err.args = (err.message,)
+    return err
 
 
 async def route_and_call(
