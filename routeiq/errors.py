@@ -14,6 +14,7 @@ else ever reaches the client (and nothing becomes a 500 with a stack trace)::
     │   ├── Forbidden             403    permission_error
     │   ├── NotFound              404    (ModelNotFound: code=model_not_found)
     │   ├── MethodNotAllowed      405
+    │   ├── RequestTimeout        408    the body did not arrive in time
     │   ├── PayloadTooLarge       413
     │   ├── UnsupportedMediaType  415
     │   ├── RateLimited           429    (Retry-After)
@@ -142,6 +143,13 @@ class UpstreamRejected(ClientError):
         if status == 429:
             self.type = "rate_limit_error"
             self.code = "rate_limited"
+
+
+class RequestTimeout(ClientError):
+    """The request body did not arrive within ``routeiq.server.body_timeout``."""
+
+    status = 408
+    code = "request_timeout"
 
 
 class ClientClosed(ClientError):
