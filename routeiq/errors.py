@@ -188,6 +188,13 @@ class Draining(Unavailable):
     code = "draining"
 
 
+class ShuttingDown(Unavailable):
+    """The drain deadline cut this request (sent in-band on a stream that had begun)."""
+
+    type = "server_shutting_down"
+    code = "server_shutting_down"
+
+
 class UpstreamUnavailable(Unavailable):
     code = "upstream_unavailable"
 
