@@ -30,6 +30,7 @@ from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
 from routeiq.asgi.backpressure import BackpressureMiddleware
+from routeiq.asgi.body_gate import BodyGate
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
@@ -235,6 +236,13 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
     )
     inner = PolicyMiddleware(inner, gw.policy, OPEN_PATHS, config.routeiq.server.max_body_bytes)
+    # The whole body, under its own deadline, before policy and backpressure count it.
+    body_limit = max(
+        config.routeiq.server.max_body_bytes,
+        config.routeiq.a2a.max_body_bytes,
+        config.routeiq.mcp.max_body_bytes,
+    )
+    inner = BodyGate(inner, body_limit, config.routeiq.server.body_timeout)
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS)
     outer = RequestIdMiddleware(inner, gw.on_request_done)
     return outer, gw

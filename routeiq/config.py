@@ -102,6 +102,9 @@ class ServerSettings(_Strict):
     retry_after_seconds: int = Field(default=1, ge=0)
     drain_seconds: float = Field(default=30.0, ge=0)
     request_timeout: float = Field(default=600.0, gt=0)
+    #: The whole request body must arrive within this many seconds (else 408);
+    #: a request counts against max_in_flight only once its body is in.
+    body_timeout: float = Field(default=30.0, gt=0)
     #: After load, once no request arrived for this long and none is in flight,
     #: collect cyclic garbage and hand free heap pages back to the OS (0: never).
     idle_release_seconds: float = Field(default=10.0, ge=0)

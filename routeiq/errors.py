@@ -14,6 +14,7 @@ else ever reaches the client (and nothing becomes a 500 with a stack trace)::
     │   ├── Forbidden             403    permission_error
     │   ├── NotFound              404    (ModelNotFound: code=model_not_found)
     │   ├── MethodNotAllowed      405
+    │   ├── RequestTimeout        408    the body did not arrive in time
     │   ├── PayloadTooLarge       413
     │   ├── UnsupportedMediaType  415
     │   ├── RateLimited           429    (Retry-After)
@@ -144,6 +145,13 @@ class UpstreamRejected(ClientError):
             self.code = "rate_limited"
 
 
+class RequestTimeout(ClientError):
+    """The request body did not arrive within ``routeiq.server.body_timeout``."""
+
+    status = 408
+    code = "request_timeout"
+
+
 class ClientClosed(ClientError):
     """The client disconnected. Logged as 499; never counted against an upstream."""
 
@@ -178,6 +186,13 @@ class Overloaded(Unavailable):
 
 class Draining(Unavailable):
     code = "draining"
+
+
+class ShuttingDown(Unavailable):
+    """The drain deadline cut this request (sent in-band on a stream that had begun)."""
+
+    type = "server_shutting_down"
+    code = "server_shutting_down"
 
 
 class UpstreamUnavailable(Unavailable):

@@ -3,12 +3,19 @@
 ``Lifecycle`` is the one place that knows how many requests are in flight
 and whether the process is draining. A streaming request holds its slot
 until its stream has ended, because the slot is released only when the ASGI
-call returns.
+call returns. When the drain deadline passes, every admitted request that is
+still running is cancelled (its cancel scope was registered with
+:meth:`track`), and the backpressure middleware ends it cleanly: a final SSE
+error event on a stream, a 503 if nothing was sent yet.
 """
 
 from __future__ import annotations
 
 import trio
+
+# After the cut, how long the cancelled requests get to write their last event
+# (a local socket write each; they are normally done in microseconds).
+CUT_WRITE_SECONDS = 1.0
 
 
 class Lifecycle:
@@ -22,6 +29,8 @@ class Lifecycle:
         self._idle = trio.Event()
         self._idle.set()
         self._drain_started = trio.Event()
+        self._running: set[trio.CancelScope] = set()
+        self.cut_requests = 0  # requests cancelled by the drain deadline
 
     def try_enter(self) -> bool:
         if self.in_flight >= self.max_in_flight:
@@ -37,6 +46,13 @@ class Lifecycle:
         self.in_flight -= 1
         if self.in_flight == 0:
             self._idle.set()
+
+    def track(self, scope: trio.CancelScope) -> None:
+        """Register an admitted request's cancel scope, cancelled if the drain runs out."""
+        self._running.add(scope)
+
+    def untrack(self, scope: trio.CancelScope) -> None:
+        self._running.discard(scope)
 
     def begin_drain(self) -> None:
         self.draining = True
@@ -58,4 +74,12 @@ class Lifecycle:
         with trio.move_on_after(grace):
             await self.wait_idle()
             return True
+        # The deadline is exactly ``grace``: cut what is left, right now.
+        running, self._running = self._running, set()
+        self.cut_requests += len(running)
+        for scope in running:
+            scope.cancel()
+        if running:
+            with trio.move_on_after(CUT_WRITE_SECONDS):
+                await self.wait_idle()
         return False

@@ -128,11 +128,13 @@ async def run_gateway(
             log.info("draining: up to %.1f s for %d in-flight requests", grace, lifecycle.in_flight)
             clean = await lifecycle.drain(grace)
             if not clean:
-                log.warning("drain deadline passed; cancelling %d requests", lifecycle.in_flight)
+                log.warning("drain deadline passed: %d requests cut", lifecycle.cut_requests)
 
         async with trio.open_nursery() as server_nursery:
+            # graceful=0: the drain above is the whole deadline (drain_seconds, no
+            # extra); what is left after it are idle keep-alive connections.
             await server_nursery.start(
-                partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger)
+                partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger, graceful=0.0)
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)

@@ -79,10 +79,41 @@ class SSRFBlocked(Forbidden):
     code = "ssrf_blocked"
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: mapping unknowable here
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 IPv4-translated
+_COMPAT = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible ::a.b.c.d
+
+
+def embedded_ipv4(addr: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, 6to4, Teredo, NAT64).
+
+    Each of these forms makes a dual-stack host, a 6to4 relay or a NAT64
+    gateway deliver the packet to the IPv4 address inside, so that is the
+    address to classify: ``[2002:7f00:1::]`` is 127.0.0.1."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return None
+    if addr.ipv4_mapped is not None:
+        return addr.ipv4_mapped
+    if addr.sixtofour is not None:
+        return addr.sixtofour
+    if addr.teredo is not None:
+        return addr.teredo[1]  # the client, de-obfuscated: where the packet goes
+    if addr in _NAT64 or addr in _SIIT or (addr in _COMPAT and int(addr) > 1):
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
 def classify(addr: IPAddress) -> str | None:
-    """Why ``addr`` is refused (``"loopback"``, ``"metadata"``...), or ``None`` if public."""
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    """Why ``addr`` is refused (``"loopback"``, ``"metadata"``...), or ``None`` if public.
+
+    An IPv6 form that wraps an IPv4 address (see :func:`embedded_ipv4`) is
+    judged by the address inside it."""
+    inner = embedded_ipv4(addr)
+    if inner is not None:
+        addr = inner
+    elif isinstance(addr, ipaddress.IPv6Address) and addr in _NAT64_LOCAL:
+        return "non-global"
     if addr in METADATA_ADDRESSES:
         return "metadata"
     if addr.is_unspecified:
@@ -121,8 +152,9 @@ def parse_target(url: str, schemes: Sequence[str] = ("http", "https")) -> tuple[
 
 
 def is_allowed(addr: IPAddress, allow: Sequence[IPNetwork]) -> bool:
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    inner = embedded_ipv4(addr)
+    if inner is not None:
+        addr = inner
     return any(addr.version == net.version and addr in net for net in allow)
 
 

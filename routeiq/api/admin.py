@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from quart import Blueprint
+from quart import Blueprint, request
+
+from routeiq.asgi.types import Scope
+from routeiq.jsonrpc_asgi import require_master
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -15,6 +18,8 @@ def blueprint(gw: Gateway) -> Blueprint:
 
     @bp.get("/routeiq/info")
     async def info() -> dict[str, Any]:
+        # Config path, every deployment id, load: for operators only.
+        require_master(cast(Scope, request.scope), gw.keys)
         return {
             "name": "routeiq",
             "version": gw.version,

@@ -28,7 +28,7 @@ from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
-from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
+from routeiq.routing.executor import AttemptResult, RouteRequest, request_budget, route_and_call
 from routeiq.routing.tap import ResponseTap
 
 if TYPE_CHECKING:
@@ -70,7 +70,13 @@ async def _forward(
     want_id = chat and aff.enabled and aff.record_responses
     # One deadline for the whole request (retries and fallbacks included); each
     # attempt is further limited by its deployment's own timeout.
-    deadline = trio.current_time() + gw.config.routeiq.server.request_timeout
+    budget = request_budget(
+        router.groups.get(ctx.model, ()),
+        gw.config.router.timeout,
+        gw.config.routeiq.server.request_timeout,
+        stream,
+    )
+    deadline = trio.current_time() + budget
     payloads: dict[str, bytes] = {}  # serialised once per upstream model name
     default_timeout = gw.config.router.timeout
 

@@ -12,8 +12,16 @@ from typing import Any
 
 import orjson
 
+from routeiq.api.fields import (
+    CHAT_FIELDS,
+    EMBEDDING_FIELDS,
+    MESSAGE_FIELDS,
+    STREAM_OPTION_FIELDS,
+    check_fields,
+)
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
 
+MAX_MODEL_CHARS = 256
 ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
 
 
@@ -64,32 +72,14 @@ def _type_error(param: str, expected: str) -> BadRequest:
     return BadRequest(f"'{param}' must be {expected}", param=param)
 
 
-def _check_number(body: dict[str, Any], name: str, lo: float, hi: float) -> None:
-    v = body.get(name)
-    if v is None:
-        return
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise _type_error(name, "a number")
-    if not lo <= v <= hi:
-        raise BadRequest(f"'{name}' must be between {lo} and {hi}", param=name)
-
-
-def _check_int(body: dict[str, Any], name: str, lo: int) -> None:
-    v = body.get(name)
-    if v is None:
-        return
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise _type_error(name, "an integer")
-    if v < lo:
-        raise BadRequest(f"'{name}' must be at least {lo}", param=name)
-
-
 def _check_model(body: dict[str, Any]) -> str:
     model = body.get("model")
     if model is None:
         raise BadRequest("'model' is required", param="model", code="missing_required_parameter")
-    if not isinstance(model, str) or not model or len(model) > 256:
-        raise _type_error("model", "a non-empty string of at most 256 characters")
+    if not isinstance(model, str) or not model or len(model) > MAX_MODEL_CHARS:
+        raise _type_error("model", f"a non-empty string of at most {MAX_MODEL_CHARS} characters")
+    if not model.isprintable():  # CR, LF, NUL, tabs, other controls: never a model name
+        raise BadRequest("'model' must be printable text (no control characters)", param="model")
     return model
 
 
@@ -126,39 +116,17 @@ def validate_chat(body: dict[str, Any], limits: Limits) -> str:
             for j, part in enumerate(content):
                 if not isinstance(part, dict) or not isinstance(part.get("type"), str):
                     raise _type_error(f"messages[{i}].content[{j}]", "an object with a 'type'")
-    stream = body.get("stream")
-    if stream is not None and not isinstance(stream, bool):
-        raise _type_error("stream", "a boolean")
+        check_fields(msg, MESSAGE_FIELDS, f"messages[{i}].")
+    check_fields(body, CHAT_FIELDS)
     opts = body.get("stream_options")
     if opts is not None:
-        if not isinstance(opts, dict):
-            raise _type_error("stream_options", "an object")
-        if "include_usage" in opts and not isinstance(opts["include_usage"], bool):
-            raise _type_error("stream_options.include_usage", "a boolean")
-    _check_number(body, "temperature", 0, 2)
-    _check_number(body, "top_p", 0, 1)
-    _check_number(body, "presence_penalty", -2, 2)
-    _check_number(body, "frequency_penalty", -2, 2)
-    _check_int(body, "n", 1)
-    _check_int(body, "max_tokens", 1)
-    _check_int(body, "max_completion_tokens", 1)
-    stop = body.get("stop")
-    if stop is not None and not isinstance(stop, str):
-        if not isinstance(stop, list) or not all(isinstance(s, str) for s in stop):
-            raise _type_error("stop", "a string or an array of strings")
-    for name in ("tools", "functions"):
-        v = body.get(name)
-        if v is not None and not isinstance(v, list):
-            raise _type_error(name, "an array")
-    for name in ("metadata", "response_format", "logit_bias"):
-        v = body.get(name)
-        if v is not None and not isinstance(v, dict):
-            raise _type_error(name, "an object")
+        check_fields(opts, STREAM_OPTION_FIELDS, "stream_options.")
     return model
 
 
 def validate_embeddings(body: dict[str, Any], limits: Limits) -> str:
     model = _check_model(body)
+    check_fields(body, EMBEDDING_FIELDS)
     inp = body.get("input")
     if inp is None:
         raise BadRequest("'input' is required", param="input", code="missing_required_parameter")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from routeiq.asgi.types import Receive, Scope, header
+from routeiq.asgi.types import Message, Receive, Scope, header
 from routeiq.errors import BadRequest, ClientClosed, PayloadTooLarge
 
 
@@ -30,3 +30,17 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
         if not message.get("more_body", False):
             break
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that yields ``body`` once, then defers to the real one."""
+    pending = True
+
+    async def receive_again() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return receive_again

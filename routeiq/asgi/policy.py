@@ -19,9 +19,10 @@ import logging
 
 import orjson
 
-from routeiq.asgi.body import read_body
+from routeiq.asgi.body import read_body, replay
+from routeiq.asgi.headers import header_text
 from routeiq.asgi.respond import send_error
-from routeiq.asgi.types import ASGIApp, Message, Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.errors import ClientClosed, Forbidden, RouteIQError, Unavailable
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.rules import Decision, Subject, parse_ip
@@ -45,20 +46,6 @@ def model_of(body: bytes) -> str | None:
         return None
     model = obj.get("model") if isinstance(obj, dict) else None
     return model if isinstance(model, str) else None
-
-
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that yields ``body`` once, then defers to the real one."""
-    pending = True
-
-    async def receive_again() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return receive_again
 
 
 class PolicyMiddleware:
@@ -135,8 +122,8 @@ class PolicyMiddleware:
             ctx.team,
             ctx.user,
             scope["method"],
-            scope["path"],
-            model,
+            header_text(scope["path"]).decode(),
+            None if model is None else header_text(model).decode(),  # no CR/LF into the log
             client[0] if client else None,
             extra={"request_id": ctx.request_id, "policy_rule": decision.rule},
         )

@@ -4,7 +4,15 @@ A client's ``X-Request-ID`` is kept when it is 1-128 characters of
 ``[A-Za-z0-9._-]``; otherwise one is generated. It is echoed on every
 response, errors included. An exception that escapes the app is logged with
 the request id and becomes a JSON 500 without internals, if the response has
-not started; it never reaches the client as a stack trace.
+not started; it never reaches the client as a stack trace. A response start
+whose headers h11 would refuse (a control character in a value) is refused
+here, before the server marks the response started, so even that error gets
+the JSON 500 with its ``x-request-id``. Runs of slashes in the path are
+collapsed here, first, so ``//routeiq/info`` meets the same checks as
+``/routeiq/info`` in every later middleware and router. A response that
+starts before its request body was read (a 401 from auth) says
+``Connection: close``: a keep-alive connection with unread body bytes in it
+would stall the next request.
 """
 
 from __future__ import annotations
@@ -15,12 +23,15 @@ import secrets
 import time
 from collections.abc import Callable
 
+from routeiq.asgi.headers import bad_header
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
 
 log = logging.getLogger("routeiq.request")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
+_SLASHES = re.compile(r"//+")
+CLOSE = (b"connection", b"close")
 
 
 def accept_request_id(value: bytes | None) -> str:
@@ -39,27 +50,46 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         supplied = None
+        has_body = False
         for k, v in scope["headers"]:
-            if k == b"x-request-id":
+            if k == b"x-request-id" and supplied is None:
                 supplied = v
-                break
+            elif k == b"transfer-encoding" or (k == b"content-length" and v != b"0"):
+                has_body = True
+        path = scope["path"]
+        if "//" in path:  # one spelling per route, before any middleware matches on it
+            scope["path"] = _SLASHES.sub("/", path)
         rid = accept_request_id(supplied)
         ctx = RequestContext(rid, time.perf_counter())
         scope[CTX_KEY] = ctx
         rid_header = (b"x-request-id", rid.encode("ascii"))
         started = False
+        body_read = not has_body
+
+        async def receive_body() -> Message:
+            nonlocal body_read
+            message = await receive()
+            if not message.get("more_body", False):
+                body_read = True
+            return message
 
         async def send_with_id(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
+                headers = [*message.get("headers", ()), rid_header]
+                if not body_read and CLOSE not in headers:  # answered before the body (401...)
+                    headers.append(CLOSE)
+                bad = bad_header(headers)
+                if bad is not None:  # refused here, h11 is still clean: the net below answers
+                    raise ValueError(f"invalid response header {bad!r}")
+                message["headers"] = headers
                 started = True
-                message["headers"] = [*message.get("headers", ()), rid_header]
                 if not ctx.status:
                     ctx.status = message["status"]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive if body_read else receive_body, send_with_id)
         except Exception:
             log.exception("unhandled error", extra={"request_id": rid})
             if not started:

@@ -18,6 +18,7 @@ import httpx
 import orjson
 import trio
 
+from routeiq.asgi.headers import header_text
 from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.sse import SSEFramer, usage_from_block
@@ -37,9 +38,9 @@ def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
     if ctx.attempts:
         out.append((b"x-routeiq-attempts", b"%d" % ctx.attempts))
     if ctx.model is not None:
-        out.append((b"x-routeiq-model", ctx.model.encode("utf-8", "replace")))
+        out.append((b"x-routeiq-model", header_text(ctx.model)))
     if ctx.deployment is not None:
-        out.append((b"x-routeiq-deployment", ctx.deployment.encode("utf-8", "replace")))
+        out.append((b"x-routeiq-deployment", header_text(ctx.deployment)))
     return out
 
 
@@ -109,7 +110,7 @@ class Exchange:
                 except RouteIQError as exc:
                     failure = exc
             if deadline_scope.cancelled_caught:
-                failure = UpstreamTimeout(f"The request exceeded its deadline of {deadline:g} s")
+                failure = UpstreamTimeout(f"The upstream did not answer within {deadline:.3g} s")
             nursery.cancel_scope.cancel()
         if self.client_gone:
             raise ClientClosed("The client closed the connection")

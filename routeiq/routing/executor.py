@@ -20,7 +20,7 @@ calls, so they are cancellable and exact under the autojump clock.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import trio
@@ -161,6 +161,42 @@ async def _after_success(
         await router.count_usage(dep.id, tokens=result.tokens)
 
 
+def request_budget(group: Sequence[Deployment], default: float, cap: float, stream: bool) -> float:
+    """Seconds one request may take in all, retries and fallbacks included.
+
+    The documented ``timeout`` (a deployment's own, else ``router_settings``)
+    is the whole request's deadline, not each attempt's: the group's longest
+    one, never more than ``cap`` (``routeiq.server.request_timeout``)."""
+    longest = 0.0
+    for dep in group:
+        longest = max(longest, (dep.stream_timeout if stream else None) or dep.timeout or default)
+    return min(cap, longest or default)
+
+
+def summarise_failure(
+    err: RouteIQError, attempts: Sequence[AttemptRecord], elapsed: float, budget: float
+) -> RouteIQError:
+    """The final error, saying what happened: how many attempts over how long.
+
+    Past the deadline it is a 504 that names the deadline; otherwise the last
+    attempt's own error (same status, same object) with the count appended."""
+    n = len(attempts)
+    if n == 0:
+        return err
+    tries = f"{n} attempt{'s' if n > 1 else ''} in {elapsed:.1f} s"
+    if elapsed >= budget:
+        msg = (
+            f"No deployment answered within the request deadline of {budget:.3g} s "
+            f"({tries}); last error: {err.message}"
+        )
+        return UpstreamTimeout(msg)
+    if n == 1:
+        return err
+    err.message = f"{err.message} ({tries})"  # this request's own error object
+    err.args = (err.message,)
+    return err
+
+
 async def route_and_call(
     router: Router,
     request: RouteRequest,
@@ -170,14 +206,32 @@ async def route_and_call(
 ) -> Outcome:
     """Route ``request`` and call ``attempt`` until a deployment answers.
 
-    ``deadline`` is absolute, in trio time. Raises the last attempt's error if
-    no deployment could answer (or the first error that must not be retried),
-    ``ModelNotFound`` for an unknown model, ``UpstreamTimeout`` if the deadline
-    passed before any attempt.
+    ``deadline`` is absolute, in trio time, and bounds every attempt and wait.
+    Raises the last attempt's error if no deployment could answer (or the
+    first error that must not be retried), its message amended with the
+    attempts and the time they took; ``ModelNotFound`` for an unknown model;
+    ``UpstreamTimeout`` once the deadline has passed.
     """
     router.group(request.model)  # ModelNotFound before anything else
-    pinned, record = await _affinity_target(router, request)
     attempts: list[AttemptRecord] = []
+    t0 = router.clock()
+    try:
+        return await _route(router, request, attempt, deadline, attempts)
+    except RouteIQError as err:
+        kind = classify(err)
+        if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
+            raise
+        raise summarise_failure(err, attempts, router.clock() - t0, deadline - t0) from None
+
+
+async def _route(
+    router: Router,
+    request: RouteRequest,
+    attempt: Attempt,
+    deadline: float,
+    attempts: list[AttemptRecord],
+) -> Outcome:
+    pinned, record = await _affinity_target(router, request)
     last: RouteIQError | None = None
     chain: list[str] = [request.model, *router.fallback_chain(request.model)]
     visited: set[str] = set()

@@ -150,7 +150,7 @@ async def test_hostile_headers_never_500(headers: list[tuple[bytes, bytes]]) -> 
 async def test_valid_request_to_dead_upstream_is_502() -> None:
     # orjson reads an integer beyond 64 bits as a float, so this stays a valid request.
     body = (
-        b'{"model":"gpt-test","messages":[{"role":"user","content":"x"}],"seed":1'
+        b'{"model":"gpt-test","messages":[{"role":"user","content":"x"}],"vendor_knob":1'
         + b"0" * 40
         + b"}"
     )
