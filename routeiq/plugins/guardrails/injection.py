@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from routeiq.plugins.guardrails import framing
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
 from routeiq.plugins.guardrails.injection_rules import PHRASES
 from routeiq.plugins.guardrails.learned import InjectionModel, default_model
@@ -34,7 +35,7 @@ from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrase
 from routeiq.plugins.guardrails.settings import InjectionSettings, RoleKind
 
 #: Bump when the phrase table or the scoring changes.
-PATTERNS_VERSION = "3"
+PATTERNS_VERSION = "4"
 #: Sentinel: "load the shipped model if the settings ask for it".
 _DEFAULT = object()
 
@@ -86,9 +87,7 @@ class InjectionGuardrail:
 
     name = "injection"
 
-    def __init__(
-        self, settings: InjectionSettings | None = None, model: object = _DEFAULT
-    ) -> None:
+    def __init__(self, settings: InjectionSettings | None = None, model: object = _DEFAULT) -> None:
         self.settings = settings or InjectionSettings()
         if model is _DEFAULT:
             model = default_model() if self.settings.learned else None
@@ -96,12 +95,18 @@ class InjectionGuardrail:
             raise TypeError("model must be an InjectionModel or None")
         self.model: InjectionModel | None = model
         learned = f"m{model.version}" if model is not None else "rules"
+        indirect = self.settings.indirect_threshold
+        if indirect is None:
+            indirect = model.indirect_threshold if model is not None else self.settings.threshold
+        #: The threshold tool results and documents are judged against.
+        self.indirect_threshold: float = indirect
         self.version = f"{self.name}/{PATTERNS_VERSION}/{learned}/{self.settings.fingerprint()}"
         extra = [
             Phrase(p.name, p.category or p.name, p.weight, p.pattern, ())
             for p in self.settings.extra_patterns
         ]
         self._phrases: PhraseSet = compile_phrases((*PHRASES, *_ENCODED), extra)
+        self._prefetched: dict[str, float] = {}
 
     def _signals(self, text: str, depth: int) -> list[Finding]:
         folded, offsets = normalize(text)
@@ -162,23 +167,57 @@ class InjectionGuardrail:
         # Hiding instructions in an encoding is itself a signal: at least the payload weight.
         return max(ENCODED_PAYLOAD_WEIGHT, noisy_or([f.score for f in inner]))
 
+    def _rule_findings(self, text: str) -> list[Finding]:
+        """The phrase findings, their weights scaled down where the text mentions
+        an attack rather than making one (``framing``: quoted, discussion, code)."""
+        enabled = self.settings.category_enabled
+        findings = [f for f in self._signals(text, 0) if enabled(f.type)]
+        if not findings:
+            return findings
+        folded, _ = normalize(text)
+        factor = 1.0
+        if framing.discussion(folded):
+            factor *= framing.DISCUSSION_FACTOR
+        if framing.mostly_code(folded):
+            factor *= framing.CODE_FACTOR
+        scaled = []
+        for finding in findings:
+            weight = factor
+            if finding.type != "encoded" and framing.quoted(text, finding.start, finding.end):
+                weight *= framing.QUOTED_FACTOR
+            scaled.append(
+                finding if weight == 1.0 else replace(finding, score=finding.score * weight)
+            )
+        return scaled
+
     def scan(self, text: str) -> list[Finding]:
         """Every injection signal in ``text`` (enabled categories), in text order;
         with the model, one ``learned`` finding over the whole text whose score is
         the stacked probability."""
         enabled = self.settings.category_enabled
-        findings = [f for f in self._signals(text, 0) if enabled(f.type)]
+        findings = self._rule_findings(text)
         model = self.model
         if model is not None and enabled("learned"):
             rules = self.score(findings)
-            probability = model.stacking.combine(model.logit(text), rules)
+            logit = self._prefetched.pop(text, None)
+            if logit is None:
+                logit = model.logit(text)
+            probability = model.stacking.combine(logit, rules)
             findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))
         return findings
 
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Compute the model's logits of ``texts`` in one batch for the ``scan``
+        calls that follow (one vectorised pass costs about what one text costs).
+
+        Kept only until the next prefetch: a text not scanned by then is dropped.
+        """
+        if self.model is not None and self.settings.category_enabled("learned"):
+            self._prefetched = dict(zip(texts, self.model.logits(texts), strict=True))
+
     def rule_score(self, text: str) -> float:
         """The rules' noisy-OR score alone (the model's stacking input)."""
-        enabled = self.settings.category_enabled
-        return self.score([f for f in self._signals(text, 0) if enabled(f.type)])
+        return self.score(self._rule_findings(text))
 
     def score(self, findings: Sequence[Finding]) -> float:
         """The learned finding's probability if there is one, else noisy-OR over
@@ -218,7 +257,7 @@ class InjectionGuardrail:
             return verdict
         if kind == "trusted":
             return replace(verdict, action=None, redacted=None)
-        return self._decide(verdict.findings, text, self.settings.indirect_threshold)
+        return self._decide(verdict.findings, text, self.indirect_threshold)
 
     def check(self, text: str) -> Verdict:
         """Scan and decide in one call."""

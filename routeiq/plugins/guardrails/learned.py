@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,43 +42,67 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiply-shift has
 _CHAR_SIZES = (3, 4, 5)
 _WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 #: Window of folded characters scored at once, and the step between windows.
-WINDOW = 3000
-STEP = 2000
+WINDOW = 1200
+STEP = 600
 
 Buckets = npt.NDArray[np.uint64]
 
 
-def _to_buckets(hashes: Buckets, salt: int, bits: int) -> Buckets:
-    mixed: Buckets = (hashes + np.uint64(salt)) * _MIX
-    out: Buckets = mixed >> np.uint64(64 - bits)
-    return out
+_WORD_SALT = np.uint64(0x2545F4914F6CDD1D)
+_EMPTY = np.zeros(0, dtype=np.uint64)
+_NO_SEGMENTS = np.zeros(0, dtype=np.intp)
 
 
-def features(folded: str, bits: int) -> Buckets:
-    """Bucket indices of every n-gram of an already folded text (duplicates kept)."""
-    data = (" " + folded + " ").encode("utf-8", "surrogatepass")
-    parts: list[Buckets] = []
-    raw = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
+def batch_features(folded: Sequence[str], bits: int) -> tuple[Buckets, npt.NDArray[np.intp]]:
+    """Bucket indices of every n-gram of each folded text, and which text each is from.
+
+    All texts are hashed in one pass over their concatenation (an n-gram that
+    would span two texts is dropped), so a batch costs about what one text
+    costs: ~15 numpy calls at ~1-2 us each here, whatever the count. Word
+    unigrams and bigrams are hashed with ``crc32`` per word.
+    """
+    if not folded:
+        return _EMPTY, _NO_SEGMENTS
+    encoded = [(" " + text + " ").encode("utf-8", "surrogatepass") for text in folded]
+    lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
+    raw = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
+    segment = np.repeat(np.arange(len(encoded), dtype=np.intp), lengths)
+    hashes: list[Buckets] = []
+    owners: list[npt.NDArray[np.intp]] = []
     rolling = raw
     for size in range(2, max(_CHAR_SIZES) + 1):
         if len(raw) < size:
             break
         rolling = rolling[:-1] * _PRIME + raw[size - 1 :]
         if size in _CHAR_SIZES:
-            parts.append(_to_buckets(rolling, size, bits))
-    words = _WORD.findall(folded)
-    if words:
-        hashed = np.fromiter(
-            (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words),
+            starts = segment[: len(rolling)]
+            inside = starts == segment[size - 1 :]
+            hashes.append(rolling[inside])
+            owners.append(starts[inside])
+    words = [_WORD.findall(text) for text in folded]
+    counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+    total = int(counts.sum())
+    if total:
+        crcs = np.fromiter(
+            (zlib.crc32(w.encode("utf-8", "surrogatepass")) for ws in words for w in ws),
             dtype=np.uint64,
-            count=len(words),
+            count=total,
         )
-        parts.append(_to_buckets(hashed, 101, bits))
-        if len(words) > 1:
-            parts.append(_to_buckets(hashed[:-1] * _PRIME + hashed[1:], 202, bits))
-    if not parts:
-        return np.zeros(0, dtype=np.uint64)
-    return np.concatenate(parts)
+        crcs ^= _WORD_SALT
+        word_owner = np.repeat(np.arange(len(words), dtype=np.intp), counts)
+        pairs = word_owner[:-1] == word_owner[1:]
+        hashes += (crcs, (crcs[:-1] * _PRIME + crcs[1:])[pairs])
+        owners += (word_owner, word_owner[:-1][pairs])
+    if not hashes:
+        return _EMPTY, _NO_SEGMENTS
+    hashed = np.concatenate(hashes)
+    buckets: Buckets = (hashed * _MIX) >> np.uint64(64 - bits)
+    return buckets, np.concatenate(owners)
+
+
+def features(folded: str, bits: int) -> Buckets:
+    """Bucket indices of every n-gram of one folded text (duplicates kept)."""
+    return batch_features([folded], bits)[0]
 
 
 def windows(folded: str) -> list[str]:
@@ -119,7 +144,7 @@ class InjectionModel:
         indirect_threshold: float,
         version: str,
     ) -> None:
-        bits = int(round(math.log2(len(weights))))
+        bits = round(math.log2(len(weights)))
         if 1 << bits != len(weights):
             raise ValueError("weights must have a power-of-two length")
         self.bits = bits
@@ -132,15 +157,25 @@ class InjectionModel:
 
     def logit(self, text: str) -> float:
         """The model's logit for ``text`` (the highest over its windows)."""
-        folded, _ = normalize(text)
-        best = -math.inf
-        for window in windows(folded):
-            found = features(window, self.bits)
-            if len(found) == 0:
-                value = self.bias
-            else:
-                value = self.bias + float(self.weights[found].sum()) / math.sqrt(len(found))
-            best = max(best, value)
+        return self.logits([text])[0]
+
+    def logits(self, texts: Sequence[str]) -> list[float]:
+        """Logits of several texts in one vectorised pass (see ``batch_features``)."""
+        pieces: list[str] = []
+        owner: list[int] = []
+        for index, text in enumerate(texts):
+            folded, _ = normalize(text)
+            cut = windows(folded)
+            pieces += cut
+            owner += [index] * len(cut)
+        buckets, segments = batch_features(pieces, self.bits)
+        sums = np.bincount(segments, weights=self.weights[buckets], minlength=len(pieces))
+        counts = np.bincount(segments, minlength=len(pieces))
+        scores = self.bias + sums / np.sqrt(np.maximum(counts, 1))
+        best = [-math.inf] * len(texts)
+        for index, value in zip(owner, scores.tolist(), strict=True):
+            if value > best[index]:
+                best[index] = value
         return best
 
     @classmethod
@@ -150,9 +185,7 @@ class InjectionModel:
             meta = data["meta"].astype(np.float64)
             version = str(data["version"])
         bias, intercept, a_model, a_rules, direct, indirect = (float(x) for x in meta)
-        return cls(
-            weights, bias, Stacking(intercept, a_model, a_rules), direct, indirect, version
-        )
+        return cls(weights, bias, Stacking(intercept, a_model, a_rules), direct, indirect, version)
 
 
 @lru_cache(maxsize=1)

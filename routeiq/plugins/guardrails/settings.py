@@ -175,9 +175,10 @@ class InjectionSettings(GuardrailSettings):
     max_decode_depth: int = Field(default=2, ge=0, le=4)
     #: Use the learned model (routeiq/plugins/guardrails/model/) beside the rules.
     learned: bool = True
-    #: Threshold for indirect texts (tool results, documents): chosen on the
-    #: calibration split at <= 1% false positives on benign documents.
-    indirect_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    #: Threshold for indirect texts (tool results, documents). None: the learned
+    #: model's, chosen on its calibration split at <= 1% false positives on
+    #: benign documents (``threshold`` when the model is off).
+    indirect_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     #: Role -> how its messages are scanned; roles not listed are ``direct``.
     roles: dict[str, RoleKind] = Field(default_factory=lambda: dict(DEFAULT_ROLES))
 
