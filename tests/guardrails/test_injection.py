@@ -85,7 +85,8 @@ def test_nested_encoding_respects_depth() -> None:
     assert INJECTION.check(outer).action == "block"
     shallow = InjectionGuardrail(InjectionSettings(max_decode_depth=1, learned=False))
     assert shallow.check(outer).action is None
-    assert InjectionGuardrail(InjectionSettings(max_decode_depth=0, learned=False)).check(inner).action is None
+    flat = InjectionGuardrail(InjectionSettings(max_decode_depth=0, learned=False))
+    assert flat.check(inner).action is None
 
 
 def test_encoded_benign_text_is_not_a_signal() -> None:
