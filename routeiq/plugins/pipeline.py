@@ -52,6 +52,7 @@ from routeiq.plugins.guards import (
     check_pairs,
     message_slots,
     message_texts,
+    role_aware,
     scan_input,
     store_pairs,
     uncached,
@@ -177,7 +178,7 @@ class Pipeline:
 class RequestRun:
     """One request through the pipeline; see the module docstring for the phases."""
 
-    __slots__ = ("_body", "_hook", "_redact", "call", "guards", "pipeline", "warned")
+    __slots__ = ("_body", "_hook", "_redact", "_roles", "call", "guards", "pipeline", "warned")
 
     def __init__(self, pipeline: Pipeline, call: Call, guards: Guards) -> None:
         self.pipeline = pipeline
@@ -185,6 +186,7 @@ class RequestRun:
         self.guards = guards
         self.warned: set[str] = set()
         self._redact: list[int] = []
+        self._roles: list[str | None] | None = None
         self._hook: OutputGuard | None = None
         self._body: bytes | None = None
 
@@ -217,7 +219,9 @@ class RequestRun:
         """Input guardrails, concurrently; raises GuardrailBlocked on the first block."""
         p = self.pipeline
         inputs = self.guards.input
-        texts = message_texts(self.call.request) if inputs else []
+        roles: list[str | None] | None = [] if role_aware(inputs) else None
+        texts = message_texts(self.call.request, roles) if inputs else []
+        self._roles = roles
         if not p.guard_plugins:
             scan = await self._scan_builtin(texts)
         else:
@@ -250,8 +254,9 @@ class RequestRun:
         p = self.pipeline
         digests = p.digests.digests(texts)
         limit = p.section.inline_max_chars
+        roles = self._roles
         if sum(map(len, texts)) > limit:
-            missing = uncached(inputs, texts, digests, p.cache)
+            missing = uncached(inputs, texts, digests, p.cache, roles)
             if sum(len(texts[ti]) for _, ti in missing) > limit:
                 # Too much new text to scan without stalling the loop: a worker
                 # thread computes the verdicts; the cache is filled here.
@@ -259,7 +264,7 @@ class RequestRun:
                     check_pairs, inputs, texts, missing, abandon_on_cancel=True, limiter=p.limiter
                 )
                 store_pairs(inputs, digests, missing, verdicts, p.cache)
-        return scan_input(inputs, texts, digests, p.cache)
+        return scan_input(inputs, texts, digests, p.cache, roles)
 
     async def _guard_task(
         self, lp: LoadedPlugin, scope: trio.CancelScope, failures: list[RouteIQError]
@@ -274,7 +279,11 @@ class RequestRun:
         """Apply redactions in GUARD_ORDER (the request is rewritten in place)."""
         if self._redact:
             slots = message_slots(self.call.request)
-            apply_redactions(self.guards.input, slots, self._redact, self.pipeline.cache)
+            roles: list[str | None] | None = None
+            if self._roles is not None:
+                roles = []
+                message_texts(self.call.request, roles)
+            apply_redactions(self.guards.input, slots, self._redact, self.pipeline.cache, roles)
 
     def wrap_send(self, send: Send) -> Send:
         """``send`` plus a warning header when a ``warn`` guardrail triggered."""

@@ -16,7 +16,7 @@ from routeiq.plugins.guardrails.phrases import Phrase, compile_phrases
 from routeiq.plugins.guardrails.settings import ContentSettings
 
 #: Bump when the keyword table or the scoring changes.
-PATTERNS_VERSION = "2"
+PATTERNS_VERSION = "3"
 #: Weightless framing signals that modulate the harm keywords.
 _FRAMING = frozenset({"request", "defensive"})
 

@@ -40,6 +40,25 @@ _VICTIM = words(
     "boyfriend", "family", "classmate", "coworker", "president", "senator", "cop", "officer",
     "man", "woman", "everyone", "you", "jews", "muslims", "christians", "immigrants",
 )  # fmt: skip
+# Technical objects of "kill", "shoot", "execute", "attack"...: "kill all child
+# processes", "shoot me a message", "execute the job" are ordinary developer
+# talk. After a harm verb (and up to three words), one of these nouns means the
+# verb is not about a person, so neither the keyword nor the intent rules match.
+_TECH_NOUN = words(
+    "process", "processes", "pid", "pids", "thread", "threads", "job", "jobs", "task", "tasks",
+    "query", "queries", "transaction", "transactions", "container", "containers", "pod", "pods",
+    "script", "scripts", "command", "commands", "signal", "signals", "session", "sessions",
+    "message", "messages", "email", "emails", "e-mail", "request", "requests", "server",
+    "servers", "worker", "workers", "daemon", "daemons", "service", "services", "program",
+    "programs", "build", "builds", "tab", "tabs", "window", "windows", "connection",
+    "connections", "instance", "instances", "node", "nodes", "vm", "vms", "shell", "terminal",
+    "loop", "operation", "operations", "download", "upload", "deployment", "pipeline", "test",
+    "tests", "app", "apps", "application", "applications", "port", "socket", "sockets",
+    "cluster", "function", "method", "code", "binary", "executable", "tmux", "screen",
+    "line", "note", "text", "dm", "ping", "query", "surface", "vector", "bug", "bugs",
+)  # fmt: skip
+_NOT_TECH = f"(?!(?:{S}[a-z0-9_-]+){{0,3}}?{S}{_TECH_NOUN}(?![a-z]))"
+
 _HARM_VERB = words(
     "kill", "murder", "stab", "shoot", "poison", "strangle", "assassinate", "torture",
     "kidnap", "abduct", "behead", "maim", "hurt", "beat up", "attack", "bomb", "burn",
@@ -105,6 +124,17 @@ DEFENSIVE = Phrase(
 )  # fmt: skip
 DEFENSIVE_FACTOR = 0.5
 
+
+def technical_verbs(category: str, weight: float, table: str) -> tuple[Phrase, ...]:
+    """Like ``keywords``, but the verb does not count when a technical object
+    follows it (``_NOT_TECH``): "kill the process" is not violence."""
+    return tuple(
+        Phrase(f"{category}:{word}", category, weight, _INFLECT + _NOT_TECH, (word,))
+        for word in (w.strip() for w in table.split("|"))
+        if word
+    )
+
+
 # Strong keywords (0.35) act together with a request framing (+0.25 = 0.6);
 # weak ones (0.2) need company even then (0.45).
 # fmt: off
@@ -114,8 +144,9 @@ KEYWORD_PHRASES: tuple[Phrase, ...] = (
               "|threatening message|threatening letter|terrorize|car bomb|pipe bomb"
               "|mass shooting|bioweapon|biological weapon|chemical weapon|biochemical weapon"
               "|nerve agent|dirty bomb|radicalize|radicalise|ransom note"),
-    *keywords(_V, 0.2, "kill|stab|shoot|gun|bomb|explosive|weapon|blood|gore|corpse|violent"
-              "|violence|assault|terror|terrorist|hostage|kidnap|firearm|rifle|handgun|attack"
+    *technical_verbs(_V, 0.2, "kill|stab|shoot|attack"),
+    *keywords(_V, 0.2, "gun|bomb|explosive|weapon|blood|gore|corpse|violent"
+              "|violence|assault|terror|terrorist|hostage|kidnap|firearm|rifle|handgun"
               "|threaten|threat|harass|harassment|bully|bullying|stalk|poison|arson|outbreak"
               "|ebola|anthrax|pandemic|extremist"),
     *keywords(_H, 0.35, "racist|racism|bigot|nazi|neo-nazi|supremacist|supremacy|xenophobic"
@@ -155,14 +186,14 @@ PHRASES: tuple[Phrase, ...] = (
         "violence:how_to_harm",
         _V,
         0.9,
-        f"{S}{opt('get away with')}{_HARM_VERB}{S}{_PEOPLE}{_VICTIM}{_END}",
+        f"{S}{opt('get away with')}{_HARM_VERB}{S}{_PEOPLE}{_VICTIM}{_END}{_NOT_TECH}",
         _HOW_TO,
     ),
     Phrase(
         "violence:threat",
         _V,
         0.9,
-        f"{S}{opt('going to', 'gonna', 'about to')}{_HARM_VERB}{S}{_PEOPLE}{_VICTIM}{_END}",
+        f"{S}{opt('going to', 'gonna', 'about to')}{_HARM_VERB}{S}{_PEOPLE}{_VICTIM}{_END}{_NOT_TECH}",
         (
             "i will",
             "i'll",

@@ -5,7 +5,17 @@ leetspeak, NFKC), then one combined regex finds every phrase signal in one
 pass. Long base64 or hex runs found in the same pass are decoded and the
 decoded text is scanned again (up to ``max_decode_depth`` levels), so
 "aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM=" scores like its plain text.
-Distinct signals combine by noisy-OR into a score in [0, 1].
+Distinct signals combine by noisy-OR into the rules' score in [0, 1].
+
+With ``settings.learned`` the verdict's score is instead the learned model's
+probability stacked with the rules' score (``learned.py``): the rules alone
+reached 0.79 recall on held-out attacks and fired on security discussion and
+config files; rules written from misses did not generalise. The model's part
+is one ``"learned"`` finding over the whole text.
+
+Roles: ``role_kind`` and ``for_kind`` let the pipeline skip trusted (system,
+developer) messages and judge indirect ones (tool results) against
+``indirect_threshold``; the cached verdict itself is role-independent.
 """
 
 from __future__ import annotations
@@ -14,15 +24,20 @@ import base64
 import binascii
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
+from routeiq.plugins.guardrails import framing
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
 from routeiq.plugins.guardrails.injection_rules import PHRASES
+from routeiq.plugins.guardrails.learned import InjectionModel, default_model
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrases
-from routeiq.plugins.guardrails.settings import InjectionSettings
+from routeiq.plugins.guardrails.settings import InjectionSettings, RoleKind
 
 #: Bump when the phrase table or the scoring changes.
-PATTERNS_VERSION = "2"
+PATTERNS_VERSION = "4"
+#: Sentinel: "load the shipped model if the settings ask for it".
+_DEFAULT = object()
 
 # Encoded runs, matched in the same pass as the phrases (after the separator
 # anchor). Leetspeak folding maps some digits to letters, so the classes
@@ -72,14 +87,26 @@ class InjectionGuardrail:
 
     name = "injection"
 
-    def __init__(self, settings: InjectionSettings | None = None) -> None:
+    def __init__(self, settings: InjectionSettings | None = None, model: object = _DEFAULT) -> None:
         self.settings = settings or InjectionSettings()
-        self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        if model is _DEFAULT:
+            model = default_model() if self.settings.learned else None
+        if model is not None and not isinstance(model, InjectionModel):
+            raise TypeError("model must be an InjectionModel or None")
+        self.model: InjectionModel | None = model
+        learned = f"m{model.version}" if model is not None else "rules"
+        indirect = self.settings.indirect_threshold
+        if indirect is None:
+            indirect = model.indirect_threshold if model is not None else self.settings.threshold
+        #: The threshold tool results and documents are judged against.
+        self.indirect_threshold: float = indirect
+        self.version = f"{self.name}/{PATTERNS_VERSION}/{learned}/{self.settings.fingerprint()}"
         extra = [
             Phrase(p.name, p.category or p.name, p.weight, p.pattern, ())
             for p in self.settings.extra_patterns
         ]
         self._phrases: PhraseSet = compile_phrases((*PHRASES, *_ENCODED), extra)
+        self._prefetched: dict[str, float] = {}
 
     def _signals(self, text: str, depth: int) -> list[Finding]:
         folded, offsets = normalize(text)
@@ -140,28 +167,97 @@ class InjectionGuardrail:
         # Hiding instructions in an encoding is itself a signal: at least the payload weight.
         return max(ENCODED_PAYLOAD_WEIGHT, noisy_or([f.score for f in inner]))
 
-    def scan(self, text: str) -> list[Finding]:
-        """Every injection signal in ``text`` (enabled categories), in text order."""
+    def _rule_findings(self, text: str) -> list[Finding]:
+        """The phrase findings, their weights scaled down where the text mentions
+        an attack rather than making one (``framing``: quoted, discussion, code)."""
         enabled = self.settings.category_enabled
-        return [f for f in self._signals(text, 0) if enabled(f.type)]
+        findings = [f for f in self._signals(text, 0) if enabled(f.type)]
+        if not findings:
+            return findings
+        folded, _ = normalize(text)
+        factor = 1.0
+        if framing.discussion(folded):
+            factor *= framing.DISCUSSION_FACTOR
+        if framing.mostly_code(folded):
+            factor *= framing.CODE_FACTOR
+        scaled = []
+        for finding in findings:
+            weight = factor
+            if finding.type != "encoded" and framing.quoted(text, finding.start, finding.end):
+                weight *= framing.QUOTED_FACTOR
+            scaled.append(
+                finding if weight == 1.0 else replace(finding, score=finding.score * weight)
+            )
+        return scaled
+
+    def scan(self, text: str) -> list[Finding]:
+        """Every injection signal in ``text`` (enabled categories), in text order;
+        with the model, one ``learned`` finding over the whole text whose score is
+        the stacked probability."""
+        enabled = self.settings.category_enabled
+        findings = self._rule_findings(text)
+        model = self.model
+        if model is not None and enabled("learned"):
+            rules = self.score(findings)
+            logit = self._prefetched.pop(text, None)
+            if logit is None:
+                logit = model.logit(text)
+            probability = model.stacking.combine(logit, rules)
+            findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))
+        return findings
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Compute the model's logits of ``texts`` in one batch for the ``scan``
+        calls that follow (one vectorised pass costs about what one text costs).
+
+        Kept only until the next prefetch: a text not scanned by then is dropped.
+        """
+        if self.model is not None and self.settings.category_enabled("learned"):
+            self._prefetched = dict(zip(texts, self.model.logits(texts), strict=True))
+
+    def rule_score(self, text: str) -> float:
+        """The rules' noisy-OR score alone (the model's stacking input)."""
+        return self.score(self._rule_findings(text))
 
     def score(self, findings: Sequence[Finding]) -> float:
-        """Noisy-OR over distinct rules: a phrase repeated ten times counts once."""
+        """The learned finding's probability if there is one, else noisy-OR over
+        distinct rules (a phrase repeated ten times counts once)."""
         distinct: dict[str, float] = {}
         for finding in findings:
+            if finding.type == "learned":
+                return finding.score
             distinct[finding.rule] = max(finding.score, distinct.get(finding.rule, 0.0))
         return noisy_or(list(distinct.values()))
 
     def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
-        """Act when the combined score reaches the threshold."""
+        """Act when the combined score reaches the (direct) threshold."""
+        return self._decide(findings, text, self.settings.threshold)
+
+    def _decide(self, findings: Sequence[Finding], text: str, threshold: float) -> Verdict:
         score = self.score(findings)
-        if score < self.settings.threshold:
+        if score < threshold:
             return Verdict(self.name, tuple(findings), score, None)
         action = self.settings.action
         redacted = None
         if action == "redact":
-            redacted = redact_spans(text, findings, lambda f: f"[INJECTION:{f.type.upper()}]")
+            spans = [f for f in findings if f.type != "learned"]
+            spans = spans or list(findings)  # only the model fired: the whole text
+            redacted = redact_spans(text, spans, lambda f: f"[INJECTION:{f.type.upper()}]")
         return Verdict(self.name, tuple(findings), score, action, redacted)
+
+    # -- roles ----------------------------------------------------------------
+
+    def role_kind(self, role: str | None) -> RoleKind:
+        """How a message of ``role`` is scanned: trusted (skipped), direct, indirect."""
+        return self.settings.role_kind(role)
+
+    def for_kind(self, verdict: Verdict, kind: RoleKind, text: str) -> Verdict:
+        """``verdict`` (decided as direct) re-decided for a message of ``kind``."""
+        if kind == "direct":
+            return verdict
+        if kind == "trusted":
+            return replace(verdict, action=None, redacted=None)
+        return self._decide(verdict.findings, text, self.indirect_threshold)
 
     def check(self, text: str) -> Verdict:
         """Scan and decide in one call."""

@@ -126,7 +126,10 @@ PHRASES: tuple[Phrase, ...] = (
         _O,
         0.6,
         f"{S}{words('all', 'everything')}{S}{opt('that', 'you', 'i')}"
-        f"{words('previous', 'prior', 'above', 'before', 'you were told', 'you have been told', 'said', 'earlier')}",
+        f"{words('previous', 'prior', 'above', 'before', 'you were told', 'you have been told', 'said', 'earlier')}"
+        # ... unless what is ignored is named, and is not an instruction: "ignore
+        # all previous build output", "disregard all prior test results".
+        f"(?!{S}(?:[a-z]+{S})?{words('build', 'builds', 'output', 'outputs', 'log', 'logs', 'result', 'results', 'change', 'changes', 'commit', 'commits', 'error', 'errors', 'warning', 'warnings', 'file', 'files', 'version', 'versions', 'data', 'entries', 'records', 'lines', 'steps', 'attempts', 'test', 'tests', 'runs', 'values', 'artifacts', 'cache', 'caches', 'migrations', 'releases', 'drafts', 'edits', 'emails', 'tickets', 'orders', 'invoices')}(?![a-z]))",
         ("ignore", "disregard", "forget"),
     ),
     Phrase(

@@ -26,7 +26,7 @@ from routeiq.plugins.guardrails.validators import (
 )
 
 #: Bump when a pattern or validator changes: it invalidates cached verdicts.
-PATTERNS_VERSION = "4"
+PATTERNS_VERSION = "5"
 
 # Why the combined pattern starts with one character class: Python's regex
 # engine then skips, in C, every position that cannot start a candidate
@@ -144,11 +144,37 @@ _VERSION_CONTEXT = re.compile(
     r"|windows|android|ios|macos|ubuntu|debian|openssl|nginx|postgres|postgresql|mysql|redis"
     r"|docker|npm|pip|gcc|clang|llvm|glibc|libc|jdk|driver|bios|tag|semver)\W{0,3}$"
 )
+# "upgrade from 9.15.36.122", "bumped to 10.2.0.1", "v. 4.1.2.3": a version
+# word, then at most one of from/to/of/is/=, then the dotted quad.
+_VERSION_VIA = re.compile(
+    r"(?i)\b(?:v|ver|version|versions|build|release|rel|revision|rev|firmware|fw|patch|update"
+    r"|upgrade|upgraded|upgrading|downgrade|downgraded|downgrading|migrate|migrated|migrating"
+    r"|bump|bumped|bumping|pin|pinned|rollback|roll back|rolled back|revert|reverted|install"
+    r"|installed|installing|tag|tagged|semver|changelog)(?:\W{1,3}[a-z][\w-]*){0,2}\W{1,3}"
+    r"(?:from|to|of|is|at|=|->|onto|into)(?:\W{1,3}(?:v|version|build|release))?"
+    r"(?:\W{1,3}v?[0-9]+(?:\.[0-9]+)+\W{1,3}(?:to|->|and|or|-))?\W{0,3}$"
+)
+# Words that make a Luhn-valid number a card even after an id word ("card number").
+_CARD_CONTEXT = re.compile(
+    r"(?i)\b(?:card|cards|visa|mastercard|master card|amex|american express|discover|jcb"
+    r"|diners|maestro|unionpay|credit|debit|cc|pan|charge|charged|pay|paid|payment|billing)\b"
+)
+# Words that make a number an identifier rather than a card: build ids, order numbers.
+_CARD_ID_CONTEXT = re.compile(
+    r"(?i)\b(?:build|builds|version|release|commit|job|run|pipeline|artifact|order|invoice"
+    r"|ref|reference|id|ticket|tracking|serial|sku|isbn|ean|barcode|upc|part|item|case"
+    r"|policy|customer|member|membership|account|acct|request|trace|span|shipment|parcel"
+    r"|confirmation|booking|reservation|transaction|txn)\b(?:\W{1,3}\w+){0,2}\W{0,4}$"
+)
 _YEARS = re.compile(r"(?:19|20)[0-9][0-9]")
 _DATE_PREFIX = re.compile(
     r"^(?:(?:19|20)[0-9]{2}[-. ][0-9]{1,2}[-. ][0-9]{1,2}"
     r"|[0-9]{1,2}[-. ][0-9]{1,2}[-. ](?:19|20)[0-9]{2})"
 )
+
+
+_DASHES_ONLY = re.compile(r"[0-9]+(?:-[0-9]+)+")
+_NANP_SHAPES = ([3, 4], [3, 3, 4], [1, 3, 3, 4])
 
 
 def _has_context(pattern: re.Pattern[str], text: str, start: int) -> bool:
@@ -188,6 +214,16 @@ def valid_phone(candidate: str, text: str, start: int) -> bool:
         )
     if len(lengths) >= 3 and all(n == 4 for n in lengths) and digits[0] != "0":
         return False  # card-style 4-4-4 grouping (a card that failed Luhn)
+    if (
+        _DASHES_ONLY.fullmatch(main)
+        and digits[0] != "0"
+        and lengths not in _NANP_SHAPES
+        and not _has_context(_PHONE_CONTEXT, text, start)
+    ):
+        # Dashes alone, no trunk 0, no "+": the North American shapes (555-0132,
+        # 415-555-0132, 1-415-555-0132). A SKU "88-4410-27" or a member id
+        # "2023-114-0087" is no country's written format.
+        return False
     if _DATE_PREFIX.match(main) or all(_YEARS.fullmatch(g) for g in groups):
         return False
     if lengths == [3, 2, 4] or (lengths == [5, 4] and "-" in main):
@@ -304,9 +340,16 @@ class PIIGuardrail:
 
     def _card(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
         digits = _NON_DIGIT.sub("", candidate)
-        if luhn_valid(digits) and card_brand(digits) is not None:
-            return ("CREDIT_CARD", start, end)
-        return None
+        if not luhn_valid(digits) or card_brand(digits) is None:
+            return None
+        # One number in ten passes Luhn: after "build", "order", "id"... it is an
+        # identifier unless card words are near ("card number 5018...").
+        before = max(0, start - 40)
+        if _CARD_ID_CONTEXT.search(text, before, start) and not _CARD_CONTEXT.search(
+            text, before, start
+        ):
+            return None
+        return ("CREDIT_CARD", start, end)
 
     def _ssn(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
         digits = _NON_DIGIT.sub("", candidate)
@@ -314,12 +357,18 @@ class PIIGuardrail:
             return None
         if len(candidate) == 9 and not _has_context(_SSN_CONTEXT, text, start):
             return None  # a bare 9-digit number is only an SSN when the text says so
+        if _ID_CONTEXT.search(text, max(0, start - 16), start) and not _has_context(
+            _SSN_CONTEXT, text, start
+        ):
+            return None  # "part no. 284-34-4826", "order 123-45-6789": an identifier
         return ("SSN", start, end)
 
     def _ipv4(self, candidate: str, text: str, start: int, end: int) -> tuple[str, int, int] | None:
         if not ipv4_valid(candidate.split("/", 1)[0]):
             return None
         if _VERSION_CONTEXT.search(text, max(0, start - 24), start):
+            return None
+        if _VERSION_VIA.search(text, max(0, start - 40), start):
             return None
         return ("IPV4", start, end)
 

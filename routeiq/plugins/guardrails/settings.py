@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -139,18 +139,54 @@ class PIISettings(GuardrailSettings):
 
 
 INJECTION_CATEGORIES = frozenset(
-    {"instruction_override", "role_play", "prompt_extraction", "delimiter", "encoded"}
+    {"instruction_override", "role_play", "prompt_extraction", "delimiter", "encoded", "learned"}
 )
+
+RoleKind = Literal["trusted", "direct", "indirect"]
+
+#: How each message role is scanned for injection. The application's own
+#: ``system``/``developer`` messages are its configuration (trusted, not
+#: scanned); what a user or a forged assistant turn says is a *direct*
+#: injection attempt; tool and function results (retrieved documents, MCP tool
+#: output) carry *indirect* injection, judged against ``indirect_threshold``.
+DEFAULT_ROLES: dict[str, RoleKind] = {
+    "system": "trusted",
+    "developer": "trusted",
+    "user": "direct",
+    "assistant": "direct",
+    "tool": "indirect",
+    "function": "indirect",
+}
 
 
 class InjectionSettings(GuardrailSettings):
-    """Prompt injection: weighted patterns combined into a score in [0, 1]."""
+    """Prompt injection: weighted patterns plus a learned model, one score in [0, 1].
+
+    With ``learned`` (the default) the score is the shipped model's calibrated
+    probability, stacked with the rules' score (see ``learned.py``); 0.5 is the
+    operating point chosen on the calibration split. Without it, the rules'
+    noisy-OR score alone.
+    """
 
     KNOWN_CATEGORIES: ClassVar[frozenset[str]] = INJECTION_CATEGORIES
 
     action: Action = "block"
     #: How many nested encodings (base64 inside hex...) are decoded and rescanned.
     max_decode_depth: int = Field(default=2, ge=0, le=4)
+    #: Use the learned model (routeiq/plugins/guardrails/model/) beside the rules.
+    learned: bool = True
+    #: Threshold for indirect texts (tool results, documents). None: the learned
+    #: model's, chosen on its calibration split at <= 1% false positives on
+    #: benign documents (``threshold`` when the model is off).
+    indirect_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    #: Role -> how its messages are scanned; roles not listed are ``direct``.
+    roles: dict[str, RoleKind] = Field(default_factory=lambda: dict(DEFAULT_ROLES))
+
+    def role_kind(self, role: str | None) -> RoleKind:
+        """How a message of ``role`` is scanned (unknown or missing roles: direct)."""
+        if role is None:
+            return "direct"
+        return self.roles.get(role, "direct")
 
 
 CONTENT_CATEGORIES = frozenset({"violence", "hate", "sexual", "self_harm", "illegal_activity"})

@@ -1,0 +1,234 @@
+"""Train the learned injection detector shipped in routeiq/plugins/guardrails/model/.
+
+1. Build the public corpus (``bench/guard_corpus.py``) and split it by group hash:
+   train 60% / calib 15% / test 25%. The test split is not read here.
+2. Logistic regression (scikit-learn, liblinear, class-balanced) over the hashed
+   n-gram features of ``routeiq.plugins.guardrails.learned.features``; the
+   regularisation C is chosen on the calib split (recall at <= 1% benign FP).
+3. Platt stacking on the calib split: ``sigmoid(c + a*model_logit + b*rule_score)``.
+4. Operating points on the calib split: direct (user) texts at <= 0.75% benign FP,
+   indirect (tool/document) texts at <= 1% benign FP. The intercept is shifted so
+   that the direct operating point is score 0.5 (the settings' default threshold);
+   the indirect threshold is printed and stored.
+
+Needs scikit-learn and scipy (dev only; serving is numpy). Run:
+``PYTHONPATH=. .venv/bin/python bench/train_injection_model.py``
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from guard_corpus import REPOS, Sample, build, split_of
+
+from routeiq.plugins.guardrails.injection import InjectionGuardrail
+from routeiq.plugins.guardrails.learned import (
+    MODEL_PATH,
+    WINDOW,
+    InjectionModel,
+    Stacking,
+    batch_features,
+    windows,
+)
+from routeiq.plugins.guardrails.normalize import normalize
+
+BITS = 20
+TRAIN_CHARS = 6000
+VERSION = "3"
+# Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804.
+C_GRID = (256.0,)
+DIRECT_FP = 0.0075
+INDIRECT_FP = 0.01
+
+
+def serving(weights: np.ndarray, bias: float) -> InjectionModel:
+    """The serving model for given weights (stacking unused by ``logits``)."""
+    return InjectionModel(weights.astype(np.float32), bias, Stacking(0, 1, 0), 0.5, 0.5, "train")
+
+
+def training_windows(sample: Sample) -> list[str]:
+    """The folded windows a sample trains on, as the model scores them.
+
+    A benign text trains on every window. A positive whose attack string is known
+    (its group, e.g. a BIPIA attack planted in a document) trains on the window
+    centred on the attack; other positives on every window (a long jailbreak reads
+    as one in each of its parts).
+    """
+    folded, _ = normalize(sample.text[:TRAIN_CHARS])
+    if len(folded) <= WINDOW:
+        return [folded]
+    if sample.label == 1 and sample.group and sample.group != sample.text:
+        attack, _ = normalize(sample.group)
+        at = folded.find(attack[:200])
+        if at >= 0:
+            start = max(0, min(at + len(attack) // 2 - WINDOW // 2, len(folded) - WINDOW))
+            return [folded[start : start + WINDOW]]
+    return windows(folded)
+
+
+def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray]:
+    """Rows = training windows (scaled as ``InjectionModel.logits`` scales them)."""
+    pieces: list[str] = []
+    labels: list[int] = []
+    for sample in samples:
+        cut = training_windows(sample)
+        pieces += cut
+        labels += [sample.label] * len(cut)
+    indptr = [0]
+    indices: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    for start in range(0, len(pieces), 256):
+        buckets, owner = batch_features(pieces[start : start + 256], BITS)
+        order = np.argsort(owner, kind="stable")
+        buckets, owner = buckets[order], owner[order]
+        counts = np.bincount(owner, minlength=min(256, len(pieces) - start))
+        for index, count in enumerate(counts.tolist()):
+            lo = int(counts[:index].sum())
+            indices.append(buckets[lo : lo + count].astype(np.int64))
+            data.append(np.full(count, 1.0 / math.sqrt(max(count, 1))))
+            indptr.append(indptr[-1] + count)
+    m = csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
+        shape=(len(pieces), 1 << BITS),
+    )
+    m.sum_duplicates()
+    return m, np.array(labels)
+
+
+def threshold_at(scores: np.ndarray, labels: np.ndarray, max_fp: float) -> float:
+    """The lowest threshold whose benign false-positive rate is <= max_fp."""
+    benign = np.sort(scores[labels == 0])
+    if len(benign) == 0:
+        return 0.5
+    allowed = math.floor(max_fp * len(benign))
+    # Scores strictly above the (allowed+1)-th highest benign score.
+    cut = benign[len(benign) - allowed - 1]
+    return float(np.nextafter(cut, np.inf))
+
+
+def main() -> None:
+    started = time.perf_counter()
+    corpus = build()
+    train = [s for s in corpus if split_of(s) == "train"]
+    calib = [s for s in corpus if split_of(s) == "calib"]
+    print(f"corpus {len(corpus)}: train {len(train)}, calib {len(calib)} (test not read)")
+    y_calib = np.array([s.label for s in calib])
+    rules = InjectionGuardrail(model=None)
+    texts = [s.text for s in calib]
+    rule_calib = np.array([rules.rule_score(s.text) for s in calib])
+    if "--stack-only" in sys.argv:
+        # Refit only the stacking and thresholds on the shipped n-gram weights
+        # (after a change to the rules, whose score is the stacker's input).
+        with np.load(MODEL_PATH) as shipped:
+            weights = shipped["weights"]
+            bias = float(shipped["meta"][0])
+        c = float(json.loads((MODEL_PATH.parent / "training.json").read_text())["C"])
+        n_train, n_positives = len(train), sum(s.label for s in train)
+    else:
+        weights, bias, c = fit(train, texts, y_calib)
+        n_train, n_positives = len(train), sum(s.label for s in train)
+    finish(calib, texts, y_calib, rule_calib, weights, bias, c, n_train, n_positives, started)
+
+
+def fit(
+    train: list[Sample], texts: list[str], y_calib: np.ndarray
+) -> tuple[np.ndarray, float, float]:
+    """The n-gram logistic regression: float16 weights, bias, and the chosen C."""
+    started = time.perf_counter()
+    x_train, y_train = matrix(train)
+    print(f"{x_train.shape[0]} training windows; features in {time.perf_counter() - started:.0f} s")
+    best: tuple[float, float, LogisticRegression] | None = None
+    for c in C_GRID:
+        model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=200)
+        model.fit(x_train, y_train)
+        logits = np.array(serving(model.coef_[0], float(model.intercept_[0])).logits(texts))
+        cut = threshold_at(logits, y_calib, 0.01)
+        recall = float(np.mean(logits[y_calib == 1] >= cut))
+        print(f"C={c:<5} calib recall at 1% FP: {recall:.4f}")
+        if best is None or recall > best[1]:
+            best = (c, recall, model)
+    assert best is not None
+    c, _, model = best
+    return model.coef_[0].astype(np.float16), float(model.intercept_[0]), c
+
+
+def finish(
+    calib: list[Sample],
+    texts: list[str],
+    y_calib: np.ndarray,
+    rule_calib: np.ndarray,
+    weights: np.ndarray,
+    bias: float,
+    c: float,
+    n_train: int,
+    n_positives: int,
+    started: float,
+) -> None:
+    """Stacking and thresholds on the calib split; writes the model file."""
+    # Calib logits as served: the float16 weights, max over windows.
+    logit_calib = np.array(serving(weights, bias).logits(texts))
+    # Stacking and thresholds on the scanned roles only (system prompts are trusted),
+    # each source weighted equally so one large template family does not decide.
+    roles = np.array([s.role for s in calib])
+    scanned = roles != "system"
+    sources = [s.source for s in calib]
+    per_source = {src: sources.count(src) for src in set(sources)}
+    weight = np.array([1.0 / per_source[src] for src in sources])
+    stack = LogisticRegression(C=100.0, solver="lbfgs")
+    features_calib = np.column_stack([logit_calib, rule_calib])
+    stack.fit(features_calib[scanned], y_calib[scanned], sample_weight=weight[scanned])
+    intercept = float(stack.intercept_[0])
+    a_model, a_rules = (float(v) for v in stack.coef_[0])
+    z = intercept + a_model * logit_calib + a_rules * rule_calib
+    direct = roles == "user"
+    indirect_mask = roles == "tool"
+    z_direct = threshold_at(z[direct], y_calib[direct], DIRECT_FP)
+    z_indirect = threshold_at(z[indirect_mask], y_calib[indirect_mask], INDIRECT_FP)
+    # Shift so that the direct operating point is probability 0.5.
+    intercept -= z_direct
+    indirect = 1.0 / (1.0 + math.exp(-(z_indirect - z_direct)))
+    for name, mask, cut in (
+        ("direct", direct, 0.0),
+        ("indirect", indirect_mask, z_indirect - z_direct),
+    ):
+        zz = z[mask] - z_direct
+        yy = y_calib[mask]
+        print(
+            f"calib {name}: recall {np.mean(zz[yy == 1] >= cut):.4f}"
+            f" fp {np.mean(zz[yy == 0] >= cut):.4f} (n+ {int(yy.sum())}, n- {int((yy == 0).sum())})"
+        )
+    meta = np.array([bias, intercept, a_model, a_rules, 0.5, indirect], dtype=np.float64)
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(MODEL_PATH, weights=weights, meta=meta, version=np.array(VERSION))
+    info = {
+        "version": VERSION,
+        "bits": BITS,
+        "C": c,
+        "bias": bias,
+        "stacking": {"intercept": intercept, "a_model": a_model, "a_rules": a_rules},
+        "indirect_threshold": indirect,
+        "train": n_train,
+        "calib": len(calib),
+        "train_positives": n_positives,
+        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in REPOS.items()},
+        "nonzero_weights": int(np.count_nonzero(weights)),
+        "file_bytes": MODEL_PATH.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    (MODEL_PATH.parent / "training.json").write_text(json.dumps(info, indent=1))
+    print(json.dumps(info, indent=1))
+
+
+if __name__ == "__main__":
+    main()
