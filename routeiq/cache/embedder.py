@@ -35,6 +35,7 @@ import trio
 import trio.lowlevel
 
 from routeiq.cache.exact import Vector
+from routeiq.cache.verify import Facts, TokenInfo, extract
 from routeiq.heap import collection_paused
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "default_model_path",
     "default_torch_threads",
     "load_model",
+    "token_infos",
 ]
 
 EMBEDDING_DIM = 384
@@ -107,6 +109,24 @@ def load_model(path: Path | None = None, *, torch_threads: int | None = None) ->
     return model
 
 
+def token_infos(model: SentenceEncoder, texts: list[str]) -> list[TokenInfo] | None:
+    """What the model's own tokenizer maps to ``[UNK]`` in each text (None: no tokenizer).
+
+    The verification step (``routeiq.cache.verify``) compares these spans exactly:
+    the embedding cannot tell two unknown words apart. Blocking: worker thread.
+    """
+    tokenizer = getattr(model, "tokenizer", None)
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if tokenizer is None or unk is None:
+        return None
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    out = []
+    for text, ids, offsets in zip(texts, enc["input_ids"], enc["offset_mapping"], strict=True):
+        spans = tuple(text[a:b] for i, (a, b) in zip(ids, offsets, strict=True) if i == unk)
+        out.append(TokenInfo(spans, len(ids)))
+    return out
+
+
 @dataclass(slots=True)
 class EmbedderStats:
     """Counters since start; ``batch_sizes[n]`` counts encodes of n texts."""
@@ -127,13 +147,16 @@ class EmbedderStats:
 class Pending:
     """One queued text: its result (or error) once ``done`` is set."""
 
-    __slots__ = ("abandoned", "done", "error", "queued_at", "result", "text")
+    __slots__ = ("abandoned", "done", "error", "facts", "queued_at", "result", "text")
 
     def __init__(self, text: str, queued_at: float) -> None:
         self.text = text
         self.queued_at = queued_at
         self.done = trio.Event()
         self.result: Vector | None = None
+        #: The text's answer-critical content (``routeiq.cache.verify``), extracted in
+        #: the same worker-thread call as the encode.
+        self.facts: Facts | None = None
         self.error: BaseException | None = None
         self.abandoned = False
 
@@ -225,6 +248,13 @@ class Embedder:
         """The unit-length float32 embedding of ``text``, encoded in a micro-batch."""
         return await self.wait(self.submit(text))
 
+    async def embed_with_facts(self, text: str) -> tuple[Vector, Facts]:
+        """``embed`` plus the text's verification facts (same batch, same thread call)."""
+        pending = self.submit(text)
+        vector = await self.wait(pending)
+        assert pending.facts is not None
+        return vector, pending.facts
+
     def submit(self, text: str) -> Pending:
         """Queue ``text`` for the next micro-batch without waiting (see ``wait``).
 
@@ -274,6 +304,17 @@ class Embedder:
     def encode_sync(self, texts: list[str]) -> Vector:
         """Blocking batch encode, one unit row per text (threads and tests)."""
         return self._encode(texts)
+
+    def facts_sync(self, texts: list[str]) -> list[Facts]:
+        """Blocking: each text's verification facts, with the tokenizer's [UNK] spans."""
+        assert self._model is not None
+        infos = token_infos(self._model, texts)
+        if infos is None:
+            return [extract(t) for t in texts]
+        return [extract(t, info) for t, info in zip(texts, infos, strict=True)]
+
+    def _encode_with_facts(self, texts: list[str]) -> tuple[Vector, list[Facts]]:
+        return self._encode(texts), self.facts_sync(texts)
 
     def _encode(self, texts: list[str]) -> Vector:
         assert self._model is not None
@@ -325,8 +366,8 @@ class Embedder:
     async def _encode_batch(self, live: list[Pending]) -> None:
         self._in_flight = len(live)
         try:
-            rows = await trio.to_thread.run_sync(
-                self._encode, [p.text for p in live], limiter=self._limiter
+            rows, facts = await trio.to_thread.run_sync(
+                self._encode_with_facts, [p.text for p in live], limiter=self._limiter
             )
         except Exception as exc:  # the model's failure is each caller's, not ours
             self.stats.failures += 1
@@ -339,8 +380,9 @@ class Embedder:
         self.stats.encodes += 1
         self.stats.encoded_texts += len(live)
         self.stats.batch_sizes[len(live)] += 1
-        for p, row in zip(live, rows, strict=True):
+        for p, row, f in zip(live, rows, facts, strict=True):
             p.result = row.copy()  # its own row, not a view pinning the whole batch
+            p.facts = f
             p.done.set()
 
     def _fail_queued(self) -> None:
