@@ -55,6 +55,7 @@ RULES = (
     "units",
     "negation",
     "opposites",
+    "attributes",
     "identifiers",
     "entities",
     "order",
@@ -81,6 +82,7 @@ class Facts:
     units: frozenset[str]
     negated: bool
     polar: frozenset[str]
+    colours: frozenset[str]
     identifiers: tuple[str, ...]
     entities: frozenset[str]
     words: frozenset[str]
@@ -163,7 +165,18 @@ _OPPOSITE_PAIRS = (
     ("past", "future"), ("morning", "evening"), ("day", "night"), ("summer", "winter"),
     ("asc", "desc"), ("ascending", "descending"), ("client", "server"),
     ("sender", "receiver"), ("uppercase", "lowercase"), ("prefix", "suffix"),
+    ("up", "down"), ("upward", "downward"), ("front", "behind"), ("into", "out"),
+    ("onto", "off"), ("on", "off"), ("toward", "away"), ("towards", "away"),
+    ("over", "under"), ("top", "bottom"), ("full", "empty"), ("wet", "dry"),
+    ("closed", "open"), ("pull", "push"), ("enter", "exit"), ("arrive", "leave"),
+    ("sit", "stand"), ("sitting", "standing"), ("near", "far"), ("light", "dark"),
+    ("import", "export"), ("send", "receive"), ("give", "take"), ("borrow", "lend"),
+    ("teach", "learn"), ("parent", "child"), ("employer", "employee"),
 )  # fmt: skip
+_COLOURS = frozenset(
+    "black white red blue green yellow brown pink purple orange grey gray silver gold "
+    "golden violet beige tan".split()
+)
 _OPPOSITES: dict[str, frozenset[str]] = {}
 for _a, _b in _OPPOSITE_PAIRS:
     _OPPOSITES[_a] = _OPPOSITES.get(_a, frozenset()) | {_b}
@@ -205,8 +218,9 @@ _CALL = re.compile(r"\b[A-Za-z_]\w*\(\)")
 _SIGNED = re.compile(r"(?<![\w+#])([A-Za-z][A-Za-z0-9]{0,3})([+#]+|-(?=[\s?.,!]|$))")
 _FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 _PASSIVE = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:[^\s.?!]+\s+){0,4}?"
-    r"\w+(?:ed|en|wn|t)\s+by\b",
+    r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:[^\s.?!,]+\s+){0,3}?"
+    r"\w+(?:ed|en|wn|t)\b(?:\s+[^\s.?!,]+){0,5}?\s+by\b"
+    r"|\bbeing\s+\w+(?:ed|en|wn|t)\b",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?:;]\s+|\n")
@@ -356,6 +370,7 @@ def extract(text: str, info: TokenInfo | None = None) -> Facts:
         units=_units(text, words),
         negated=_negated(words),
         polar=_polar(words),
+        colours=frozenset(w for w in words if w in _COLOURS),
         identifiers=_identifiers(text),
         entities=_entities(text),
         words=frozenset(_stem(w) for w in words),
@@ -408,6 +423,8 @@ def disagreement(query: Facts, candidate: Facts) -> str | None:
         return "negation"
     if _opposed(query.polar, candidate.polar):
         return "opposites"
+    if query.colours and candidate.colours and query.colours != candidate.colours:
+        return "attributes"
     if query.identifiers != candidate.identifiers:
         return "identifiers"
     if not (query.entities <= candidate.words and candidate.entities <= query.words):
@@ -424,6 +441,7 @@ def dump_facts(facts: Facts) -> list[object]:
         sorted(facts.units),
         facts.negated,
         sorted(facts.polar),
+        sorted(facts.colours),
         list(facts.identifiers),
         sorted(facts.entities),
         sorted(facts.words),
@@ -437,14 +455,14 @@ def dump_facts(facts: Facts) -> list[object]:
 
 def load_facts(raw: object) -> Facts | None:
     """The inverse of ``dump_facts``; None for anything malformed."""
-    if not isinstance(raw, list) or len(raw) != 12:
+    if not isinstance(raw, list) or len(raw) != 13:
         return None
-    strs = (0, 1, 3, 4, 5, 6, 7, 9, 10)
+    strs = (0, 1, 3, 4, 5, 6, 7, 8, 10, 11)
     if not all(isinstance(raw[i], list) and all(isinstance(x, str) for x in raw[i]) for i in strs):
         return None
-    if not (isinstance(raw[2], bool) and isinstance(raw[8], bool)):
+    if not (isinstance(raw[2], bool) and isinstance(raw[9], bool)):
         return None
-    share = raw[11]
+    share = raw[12]
     if not isinstance(share, int | float) or isinstance(share, bool):
         return None
     return Facts(
@@ -452,12 +470,13 @@ def load_facts(raw: object) -> Facts | None:
         units=frozenset(raw[1]),
         negated=raw[2],
         polar=frozenset(raw[3]),
-        identifiers=tuple(raw[4]),
-        entities=frozenset(raw[5]),
-        words=frozenset(raw[6]),
-        content=tuple(raw[7]),
-        passive=raw[8],
-        foreign=tuple(raw[9]),
-        unknown=tuple(raw[10]),
+        colours=frozenset(raw[4]),
+        identifiers=tuple(raw[5]),
+        entities=frozenset(raw[6]),
+        words=frozenset(raw[7]),
+        content=tuple(raw[8]),
+        passive=raw[9],
+        foreign=tuple(raw[10]),
+        unknown=tuple(raw[11]),
         unknown_share=float(share),
     )

@@ -80,6 +80,18 @@ CASES = [
         "How can I increase my credit score?",
     ),
     (
+        "attributes",
+        "Why is my dog's nose turning pink?",
+        "Why is my dog's nose turning white?",
+        "Why does my dog's nose turn pink?",
+    ),
+    (
+        "opposites",
+        "How do I turn on dark mode?",
+        "How do I turn off dark mode?",
+        "How can I turn dark mode on?",
+    ),
+    (
         "identifiers",
         "What does os.path.join do?",
         "What does os.path.split do?",
@@ -214,7 +226,7 @@ def test_facts_survive_json_and_malformed_input_is_refused() -> None:
 
     f = extract('Is `x_y` 5 km "far"? Not before 2020, Paris.', TokenInfo(("⌘",), 9))
     assert load_facts(orjson.loads(orjson.dumps(dump_facts(f)))) == f
-    for bad in (None, [], [1] * 12, {"a": 1}, [*dump_facts(f)[:11], "x"]):
+    for bad in (None, [], [1] * 13, {"a": 1}, [*dump_facts(f)[:12], "x"]):
         assert load_facts(bad) is None
 
 
