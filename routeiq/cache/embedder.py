@@ -40,6 +40,7 @@ from routeiq.heap import collection_paused
 
 __all__ = [
     "EMBEDDING_DIM",
+    "RUNTIMES",
     "Embedder",
     "EmbedderBusy",
     "EmbedderClosed",
@@ -96,8 +97,28 @@ def default_torch_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
-def load_model(path: Path | None = None, *, torch_threads: int | None = None) -> SentenceEncoder:
+#: Where the model runs: torch (sentence-transformers), or ONNX Runtime with the
+#: graph exported from the same packaged weights, fp32 or int8 (see
+#: ``routeiq.cache.onnx_encoder`` for the measurements).
+RUNTIMES = ("torch", "onnx", "onnx-int8")
+
+
+def load_model(
+    path: Path | None = None,
+    *,
+    torch_threads: int | None = None,
+    runtime: str = "torch",
+    onnx_dir: Path | None = None,
+) -> SentenceEncoder:
     """Load the model offline on the CPU and warm it up. Blocking: call in a thread."""
+    if runtime != "torch":
+        from routeiq.cache.onnx_encoder import OnnxEncoder, default_onnx_dir, ensure_onnx
+
+        model_dir = path or default_model_path()
+        graph = ensure_onnx(model_dir, onnx_dir or default_onnx_dir(), int8=runtime == "onnx-int8")
+        encoder = OnnxEncoder(model_dir, graph, threads=torch_threads or default_torch_threads())
+        encoder.encode(["warm up"])
+        return encoder
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
@@ -115,6 +136,10 @@ def token_infos(model: SentenceEncoder, texts: list[str]) -> list[TokenInfo] | N
     The verification step (``routeiq.cache.verify``) compares these spans exactly:
     the embedding cannot tell two unknown words apart. Blocking: worker thread.
     """
+    own = getattr(model, "token_infos", None)
+    if callable(own):  # the ONNX encoder tokenises without transformers
+        infos: list[TokenInfo] = own(texts)
+        return infos
     tokenizer = getattr(model, "tokenizer", None)
     unk = getattr(tokenizer, "unk_token_id", None)
     if tokenizer is None or unk is None:
@@ -179,7 +204,11 @@ class Embedder:
         queue_size: int = 1024,
         torch_threads: int | None = None,
         limiter: trio.CapacityLimiter | None = None,
+        runtime: str = "torch",
+        onnx_dir: Path | None = None,
     ) -> None:
+        self.runtime = runtime
+        self.onnx_dir = onnx_dir
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.model_path = model_path
@@ -215,7 +244,12 @@ class Embedder:
     def load(self) -> None:
         """Load the model (blocking; for ``trio.to_thread.run_sync``)."""
         if self._model is None:
-            self._model = load_model(self.model_path, torch_threads=self.torch_threads)
+            self._model = load_model(
+                self.model_path,
+                torch_threads=self.torch_threads,
+                runtime=self.runtime,
+                onnx_dir=self.onnx_dir,
+            )
 
     async def wait_ready(self) -> None:
         """Wait until the model is loaded (or failed to: check ``ready``)."""

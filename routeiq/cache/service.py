@@ -132,6 +132,8 @@ class CacheService:
             max_wait=sem.max_wait_ms / 1000.0,
             queue_size=sem.queue_size,
             torch_threads=sem.torch_threads,
+            runtime=sem.runtime,
+            onnx_dir=Path(sem.onnx_dir) if sem.onnx_dir else None,
         )
         self.semantic = SemanticStore(
             now=trio.current_time,

@@ -78,6 +78,13 @@ class SemanticSettings(_Strict):
     model_path: str | None = None
     #: Torch threads for encoding; None: all cores but one (the event loop's).
     torch_threads: int | None = Field(default=None, gt=0)
+    #: Where the model runs: "torch" (sentence-transformers), "onnx" (ONNX Runtime,
+    #: the graph exported once from the same packaged weights; identical vectors,
+    #: no torch in the serving process) or "onnx-int8" (weights quantised per
+    #: channel). See routeiq.cache.onnx_encoder and bench/semantic_cache.py.
+    runtime: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    #: Where the exported ONNX graph is kept; None: $XDG_CACHE_HOME/routeiq/onnx.
+    onnx_dir: str | None = None
     #: Serve a neighbour above the threshold only if its answer-critical content
     #: (numbers, units, negation, names and their order, code identifiers, quoted
     #: strings, non-Latin text, the model's [UNK] spans) agrees with the query's
