@@ -112,12 +112,14 @@ def rates(
     }
 
 
-def encode_all(embedder: Embedder, texts: list[str], source: Path) -> np.ndarray:
+def encode_all(
+    embedder: Embedder, texts: list[str], source: Path, runtime: str = "torch"
+) -> np.ndarray:
     """All texts' vectors; kept beside the data (re-runs while reading rules are quick)."""
     import hashlib
 
     digest = hashlib.blake2b("\n".join(texts).encode(), digest_size=8).hexdigest()
-    cached = source.with_name(f"{source.stem}.minilm.{digest}.npy")
+    cached = source.with_name(f"{source.stem}.minilm-{runtime}.{digest}.npy")
     if cached.exists():
         out: np.ndarray = np.load(cached)
         return out
@@ -135,13 +137,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sick", default=os.environ.get("SICK_PATH", "/tmp/SICK.txt"))
     ap.add_argument("--show", choices=["tune", "held-out"], help="print remaining errors")
+    ap.add_argument("--runtime", default="torch", choices=["torch", "onnx", "onnx-int8"])
     args = ap.parse_args()
     pairs = load_sick(Path(args.sick))
-    embedder = Embedder(model=load_model())
+    embedder = Embedder(model=load_model(runtime=args.runtime))
     texts = sorted({norm(t) for p in pairs for t in (p.a, p.b)})
     t0 = time.perf_counter()
     index = {t: i for i, t in enumerate(texts)}
-    vectors = encode_all(embedder, texts, Path(args.sick))
+    vectors = encode_all(embedder, texts, Path(args.sick), args.runtime)
     facts: list[Facts] = []
     for i in range(0, len(texts), 256):
         facts.extend(embedder.facts_sync(texts[i : i + 256]))
@@ -232,8 +235,9 @@ def main() -> None:
         )
     print(f"encode {len(texts)} texts: {encode_s:.1f} s; verification {verify_us:.1f} us/pair")
     save(
-        "semantic_cache_quality",
+        "semantic_cache_quality" + ("" if args.runtime == "torch" else "_" + args.runtime),
         {
+            "runtime": args.runtime,
             "data": "SICK (praguna/sick_dataset SICK.txt @6dbe1aa)",
             "labels": "same: ENTAILMENT & relatedness>=4.5; different: CONTRADICTION or NEUTRAL",
             "default_threshold": DEFAULT_THRESHOLD,
@@ -243,10 +247,10 @@ def main() -> None:
             "sweep": results,
         },
     )
-    plot(results)
+    plot(results, "" if args.runtime == "torch" else "_" + args.runtime)
 
 
-def plot(results: dict[str, list[dict[str, Any]]]) -> None:
+def plot(results: dict[str, list[dict[str, Any]]], suffix: str = "") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -279,7 +283,7 @@ def plot(results: dict[str, list[dict[str, Any]]]) -> None:
     axes[0].set_ylabel("recall on same-meaning pairs (%)")
     fig.suptitle("semantic cache: threshold sweep, before/after verification")
     fig.tight_layout()
-    fig.savefig(plot_path("semantic_cache_quality"), dpi=110)
+    fig.savefig(plot_path("semantic_cache_quality" + suffix), dpi=110)
 
 
 if __name__ == "__main__":

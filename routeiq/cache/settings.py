@@ -79,10 +79,12 @@ class SemanticSettings(_Strict):
     #: Torch threads for encoding; None: all cores but one (the event loop's).
     torch_threads: int | None = Field(default=None, gt=0)
     #: Where the model runs: "torch" (sentence-transformers), "onnx" (ONNX Runtime,
-    #: the graph exported once from the same packaged weights; identical vectors,
-    #: no torch in the serving process) or "onnx-int8" (weights quantised per
-    #: channel). See routeiq.cache.onnx_encoder and bench/semantic_cache.py.
-    runtime: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    #: the graph exported once, at first start, from the same packaged weights;
+    #: identical vectors, no torch in the serving process) or "onnx-int8" (weights
+    #: quantised per channel: similarities ~0.01 lower, on the same precision/recall
+    #: curve on SICK, and the cheapest miss; see bench/semantic_cache_gateway.py and
+    #: bench/semantic_cache_quality.py).
+    runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     #: Where the exported ONNX graph is kept; None: $XDG_CACHE_HOME/routeiq/onnx.
     onnx_dir: str | None = None
     #: Serve a neighbour above the threshold only if its answer-critical content

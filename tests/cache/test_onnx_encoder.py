@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from routeiq.cache.embedder import SentenceEncoder, default_model_path, load_model, token_infos
 from routeiq.cache.onnx_encoder import OnnxEncoder, ensure_onnx
@@ -20,14 +19,6 @@ TEXTS = [
     "What does 💀 mean?",
     "word " * 400,  # past the 256 word pieces the model reads
 ]
-
-
-@pytest.fixture(scope="module")
-def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("onnx")
-    ensure_onnx(default_model_path(), out, int8=False)
-    ensure_onnx(default_model_path(), out, int8=True)
-    return out
 
 
 def _torch_rows(model: SentenceEncoder) -> np.ndarray:
