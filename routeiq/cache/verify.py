@@ -216,6 +216,9 @@ _CAMEL = re.compile(r"\b[a-z]+[A-Z][A-Za-z0-9]*\b")
 _DOTTED = re.compile(r"\b[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+(?:\(\))?")
 _CALL = re.compile(r"\b[A-Za-z_]\w*\(\)")
 _SIGNED = re.compile(r"(?<![\w+#])([A-Za-z][A-Za-z0-9]{0,3})([+#]+|-(?=[\s?.,!]|$))")
+# Codes that mix letters and digits ("q64", "gpt4", "b12", "iphone14"): the model
+# splits them into pieces whose embedding barely changes with the digits.
+_ALNUM = re.compile(r"\b[A-Za-z]+\d\w*\b")
 _FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 _PASSIVE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:[^\s.?!,]+\s+){0,3}?"
@@ -309,7 +312,7 @@ def _identifiers(text: str) -> tuple[str, ...]:
     for pattern in (_BACKTICK, _DQUOTE, _SQUOTE):
         for m in pattern.finditer(text):
             found.setdefault("q:" + m.group(1).strip().casefold(), m.start())
-    for pattern in (_SNAKE, _CAMEL, _DOTTED, _CALL, _FLAG):
+    for pattern in (_SNAKE, _CAMEL, _DOTTED, _CALL, _FLAG, _ALNUM):
         for m in pattern.finditer(text):
             found.setdefault("c:" + m.group(), m.start())
     for m in _SIGNED.finditer(text):

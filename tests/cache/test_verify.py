@@ -128,6 +128,12 @@ CASES = [
         "How does snake_case differ from camelCase?",
     ),
     (
+        "identifiers",
+        "What are the side effects of vitamin b12?",
+        "What are the side effects of vitamin b6?",
+        "What side effects does vitamin b12 have?",
+    ),
+    (
         "entities",
         "What is the capital of France?",
         "What is the capital of Spain?",
