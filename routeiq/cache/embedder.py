@@ -35,10 +35,12 @@ import trio
 import trio.lowlevel
 
 from routeiq.cache.exact import Vector
+from routeiq.cache.verify import Facts, TokenInfo, extract
 from routeiq.heap import collection_paused
 
 __all__ = [
     "EMBEDDING_DIM",
+    "RUNTIMES",
     "Embedder",
     "EmbedderBusy",
     "EmbedderClosed",
@@ -51,6 +53,7 @@ __all__ = [
     "default_model_path",
     "default_torch_threads",
     "load_model",
+    "token_infos",
 ]
 
 EMBEDDING_DIM = 384
@@ -94,8 +97,28 @@ def default_torch_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
-def load_model(path: Path | None = None, *, torch_threads: int | None = None) -> SentenceEncoder:
+#: Where the model runs: torch (sentence-transformers), or ONNX Runtime with the
+#: graph exported from the same packaged weights, fp32 or int8 (see
+#: ``routeiq.cache.onnx_encoder`` for the measurements).
+RUNTIMES = ("torch", "onnx", "onnx-int8")
+
+
+def load_model(
+    path: Path | None = None,
+    *,
+    torch_threads: int | None = None,
+    runtime: str = "torch",
+    onnx_dir: Path | None = None,
+) -> SentenceEncoder:
     """Load the model offline on the CPU and warm it up. Blocking: call in a thread."""
+    if runtime != "torch":
+        from routeiq.cache.onnx_encoder import OnnxEncoder, default_onnx_dir, ensure_onnx
+
+        model_dir = path or default_model_path()
+        graph = ensure_onnx(model_dir, onnx_dir or default_onnx_dir(), int8=runtime == "onnx-int8")
+        encoder = OnnxEncoder(model_dir, graph, threads=torch_threads or default_torch_threads())
+        encoder.encode(["warm up"])
+        return encoder
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
@@ -105,6 +128,28 @@ def load_model(path: Path | None = None, *, torch_threads: int | None = None) ->
     model: SentenceEncoder = SentenceTransformer(str(path or default_model_path()), device="cpu")
     model.encode(["warm up"], show_progress_bar=False)  # first call pays lazy init
     return model
+
+
+def token_infos(model: SentenceEncoder, texts: list[str]) -> list[TokenInfo] | None:
+    """What the model's own tokenizer maps to ``[UNK]`` in each text (None: no tokenizer).
+
+    The verification step (``routeiq.cache.verify``) compares these spans exactly:
+    the embedding cannot tell two unknown words apart. Blocking: worker thread.
+    """
+    own = getattr(model, "token_infos", None)
+    if callable(own):  # the ONNX encoder tokenises without transformers
+        infos: list[TokenInfo] = own(texts)
+        return infos
+    tokenizer = getattr(model, "tokenizer", None)
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if tokenizer is None or unk is None:
+        return None
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    out = []
+    for text, ids, offsets in zip(texts, enc["input_ids"], enc["offset_mapping"], strict=True):
+        spans = tuple(text[a:b] for i, (a, b) in zip(ids, offsets, strict=True) if i == unk)
+        out.append(TokenInfo(spans, len(ids)))
+    return out
 
 
 @dataclass(slots=True)
@@ -127,13 +172,16 @@ class EmbedderStats:
 class Pending:
     """One queued text: its result (or error) once ``done`` is set."""
 
-    __slots__ = ("abandoned", "done", "error", "queued_at", "result", "text")
+    __slots__ = ("abandoned", "done", "error", "facts", "queued_at", "result", "text")
 
     def __init__(self, text: str, queued_at: float) -> None:
         self.text = text
         self.queued_at = queued_at
         self.done = trio.Event()
         self.result: Vector | None = None
+        #: The text's answer-critical content (``routeiq.cache.verify``), extracted in
+        #: the same worker-thread call as the encode.
+        self.facts: Facts | None = None
         self.error: BaseException | None = None
         self.abandoned = False
 
@@ -156,7 +204,11 @@ class Embedder:
         queue_size: int = 1024,
         torch_threads: int | None = None,
         limiter: trio.CapacityLimiter | None = None,
+        runtime: str = "torch",
+        onnx_dir: Path | None = None,
     ) -> None:
+        self.runtime = runtime
+        self.onnx_dir = onnx_dir
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.model_path = model_path
@@ -192,7 +244,12 @@ class Embedder:
     def load(self) -> None:
         """Load the model (blocking; for ``trio.to_thread.run_sync``)."""
         if self._model is None:
-            self._model = load_model(self.model_path, torch_threads=self.torch_threads)
+            self._model = load_model(
+                self.model_path,
+                torch_threads=self.torch_threads,
+                runtime=self.runtime,
+                onnx_dir=self.onnx_dir,
+            )
 
     async def wait_ready(self) -> None:
         """Wait until the model is loaded (or failed to: check ``ready``)."""
@@ -224,6 +281,13 @@ class Embedder:
     async def embed(self, text: str) -> Vector:
         """The unit-length float32 embedding of ``text``, encoded in a micro-batch."""
         return await self.wait(self.submit(text))
+
+    async def embed_with_facts(self, text: str) -> tuple[Vector, Facts]:
+        """``embed`` plus the text's verification facts (same batch, same thread call)."""
+        pending = self.submit(text)
+        vector = await self.wait(pending)
+        assert pending.facts is not None
+        return vector, pending.facts
 
     def submit(self, text: str) -> Pending:
         """Queue ``text`` for the next micro-batch without waiting (see ``wait``).
@@ -275,6 +339,17 @@ class Embedder:
         """Blocking batch encode, one unit row per text (threads and tests)."""
         return self._encode(texts)
 
+    def facts_sync(self, texts: list[str]) -> list[Facts]:
+        """Blocking: each text's verification facts, with the tokenizer's [UNK] spans."""
+        assert self._model is not None
+        infos = token_infos(self._model, texts)
+        if infos is None:
+            return [extract(t) for t in texts]
+        return [extract(t, info) for t, info in zip(texts, infos, strict=True)]
+
+    def _encode_with_facts(self, texts: list[str]) -> tuple[Vector, list[Facts]]:
+        return self._encode(texts), self.facts_sync(texts)
+
     def _encode(self, texts: list[str]) -> Vector:
         assert self._model is not None
         out = self._model.encode(
@@ -325,8 +400,8 @@ class Embedder:
     async def _encode_batch(self, live: list[Pending]) -> None:
         self._in_flight = len(live)
         try:
-            rows = await trio.to_thread.run_sync(
-                self._encode, [p.text for p in live], limiter=self._limiter
+            rows, facts = await trio.to_thread.run_sync(
+                self._encode_with_facts, [p.text for p in live], limiter=self._limiter
             )
         except Exception as exc:  # the model's failure is each caller's, not ours
             self.stats.failures += 1
@@ -339,8 +414,9 @@ class Embedder:
         self.stats.encodes += 1
         self.stats.encoded_texts += len(live)
         self.stats.batch_sizes[len(live)] += 1
-        for p, row in zip(live, rows, strict=True):
+        for p, row, f in zip(live, rows, facts, strict=True):
             p.result = row.copy()  # its own row, not a view pinning the whole batch
+            p.facts = f
             p.done.set()
 
     def _fail_queued(self) -> None:

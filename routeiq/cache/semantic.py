@@ -18,8 +18,9 @@ for TTL sweeps and index rebuilds. Persistence (Redis) is wired by the caller.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 import numpy.typing as npt
@@ -59,6 +60,8 @@ class SemanticStats:
     hits: int = 0
     below_threshold: int = 0  # a neighbour was found but was not similar enough
     stores: int = 0
+    #: Candidates above the threshold that the ``accept`` check turned down, by reason.
+    rejected: Counter[str] = field(default_factory=Counter)
 
 
 class SemanticStore(Generic[V]):
@@ -93,8 +96,16 @@ class SemanticStore(Generic[V]):
         vector: npt.ArrayLike,
         *,
         threshold: float | None = None,
+        accept: Callable[[V], str | None] | None = None,
+        k: int = 1,
     ) -> SemanticHit[V] | None:
-        """The most similar live entry of the scope if at or above the threshold."""
+        """The most similar live entry of the scope at or above the threshold.
+
+        With ``accept``, each of the ``k`` nearest candidates above the threshold is
+        offered to it in order of similarity; it returns None to take the candidate
+        or the reason it refuses it (counted in ``stats.rejected``), and the first
+        one taken is the hit.
+        """
         self.stats.lookups += 1
         threshold = self.threshold if threshold is None else threshold
         scope = (namespace, model_group, fingerprint)
@@ -103,17 +114,28 @@ class SemanticStore(Generic[V]):
             index = self._indexes.get(scope)
             if index is None:
                 return None
-            found = index.search(vector, k=1)
+            found = index.search(vector, k=k)
             if not found:
                 return None
-            entry_id, similarity = found[0]
-            if similarity < threshold:
+            if found[0][1] < threshold:
                 self.stats.below_threshold += 1
                 return None
-            entry = self._entries.get(str(entry_id))
-            if entry is not None:
+            expired = False
+            for entry_id, similarity in found:
+                if similarity < threshold:
+                    break
+                entry = self._entries.get(str(entry_id))
+                if entry is None:
+                    expired = True
+                    continue
+                reason = accept(entry.value) if accept is not None else None
+                if reason is not None:
+                    self.stats.rejected[reason] += 1
+                    continue
                 self.stats.hits += 1
                 return SemanticHit(str(entry_id), similarity, entry.value)
+            if not expired:
+                return None
         return None
 
     def store(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,8 @@ from routeiq.cache.lru import LRUCache
 from routeiq.cache.metrics import CacheStats
 from routeiq.cache.rules import FlushRule, FlushRules
 from routeiq.cache.settings import CacheSettings
+from routeiq.cache.verify import Facts, disagreement, servable
+from routeiq.heap import release_memory
 from routeiq.state.base import StateStore
 from routeiq.state.settings import StateSettings
 
@@ -73,6 +76,7 @@ class Query:
     reason: Reason
     semantic: SemanticQuery | None = None
     vector: Vector | None = None  # set by a semantic lookup, reused by the store
+    facts: Facts | None = None  # the text's verification facts, with ``vector``
     #: An encode the lookup stopped waiting for (its budget ran out); the store
     #: waits for it instead of encoding the text again.
     pending: Pending | None = None
@@ -106,7 +110,7 @@ class CacheService:
             s.l1.max_entries, s.l1.ttl, now=trio.current_time
         )
         self.embedder: Embedder | None = None
-        self.semantic: SemanticStore[None] | None = None
+        self.semantic: SemanticStore[Facts | None] | None = None
         self.sync: StreamSync | None = None
         if s.enabled and s.semantic.enabled:
             self._build_semantic(model, state)
@@ -129,6 +133,8 @@ class CacheService:
             max_wait=sem.max_wait_ms / 1000.0,
             queue_size=sem.queue_size,
             torch_threads=sem.torch_threads,
+            runtime=sem.runtime,
+            onnx_dir=Path(sem.onnx_dir) if sem.onnx_dir else None,
         )
         self.semantic = SemanticStore(
             now=trio.current_time,
@@ -195,6 +201,8 @@ class CacheService:
     # -- lookup ----------------------------------------------------------------------
 
     def namespace_of(self, ctx: RequestContext) -> str:
+        if self.settings.namespace == "shared":
+            return "shared"
         if self.settings.namespace == "team" and ctx.team:
             return "team:" + ctx.team
         return "key:" + (ctx.key_name or "anonymous")
@@ -248,8 +256,20 @@ class CacheService:
         if vector is None:
             return None
         q.vector = vector
+        facts = q.facts
+        if facts is not None and not servable(facts):
+            self.stats.semantic_skipped["unreadable"] += 1
+            return None
         self.stats.tier_lookups["semantic"] += 1
-        hit = self.semantic.lookup(q.namespace, q.model, q.semantic.fingerprint, vector)
+        sem = self.settings.semantic
+        hit = self.semantic.lookup(
+            q.namespace,
+            q.model,
+            q.semantic.fingerprint,
+            vector,
+            accept=self._verifier(facts) if sem.verify else None,
+            k=sem.candidates if sem.verify else 1,
+        )
         if hit is None:
             return None
         answer = self.l1.get(hit.entry_id)
@@ -260,6 +280,17 @@ class CacheService:
             return None
         self.stats.tier_hits["semantic"] += 1
         return Hit(answer, "semantic", hit.similarity)
+
+    @staticmethod
+    def _verifier(facts: Facts | None) -> Callable[[Facts | None], str | None]:
+        """The check a candidate must pass to be served for a query with ``facts``."""
+
+        def accept(candidate: Facts | None) -> str | None:
+            if facts is None or candidate is None:
+                return "unverified"
+            return disagreement(facts, candidate)
+
+        return accept
 
     async def _embed_within_budget(self, q: Query) -> Vector | None:
         """The query's embedding, or None when it cannot be had within the budget.
@@ -279,7 +310,9 @@ class CacheService:
         try:
             with trio.move_on_after(math.inf if budget is None else budget / 1000):
                 try:
-                    return await self.embedder.wait(pending, keep_on_cancel=True)
+                    vector = await self.embedder.wait(pending, keep_on_cancel=True)
+                    q.facts = pending.facts
+                    return vector
                 except Exception as exc:
                     self._count_skip(exc)
                     return None
@@ -290,26 +323,20 @@ class CacheService:
         self.stats.semantic_skipped["budget"] += 1
         return None
 
-    async def _embed(self, text: str) -> Vector | None:
-        assert self.embedder is not None
-        try:
-            return await self.embedder.embed(text)
-        except Exception as exc:
-            self._count_skip(exc)
-            return None
-
     async def _stored_vector(self, q: Query) -> Vector | None:
-        """The vector to store: the lookup's, the one it stopped waiting for, or new."""
+        """The vector to store (and ``q.facts``): the lookup's, the one it stopped
+        waiting for, or new."""
         if q.vector is not None:
             return q.vector
         assert self.embedder is not None and q.semantic is not None
-        if q.pending is not None:
-            try:
-                return await self.embedder.wait(q.pending)
-            except Exception as exc:
-                self._count_skip(exc)
-                return None
-        return await self._embed(q.semantic.text)
+        try:
+            pending = q.pending or self.embedder.submit(q.semantic.text)
+            vector = await self.embedder.wait(pending)
+        except Exception as exc:
+            self._count_skip(exc)
+            return None
+        q.facts = pending.facts
+        return vector
 
     def _count_skip(self, exc: Exception) -> None:
         from routeiq.cache.embedder import (
@@ -361,28 +388,35 @@ class CacheService:
             if self.semantic is None or q.semantic is None:
                 return
             vector = await self._stored_vector(q)
-            if vector is None:
+            if vector is None or (q.facts is not None and not servable(q.facts)):
                 return
             fp = q.semantic.fingerprint
             self.semantic.store(
-                q.key, q.namespace, q.model, fp, vector, None, ttl=self.semantic_ttl
+                q.key, q.namespace, q.model, fp, vector, q.facts, ttl=self.semantic_ttl
             )
             if self.sync is not None:
                 expires_at = answer.stored_at + self.semantic_ttl
-                await self.sync.publish_add(q.key, (q.namespace, q.model, fp), vector, expires_at)
+                await self.sync.publish_add(
+                    q.key, (q.namespace, q.model, fp), vector, expires_at, q.facts
+                )
         finally:
             self.stats.stores += 1  # counted once every tier has it (tests wait for it)
 
     # -- sync target -------------------------------------------------------------------
 
     def apply_add(
-        self, key: str, scope: tuple[str, str, str], vector: Vector, expires_at: float
+        self,
+        key: str,
+        scope: tuple[str, str, str],
+        vector: Vector,
+        expires_at: float,
+        facts: Facts | None = None,
     ) -> bool:
         """Another process stored an answer: index its vector (the answer is in L2)."""
         ttl = min(expires_at - time.time(), self.semantic_ttl)
         if self.semantic is None or ttl <= 0:
             return False
-        self.semantic.store(key, *scope, vector, None, ttl=ttl)
+        self.semantic.store(key, *scope, vector, facts, ttl=ttl)
         return True
 
     def apply_flush(self, rule: FlushRule) -> None:
@@ -414,6 +448,10 @@ class CacheService:
         await self.store.update(RULES_KEY, merge, ttl=max_age)
         if self.sync is not None:
             await self.sync.publish_flush(rule)
+        if counts["l1"] or counts["semantic"]:
+            # The dropped answers' memory back to the OS (glibc keeps freed pages
+            # otherwise; measured in bench/semantic_cache_memory.py).
+            await release_memory()
         return counts
 
     def _flush_local(self, namespace: str | None, model: str | None) -> dict[str, int]:
@@ -469,6 +507,7 @@ class CacheService:
         }
         if self.semantic is not None:
             out["index"] = self.semantic.summary()
+            out["semantic_rejected"] = dict(self.semantic.stats.rejected)
         if self.embedder is not None:
             es = self.embedder.stats
             out["embedder"] = {

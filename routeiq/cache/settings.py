@@ -78,6 +78,22 @@ class SemanticSettings(_Strict):
     model_path: str | None = None
     #: Torch threads for encoding; None: all cores but one (the event loop's).
     torch_threads: int | None = Field(default=None, gt=0)
+    #: Where the model runs: "torch" (sentence-transformers), "onnx" (ONNX Runtime,
+    #: the graph exported once, at first start, from the same packaged weights;
+    #: identical vectors, no torch in the serving process) or "onnx-int8" (weights
+    #: quantised per channel: similarities ~0.01 lower, on the same precision/recall
+    #: curve on SICK, and the cheapest miss; see bench/semantic_cache_gateway.py and
+    #: bench/semantic_cache_quality.py).
+    runtime: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    #: Where the exported ONNX graph is kept; None: $XDG_CACHE_HOME/routeiq/onnx.
+    onnx_dir: str | None = None
+    #: Serve a neighbour above the threshold only if its answer-critical content
+    #: (numbers, units, negation, names and their order, code identifiers, quoted
+    #: strings, non-Latin text, the model's [UNK] spans) agrees with the query's
+    #: (routeiq.cache.verify). Off only to measure what it saves.
+    verify: bool = True
+    #: Neighbours above the threshold offered to the verification, nearest first.
+    candidates: int = Field(default=4, gt=0, le=64)
 
 
 class SyncSettings(_Strict):
@@ -96,9 +112,10 @@ class CacheSettings(_Strict):
     """The ``routeiq.cache`` section (see the module docstring)."""
 
     enabled: bool = False
-    #: Whose answers a caller may be served: its API key's ("key") or its team's
-    #: ("team"; a key without a team falls back to its own namespace).
-    namespace: Literal["key", "team"] = "key"
+    #: Whose answers a caller may be served: its API key's ("key"), its team's
+    #: ("team"; a key without a team falls back to its own namespace), or every
+    #: caller's ("shared": one namespace for the whole gateway, opt-in only).
+    namespace: Literal["key", "team", "shared"] = "key"
     temperature_ceiling: float = Field(default=0.1, ge=0)
     #: Responses larger than this are not stored.
     max_entry_bytes: int = Field(default=1 << 20, gt=0)

@@ -35,12 +35,14 @@ from typing import Any, Protocol
 
 import coredis
 import numpy as np
+import orjson
 import trio
 from coredis.retry import NoRetryPolicy
 from coredis.tokens import PureToken
 
 from routeiq.cache.exact import Vector
 from routeiq.cache.rules import FlushRule
+from routeiq.cache.verify import Facts, dump_facts, load_facts
 from routeiq.state.backoff import RandomSource, next_delay
 
 __all__ = ["StreamSync", "SyncStats", "SyncTarget"]
@@ -56,7 +58,12 @@ class SyncTarget(Protocol):
     """What the stream's entries are applied to (the cache service)."""
 
     def apply_add(
-        self, key: str, scope: tuple[str, str, str], vector: Vector, expires_at: float
+        self,
+        key: str,
+        scope: tuple[str, str, str],
+        vector: Vector,
+        expires_at: float,
+        facts: Facts | None = None,
     ) -> bool: ...
 
     def apply_flush(self, rule: FlushRule) -> None: ...
@@ -118,7 +125,12 @@ class StreamSync:
     # -- publishing ----------------------------------------------------------------
 
     async def publish_add(
-        self, key: str, scope: tuple[str, str, str], vector: Vector, expires_at: float
+        self,
+        key: str,
+        scope: tuple[str, str, str],
+        vector: Vector,
+        expires_at: float,
+        facts: Facts | None = None,
     ) -> None:
         ns, model, fp = scope
         fields: dict[str, bytes] = {
@@ -131,6 +143,8 @@ class StreamSync:
             "x": repr(expires_at).encode(),
             "v": np.ascontiguousarray(vector, dtype="<f4").tobytes(),
         }
+        if facts is not None:  # the other processes verify their hits against it too
+            fields["f"] = orjson.dumps(dump_facts(facts))
         await self._xadd(fields)
 
     async def publish_flush(self, rule: FlushRule) -> None:
@@ -254,7 +268,9 @@ class StreamSync:
             if expires_at <= time.time():
                 self.stats.expired += 1
                 return
-            self.target.apply_add(fields[b"k"].decode(), scope, vector, expires_at)
+            raw_facts = fields.get(b"f")
+            facts = load_facts(orjson.loads(raw_facts)) if raw_facts else None
+            self.target.apply_add(fields[b"k"].decode(), scope, vector, expires_at, facts)
             self.stats.received += 1
         elif op == b"flush":
             ns, model = fields.get(b"ns"), fields.get(b"m")

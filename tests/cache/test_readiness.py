@@ -17,7 +17,8 @@ async def test_ready_waits_for_the_model_while_requests_are_served(
     minilm: SentenceEncoder,  # loaded first only so torch is imported: this load is fast
 ) -> None:
     with trio.fail_after(LIMIT):
-        async with cache_stack(None) as s, httpx.AsyncClient(base_url=s.url) as c:
+        torch = cache_config(semantic={"runtime": "torch"})
+        async with cache_stack(None, torch) as s, httpx.AsyncClient(base_url=s.url) as c:
             r = await c.get("/health/ready")
             assert r.status_code == 503
             assert r.json()["status"] == "starting"

@@ -13,6 +13,7 @@ import trio
 from routeiq.cache.exact import Vector
 from routeiq.cache.rules import FlushRule
 from routeiq.cache.sync import StreamSync
+from routeiq.cache.verify import Facts, extract
 
 STREAM = "synctest:cache:stream"
 
@@ -20,12 +21,19 @@ STREAM = "synctest:cache:stream"
 class Recorder:
     def __init__(self) -> None:
         self.adds: list[tuple[str, tuple[str, str, str], list[float], float]] = []
+        self.facts: list[Facts | None] = []
         self.flushes: list[FlushRule] = []
 
     def apply_add(
-        self, key: str, scope: tuple[str, str, str], vector: Vector, expires_at: float
+        self,
+        key: str,
+        scope: tuple[str, str, str],
+        vector: Vector,
+        expires_at: float,
+        facts: Facts | None = None,
     ) -> bool:
         self.adds.append((key, scope, vector.tolist(), expires_at))
+        self.facts.append(facts)
         return True
 
     def apply_flush(self, rule: FlushRule) -> None:
@@ -52,11 +60,13 @@ async def test_entries_flow_between_followers(redis_url: str) -> None:
                 await s.caught_up.wait()
             vec = np.arange(4, dtype=np.float32)
             exp = time.time() + 60
-            await a.publish_add("k1", ("key:x", "m", "fp"), vec, exp)
+            facts = extract("Is 5 km not far from Paris?")
+            await a.publish_add("k1", ("key:x", "m", "fp"), vec, exp, facts)
             await a.publish_flush(FlushRule("key:x", None, 12.5))
             await a.publish_add("k0", ("key:x", "m", "fp"), vec, time.time() - 1)  # expired
             await wait(lambda: b.stats.received == 2 and b.stats.expired == 1)
             assert b_seen.adds == [("k1", ("key:x", "m", "fp"), [0.0, 1.0, 2.0, 3.0], exp)]
+            assert b_seen.facts == [facts]  # the other process verifies its hits too
             assert b_seen.flushes == [FlushRule("key:x", None, 12.5)]
             assert a_seen.adds == [] and a.stats.received == 0  # its own entries
             assert a.stats.sent == 3 and a.stats.dropped == 0
