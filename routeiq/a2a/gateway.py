@@ -21,6 +21,7 @@ import trio
 
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.hub import ClientSSE, TaskHub
+from routeiq.a2a.listing import list_tasks
 from routeiq.a2a.registry import AgentRegistry
 from routeiq.a2a.relay import Deps, follow, relay
 from routeiq.a2a.settings import A2ASettings, AgentSpec
@@ -137,55 +138,76 @@ class A2AGateway:
             data = {"retryAfterSeconds": round(wait, 3)}
             raise rpc.RpcError(rpc.RATE_LIMITED, f"Rate limit of agent {spec.name!r} reached", data)
 
-    async def _owned_task(self, spec: AgentSpec, params: dict[str, Any]) -> Any:
+    async def _owned_task(self, spec: AgentSpec, params: dict[str, Any], tenant: str) -> Any:
+        """The record of the task ``params.id``: created through this gateway, on
+        this agent, by this tenant. Anything else is "not found", never the data."""
         tid = task_id_param(params)
         if tid is None:
             raise rpc.RpcError(rpc.INVALID_PARAMS, "params.id (the task id) is required")
         rec = await self.tasks.get(tid)
-        if rec is None or rec.agent != spec.name:
+        if rec is None or rec.agent != spec.name or rec.tenant != tenant:
             raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
         return rec
+
+    async def _check_send(self, spec: AgentSpec, params: dict[str, Any], tenant: str) -> None:
+        """A message must be there; one that continues a task (``taskId``) may only
+        continue a task of the same tenant."""
+        message = params.get("message")
+        if not isinstance(message, dict):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+        tid = message.get("taskId")
+        if isinstance(tid, str) and tid:
+            rec = await self.tasks.get(tid)
+            if rec is not None and (rec.agent != spec.name or rec.tenant != tenant):
+                raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
 
     def _payload(self, req: rpc.Request) -> dict[str, Any]:
         rid = req.id if req.id is not None else uuid.uuid4().hex
         return {"jsonrpc": "2.0", "id": rid, "method": req.method, "params": req.params or {}}
 
-    async def call(self, agent: str, req: rpc.Request, version: str | None) -> dict[str, Any]:
+    async def call(
+        self, agent: str, req: rpc.Request, version: str | None, tenant: str = ""
+    ) -> dict[str, Any]:
         """A non-streaming call: the JSON-RPC response for the client (raises RpcError)."""
         spec = self.agent(agent)
         op, v03 = self.operation(req.method)
         params = req.params_dict()
         if op in ("stream", "subscribe"):
             raise rpc.RpcError(rpc.INVALID_REQUEST, f"{req.method} streams: it cannot be batched")
+        if op == "list":
+            # Answered from the gateway's own records: the agent's list would show
+            # tasks of other tenants and tasks GetTask here cannot reach.
+            records = await self.tasks.listed(tenant)
+            return rpc.result(req.id, list_tasks(records, spec.name, params, v03))
         if op in ("get", "cancel"):
-            await self._owned_task(spec, params)
-        elif op == "send" and not isinstance(params.get("message"), dict):
-            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+            await self._owned_task(spec, params, tenant)
+        elif op == "send":
+            await self._check_send(spec, params, tenant)
         await self.admit(spec)
         headers = self.client.headers(spec, version, sse=False)
         seconds = spec.timeout or self.settings.request_timeout
         reply = await self.client.call(spec, self._payload(req), headers, seconds)
         reply["id"] = req.id
-        if "result" in reply and op != "list":
-            await self._record(spec, op, reply["result"], v03)
+        if "result" in reply:
+            await self._record(spec, op, reply["result"], v03, tenant)
         return reply
 
-    async def _record(self, spec: AgentSpec, op: Op, result: Any, v03: bool) -> None:
+    async def _record(self, spec: AgentSpec, op: Op, result: Any, v03: bool, tenant: str) -> None:
         up = update_from_result(result, v03)
         if up is None:
             return
         try:
-            await self.tasks.apply(spec.name, up, v03)
+            rec = await self.tasks.apply(spec.name, up, v03, tenant)
         except InvalidTransition as exc:
             log.warning("agent %s, task %s: %s", spec.name, up.task_id, exc)
             return
         if op == "cancel" and up.state in TERMINAL:
             await self.hub.publish(up.task_id, {"t": "cancel", "s": up.state})
         elif op == "send":
-            await self.hub.publish(up.task_id, {"t": "event", "r": result})
+            await self.hub.publish(up.task_id, {"t": "event", "r": result, "n": rec.seq})
 
     async def stream(
-        self, agent: str, req: rpc.Request, version: str | None, sse: ClientSSE
+        self, agent: str, req: rpc.Request, version: str | None, sse: ClientSSE, tenant: str = ""
     ) -> None:
         """SendStreamingMessage / SubscribeToTask: write the SSE answer to ``sse``."""
         try:
@@ -194,13 +216,13 @@ class A2AGateway:
             params = req.params_dict()
             rec = None
             if op == "subscribe":
-                rec = await self._owned_task(spec, params)
+                rec = await self._owned_task(spec, params, tenant)
                 if rec.state in TERMINAL:
                     raise rpc.RpcError(
                         rpc.UNSUPPORTED_OPERATION, f"Task is in a terminal state: {rec.state}"
                     )
-            elif not isinstance(params.get("message"), dict):
-                raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+            else:
+                await self._check_send(spec, params, tenant)
             await self.admit(spec)
         except rpc.RpcError as err:
             await sse.error(err)
@@ -209,4 +231,4 @@ class A2AGateway:
         if rec is not None:
             await follow(self.deps, spec, rec, req.method, headers, sse, v03)
         else:
-            await relay(self.deps, spec, self._payload(req), headers, sse, v03)
+            await relay(self.deps, spec, self._payload(req), headers, sse, v03, tenant=tenant)

@@ -29,7 +29,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_bytes, send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
 from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
-from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client
+from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client, tenant_of
 
 PREFIX = "/a2a/"
 ADMIN = "/routeiq/a2a/agents"
@@ -105,9 +105,9 @@ class A2AApp:
             and not first.is_notification
             and METHODS.get(first.method, ("send", False))[0] in STREAMING
         ):
-            await self.stream(agent, first, version, send, receive)
+            await self.stream(agent, first, version, send, receive, tenant_of(scope))
             return
-        replies = await self.answer(agent, batch, version, receive)
+        replies = await self.answer(agent, batch, version, receive, tenant_of(scope))
         out = rpc.encode_replies(replies, batch.is_batch)
         if out is None:
             await send_bytes(send, 204, b"", _JSON)
@@ -115,21 +115,28 @@ class A2AApp:
             await send_bytes(send, 200, out, _JSON)
 
     async def stream(
-        self, agent: str, req: rpc.Request, version: str | None, send: Send, receive: Receive
+        self,
+        agent: str,
+        req: rpc.Request,
+        version: str | None,
+        send: Send,
+        receive: Receive,
+        tenant: str,
     ) -> None:
         sse = ClientSSE(send, req.id)
+        job = partial(self.gw.stream, agent, req, version, sse, tenant)
         # Raises ClientClosed (the stream is cancelled) if the client goes away.
-        await run_beside_client(receive, [partial(self.gw.stream, agent, req, version, sse)])
+        await run_beside_client(receive, [job])
         await sse.close()
 
     async def answer(
-        self, agent: str, batch: rpc.Batch, version: str | None, receive: Receive
+        self, agent: str, batch: rpc.Batch, version: str | None, receive: Receive, tenant: str
     ) -> list[dict[str, Any]]:
         replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
 
         async def one(i: int, req: rpc.Request) -> None:
             try:
-                reply = await self.gw.call(agent, req, version)
+                reply = await self.gw.call(agent, req, version, tenant)
             except rpc.RpcError as err:
                 reply = rpc.error(req.id, err)
             if not req.is_notification:

@@ -42,6 +42,7 @@ from routeiq.jsonrpc_asgi import (
     send_chunk,
     sse_event,
     start_stream,
+    tenant_of,
     watch_disconnect,
 )
 from routeiq.mcp.gateway import SUPPORTED_VERSIONS, MCPGateway
@@ -114,7 +115,7 @@ class MCPApp:
                 "Missing Mcp-Session-Id header: send initialize first",
             )
             return None
-        session = await self.gw.sessions.get(sid.decode("latin-1"))
+        session = await self.gw.sessions.get(sid.decode("latin-1"), tenant_of(scope))
         if session is None:
             await _rpc_error(
                 send, 404, rpc.INVALID_REQUEST, "Session not found or expired: initialize again"
@@ -156,7 +157,7 @@ class MCPApp:
                 await _rpc_error(send, 400, rpc.INVALID_REQUEST, "initialize needs an id")
                 return
             try:
-                result, session = await self.gw.initialize(init)
+                result, session = await self.gw.initialize(init, tenant_of(scope))
             except rpc.RpcError as err:
                 await send_bytes(send, 400, orjson.dumps(rpc.error(init.id, err)), _JSON)
                 return

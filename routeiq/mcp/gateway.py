@@ -100,14 +100,22 @@ class MCPGateway:
         if name in self.registry.servers:
             self.registry.remove(name)
 
-    async def initialize(self, req: rpc.Request) -> tuple[dict[str, Any], McpSession]:
+    async def initialize(
+        self, req: rpc.Request, tenant: str = ""
+    ) -> tuple[dict[str, Any], McpSession]:
         params = req.params_dict()
         asked = params.get("protocolVersion")
         if not isinstance(asked, str):
             raise rpc.RpcError(rpc.INVALID_PARAMS, "initialize needs a protocolVersion string")
         version = asked if asked in SUPPORTED_VERSIONS else LATEST_HANDSHAKE_VERSION
         info = params.get("clientInfo")
-        session = await self.sessions.create(version, info if isinstance(info, dict) else {})
+        caps = params.get("capabilities")
+        session = await self.sessions.create(
+            version,
+            info if isinstance(info, dict) else {},
+            tenant,
+            caps if isinstance(caps, dict) else {},
+        )
         result = {
             "protocolVersion": version,
             "capabilities": SERVER_CAPABILITIES,

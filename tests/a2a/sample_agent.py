@@ -7,6 +7,8 @@ the first word of the user's text:
 - ``hello ...``: three "working" updates 20 ms apart, then completed ("echo: ...").
 - ``slow ...``: a "working" update every 100 ms for a minute (to cancel or follow).
 - ``ask ...``: input-required.
+- ``chunks N``: N steps 150 ms apart, each a "working" update ("step i") and an
+  artifact chunk ("chunk<i>", appended to artifact ``out`` after the first), then completed.
 
 Extra routes for the SSRF tests: ``POST /to-metadata`` redirects (307) to the
 cloud metadata address, ``POST /to-self`` redirects (307) back to ``/``.
@@ -29,6 +31,7 @@ from a2a.types.a2a_pb2 import (
     AgentCard,
     AgentInterface,
     AgentSkill,
+    Part,
     TaskState,
 )
 from starlette.applications import Starlette
@@ -50,6 +53,17 @@ class Echo(AgentExecutor):
         word = text.split()[0] if text.split() else ""
         if word == "ask":
             await updater.requires_input(new_text_message("what else?"))
+            return
+        if word == "chunks":
+            for i in range(int(text.split()[1])):
+                await asyncio.sleep(0.15)
+                await updater.update_status(
+                    TaskState.TASK_STATE_WORKING, new_text_message(f"step {i}")
+                )
+                await updater.add_artifact(
+                    [Part(text=f"chunk{i}")], artifact_id="out", name="out", append=i > 0
+                )
+            await updater.complete(new_text_message("chunks done"))
             return
         steps, pause = (600, 0.1) if word == "slow" else (3, 0.02)
         for i in range(steps):
