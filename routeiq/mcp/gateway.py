@@ -48,6 +48,7 @@ _LISTS: dict[str, tuple[Kind, str]] = {
     "tools/list": ("tools", "tools"),
     "prompts/list": ("prompts", "prompts"),
     "resources/list": ("resources", "resources"),
+    "resources/templates/list": ("templates", "resourceTemplates"),
 }
 
 
@@ -153,8 +154,6 @@ class MCPGateway:
             return await self.read_resource(req.params_dict())
         if method in ("ping", "logging/setLevel"):
             return {}
-        if method == "resources/templates/list":
-            return {"resourceTemplates": []}
         if method == "initialize":
             raise rpc.RpcError(rpc.INVALID_REQUEST, "The session is already initialized")
         raise rpc.RpcError(rpc.METHOD_NOT_FOUND, f"Method not found: {method}")

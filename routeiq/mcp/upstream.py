@@ -218,6 +218,7 @@ class UpstreamServer:
         tools: list[dict[str, Any]] = []
         prompts: list[dict[str, Any]] = []
         resources: list[dict[str, Any]] = []
+        templates: list[dict[str, Any]] = []
         session = client.session
         if caps.tools is not None:
             cursor: str | None = None
@@ -246,7 +247,15 @@ class UpstreamServer:
                 resources.extend(dump(r) for r in rp.resources)
                 if (cursor := rp.next_cursor) is None:
                     break
-        return Listing(tools, prompts, resources)
+            cursor = None
+            for _ in range(_MAX_LIST_PAGES):
+                tp = await session.list_resource_templates(
+                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
+                )
+                templates.extend(dump(t) for t in tp.resource_templates)
+                if (cursor := tp.next_cursor) is None:
+                    break
+        return Listing(tools, prompts, resources, templates)
 
     @property
     def _call_timeout(self) -> float:

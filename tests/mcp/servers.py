@@ -2,7 +2,8 @@
 
 ``alpha`` has arithmetic, a slow tool, a failing tool, many numbered tools
 (to page through) and a tool that adds a tool at run time and announces it
-with ``notifications/tools/list_changed``. ``beta`` has an ``add`` too (so the
+with ``notifications/tools/list_changed``, and a resource template
+``note://alpha/items/{item}``. ``beta`` has an ``add`` too (so the
 gateway must namespace), a prompt and a resource. Both are served in-process by
 Hypercorn's trio worker on 127.0.0.1 port 0.
 """
@@ -75,6 +76,11 @@ def make_alpha() -> MCPServer:
         srv.add_tool(extra, name=name, description=f"added at run time: {name}")
         await ctx.session.send_tool_list_changed()
         return "grown"
+
+    @srv.resource("note://alpha/items/{item}")
+    def item_note(item: str) -> str:
+        """One item of alpha's (a resource template)."""
+        return f"item {item} of alpha"
 
     for i in range(MANY):
 
