@@ -161,24 +161,66 @@ class A2AGateway:
             if rec is not None and (rec.agent != spec.name or rec.tenant != tenant):
                 raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
 
+    async def route(self, agent: str | None, req: rpc.Request, tenant: str) -> str | None:
+        """The agent a request on the gateway's own endpoint (``agent is None``) is
+        for: the task's agent for task methods; for a new message the agent it
+        names (``metadata.agent`` of the params or the message), else the only
+        agent, else ``default_agent``. ``None`` only for ListTasks (all agents)."""
+        if agent is not None:
+            return agent
+        op, _ = self.operation(req.method)
+        params = req.params_dict()
+        if op == "list":
+            return None
+        if op in ("get", "cancel", "subscribe"):
+            tid = task_id_param(params)
+            rec = await self.tasks.get(tid) if tid else None
+            if rec is None or rec.tenant != tenant:
+                raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
+            return rec.agent
+        message = params.get("message")
+        message = message if isinstance(message, dict) else {}
+        tid = message.get("taskId")
+        if isinstance(tid, str) and tid:
+            rec = await self.tasks.get(tid)
+            if rec is not None and rec.tenant == tenant:
+                return rec.agent
+        for meta in (params.get("metadata"), message.get("metadata")):
+            if isinstance(meta, dict) and isinstance(meta.get("agent"), str):
+                return str(meta["agent"])
+        names = list(self.registry.agents)
+        if len(names) == 1:
+            return names[0]
+        if self.settings.default_agent:
+            return self.settings.default_agent
+        raise rpc.RpcError(
+            rpc.INVALID_PARAMS,
+            "Several agents are behind this gateway: name one in message.metadata.agent "
+            f"or use /a2a/<name>/ (agents: {', '.join(sorted(names)) or 'none'})",
+        )
+
     def _payload(self, req: rpc.Request) -> dict[str, Any]:
         rid = req.id if req.id is not None else uuid.uuid4().hex
         return {"jsonrpc": "2.0", "id": rid, "method": req.method, "params": req.params or {}}
 
     async def call(
-        self, agent: str, req: rpc.Request, version: str | None, tenant: str = ""
+        self, agent: str | None, req: rpc.Request, version: str | None, tenant: str = ""
     ) -> dict[str, Any]:
-        """A non-streaming call: the JSON-RPC response for the client (raises RpcError)."""
-        spec = self.agent(agent)
+        """A non-streaming call: the JSON-RPC response for the client (raises RpcError).
+        ``agent`` ``None``: the gateway's own endpoint (see :meth:`route`)."""
         op, v03 = self.operation(req.method)
         params = req.params_dict()
         if op in ("stream", "subscribe"):
             raise rpc.RpcError(rpc.INVALID_REQUEST, f"{req.method} streams: it cannot be batched")
+        name = await self.route(agent, req, tenant)
         if op == "list":
             # Answered from the gateway's own records: the agent's list would show
             # tasks of other tenants and tasks GetTask here cannot reach.
             records = await self.tasks.listed(tenant)
-            return rpc.result(req.id, list_tasks(records, spec.name, params, v03))
+            target = None if name is None else self.agent(name).name
+            return rpc.result(req.id, list_tasks(records, target, params, v03))
+        assert name is not None
+        spec = self.agent(name)
         if op in ("get", "cancel"):
             await self._owned_task(spec, params, tenant)
         elif op == "send":
@@ -207,11 +249,16 @@ class A2AGateway:
             await self.hub.publish(up.task_id, {"t": "event", "r": result, "n": rec.seq})
 
     async def stream(
-        self, agent: str, req: rpc.Request, version: str | None, sse: ClientSSE, tenant: str = ""
+        self,
+        agent: str | None,
+        req: rpc.Request,
+        version: str | None,
+        sse: ClientSSE,
+        tenant: str = "",
     ) -> None:
         """SendStreamingMessage / SubscribeToTask: write the SSE answer to ``sse``."""
         try:
-            spec = self.agent(agent)
+            spec = self.agent(await self.route(agent, req, tenant) or "")
             op, v03 = self.operation(req.method)
             params = req.params_dict()
             rec = None

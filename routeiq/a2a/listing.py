@@ -57,9 +57,10 @@ def _timestamp(task: dict[str, Any]) -> str:
 
 
 def list_tasks(
-    records: list[TaskRecord], agent: str, params: dict[str, Any], v03: bool
+    records: list[TaskRecord], agent: str | None, params: dict[str, Any], v03: bool
 ) -> dict[str, Any]:
-    """The ListTasks result for ``records`` (one tenant's, newest first)."""
+    """The ListTasks result for ``records`` (one tenant's, newest first) on
+    ``agent`` (``None``: every agent, as listed at the gateway's own endpoint)."""
     size = _int_param(params, "pageSize", DEFAULT_PAGE) or DEFAULT_PAGE
     if size > MAX_PAGE:
         raise rpc.RpcError(rpc.INVALID_PARAMS, f"pageSize must be at most {MAX_PAGE}")
@@ -76,7 +77,7 @@ def list_tasks(
     matching = [
         r
         for r in records
-        if r.agent == agent
+        if (agent is None or r.agent == agent)
         and r.v03 == v03
         and r.snapshot is not None
         and (context is None or r.context_id == context)

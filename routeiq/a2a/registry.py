@@ -104,6 +104,13 @@ class AgentRegistry:
             raise NotFound(f"No agent named {name!r}")
         return agent_card(spec, self.upstream_cards.get(name), base_url)
 
+    def versions(self) -> list[str]:
+        """Protocol versions any registered agent speaks (newest first)."""
+        found = {
+            v for name in self.agents for v in interface_versions(self.upstream_cards.get(name))
+        }
+        return sorted(found or {"1.0"}, reverse=True)
+
     def gateway_card(self, base_url: str) -> dict[str, Any]:
         """The gateway's own card: a directory of the agents (one skill each)."""
         skills = []
@@ -129,7 +136,13 @@ class AgentRegistry:
             "name": "routeiq",
             "description": "RouteIQ A2A gateway: each skill is an agent reachable at /a2a/<name>",
             "version": __version__,
-            "supportedInterfaces": [],
+            # POST /a2a routes each call to its agent (AgentGateway.route), so
+            # clients that start from this card (a2a-sdk create_client(<gateway>))
+            # find a transport.
+            "supportedInterfaces": [
+                {"url": f"{base_url}/a2a", "protocolBinding": "JSONRPC", "protocolVersion": v}
+                for v in self.versions()
+            ],
             "capabilities": {
                 "streaming": True,
                 "extensions": [
