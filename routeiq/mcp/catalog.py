@@ -215,6 +215,10 @@ class Catalog:
         nxt = encode_cursor(self.version, kind, end) if end < len(items) else None
         return items[offset:end], nxt
 
+    def tools_of(self, server: str) -> list[Entry]:
+        part = self._parts.get(server)
+        return list(part.tools) if part is not None else []
+
     def tool(self, name: str) -> Entry | None:
         return self._tools.get(name)
 
@@ -232,30 +236,52 @@ class Catalog:
                 return name
         return None
 
+    def validator(self, entry: Entry) -> Any:
+        """The compiled validator of ``entry``'s input schema, ``None`` if not
+        compiled yet (``False``: the schema is broken and not enforced)."""
+        return self._validators.get(entry.name)
+
+    def set_validator(self, entry: Entry, validator: Any) -> None:
+        if self._tools.get(entry.name) is entry:  # not replaced or removed meanwhile
+            self._validators[entry.name] = validator
+
     def argument_errors(self, entry: Entry, arguments: dict[str, Any]) -> list[str]:
         """Why ``arguments`` do not match the tool's input schema (empty: they do).
 
-        Validators are compiled once per tool and version of its definition."""
-        validator: Any = self._validators.get(entry.name)
+        Validators are compiled once per tool and version of its definition
+        (``routeiq.mcp.validation`` compiles them in a worker thread instead)."""
+        validator = self.validator(entry)
         if validator is None:
-            import jsonschema.exceptions  # type: ignore[import-untyped]  # 0.25 s: only when used
-            import jsonschema.validators  # type: ignore[import-untyped]
+            validator = compile_validator(entry.definition)
+            self.set_validator(entry, validator)
+        return schema_errors(validator, arguments)
 
-            schema = entry.definition.get("inputSchema") or {"type": "object"}
-            try:
-                cls = jsonschema.validators.validator_for(schema)
-                cls.check_schema(schema)
-                validator = cls(schema)
-            except jsonschema.exceptions.SchemaError:
-                validator = False  # an upstream's broken schema cannot be enforced
-            self._validators[entry.name] = validator
-        if validator is False:
-            return []
-        out: list[str] = []
-        for err in itertools.islice(validator.iter_errors(arguments), 5):
-            where = "/".join(str(p) for p in err.absolute_path) or "(arguments)"
-            out.append(f"{where}: {err.message}")
-        return out
+
+def compile_validator(definition: dict[str, Any]) -> Any:
+    """A validator for a tool's ``inputSchema`` (``False`` if the schema is broken:
+    an upstream's broken schema cannot be enforced). Imports jsonschema (0.25 s)
+    on first use: call it from a worker thread on the hot path."""
+    import jsonschema.exceptions  # type: ignore[import-untyped]
+    import jsonschema.validators  # type: ignore[import-untyped]
+
+    schema = definition.get("inputSchema") or {"type": "object"}
+    try:
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        return cls(schema)
+    except jsonschema.exceptions.SchemaError:
+        return False
+
+
+def schema_errors(validator: Any, arguments: dict[str, Any]) -> list[str]:
+    """At most five problems of ``arguments`` against ``validator``, as text."""
+    if validator is False:
+        return []
+    out: list[str] = []
+    for err in itertools.islice(validator.iter_errors(arguments), 5):
+        where = "/".join(str(p) for p in err.absolute_path) or "(arguments)"
+        out.append(f"{where}: {err.message}")
+    return out
 
 
 def _entry(server: str, item: dict[str, Any]) -> Entry:

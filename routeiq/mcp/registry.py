@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import trio
 
 from routeiq.errors import ClientError, NotFound
 from routeiq.mcp.catalog import Catalog, Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.mcp.upstream import UpstreamServer
+from routeiq.mcp.validation import ArgumentChecker
 from routeiq.ssrf import SSRFGuard
 
 
@@ -34,9 +36,17 @@ class MCPRegistry:
         self.settings = settings
         self.guard = guard
         self.catalog = Catalog()
+        self.checker = ArgumentChecker(self.catalog)
         self.servers: dict[str, UpstreamServer] = {}
         self._nursery: trio.Nursery | None = None
         self._changed = trio.Event()
+        # One pool for the raw tools/call relay to every server (routeiq.mcp.relay).
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(connect=10.0, read=None, write=30.0, pool=10.0),
+            limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
+            follow_redirects=False,
+            trust_env=False,
+        )
 
     async def start(self, nursery: trio.Nursery) -> None:
         """Start the configured servers (without waiting for them to connect)."""
@@ -46,7 +56,7 @@ class MCPRegistry:
             nursery.start_soon(server.run)
 
     def _new(self, spec: MCPServerSpec) -> UpstreamServer:
-        server = UpstreamServer(spec, self.settings, self.guard, self._on_listing)
+        server = UpstreamServer(spec, self.settings, self.guard, self._on_listing, self.http)
         self.servers[spec.name] = server
         return server
 
@@ -81,6 +91,9 @@ class MCPRegistry:
         if server.spec.enabled:
             self.catalog.set_server(server.spec.name, listing, server.spec.disabled_tools)
             self._notify()
+            if self._nursery is not None:  # compile its schemas off the loop, now
+                entries = self.catalog.tools_of(server.spec.name)
+                self._nursery.start_soon(self.checker.warm, entries)
 
     def _notify(self) -> None:
         self._changed.set()
