@@ -24,6 +24,17 @@ from routeiq.mcp.validation import ArgumentChecker
 from routeiq.ssrf import SSRFGuard
 
 
+def warm_imports() -> None:
+    """Import what the upstream sessions and argument checks use (call in a thread)."""
+    import jsonschema.validators  # type: ignore[import-untyped]  # noqa: F401
+    import mcp
+    import mcp.client.sse
+    import mcp.client.streamable_http
+    import mcp.shared._httpx_utils
+    import mcp.shared.exceptions  # noqa: F401
+    import mcp_types  # noqa: F401
+
+
 class ServerExists(ClientError):
     status = 409
     code = "conflict"
@@ -49,8 +60,13 @@ class MCPRegistry:
         )
 
     async def start(self, nursery: trio.Nursery) -> None:
-        """Start the configured servers (without waiting for them to connect)."""
+        """Start the configured servers (without waiting for them to connect).
+
+        The mcp SDK (~1.5 s of imports) and jsonschema are imported first, in a
+        worker thread: imported by the first connection, they held the loop."""
         self._nursery = nursery
+        if self.settings.servers:
+            await trio.to_thread.run_sync(warm_imports)
         for spec in self.settings.servers:
             server = self._new(spec)
             nursery.start_soon(server.run)
@@ -72,6 +88,7 @@ class MCPRegistry:
             if not replace:
                 raise ServerExists(f"MCP server {spec.name!r} is already registered")
             self.remove(spec.name)
+        await trio.to_thread.run_sync(warm_imports)  # at once if already imported
         server = self._new(spec)
         await self._nursery.start(server.run)
         return server

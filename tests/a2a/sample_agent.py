@@ -7,6 +7,7 @@ the first word of the user's text:
 - ``hello ...``: three "working" updates 20 ms apart, then completed ("echo: ...").
 - ``slow ...``: a "working" update every 100 ms for a minute (to cancel or follow).
 - ``ask ...``: input-required.
+- ``fast``: completed at once (the relay bench).
 - ``chunks N``: N steps 150 ms apart, each a "working" update ("step i") and an
   artifact chunk ("chunk<i>", appended to artifact ``out`` after the first), then completed.
 
@@ -53,6 +54,9 @@ class Echo(AgentExecutor):
         word = text.split()[0] if text.split() else ""
         if word == "ask":
             await updater.requires_input(new_text_message("what else?"))
+            return
+        if word == "fast":  # for the relay bench: done at once
+            await updater.complete(new_text_message("fast"))
             return
         if word == "chunks":
             for i in range(int(text.split()[1])):

@@ -1,0 +1,149 @@
+"""Relay overhead through a real gateway process (shared by a2a.py and mcp_catalog.py).
+
+An upstream (the a2a-sdk sample agent, or an mcp-SDK server) and a gateway
+(``routeiq serve``, YAML config) run as separate processes; one raw httpx
+client calls the upstream directly and through the gateway, alternating in
+rounds so both see the same machine load. The gateway's own account of its
+longest loop step (``/metrics``) is read after the scenario.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import trio
+from _common import KEY, process
+
+ROOT = Path(__file__).resolve().parents[1]
+Call = Callable[[], Awaitable[None]]
+
+
+@contextmanager
+def sample_agent() -> Iterator[str]:
+    """The a2a-sdk sample agent of the tests, on a free port."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    script = ROOT / "tests" / "a2a" / "sample_agent.py"
+    proc = subprocess.Popen([sys.executable, str(script), str(port)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/.well-known/agent-card.json", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the sample agent did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def mcp_upstream() -> Any:
+    return process([str(Path(__file__).resolve().parent / "mcp_upstream.py")])
+
+
+async def timed(fn: Call) -> float:
+    t0 = time.perf_counter()
+    await fn()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+async def alternate(
+    calls: dict[str, Call], rounds: int, per_round: int, warmup: int = 20
+) -> dict[str, list[float]]:
+    """Latencies (ms) of each call, taken in alternating rounds."""
+    for fn in calls.values():
+        for _ in range(warmup):
+            await fn()
+    out: dict[str, list[float]] = {name: [] for name in calls}
+    for r in range(rounds):
+        order = list(calls.items())
+        if r % 2:
+            order.reverse()
+        for name, fn in order:
+            for _ in range(per_round):
+                out[name].append(await timed(fn))
+    return out
+
+
+def summary(lat: dict[str, list[float]], base: str) -> list[dict[str, Any]]:
+    rows = []
+    b50 = statistics.median(lat[base])
+    for name, xs in lat.items():
+        xs = sorted(xs)
+        p50 = statistics.median(xs)
+        rows.append(
+            {
+                "path": name,
+                "n": len(xs),
+                "p50_ms": p50,
+                "p90_ms": xs[int(0.9 * (len(xs) - 1))],
+                "added_p50_ms": p50 - b50,
+            }
+        )
+    return rows
+
+
+class McpRaw:
+    """A minimal streamable-HTTP MCP client (the same code for both paths)."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+        self.http = http
+        self.url = url
+        self.headers = {
+            "accept": "application/json, text/event-stream",
+            "content-type": "application/json",
+            **headers,
+        }
+        self.n = 0
+
+    async def rpc(self, method: str, params: dict[str, Any] | None = None) -> Any:
+        self.n += 1
+        body = {"jsonrpc": "2.0", "id": self.n, "method": method, "params": params or {}}
+        r = await self.http.post(self.url, content=orjson.dumps(body), headers=self.headers)
+        r.raise_for_status()
+        if r.headers.get("mcp-session-id"):
+            self.headers["mcp-session-id"] = r.headers["mcp-session-id"]
+        text = r.text
+        if r.headers.get("content-type", "").startswith("text/event-stream"):
+            data = [ln[5:] for ln in text.splitlines() if ln.startswith("data:")]
+            text = data[-1]
+        reply = orjson.loads(text)
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply["result"]
+
+    async def open(self) -> None:
+        await self.rpc(
+            "initialize",
+            {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
+        )
+        note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        await self.http.post(self.url, content=orjson.dumps(note), headers=self.headers)
+
+
+def gateway_auth() -> dict[str, str]:
+    return {"authorization": f"Bearer {KEY}"}
+
+
+async def wait_for(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
+    with trio.fail_after(seconds):
+        while not await check():
+            await trio.sleep(0.1)
