@@ -131,10 +131,9 @@ class McpRaw:
         return reply["result"]
 
     async def open(self) -> None:
-        await self.rpc(
-            "initialize",
-            {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
-        )
+        info = {"name": "bench", "version": "1"}
+        params = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": info}
+        await self.rpc("initialize", params)
         note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
         await self.http.post(self.url, content=orjson.dumps(note), headers=self.headers)
 
