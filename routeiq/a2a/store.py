@@ -37,6 +37,7 @@ from routeiq.state.base import StateStore
 
 KEY_PREFIX = "a2a:task:"
 INDEX_PREFIX = "a2a:tasks-of:"
+INDEX_CHUNK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,23 +189,39 @@ class TaskStore:
         return result
 
     async def _index(self, rec: TaskRecord) -> None:
-        """Remember ``rec`` in its tenant's list (newest first, at most
-        ``list_cap`` ids), which ListTasks reads."""
+        """Remember ``rec`` in its tenant's list, which ListTasks reads.
+
+        The list is kept in chunks of :data:`INDEX_CHUNK` entries: the n-th task
+        of a tenant (a counter) goes into chunk n // INDEX_CHUNK, so recording a
+        task rewrites one small chunk, not the whole list (rewriting a
+        1,000-entry list cost 0.7 ms per created task)."""
+        key = INDEX_PREFIX + rec.tenant
+        # update, not incr: the counter's TTL must move on with every task.
+        raw_n = await self.store.update(
+            key + ":n", lambda raw: b"%d" % (int(raw or b"0") + 1), ttl=self.ttl
+        )
+        n = int(raw_n or b"1")
         entry = [rec.id, rec.agent]
-        cap = self.list_cap
 
         def fn(raw: bytes | None) -> bytes:
-            ids = [] if raw is None else orjson.loads(raw)
-            return orjson.dumps([entry, *(e for e in ids if e[0] != rec.id)][:cap])
+            return orjson.dumps([*([] if raw is None else orjson.loads(raw)), entry])
 
-        await self.store.update(INDEX_PREFIX + rec.tenant, fn, ttl=self.ttl)
+        await self.store.update(f"{key}:{n // INDEX_CHUNK}", fn, ttl=self.ttl)
 
     async def listed(self, tenant: str) -> list[TaskRecord]:
-        """The live records ``tenant`` created, newest first."""
-        raw = await self.store.get(INDEX_PREFIX + tenant)
-        if raw is None:
+        """The live records ``tenant`` created (the newest ``list_cap``), newest first."""
+        key = INDEX_PREFIX + tenant
+        raw_n = await self.store.get(key + ":n")
+        if raw_n is None:
             return []
-        ids = [e[0] for e in orjson.loads(raw)]
+        last = int(raw_n) // INDEX_CHUNK
+        first = max(0, last - (self.list_cap + INDEX_CHUNK - 1) // INDEX_CHUNK)
+        chunks = await self.store.get_many([f"{key}:{c}" for c in range(last, first - 1, -1)])
+        ids: list[str] = []
+        for chunk in chunks:
+            if chunk is not None:
+                ids.extend(e[0] for e in reversed(orjson.loads(chunk)))
+        ids = ids[: self.list_cap]
         found = await self.store.get_many([KEY_PREFIX + t for t in ids])
         out = []
         for tid, value in zip(ids, found, strict=True):
