@@ -9,6 +9,7 @@ longest loop step (``/metrics``) is read after the scenario.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -83,22 +84,47 @@ async def alternate(
     return out
 
 
-def summary(lat: dict[str, list[float]], base: str) -> list[dict[str, Any]]:
+def summary(
+    lat: dict[str, list[float]], base: str, cpu: dict[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """Median and p90 per path; ``added_p50_ms``: median minus the baseline's;
+    ``paired_added_ms``: median of the per-call differences (calls are taken in
+    alternation, so call i of each path ran under the same load);
+    ``gateway_cpu_ms``: the gateway process's CPU per call (``cpu``)."""
     rows = []
     b50 = statistics.median(lat[base])
     for name, xs in lat.items():
-        xs = sorted(xs)
-        p50 = statistics.median(xs)
+        pairs = [x - b for x, b in zip(xs, lat[base], strict=False)]
+        s = sorted(xs)
         rows.append(
             {
                 "path": name,
                 "n": len(xs),
-                "p50_ms": p50,
-                "p90_ms": xs[int(0.9 * (len(xs) - 1))],
-                "added_p50_ms": p50 - b50,
+                "p50_ms": statistics.median(s),
+                "p90_ms": s[int(0.9 * (len(s) - 1))],
+                "added_p50_ms": statistics.median(s) - b50,
+                "paired_added_ms": statistics.median(pairs),
+                "gateway_cpu_ms": (cpu or {}).get(name, float("nan")),
             }
         )
     return rows
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def cpu_per_call(pid: int, calls: dict[str, Call], n: int) -> dict[str, float]:
+    """The gateway process's CPU milliseconds per call of each path (``n`` calls)."""
+    out = {}
+    for name, fn in calls.items():
+        c0 = process_cpu(pid)
+        for _ in range(n):
+            await fn()
+        out[name] = (process_cpu(pid) - c0) / n * 1000.0
+    return out
 
 
 class McpRaw:
