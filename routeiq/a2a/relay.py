@@ -158,11 +158,12 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
     if up is None:
         await r.sse.result(result)
         return False
-    if r.task_id is None:
+    first = r.task_id is None
+    if first:
         r.task_id, r.context_id = up.task_id, up.context_id
-        await _on_task(deps, r, control)
     # Every event changes the stored task (status message, artifact chunk), which
-    # a later subscriber's first event must show.
+    # a later subscriber's first event must show. Recorded before the client sees
+    # it, so a client that subscribes at once finds the task.
     seq: int | None = None
     try:
         seq = (await deps.tasks.apply(r.spec.name, up, r.v03, r.tenant)).seq
@@ -170,6 +171,8 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
         log.warning("agent %s, task %s: %s", r.spec.name, up.task_id, exc)
     await deps.hub.publish(up.task_id, {"t": "event", "r": result, "n": seq})
     await r.sse.result(result)
+    if first:  # the lease and the cancel listener can wait until the client has it
+        await _on_task(deps, r, control)
     if up.state in TERMINAL or (r.v03 and result.get("final") is True):
         r.terminal = True
     return r.terminal
