@@ -1,7 +1,9 @@
 """The A2A gateway: what each JSON-RPC method on ``/a2a/{agent}`` does.
 
 Every call is relayed to the agent with the method name the client used (the
-agent answers in the same protocol version), after: the agent lookup
+agent answers in the same protocol version) or, when the agent's card declares
+only the other protocol version, translated both ways
+(:mod:`routeiq.a2a.versions`), after: the agent lookup
 (agent-not-found, -32050), the per-agent rate limit (-32053), and for
 GetTask/CancelTask/SubscribeToTask the task lookup (task-not-found, -32001:
 only tasks created through this gateway, on the same agent, are reachable).
@@ -35,6 +37,7 @@ from routeiq.a2a.tasks import (
     update_from_result,
 )
 from routeiq.a2a.upstream import AgentClient, default_http_client
+from routeiq.a2a.versions import converter, reply_to, request_to
 from routeiq.registry_sync import RegistrySync
 from routeiq.ssrf import Resolver, SSRFBlocked, SSRFGuard, SSRFSettings
 from routeiq.state.base import StateStore
@@ -199,9 +202,23 @@ class A2AGateway:
             f"or use /a2a/<name>/ (agents: {', '.join(sorted(names)) or 'none'})",
         )
 
-    def _payload(self, req: rpc.Request) -> dict[str, Any]:
+    def translating(self, spec: AgentSpec, v03: bool) -> bool:
+        """The agent does not speak the client's version but the other one."""
+        return not self.registry.speaks(spec.name, v03)
+
+    def _payload(self, req: rpc.Request, translate: bool, v03: bool) -> dict[str, Any]:
         rid = req.id if req.id is not None else uuid.uuid4().hex
-        return {"jsonrpc": "2.0", "id": rid, "method": req.method, "params": req.params or {}}
+        method, params = req.method, req.params_dict()
+        if translate:
+            method, params = request_to(method, params, agent_v03=not v03)
+        return {"jsonrpc": "2.0", "id": rid, "method": method, "params": params}
+
+    def _headers(
+        self, spec: AgentSpec, version: str | None, sse: bool, translate: bool, v03: bool
+    ) -> dict[str, str]:
+        if translate:  # the agent's version, not the client's
+            version = "1.0" if v03 else None
+        return self.client.headers(spec, version, sse=sse)
 
     async def call(
         self, agent: str | None, req: rpc.Request, version: str | None, tenant: str = ""
@@ -226,9 +243,12 @@ class A2AGateway:
         elif op == "send":
             await self._check_send(spec, params, tenant)
         await self.admit(spec)
-        headers = self.client.headers(spec, version, sse=False)
+        translate = self.translating(spec, v03)
+        headers = self._headers(spec, version, False, translate, v03)
         seconds = spec.timeout or self.settings.request_timeout
-        reply = await self.client.call(spec, self._payload(req), headers, seconds)
+        reply = await self.client.call(spec, self._payload(req, translate, v03), headers, seconds)
+        if translate:
+            reply = reply_to(reply, v03, req.method)
         reply["id"] = req.id
         if "result" in reply:
             await self._record(spec, op, reply["result"], v03, tenant)
@@ -274,8 +294,12 @@ class A2AGateway:
         except rpc.RpcError as err:
             await sse.error(err)
             return
-        headers = self.client.headers(spec, version, sse=True)
+        translate = self.translating(spec, v03)
+        headers = self._headers(spec, version, True, translate, v03)
+        convert = converter(v03) if translate else None
         if rec is not None:
-            await follow(self.deps, spec, rec, req.method, headers, sse, v03)
+            method = request_to(req.method, {}, not v03)[0] if translate else req.method
+            await follow(self.deps, spec, rec, method, headers, sse, v03, convert)
         else:
-            await relay(self.deps, spec, self._payload(req), headers, sse, v03, tenant=tenant)
+            payload = self._payload(req, translate, v03)
+            await relay(self.deps, spec, payload, headers, sse, v03, tenant=tenant, convert=convert)

@@ -21,6 +21,7 @@ from routeiq.a2a.upstream import AgentClient
 from routeiq.errors import ClientError, NotFound
 
 CARD_PATH = "/.well-known/agent-card.json"
+GATEWAY_VERSIONS = ("1.0", "0.3")
 _DROPPED = ("securitySchemes", "securityRequirements", "security", "signatures")
 
 
@@ -62,9 +63,10 @@ def agent_card(spec: AgentSpec, upstream: dict[str, Any] | None, base_url: str) 
     caps = dict(card.get("capabilities") or {"streaming": True})
     caps["extendedAgentCard"] = False
     card["capabilities"] = caps
+    # The gateway speaks both versions to clients whatever the agent speaks: it
+    # translates (routeiq.a2a.versions). Clients pick 1.0 first.
     card["supportedInterfaces"] = [
-        {"url": url, "protocolBinding": "JSONRPC", "protocolVersion": v}
-        for v in interface_versions(upstream)
+        {"url": url, "protocolBinding": "JSONRPC", "protocolVersion": v} for v in GATEWAY_VERSIONS
     ]
     for key in ("url", "preferredTransport", "additionalInterfaces", "protocolVersion"):
         card.pop(key, None)  # v0.3 card fields: the interfaces above replace them
@@ -94,6 +96,15 @@ class AgentRegistry:
         if self.agents.pop(name, None) is None:
             raise NotFound(f"No agent named {name!r}")
         self.upstream_cards.pop(name, None)
+
+    def speaks(self, name: str, v03: bool) -> bool:
+        """Whether agent ``name`` declares the v0.3 (``v03``) or the v1.0 protocol
+        (an agent whose card could not be read is assumed to speak both)."""
+        card = self.upstream_cards.get(name)
+        if card is None:
+            return True
+        versions = interface_versions(card)
+        return any(v.startswith("0.") == v03 for v in versions)
 
     def get(self, name: str) -> AgentSpec | None:
         return self.agents.get(name)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,7 @@ class _Relay:
     task_id: str | None = None
     context_id: str | None = None
     tenant: str = ""
+    convert: Callable[[Any], Any] | None = None  # agent's version -> the client's
     leased: bool = False
     terminal: bool = False
 
@@ -153,7 +155,7 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
             rpc.RpcError(e.get("code", rpc.INTERNAL_ERROR), str(e.get("message")), e.get("data"))
         )
         return True
-    result = reply["result"]
+    result = reply["result"] if r.convert is None else r.convert(reply["result"])
     up = update_from_result(result, r.v03)
     if up is None:
         await r.sse.result(result)
@@ -224,13 +226,14 @@ async def relay(
     context_id: str | None = None,
     owner: str | None = None,
     tenant: str = "",
+    convert: Callable[[Any], Any] | None = None,
 ) -> None:
     """Relay one upstream stream to ``sse`` (see the module docstring).
 
     ``task_id``: the task is known (a follower taking over, holding the lease
     as ``owner``). ``tenant``: who a task created by this stream belongs to."""
     r = _Relay(spec, sse, v03, owner or f"{deps.hub.instance}:{uuid.uuid4().hex[:8]}")
-    r.tenant = tenant
+    r.tenant, r.convert = tenant, convert
     try:
         async with deps.client.open(spec, payload, headers) as response:
             if "text/event-stream" not in response.headers.get("content-type", ""):
@@ -278,8 +281,10 @@ async def follow(
     headers: dict[str, str],
     sse: ClientSSE,
     v03: bool,
+    convert: Callable[[Any], Any] | None = None,
 ) -> None:
-    """SubscribeToTask (see the module docstring)."""
+    """SubscribeToTask (see the module docstring). ``method``: the upstream's name
+    for it; ``convert``: the agent's events into the client's version."""
     s = deps.settings
     me = f"{deps.hub.instance}:{uuid.uuid4().hex[:8]}"
     seen: int | None = None  # the update count of the snapshot sent
@@ -335,4 +340,5 @@ async def follow(
         context_id=rec.context_id,
         owner=me,
         tenant=rec.tenant,
+        convert=convert,
     )

@@ -46,9 +46,25 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def agent_url() -> Iterator[str]:
     """The sample agent, started once per session in its own process."""
+    yield from _agent()
+
+
+@pytest.fixture(scope="session")
+def agent_v1_url() -> Iterator[str]:
+    """The sample agent speaking only A2A v1.0."""
+    yield from _agent("--only", "1.0")
+
+
+@pytest.fixture(scope="session")
+def agent_v03_url() -> Iterator[str]:
+    """The sample agent declaring only A2A v0.3 (and refusing v1.0 methods)."""
+    yield from _agent("--only", "0.3")
+
+
+def _agent(*args: str) -> Iterator[str]:
     port = _free_port()
     script = Path(__file__).with_name("sample_agent.py")
-    proc = subprocess.Popen([sys.executable, str(script), str(port)])
+    proc = subprocess.Popen([sys.executable, str(script), str(port), *args])
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -146,8 +146,9 @@ async def test_cards() -> None:
             app, "GET", "/a2a/fake/.well-known/agent-card.json", headers={"host": "gw:8"}
         )
         card = r.json()
-        assert card["supportedInterfaces"] == [
-            {"url": "http://gw:8/a2a/fake", "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        assert card["supportedInterfaces"] == [  # both: the gateway translates
+            {"url": "http://gw:8/a2a/fake", "protocolBinding": "JSONRPC", "protocolVersion": v}
+            for v in ("1.0", "0.3")
         ]
         r = await call(app, "GET", "/.well-known/agent-card.json", headers={"host": "gw:8"})
         gw_card = r.json()
