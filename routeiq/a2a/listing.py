@@ -17,6 +17,7 @@ from routeiq import jsonrpc as rpc
 from routeiq.a2a.snapshot import trimmed
 from routeiq.a2a.store import TaskRecord
 from routeiq.a2a.tasks import normalize_state, wire_state
+from routeiq.a2a.versions import task_to
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 100
@@ -78,7 +79,6 @@ def list_tasks(
         r
         for r in records
         if (agent is None or r.agent == agent)
-        and r.v03 == v03
         and r.snapshot is not None
         and (context is None or r.context_id == context)
         and (state is None or r.state == state)
@@ -88,7 +88,8 @@ def list_tasks(
     tasks = []
     for r in page:
         assert r.snapshot is not None
-        task = trimmed(r.snapshot, history, artifacts)
+        snap = r.snapshot if r.v03 == v03 else task_to(r.snapshot, v03)
+        task = trimmed(snap, history, artifacts)
         task["status"] = {**(task.get("status") or {}), "state": wire_state(r.state, v03)}
         tasks.append(task)
     end = offset + size

@@ -48,6 +48,7 @@ from routeiq.a2a.tasks import (
     wire_state,
 )
 from routeiq.a2a.upstream import AgentClient, parse_reply, read_limited
+from routeiq.a2a.versions import converter, task_to
 from routeiq.llm.sse import SSEFramer, event_data
 
 log = logging.getLogger("routeiq.a2a")
@@ -295,7 +296,10 @@ async def follow(
                 # (its count <= seen) or arrives on the subscription.
                 current = await deps.tasks.get(rec.id) or rec
                 seen = current.seq
-                await sse.result(snapshot_event(current.snapshot or _placeholder(current), v03))
+                snap = current.snapshot or _placeholder(current)
+                if current.v03 != v03:  # created by a client of the other version
+                    snap = task_to(snap, v03)
+                await sse.result(snapshot_event(snap, v03))
                 if current.state in TERMINAL:
                     return
             if await deps.hub.acquire(rec.id, me):
@@ -314,8 +318,9 @@ async def follow(
                     n = msg.get("n")
                     if isinstance(n, int) and n <= seen:
                         continue  # already in the snapshot sent
-                    await sse.result(msg["r"])
-                    up = update_from_result(msg["r"], v03)
+                    event = msg["r"] if rec.v03 == v03 else converter(v03)(msg["r"])
+                    await sse.result(event)
+                    up = update_from_result(event, v03)
                     if up is not None and up.state in TERMINAL:
                         return
                 elif kind == "cancel":

@@ -73,7 +73,6 @@ class Link:
     headers: dict[str, str]
     session_id: str | None = None
     protocol_version: str | None = None
-    live: bool = False
     _base: dict[str, str] = field(default_factory=dict)
 
     def request_headers(self) -> dict[str, str]:

@@ -132,3 +132,35 @@ def test_translation_round_trips() -> None:
     art = {"artifactUpdate": {"taskId": "t", "artifact": {"artifactId": "a",
            "parts": [{"text": "x"}]}, "append": True}}  # fmt: skip
     assert result_to_v1(result_to_v03(art)) == art
+
+
+async def test_v1_client_follows_and_lists_a_task_a_v03_client_started(agent_url: str) -> None:
+    from a2a.types.a2a_pb2 import ListTasksRequest, SubscribeToTaskRequest
+
+    from tests.a2a.test_subscribe import CHUNKS, rebuild
+
+    async with a2a_stack(agent_url) as stack, httpx.AsyncClient(headers=AUTH) as http:
+        client = await create_client(
+            f"{stack.url}/a2a/echo", ClientConfig(httpx_client=http, streaming=True)
+        )
+        msg = {
+            **V03_MSG,
+            "messageId": "v03-chunks",
+            "parts": [{"kind": "text", "text": "chunks 8"}],
+        }
+        body = call(1, "message/stream", {"message": msg})
+        followed = []
+        # (create_client set "a2a-version: 1.0" on the shared httpx client.)
+        v03 = {"a2a-version": "0.3"}
+        async with http.stream("POST", f"{stack.url}/a2a/echo", json=body, headers=v03) as s:
+            async for line in s.aiter_lines():
+                if line.startswith("data:") and '"artifact-update"' in line:
+                    task_id = httpx.Response(200, content=line[5:]).json()["result"]["taskId"]
+                    async for ev in client.subscribe(SubscribeToTaskRequest(id=task_id)):
+                        followed.append(ev)
+                    break
+        assert followed[0].HasField("task")  # v1.0 shape, though stored in v0.3's
+        assert rebuild(followed) == CHUNKS
+        listed = await client.list_tasks(ListTasksRequest())
+        assert [t.id for t in listed.tasks] == [task_id]
+        assert listed.tasks[0].status.state == TaskState.TASK_STATE_COMPLETED
