@@ -15,13 +15,19 @@ and ListTasks.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import trio
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from _relay import McpRaw, mcp_upstream, sample_agent
 
 from routeiq.app import create_app

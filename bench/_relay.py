@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,36 +21,11 @@ import orjson
 import trio
 from _common import KEY, process
 
+from tests.a2a.conftest import sample_agent
+
 ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["sample_agent"]
 Call = Callable[[], Awaitable[None]]
-
-
-@contextmanager
-def sample_agent() -> Iterator[str]:
-    """The a2a-sdk sample agent of the tests, on a free port."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    script = ROOT / "tests" / "a2a" / "sample_agent.py"
-    proc = subprocess.Popen([sys.executable, str(script), str(port)])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/.well-known/agent-card.json", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the sample agent did not start")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def mcp_upstream() -> Any:

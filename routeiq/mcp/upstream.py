@@ -247,49 +247,16 @@ class UpstreamServer:
             self.on_listing(self, listing)
 
     async def _fetch(self, client: Client) -> Listing:
-        import mcp_types
-
         caps = client.server_capabilities
-        tools: list[dict[str, Any]] = []
-        prompts: list[dict[str, Any]] = []
-        resources: list[dict[str, Any]] = []
-        templates: list[dict[str, Any]] = []
         session = client.session
+        tools = prompts = resources = templates = []
         if caps.tools is not None:
-            cursor: str | None = None
-            for _ in range(_MAX_LIST_PAGES):
-                page = await session.list_tools(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                tools.extend(dump(t) for t in page.tools)
-                if (cursor := page.next_cursor) is None:
-                    break
+            tools = await _all_pages(session.list_tools, "tools")
         if caps.prompts is not None:
-            cursor = None
-            for _ in range(_MAX_LIST_PAGES):
-                pp = await session.list_prompts(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                prompts.extend(dump(p) for p in pp.prompts)
-                if (cursor := pp.next_cursor) is None:
-                    break
+            prompts = await _all_pages(session.list_prompts, "prompts")
         if caps.resources is not None:
-            cursor = None
-            for _ in range(_MAX_LIST_PAGES):
-                rp = await session.list_resources(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                resources.extend(dump(r) for r in rp.resources)
-                if (cursor := rp.next_cursor) is None:
-                    break
-            cursor = None
-            for _ in range(_MAX_LIST_PAGES):
-                tp = await session.list_resource_templates(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                templates.extend(dump(t) for t in tp.resource_templates)
-                if (cursor := tp.next_cursor) is None:
-                    break
+            resources = await _all_pages(session.list_resources, "resources")
+            templates = await _all_pages(session.list_resource_templates, "resource_templates")
         return Listing(tools, prompts, resources, templates)
 
     @property
@@ -408,6 +375,20 @@ class UpstreamServer:
         except SSRFBlocked as exc:
             raise rpc.RpcError(rpc.UPSTREAM_FORBIDDEN, exc.message) from None
         return client
+
+
+async def _all_pages(list_page: Callable[..., Any], field: str) -> list[dict[str, Any]]:
+    """Every item of a paged ``*/list`` (at most ``_MAX_LIST_PAGES`` pages), as wire JSON."""
+    import mcp_types
+
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(_MAX_LIST_PAGES):
+        page = await list_page(params=mcp_types.PaginatedRequestParams(cursor=cursor))
+        items.extend(dump(item) for item in getattr(page, field))
+        if (cursor := page.next_cursor) is None:
+            break
+    return items
 
 
 async def _no_client(*args: Any) -> Any:

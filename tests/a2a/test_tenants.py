@@ -23,9 +23,8 @@ from a2a.utils.errors import TaskNotFoundError
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from routeiq.app import create_app
 from routeiq.config import load_config
-from routeiq.server import bind_socket, serve_app, url_of
+from tests.a2a.test_app import serve_config
 from tests.a2a.test_e2e import call, message
 from tests.mcp.servers import make_beta, serve_mcp
 
@@ -58,14 +57,8 @@ def bearer(key: str) -> dict[str, str]:
 async def app_from_yaml(agent_url: str) -> AsyncIterator[str]:
     async with serve_mcp(make_beta()) as beta:
         text = CONFIG.replace("AGENT", agent_url).replace("BETA", beta.url)
-        app, _ = create_app(load_config(yaml.safe_load(text)))
-        async with trio.open_nursery() as nursery:
-            sock = bind_socket("127.0.0.1", 0)
-            await nursery.start(serve_app, app, sock)
-            try:
-                yield url_of(sock)
-            finally:
-                nursery.cancel_scope.cancel()
+        async with serve_config(load_config(yaml.safe_load(text))) as url:
+            yield url
 
 
 async def a2a_client(url: str, http: httpx.AsyncClient) -> Any:

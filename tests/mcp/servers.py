@@ -25,6 +25,18 @@ MANY = 30  # alpha's numbered tools: n00 .. n29
 CANCELLED: list[str] = []  # tags of alpha "sleepy" calls that were cancelled
 
 
+async def sleep_recording(tag: str) -> str:
+    """Sleep for a minute; record ``tag`` in :data:`CANCELLED` if cancelled first."""
+    done = False
+    try:
+        await trio.sleep(60)
+        done = True
+    finally:
+        if not done:
+            CANCELLED.append(tag)
+    return "woke"
+
+
 def make_alpha() -> MCPServer:
     srv = MCPServer("alpha")
 
@@ -47,14 +59,7 @@ def make_alpha() -> MCPServer:
     @srv.tool()
     async def sleepy(tag: str) -> str:
         """Sleep for a minute; record the tag if cancelled first."""
-        done = False
-        try:
-            await trio.sleep(60)
-            done = True
-        finally:
-            if not done:
-                CANCELLED.append(tag)
-        return "woke"
+        return await sleep_recording(tag)
 
     @srv.tool()
     def fail(reason: str) -> str:

@@ -25,9 +25,7 @@ from routeiq.mcp.gateway import MCPGateway
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.server import bind_socket, serve_app, url_of
 from tests.mcp.conftest import AUTH, LOCAL, app_for
-from tests.mcp.servers import serve_mcp
-
-GAMMA_CANCELLED: list[str] = []
+from tests.mcp.servers import CANCELLED, serve_mcp, sleep_recording
 
 
 def make_gamma() -> MCPServer:
@@ -57,14 +55,7 @@ def make_gamma() -> MCPServer:
     @srv.tool()
     async def wait(tag: str) -> str:
         """Sleep for a minute; record the tag if cancelled first."""
-        done = False
-        try:
-            await trio.sleep(60)
-            done = True
-        finally:
-            if not done:
-                GAMMA_CANCELLED.append(tag)
-        return "woke"
+        return await sleep_recording(tag)
 
     return srv
 
@@ -154,5 +145,5 @@ async def test_client_cancellation_reaches_the_upstream_tool() -> None:
         with trio.move_on_after(0.5):  # the SDK sends notifications/cancelled
             await c.call_tool("gamma__wait", {"tag": "cancelled-by-client"})
         with trio.fail_after(5):
-            while "cancelled-by-client" not in GAMMA_CANCELLED:
+            while "cancelled-by-client" not in CANCELLED:
                 await trio.sleep(0.01)
