@@ -13,9 +13,18 @@
    store's sweep and the store's own sweep expire everything. Target: no step
    over 5 ms.
 
+4. Relay overhead end to end (``--e2e``; ``--only-e2e`` runs just this): the
+   a2a-sdk sample agent and a gateway process (``routeiq serve``); one httpx
+   client calls SendMessage directly and through ``/a2a/echo`` in alternating
+   rounds, and the time to the first event of SendStreamingMessage; the chat
+   path (mock upstream, direct vs through) is measured in the same run for
+   comparison. Target: SendMessage adds at most 2 ms (median) over direct;
+   the gateway's longest loop step (its ``/metrics``) under 5 ms through the
+   scenario (start-up, agent registration, calls, streams, subscriptions).
+
 Runs its own redis-server on a free 127.0.0.1 port.
 
-    .venv/bin/python bench/a2a.py
+    .venv/bin/python bench/a2a.py [--e2e | --only-e2e]
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import socket
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +230,100 @@ def _free_port() -> int:
         return port
 
 
+def _send(text: str, stream: bool = False) -> bytes:
+    msg = {"messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": [{"text": text}]}
+    method = "SendStreamingMessage" if stream else "SendMessage"
+    return orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": {"message": msg}})
+
+
+async def end_to_end(rounds: int = 300, per_round: int = 1) -> dict[str, Any]:
+    from _common import PIDS, gateway, gc_and_loop, mock
+    from _loop_scenario import loop_scenario
+    from _relay import alternate, cpu_per_call, gateway_auth, sample_agent, summary
+
+    with sample_agent() as agent, mock() as upstream:
+        a2a = {"agents": [{"name": "echo", "url": agent + "/"}]}
+        ssrf = {"allow_networks": ["127.0.0.1/32"]}
+        with gateway(upstream, ssrf=ssrf, a2a=a2a) as gw:
+            auth = gateway_auth()
+            v1 = {"a2a-version": "1.0", "content-type": "application/json"}
+            chat = orjson.dumps(
+                {"model": "bench-model", "messages": [{"role": "user", "content": "hi"}]}
+            )
+            async with httpx.AsyncClient(timeout=30) as http:
+
+                async def post(url: str, body: bytes, headers: dict[str, str]) -> None:
+                    r = await http.post(url, content=body, headers=headers)
+                    assert r.status_code == 200 and b'"error"' not in r.content[:200], r.text
+
+                async def first_event(url: str, headers: dict[str, str]) -> None:
+                    h = {**headers, "accept": "text/event-stream"}
+                    body = _send("fast", True)
+                    async with http.stream("POST", url, content=body, headers=h) as r:
+                        async for line in r.aiter_lines():
+                            if line.startswith("data:"):
+                                break
+
+                plain = {"content-type": "application/json"}
+                keyed = {**auth, **plain}
+                via = {**auth, **v1}
+                calls = {
+                    "chat direct": lambda: post(upstream + "/chat/completions", chat, plain),
+                    "chat via gateway": lambda: post(gw + "/v1/chat/completions", chat, keyed),
+                    "SendMessage direct": lambda: post(agent + "/", _send("fast"), v1),
+                    "SendMessage via gateway": lambda: post(gw + "/a2a/echo", _send("fast"), via),
+                    "first event direct": lambda: first_event(agent + "/", v1),
+                    "first event via gateway": lambda: first_event(gw + "/a2a/echo", via),
+                }
+                lat = await alternate(calls, rounds, per_round)
+                via_calls = {k: v for k, v in calls.items() if "via" in k}
+                cpu = await cpu_per_call(PIDS[gw], via_calls, 200)
+            loop = gc_and_loop(gw)
+    loop["scenario"] = await loop_scenario()
+    rows = []
+    for base in ("chat direct", "SendMessage direct", "first event direct"):
+        pair = {k: v for k, v in lat.items() if k.split(" ")[0] == base.split(" ")[0]}
+        rows += summary(pair, base, cpu)
+    added = {r["path"]: r["paired_added_ms"] for r in rows if "via" in r["path"]}
+    cpu_ms = {r["path"]: r["gateway_cpu_ms"] for r in rows if "via" in r["path"]}
+    return {"rows": rows, "added_ms": added, "gateway_cpu_ms": cpu_ms, **loop}
+
+
+def report_e2e(e2e: dict[str, Any]) -> str:
+    print("\n4. relay overhead end to end (gateway process; alternating rounds)")
+    print(
+        table(
+            e2e["rows"],
+            ["path", "n", "p50_ms", "p90_ms", "added_p50_ms", "paired_added_ms", "gateway_cpu_ms"],
+        )
+    )
+    added = e2e["added_ms"]["SendMessage via gateway"]
+    sc = e2e["scenario"]
+    step = sc["max_step_cpu_ms"]
+    cpu = e2e["gateway_cpu_ms"]
+    verdict = "PASS" if added <= 2.0 and step < 5.0 else "FAIL"
+    print(
+        f"gateway CPU per call: SendMessage {cpu['SendMessage via gateway']:.2f} ms, "
+        f"chat {cpu['chat via gateway']:.2f} ms\n"
+        f"target: SendMessage adds <= 2 ms (paired median) -> {added:.2f} ms (chat path adds "
+        f"{e2e['added_ms']['chat via gateway']:.2f} ms, first event "
+        f"{e2e['added_ms']['first event via gateway']:.2f} ms); longest loop step < 5 ms -> "
+        f"{step:.2f} ms CPU ({sc['max_step_cpu_task']}), {sc['max_step_wall_ms']:.2f} ms wall "
+        f"({sc['max_step_wall_task']}; wall includes OS preemption at load "
+        f"{os.getloadavg()[0]:.1f}); the gateway process's own wall max "
+        f"{e2e.get('loop_step_max_ms', float('nan')):.2f} ms {verdict}"
+    )
+    return verdict
+
+
 async def main() -> None:
+    if "--only-e2e" in sys.argv:
+        e2e = await end_to_end()
+        verdict = report_e2e(e2e)
+        path = save("a2a_relay", {"e2e": e2e, "verdict": verdict})
+        print(f"wrote {path}")
+        _plot_e2e(e2e)
+        return
     exe = shutil.which("redis-server")
     if exe is None:
         sys.exit("this bench needs redis-server: sudo apt-get install redis-server")
@@ -266,9 +369,30 @@ async def main() -> None:
           f"CPU ({exp['max_step_cpu_task']}), {exp['max_step_ms']:.2f} ms wall "
           f"({exp['max_step_task']}; wall includes OS preemption at load "
           f"{exp['load_avg_1m']:.1f} on {os.cpu_count()} cores) {verdict}")  # fmt: skip
-    path = save("a2a", {"throughput": rows, "relay": relay, "expiry": exp, "verdict": verdict})
+    data: dict[str, Any] = {"throughput": rows, "relay": relay, "expiry": exp, "verdict": verdict}
+    if "--e2e" in sys.argv:
+        data["e2e"] = await end_to_end()
+        data["e2e_verdict"] = report_e2e(data["e2e"])
+        _plot_e2e(data["e2e"])
+    path = save("a2a", data)
     print(f"wrote {path}")
     _plot(rows, relay, exp)
+
+
+def _plot_e2e(e2e: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = e2e["rows"]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.barh([r["path"] for r in rows], [r["p50_ms"] for r in rows], color="tab:blue")
+    ax.set_xlabel("median latency (ms)")
+    ax.set_title("A2A relay vs direct, and the chat path, same run")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    fig.savefig(plot_path("a2a_relay"))
 
 
 def _plot(rows: list[dict[str, Any]], relay: dict[str, Any], exp: dict[str, Any]) -> None:

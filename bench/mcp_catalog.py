@@ -11,7 +11,15 @@ Target: p50 page latency within 1.5x from 10 to 1,000 servers.
 Also reported: the one-off rebuild (the first list after a change) and the
 pure ``Catalog.page`` call.
 
-    .venv/bin/python bench/mcp_catalog.py [--pages 2000]
+Relay overhead (``--relay``; ``--only-relay`` runs just this): an mcp-SDK
+server and a gateway process (``routeiq serve``); one raw streamable-HTTP
+client calls ``tools/call`` (``echo``) on the server directly and through
+``/mcp`` in alternating rounds; the chat path (mock upstream, direct vs
+through) in the same run for comparison. Target: tools/call adds at most 2 ms
+(median) over direct; the gateway's longest loop step under 5 ms through the
+A2A + MCP scenario of ``_loop_scenario.py``.
+
+    .venv/bin/python bench/mcp_catalog.py [--pages 2000] [--relay | --only-relay]
 """
 
 from __future__ import annotations
@@ -122,7 +130,116 @@ async def measure(servers: int, pages: int, rng: random.Random) -> dict[str, Any
     }
 
 
+async def relay(rounds: int = 300, per_round: int = 1) -> dict[str, Any]:
+    import httpx
+    from _common import PIDS, gateway, gc_and_loop, mock
+    from _loop_scenario import loop_scenario
+    from _relay import McpRaw, alternate, cpu_per_call, gateway_auth, mcp_upstream, summary
+
+    with mcp_upstream() as server, mock() as upstream:
+        mcp = {"servers": [{"name": "alpha", "url": server}]}
+        with gateway(upstream, ssrf={"allow_networks": ["127.0.0.1/32"]}, mcp=mcp) as gw:
+            auth = gateway_auth()
+            chat = orjson.dumps(
+                {"model": "bench-model", "messages": [{"role": "user", "content": "hi"}]}
+            )
+            plain = {"content-type": "application/json"}
+            async with httpx.AsyncClient(timeout=30) as http:
+                while (await http.get(gw + "/routeiq/mcp/servers", headers=auth)).json()["servers"][
+                    0
+                ]["state"] != "up":
+                    await trio.sleep(0.05)
+                direct = McpRaw(http, server, {})
+                through = McpRaw(http, gw + "/mcp", auth)
+                await direct.open()
+                await through.open()
+
+                async def post(url: str, headers: dict[str, str]) -> None:
+                    r = await http.post(url, content=chat, headers=headers)
+                    assert r.status_code == 200
+
+                async def tool(client: McpRaw, name: str) -> None:
+                    await client.rpc("tools/call", {"name": name, "arguments": {"text": "hi"}})
+
+                calls = {
+                    "chat direct": lambda: post(upstream + "/chat/completions", plain),
+                    "chat via gateway": lambda: post(
+                        gw + "/v1/chat/completions", {**auth, **plain}
+                    ),
+                    "tools/call direct": lambda: tool(direct, "echo"),
+                    "tools/call via gateway": lambda: tool(through, "alpha__echo"),
+                }
+                lat = await alternate(calls, rounds, per_round)
+                via_calls = {k: v for k, v in calls.items() if "via" in k}
+                cpu = await cpu_per_call(PIDS[gw], via_calls, 200)
+            own = gc_and_loop(gw)
+    rows = summary({k: v for k, v in lat.items() if k.startswith("chat")}, "chat direct", cpu)
+    rows += summary(
+        {k: v for k, v in lat.items() if k.startswith("tools")}, "tools/call direct", cpu
+    )
+    added = {r["path"]: r["paired_added_ms"] for r in rows if "via" in r["path"]}
+    cpu_ms = {r["path"]: r["gateway_cpu_ms"] for r in rows if "via" in r["path"]}
+    return {
+        "rows": rows,
+        "added_ms": added,
+        "gateway_cpu_ms": cpu_ms,
+        **own,
+        "scenario": await loop_scenario(),
+    }
+
+
+def report_relay(out: dict[str, Any]) -> str:
+    print("\nrelay overhead (gateway process; alternating rounds)")
+    print(
+        table(
+            out["rows"],
+            ["path", "n", "p50_ms", "p90_ms", "added_p50_ms", "paired_added_ms", "gateway_cpu_ms"],
+        )
+    )
+    added = out["added_ms"]["tools/call via gateway"]
+    sc = out["scenario"]
+    cpu = out["gateway_cpu_ms"]
+    verdict = "PASS" if added <= 2.0 and sc["max_step_cpu_ms"] < 5.0 else "FAIL"
+    print(
+        f"gateway CPU per call: tools/call {cpu['tools/call via gateway']:.2f} ms, "
+        f"chat {cpu['chat via gateway']:.2f} ms\n"
+        f"target: tools/call adds <= 2 ms (paired median) -> {added:.2f} ms (chat path adds "
+        f"{out['added_ms']['chat via gateway']:.2f} ms); longest loop step < 5 ms -> "
+        f"{sc['max_step_cpu_ms']:.2f} ms CPU ({sc['max_step_cpu_task']}), "
+        f"{sc['max_step_wall_ms']:.2f} ms wall ({sc['max_step_wall_task']}); the gateway "
+        f"process's own wall max {out.get('loop_step_max_ms', float('nan')):.2f} ms {verdict}"
+    )
+    return verdict
+
+
+def plot_relay(out: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = out["rows"]
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.barh([r["path"] for r in rows], [r["p50_ms"] for r in rows], color="tab:green")
+    ax.set_xlabel("median latency (ms)")
+    ax.set_title("MCP tools/call via the gateway vs direct, and the chat path")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    fig.savefig(plot_path("mcp_relay"), dpi=120)
+
+
 async def main(pages: int) -> None:
+    if "--only-relay" in sys.argv:
+        out = await relay()
+        verdict = report_relay(out)
+        print(f"wrote {save('mcp_relay', {**out, 'verdict': verdict})}")
+        plot_relay(out)
+        return
+    if "--relay" in sys.argv:
+        out = await relay()
+        verdict = report_relay(out)
+        save("mcp_relay", {**out, "verdict": verdict})
+        plot_relay(out)
     rng = random.Random(7)
     rows = [await measure(n, pages, rng) for n in (10, 100, 1000)]
     base = rows[0]
@@ -168,5 +285,7 @@ async def main(pages: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--relay", action="store_true")
+    parser.add_argument("--only-relay", action="store_true")
     args = parser.parse_args()
     trio.run(main, args.pages)

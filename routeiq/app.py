@@ -159,6 +159,7 @@ class Gateway:
         self.telemetry.gc.uninstall()
         await self.upstreams.aclose()
         await self.a2a.aclose()
+        await self.mcp.aclose()
         self.telemetry.shutdown()
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:

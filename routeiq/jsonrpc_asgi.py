@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import Headers
-from routeiq.asgi.types import Receive, Scope, Send, header
+from routeiq.asgi.types import CTX_KEY, Receive, RequestContext, Scope, Send, header
 from routeiq.errors import BadRequest, ClientClosed, Forbidden, InvalidJSON
 
 M = TypeVar("M", bound=BaseModel)
@@ -92,6 +92,17 @@ async def send_chunk(send: Send, data: bytes) -> None:
 
 async def end_stream(send: Send) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def tenant_of(scope: Scope) -> str:
+    """Who owns what a request creates (A2A tasks, MCP sessions): the caller's
+    team, else its key name; ``""`` when auth is off (no keys configured)."""
+    ctx: RequestContext | None = scope.get(CTX_KEY)
+    if ctx is None:
+        return ""
+    if ctx.team:
+        return f"team:{ctx.team}"
+    return f"key:{ctx.key_name}" if ctx.key_name else ""
 
 
 def require_master(scope: Scope, keys: KeyRing | None) -> None:

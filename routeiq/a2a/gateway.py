@@ -1,7 +1,9 @@
 """The A2A gateway: what each JSON-RPC method on ``/a2a/{agent}`` does.
 
 Every call is relayed to the agent with the method name the client used (the
-agent answers in the same protocol version), after: the agent lookup
+agent answers in the same protocol version) or, when the agent's card declares
+only the other protocol version, translated both ways
+(:mod:`routeiq.a2a.versions`), after: the agent lookup
 (agent-not-found, -32050), the per-agent rate limit (-32053), and for
 GetTask/CancelTask/SubscribeToTask the task lookup (task-not-found, -32001:
 only tasks created through this gateway, on the same agent, are reachable).
@@ -21,6 +23,7 @@ import trio
 
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.hub import ClientSSE, TaskHub
+from routeiq.a2a.listing import list_tasks
 from routeiq.a2a.registry import AgentRegistry
 from routeiq.a2a.relay import Deps, follow, relay
 from routeiq.a2a.settings import A2ASettings, AgentSpec
@@ -34,6 +37,7 @@ from routeiq.a2a.tasks import (
     update_from_result,
 )
 from routeiq.a2a.upstream import AgentClient, default_http_client
+from routeiq.a2a.versions import converter, reply_to, request_to
 from routeiq.registry_sync import RegistrySync
 from routeiq.ssrf import Resolver, SSRFBlocked, SSRFGuard, SSRFSettings
 from routeiq.state.base import StateStore
@@ -137,76 +141,165 @@ class A2AGateway:
             data = {"retryAfterSeconds": round(wait, 3)}
             raise rpc.RpcError(rpc.RATE_LIMITED, f"Rate limit of agent {spec.name!r} reached", data)
 
-    async def _owned_task(self, spec: AgentSpec, params: dict[str, Any]) -> Any:
+    async def _owned_task(self, spec: AgentSpec, params: dict[str, Any], tenant: str) -> Any:
+        """The record of the task ``params.id``: created through this gateway, on
+        this agent, by this tenant. Anything else is "not found", never the data."""
         tid = task_id_param(params)
         if tid is None:
             raise rpc.RpcError(rpc.INVALID_PARAMS, "params.id (the task id) is required")
         rec = await self.tasks.get(tid)
-        if rec is None or rec.agent != spec.name:
+        if rec is None or rec.agent != spec.name or rec.tenant != tenant:
             raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
         return rec
 
-    def _payload(self, req: rpc.Request) -> dict[str, Any]:
-        rid = req.id if req.id is not None else uuid.uuid4().hex
-        return {"jsonrpc": "2.0", "id": rid, "method": req.method, "params": req.params or {}}
+    async def _check_send(self, spec: AgentSpec, params: dict[str, Any], tenant: str) -> None:
+        """A message must be there; one that continues a task (``taskId``) may only
+        continue a task of the same tenant."""
+        message = params.get("message")
+        if not isinstance(message, dict):
+            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+        tid = message.get("taskId")
+        if isinstance(tid, str) and tid:
+            rec = await self.tasks.get(tid)
+            if rec is not None and (rec.agent != spec.name or rec.tenant != tenant):
+                raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
 
-    async def call(self, agent: str, req: rpc.Request, version: str | None) -> dict[str, Any]:
-        """A non-streaming call: the JSON-RPC response for the client (raises RpcError)."""
-        spec = self.agent(agent)
+    async def route(self, agent: str | None, req: rpc.Request, tenant: str) -> str | None:
+        """The agent a request on the gateway's own endpoint (``agent is None``) is
+        for: the task's agent for task methods; for a new message the agent it
+        names (``metadata.agent`` of the params or the message), else the only
+        agent, else ``default_agent``. ``None`` only for ListTasks (all agents)."""
+        if agent is not None:
+            return agent
+        op, _ = self.operation(req.method)
+        params = req.params_dict()
+        if op == "list":
+            return None
+        if op in ("get", "cancel", "subscribe"):
+            tid = task_id_param(params)
+            rec = await self.tasks.get(tid) if tid else None
+            if rec is None or rec.tenant != tenant:
+                raise rpc.RpcError(rpc.TASK_NOT_FOUND, "Task not found")
+            return rec.agent
+        message = params.get("message")
+        message = message if isinstance(message, dict) else {}
+        tid = message.get("taskId")
+        if isinstance(tid, str) and tid:
+            rec = await self.tasks.get(tid)
+            if rec is not None and rec.tenant == tenant:
+                return rec.agent
+        for meta in (params.get("metadata"), message.get("metadata")):
+            if isinstance(meta, dict) and isinstance(meta.get("agent"), str):
+                return str(meta["agent"])
+        names = list(self.registry.agents)
+        if len(names) == 1:
+            return names[0]
+        if self.settings.default_agent:
+            return self.settings.default_agent
+        raise rpc.RpcError(
+            rpc.INVALID_PARAMS,
+            "Several agents are behind this gateway: name one in message.metadata.agent "
+            f"or use /a2a/<name>/ (agents: {', '.join(sorted(names)) or 'none'})",
+        )
+
+    def translating(self, spec: AgentSpec, v03: bool) -> bool:
+        """The agent does not speak the client's version but the other one."""
+        return not self.registry.speaks(spec.name, v03)
+
+    def _payload(self, req: rpc.Request, translate: bool, v03: bool) -> dict[str, Any]:
+        rid = req.id if req.id is not None else uuid.uuid4().hex
+        method, params = req.method, req.params_dict()
+        if translate:
+            method, params = request_to(method, params, agent_v03=not v03)
+        return {"jsonrpc": "2.0", "id": rid, "method": method, "params": params}
+
+    def _headers(
+        self, spec: AgentSpec, version: str | None, sse: bool, translate: bool, v03: bool
+    ) -> dict[str, str]:
+        if translate:  # the agent's version, not the client's
+            version = "1.0" if v03 else None
+        return self.client.headers(spec, version, sse=sse)
+
+    async def call(
+        self, agent: str | None, req: rpc.Request, version: str | None, tenant: str = ""
+    ) -> dict[str, Any]:
+        """A non-streaming call: the JSON-RPC response for the client (raises RpcError).
+        ``agent`` ``None``: the gateway's own endpoint (see :meth:`route`)."""
         op, v03 = self.operation(req.method)
         params = req.params_dict()
         if op in ("stream", "subscribe"):
             raise rpc.RpcError(rpc.INVALID_REQUEST, f"{req.method} streams: it cannot be batched")
+        name = await self.route(agent, req, tenant)
+        if op == "list":
+            # Answered from the gateway's own records: the agent's list would show
+            # tasks of other tenants and tasks GetTask here cannot reach.
+            records = await self.tasks.listed(tenant)
+            target = None if name is None else self.agent(name).name
+            return rpc.result(req.id, list_tasks(records, target, params, v03))
+        assert name is not None
+        spec = self.agent(name)
         if op in ("get", "cancel"):
-            await self._owned_task(spec, params)
-        elif op == "send" and not isinstance(params.get("message"), dict):
-            raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+            await self._owned_task(spec, params, tenant)
+        elif op == "send":
+            await self._check_send(spec, params, tenant)
         await self.admit(spec)
-        headers = self.client.headers(spec, version, sse=False)
+        translate = self.translating(spec, v03)
+        headers = self._headers(spec, version, False, translate, v03)
         seconds = spec.timeout or self.settings.request_timeout
-        reply = await self.client.call(spec, self._payload(req), headers, seconds)
+        reply = await self.client.call(spec, self._payload(req, translate, v03), headers, seconds)
+        if translate:
+            reply = reply_to(reply, v03, req.method)
         reply["id"] = req.id
-        if "result" in reply and op != "list":
-            await self._record(spec, op, reply["result"], v03)
+        if "result" in reply:
+            await self._record(spec, op, reply["result"], v03, tenant)
         return reply
 
-    async def _record(self, spec: AgentSpec, op: Op, result: Any, v03: bool) -> None:
+    async def _record(self, spec: AgentSpec, op: Op, result: Any, v03: bool, tenant: str) -> None:
         up = update_from_result(result, v03)
         if up is None:
             return
         try:
-            await self.tasks.apply(spec.name, up, v03)
+            rec = await self.tasks.apply(spec.name, up, v03, tenant)
         except InvalidTransition as exc:
             log.warning("agent %s, task %s: %s", spec.name, up.task_id, exc)
             return
         if op == "cancel" and up.state in TERMINAL:
             await self.hub.publish(up.task_id, {"t": "cancel", "s": up.state})
         elif op == "send":
-            await self.hub.publish(up.task_id, {"t": "event", "r": result})
+            await self.hub.publish(up.task_id, {"t": "event", "r": result, "n": rec.seq})
 
     async def stream(
-        self, agent: str, req: rpc.Request, version: str | None, sse: ClientSSE
+        self,
+        agent: str | None,
+        req: rpc.Request,
+        version: str | None,
+        sse: ClientSSE,
+        tenant: str = "",
     ) -> None:
         """SendStreamingMessage / SubscribeToTask: write the SSE answer to ``sse``."""
         try:
-            spec = self.agent(agent)
+            spec = self.agent(await self.route(agent, req, tenant) or "")
             op, v03 = self.operation(req.method)
             params = req.params_dict()
             rec = None
             if op == "subscribe":
-                rec = await self._owned_task(spec, params)
+                rec = await self._owned_task(spec, params, tenant)
                 if rec.state in TERMINAL:
                     raise rpc.RpcError(
                         rpc.UNSUPPORTED_OPERATION, f"Task is in a terminal state: {rec.state}"
                     )
-            elif not isinstance(params.get("message"), dict):
-                raise rpc.RpcError(rpc.INVALID_PARAMS, "params.message is required")
+            else:
+                await self._check_send(spec, params, tenant)
             await self.admit(spec)
         except rpc.RpcError as err:
             await sse.error(err)
             return
-        headers = self.client.headers(spec, version, sse=True)
+        translate = self.translating(spec, v03)
+        headers = self._headers(spec, version, True, translate, v03)
+        convert = converter(v03) if translate else None
         if rec is not None:
-            await follow(self.deps, spec, rec, req.method, headers, sse, v03)
+            method = request_to(req.method, {}, not v03)[0] if translate else req.method
+            await follow(self.deps, spec, rec, method, headers, sse, v03, convert)
         else:
-            await relay(self.deps, spec, self._payload(req), headers, sse, v03)
+            payload = self._payload(req, translate, v03)
+            await relay(self.deps, spec, payload, headers, sse, v03, tenant=tenant, convert=convert)

@@ -21,6 +21,7 @@ from routeiq.a2a.upstream import AgentClient
 from routeiq.errors import ClientError, NotFound
 
 CARD_PATH = "/.well-known/agent-card.json"
+GATEWAY_VERSIONS = ("1.0", "0.3")
 _DROPPED = ("securitySchemes", "securityRequirements", "security", "signatures")
 
 
@@ -62,9 +63,10 @@ def agent_card(spec: AgentSpec, upstream: dict[str, Any] | None, base_url: str) 
     caps = dict(card.get("capabilities") or {"streaming": True})
     caps["extendedAgentCard"] = False
     card["capabilities"] = caps
+    # The gateway speaks both versions to clients whatever the agent speaks: it
+    # translates (routeiq.a2a.versions). Clients pick 1.0 first.
     card["supportedInterfaces"] = [
-        {"url": url, "protocolBinding": "JSONRPC", "protocolVersion": v}
-        for v in interface_versions(upstream)
+        {"url": url, "protocolBinding": "JSONRPC", "protocolVersion": v} for v in GATEWAY_VERSIONS
     ]
     for key in ("url", "preferredTransport", "additionalInterfaces", "protocolVersion"):
         card.pop(key, None)  # v0.3 card fields: the interfaces above replace them
@@ -95,6 +97,15 @@ class AgentRegistry:
             raise NotFound(f"No agent named {name!r}")
         self.upstream_cards.pop(name, None)
 
+    def speaks(self, name: str, v03: bool) -> bool:
+        """Whether agent ``name`` declares the v0.3 (``v03``) or the v1.0 protocol
+        (an agent whose card could not be read is assumed to speak both)."""
+        card = self.upstream_cards.get(name)
+        if card is None:
+            return True
+        versions = interface_versions(card)
+        return any(v.startswith("0.") == v03 for v in versions)
+
     def get(self, name: str) -> AgentSpec | None:
         return self.agents.get(name)
 
@@ -103,6 +114,13 @@ class AgentRegistry:
         if spec is None:
             raise NotFound(f"No agent named {name!r}")
         return agent_card(spec, self.upstream_cards.get(name), base_url)
+
+    def versions(self) -> list[str]:
+        """Protocol versions any registered agent speaks (newest first)."""
+        found = {
+            v for name in self.agents for v in interface_versions(self.upstream_cards.get(name))
+        }
+        return sorted(found or {"1.0"}, reverse=True)
 
     def gateway_card(self, base_url: str) -> dict[str, Any]:
         """The gateway's own card: a directory of the agents (one skill each)."""
@@ -129,7 +147,13 @@ class AgentRegistry:
             "name": "routeiq",
             "description": "RouteIQ A2A gateway: each skill is an agent reachable at /a2a/<name>",
             "version": __version__,
-            "supportedInterfaces": [],
+            # POST /a2a routes each call to its agent (AgentGateway.route), so
+            # clients that start from this card (a2a-sdk create_client(<gateway>))
+            # find a transport.
+            "supportedInterfaces": [
+                {"url": f"{base_url}/a2a", "protocolBinding": "JSONRPC", "protocolVersion": v}
+                for v in self.versions()
+            ],
             "capabilities": {
                 "streaming": True,
                 "extensions": [

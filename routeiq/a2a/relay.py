@@ -14,16 +14,20 @@ client goes away the whole relay is cancelled, which closes the upstream
 response (``async with`` exits) and, in a shielded cleanup, releases the lease
 and announces ``end`` so a follower can take over the upstream stream.
 
-:func:`follow` serves SubscribeToTask: the task's stored snapshot first, then
-the events some relay publishes; if no relay holds the lease it becomes the
-relay itself (upstream ``SubscribeToTask``).
+:func:`follow` serves SubscribeToTask: the task's stored snapshot first (kept
+whole: every status and artifact update is applied to it, see
+:mod:`routeiq.a2a.snapshot`), then the events some relay publishes, skipping
+those already in the snapshot (each carries the record's update count); if no
+relay holds the lease it becomes the relay itself (upstream
+``SubscribeToTask``) and forwards the agent's own first Task too, which holds
+whatever happened while nobody read the upstream.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +48,7 @@ from routeiq.a2a.tasks import (
     wire_state,
 )
 from routeiq.a2a.upstream import AgentClient, parse_reply, read_limited
+from routeiq.a2a.versions import converter, task_to
 from routeiq.llm.sse import SSEFramer, event_data
 
 log = logging.getLogger("routeiq.a2a")
@@ -69,23 +74,14 @@ class _Relay:
     owner: str
     task_id: str | None = None
     context_id: str | None = None
+    tenant: str = ""
+    convert: Callable[[Any], Any] | None = None  # agent's version -> the client's
     leased: bool = False
     terminal: bool = False
-    skip_snapshot: bool = False
-    written_state: str | None = None
-    written_at: float = -math.inf
 
 
 def _is_reply(obj: Any) -> bool:
     return isinstance(obj, dict) and (("result" in obj) != isinstance(obj.get("error"), dict))
-
-
-def _worth_writing(deps: Deps, r: _Relay, state: str | None, snapshot: bool) -> bool:
-    """Repeated events in the same state (progress messages) change nothing in the
-    record: write only a new state, a snapshot, or to push the TTL back."""
-    if snapshot or state is None or state != r.written_state:
-        return snapshot or state is not None
-    return trio.current_time() - r.written_at >= deps.tasks.ttl / 4
 
 
 async def _pump(response: httpx.Response, out: trio.MemorySendChannel[Item]) -> None:
@@ -160,25 +156,26 @@ async def _event(deps: Deps, r: _Relay, obj: Any, control: Control) -> bool:
             rpc.RpcError(e.get("code", rpc.INTERNAL_ERROR), str(e.get("message")), e.get("data"))
         )
         return True
-    result = reply["result"]
+    result = reply["result"] if r.convert is None else r.convert(reply["result"])
     up = update_from_result(result, r.v03)
     if up is None:
         await r.sse.result(result)
         return False
-    if r.task_id is None:
+    first = r.task_id is None
+    if first:
         r.task_id, r.context_id = up.task_id, up.context_id
+    # Every event changes the stored task (status message, artifact chunk), which
+    # a later subscriber's first event must show. Recorded before the client sees
+    # it, so a client that subscribes at once finds the task.
+    seq: int | None = None
+    try:
+        seq = (await deps.tasks.apply(r.spec.name, up, r.v03, r.tenant)).seq
+    except InvalidTransition as exc:
+        log.warning("agent %s, task %s: %s", r.spec.name, up.task_id, exc)
+    await deps.hub.publish(up.task_id, {"t": "event", "r": result, "n": seq})
+    await r.sse.result(result)
+    if first:  # the lease and the cancel listener can wait until the client has it
         await _on_task(deps, r, control)
-    if _worth_writing(deps, r, up.state, up.snapshot is not None):
-        try:
-            await deps.tasks.apply(r.spec.name, up, r.v03)
-            r.written_state, r.written_at = up.state, trio.current_time()
-        except InvalidTransition as exc:
-            log.warning("agent %s, task %s: %s", r.spec.name, up.task_id, exc)
-    await deps.hub.publish(up.task_id, {"t": "event", "r": result})
-    if r.skip_snapshot and up.snapshot is not None:
-        r.skip_snapshot = False  # the follower already sent the stored snapshot
-    else:
-        await r.sse.result(result)
     if up.state in TERMINAL or (r.v03 and result.get("final") is True):
         r.terminal = True
     return r.terminal
@@ -229,13 +226,15 @@ async def relay(
     task_id: str | None = None,
     context_id: str | None = None,
     owner: str | None = None,
+    tenant: str = "",
+    convert: Callable[[Any], Any] | None = None,
 ) -> None:
     """Relay one upstream stream to ``sse`` (see the module docstring).
 
     ``task_id``: the task is known (a follower taking over, holding the lease
-    as ``owner``); its first upstream event, the task snapshot, is not re-sent."""
+    as ``owner``). ``tenant``: who a task created by this stream belongs to."""
     r = _Relay(spec, sse, v03, owner or f"{deps.hub.instance}:{uuid.uuid4().hex[:8]}")
-    r.skip_snapshot = task_id is not None
+    r.tenant, r.convert = tenant, convert
     try:
         async with deps.client.open(spec, payload, headers) as response:
             if "text/event-stream" not in response.headers.get("content-type", ""):
@@ -283,13 +282,26 @@ async def follow(
     headers: dict[str, str],
     sse: ClientSSE,
     v03: bool,
+    convert: Callable[[Any], Any] | None = None,
 ) -> None:
-    """SubscribeToTask (see the module docstring)."""
+    """SubscribeToTask (see the module docstring). ``method``: the upstream's name
+    for it; ``convert``: the agent's events into the client's version."""
     s = deps.settings
     me = f"{deps.hub.instance}:{uuid.uuid4().hex[:8]}"
-    await sse.result(snapshot_event(rec.snapshot or _placeholder(rec), v03))
+    seen: int | None = None  # the update count of the snapshot sent
     while True:
         async with deps.hub.store.subscribe(channel(rec.id)) as sub:
+            if seen is None:
+                # Read after subscribing: an event is then either in this snapshot
+                # (its count <= seen) or arrives on the subscription.
+                current = await deps.tasks.get(rec.id) or rec
+                seen = current.seq
+                snap = current.snapshot or _placeholder(current)
+                if current.v03 != v03:  # created by a client of the other version
+                    snap = task_to(snap, v03)
+                await sse.result(snapshot_event(snap, v03))
+                if current.state in TERMINAL:
+                    return
             if await deps.hub.acquire(rec.id, me):
                 break  # nobody relays this task: become its relay (keeping the lease)
             while True:
@@ -303,8 +315,12 @@ async def follow(
                 msg = orjson.loads(raw)
                 kind = msg.get("t")
                 if kind == "event":
-                    await sse.result(msg["r"])
-                    up = update_from_result(msg["r"], v03)
+                    n = msg.get("n")
+                    if isinstance(n, int) and n <= seen:
+                        continue  # already in the snapshot sent
+                    event = msg["r"] if rec.v03 == v03 else converter(v03)(msg["r"])
+                    await sse.result(event)
+                    up = update_from_result(event, v03)
                     if up is not None and up.state in TERMINAL:
                         return
                 elif kind == "cancel":
@@ -314,10 +330,20 @@ async def follow(
                     return
                 elif kind == "end":
                     break
-        current = await deps.tasks.get(rec.id)
-        if current is None or current.state in TERMINAL:
+        latest = await deps.tasks.get(rec.id)
+        if latest is None or latest.state in TERMINAL:
             return
     payload = {"jsonrpc": "2.0", "id": uuid.uuid4().hex, "method": method, "params": {"id": rec.id}}
     await relay(
-        deps, spec, payload, headers, sse, v03, task_id=rec.id, context_id=rec.context_id, owner=me
+        deps,
+        spec,
+        payload,
+        headers,
+        sse,
+        v03,
+        task_id=rec.id,
+        context_id=rec.context_id,
+        owner=me,
+        tenant=rec.tenant,
+        convert=convert,
     )

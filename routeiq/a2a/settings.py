@@ -46,6 +46,10 @@ class A2ASettings(BaseModel):
 
     enabled: bool = True
     agents: list[AgentSpec] = Field(default_factory=list)
+    # The agent that POST /a2a (the gateway's own card's interface) sends new
+    # messages to when they name none (message.metadata.agent) and several agents
+    # are registered (None: such a message is refused with an error naming them).
+    default_agent: str | None = None
     # The URL clients reach this gateway at, for the agent cards it serves
     # (None: derived from each request's Host header and scheme).
     public_url: str | None = None

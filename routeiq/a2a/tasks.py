@@ -104,6 +104,7 @@ class TaskUpdate:
     context_id: str | None
     state: str | None  # normalised; None: the event carries no state
     snapshot: dict[str, Any] | None  # a whole Task object, when the event is one
+    event: dict[str, Any] | None = None  # a status or artifact update, when the event is one
 
 
 def _task_update(task: dict[str, Any]) -> TaskUpdate | None:
@@ -123,7 +124,7 @@ def _event_update(event: dict[str, Any]) -> TaskUpdate | None:
     status = event.get("status")
     state = normalize_state(status.get("state")) if isinstance(status, dict) else None
     ctx = event.get("contextId")
-    return TaskUpdate(tid, ctx if isinstance(ctx, str) else None, state, None)
+    return TaskUpdate(tid, ctx if isinstance(ctx, str) else None, state, None, event)
 
 
 def update_from_result(result: Any, v03: bool) -> TaskUpdate | None:

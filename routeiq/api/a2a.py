@@ -1,6 +1,10 @@
 """HTTP for the A2A gateway (pure ASGI).
 
-- ``GET /.well-known/agent-card.json``: the gateway's card (a directory of agents).
+- ``GET /.well-known/agent-card.json`` (and ``/a2a/.well-known/agent-card.json``,
+  where ``@a2a-js/sdk`` looks when given ``/a2a/<agent>`` without a trailing
+  slash, and ``GET /a2a``): the gateway's card, a directory of agents whose
+  interface is ``POST /a2a``, which routes each call to its agent
+  (:meth:`routeiq.a2a.gateway.A2AGateway.route`).
 - ``GET /a2a/{agent}/.well-known/agent-card.json`` (and ``GET /a2a/{agent}``):
   the agent's card, its interface pointing at ``/a2a/{agent}``.
 - ``POST /a2a/{agent}``: JSON-RPC 2.0, one message or a batch. A single
@@ -29,7 +33,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_bytes, send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
 from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
-from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client
+from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client, tenant_of
 
 PREFIX = "/a2a/"
 ADMIN = "/routeiq/a2a/agents"
@@ -46,7 +50,7 @@ class A2AApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        mine = path == CARD_PATH or path.startswith(PREFIX) or path.startswith(ADMIN)
+        mine = path in (CARD_PATH, "/a2a") or path.startswith(PREFIX) or path.startswith(ADMIN)
         if scope["type"] != "http" or not mine:
             await self.inner(scope, receive, send)
             return
@@ -57,7 +61,7 @@ class A2AApp:
                 self._only(scope, "GET")
                 await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
             else:
-                await self.agent_route(scope, receive, send, path[len(PREFIX) :])
+                await self.agent_route(scope, receive, send, path[len(PREFIX) :])  # "/a2a" -> ""
         except ClientClosed:
             _set_status(scope, 499)
         except RouteIQError as err:
@@ -80,6 +84,15 @@ class A2AApp:
 
     async def agent_route(self, scope: Scope, receive: Receive, send: Send, rest: str) -> None:
         name, _, tail = rest.partition("/")
+        if name == "" or (name == ".well-known" and tail == "agent-card.json"):
+            if scope["method"] in ("GET", "HEAD") and not (name == "" and tail):
+                await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
+                return
+            if name == "" and not tail:
+                self._only(scope, "POST")
+                await self.post(scope, receive, send, None)
+                return
+            raise NotFound("No such route on this gateway")
         if tail in ("", CARD_PATH.lstrip("/")) and scope["method"] in ("GET", "HEAD"):
             await send_json(send, 200, self.gw.registry.card(name, self.base_url(scope)))
             return
@@ -88,7 +101,7 @@ class A2AApp:
         self._only(scope, "POST")
         await self.post(scope, receive, send, name)
 
-    async def post(self, scope: Scope, receive: Receive, send: Send, agent: str) -> None:
+    async def post(self, scope: Scope, receive: Receive, send: Send, agent: str | None) -> None:
         try:
             body = await read_body(scope, receive, self.gw.settings.max_body_bytes)
         except PayloadTooLarge as exc:
@@ -105,9 +118,9 @@ class A2AApp:
             and not first.is_notification
             and METHODS.get(first.method, ("send", False))[0] in STREAMING
         ):
-            await self.stream(agent, first, version, send, receive)
+            await self.stream(agent, first, version, send, receive, tenant_of(scope))
             return
-        replies = await self.answer(agent, batch, version, receive)
+        replies = await self.answer(agent, batch, version, receive, tenant_of(scope))
         out = rpc.encode_replies(replies, batch.is_batch)
         if out is None:
             await send_bytes(send, 204, b"", _JSON)
@@ -115,21 +128,33 @@ class A2AApp:
             await send_bytes(send, 200, out, _JSON)
 
     async def stream(
-        self, agent: str, req: rpc.Request, version: str | None, send: Send, receive: Receive
+        self,
+        agent: str | None,
+        req: rpc.Request,
+        version: str | None,
+        send: Send,
+        receive: Receive,
+        tenant: str,
     ) -> None:
         sse = ClientSSE(send, req.id)
+        job = partial(self.gw.stream, agent, req, version, sse, tenant)
         # Raises ClientClosed (the stream is cancelled) if the client goes away.
-        await run_beside_client(receive, [partial(self.gw.stream, agent, req, version, sse)])
+        await run_beside_client(receive, [job])
         await sse.close()
 
     async def answer(
-        self, agent: str, batch: rpc.Batch, version: str | None, receive: Receive
+        self,
+        agent: str | None,
+        batch: rpc.Batch,
+        version: str | None,
+        receive: Receive,
+        tenant: str,
     ) -> list[dict[str, Any]]:
         replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
 
         async def one(i: int, req: rpc.Request) -> None:
             try:
-                reply = await self.gw.call(agent, req, version)
+                reply = await self.gw.call(agent, req, version, tenant)
             except rpc.RpcError as err:
                 reply = rpc.error(req.id, err)
             if not req.is_notification:

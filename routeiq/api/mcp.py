@@ -8,6 +8,11 @@
   Requests are answered as ``application/json`` when the client accepts it,
   else as an SSE stream of one event per answer; only notifications or
   responses: 202 with no body. A client that disconnects cancels its calls.
+  A single request from a client that accepts SSE is answered with a stream
+  as soon as something for the client arrives before the result: progress
+  (``_meta.progressToken``), log messages, and requests from the upstream
+  (sampling, elicitation, roots; put to the client only if it declared the
+  capability), whose answers the client POSTs back (:class:`ClientStream`).
 - ``GET``: an SSE stream of ``notifications/*/list_changed`` whenever the
   catalog changes, with keep-alive comments.
 - ``DELETE``: ends the session.
@@ -20,6 +25,7 @@ Admin (master key): ``GET|POST /routeiq/mcp/servers``,
 
 from __future__ import annotations
 
+import secrets
 from functools import partial
 from typing import Any
 
@@ -42,9 +48,10 @@ from routeiq.jsonrpc_asgi import (
     send_chunk,
     sse_event,
     start_stream,
+    tenant_of,
     watch_disconnect,
 )
-from routeiq.mcp.gateway import SUPPORTED_VERSIONS, MCPGateway
+from routeiq.mcp.gateway import SUPPORTED_VERSIONS, MCPGateway, reply_channel
 from routeiq.mcp.sessions import McpSession
 from routeiq.mcp.settings import MCPServerSpec
 
@@ -56,6 +63,57 @@ _LIST_CHANGED = [
     b'{"jsonrpc":"2.0","method":"notifications/prompts/list_changed"}',
     b'{"jsonrpc":"2.0","method":"notifications/resources/list_changed"}',
 ]
+
+
+# Requests an upstream may put to the client during a call -> the client capability.
+_CAPABILITY = {"sampling/createMessage": "sampling", "elicitation/create": "elicitation"}
+_CAPABILITY["roots/list"] = "roots"
+
+
+class ClientStream:
+    """The answer to one POST as an SSE stream, started by the first message for
+    the client (an :class:`~routeiq.mcp.relay.Outbox`). Disabled (batches, clients
+    that accept only JSON): notifications are dropped and requests refused."""
+
+    def __init__(self, gw: MCPGateway, session: McpSession, send: Send, enabled: bool) -> None:
+        self.gw = gw
+        self.session = session
+        self.send = send
+        self.enabled = enabled
+        self.started = False
+
+    async def notify(self, message: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        if not self.started:
+            self.started = True
+            await start_stream(self.send, 200)
+        await send_chunk(self.send, sse_event(orjson.dumps(message), "message"))
+
+    async def ask(self, method: str, params: Any) -> dict[str, Any]:
+        need = _CAPABILITY.get(method)
+        problem = None
+        if need is None:
+            problem = (rpc.METHOD_NOT_FOUND, f"Method not found: {method}")
+        elif not self.enabled:
+            problem = (
+                rpc.METHOD_NOT_FOUND,
+                f"The client cannot be asked for {method}: its request accepts no event stream",
+            )
+        elif need not in (self.session.capabilities or {}):
+            problem = (rpc.METHOD_NOT_FOUND, f"The client did not declare the {need} capability")
+        if problem is not None:
+            return rpc.error(None, rpc.RpcError(*problem))
+        rid = f"gw-{secrets.token_hex(8)}"
+        # The answer comes in another POST, maybe to another gateway process.
+        async with self.gw.store.subscribe(reply_channel(self.session.id, rid)) as sub:
+            request = {"jsonrpc": "2.0", "id": rid, "method": method}
+            if params is not None:
+                request["params"] = params
+            await self.notify(request)
+            raw = await sub.__anext__()
+        reply: dict[str, Any] = orjson.loads(raw)
+        return reply
 
 
 async def _rpc_error(send: Send, status: int, code: int, message: str) -> None:
@@ -114,7 +172,7 @@ class MCPApp:
                 "Missing Mcp-Session-Id header: send initialize first",
             )
             return None
-        session = await self.gw.sessions.get(sid.decode("latin-1"))
+        session = await self.gw.sessions.get(sid.decode("latin-1"), tenant_of(scope))
         if session is None:
             await _rpc_error(
                 send, 404, rpc.INVALID_REQUEST, "Session not found or expired: initialize again"
@@ -156,7 +214,7 @@ class MCPApp:
                 await _rpc_error(send, 400, rpc.INVALID_REQUEST, "initialize needs an id")
                 return
             try:
-                result, session = await self.gw.initialize(init)
+                result, session = await self.gw.initialize(init, tenant_of(scope))
             except rpc.RpcError as err:
                 await send_bytes(send, 400, orjson.dumps(rpc.error(init.id, err)), _JSON)
                 return
@@ -167,7 +225,14 @@ class MCPApp:
             if maybe is None:
                 return
             session = maybe
-            replies = await self._run(batch, session, receive)
+            single = not batch.is_batch and len(requests) == 1
+            stream = ClientStream(self.gw, session, send, sse_ok and single)
+            replies = await self._run(batch, session, receive, stream)
+            if stream.started:  # progress or a request went out first: finish the stream
+                for reply in replies:
+                    await send_chunk(send, sse_event(orjson.dumps(reply), "message"))
+                await end_stream(send)
+                return
         out = rpc.encode_replies(replies, batch.is_batch)
         if out is None:
             await send_bytes(send, 202, b"", _JSON, extra)
@@ -180,7 +245,7 @@ class MCPApp:
             await end_stream(send)
 
     async def _run(
-        self, batch: rpc.Batch, session: McpSession, receive: Receive
+        self, batch: rpc.Batch, session: McpSession, receive: Receive, outbox: ClientStream
     ) -> list[dict[str, Any]]:
         """Answer every message of ``batch`` (requests concurrently), in order."""
         replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
@@ -191,7 +256,7 @@ class MCPApp:
                 if not req.is_notification:
                     self.gw.in_flight[key] = scope
                 try:
-                    replies[i] = rpc.result(req.id, await self.gw.call(req, session))
+                    replies[i] = rpc.result(req.id, await self.gw.call(req, session, outbox))
                 except rpc.RpcError as err:
                     replies[i] = rpc.error(req.id, err)
                 finally:
@@ -208,6 +273,8 @@ class MCPApp:
         for i, msg in enumerate(batch.messages):
             if isinstance(msg, rpc.Invalid):
                 replies[i] = rpc.error(msg.id, msg.error)
+            elif isinstance(msg, rpc.Response):
+                await self.gw.deliver_reply(session, msg.id, msg.body)
             elif isinstance(msg, rpc.Request):
                 if msg.is_notification and msg.method.startswith("notifications/"):
                     self.gw.notify(msg, session)

@@ -4,7 +4,10 @@ Each upstream server contributes a :class:`Listing`. Tool and prompt names are
 namespaced ``<server>__<name>`` so two servers never collide (server names
 cannot contain ``_``, so the first ``__`` splits a name back). Resource URIs
 are kept as the servers give them, because clients dereference them; when two
-servers list the same URI, the server registered first owns it.
+servers list the same URI, the server registered first owns it. Resource
+templates (``note://alpha/items/{item}``) are kept the same way, and a
+``resources/read`` of a URI no server lists goes to the first server (in
+registration order) with a template matching it (:mod:`routeiq.mcp.uritemplate`).
 
 The catalog carries a ``version`` that changes only when a server is set
 (registered, re-listed after ``notifications/tools/list_changed``) or removed.
@@ -25,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from routeiq.mcp.settings import NAMESPACE_SEPARATOR
+from routeiq.mcp.uritemplate import compile_template, matches
 
-Kind = Literal["tools", "prompts", "resources"]
-KINDS: tuple[Kind, ...] = ("tools", "prompts", "resources")
+Kind = Literal["tools", "prompts", "resources", "templates"]
+KINDS: tuple[Kind, ...] = ("tools", "prompts", "resources", "templates")
 
 
 class StaleCursor(ValueError):
@@ -41,6 +45,7 @@ class Listing:
     tools: list[dict[str, Any]] = field(default_factory=list)
     prompts: list[dict[str, Any]] = field(default_factory=list)
     resources: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +87,20 @@ def decode_cursor(cursor: str, version: int, kind: Kind) -> int:
 
 
 class _ServerPart:
-    __slots__ = ("prompts", "resources", "tools")
+    __slots__ = ("patterns", "prompts", "resources", "templates", "tools")
 
-    def __init__(self, tools: list[Entry], prompts: list[Entry], resources: list[dict[str, Any]]):
+    def __init__(
+        self,
+        tools: list[Entry],
+        prompts: list[Entry],
+        resources: list[dict[str, Any]],
+        templates: list[dict[str, Any]],
+    ):
         self.tools = tools
         self.prompts = prompts
         self.resources = resources
+        self.templates = templates
+        self.patterns = [compile_template(t["uriTemplate"]) for t in templates]
 
 
 class Catalog:
@@ -121,7 +134,8 @@ class Catalog:
         ]
         prompts = [_entry(server, p) for p in listing.prompts if isinstance(p.get("name"), str)]
         resources = [r for r in listing.resources if isinstance(r.get("uri"), str)]
-        self._parts[server] = _ServerPart(tools, prompts, resources)
+        templates = [t for t in listing.templates if isinstance(t.get("uriTemplate"), str)]
+        self._parts[server] = _ServerPart(tools, prompts, resources, templates)
         for e in tools:
             self._tools[e.name] = e
         for e in prompts:
@@ -177,8 +191,19 @@ class Catalog:
                     itertools.chain.from_iterable([e.definition for e in p.prompts] for p in parts)
                 ),
                 "resources": resources,
+                "templates": self._owned_templates(),
             }
         return self._flat
+
+    def _owned_templates(self) -> list[dict[str, Any]]:
+        seen: set[str] = set()
+        out: list[dict[str, Any]] = []
+        for part in self._parts.values():
+            for t in part.templates:
+                if t["uriTemplate"] not in seen:  # the first server listing it owns it
+                    seen.add(t["uriTemplate"])
+                    out.append(t)
+        return out
 
     def page(
         self, kind: Kind, cursor: str | None, limit: int
@@ -190,6 +215,10 @@ class Catalog:
         nxt = encode_cursor(self.version, kind, end) if end < len(items) else None
         return items[offset:end], nxt
 
+    def tools_of(self, server: str) -> list[Entry]:
+        part = self._parts.get(server)
+        return list(part.tools) if part is not None else []
+
     def tool(self, name: str) -> Entry | None:
         return self._tools.get(name)
 
@@ -197,32 +226,62 @@ class Catalog:
         return self._prompts.get(name)
 
     def resource_server(self, uri: str) -> str | None:
-        return self._resource_owner.get(uri)
+        """The server to read ``uri`` from: the one listing it, else the first
+        (registration order) with a template that matches it."""
+        owner = self._resource_owner.get(uri)
+        if owner is not None:
+            return owner
+        for name, part in self._parts.items():
+            if any(matches(p, uri) for p in part.patterns):
+                return name
+        return None
+
+    def validator(self, entry: Entry) -> Any:
+        """The compiled validator of ``entry``'s input schema, ``None`` if not
+        compiled yet (``False``: the schema is broken and not enforced)."""
+        return self._validators.get(entry.name)
+
+    def set_validator(self, entry: Entry, validator: Any) -> None:
+        if self._tools.get(entry.name) is entry:  # not replaced or removed meanwhile
+            self._validators[entry.name] = validator
 
     def argument_errors(self, entry: Entry, arguments: dict[str, Any]) -> list[str]:
         """Why ``arguments`` do not match the tool's input schema (empty: they do).
 
-        Validators are compiled once per tool and version of its definition."""
-        validator: Any = self._validators.get(entry.name)
+        Validators are compiled once per tool and version of its definition
+        (``routeiq.mcp.validation`` compiles them in a worker thread instead)."""
+        validator = self.validator(entry)
         if validator is None:
-            import jsonschema.exceptions  # type: ignore[import-untyped]  # 0.25 s: only when used
-            import jsonschema.validators  # type: ignore[import-untyped]
+            validator = compile_validator(entry.definition)
+            self.set_validator(entry, validator)
+        return schema_errors(validator, arguments)
 
-            schema = entry.definition.get("inputSchema") or {"type": "object"}
-            try:
-                cls = jsonschema.validators.validator_for(schema)
-                cls.check_schema(schema)
-                validator = cls(schema)
-            except jsonschema.exceptions.SchemaError:
-                validator = False  # an upstream's broken schema cannot be enforced
-            self._validators[entry.name] = validator
-        if validator is False:
-            return []
-        out: list[str] = []
-        for err in itertools.islice(validator.iter_errors(arguments), 5):
-            where = "/".join(str(p) for p in err.absolute_path) or "(arguments)"
-            out.append(f"{where}: {err.message}")
-        return out
+
+def compile_validator(definition: dict[str, Any]) -> Any:
+    """A validator for a tool's ``inputSchema`` (``False`` if the schema is broken:
+    an upstream's broken schema cannot be enforced). Imports jsonschema (0.25 s)
+    on first use: call it from a worker thread on the hot path."""
+    import jsonschema.exceptions  # type: ignore[import-untyped]
+    import jsonschema.validators  # type: ignore[import-untyped]
+
+    schema = definition.get("inputSchema") or {"type": "object"}
+    try:
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        return cls(schema)
+    except jsonschema.exceptions.SchemaError:
+        return False
+
+
+def schema_errors(validator: Any, arguments: dict[str, Any]) -> list[str]:
+    """At most five problems of ``arguments`` against ``validator``, as text."""
+    if validator is False:
+        return []
+    out: list[str] = []
+    for err in itertools.islice(validator.iter_errors(arguments), 5):
+        where = "/".join(str(p) for p in err.absolute_path) or "(arguments)"
+        out.append(f"{where}: {err.message}")
+    return out
 
 
 def _entry(server: str, item: dict[str, Any]) -> Entry:

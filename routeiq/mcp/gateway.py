@@ -14,14 +14,17 @@ the client lists again from the start.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 import trio
 
 from routeiq import __version__
 from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Kind, StaleCursor
 from routeiq.mcp.registry import MCPRegistry
+from routeiq.mcp.relay import Outbox
 from routeiq.mcp.sessions import McpSession, SessionStore
 from routeiq.mcp.settings import NAMESPACE_SEPARATOR, MCPServerSpec, MCPSettings
 from routeiq.mcp.upstream import UpstreamServer, tool_error
@@ -37,6 +40,8 @@ LATEST_HANDSHAKE_VERSION = HANDSHAKE_VERSIONS[-1]
 SUPPORTED_VERSIONS = frozenset(HANDSHAKE_VERSIONS)
 DEFAULT_VERSION = "2025-03-26"  # assumed when a request has no MCP-Protocol-Version header
 
+ToolResultHook = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
 SERVER_CAPABILITIES = {
     "tools": {"listChanged": True},
     "prompts": {"listChanged": True},
@@ -48,7 +53,13 @@ _LISTS: dict[str, tuple[Kind, str]] = {
     "tools/list": ("tools", "tools"),
     "prompts/list": ("prompts", "prompts"),
     "resources/list": ("resources", "resources"),
+    "resources/templates/list": ("templates", "resourceTemplates"),
 }
+
+
+def reply_channel(session_id: str, request_id: rpc.Id) -> str:
+    """Where a client's answer to a request the gateway put to it is published."""
+    return f"mcp:reply:{session_id}:{request_id}"
 
 
 class MCPGateway:
@@ -70,6 +81,10 @@ class MCPGateway:
         # (session id, request id) -> the scope of a request in flight, for
         # notifications/cancelled. Entries exist only while their request runs.
         self.in_flight: dict[tuple[str, rpc.Id], trio.CancelScope] = {}
+        # The one place a tool result passes through on its way to the client
+        # (namespaced tool name, CallToolResult) -> the result to send: for
+        # scanning results for indirect prompt injection (wired by the app).
+        self.tool_result_hook: ToolResultHook | None = None
         self.sync = RegistrySync(
             self.store, "mcp", MCPServerSpec, self._sync_add, self._sync_remove
         )
@@ -82,6 +97,10 @@ class MCPGateway:
             await nursery.start(self.store.run)
         await self.registry.start(nursery)
         await nursery.start(self.sync.run)  # admin changes made on other processes
+
+    async def aclose(self) -> None:
+        """Close the relay's upstream HTTP connections (at shutdown)."""
+        await self.registry.http.aclose()
 
     async def admin_add(self, spec: MCPServerSpec, *, replace: bool = False) -> UpstreamServer:
         """Register ``spec`` here and on every process sharing the state store."""
@@ -100,14 +119,22 @@ class MCPGateway:
         if name in self.registry.servers:
             self.registry.remove(name)
 
-    async def initialize(self, req: rpc.Request) -> tuple[dict[str, Any], McpSession]:
+    async def initialize(
+        self, req: rpc.Request, tenant: str = ""
+    ) -> tuple[dict[str, Any], McpSession]:
         params = req.params_dict()
         asked = params.get("protocolVersion")
         if not isinstance(asked, str):
             raise rpc.RpcError(rpc.INVALID_PARAMS, "initialize needs a protocolVersion string")
         version = asked if asked in SUPPORTED_VERSIONS else LATEST_HANDSHAKE_VERSION
         info = params.get("clientInfo")
-        session = await self.sessions.create(version, info if isinstance(info, dict) else {})
+        caps = params.get("capabilities")
+        session = await self.sessions.create(
+            version,
+            info if isinstance(info, dict) else {},
+            tenant,
+            caps if isinstance(caps, dict) else {},
+        )
         result = {
             "protocolVersion": version,
             "capabilities": SERVER_CAPABILITIES,
@@ -119,8 +146,11 @@ class MCPGateway:
         }
         return result, session
 
-    async def call(self, req: rpc.Request, session: McpSession) -> dict[str, Any]:
-        """The result of one request; raises :class:`~routeiq.jsonrpc.RpcError`."""
+    async def call(
+        self, req: rpc.Request, session: McpSession, outbox: Outbox | None = None
+    ) -> dict[str, Any]:
+        """The result of one request; raises :class:`~routeiq.jsonrpc.RpcError`.
+        ``outbox``: where messages for the client go while it runs (a streamed answer)."""
         method = req.method
         if method in _LISTS:
             kind, key = _LISTS[method]
@@ -138,18 +168,21 @@ class MCPGateway:
                 out["nextCursor"] = nxt
             return out
         if method == "tools/call":
-            return await self.call_tool(req.params_dict())
+            return await self.call_tool(req.params_dict(), outbox)
         if method == "prompts/get":
             return await self.get_prompt(req.params_dict())
         if method == "resources/read":
             return await self.read_resource(req.params_dict())
         if method in ("ping", "logging/setLevel"):
             return {}
-        if method == "resources/templates/list":
-            return {"resourceTemplates": []}
         if method == "initialize":
             raise rpc.RpcError(rpc.INVALID_REQUEST, "The session is already initialized")
         raise rpc.RpcError(rpc.METHOD_NOT_FOUND, f"Method not found: {method}")
+
+    async def deliver_reply(self, session: McpSession, rid: rpc.Id, body: dict[str, Any]) -> None:
+        """A client answered a request put to it during a call (on any process)."""
+        if isinstance(rid, str) and rid.startswith("gw-"):
+            await self.store.publish(reply_channel(session.id, rid), orjson.dumps(body))
 
     def notify(self, req: rpc.Request, session: McpSession) -> None:
         """Handle a client notification (no answer is sent)."""
@@ -158,7 +191,9 @@ class MCPGateway:
             if scope is not None:
                 scope.cancel()
 
-    async def call_tool(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def call_tool(
+        self, params: dict[str, Any], outbox: Outbox | None = None
+    ) -> dict[str, Any]:
         name = params.get("name")
         args = params.get("arguments")
         if not isinstance(name, str):
@@ -175,10 +210,15 @@ class MCPGateway:
             raise rpc.RpcError(rpc.INVALID_PARAMS, f"Unknown tool: {name}")
         if not server.spec.enabled or entry.upstream_name in server.spec.disabled_tools:
             return tool_error(f"Tool {name} is disabled on this gateway")
-        errors = catalog.argument_errors(entry, args)
+        errors = await self.registry.checker.errors(entry, args)
         if errors:
             return tool_error(f"Invalid arguments for tool {name}: " + "; ".join(errors))
-        return await server.call_tool(entry.upstream_name, args)
+        meta = params.get("_meta")
+        token = meta.get("progressToken") if isinstance(meta, dict) else None
+        result = await server.call_tool(entry.upstream_name, args, outbox, token)
+        if self.tool_result_hook is not None:
+            result = await self.tool_result_hook(name, result)
+        return result
 
     def _refuse_disabled(self, name: str) -> None:
         server_name, sep, tool = name.partition(NAMESPACE_SEPARATOR)

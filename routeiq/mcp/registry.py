@@ -13,13 +13,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import trio
 
 from routeiq.errors import ClientError, NotFound
 from routeiq.mcp.catalog import Catalog, Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.mcp.upstream import UpstreamServer
+from routeiq.mcp.validation import ArgumentChecker
 from routeiq.ssrf import SSRFGuard
+
+
+def warm_imports() -> None:
+    """Import what the upstream sessions and argument checks use (call in a thread)."""
+    import jsonschema.validators  # type: ignore[import-untyped]  # noqa: F401
+    import mcp
+    import mcp.client.sse
+    import mcp.client.streamable_http
+    import mcp.shared._httpx_utils
+    import mcp.shared.exceptions  # noqa: F401
+    import mcp_types  # noqa: F401
 
 
 class ServerExists(ClientError):
@@ -34,19 +47,32 @@ class MCPRegistry:
         self.settings = settings
         self.guard = guard
         self.catalog = Catalog()
+        self.checker = ArgumentChecker(self.catalog)
         self.servers: dict[str, UpstreamServer] = {}
         self._nursery: trio.Nursery | None = None
         self._changed = trio.Event()
+        # One pool for the raw tools/call relay to every server (routeiq.mcp.relay).
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(connect=10.0, read=None, write=30.0, pool=10.0),
+            limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
+            follow_redirects=False,
+            trust_env=False,
+        )
 
     async def start(self, nursery: trio.Nursery) -> None:
-        """Start the configured servers (without waiting for them to connect)."""
+        """Start the configured servers (without waiting for them to connect).
+
+        The mcp SDK (~1.5 s of imports) and jsonschema are imported first, in a
+        worker thread: imported by the first connection, they held the loop."""
         self._nursery = nursery
+        if self.settings.servers:
+            await trio.to_thread.run_sync(warm_imports)
         for spec in self.settings.servers:
             server = self._new(spec)
             nursery.start_soon(server.run)
 
     def _new(self, spec: MCPServerSpec) -> UpstreamServer:
-        server = UpstreamServer(spec, self.settings, self.guard, self._on_listing)
+        server = UpstreamServer(spec, self.settings, self.guard, self._on_listing, self.http)
         self.servers[spec.name] = server
         return server
 
@@ -62,6 +88,7 @@ class MCPRegistry:
             if not replace:
                 raise ServerExists(f"MCP server {spec.name!r} is already registered")
             self.remove(spec.name)
+        await trio.to_thread.run_sync(warm_imports)  # at once if already imported
         server = self._new(spec)
         await self._nursery.start(server.run)
         return server
@@ -81,6 +108,9 @@ class MCPRegistry:
         if server.spec.enabled:
             self.catalog.set_server(server.spec.name, listing, server.spec.disabled_tools)
             self._notify()
+            if self._nursery is not None:  # compile its schemas off the loop, now
+                entries = self.catalog.tools_of(server.spec.name)
+                self._nursery.start_soon(self.checker.warm, entries)
 
     def _notify(self) -> None:
         self._changed.set()

@@ -10,7 +10,10 @@ Any failure closes the session, marks the server ``down`` and reconnects after
 a backoff that doubles up to ``backoff_cap``; it never gives up.
 
 Request handlers call :meth:`call_tool` & co. from their own tasks: the
-``ClientSession`` multiplexes concurrent requests over the one session. Every
+``ClientSession`` multiplexes concurrent requests over the one session;
+``tools/call`` on a streamable HTTP server goes around the SDK, raw, within
+that same session (:mod:`routeiq.mcp.relay`), so that what the upstream sends
+during the call reaches this call's client. Every
 call runs under a deadline, and every upstream failure (JSON-RPC error,
 transport error, timeout) is returned as a value, never raised: tool calls as
 MCP tool errors (``isError: true``), the rest as :class:`~routeiq.jsonrpc.RpcError`.
@@ -24,10 +27,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
+import httpx
 import trio
 
 from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Listing
+from routeiq.mcp.relay import Link, Outbox, RawCall, SessionGone
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
 
@@ -69,8 +74,12 @@ class UpstreamServer:
         settings: MCPSettings,
         guard: SSRFGuard,
         on_listing: Callable[[UpstreamServer, Listing], None],
+        http: httpx.AsyncClient | None = None,
     ) -> None:
         self.spec = spec
+        self.http = http  # for the raw tools/call relay (None: every call via the SDK)
+        self.link: Link | None = None
+        self._session_id: str | None = None
         self.settings = settings
         self.guard = guard
         self.on_listing = on_listing
@@ -143,6 +152,13 @@ class UpstreamServer:
                     listing = await self._fetch(client)
                     scope.deadline = math.inf
                     self._client = client
+                    if self.spec.transport == "streamable_http" and self.http is not None:
+                        self.link = Link(
+                            self.spec.url,
+                            dict(self.spec.headers),
+                            self._session_id,
+                            client.protocol_version,
+                        )
                     self.state = "up"
                     self.connects += 1
                     self.last_error = None
@@ -151,6 +167,8 @@ class UpstreamServer:
                     await self._serve(client)
         finally:
             self._client = None  # no call may use a session that is closing
+            self.link = None
+            self._session_id = None
         if scope.cancelled_caught:
             raise TimeoutError(f"no answer within {self.settings.connect_timeout} s")
 
@@ -173,14 +191,31 @@ class UpstreamServer:
             return
         timeout = httpx2.Timeout(self.settings.connect_timeout, read=max(300.0, self._call_timeout))
         async with create_mcp_http_client(headers=dict(spec.headers), timeout=timeout) as http:
+            http.event_hooks["response"].append(self._capture_session)
             transport = streamable_http_client(spec.url, http_client=http)
             async with Client(transport, **self._client_kwargs()) as client:
                 yield client
 
+    async def _capture_session(self, response: Any) -> None:
+        sid = response.headers.get("mcp-session-id")
+        if sid:
+            self._session_id = sid
+
     def _client_kwargs(self) -> dict[str, Any]:
         # legacy: the initialize handshake every server era understands. No SDK
-        # response cache: the gateway's catalog is the cache.
-        return {"mode": "legacy", "cache": None, "message_handler": self._on_message}
+        # response cache: the gateway's catalog is the cache. The client
+        # capabilities are declared so that upstreams put sampling, elicitation
+        # and roots requests to the gateway, which passes those made during a
+        # relayed tools/call to the client that made it (or refuses them for
+        # it); requests arriving on the shared session belong to no client.
+        return {
+            "mode": "legacy",
+            "cache": None,
+            "message_handler": self._on_message,
+            "sampling_callback": _no_client,
+            "elicitation_callback": _no_client,
+            "list_roots_callback": _no_client,
+        }
 
     async def _on_message(self, message: IncomingMessage) -> None:
         import mcp_types
@@ -212,48 +247,33 @@ class UpstreamServer:
             self.on_listing(self, listing)
 
     async def _fetch(self, client: Client) -> Listing:
-        import mcp_types
-
         caps = client.server_capabilities
-        tools: list[dict[str, Any]] = []
-        prompts: list[dict[str, Any]] = []
-        resources: list[dict[str, Any]] = []
         session = client.session
+        tools = prompts = resources = templates = []
         if caps.tools is not None:
-            cursor: str | None = None
-            for _ in range(_MAX_LIST_PAGES):
-                page = await session.list_tools(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                tools.extend(dump(t) for t in page.tools)
-                if (cursor := page.next_cursor) is None:
-                    break
+            tools = await _all_pages(session.list_tools, "tools")
         if caps.prompts is not None:
-            cursor = None
-            for _ in range(_MAX_LIST_PAGES):
-                pp = await session.list_prompts(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                prompts.extend(dump(p) for p in pp.prompts)
-                if (cursor := pp.next_cursor) is None:
-                    break
+            prompts = await _all_pages(session.list_prompts, "prompts")
         if caps.resources is not None:
-            cursor = None
-            for _ in range(_MAX_LIST_PAGES):
-                rp = await session.list_resources(
-                    params=mcp_types.PaginatedRequestParams(cursor=cursor)
-                )
-                resources.extend(dump(r) for r in rp.resources)
-                if (cursor := rp.next_cursor) is None:
-                    break
-        return Listing(tools, prompts, resources)
+            resources = await _all_pages(session.list_resources, "resources")
+            templates = await _all_pages(session.list_resource_templates, "resource_templates")
+        return Listing(tools, prompts, resources, templates)
 
     @property
     def _call_timeout(self) -> float:
         return self.spec.call_timeout or self.settings.call_timeout
 
-    async def call_tool(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
-        """``tools/call`` upstream; failures come back as tool errors (see module docstring)."""
+    async def call_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        outbox: Outbox | None = None,
+        progress_token: Any = None,
+    ) -> dict[str, Any]:
+        """``tools/call`` upstream; failures come back as tool errors (see module docstring).
+
+        ``outbox``: where progress, log messages and requests from the upstream
+        for this call go; ``progress_token``: the client's, if it asked for progress."""
         from mcp.shared.exceptions import MCPError
 
         where = f"MCP server {self.spec.name!r}"
@@ -262,15 +282,63 @@ class UpstreamServer:
         except rpc.RpcError as err:
             return tool_error(err.message)
         timeout = self._call_timeout
+        link = self.link
+        if link is not None and self.http is not None:
+            with trio.move_on_after(timeout):
+                return await self._call_raw(link, name, arguments, outbox, progress_token)
+            return tool_error(f"{where} did not answer within {timeout:g} s")
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            if outbox is not None and progress_token is not None:
+                params = {"progressToken": progress_token, "progress": progress}
+                if total is not None:
+                    params["total"] = total
+                if message is not None:
+                    params["message"] = message
+                note = {"jsonrpc": "2.0", "method": "notifications/progress", "params": params}
+                await outbox.notify(note)
+
         with trio.move_on_after(timeout):
             try:
-                result = await client.session.call_tool(name, arguments)
+                result = await client.session.call_tool(
+                    name, arguments, progress_callback=on_progress
+                )
             except MCPError as exc:
                 return tool_error(f"{where} returned an error: {exc.message} (code {exc.code})")
             except Exception as exc:
                 return tool_error(f"{where} failed: {_describe(exc)}")
             return dump(result)
         return tool_error(f"{where} did not answer within {timeout:g} s")
+
+    async def _call_raw(
+        self,
+        link: Link,
+        name: str,
+        arguments: dict[str, Any],
+        outbox: Outbox | None,
+        progress_token: Any,
+    ) -> dict[str, Any]:
+        assert self.http is not None
+        where = f"MCP server {self.spec.name!r}"
+        call = RawCall(self.http, link, outbox, lambda: self._relist.set())
+        try:
+            reply = await call.run(
+                "tools/call", {"name": name, "arguments": arguments}, progress_token
+            )
+        except SessionGone:
+            self._relist.set()  # re-list; a failing session reconnects
+            return tool_error(f"{where} lost its session; try again")
+        except rpc.RpcError as err:
+            return tool_error(f"{where} failed: {err.message}")
+        except (httpx.HTTPError, ValueError) as exc:
+            return tool_error(f"{where} failed: {_describe(exc)}")
+        failure = reply.get("error")
+        if isinstance(failure, dict):
+            return tool_error(
+                f"{where} returned an error: {failure.get('message')} (code {failure.get('code')})"
+            )
+        result = reply["result"]
+        return result if isinstance(result, dict) else tool_error(f"{where} sent no result")
 
     async def request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` or ``resources/read`` upstream; raises :class:`RpcError`."""
@@ -307,6 +375,29 @@ class UpstreamServer:
         except SSRFBlocked as exc:
             raise rpc.RpcError(rpc.UPSTREAM_FORBIDDEN, exc.message) from None
         return client
+
+
+async def _all_pages(list_page: Callable[..., Any], field: str) -> list[dict[str, Any]]:
+    """Every item of a paged ``*/list`` (at most ``_MAX_LIST_PAGES`` pages), as wire JSON."""
+    import mcp_types
+
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(_MAX_LIST_PAGES):
+        page = await list_page(params=mcp_types.PaginatedRequestParams(cursor=cursor))
+        items.extend(dump(item) for item in getattr(page, field))
+        if (cursor := page.next_cursor) is None:
+            break
+    return items
+
+
+async def _no_client(*args: Any) -> Any:
+    import mcp_types
+
+    return mcp_types.ErrorData(
+        code=rpc.METHOD_NOT_FOUND,
+        message="The gateway passes server requests only to the client of a tools/call",
+    )
 
 
 def _first(group: BaseExceptionGroup[Exception]) -> Exception:

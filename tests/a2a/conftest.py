@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,30 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def agent_url() -> Iterator[str]:
     """The sample agent, started once per session in its own process."""
+    with sample_agent() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def agent_v1_url() -> Iterator[str]:
+    """The sample agent speaking only A2A v1.0."""
+    with sample_agent("--only", "1.0") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def agent_v03_url() -> Iterator[str]:
+    """The sample agent declaring only A2A v0.3 (and refusing v1.0 methods)."""
+    with sample_agent("--only", "0.3") as url:
+        yield url
+
+
+@contextmanager
+def sample_agent(*args: str) -> Iterator[str]:
+    """``tests/a2a/sample_agent.py`` in its own process (also used by the benches)."""
     port = _free_port()
     script = Path(__file__).with_name("sample_agent.py")
-    proc = subprocess.Popen([sys.executable, str(script), str(port)])
+    proc = subprocess.Popen([sys.executable, str(script), str(port), *args])
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -38,6 +38,13 @@ def with_protocols(config: Config, **sections: Any) -> Config:
 @asynccontextmanager
 async def gateway_app(**sections: Any) -> AsyncIterator[str]:
     config = with_protocols(load_config(config_dict("http://127.0.0.1:9/v1")), **sections)
+    async with serve_config(config) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serve_config(config: Config) -> AsyncIterator[str]:
+    """The whole app built from ``config``, served on 127.0.0.1 port 0."""
     app, _ = create_app(config)
     async with trio.open_nursery() as nursery:
         sock = bind_socket("127.0.0.1", 0)

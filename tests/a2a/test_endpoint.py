@@ -146,8 +146,9 @@ async def test_cards() -> None:
             app, "GET", "/a2a/fake/.well-known/agent-card.json", headers={"host": "gw:8"}
         )
         card = r.json()
-        assert card["supportedInterfaces"] == [
-            {"url": "http://gw:8/a2a/fake", "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        assert card["supportedInterfaces"] == [  # both: the gateway translates
+            {"url": "http://gw:8/a2a/fake", "protocolBinding": "JSONRPC", "protocolVersion": v}
+            for v in ("1.0", "0.3")
         ]
         r = await call(app, "GET", "/.well-known/agent-card.json", headers={"host": "gw:8"})
         gw_card = r.json()
@@ -173,7 +174,25 @@ json_values = st.recursive(
     lambda c: (
         st.lists(c, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["jsonrpc", "id", "method", "params", "message"]), c, max_size=5
+            st.sampled_from(
+                [
+                    "jsonrpc",
+                    "id",
+                    "method",
+                    "params",
+                    "message",
+                    "taskId",
+                    "metadata",
+                    "agent",
+                    "pageSize",
+                    "pageToken",
+                    "historyLength",
+                    "status",
+                    "contextId",
+                ]
+            ),
+            c,
+            max_size=5,
         )
     ),
     max_leaves=10,
@@ -193,6 +212,9 @@ methods = st.sampled_from(
 )
 
 
+PATHS = ("/a2a/fake", "/a2a")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(value=json_values, method=methods, params=json_values)
 async def test_fuzz_any_json_gets_jsonrpc_answer(value: Any, method: str, params: Any) -> None:
@@ -203,8 +225,9 @@ async def test_fuzz_any_json_gets_jsonrpc_answer(value: Any, method: str, params
     )
     async with gateway(fake) as (app, _):
         shaped = rpc(method, params)
-        for obj in (value, shaped, [shaped, value]):
-            r = await post(app, obj)
+        # The agent's endpoint and the gateway's own (which routes to an agent).
+        for obj, path in [(o, p) for o in (value, shaped, [shaped, value]) for p in PATHS]:
+            r = await post(app, obj, path)
             assert r.status in (200, 204), r.body
             if r.status == 204:
                 assert r.body == b""

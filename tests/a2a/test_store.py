@@ -108,3 +108,69 @@ async def test_expiry_sweep_autojump(autojump_clock: trio.testing.MockClock) -> 
         assert len(tasks) == 0
         assert await tasks.get("t7") is None
         nursery.cancel_scope.cancel()
+
+
+async def test_tenant_lists_newest_first_capped_and_separate(store: StateStore) -> None:
+    tasks = TaskStore(store, ttl=60, list_cap=100)
+    for i in range(150):  # over two index chunks
+        await tasks.apply("echo", task(f"r{i}", "submitted"), False, "team:red")
+    await tasks.apply("echo", task("b0", "submitted"), False, "team:blue")
+    await tasks.apply("echo", status("r149", "working"), False, "team:blue")  # an update
+    red = await tasks.listed("team:red")
+    assert [r.id for r in red] == [f"r{i}" for i in range(149, 49, -1)]
+    assert red[0].tenant == "team:red" and red[0].state == "working"
+    assert [r.id for r in await tasks.listed("team:blue")] == ["b0"]
+    assert await tasks.listed("nobody") == []
+
+
+def test_list_tasks_filters_and_pages() -> None:
+    from routeiq import jsonrpc as rpc
+    from routeiq.a2a.listing import list_tasks
+    from routeiq.a2a.store import TaskRecord
+
+    def rec(i: int, state: str, ctx: str, agent: str = "echo") -> TaskRecord:
+        snap = {"id": f"t{i}", "contextId": ctx, "status": {"state": "x"}, "history": [1, 2, 3],
+                "artifacts": [{"artifactId": "a"}]}  # fmt: skip
+        return TaskRecord(f"t{i}", agent, state, ctx, False, snap, "team:red", 1)
+
+    records = [rec(i, "completed" if i % 2 else "working", f"c{i % 3}") for i in range(7)]
+    records.append(rec(99, "working", "c0", agent="other"))
+    first = list_tasks(records, "echo", {"pageSize": 3}, False)
+    assert [t["id"] for t in first["tasks"]] == ["t0", "t1", "t2"]
+    assert (first["totalSize"], first["pageSize"]) == (7, 3)
+    assert "artifacts" not in first["tasks"][0]
+    assert first["tasks"][1]["status"]["state"] == "TASK_STATE_COMPLETED"
+    second = list_tasks(
+        records, "echo", {"pageSize": 3, "pageToken": first["nextPageToken"]}, False
+    )
+    assert [t["id"] for t in second["tasks"]] == ["t3", "t4", "t5"]
+    done = list_tasks(records, None, {"status": "TASK_STATE_WORKING", "contextId": "c0"}, False)
+    assert [t["id"] for t in done["tasks"]] == ["t0", "t6", "t99"] and done["nextPageToken"] == ""
+    some = list_tasks(records, "echo", {"historyLength": 1, "includeArtifacts": True}, False)
+    assert some["tasks"][0]["history"] == [3] and some["tasks"][0]["artifacts"]
+    for bad in ({"pageSize": 500}, {"pageToken": "nope"}, {"historyLength": -1}):
+        with pytest.raises(rpc.RpcError) as info:
+            list_tasks(records, "echo", bad, False)
+        assert info.value.code == rpc.INVALID_PARAMS
+
+
+def test_snapshot_applies_status_and_artifact_updates() -> None:
+    from routeiq.a2a.snapshot import apply_event, placeholder
+
+    t = placeholder("t", "c", False)
+    t = apply_event(t, {"status": {"state": "W", "message": {"messageId": "m1"}}})
+    t = apply_event(t, {"artifact": {"artifactId": "a", "parts": [{"text": "0"}]}})
+    t = apply_event(t, {"artifact": {"artifactId": "a", "parts": [{"text": "1"}]}, "append": True})
+    t = apply_event(t, {"artifact": {"artifactId": "b", "parts": [{"text": "x"}]}, "append": True})
+    t = apply_event(
+        t, {"status": {"state": "W", "message": {"messageId": "m2"}}, "metadata": {"k": 1}}
+    )
+    assert t["status"]["message"]["messageId"] == "m2"
+    assert t["history"] == [{"messageId": "m1"}]
+    assert t["artifacts"] == [
+        {"artifactId": "a", "parts": [{"text": "0"}, {"text": "1"}]},
+        {"artifactId": "b", "parts": [{"text": "x"}]},
+    ]
+    replaced = apply_event(t, {"artifact": {"artifactId": "a", "parts": [{"text": "new"}]}})
+    assert replaced["artifacts"][0]["parts"] == [{"text": "new"}]
+    assert t["metadata"] == {"k": 1}

@@ -162,6 +162,8 @@ async def test_follower_takes_over_when_the_relay_client_leaves(autojump_clock: 
             await call(app, "POST", "/a2a/fake", STREAM, HEADERS, disconnect=leave)
     assert ("SubscribeToTask", 2.2) in fake.calls  # took over the moment the relay ended
     assert follower.complete
-    # snapshot, 2 relayed events (t=1, t=2), then the new upstream's events (snapshot skipped)
-    assert follower.chunk_times == [0.5, 1.0, 2.0, 3.2, 4.2]
+    # snapshot, 2 relayed events (t=1, t=2), then the new upstream's events, its own
+    # first Task included (it holds what happened while nobody read the upstream)
+    assert follower.chunk_times == [0.5, 1.0, 2.0, 2.2, 3.2, 4.2]
+    assert list(events(follower)[3]["result"]) == ["task"]
     assert states(follower)[-1] == "TASK_STATE_COMPLETED"

@@ -93,9 +93,13 @@ def test_update_from_current_results_and_events() -> None:
             "status": {"state": "TASK_STATE_WORKING"},
         }
     }
-    assert update_from_result(ev, False) == TaskUpdate("t1", "c1", "working", None)
+    assert update_from_result(ev, False) == TaskUpdate(
+        "t1", "c1", "working", None, ev["statusUpdate"]
+    )
     art = {"artifactUpdate": {"taskId": "t1", "artifact": {"parts": []}}}
-    assert update_from_result(art, False) == TaskUpdate("t1", None, None, None)
+    assert update_from_result(art, False) == TaskUpdate(
+        "t1", None, None, None, art["artifactUpdate"]
+    )
     assert update_from_result({"message": {"messageId": "m"}}, False) is None
     assert update_from_result({"task": {"status": {}}}, False) is None
     assert update_from_result("nonsense", False) is None
@@ -105,7 +109,7 @@ def test_update_from_v03_results_and_events() -> None:
     task = {"kind": "task", "id": "t", "contextId": "c", "status": {"state": "working"}}
     assert update_from_result(task, True) == TaskUpdate("t", "c", "working", task)
     ev = {"kind": "status-update", "taskId": "t", "status": {"state": "completed"}, "final": True}
-    assert update_from_result(ev, True) == TaskUpdate("t", None, "completed", None)
+    assert update_from_result(ev, True) == TaskUpdate("t", None, "completed", None, ev)
     assert update_from_result({"kind": "message", "messageId": "m"}, True) is None
 
 

@@ -2,7 +2,8 @@
 
 ``alpha`` has arithmetic, a slow tool, a failing tool, many numbered tools
 (to page through) and a tool that adds a tool at run time and announces it
-with ``notifications/tools/list_changed``. ``beta`` has an ``add`` too (so the
+with ``notifications/tools/list_changed``, and a resource template
+``note://alpha/items/{item}``. ``beta`` has an ``add`` too (so the
 gateway must namespace), a prompt and a resource. Both are served in-process by
 Hypercorn's trio worker on 127.0.0.1 port 0.
 """
@@ -22,6 +23,18 @@ from routeiq.server import bind_socket, serve_app, url_of
 
 MANY = 30  # alpha's numbered tools: n00 .. n29
 CANCELLED: list[str] = []  # tags of alpha "sleepy" calls that were cancelled
+
+
+async def sleep_recording(tag: str) -> str:
+    """Sleep for a minute; record ``tag`` in :data:`CANCELLED` if cancelled first."""
+    done = False
+    try:
+        await trio.sleep(60)
+        done = True
+    finally:
+        if not done:
+            CANCELLED.append(tag)
+    return "woke"
 
 
 def make_alpha() -> MCPServer:
@@ -46,14 +59,7 @@ def make_alpha() -> MCPServer:
     @srv.tool()
     async def sleepy(tag: str) -> str:
         """Sleep for a minute; record the tag if cancelled first."""
-        done = False
-        try:
-            await trio.sleep(60)
-            done = True
-        finally:
-            if not done:
-                CANCELLED.append(tag)
-        return "woke"
+        return await sleep_recording(tag)
 
     @srv.tool()
     def fail(reason: str) -> str:
@@ -75,6 +81,11 @@ def make_alpha() -> MCPServer:
         srv.add_tool(extra, name=name, description=f"added at run time: {name}")
         await ctx.session.send_tool_list_changed()
         return "grown"
+
+    @srv.resource("note://alpha/items/{item}")
+    def item_note(item: str) -> str:
+        """One item of alpha's (a resource template)."""
+        return f"item {item} of alpha"
 
     for i in range(MANY):
 

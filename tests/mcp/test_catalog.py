@@ -146,3 +146,47 @@ def test_spelled_out_protocol_versions_match_the_sdk() -> None:
 
     assert gateway.HANDSHAKE_VERSIONS == HANDSHAKE_PROTOCOL_VERSIONS
     assert gateway.LATEST_HANDSHAKE_VERSION == LATEST_HANDSHAKE_VERSION
+
+
+def test_uri_templates_level_1_to_3() -> None:
+    from routeiq.mcp.uritemplate import compile_template, matches
+
+    one = compile_template("note://alpha/items/{item}")
+    assert matches(one, "note://alpha/items/42")
+    assert matches(one, "note://alpha/items/a%2Fb")
+    assert not matches(one, "note://alpha/items/4/2")
+    assert not matches(one, "note://alpha/items/")
+    assert not matches(one, "note://alpha/items/42/extra")
+    plus = compile_template("file:///{+path}")
+    assert matches(plus, "file:///a/b/c.txt")
+    query = compile_template("search://q{?term,limit}")
+    assert matches(query, "search://q") and matches(query, "search://q?term=x&limit=2")
+    assert compile_template("bad://{a b}") is None
+    assert not matches(None, "anything")
+
+
+def test_templates_paged_and_reads_routed_by_template() -> None:
+    from routeiq.mcp.catalog import Catalog, Listing
+
+    cat = Catalog()
+    cat.set_server("a", Listing(templates=[{"uriTemplate": "note://a/{id}", "name": "a"}]))
+    cat.set_server(
+        "b",
+        Listing(
+            resources=[{"uri": "note://a/fixed", "name": "fixed"}],
+            templates=[
+                {"uriTemplate": "note://a/{id}", "name": "dup"},
+                {"uriTemplate": "note://b/{id}", "name": "b"},
+            ],
+        ),
+    )
+    page, nxt = cat.page("templates", None, 1)
+    assert page == [{"uriTemplate": "note://a/{id}", "name": "a"}] and nxt is not None
+    rest, end = cat.page("templates", nxt, 10)
+    assert [t["name"] for t in rest] == ["b"] and end is None
+    assert cat.resource_server("note://a/1") == "a"  # registered first
+    assert cat.resource_server("note://a/fixed") == "b"  # a listed resource wins
+    assert cat.resource_server("note://b/1") == "b"
+    assert cat.resource_server("note://c/1") is None
+    cat.remove_server("a")
+    assert cat.resource_server("note://a/1") == "b"

@@ -105,6 +105,17 @@ async def test_prompts_and_resources() -> None:
         assert read.contents[0].text == "hello from beta"  # type: ignore[union-attr]
 
 
+async def test_resource_templates_listed_and_read_through_the_gateway() -> None:
+    async with mcp_stack() as stack, stack.client() as client:
+        listed = await client.list_resource_templates()
+        assert [t.uri_template for t in listed.resource_templates] == ["note://alpha/items/{item}"]
+        read = await client.read_resource("note://alpha/items/42")
+        assert read.contents[0].text == "item 42 of alpha"  # type: ignore[union-attr]
+        with pytest.raises(MCPError) as info:
+            await client.read_resource("note://alpha/other/42")
+        assert info.value.message == "Unknown resource: note://alpha/other/42"
+
+
 async def test_list_changed_rebuilds_catalog_and_stale_cursor_is_refused() -> None:
     async with mcp_stack(page_size=10) as stack, stack.client() as client:
         catalog = stack.gateway.registry.catalog

@@ -181,7 +181,7 @@ async def test_client_disconnect_cancels_a_call(autojump_clock: object) -> None:
     started: list[float] = []
     cancelled: list[float] = []
 
-    async def slow_call(req: Any, session: Any) -> dict[str, Any]:
+    async def slow_call(req: Any, session: Any, outbox: Any = None) -> dict[str, Any]:
         started.append(trio.current_time())
         try:
             await trio.sleep(100)

@@ -1,0 +1,231 @@
+"""``tools/call`` relayed over the upstream's own streamable HTTP session, raw.
+
+The official ``mcp`` client multiplexes every gateway client's calls over one
+upstream session, so what an upstream sends *during* a call (progress,
+``notifications/message`` logging, sampling/elicitation/roots requests) cannot
+be told apart by call: it dropped progress, and the SDK's model building and
+validation cost about 3 ms a call. Here the gateway POSTs ``tools/call`` itself
+inside that same session (its ``Mcp-Session-Id``, captured when the SDK
+connected) and reads the answer: a JSON body, or an SSE stream on which
+everything before the result belongs to this call alone. So:
+
+- ``notifications/progress`` go to the client with the client's own
+  ``progressToken`` (the upstream sees a token minted per call);
+- ``notifications/message`` go to the client as they come;
+- a request from the upstream (``sampling/createMessage``, ``elicitation/create``,
+  ``roots/list``) is put to the client through :meth:`Outbox.ask`, which
+  refuses it with a clear error when the client did not declare the
+  capability; the answer is POSTed back upstream;
+- ``notifications/*/list_changed`` wake the server's re-listing;
+- a call that is cancelled (the client's ``notifications/cancelled``, its
+  disconnect, the deadline) sends ``notifications/cancelled`` upstream.
+
+A 404 means the upstream forgot the session: :class:`SessionGone`, and the
+caller reconnects. Nothing here imports the ``mcp`` SDK.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+import orjson
+import trio
+
+from routeiq import jsonrpc as rpc
+from routeiq.llm.sse import SSEFramer, event_data
+
+_LIST_CHANGED = frozenset(
+    {
+        "notifications/tools/list_changed",
+        "notifications/prompts/list_changed",
+        "notifications/resources/list_changed",
+    }
+)
+_counter = itertools.count(1)
+
+
+class SessionGone(Exception):
+    """The upstream answered 404: its session ended; reconnect."""
+
+
+class Outbox(Protocol):
+    """Where messages for the client go while its request runs."""
+
+    async def notify(self, message: dict[str, Any]) -> None:
+        """Send a notification to the client (dropped if it cannot get one)."""
+        ...
+
+    async def ask(self, method: str, params: Any) -> dict[str, Any]:
+        """Put a request to the client; its JSON-RPC response object (result or error)."""
+        ...
+
+
+@dataclass(slots=True)
+class Link:
+    """The upstream session the SDK opened: where and how to POST within it."""
+
+    url: str
+    headers: dict[str, str]
+    session_id: str | None = None
+    protocol_version: str | None = None
+    _base: dict[str, str] = field(default_factory=dict)
+
+    def request_headers(self) -> dict[str, str]:
+        if not self._base:
+            h = {
+                "content-type": "application/json",
+                "accept": "application/json, text/event-stream",
+                **self.headers,
+            }
+            if self.session_id:
+                h["mcp-session-id"] = self.session_id
+            if self.protocol_version:
+                h["mcp-protocol-version"] = self.protocol_version
+            self._base = h
+        return self._base
+
+
+def _error_reply(rid: Any, code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": rid, "error": {"code": code, "message": message}}
+
+
+async def _post(http: httpx.AsyncClient, link: Link, message: dict[str, Any]) -> None:
+    """POST a notification or a response within the session (answer: 202)."""
+    r = await http.post(link.url, content=orjson.dumps(message), headers=link.request_headers())
+    await r.aclose()
+
+
+async def _drain(chunks: Any) -> None:
+    """Read the rest of a finished call's stream (the server ends it right after
+    the result) so the connection goes back to the pool instead of being closed:
+    a new TCP connection per call cost more than the rest of the relay."""
+    with trio.move_on_after(0.5):
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > 1 << 20:
+                return
+
+
+class RawCall:
+    """One relayed call (see the module docstring)."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        link: Link,
+        outbox: Outbox | None,
+        on_list_changed: Callable[[], None],
+    ) -> None:
+        self.http = http
+        self.link = link
+        self.outbox = outbox
+        self.on_list_changed = on_list_changed
+        self.rid = f"rq-{next(_counter)}-{secrets.token_hex(4)}"
+
+    async def run(self, method: str, params: dict[str, Any], client_token: Any) -> dict[str, Any]:
+        """The upstream's JSON-RPC response object to ``method``."""
+        params = dict(params)
+        if client_token is not None and self.outbox is not None:
+            meta = dict(params.get("_meta") or {})
+            meta["progressToken"] = self.rid
+            params["_meta"] = meta
+        else:
+            params.pop("_meta", None)
+        body = orjson.dumps({"jsonrpc": "2.0", "id": self.rid, "method": method, "params": params})
+        finished = False
+        try:
+            reply = await self._exchange(body, client_token)
+            finished = True
+            return reply
+        finally:
+            if not finished:
+                with trio.CancelScope(shield=True), trio.move_on_after(2.0):
+                    note = {
+                        "jsonrpc": "2.0",
+                        "method": "notifications/cancelled",
+                        "params": {"requestId": self.rid, "reason": "cancelled by the client"},
+                    }
+                    try:
+                        await _post(self.http, self.link, note)
+                    except httpx.HTTPError:
+                        pass
+
+    async def _exchange(self, body: bytes, client_token: Any) -> dict[str, Any]:
+        request = self.http.build_request(
+            "POST", self.link.url, content=body, headers=self.link.request_headers()
+        )
+        response = await self.http.send(request, stream=True)
+        try:
+            if response.status_code == 404:
+                raise SessionGone("the upstream session is gone (HTTP 404)")
+            ctype = response.headers.get("content-type", "")
+            if response.status_code != 200:
+                raise rpc.RpcError(
+                    rpc.UPSTREAM_UNAVAILABLE, f"HTTP {response.status_code} from the upstream"
+                )
+            if "text/event-stream" not in ctype:
+                raw = await response.aread()
+                return self._reply(orjson.loads(raw))
+            framer = SSEFramer()
+            chunks = response.aiter_raw()
+            async for chunk in chunks:
+                for block in framer.feed(chunk):
+                    for data in event_data(block):
+                        reply = await self._message(orjson.loads(data), client_token)
+                        if reply is not None:
+                            await _drain(chunks)
+                            return reply
+            raise rpc.RpcError(rpc.UPSTREAM_UNAVAILABLE, "the upstream closed the stream early")
+        finally:
+            await response.aclose()
+
+    def _reply(self, obj: Any) -> dict[str, Any]:
+        if isinstance(obj, dict) and ("result" in obj) != isinstance(obj.get("error"), dict):
+            return obj
+        raise rpc.RpcError(rpc.UPSTREAM_UNAVAILABLE, "the upstream sent an invalid response")
+
+    async def _message(self, msg: Any, client_token: Any) -> dict[str, Any] | None:
+        """Handle one message of the call's stream; the response once it arrives."""
+        if not isinstance(msg, dict):
+            return None
+        method = msg.get("method")
+        if not isinstance(method, str):
+            return self._reply(msg) if msg.get("id") == self.rid else None
+        if "id" in msg:  # a request from the upstream to the client
+            await self._answer(msg)
+            return None
+        if method in _LIST_CHANGED:
+            self.on_list_changed()
+        elif self.outbox is None:
+            pass
+        elif method == "notifications/progress":
+            params = msg.get("params")
+            if isinstance(params, dict) and client_token is not None:
+                out = {**params, "progressToken": client_token}
+                await self.outbox.notify({"jsonrpc": "2.0", "method": method, "params": out})
+        elif method == "notifications/message":
+            await self.outbox.notify(
+                {"jsonrpc": "2.0", "method": method, "params": msg.get("params")}
+            )
+        return None
+
+    async def _answer(self, request: dict[str, Any]) -> None:
+        rid = request.get("id")
+        if self.outbox is None:
+            reply = _error_reply(
+                rid, rpc.METHOD_NOT_FOUND, "The client cannot receive requests on this call"
+            )
+        else:
+            answer = await self.outbox.ask(str(request["method"]), request.get("params"))
+            reply = {"jsonrpc": "2.0", "id": rid}
+            if isinstance(answer.get("error"), dict):
+                reply["error"] = answer["error"]
+            else:
+                reply["result"] = answer.get("result", {})
+        await _post(self.http, self.link, reply)

@@ -1,0 +1,149 @@
+"""What an upstream sends during a tools/call reaches the client that made it.
+
+``gamma`` (an mcp-SDK server) reports progress and logs while a tool runs, asks
+the client to sample and for its roots. Through the gateway, the official mcp
+client gets: the progress notifications (with its own token) and log messages
+before the result; the sampling/roots requests when it declared the capability
+(its answers reach the tool), a clear error in the tool when it did not; and a
+``notifications/cancelled`` from the client reaches the upstream tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+import mcp_types
+import trio
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver import Context, MCPServer
+
+from routeiq.mcp.gateway import MCPGateway
+from routeiq.mcp.settings import MCPServerSpec, MCPSettings
+from routeiq.server import bind_socket, serve_app, url_of
+from tests.mcp.conftest import AUTH, LOCAL, app_for
+from tests.mcp.servers import CANCELLED, serve_mcp, sleep_recording
+
+
+def make_gamma() -> MCPServer:
+    srv = MCPServer("gamma")
+
+    @srv.tool()
+    async def work(steps: int, ctx: Context) -> str:
+        """Report progress and log at every step."""
+        for i in range(steps):
+            await ctx.report_progress(i + 1, steps, f"step {i + 1}")
+            await ctx.info(f"log {i + 1}")
+            await trio.sleep(0.02)
+        return "finished"
+
+    @srv.tool()
+    async def sample(prompt: str, ctx: Context) -> str:
+        """Ask the client's model."""
+        message = mcp_types.SamplingMessage(
+            role="user", content=mcp_types.TextContent(type="text", text=prompt)
+        )
+        got = await ctx.session.create_message(
+            [message], max_tokens=10, related_request_id=ctx.request_id
+        )
+        assert isinstance(got.content, mcp_types.TextContent)
+        return f"sampled: {got.content.text}"
+
+    @srv.tool()
+    async def wait(tag: str) -> str:
+        """Sleep for a minute; record the tag if cancelled first."""
+        return await sleep_recording(tag)
+
+    return srv
+
+
+@asynccontextmanager
+async def gateway_to_gamma() -> AsyncIterator[tuple[str, MCPGateway]]:
+    async with serve_mcp(make_gamma()) as gamma:
+        specs = [MCPServerSpec(name="gamma", url=gamma.url)]
+        gateway = MCPGateway(MCPSettings(servers=specs), LOCAL)
+        async with trio.open_nursery() as nursery:
+            await gateway.start(nursery)
+            sock = bind_socket("127.0.0.1", 0)
+            await nursery.start(serve_app, app_for(gateway), sock)
+            with trio.fail_after(10):
+                while gateway.registry.servers["gamma"].state == "connecting":
+                    await trio.sleep(0.01)
+            try:
+                yield url_of(sock) + "/mcp", gateway
+            finally:
+                nursery.cancel_scope.cancel()
+                await gateway.aclose()
+
+
+@asynccontextmanager
+async def client(url: str, **callbacks: Any) -> AsyncIterator[Client]:
+    async with httpx2.AsyncClient(headers=AUTH, timeout=httpx2.Timeout(10, read=30)) as http:
+        async with Client(streamable_http_client(url, http_client=http), **callbacks) as c:
+            yield c
+
+
+async def test_progress_and_logs_arrive_before_the_result() -> None:
+    seen: list[str] = []
+
+    async def on_log(params: mcp_types.LoggingMessageNotificationParams) -> None:
+        seen.append(f"log:{params.data}")
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(f"progress:{progress:g}/{total:g}:{message}")
+
+    async with gateway_to_gamma() as (url, gateway), client(url, logging_callback=on_log) as c:
+        assert gateway.registry.servers["gamma"].link is not None  # the raw relay is used
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__work", {"steps": 3}, progress_callback=on_progress)
+        seen.append(f"result:{result.content[0].text}")  # type: ignore[union-attr]
+    assert seen == [
+        "progress:1/3:step 1",
+        "log:log 1",
+        "progress:2/3:step 2",
+        "log:log 2",
+        "progress:3/3:step 3",
+        "log:log 3",
+        "result:finished",
+    ]
+
+
+async def test_sampling_request_reaches_a_client_that_declared_it() -> None:
+    asked: list[str] = []
+
+    async def sampling(ctx: Any, params: mcp_types.CreateMessageRequestParams) -> Any:
+        text = params.messages[0].content.text  # type: ignore[union-attr]
+        asked.append(text)
+        return mcp_types.CreateMessageResult(
+            role="assistant",
+            content=mcp_types.TextContent(type="text", text=f"model says {text}"),
+            model="client-model",
+        )
+
+    async with gateway_to_gamma() as (url, _), client(url, sampling_callback=sampling) as c:
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__sample", {"prompt": "hi"})
+    assert asked == ["hi"]
+    assert result.is_error is False
+    assert result.content[0].text == "sampled: model says hi"  # type: ignore[union-attr]
+
+
+async def test_sampling_refused_for_a_client_without_the_capability() -> None:
+    async with gateway_to_gamma() as (url, _), client(url) as c:
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__sample", {"prompt": "hi"})
+    assert result.is_error is True
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert "The client did not declare the sampling capability" in text
+
+
+async def test_client_cancellation_reaches_the_upstream_tool() -> None:
+    async with gateway_to_gamma() as (url, _), client(url) as c:
+        with trio.move_on_after(0.5):  # the SDK sends notifications/cancelled
+            await c.call_tool("gamma__wait", {"tag": "cancelled-by-client"})
+        with trio.fail_after(5):
+            while "cancelled-by-client" not in CANCELLED:
+                await trio.sleep(0.01)
