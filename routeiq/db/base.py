@@ -199,7 +199,7 @@ class Database:
 
         return await self._run(fn)
 
-    async def list(self, kind: str, offset: int, limit: int) -> tuple[list[EntityRow], int]:
+    async def list_records(self, kind: str, offset: int, limit: int) -> tuple[list[EntityRow], int]:
         def fn(cur: Any) -> tuple[list[EntityRow], int]:
             cur.execute(
                 self._sql("SELECT COUNT(*) FROM gov_entities WHERE kind = ? AND data IS NOT NULL"),

@@ -77,6 +77,7 @@ class Ticket:
     rules: tuple[Rule, ...]
     tokens: int
     reserved: float
+    shared: bool = False  # counted in Redis (routeiq.governance.shared), not this ledger
     settled: bool = False
 
 

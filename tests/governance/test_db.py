@@ -54,7 +54,7 @@ async def test_records_round_trip_and_feed_changes(db: Database) -> None:
     assert await db.get("key", "h1") is None
     gone = await db.changes(s2)
     assert [(r.id, r.data) for r in gone] == [("h1", None)]  # the tombstone
-    rows, total = await db.list("team", 0, 10)
+    rows, total = await db.list_records("team", 0, 10)
     assert total == 1 and rows[0].id == "t1"
 
 
