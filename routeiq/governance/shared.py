@@ -125,6 +125,16 @@ return 1
 """
 
 
+# Outage spend is added only where Redis still holds the principal's spend; a hash
+# that is gone (Redis restarted empty) starts again from the database's total.
+RECONCILE = """
+if redis.call('HEXISTS', KEYS[1], 'sp') == 1 then
+  return redis.call('HINCRBYFLOAT', KEYS[1], 'sp', ARGV[1])
+end
+return false
+"""
+
+
 def _n(v: float | int | None) -> str:
     return "-1" if v is None else repr(float(v))
 
@@ -303,9 +313,10 @@ class SharedCounters:
 
     async def _reconcile(self, client: Any) -> None:
         pending, self.outage_spend = self.outage_spend, {}
+        script = client.register_script(RECONCILE)
         for ns, usd in pending.items():
             with trio.fail_after(self.op_timeout * 4):
-                await client.hincrbyfloat(self.prefix + ns, "sp", usd)
+                await script(keys=[self.prefix + ns], args=[repr(usd)], client=client)
         if pending:
             log.info("governance: redis back; added outage spend of %d principals", len(pending))
 
