@@ -30,7 +30,14 @@ from pydantic import BaseModel
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.respond import send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
-from routeiq.errors import BadRequest, ClientClosed, MethodNotAllowed, NotFound, RouteIQError
+from routeiq.errors import (
+    BadRequest,
+    ClientClosed,
+    MethodNotAllowed,
+    NotFound,
+    RouteIQError,
+    Unavailable,
+)
 from routeiq.governance import schemas as s
 from routeiq.governance.duration import parse_duration
 from routeiq.governance.service import Governance
@@ -91,6 +98,8 @@ class GovernanceAdmin:
             return
         try:
             require_master(scope, self.keys)
+            if not self.gov.ready:
+                raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
             entry = ROUTES.get(path)
             if entry is None:
                 raise NotFound(f"No admin route {path}")
