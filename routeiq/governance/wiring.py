@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from opentelemetry.metrics import CallbackOptions, Observation
 
 from routeiq.db.base import database_url, open_database
+from routeiq.db.schema import LATEST
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.service import Governance, GroupPrice
 
@@ -59,6 +60,34 @@ def open_governance(config: Config, book: PriceBook, meter: Any = None) -> Gover
     if meter is not None:
         bind_metrics(gov, meter)
     return gov
+
+
+def preflight(config: Config) -> str | None:
+    """Why the gateway cannot start on its key database, or ``None`` (checked by the
+    CLI before serving, so the operator reads one line instead of a lifespan trace)."""
+    settings = config.routeiq.governance
+    if not settings.enabled or not config.master_key:
+        return None
+    db = open_database(database_url(config.database_url), settings.resolved_data_dir())
+    try:
+        conn = db.engine.connect()
+    except Exception as exc:
+        return f"cannot open the {db.name} key database: {exc}"
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT version FROM routeiq_schema")
+        row = cur.fetchone()
+        version = int(row[0]) if row else 0
+    except Exception:
+        version = 0  # a new database: migrated at start-up
+    finally:
+        conn.close()
+    if version > LATEST:
+        return (
+            f"the {db.name} key database has schema version {version}, newer than this "
+            f"gateway knows ({LATEST}); upgrade the gateway or point it at another database"
+        )
+    return None
 
 
 def bind_metrics(gov: Governance, meter: Any) -> None:
