@@ -56,6 +56,7 @@ class Admission:
     principals: tuple[Principal, ...]
     headers: Headers
     tokens: int
+    max_cost: float
 
 
 def duration_text(seconds: float) -> str:
@@ -230,7 +231,7 @@ class Governance:
                 f"retry after {wait:.1f} s",
                 headers=extra,
             )
-        ctx.admission = Admission(ticket, tuple(found), headers, tokens)
+        ctx.admission = Admission(ticket, tuple(found), headers, tokens, cost)
         return headers
 
     # -- after the response ---------------------------------------------------------
@@ -245,6 +246,11 @@ class Governance:
         cost = ctx.cost or 0.0
         if isinstance(adm, Admission):
             ctx.admission = None
+            if ctx.cost is None and ctx.usage is None and ctx.status == 200:
+                # Answered, but the upstream reported no usage (a stream without
+                # stream_options.include_usage): charge the most it could cost, so a
+                # budget cannot be bypassed by streaming.
+                cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
                 if isinstance(self.counters, LocalCounters):

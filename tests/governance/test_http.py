@@ -168,3 +168,22 @@ async def test_customer_rpm_from_the_user_field(stack: Stack) -> None:
         other = {**CHAT, "user": "cust-2"}
         r3 = await c.post(f"{stack.url}/v1/chat/completions", json=other, headers=stack.headers)
         assert (r1.status_code, r2.status_code, r3.status_code) == (200, 429, 200)
+
+
+async def test_streams_are_charged_their_usage_or_else_their_maximum(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        key = await _gen(c, stack, max_budget=100.0)
+        body = {**CHAT, "stream": True, "max_tokens": 50}
+        with_usage = {**body, "stream_options": {"include_usage": True}}
+        for b in (with_usage, body):
+            r = await c.post(f"{stack.url}/v1/chat/completions", json=b, headers=_auth(key))
+            assert r.status_code == 200 and "data: [DONE]" in r.text
+        await trio.sleep(1.5)
+        q = {"api_key": key}
+        rows = (await c.get(f"{stack.url}/spend/logs", params=q, headers=stack.headers)).json()
+        measured, unreported = sorted(rows["data"], key=lambda row: row["start_time"])
+        # usage reported: its real tokens at 0.001 USD each
+        assert measured["total_tokens"] > 0
+        assert measured["spend"] == pytest.approx(measured["total_tokens"] * 0.001)
+        # no usage: the reservation (prompt estimate + 50 output tokens) is charged
+        assert unreported["spend"] > 50 * 0.001
