@@ -26,6 +26,8 @@ class Counters(Protocol):
 
     async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None: ...
 
+    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None: ...
+
     def spend(self, rule: Rule) -> tuple[float, float]: ...
 
     async def run(
@@ -46,6 +48,10 @@ class LocalCounters:
 
     async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
         self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+
+    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
+        for ticket, tokens, cost in batch:
+            self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
 
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.ledger.spend(rule, time.time())

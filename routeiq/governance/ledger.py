@@ -91,10 +91,6 @@ class _State:
     reserved: float = 0.0
 
 
-def _tighter(a: Meter | None, b: Meter) -> Meter:
-    return b if a is None or b.remaining < a.remaining else a
-
-
 class Ledger:
     """Per-process counters for every principal seen (bounded by the caller's record count)."""
 
@@ -106,7 +102,8 @@ class Ledger:
         st = self.states.get(rule.ns)
         if st is None:
             st = self.states[rule.ns] = _State()
-        period = period_index(wall, rule.anchor, rule.budget_duration)
+        duration = rule.budget_duration
+        period = 0 if duration is None else period_index(wall, rule.anchor, duration)
         if st.period != period:
             st.spend = rule.base_spend if period == rule.base_period else 0.0
             st.period = period
@@ -120,47 +117,62 @@ class Ledger:
     def admit(
         self, rules: tuple[Rule, ...], now: float, wall: float, tokens: int, max_cost: float
     ) -> tuple[Decision, Ticket | None]:
-        """Check every rule; count the request against all of them only if all admit it."""
-        decision = Decision(None)
+        """Check every rule; count the request against all of them only if all admit it.
+
+        (Written for speed: each window is rolled once, and only the tightest
+        rule's meter is built; this runs on every request.)
+        """
         states = [self._state(r, wall) for r in rules]
+        req_left = tok_left = math.inf
+        req_st = tok_st = None
+        req_limit = tok_limit = 0
         for rule, st in zip(rules, states, strict=True):
-            if rule.rpm is not None:
-                est = st.rpm.estimate(now)
-                if est + 1 > rule.rpm + EPSILON:
-                    wait = st.rpm.wait_for(now, rule.rpm, 1)
-                    decision.denial = Denial("rpm", rule.ns, rule.rpm, wait)
-                    decision.requests = Meter(rule.rpm, 0, st.rpm.full_reset(now))
-                    return decision, None
-                meter = Meter(rule.rpm, math.floor(rule.rpm - est - 1), st.rpm.full_reset(now))
-                decision.requests = _tighter(decision.requests, meter)
-            if rule.tpm is not None:
-                est = st.tpm.estimate(now)
-                if est + tokens > rule.tpm + EPSILON:
-                    wait = st.tpm.wait_for(now, rule.tpm, tokens)
-                    decision.denial = Denial("tpm", rule.ns, rule.tpm, wait)
-                    decision.tokens = Meter(rule.tpm, max(0, math.floor(rule.tpm - est)), wait)
-                    return decision, None
-                meter = Meter(rule.tpm, math.floor(rule.tpm - est - tokens), st.tpm.full_reset(now))
-                decision.tokens = _tighter(decision.tokens, meter)
+            rpm = rule.rpm
+            if rpm is not None:
+                w = st.rpm
+                elapsed = w.roll(now)
+                left = rpm - (w.previous * (1.0 - elapsed / w.period) + w.current) - 1
+                if left < -EPSILON:
+                    denial = Denial("rpm", rule.ns, rpm, w.wait_for(now, rpm, 1))
+                    return Decision(denial, Meter(rpm, 0, w.full_reset(now))), None
+                if left < req_left:
+                    req_left, req_st, req_limit = left, w, rpm
+            tpm = rule.tpm
+            if tpm is not None:
+                w = st.tpm
+                elapsed = w.roll(now)
+                est = w.previous * (1.0 - elapsed / w.period) + w.current
+                left = tpm - est - tokens
+                if left < -EPSILON:
+                    wait = w.wait_for(now, tpm, tokens)
+                    meter = Meter(tpm, max(0, math.floor(tpm - est)), wait)
+                    return Decision(Denial("tpm", rule.ns, tpm, wait), None, meter), None
+                if left < tok_left:
+                    tok_left, tok_st, tok_limit = left, w, tpm
             if rule.parallel is not None and st.parallel + 1 > rule.parallel:
-                decision.denial = Denial("parallel", rule.ns, rule.parallel, 1.0)
-                return decision, None
-            if rule.max_budget is not None:
+                return Decision(Denial("parallel", rule.ns, rule.parallel, 1.0)), None
+            budget = rule.max_budget
+            if budget is not None:
                 if self.reserve:
-                    over = st.spend + st.reserved + max_cost > rule.max_budget + EPSILON
+                    over = st.spend + st.reserved + max_cost > budget + EPSILON
                 else:  # check-before-call only (LiteLLM's behaviour)
-                    over = st.spend >= rule.max_budget
+                    over = st.spend >= budget
                 if over:
-                    decision.denial = Denial(
-                        "budget", rule.ns, rule.max_budget, math.inf, st.spend + st.reserved
-                    )
-                    return decision, None
+                    denial = Denial("budget", rule.ns, budget, math.inf, st.spend + st.reserved)
+                    return Decision(denial), None
         reserved = max_cost if self.reserve else 0.0
-        for st in states:
-            st.rpm.add(now, 1)
-            st.tpm.add(now, tokens)
+        for st in states:  # every window was rolled to `now` above
+            st.rpm.current += 1
+            st.tpm.current += tokens
             st.parallel += 1
             st.reserved += reserved
+        decision = Decision(None)
+        if req_st is not None:
+            reset = req_st.full_reset(now)
+            decision.requests = Meter(req_limit, math.floor(req_left + EPSILON), reset)
+        if tok_st is not None:
+            reset = tok_st.full_reset(now)
+            decision.tokens = Meter(tok_limit, math.floor(tok_left + EPSILON), reset)
         return decision, Ticket(rules, tokens, reserved)
 
     def settle(self, ticket: Ticket, now: float, wall: float, tokens: int, cost: float) -> None:

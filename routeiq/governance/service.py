@@ -32,7 +32,7 @@ from routeiq.db.base import Database, EntityRow, SpendDelta, SpendRow
 from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
-from routeiq.governance.ledger import Decision, Meter, Rule, Ticket
+from routeiq.governance.ledger import Decision, Rule, Ticket
 from routeiq.governance.records import Principal, principal
 from routeiq.governance.settings import GovernanceSettings
 
@@ -68,15 +68,21 @@ def duration_text(seconds: float) -> str:
     return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
+_REQ = (
+    b"x-ratelimit-limit-requests",
+    b"x-ratelimit-remaining-requests",
+    b"x-ratelimit-reset-requests",
+)
+_TOK = (b"x-ratelimit-limit-tokens", b"x-ratelimit-remaining-tokens", b"x-ratelimit-reset-tokens")
+
+
 def meter_headers(decision: Decision) -> Headers:
     out: Headers = []
-    for name, m in (("requests", decision.requests), ("tokens", decision.tokens)):
-        if isinstance(m, Meter):
-            out += [
-                (b"x-ratelimit-limit-" + name.encode(), b"%d" % m.limit),
-                (b"x-ratelimit-remaining-" + name.encode(), b"%d" % max(0, m.remaining)),
-                (b"x-ratelimit-reset-" + name.encode(), duration_text(m.reset).encode()),
-            ]
+    for names, m in ((_REQ, decision.requests), (_TOK, decision.tokens)):
+        if m is not None:
+            out.append((names[0], b"%d" % m.limit))
+            out.append((names[1], b"%d" % max(0, m.remaining)))
+            out.append((names[2], duration_text(m.reset).encode()))
     return out
 
 
@@ -354,8 +360,15 @@ class Governance:
                 await self.flush()
 
     async def _settle(self) -> None:
-        async for ticket, tokens, cost in self._settle_recv:
-            await self.counters.settle(ticket, tokens, cost)
+        """Settle in batches: everything queued meanwhile goes in one Redis call."""
+        async for item in self._settle_recv:
+            batch = [item]
+            while len(batch) < 512:
+                try:
+                    batch.append(self._settle_recv.receive_nowait())
+                except trio.WouldBlock:
+                    break
+            await self.counters.settle_many(batch)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Open (and migrate) the database, load every record, then run the loops."""

@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 import trio
+from coredis.exceptions import NoScriptError
 
 from routeiq.governance.ledger import MINUTE, Decision, Denial, Ledger, Meter, Rule, Ticket
 from routeiq.governance.window import wait_for
@@ -30,24 +31,79 @@ from routeiq.state.backoff import next_delay
 
 log = logging.getLogger("routeiq.governance")
 
-# ARGV: tokens, max_cost, reserve, then 8 per rule (-1 for none): rpm, tpm, parallel,
-# max_budget, duration, anchor, base_spend, base_period.
-ADMIT = """
+# Arguments are packed, one comma-separated string per rule and per settled ticket:
+# each argument costs the client more than the script spends splitting it.
+# settle(now, k, o, n): n settlements; ARGV[o..o+n-1] are "nkeys,token delta,reserved,
+# cost" followed by "duration,anchor,base_spend,base_period" per key; keys from KEYS[k].
+SETTLE_FN = """
+local function nums(s)
+  local t = {}
+  for x in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(x) end
+  return t
+end
+local function settle(now, k, o, n)
+  local P = 60
+  local idx = math.floor(now / P)
+  k = k - 1
+  for j = o, o + n - 1 do
+    local a = nums(ARGV[j])
+    local delta, reserved, cost = a[2], a[3], a[4]
+    for r = 0, a[1] - 1 do
+      k = k + 1
+      local key = KEYS[k]
+      local dur, anchor, base, bp = a[5 + 4 * r], a[6 + 4 * r], a[7 + 4 * r], a[8 + 4 * r]
+      local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
+      local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+      if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
+      local pi = 0
+      if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
+      local sp = tonumber(v[6])
+      if sp == nil or tonumber(v[5]) ~= pi then
+        if pi == bp then sp = base else sp = 0 end
+      end
+      redis.call('HSET', key, 'tb', idx, 'tc', math.max(0, tc + delta), 'tp', tp,
+        'par', math.max(0, (tonumber(v[4]) or 0) - 1), 'pi', pi, 'sp', sp + cost,
+        'rs', math.max(0, (tonumber(v[7]) or 0) - reserved))
+    end
+  end
+end
+"""
+
+SETTLE = (
+    SETTLE_FN
+    + """
+local t = redis.call('TIME')
+settle(tonumber(t[1]) + tonumber(t[2]) / 1000000, 1, 1, #ARGV)
+return 1
+"""
+)
+
+# One round trip per request: the settlements queued since the last call ride along
+# and are applied first. ARGV[1]: "rules,tokens,max_cost,reserve"; then one per rule
+# (-1 for none): "rpm,tpm,parallel,max_budget,duration,anchor,base_spend,base_period";
+# then the settlements (see settle) on the keys after the rules'.
+# Answers {1, elapsed, rpm limit, remaining, reset, tpm limit, remaining, reset} of
+# the tightest rules (limit -1: none) or {0, kind, rule, limit, previous, current,
+# elapsed, spend + reserved} for the first refusal.
+ADMIT = (
+    SETTLE_FN
+    + """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local tokens = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local reserve = ARGV[3] == '1'
+local h = nums(ARGV[1])
+local na, tokens, cost, reserve = h[1], h[2], h[3], h[4] == 1
+settle(now, na + 1, na + 2, #ARGV - na - 1)
 local P = 60
 local idx = math.floor(now / P)
 local elapsed = now - idx * P
 local keep = 1 - elapsed / P
 local st = {}
-for i, key in ipairs(KEYS) do
-  local o = 3 + (i - 1) * 8
-  local rpm, tpm, par = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3])
-  local budget, dur = tonumber(ARGV[o + 4]), tonumber(ARGV[o + 5])
-  local anchor, base, bp = tonumber(ARGV[o + 6]), tonumber(ARGV[o + 7]), tonumber(ARGV[o + 8])
+local rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
+for i = 1, na do
+  local key = KEYS[i]
+  local a = nums(ARGV[i + 1])
+  local rpm, tpm, par, budget = a[1], a[2], a[3], a[4]
+  local dur, anchor, base, bp = a[5], a[6], a[7], a[8]
   local v = redis.call('HMGET', key, 'rb', 'rc', 'rp', 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
   local rc, rp = tonumber(v[2]) or 0, tonumber(v[3]) or 0
   local tc, tp = tonumber(v[5]) or 0, tonumber(v[6]) or 0
@@ -62,11 +118,23 @@ for i, key in ipairs(KEYS) do
   end
   local rs = tonumber(v[10]) or 0
   local pa = tonumber(v[7]) or 0
-  if rpm >= 0 and rp * keep + rc + 1 > rpm + 1e-9 then
-    return {0, 'rpm', i, tostring(rpm), tostring(rp), tostring(rc), tostring(elapsed), '0'}
+  if rpm >= 0 then
+    local left = rpm - (rp * keep + rc + 1)
+    if left < -1e-9 then
+      return {0, 'rpm', i, tostring(rpm), tostring(rp), tostring(rc), tostring(elapsed), '0'}
+    end
+    if left < rleft then rl, rleft, rreset = rpm, left, 2 * P - elapsed end
   end
-  if tpm >= 0 and tp * keep + tc + tokens > tpm + 1e-9 then
-    return {0, 'tpm', i, tostring(tpm), tostring(tp), tostring(tc), tostring(elapsed), '0'}
+  if tpm >= 0 then
+    local left = tpm - (tp * keep + tc + tokens)
+    if left < -1e-9 then
+      return {0, 'tpm', i, tostring(tpm), tostring(tp), tostring(tc), tostring(elapsed), '0'}
+    end
+    if left < tleft then
+      tl, tleft = tpm, left
+      if tc + tokens > 0 then treset = 2 * P - elapsed
+      elseif tp > 0 then treset = P - elapsed else treset = 0 end
+    end
   end
   if par >= 0 and pa + 1 > par then
     return {0, 'parallel', i, tostring(par), '0', '0', tostring(elapsed), '0'}
@@ -82,48 +150,17 @@ for i, key in ipairs(KEYS) do
 end
 local r = 0
 if reserve then r = cost end
-local out = {1, tostring(elapsed)}
-for i, key in ipairs(KEYS) do
+for i = 1, na do
+  local key = KEYS[i]
   local s = st[i]
-  redis.call('HSET', key, 'rb', idx, 'rc', s[1] + 1, 'rp', tostring(s[2]), 'tb', idx,
-    'tc', tostring(s[3] + tokens), 'tp', tostring(s[4]), 'par', s[5] + 1, 'pi', s[6],
-    'sp', tostring(s[7]), 'rs', tostring(s[8] + r))
+  redis.call('HSET', key, 'rb', idx, 'rc', s[1] + 1, 'rp', s[2], 'tb', idx,
+    'tc', s[3] + tokens, 'tp', s[4], 'par', s[5] + 1, 'pi', s[6], 'sp', s[7], 'rs', s[8] + r)
   if s[9] then redis.call('PERSIST', key) else redis.call('EXPIRE', key, 2 * P + 60) end
-  table.insert(out, tostring(s[2]))
-  table.insert(out, tostring(s[1] + 1))
-  table.insert(out, tostring(s[4]))
-  table.insert(out, tostring(s[3] + tokens))
 end
-return out
+return {1, tostring(elapsed), rl, math.floor(rleft + 1e-9), tostring(rreset),
+  tl, math.floor(tleft + 1e-9), tostring(treset)}
 """
-
-# ARGV: token delta, reserved, cost, then 4 per rule: duration, anchor, base_spend, base_period.
-SETTLE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local delta, reserved, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local P = 60
-local idx = math.floor(now / P)
-for i, key in ipairs(KEYS) do
-  local o = 3 + (i - 1) * 4
-  local dur, anchor = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2])
-  local base, bp = tonumber(ARGV[o + 3]), tonumber(ARGV[o + 4])
-  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
-  local pi = 0
-  if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-  local sp = tonumber(v[6])
-  if sp == nil or tonumber(v[5]) ~= pi then
-    if pi == bp then sp = base else sp = 0 end
-  end
-  redis.call('HSET', key, 'tb', idx, 'tc', tostring(math.max(0, tc + delta)), 'tp', tostring(tp),
-    'par', math.max(0, (tonumber(v[4]) or 0) - 1), 'pi', pi, 'sp', tostring(sp + cost),
-    'rs', tostring(math.max(0, (tonumber(v[7]) or 0) - reserved)))
-end
-return 1
-"""
-
+)
 
 # Outage spend is added only where Redis still holds the principal's spend; a hash
 # that is gone (Redis restarted empty) starts again from the database's total.
@@ -136,39 +173,35 @@ return false
 
 
 def _n(v: float | int | None) -> str:
-    return "-1" if v is None else repr(float(v))
+    return "-1" if v is None else repr(v)
 
 
-def _admit_args(rules: tuple[Rule, ...], tokens: int, cost: float, reserve: bool) -> list[str]:
-    args = [str(tokens), repr(cost), "1" if reserve else "0"]
-    for r in rules:
-        args += [
-            _n(r.rpm), _n(r.tpm), _n(r.parallel), _n(r.max_budget), _n(r.budget_duration),
-            repr(r.anchor), repr(r.base_spend), str(r.base_period),
-        ]  # fmt: skip
-    return args
+def _rule_arg(r: Rule) -> str:
+    return ",".join(
+        (_n(r.rpm), _n(r.tpm), _n(r.parallel), _n(r.max_budget), _n(r.budget_duration),
+         repr(r.anchor), repr(r.base_spend), str(r.base_period))
+    )  # fmt: skip
 
 
-def _settle_args(rules: tuple[Rule, ...], delta: int, reserved: float, cost: float) -> list[str]:
-    args = [str(delta), repr(reserved), repr(cost)]
-    for r in rules:
-        args += [_n(r.budget_duration), repr(r.anchor), repr(r.base_spend), str(r.base_period)]
-    return args
+def _settle_args(batch: list[tuple[Ticket, int, float]]) -> tuple[list[str], list[str]]:
+    keys: list[str] = []
+    args: list[str] = []
+    for ticket, tokens, cost in batch:
+        parts = [str(len(ticket.rules)), str(tokens - ticket.tokens), repr(ticket.reserved)]
+        parts.append(repr(cost))
+        for r in ticket.rules:
+            keys.append(r.ns)
+            parts += [_n(r.budget_duration), repr(r.anchor), repr(r.base_spend), str(r.base_period)]
+        args.append(",".join(parts))
+    return keys, args
 
 
-def _meters(rules: tuple[Rule, ...], elapsed: float, values: list[Any]) -> Decision:
+def _meters(out: list[Any]) -> Decision:
     decision = Decision(None)
-    keep = 1 - elapsed / MINUTE
-    for i, r in enumerate(rules):
-        rp, rc, tp, tc = (float(values[4 * i + k]) for k in range(4))
-        if r.rpm is not None:
-            m = Meter(r.rpm, int(r.rpm - (rp * keep + rc)), _reset(elapsed, rp, rc))
-            if decision.requests is None or m.remaining < decision.requests.remaining:
-                decision.requests = m
-        if r.tpm is not None:
-            m = Meter(r.tpm, int(r.tpm - (tp * keep + tc)), _reset(elapsed, tp, tc))
-            if decision.tokens is None or m.remaining < decision.tokens.remaining:
-                decision.tokens = m
+    if int(out[2]) >= 0:
+        decision.requests = Meter(int(out[2]), int(out[3]), float(out[4]))
+    if int(out[5]) >= 0:
+        decision.tokens = Meter(int(out[5]), int(out[6]), float(out[7]))
     return decision
 
 
@@ -192,6 +225,7 @@ class SharedCounters:
         op_timeout: float = 0.25,
         backoff_initial: float = 0.1,
         backoff_cap: float = 5.0,
+        flush_delay: float = 0.01,
     ) -> None:
         self.url = url
         self.prefix = prefix + "gov:"
@@ -200,8 +234,11 @@ class SharedCounters:
         self.backoff = (backoff_initial, backoff_cap)
         self.local = Ledger(reserve=reserve)
         self._client: Any = None
-        self._admit: Any = None
-        self._settle: Any = None
+        self._pending: list[tuple[Ticket, int, float]] = []
+        self._rule_args: dict[int, tuple[Rule, str]] = {}
+        self.flush_delay = flush_delay
+        self._admit_sha: Any = ""
+        self._settle_sha: Any = ""
         self._lost = trio.Event()
         #: spend settled by the local ledger while Redis was down: ns -> USD
         self.outage_spend: dict[str, float] = {}
@@ -210,6 +247,17 @@ class SharedCounters:
     @property
     def up(self) -> bool:
         return self._client is not None
+
+    def _encoded(self, rule: Rule) -> str:
+        """A rule's packed argument, built once per loaded record."""
+        hit = self._rule_args.get(id(rule))
+        if hit is not None and hit[0] is rule:
+            return hit[1]
+        if len(self._rule_args) > 200_000:
+            self._rule_args.clear()
+        arg = _rule_arg(rule)
+        self._rule_args[id(rule)] = (rule, arg)
+        return arg
 
     def _keys(self, rules: tuple[Rule, ...]) -> list[str]:
         return [self.prefix + r.ns for r in rules]
@@ -224,20 +272,25 @@ class SharedCounters:
     async def admit(
         self, rules: tuple[Rule, ...], tokens: int, max_cost: float
     ) -> tuple[Decision, Ticket | None]:
-        script = self._admit
-        if script is not None and self._client is not None:
-            client = self._client
+        client = self._client
+        if client is not None:
+            carried, self._pending = self._pending, []  # settlements ride along
+            keys = self._keys(rules)
+            args = [f"{len(rules)},{tokens},{max_cost!r},{1 if self.reserve else 0}"]
+            args += [self._encoded(r) for r in rules]
+            names, settle_args = _settle_args(carried)
+            keys += [self.prefix + n for n in names]
+            args += settle_args
             try:
                 with trio.fail_after(self.op_timeout):
-                    out = await script(
-                        keys=self._keys(rules),
-                        args=_admit_args(rules, tokens, max_cost, self.reserve),
-                        client=client,
-                    )
+                    out = await self._eval(client, ADMIT, self._admit_sha, keys, args)
             except trio.Cancelled:
+                self._pending[:0] = carried  # not sent (or not known to be): try again
                 raise
             except Exception as exc:
                 self._lose(exc)
+                for held, _, usd in carried:  # not known to be applied: counted locally
+                    self._note_outage(held, usd)
             else:
                 return self._decode(rules, tokens, max_cost, out)
         decision, ticket = self.local.admit(
@@ -249,7 +302,7 @@ class SharedCounters:
         self, rules: tuple[Rule, ...], tokens: int, max_cost: float, out: list[Any]
     ) -> tuple[Decision, Ticket | None]:
         if int(out[0]) == 1:
-            decision = _meters(rules, float(out[1]), out[2:])
+            decision = _meters(out)
             return decision, Ticket(rules, tokens, max_cost if self.reserve else 0.0, shared=True)
         kind = out[1].decode() if isinstance(out[1], bytes) else str(out[1])
         rule = rules[int(out[2]) - 1]
@@ -263,35 +316,69 @@ class SharedCounters:
             decision.requests = Meter(int(limit), 0, _reset(elapsed, prev, cur))
         return decision, None
 
+    async def _eval(
+        self, client: Any, script: str, sha: str, keys: list[str], args: list[str]
+    ) -> Any:
+        """EVALSHA (the script is loaded on connect), loading it again if Redis forgot it.
+        (coredis's Script wrapper cost ~80 us more per call here.)"""
+        try:
+            return await client.evalsha(sha, keys=keys, args=args)
+        except NoScriptError:
+            await client.script_load(script)
+            return await client.evalsha(sha, keys=keys, args=args)
+
     async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
-        if ticket.settled:
+        await self.settle_many([(ticket, tokens, cost)])
+
+    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
+        """Settle tickets: local ones at once; shared ones are queued for the next
+        admission's script call (or the flusher's, within ``flush_delay``)."""
+        for ticket, tokens, cost in batch:
+            if ticket.settled:
+                continue
+            if not ticket.shared:
+                self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+                self._note_outage(ticket, cost)
+                continue
+            ticket.settled = True
+            if self._client is None:  # Redis is down: its spend is added when it is back
+                self._note_outage(ticket, cost)
+            else:
+                self._pending.append((ticket, tokens, cost))
+        if len(self._pending) >= 512:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Send the queued settlements on their own (no admission carried them)."""
+        client, carried = self._client, self._pending
+        if client is None or not carried:
             return
-        if not ticket.shared:
-            self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
-            for r in ticket.rules:
-                if r.max_budget is not None and cost > 0:
-                    self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + cost
-            return
-        ticket.settled = True
-        client, script = self._client, self._settle
-        if client is None or script is None:
-            for r in ticket.rules:
-                if cost > 0:
-                    self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + cost
-            return
+        self._pending = []
+        names, args = _settle_args(carried)
         try:
             with trio.fail_after(self.op_timeout * 4):
-                await script(
-                    keys=self._keys(ticket.rules),
-                    args=_settle_args(ticket.rules, tokens - ticket.tokens, ticket.reserved, cost),
-                    client=client,
+                await self._eval(
+                    client, SETTLE, self._settle_sha, [self.prefix + n for n in names], args
                 )
         except trio.Cancelled:
+            self._pending[:0] = carried
             raise
         except Exception as exc:
             self._lose(exc)
+            for ticket, _, cost in carried:
+                self._note_outage(ticket, cost)
+
+    async def _flusher(self) -> None:
+        while True:
+            await trio.sleep(self.flush_delay)
+            if self._pending:
+                await self._flush()
+
+    def _note_outage(self, ticket: Ticket, cost: float) -> None:
+        if cost > 0:
             for r in ticket.rules:
-                self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + cost
+                if r.max_budget is not None:
+                    self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + cost
 
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.local.spend(rule, time.time())
@@ -337,15 +424,19 @@ class SharedCounters:
                     with trio.fail_after(self.op_timeout * 4):
                         await client.ping()
                         await self._reconcile(client)
-                    self._admit = client.register_script(ADMIT)
-                    self._settle = client.register_script(SETTLE)
+                    with trio.fail_after(self.op_timeout * 4):
+                        self._admit_sha = await client.script_load(ADMIT)
+                        self._settle_sha = await client.script_load(SETTLE)
                     self._lost = lost = trio.Event()
                     self._client = client
                     attempt = 0
                     if not started:
                         task_status.started()
                         started = True
-                    await lost.wait()
+                    async with trio.open_nursery() as flushing:
+                        flushing.start_soon(self._flusher)
+                        await lost.wait()
+                        flushing.cancel_scope.cancel()
             except* trio.Cancelled:
                 raise
             except* Exception as group:

@@ -98,6 +98,8 @@ async def test_redis_outage_falls_back_per_process_and_reconciles_spend(
         t = (await shared.admit(rule, 0, 1.0))[1]
         assert t is not None and t.shared
         await shared.settle(t, 0, 1.0)
+        await trio.sleep(0.1)  # the flusher sends it (no admission carried it)
+        assert not shared._pending
         redis_server.pause()  # nothing answers: the call times out
         t = (await shared.admit(rule, 0, 1.0))[1]  # fails over, still enforced locally
         assert t is not None and not t.shared and not shared.up
