@@ -30,7 +30,7 @@ class LimitFields(_Body):
     soft_budget: float | None = Money
     budget_duration: str | None = Field(default=None, max_length=16)
     rpm_limit: int | None = Count
-    tpm_limit: int | None = Count
+    tpm_limit: int | None = Field(default=None, ge=0, le=1_000_000_000_000)
     max_parallel_requests: int | None = Count
     metadata: dict[str, Any] | None = None
     tags: list[str] | None = Field(default=None, max_length=100)
