@@ -79,6 +79,7 @@ class Engine(Protocol):
     placeholder: str
     real: str
     bigint: str
+    migration_lock: str  # a statement that holds off other migrators until commit
 
     def connect(self) -> Any: ...
 
@@ -118,6 +119,9 @@ class Database:
         return await self._run(self._migrate)
 
     def _migrate(self, cur: Any) -> int:
+        # Several gateways may start at once on one database: one migrates, the
+        # others wait for it and find the work done.
+        cur.execute(self.engine.migration_lock)
         cur.execute("CREATE TABLE IF NOT EXISTS routeiq_schema (version INTEGER NOT NULL)")
         cur.execute("SELECT version FROM routeiq_schema")
         row = cur.fetchone()

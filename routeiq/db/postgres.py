@@ -10,6 +10,7 @@ class PostgresEngine:
     placeholder = "%s"
     real = "DOUBLE PRECISION"
     bigint = "BIGINT"
+    migration_lock = "SELECT pg_advisory_xact_lock(74120010)"
 
     def __init__(self, url: str, connect_timeout: int = 5) -> None:
         self.url = url

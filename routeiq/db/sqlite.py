@@ -15,6 +15,7 @@ class SqliteEngine:
     placeholder = "?"
     real = "REAL"
     bigint = "INTEGER"
+    migration_lock = "BEGIN IMMEDIATE"
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import trio
 
 from routeiq.db import Database, SchemaTooNew, SpendRow, open_database
 from routeiq.db.base import SpendDelta
@@ -113,3 +114,18 @@ async def test_sqlite_file_is_created_under_the_data_dir(tmp_path: Path) -> None
     await d.close()
     assert (tmp_path / "new" / "dir" / "routeiq.db").exists()
     assert time.time() > 0
+
+
+async def test_gateways_starting_together_migrate_once(db_url: str, tmp_path: Path) -> None:
+    dbs = [open_database(db_url, tmp_path) for _ in range(4)]
+    versions: list[int] = []
+
+    async def start(d: Database) -> None:
+        versions.append(await d.open())
+
+    async with trio.open_nursery() as nursery:
+        for d in dbs:
+            nursery.start_soon(start, d)
+    assert versions == [1, 1, 1, 1]
+    for d in dbs:
+        await d.close()
