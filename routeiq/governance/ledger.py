@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 
 from routeiq.governance.duration import period_index
-from routeiq.governance.window import Window
+from routeiq.governance.window import Log, Window
 
 MINUTE = 60.0
 EPSILON = 1e-9
@@ -83,7 +83,7 @@ class Ticket:
 
 @dataclass(slots=True)
 class _State:
-    rpm: Window = field(default_factory=lambda: Window(MINUTE))
+    rpm: Log = field(default_factory=lambda: Log(MINUTE))
     tpm: Window = field(default_factory=lambda: Window(MINUTE))
     parallel: int = 0
     period: int = -1
@@ -120,23 +120,23 @@ class Ledger:
         """Check every rule; count the request against all of them only if all admit it.
 
         (Written for speed: each window is rolled once, and only the tightest
-        rule's meter is built; this runs on every request.)
+        rule's meter is built; this runs on every request. Refusals count nowhere.)
         """
         states = [self._state(r, wall) for r in rules]
         req_left = tok_left = math.inf
-        req_st = tok_st = None
+        tok_st = None
         req_limit = tok_limit = 0
+        logged = False
         for rule, st in zip(rules, states, strict=True):
             rpm = rule.rpm
             if rpm is not None:
-                w = st.rpm
-                elapsed = w.roll(now)
-                left = rpm - (w.previous * (1.0 - elapsed / w.period) + w.current) - 1
-                if left < -EPSILON:
-                    denial = Denial("rpm", rule.ns, rpm, w.wait_for(now, rpm, 1))
-                    return Decision(denial, Meter(rpm, 0, w.full_reset(now))), None
-                if left < req_left:
-                    req_left, req_st, req_limit = left, w, rpm
+                log = st.rpm
+                slots = rpm - log.count(now) - 1
+                if slots < 0:
+                    denial = Denial("rpm", rule.ns, rpm, log.wait_for(now, rpm))
+                    return Decision(denial, Meter(rpm, 0, log.full_reset(now))), None
+                if slots < req_left:
+                    req_left, req_limit, logged = slots, rpm, True
             tpm = rule.tpm
             if tpm is not None:
                 w = st.tpm
@@ -161,15 +161,15 @@ class Ledger:
                     denial = Denial("budget", rule.ns, budget, math.inf, st.spend + st.reserved)
                     return Decision(denial), None
         reserved = max_cost if self.reserve else 0.0
-        for st in states:  # every window was rolled to `now` above
-            st.rpm.current += 1
+        for rule, st in zip(rules, states, strict=True):  # windows were rolled to `now`
+            if rule.rpm is not None:
+                st.rpm.stamps.append(now)
             st.tpm.current += tokens
             st.parallel += 1
             st.reserved += reserved
         decision = Decision(None)
-        if req_st is not None:
-            reset = req_st.full_reset(now)
-            decision.requests = Meter(req_limit, math.floor(req_left + EPSILON), reset)
+        if logged:  # the newest entry is this request's: the log empties a period later
+            decision.requests = Meter(req_limit, math.floor(req_left), MINUTE)
         if tok_st is not None:
             reset = tok_st.full_reset(now)
             decision.tokens = Meter(tok_limit, math.floor(tok_left + EPSILON), reset)

@@ -79,12 +79,14 @@ return 1
 )
 
 # One round trip per request: the settlements queued since the last call ride along
-# and are applied first. ARGV[1]: "rules,tokens,max_cost,reserve"; then one per rule
+# and are applied first. ARGV[1]: "rules,tokens,max_cost,reserve,nonce" (the nonce
+# keeps log entries of the same microsecond apart); then one per rule
 # (-1 for none): "rpm,tpm,parallel,max_budget,duration,anchor,base_spend,base_period";
 # then the settlements (see settle) on the keys after the rules'.
 # Answers {1, elapsed, rpm limit, remaining, reset, tpm limit, remaining, reset} of
-# the tightest rules (limit -1: none) or {0, kind, rule, limit, previous, current,
-# elapsed, spend + reserved} for the first refusal.
+# the tightest rules (limit -1: none) or {0, kind, rule, limit, previous (rpm: the
+# wait), current, elapsed, spend + reserved} for the first refusal. Request logs are
+# sorted sets <key>:r (one member per admitted request of the last minute).
 ADMIT = (
     SETTLE_FN
     + """
@@ -104,26 +106,31 @@ for i = 1, na do
   local a = nums(ARGV[i + 1])
   local rpm, tpm, par, budget = a[1], a[2], a[3], a[4]
   local dur, anchor, base, bp = a[5], a[6], a[7], a[8]
-  local v = redis.call('HMGET', key, 'rb', 'rc', 'rp', 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-  local rc, rp = tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  local tc, tp = tonumber(v[5]) or 0, tonumber(v[6]) or 0
-  local rb, tb = tonumber(v[1]) or idx, tonumber(v[4]) or idx
-  if rb ~= idx then if rb == idx - 1 then rp = rc else rp = 0 end rc = 0 end
+  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
+  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
   if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
   local pi = 0
   if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-  local sp = tonumber(v[9])
-  if sp == nil or tonumber(v[8]) ~= pi then
+  local sp = tonumber(v[6])
+  if sp == nil or tonumber(v[5]) ~= pi then
     if pi == bp then sp = base else sp = 0 end
   end
-  local rs = tonumber(v[10]) or 0
-  local pa = tonumber(v[7]) or 0
+  local rs = tonumber(v[7]) or 0
+  local pa = tonumber(v[4]) or 0
   if rpm >= 0 then
-    local left = rpm - (rp * keep + rc + 1)
-    if left < -1e-9 then
-      return {0, 'rpm', i, tostring(rpm), tostring(rp), tostring(rc), tostring(elapsed), '0'}
+    local log = key .. ':r'
+    redis.call('ZREMRANGEBYSCORE', log, '-inf', now - P)
+    local n = redis.call('ZCARD', log)
+    local left = rpm - n - 1
+    if left < 0 then
+      local wait = 1e300
+      if rpm > 0 then
+        local first = redis.call('ZRANGE', log, n - rpm, n - rpm, 'WITHSCORES')
+        wait = tonumber(first[2]) + P - now
+      end
+      return {0, 'rpm', i, tostring(rpm), tostring(wait), '0', tostring(elapsed), '0'}
     end
-    if left < rleft then rl, rleft, rreset = rpm, left, 2 * P - elapsed end
+    if left < rleft then rl, rleft, rreset = rpm, left, P end
   end
   if tpm >= 0 then
     local left = tpm - (tp * keep + tc + tokens)
@@ -146,15 +153,19 @@ for i = 1, na do
       return {0, 'budget', i, tostring(budget), '0', '0', tostring(elapsed), tostring(sp + rs)}
     end
   end
-  st[i] = {rc, rp, tc, tp, pa, pi, sp, rs, budget >= 0}
+  st[i] = {rpm >= 0, 0, tc, tp, pa, pi, sp, rs, budget >= 0}
 end
 local r = 0
 if reserve then r = cost end
 for i = 1, na do
   local key = KEYS[i]
   local s = st[i]
-  redis.call('HSET', key, 'rb', idx, 'rc', s[1] + 1, 'rp', s[2], 'tb', idx,
-    'tc', s[3] + tokens, 'tp', s[4], 'par', s[5] + 1, 'pi', s[6], 'sp', s[7], 'rs', s[8] + r)
+  if s[1] then
+    redis.call('ZADD', key .. ':r', now, tostring(now) .. ':' .. h[5])
+    redis.call('EXPIRE', key .. ':r', P + 1)
+  end
+  redis.call('HSET', key, 'tb', idx, 'tc', s[3] + tokens, 'tp', s[4], 'par', s[5] + 1,
+    'pi', s[6], 'sp', s[7], 'rs', s[8] + r)
   if s[9] then redis.call('PERSIST', key) else redis.call('EXPIRE', key, 2 * P + 60) end
 end
 return {1, tostring(elapsed), rl, math.floor(rleft + 1e-9), tostring(rreset),
@@ -203,12 +214,6 @@ def _meters(out: list[Any]) -> Decision:
     if int(out[5]) >= 0:
         decision.tokens = Meter(int(out[5]), int(out[6]), float(out[7]))
     return decision
-
-
-def _reset(elapsed: float, previous: float, current: float) -> float:
-    if current > 0:
-        return 2 * MINUTE - elapsed
-    return MINUTE - elapsed if previous > 0 else 0.0
 
 
 class SharedCounters:
@@ -276,7 +281,8 @@ class SharedCounters:
         if client is not None:
             carried, self._pending = self._pending, []  # settlements ride along
             keys = self._keys(rules)
-            args = [f"{len(rules)},{tokens},{max_cost!r},{1 if self.reserve else 0}"]
+            nonce = random.getrandbits(48)
+            args = [f"{len(rules)},{tokens},{max_cost!r},{1 if self.reserve else 0},{nonce}"]
             args += [self._encoded(r) for r in rules]
             names, settle_args = _settle_args(carried)
             keys += [self.prefix + n for n in names]
@@ -307,13 +313,15 @@ class SharedCounters:
         kind = out[1].decode() if isinstance(out[1], bytes) else str(out[1])
         rule = rules[int(out[2]) - 1]
         limit, prev, cur, elapsed = (float(x) for x in out[3:7])
-        if kind in ("rpm", "tpm"):
-            wait = wait_for(MINUTE, elapsed, prev, cur, limit, 1 if kind == "rpm" else tokens)
+        if kind == "rpm":
+            wait = prev if prev < 1e299 else float("inf")
+        elif kind == "tpm":
+            wait = wait_for(MINUTE, elapsed, prev, cur, limit, tokens)
         else:
             wait = 1.0 if kind == "parallel" else float("inf")
         decision = Decision(Denial(kind, rule.ns, limit, wait, float(out[7])))
         if kind == "rpm":
-            decision.requests = Meter(int(limit), 0, _reset(elapsed, prev, cur))
+            decision.requests = Meter(int(limit), 0, wait if wait < MINUTE else MINUTE)
         return decision, None
 
     async def _eval(

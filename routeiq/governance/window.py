@@ -1,4 +1,10 @@
-"""The sliding-window counter behind ``rpm_limit`` and ``tpm_limit`` (no I/O, time passed in).
+"""Sliding windows for ``rpm_limit`` (a log) and ``tpm_limit`` (a counter); no I/O, time passed in.
+
+``Log`` keeps the time of each admitted request of the last period: exact (at
+most ``limit`` in any window of one period, and under sustained overload exactly
+``limit`` per period) in O(limit) memory, which is bounded because refused
+requests are not logged. Tokens cannot be logged one by one, so ``tpm_limit``
+uses the counter below.
 
 Two fixed buckets of one period each; the count over the last period is
 estimated as ``previous * (1 - elapsed fraction) + current``. Unlike a fixed
@@ -11,7 +17,33 @@ script (``routeiq.governance.shared`` runs the same arithmetic there).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Log:
+    period: float
+    stamps: deque[float] = field(default_factory=deque)
+
+    def count(self, now: float) -> int:
+        stamps, horizon = self.stamps, now - self.period
+        while stamps and stamps[0] <= horizon:
+            stamps.popleft()
+        return len(stamps)
+
+    def wait_for(self, now: float, limit: int) -> float:
+        """Seconds until one more request fits under ``limit`` (``inf``: never)."""
+        n = self.count(now)
+        if n + 1 <= limit:
+            return 0.0
+        if limit <= 0:
+            return math.inf
+        return self.stamps[n - limit] + self.period - now  # that one must expire first
+
+    def full_reset(self, now: float) -> float:
+        """Seconds until the log is empty again."""
+        return self.stamps[-1] + self.period - now if self.count(now) else 0.0
 
 
 @dataclass(slots=True)

@@ -71,7 +71,10 @@ def test_rpm_admits_exactly_the_limit_then_names_the_wait() -> None:
     decision, ticket = led.admit(rules, 4.0, 0.0, 0, 0.0)
     assert ticket is None and decision.denial is not None
     assert decision.denial.kind == "rpm" and decision.denial.ns == "key:a"
-    assert decision.denial.retry_after == pytest.approx(56.0 + 20.0)
+    # exact: the first of the three (at t=1) leaves the window at t=61
+    assert decision.denial.retry_after == pytest.approx(57.0)
+    assert led.admit(rules, 60.99, 0.0, 0, 0.0)[1] is None
+    assert led.admit(rules, 61.0, 0.0, 0, 0.0)[1] is not None
 
 
 def test_a_refused_request_counts_against_nobody() -> None:
@@ -80,7 +83,7 @@ def test_a_refused_request_counts_against_nobody() -> None:
     assert led.admit((key, team), 0.0, 0.0, 0, 0.0)[1] is not None
     decision, ticket = led.admit((key, team), 1.0, 0.0, 0, 0.0)
     assert ticket is None and decision.denial is not None and decision.denial.ns == "team:t"
-    assert led.states["key:a"].rpm.estimate(1.0) == 1.0  # only the admitted one
+    assert led.states["key:a"].rpm.count(1.0) == 1  # only the admitted one
 
 
 def test_tpm_counts_the_estimate_then_the_real_tokens() -> None:
@@ -144,6 +147,23 @@ def test_budget_resets_each_period_and_starts_from_the_stored_spend() -> None:
     assert led.admit((rule,), 0, 10.0, 0, 0.1)[1] is None  # 0.95 already spent
     assert led.admit((rule,), 0, 30.0, 0, 0.1)[1] is not None  # next period: reset
     assert led.spend(rule, 31.0) == (0.0, pytest.approx(0.1))
+
+
+def test_rpm_log_admits_exactly_the_limit_in_every_window_under_overload() -> None:
+    led = Ledger()
+    rules = (Rule("key:a", rpm=600),)
+    admitted: list[float] = []
+    t = 37.3  # not on a minute boundary
+    while t < 37.3 + 300:
+        if led.admit(rules, t, 0.0, 0, 0.0)[1] is not None:
+            admitted.append(t)
+        t += 1 / 30  # 3x the limit
+    for start in (37.3, 60.0, 97.3, 150.0, 157.3, 200.0):
+        n = sum(1 for a in admitted if start <= a < start + 60)
+        assert n <= 600
+    for m in range(5):
+        n = sum(1 for a in admitted if 37.3 + 60 * m <= a < 37.3 + 60 * (m + 1))
+        assert n == 600
 
 
 def test_records_and_model_wildcards() -> None:
