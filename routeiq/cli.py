@@ -180,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc = csub.add_parser("check", help="validate a config file and report every error")
     cc.add_argument("file")
     cc.set_defaults(func=_check)
+    from routeiq.governance.keys_cli import add_parser as add_keys_parser
+
+    add_keys_parser(sub)  # routeiq keys create|list|info|delete
     return p
 
 
