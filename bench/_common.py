@@ -117,7 +117,9 @@ def _ms(text: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-def wrk(url: str, body: dict[str, Any], *, connections: int, seconds: int) -> dict[str, float]:
+def wrk(
+    url: str, body: dict[str, Any], *, connections: int, seconds: int, key: str = KEY
+) -> dict[str, float]:
     """POST ``body`` to ``url`` with wrk; return p50/p99 ms, rps and error count."""
     exe = ensure_wrk()
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
@@ -126,7 +128,7 @@ def wrk(url: str, body: dict[str, Any], *, connections: int, seconds: int) -> di
         'wrk.method = "POST"\n'
         f'wrk.body = "{payload}"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
     )
     script.close()
     threads = min(2, connections)

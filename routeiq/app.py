@@ -25,7 +25,7 @@ from quart_trio import QuartTrio
 from routeiq import __version__
 from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
-from routeiq.api import admin, cache_admin, debug, health, openai
+from routeiq.api import admin, cache_admin, debug, governance_admin, health, openai
 from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
@@ -43,6 +43,7 @@ from routeiq.errors import (
     NotFound,
     RouteIQError,
 )
+from routeiq.governance.wiring import open_governance
 from routeiq.lifecycle import Lifecycle
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.translated.runtime import open_translators
@@ -129,6 +130,8 @@ class Gateway:
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
         self.cache.bind_metrics(meter)
+        # Virtual keys, teams, limits, budgets and spend logs (needs the master key).
+        self.governance = open_governance(config, self.pricing, meter)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -138,6 +141,8 @@ class Gateway:
         await nursery.start(self.store.run)
         await nursery.start(self.router.run)
         await nursery.start(self.spend.run)
+        if self.governance is not None:
+            await nursery.start(self.governance.run)  # opens and migrates the database
         # Imports litellm in a thread, only if a deployment needs translation.
         self.translators = await open_translators(self.config.deployments)
         await self.a2a.start(nursery)
@@ -164,6 +169,8 @@ class Gateway:
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)
+        if self.governance is not None:
+            self.governance.finish(ctx)
         if ctx.cost is not None:
             self.spend.record(ctx.cost, model=ctx.model, key=ctx.key_name, team=ctx.team)
 
@@ -232,6 +239,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     quart = _quart_app(gw)
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
     protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
+    protocols = governance_admin.mount(gw.governance, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
@@ -244,6 +252,6 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         config.routeiq.mcp.max_body_bytes,
     )
     inner = BodyGate(inner, body_limit, config.routeiq.server.body_timeout)
-    inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS)
+    inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS, gw.governance)
     outer = RequestIdMiddleware(inner, gw.on_request_done)
     return outer, gw

@@ -58,6 +58,13 @@ def _serve(args: argparse.Namespace) -> int:
             return 2
     demo = args.demo or config is None
     key = DEMO_KEY if demo else (config.master_key if config else None)
+    if config is not None:  # the key database: reachable, and not from a newer gateway
+        from routeiq.governance.wiring import preflight
+
+        problem = preflight(config)
+        if problem:
+            print(f"routeiq: {problem}", file=sys.stderr)
+            return 2
     if args.fd is not None:
         sock = socket.socket(fileno=args.fd)
         sock.setblocking(False)
@@ -173,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc = csub.add_parser("check", help="validate a config file and report every error")
     cc.add_argument("file")
     cc.set_defaults(func=_check)
+    from routeiq.governance.keys_cli import add_parser as add_keys_parser
+
+    add_keys_parser(sub)  # routeiq keys create|list|info|delete
     return p
 
 

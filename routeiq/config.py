@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
+from routeiq.governance.settings import GovernanceSettings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
@@ -92,6 +93,8 @@ class RouterSettings(BaseModel):
 class GeneralSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     master_key: str | None = None
+    # Keys, teams and spend on PostgreSQL (else SQLite; see routeiq.governance).
+    database_url: str | None = None
 
 
 class ServerSettings(_Strict):
@@ -151,6 +154,7 @@ class RouteIQSettings(_Strict):
     guardrails: GuardrailsSection = Field(default_factory=GuardrailsSection)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
 
 
 class RawConfig(BaseModel):
@@ -194,6 +198,7 @@ class Config:
     routeiq: RouteIQSettings
     source: str = "<memory>"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    database_url: str | None = None  # general_settings.database_url
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -315,6 +320,7 @@ def load_config(
         routeiq=raw.routeiq,
         source=source,
         extra=extra,
+        database_url=raw.general_settings.database_url,
     )
 
 

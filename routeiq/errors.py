@@ -9,9 +9,10 @@ else ever reaches the client (and nothing becomes a 500 with a stack trace)::
     ├── ClientError                      4xx: the caller can fix it
     │   ├── BadRequest            400    invalid_request_error
     │   │   ├── InvalidJSON       400
-    │   │   └── GuardrailBlocked  400    code=guardrail_blocked
+    │   │   ├── GuardrailBlocked  400    code=guardrail_blocked
+    │   │   └── BudgetExceeded    400    type=budget_exceeded (LiteLLM's shape)
     │   ├── Unauthorized          401    authentication_error
-    │   ├── Forbidden             403    permission_error
+    │   ├── Forbidden             403    permission_error (ModelNotAllowed: model_not_allowed)
     │   ├── NotFound              404    (ModelNotFound: code=model_not_found)
     │   ├── MethodNotAllowed      405
     │   ├── RequestTimeout        408    the body did not arrive in time
@@ -86,6 +87,13 @@ class GuardrailBlocked(BadRequest):
     code = "guardrail_blocked"
 
 
+class BudgetExceeded(BadRequest):
+    """A key, team, user or customer would exceed its max_budget (LiteLLM answers 400 too)."""
+
+    type = "budget_exceeded"
+    code = "budget_exceeded"
+
+
 class Unauthorized(ClientError):
     status = 401
     type = "authentication_error"
@@ -96,6 +104,10 @@ class Forbidden(ClientError):
     status = 403
     type = "permission_error"
     code = "forbidden"
+
+
+class ModelNotAllowed(Forbidden):
+    code = "model_not_allowed"
 
 
 class NotFound(ClientError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,7 +21,11 @@ from routeiq.server import bind_socket, serve_app, start_mock, url_of
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
 
-pytest_plugins = ["tests.redis_fixture"]
+pytest_plugins = ["tests.redis_fixture", "tests.pg_fixture"]
+
+# Governance keeps keys and spend in SQLite under a data directory: one per test
+# session (inherited by the gateway processes the e2e tests start), never ~/.local.
+os.environ.setdefault("ROUTEIQ_DATA_DIR", tempfile.mkdtemp(prefix="routeiq-data-"))
 
 MASTER_KEY = "sk-test-master-key"
 

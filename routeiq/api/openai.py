@@ -23,6 +23,7 @@ from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
+from routeiq.governance.send import with_headers
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
@@ -43,6 +44,10 @@ async def _forward(
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
     req = parse_json_object(body, gw.limits)
     ctx.model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
+    if gw.governance is not None:  # models, limits, budget reservation (routeiq.governance)
+        limit_headers = await gw.governance.admit(ctx, ctx.model, req, len(body))
+        if limit_headers:
+            send = with_headers(send, limit_headers)
     router = gw.router
     stream = chat and req.get("stream") is True
     # Plugins and guardrails, phases 0-2 (may answer, block, or rewrite req).

@@ -10,10 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
 from routeiq.errors import Unauthorized
+
+if TYPE_CHECKING:
+    from routeiq.governance.service import Governance
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +64,25 @@ def presented_key(scope: Scope) -> bytes | None:
 
 
 class AuthMiddleware:
-    """401 unless the request carries a known key. No keys configured: auth is off."""
+    """401 unless the request carries a known key. No keys configured: auth is off.
 
-    def __init__(self, app: ASGIApp, keys: KeyRing, exempt: frozenset[str]) -> None:
+    Keys from the YAML are checked first; then the virtual keys of
+    ``governance`` (one dict get on the key's SHA-256: blocked or expired ones
+    get a 401 too). Limits and budgets are checked by the handler once the body
+    names the model (``Governance.admit``).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        keys: KeyRing,
+        exempt: frozenset[str],
+        governance: Governance | None = None,
+    ) -> None:
         self.app = app
         self.keys = keys
         self.exempt = exempt
+        self.governance = governance
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.keys or scope["path"] in self.exempt:
@@ -73,6 +90,16 @@ class AuthMiddleware:
             return
         token = presented_key(scope)
         info = self.keys.lookup(token) if token is not None else None
+        gov = self.governance
+        if info is None and token is not None and gov is not None:
+            try:
+                known = gov.authenticate(hashlib.sha256(token).hexdigest(), get_ctx(scope))
+            except Unauthorized as err:
+                await send_error(send, err, [(b"www-authenticate", b"Bearer")])
+                return
+            if known:
+                await self.app(scope, receive, send)
+                return
         if info is None:
             msg = (
                 "Missing API key: send 'Authorization: Bearer <key>'"

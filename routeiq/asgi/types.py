@@ -18,12 +18,16 @@ class RequestContext:
     """What the middleware learns about a request, for the handlers and telemetry."""
 
     __slots__ = (
+        "admission",
         "api_key",
         "attempts",
         "cost",
         "deployment",
+        "end_user",
+        "key_id",
         "key_name",
         "model",
+        "principal",
         "request_id",
         "started",
         "status",
@@ -39,6 +43,12 @@ class RequestContext:
         self.key_name: str | None = None
         self.team: str | None = None
         self.user: str | None = None
+        # Virtual keys (routeiq.governance): the key's stored hash, its record, the
+        # request's end customer (the body's "user") and its admission ticket.
+        self.key_id: str | None = None
+        self.principal: Any = None
+        self.end_user: str | None = None
+        self.admission: Any = None
         self.model: str | None = None
         self.deployment: str | None = None
         self.attempts = 0

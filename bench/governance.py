@@ -1,0 +1,493 @@
+"""Governance costs and guarantees, each against a baseline measured in the same run.
+
+1. check: authenticate + limits + budget reservation per request, in-process
+   (no HTTP), at 10k and 100k virtual keys. Memory counters: target p99 < 30 us.
+   Redis counters (one Lua script): target at most 1.5x a raw PING round trip
+   through the same client.
+2. hot: chat throughput at concurrency 32 with a database key (rpm, tpm and a
+   budget all checked) against a YAML key, alternating wrk rounds. Target >= 0.95x.
+3. limiter: an rpm_limit of 600 driven at 3x that rate from two OS processes
+   sharing Redis; admitted per minute (target 600 +- 2%) and the most admitted
+   in any 60 s window.
+4. spend: spend rows written per second, in batches of 1,000, to SQLite and to
+   PostgreSQL (a server this bench starts).
+5. kill9: a gateway answering a steady stream of requests is killed with
+   SIGKILL; answered requests against rows found in the database afterwards
+   (at most one batch, i.e. one flush interval of rows, may be lost).
+
+    python bench/governance.py [--minutes 2] [--skip limiter,hot]
+
+Prints a table per part; writes bench/results/governance.json and .png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import trio
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import KEY, PIDS, mock, plot_path, process, save, table, wrk
+
+from routeiq.asgi.types import RequestContext
+from routeiq.db import SpendRow, open_database
+from routeiq.db.base import EntityRow
+from routeiq.governance.counters import Counters, LocalCounters
+from routeiq.governance.ledger import Rule
+from routeiq.governance.service import Governance, GroupPrice
+from routeiq.governance.settings import GovernanceSettings
+from routeiq.governance.shared import SharedCounters
+from tests.pg_fixture import PgServer, _bindir
+from tests.redis_fixture import RedisServer
+
+BIG = {"rpm_limit": 10**9, "tpm_limit": 10**12, "max_budget": 1e9}
+PARTS = ("check", "spend", "kill9", "hot", "limiter")
+REQ = {"model": "bench-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 64}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _redis() -> RedisServer:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        sys.exit("this bench needs redis-server")
+    server = RedisServer(exe, _free_port(), Path(tempfile.mkdtemp()))
+    server.start()
+    return server
+
+
+# -- 1. the per-request check --------------------------------------------------------------
+
+
+def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
+    db = open_database("sqlite:///" + tempfile.mktemp(), Path("."))  # never opened
+    prices = {"bench-model": GroupPrice(1e-6, 2e-6, None)}
+    gov = Governance(GovernanceSettings(), db, counters, prices)
+    for t in range(100):
+        gov.apply(EntityRow("team", f"t{t}", dict(BIG), t + 1, 0.0, 0))
+    tokens = []
+    for i in range(n):
+        token = f"sk-bench-{i:07d}-{random.random()}".encode()
+        tokens.append(token)
+        data = {**BIG, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
+        gov.apply(EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
+    return gov, tokens
+
+
+async def _check_samples(gov: Governance, tokens: list[bytes], n: int) -> dict[str, float]:
+    check = np.empty(n)
+    cpu = np.empty(n)  # thread CPU time: the code's cost without the preemption of a
+    settle = np.empty(n)  # loaded machine (wall-clock p99 there is the scheduler's)
+    rng = random.Random(1)
+    for i in range(n + 500):
+        token = tokens[rng.randrange(len(tokens))]
+        ctx = RequestContext(f"r{i}", time.perf_counter())
+        c0 = time.thread_time_ns()
+        t0 = time.perf_counter_ns()
+        gov.authenticate(hashlib.sha256(token).hexdigest(), ctx)
+        await gov.admit(ctx, "bench-model", REQ, 120)
+        t1 = time.perf_counter_ns()
+        c1 = time.thread_time_ns()
+        ctx.model, ctx.status, ctx.cost = "bench-model", 200, 1e-5
+        ctx.usage = {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30}
+        gov.finish(ctx)
+        t2 = time.perf_counter_ns()
+        if i >= 500:
+            check[i - 500] = (t1 - t0) / 1000
+            cpu[i - 500] = (c1 - c0) / 1000
+            settle[i - 500] = (t2 - t1) / 1000
+        if len(gov.rows) > 5000:
+            gov.rows.clear()
+            gov.deltas.clear()
+    return {
+        "check_p50_us": float(np.percentile(check, 50)),
+        "check_p99_us": float(np.percentile(check, 99)),
+        "check_cpu_p50_us": float(np.percentile(cpu, 50)),
+        "check_cpu_p99_us": float(np.percentile(cpu, 99)),
+        "finish_p50_us": float(np.percentile(settle, 50)),
+        "finish_p99_us": float(np.percentile(settle, 99)),
+    }
+
+
+async def _ping_samples(client: Any, n: int) -> dict[str, float]:
+    out = np.empty(n)
+    for i in range(n + 200):
+        t0 = time.perf_counter_ns()
+        await client.ping()
+        if i >= 200:
+            out[i - 200] = (time.perf_counter_ns() - t0) / 1000
+    return {
+        "check_p50_us": float(np.percentile(out, 50)),
+        "check_p99_us": float(np.percentile(out, 99)),
+    }
+
+
+async def _shared_run(
+    shared: SharedCounters, gov: Governance, tokens: list[bytes], n: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    async with trio.open_nursery() as nursery:
+        await nursery.start(shared.run)
+        assert shared.up
+        nursery.start_soon(gov._settle)  # settlements run beside, as in the gateway
+        ping = await _ping_samples(shared._client, n)
+        res = await _check_samples(gov, tokens, n)
+        nursery.cancel_scope.cancel()
+    return ping, res
+
+
+def part_check(n_samples: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for n_keys in (10_000, 100_000):
+        gov, tokens = _governance(n_keys, LocalCounters())
+        res = trio.run(_check_samples, gov, tokens, n_samples)
+        rows.append({"part": "check", "keys": n_keys, "counters": "memory", **res})
+    server = _redis()
+    try:
+        for n_keys in (10_000, 100_000):
+            # A generous deadline: on this shared machine a call can stall for
+            # 250 ms, and a fallback to local counters would be measured instead.
+            shared = SharedCounters(server.url, "bench:", op_timeout=5.0)
+            gov, tokens = _governance(n_keys, shared)
+
+            ping, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
+            rows.append({"part": "check", "keys": n_keys, "counters": "redis PING", **ping})
+            fell_back = shared.downs > 0  # then the numbers are not Redis's: say so
+            label = "redis (FELL BACK)" if fell_back else "redis"
+            rows.append({"part": "check", "keys": n_keys, "counters": label, **res})
+            rows.append(
+                {
+                    "part": "check",
+                    "keys": n_keys,
+                    "counters": "ratio redis/PING",
+                    "check_p50_us": res["check_p50_us"] / ping["check_p50_us"],
+                    "check_p99_us": res["check_p99_us"] / ping["check_p99_us"],
+                }
+            )
+    finally:
+        server.stop()
+    return rows
+
+
+# -- 2. the hot path with a database key ------------------------------------------------------
+
+
+def _config(base: str, data_dir: str, **routeiq: Any) -> Path:
+    cfg = {
+        "model_list": [
+            {
+                "model_name": "bench-model",
+                "litellm_params": {
+                    "model": "openai/bench-model", "api_base": base, "api_key": "x",
+                    "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6,
+                },
+                "model_info": {"id": "bench-dep"},
+            }
+        ],
+        "general_settings": {"master_key": KEY},
+        "routeiq": {
+            "auth": {"keys": [{"key": "sk-yaml-bench-key", "name": "yaml"}]},
+            "governance": {"data_dir": data_dir},
+            **routeiq,
+        },
+    }  # fmt: skip
+    fd, name = tempfile.mkstemp(suffix=".yaml", prefix="routeiq-gov-bench-")
+    with os.fdopen(fd, "w") as f:
+        yaml.safe_dump(cfg, f)
+    return Path(name)
+
+
+def _gateway(path: Path) -> Any:
+    return process(["-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0", "--quiet"])
+
+
+def _new_key(url: str, **fields: Any) -> str:
+    r = httpx.post(
+        f"{url}/key/generate", json=fields, headers={"authorization": f"Bearer {KEY}"}, timeout=30
+    )
+    r.raise_for_status()
+    key: str = r.json()["key"]
+    return key
+
+
+def part_hot(seconds: int, rounds: int) -> list[dict[str, Any]]:
+    body = {"model": "bench-model", "messages": [{"role": "user", "content": "Say hello."}]}
+    out: list[dict[str, Any]] = []
+    with mock(0.0) as base, _gateway(_config(base, tempfile.mkdtemp())) as url:
+        db_key = _new_key(url, **BIG, key_alias="bench")
+        keys = {"yaml key": "sk-yaml-bench-key", "database key": db_key}
+        for k in keys.values():
+            wrk(url + "/v1/chat/completions", body, connections=32, seconds=2, key=k)
+        passes: dict[str, list[dict[str, float]]] = {name: [] for name in keys}
+        ratios = []
+        for i in range(rounds):
+            order = list(keys) if i % 2 == 0 else list(reversed(keys))
+            got = {}
+            for name in order:
+                got[name] = wrk(
+                    url + "/v1/chat/completions", body, connections=32, seconds=seconds,
+                    key=keys[name],
+                )  # fmt: skip
+                passes[name].append(got[name])
+            ratios.append(got["database key"]["rps"] / got["yaml key"]["rps"])
+        for name, ps in passes.items():
+            out.append(
+                {
+                    "part": "hot c=32",
+                    "key": name,
+                    "rps": statistics.median(p["rps"] for p in ps),
+                    "p50_ms": statistics.median(p["p50_ms"] for p in ps),
+                    "p99_ms": statistics.median(p["p99_ms"] for p in ps),
+                    "errors": sum(p["errors"] for p in ps),
+                }
+            )
+        out.append({"part": "hot c=32", "key": "ratio db/yaml", "rps": statistics.median(ratios),
+                    "rounds": [round(r, 3) for r in ratios]})  # fmt: skip
+    return out
+
+
+# -- 3. limiter accuracy from two processes ---------------------------------------------------
+
+
+def limiter_worker(url: str, seconds: float, rate: float, out: str) -> None:
+    async def main() -> tuple[list[float], int]:
+        shared = SharedCounters(url, "acc:", op_timeout=1.0)
+        rule = (Rule("key:accuracy", rpm=600),)
+        admitted: list[float] = []
+        async with trio.open_nursery() as nursery:
+            await nursery.start(shared.run)
+            start = trio.current_time()
+            i = 0
+            while trio.current_time() - start < seconds:
+                _, ticket = await shared.admit(rule, 0, 0.0)
+                if ticket is not None:
+                    admitted.append(time.time())
+                i += 1
+                await trio.sleep_until(start + i / rate)
+            nursery.cancel_scope.cancel()
+        return admitted, i
+
+    admitted, attempts = trio.run(main)
+    Path(out).write_text(json.dumps({"admitted": admitted, "attempts": attempts}))
+
+
+def part_limiter(minutes: float) -> list[dict[str, Any]]:
+    server = _redis()
+    seconds = minutes * 60
+    files = [tempfile.mktemp(suffix=".json") for _ in range(2)]
+    try:
+        procs = [
+            subprocess.Popen([sys.executable, __file__, "--limiter-worker", server.url,
+                              str(seconds), "15", f])
+            for f in files
+        ]  # fmt: skip
+        for p in procs:
+            p.wait()
+    finally:
+        server.stop()
+    data = [json.loads(Path(f).read_text()) for f in files]
+    stamps = sorted(t for d in data for t in d["admitted"])
+    attempts = sum(d["attempts"] for d in data)
+    start = min(stamps)
+    rows = []
+    for m in range(int(minutes)):
+        n = sum(1 for t in stamps if start + 60 * m <= t < start + 60 * (m + 1))
+        rows.append({"part": "limiter", "minute": m + 1, "admitted": n,
+                     "error_pct": 100 * (n - 600) / 600})  # fmt: skip
+    arr = np.array(stamps)
+    most = int(max(np.searchsorted(arr, t + 60, side="left") - i for i, t in enumerate(arr)))
+    rows.append({"part": "limiter", "minute": "any 60 s", "admitted": most,
+                 "error_pct": 100 * (most - 600) / 600, "attempts": attempts})  # fmt: skip
+    return rows
+
+
+# -- 4. spend rows per second ---------------------------------------------------------------
+
+
+def _rows(n: int, offset: int) -> list[SpendRow]:
+    now = time.time()
+    return [
+        SpendRow(f"b{offset + i}", f"q{offset + i}", "kh", "alias", "team", None, None,
+                 "bench-model", "dep", 10, 20, 30, 1e-5, 200, now, now + 0.1)
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def part_spend(seconds: float) -> list[dict[str, Any]]:
+    out = []
+    pg = None
+    targets = {"sqlite": f"sqlite:///{tempfile.mkdtemp()}/spend.db"}
+    bindir = _bindir()
+    if bindir is not None:
+        workdir = tempfile.mkdtemp(prefix="routeiq-pg-bench-")
+        os.chmod(workdir, 0o755)
+        pg = PgServer(bindir, _free_port(), workdir)
+        pg.init()
+        pg.start()
+        targets["postgresql"] = pg.new_database()
+    try:
+        for name, url in targets.items():
+
+            async def run(url: str = url) -> tuple[int, float]:
+                db = open_database(url, Path("."))
+                await db.open()
+                n = 0
+                t0 = time.perf_counter()
+                while time.perf_counter() - t0 < seconds:
+                    await db.write_spend(_rows(1000, n), [])
+                    n += 1000
+                took = time.perf_counter() - t0
+                await db.close()
+                return n, took
+
+            n, took = trio.run(run)
+            out.append({"part": "spend", "db": name, "rows": n, "rows_per_s": n / took})
+    finally:
+        if pg is not None:
+            pg.stop()
+    return out
+
+
+# -- 5. kill -9 -------------------------------------------------------------------------------
+
+
+def part_kill9(seconds: float) -> list[dict[str, Any]]:
+    data_dir = tempfile.mkdtemp()
+    body = {"model": "bench-model", "messages": [{"role": "user", "content": "count me"}]}
+    answered = 0
+    with mock(0.0) as base, _gateway(_config(base, data_dir)) as url:
+        key = _new_key(url, key_alias="kill9")
+        stop = threading.Event()
+
+        def client() -> None:
+            nonlocal answered
+            with httpx.Client(timeout=10) as c:
+                while not stop.is_set():
+                    try:
+                        r = c.post(f"{url}/v1/chat/completions", json=body,
+                                   headers={"authorization": f"Bearer {key}"})  # fmt: skip
+                    except httpx.HTTPError:
+                        return
+                    if r.status_code == 200:
+                        answered += 1
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(seconds)
+        os.kill(PIDS[url], signal.SIGKILL)
+        stop.set()
+        for t in threads:
+            t.join()
+        rate = answered / seconds
+    conn = sqlite3.connect(Path(data_dir) / "routeiq.db")
+    (rows,) = conn.execute("SELECT COUNT(*) FROM spend_logs WHERE key_alias = 'kill9'").fetchone()
+    (distinct,) = conn.execute("SELECT COUNT(DISTINCT row_id) FROM spend_logs").fetchone()
+    conn.close()
+    return [{"part": "kill9", "answered": answered, "rows": rows, "lost": answered - rows,
+             "one_batch": round(rate), "distinct_rows": distinct}]  # fmt: skip
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--limiter-worker":
+        limiter_worker(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
+        return
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--samples", type=int, default=20_000)
+    ap.add_argument("--seconds", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--minutes", type=float, default=2)
+    ap.add_argument("--skip", default="")
+    args = ap.parse_args()
+    skip = set(args.skip.split(","))
+    results: dict[str, list[dict[str, Any]]] = {}
+    if "check" not in skip:
+        results["check"] = part_check(args.samples)
+        print(table(results["check"], ["keys", "counters", "check_p50_us", "check_p99_us",
+                                       "check_cpu_p50_us", "check_cpu_p99_us", "finish_p50_us",
+                                       "finish_p99_us"]))  # fmt: skip
+        print(f"load average: {os.getloadavg()}")
+    if "spend" not in skip:
+        results["spend"] = part_spend(3.0)
+        print(table(results["spend"], ["db", "rows", "rows_per_s"]))
+    if "kill9" not in skip:
+        results["kill9"] = part_kill9(4.0)
+        print(table(results["kill9"], ["answered", "rows", "lost", "one_batch", "distinct_rows"]))
+    if "hot" not in skip:
+        results["hot"] = part_hot(args.seconds, args.rounds)
+        print(table(results["hot"], ["key", "rps", "p50_ms", "p99_ms", "errors"]))
+    if "limiter" not in skip:
+        results["limiter"] = part_limiter(args.minutes)
+        print(table(results["limiter"], ["minute", "admitted", "error_pct"]))
+    # Parts run separately (--skip) add to the parts already in the results file.
+    previous = Path(plot_path("governance")).with_suffix(".json")
+    if previous.exists():
+        old = json.loads(previous.read_text())
+        results = {**{k: v for k, v in old.items() if k in PARTS}, **results}
+    save("governance", {"args": vars(args), **results})
+    _plot(results)
+
+
+def _plot(results: dict[str, list[dict[str, Any]]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    parts = [p for p in ("check", "hot", "limiter") if p in results]
+    if not parts:
+        return
+    fig, axes = plt.subplots(1, len(parts), figsize=(5 * len(parts), 4))
+    axes = np.atleast_1d(axes)
+    for ax, part in zip(axes, parts, strict=True):
+        rows = results[part]
+        if part == "check":
+            rows = [r for r in rows if not str(r["counters"]).startswith("ratio")]
+            labels = [f"{r['counters']}\n{r['keys'] // 1000}k" for r in rows]
+            ax.bar(labels, [r["check_p99_us"] for r in rows])
+            ax.set_ylabel("check p99 (us)")
+            ax.axhline(30, color="red", linestyle="--", label="30 us target")
+            ax.legend()
+        elif part == "hot":
+            rows = [r for r in rows if not str(r["key"]).startswith("ratio")]
+            ax.bar([r["key"] for r in rows], [r["rps"] for r in rows])
+            ax.set_ylabel("requests/s at c=32")
+        else:
+            rows = [r for r in rows if isinstance(r["minute"], int)]
+            ax.bar([str(r["minute"]) for r in rows], [r["admitted"] for r in rows])
+            ax.axhline(600, color="red", linestyle="--", label="rpm_limit 600")
+            ax.set_xlabel("minute")
+            ax.set_ylabel("admitted")
+            ax.legend()
+        ax.set_title(part)
+    fig.tight_layout()
+    fig.savefig(plot_path("governance"))
+
+
+if __name__ == "__main__":
+    main()

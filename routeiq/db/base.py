@@ -1,0 +1,351 @@
+"""The database interface and its one implementation over a DB-API engine.
+
+Every call runs its statements in a worker thread (``trio.to_thread``) on the
+engine's one connection, behind a ``CapacityLimiter(1)`` (a DB-API connection is
+not for concurrent use), in one transaction. Calls are admin operations, the
+1-second spend batch and the 0.5-second change poll: never the request path.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import orjson
+import trio
+
+from routeiq.db.schema import LATEST, MIGRATIONS, render
+
+T = TypeVar("T")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer gateway than this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    kind: str
+    id: str
+    data: dict[str, Any] | None  # None: deleted
+    seq: int
+    spend: float
+    spend_period: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRow:
+    row_id: str
+    request_id: str
+    key_hash: str | None
+    key_alias: str | None
+    team_id: str | None
+    user_id: str | None
+    end_user: str | None
+    model_group: str | None
+    deployment: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    spend: float
+    status: int
+    start_time: float
+    end_time: float
+
+    @property
+    def day(self) -> str:
+        return time.strftime("%Y-%m-%d", time.gmtime(self.start_time))
+
+
+SPEND_COLUMNS = (*SpendRow.__dataclass_fields__, "day")
+
+
+@dataclass(frozen=True, slots=True)
+class SpendDelta:
+    kind: str
+    id: str
+    period: int
+    amount: float
+
+
+class Engine(Protocol):
+    """The few things that differ between SQLite and PostgreSQL."""
+
+    name: str
+    placeholder: str
+    real: str
+    bigint: str
+    migration_lock: str  # a statement that holds off other migrators until commit
+
+    def connect(self) -> Any: ...
+
+
+class Database:
+    """Records, change feed and spend logs on one engine (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self._conn: Any = None
+        self._limiter = trio.CapacityLimiter(1)
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", self.engine.placeholder)
+
+    async def _run(self, fn: Callable[[Any], T]) -> T:
+        def job() -> T:
+            conn = self._conn
+            if conn is None:
+                raise RuntimeError("database is closed")
+            try:
+                out = fn(conn.cursor())
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            return out
+
+        return await trio.to_thread.run_sync(job, limiter=self._limiter)
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    async def open(self) -> int:
+        """Connect and apply pending migrations; answer the schema version."""
+        self._conn = await trio.to_thread.run_sync(self.engine.connect, limiter=self._limiter)
+        return await self._run(self._migrate)
+
+    def _migrate(self, cur: Any) -> int:
+        # Several gateways may start at once on one database: one migrates, the
+        # others wait for it and find the work done.
+        cur.execute(self.engine.migration_lock)
+        cur.execute("CREATE TABLE IF NOT EXISTS routeiq_schema (version INTEGER NOT NULL)")
+        cur.execute("SELECT version FROM routeiq_schema")
+        row = cur.fetchone()
+        version = int(row[0]) if row else 0
+        if row is None:
+            cur.execute("INSERT INTO routeiq_schema (version) VALUES (0)")
+        if version > LATEST:
+            raise SchemaTooNew(
+                f"the {self.name} database has schema version {version}, newer than this "
+                f"gateway knows ({LATEST}); upgrade the gateway or point it at another database"
+            )
+        for target in range(version, LATEST):
+            for statement in MIGRATIONS[target]:
+                cur.execute(render(statement, real=self.engine.real, bigint=self.engine.bigint))
+            cur.execute(self._sql("UPDATE routeiq_schema SET version = ?"), (target + 1,))
+        return LATEST
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await trio.to_thread.run_sync(conn.close, limiter=self._limiter)
+
+    # -- records ------------------------------------------------------------------
+
+    def _next_seq(self, cur: Any) -> int:
+        # The row lock on gov_meta orders writers, so `seq` order is commit order
+        # and a poller that saw seq N has seen every change up to N.
+        cur.execute("UPDATE gov_meta SET value = value + 1 WHERE name = 'seq'")
+        cur.execute("SELECT value FROM gov_meta WHERE name = 'seq'")
+        return int(cur.fetchone()[0])
+
+    async def put(self, kind: str, ident: str, data: Mapping[str, Any]) -> int:
+        """Create or replace a record; answer its change sequence number."""
+        blob = orjson.dumps(dict(data)).decode()
+
+        def fn(cur: Any) -> int:
+            seq = self._next_seq(cur)
+            cur.execute(
+                self._sql(
+                    "INSERT INTO gov_entities (kind, id, data, seq) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data, seq = excluded.seq"
+                ),
+                (kind, ident, blob, seq),
+            )
+            return seq
+
+        return await self._run(fn)
+
+    async def delete(self, kind: str, ident: str) -> bool:
+        def fn(cur: Any) -> bool:
+            cur.execute(
+                self._sql(
+                    "SELECT 1 FROM gov_entities WHERE kind = ? AND id = ? AND data IS NOT NULL"
+                ),
+                (kind, ident),
+            )
+            if cur.fetchone() is None:
+                return False
+            seq = self._next_seq(cur)
+            cur.execute(
+                self._sql("UPDATE gov_entities SET data = NULL, seq = ? WHERE kind = ? AND id = ?"),
+                (seq, kind, ident),
+            )
+            return True
+
+        return await self._run(fn)
+
+    async def get(self, kind: str, ident: str) -> EntityRow | None:
+        def fn(cur: Any) -> EntityRow | None:
+            cur.execute(
+                self._sql(
+                    "SELECT kind, id, data, seq, spend, spend_period FROM gov_entities "
+                    "WHERE kind = ? AND id = ? AND data IS NOT NULL"
+                ),
+                (kind, ident),
+            )
+            row = cur.fetchone()
+            return _entity(row) if row else None
+
+        return await self._run(fn)
+
+    async def list_records(self, kind: str, offset: int, limit: int) -> tuple[list[EntityRow], int]:
+        def fn(cur: Any) -> tuple[list[EntityRow], int]:
+            cur.execute(
+                self._sql("SELECT COUNT(*) FROM gov_entities WHERE kind = ? AND data IS NOT NULL"),
+                (kind,),
+            )
+            total = int(cur.fetchone()[0])
+            cur.execute(
+                self._sql(
+                    "SELECT kind, id, data, seq, spend, spend_period FROM gov_entities "
+                    "WHERE kind = ? AND data IS NOT NULL ORDER BY seq LIMIT ? OFFSET ?"
+                ),
+                (kind, limit, offset),
+            )
+            return [_entity(r) for r in cur.fetchall()], total
+
+        return await self._run(fn)
+
+    async def changes(self, since: int, limit: int = 10_000) -> list[EntityRow]:
+        """Records (tombstones included) changed after sequence number ``since``."""
+
+        def fn(cur: Any) -> list[EntityRow]:
+            cur.execute(
+                self._sql(
+                    "SELECT kind, id, data, seq, spend, spend_period FROM gov_entities "
+                    "WHERE seq > ? ORDER BY seq LIMIT ?"
+                ),
+                (since, limit),
+            )
+            return [_entity(r) for r in cur.fetchall()]
+
+        return await self._run(fn)
+
+    async def seq(self) -> int:
+        def fn(cur: Any) -> int:
+            cur.execute("SELECT value FROM gov_meta WHERE name = 'seq'")
+            return int(cur.fetchone()[0])
+
+        return await self._run(fn)
+
+    # -- spend --------------------------------------------------------------------
+
+    async def write_spend(self, rows: Sequence[SpendRow], deltas: Sequence[SpendDelta]) -> None:
+        """One batch: the log rows (a row already written is skipped) and the totals."""
+        cols = ", ".join(SPEND_COLUMNS)
+        marks = ", ".join("?" for _ in SPEND_COLUMNS)
+        insert = self._sql(
+            f"INSERT INTO spend_logs ({cols}) VALUES ({marks}) ON CONFLICT (row_id) DO NOTHING"
+        )
+        update = self._sql(
+            "UPDATE gov_entities SET spend = CASE WHEN spend_period = ? THEN spend + ? ELSE ? END, "
+            "spend_period = ? WHERE kind = ? AND id = ?"
+        )
+
+        def fn(cur: Any) -> None:
+            if rows:
+                cur.executemany(insert, [tuple(getattr(r, c) for c in SPEND_COLUMNS) for r in rows])
+            for d in deltas:
+                cur.execute(update, (d.period, d.amount, d.amount, d.period, d.kind, d.id))
+
+        await self._run(fn)
+
+    async def spend_logs(
+        self, filters: Mapping[str, Any], offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Rows matching ``filters`` (key_hash, team_id, user_id, start, end), newest first."""
+        where, args = _where(filters)
+
+        def fn(cur: Any) -> tuple[list[dict[str, Any]], int]:
+            cur.execute(self._sql(f"SELECT COUNT(*) FROM spend_logs{where}"), args)
+            total = int(cur.fetchone()[0])
+            cur.execute(
+                self._sql(
+                    f"SELECT {', '.join(SPEND_COLUMNS)} FROM spend_logs{where} "
+                    "ORDER BY start_time DESC, row_id LIMIT ? OFFSET ?"
+                ),
+                (*args, limit, offset),
+            )
+            return [dict(zip(SPEND_COLUMNS, r, strict=True)) for r in cur.fetchall()], total
+
+        return await self._run(fn)
+
+    async def spend_report(
+        self, filters: Mapping[str, Any], group: str
+    ) -> list[tuple[str, str | None, float, int, int]]:
+        """``(day, group value, spend, requests, tokens)`` rows, by day then group."""
+        column = {"key": "key_hash", "team": "team_id", "model": "model_group", "user": "user_id"}[
+            group
+        ]
+        where, args = _where(filters)
+
+        def fn(cur: Any) -> list[tuple[str, str | None, float, int, int]]:
+            cur.execute(
+                self._sql(
+                    f"SELECT day, {column}, SUM(spend), COUNT(*), SUM(total_tokens) "
+                    f"FROM spend_logs{where} GROUP BY day, {column} ORDER BY day, {column}"
+                ),
+                args,
+            )
+            return [
+                (str(d), g, float(s or 0), int(n), int(t or 0)) for d, g, s, n, t in cur.fetchall()
+            ]
+
+        return await self._run(fn)
+
+
+def _where(filters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    for name in ("key_hash", "team_id", "user_id", "model_group"):
+        if filters.get(name) is not None:
+            clauses.append(f"{name} = ?")
+            args.append(filters[name])
+    if filters.get("start") is not None:
+        clauses.append("start_time >= ?")
+        args.append(filters["start"])
+    if filters.get("end") is not None:
+        clauses.append("start_time < ?")
+        args.append(filters["end"])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(args)
+
+
+def _entity(row: Sequence[Any]) -> EntityRow:
+    kind, ident, data, seq, spend, period = row
+    return EntityRow(
+        kind, ident, orjson.loads(data) if data is not None else None, int(seq), float(spend),
+        int(period),
+    )  # fmt: skip
+
+
+def database_url(configured: str | None) -> str | None:
+    """``general_settings.database_url``, else ``DATABASE_URL``, else None (SQLite)."""
+    return configured or os.environ.get("DATABASE_URL") or None
+
+
+def open_database(url: str | None, data_dir: Path) -> Database:
+    """PostgreSQL for a ``postgres://`` / ``postgresql://`` URL, else SQLite under ``data_dir``."""
+    if url and url.startswith(("postgres://", "postgresql://")):
+        from routeiq.db.postgres import PostgresEngine
+
+        return Database(PostgresEngine(url))
+    from routeiq.db.sqlite import SqliteEngine
+
+    if url and url.startswith("sqlite:///"):
+        return Database(SqliteEngine(Path(url[len("sqlite:///") :])))
+    return Database(SqliteEngine(data_dir / "routeiq.db"))

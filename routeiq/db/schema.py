@@ -1,0 +1,57 @@
+"""Versioned schema migrations, applied at start-up in one transaction each.
+
+``MIGRATIONS[i]`` brings the schema from version ``i`` to ``i + 1``. Types are
+written once for both engines: ``{real}`` is REAL on SQLite and DOUBLE
+PRECISION on PostgreSQL, ``{bigint}`` INTEGER / BIGINT. A database whose
+version is newer than ``len(MIGRATIONS)`` was written by a newer gateway: this
+one refuses to start rather than misread it.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    [
+        # Records of every kind, one JSON document each. A deleted record stays as
+        # a tombstone (data NULL) so that other processes polling `seq` see it go.
+        """CREATE TABLE gov_entities (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            data TEXT,
+            seq {bigint} NOT NULL,
+            spend {real} NOT NULL DEFAULT 0,
+            spend_period {bigint} NOT NULL DEFAULT 0,
+            PRIMARY KEY (kind, id))""",
+        "CREATE INDEX gov_entities_seq ON gov_entities (seq)",
+        "CREATE TABLE gov_meta (name TEXT PRIMARY KEY, value {bigint} NOT NULL)",
+        "INSERT INTO gov_meta (name, value) VALUES ('seq', 0)",
+        # One row per answered request; row_id is the gateway's own (request ids
+        # come from clients and may repeat), so a retried batch never doubles a row.
+        """CREATE TABLE spend_logs (
+            row_id TEXT PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            key_hash TEXT,
+            key_alias TEXT,
+            team_id TEXT,
+            user_id TEXT,
+            end_user TEXT,
+            model_group TEXT,
+            deployment TEXT,
+            prompt_tokens {bigint} NOT NULL DEFAULT 0,
+            completion_tokens {bigint} NOT NULL DEFAULT 0,
+            total_tokens {bigint} NOT NULL DEFAULT 0,
+            spend {real} NOT NULL DEFAULT 0,
+            status INTEGER NOT NULL,
+            start_time {real} NOT NULL,
+            end_time {real} NOT NULL,
+            day TEXT NOT NULL)""",
+        "CREATE INDEX spend_logs_start ON spend_logs (start_time)",
+        "CREATE INDEX spend_logs_key ON spend_logs (key_hash, start_time)",
+        "CREATE INDEX spend_logs_team ON spend_logs (team_id, start_time)",
+    ],
+]
+
+LATEST = len(MIGRATIONS)
+
+
+def render(statement: str, *, real: str, bigint: str) -> str:
+    return statement.format(real=real, bigint=bigint)

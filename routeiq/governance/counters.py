@@ -1,0 +1,60 @@
+"""Where the limit and budget counters live: this process, or Redis for all of them.
+
+Both answer ``admit`` / ``settle`` with the arithmetic of
+:class:`~routeiq.governance.ledger.Ledger`. :class:`LocalCounters` is the ledger
+on the trio clock (windows) and the wall clock (budget periods): no await that
+suspends, so the in-process check is a few microseconds. ``SharedCounters``
+(``routeiq.governance.shared``) keeps them in Redis.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+import trio
+
+from routeiq.governance.ledger import Decision, Ledger, Rule, Ticket
+
+
+class Counters(Protocol):
+    name: str
+
+    async def admit(
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
+    ) -> tuple[Decision, Ticket | None]: ...
+
+    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None: ...
+
+    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None: ...
+
+    def spend(self, rule: Rule) -> tuple[float, float]: ...
+
+    async def run(
+        self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
+    ) -> None: ...
+
+
+class LocalCounters:
+    name = "memory"
+
+    def __init__(self, *, reserve: bool = True) -> None:
+        self.ledger = Ledger(reserve=reserve)
+
+    async def admit(
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
+    ) -> tuple[Decision, Ticket | None]:
+        return self.ledger.admit(rules, trio.current_time(), time.time(), tokens, max_cost)
+
+    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
+        self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+
+    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
+        for ticket, tokens, cost in batch:
+            self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+
+    def spend(self, rule: Rule) -> tuple[float, float]:
+        return self.ledger.spend(rule, time.time())
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        task_status.started()

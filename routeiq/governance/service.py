@@ -1,0 +1,408 @@
+"""Governance at the edge: the in-memory record cache, admission, settlement, spend batches.
+
+The hot path (``authenticate`` in the auth middleware, ``admit`` in the chat
+handler) reads dicts and runs the ledger's arithmetic; it never awaits the
+database. Background tasks, started in the lifespan nursery by :meth:`run`:
+
+- the change poll: every ``poll_interval`` the change feed (``seq`` > last
+  seen) is read from the database, so a key revoked through any process stops
+  working in every process within about that interval;
+- the spend writer: rows and per-principal totals queued by :meth:`finish`
+  (after the response) are written in one transaction per ``spend_flush_interval``;
+- the settler: tickets of the Redis counters are settled off the request path.
+
+A failed database call is logged and retried on the next tick; requests by
+keys already in memory keep being served.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import trio
+
+from routeiq.asgi.types import RequestContext
+from routeiq.db.base import Database, EntityRow, SpendDelta, SpendRow
+from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
+from routeiq.governance.counters import Counters, LocalCounters
+from routeiq.governance.duration import period_index
+from routeiq.governance.ledger import Decision, Rule, Ticket
+from routeiq.governance.records import Principal, principal
+from routeiq.governance.settings import GovernanceSettings
+
+log = logging.getLogger("routeiq.governance")
+
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPrice:
+    """The most a model group's tokens can cost (its dearest deployment)."""
+
+    input: float
+    output: float
+    max_output_tokens: int | None
+
+
+@dataclass(slots=True)
+class Admission:
+    ticket: Ticket | None
+    principals: tuple[Principal, ...]
+    headers: Headers
+    tokens: int
+    max_cost: float
+
+
+def duration_text(seconds: float) -> str:
+    """OpenAI's reset format: ``20ms``, ``1s``, ``6m0s``."""
+    if seconds < 1:
+        return f"{max(0, round(seconds * 1000))}ms"
+    whole = math.ceil(seconds)
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes}m{secs}s" if minutes else f"{secs}s"
+
+
+_REQ = (
+    b"x-ratelimit-limit-requests",
+    b"x-ratelimit-remaining-requests",
+    b"x-ratelimit-reset-requests",
+)
+_TOK = (b"x-ratelimit-limit-tokens", b"x-ratelimit-remaining-tokens", b"x-ratelimit-reset-tokens")
+
+
+def meter_headers(decision: Decision) -> Headers:
+    out: Headers = []
+    for names, m in ((_REQ, decision.requests), (_TOK, decision.tokens)):
+        if m is not None:
+            out.append((names[0], b"%d" % m.limit))
+            out.append((names[1], b"%d" % max(0, m.remaining)))
+            out.append((names[2], duration_text(m.reset).encode()))
+    return out
+
+
+class Governance:
+    def __init__(
+        self,
+        settings: GovernanceSettings,
+        db: Database,
+        counters: Counters | None = None,
+        prices: Mapping[str, GroupPrice] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.counters: Counters = counters or LocalCounters(reserve=settings.reserve_budget)
+        self.prices = dict(prices or {})
+        self.records: dict[str, dict[str, Principal]] = {
+            "key": {},
+            "team": {},
+            "user": {},
+            "customer": {},
+        }
+        self.keys = self.records["key"]
+        self.seq = 0
+        self.rows: list[SpendRow] = []
+        self.deltas: dict[tuple[str, str, int], float] = {}
+        self.dropped_rows = 0
+        self.rows_written = 0
+        self.soft_alerts = 0
+        self._spent: dict[str, float] = {}  # ns -> spend seen by this process (soft budgets)
+        self._settle_send, self._settle_recv = trio.open_memory_channel[tuple[Ticket, int, float]](
+            10_000
+        )
+        self.ready = False
+
+    # -- the record cache -----------------------------------------------------------
+
+    def apply(self, row: EntityRow) -> None:
+        """Put one record (or its tombstone) into the in-memory cache."""
+        table = self.records.get(row.kind)
+        if table is None:
+            return
+        if row.data is None:
+            table.pop(row.id, None)
+        else:
+            table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
+        self.seq = max(self.seq, row.seq)
+
+    async def refresh(self) -> int:
+        """Read the change feed once; answer how many records changed."""
+        n = 0
+        while True:
+            rows = await self.db.changes(self.seq)
+            for row in rows:
+                self.apply(row)
+            n += len(rows)
+            if len(rows) < 10_000:
+                return n
+
+    # -- the hot path ---------------------------------------------------------------
+
+    def authenticate(self, token_hash: str, ctx: RequestContext) -> bool:
+        """Fill ``ctx`` from a virtual key; False if unknown. Raises 401 when blocked/expired."""
+        key = self.keys.get(token_hash)
+        if key is None:
+            return False
+        if key.blocked:
+            raise Unauthorized("This key is blocked", code="key_blocked")
+        if key.expires is not None and time.time() >= key.expires:
+            raise Unauthorized("This key has expired", code="key_expired")
+        team = self.records["team"].get(key.team_id) if key.team_id else None
+        if team is not None and team.blocked:
+            raise Unauthorized("This key's team is blocked", code="team_blocked")
+        ctx.key_id = key.id
+        ctx.principal = key
+        ctx.key_name = key.alias or ("key-" + key.id[:12])
+        ctx.team = key.team_id
+        ctx.user = key.user_id
+        return True
+
+    def _principals(self, ctx: RequestContext, end_user: str | None) -> list[Principal]:
+        found: list[Principal] = []
+        key = ctx.principal
+        if isinstance(key, Principal):
+            found.append(key)
+            if key.team_id and (team := self.records["team"].get(key.team_id)) is not None:
+                found.append(team)
+            if key.user_id and (user := self.records["user"].get(key.user_id)) is not None:
+                found.append(user)
+        if end_user and (customer := self.records["customer"].get(end_user)) is not None:
+            found.append(customer)
+        return found
+
+    def max_cost(self, model: str, req: Mapping[str, Any], body_len: int) -> tuple[int, float]:
+        """``(estimated prompt tokens, most the request can cost)`` before the call."""
+        prompt = body_len // 4 + 1  # generous: JSON syntax counts too
+        price = self.prices.get(model)
+        if price is None:
+            return prompt, 0.0
+        asked = req.get("max_completion_tokens") or req.get("max_tokens")
+        if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0:
+            out = asked
+        else:
+            out = price.max_output_tokens or self.settings.default_max_tokens
+        return prompt, prompt * price.input + out * price.output
+
+    async def admit(
+        self, ctx: RequestContext, model: str, req: Mapping[str, Any], body_len: int
+    ) -> Headers:
+        """Check models, limits and budgets of everything binding this request; count it.
+
+        Raises 403 ``model_not_allowed``, 429 (Retry-After, x-ratelimit-*) or 400
+        ``budget_exceeded``. Answers the x-ratelimit-* headers for the response.
+        """
+        user_field = req.get("user")
+        end_user = user_field if isinstance(user_field, str) and user_field else None
+        ctx.end_user = end_user
+        found = self._principals(ctx, end_user)
+        if not found:
+            return []
+        for p in found:
+            if p.kind in ("key", "team") and not p.allows(model):
+                raise ModelNotAllowed(
+                    f"The {p.kind} may not use model {model!r}; allowed model groups: "
+                    + ", ".join(p.models),
+                    param="model",
+                )
+        rules = tuple(p.rule for p in found if _limited(p.rule))
+        if not rules:
+            return []
+        tokens, cost = self.max_cost(model, req, body_len)
+        decision, ticket = await self.counters.admit(rules, tokens, cost)
+        headers = meter_headers(decision)
+        denial = decision.denial
+        if denial is not None:
+            kind, _, ident = denial.ns.partition(":")
+            who = f"{kind} {ident[:12] if kind == 'key' else ident}"
+            if denial.kind == "budget":
+                raise BudgetExceeded(
+                    f"Budget has been exceeded! {who} Current cost: {denial.spend:.6f}, "
+                    f"Max budget: {denial.limit}, this request may cost up to {cost:.6f}",
+                    headers={k.decode(): v.decode() for k, v in headers},
+                )
+            wait = denial.retry_after if math.isfinite(denial.retry_after) else 60.0
+            extra = {k.decode(): v.decode() for k, v in headers}
+            extra["retry-after"] = str(max(1, math.ceil(wait)))
+            extra["retry-after-ms"] = str(max(1, math.ceil(wait * 1000)))
+            limit_name = {"rpm": "rpm_limit", "tpm": "tpm_limit"}.get(
+                denial.kind, "max_parallel_requests"
+            )
+            raise RateLimited(
+                f"Rate limit reached for {who}: {limit_name} {denial.limit:g}; "
+                f"retry after {wait:.1f} s",
+                headers=extra,
+            )
+        ctx.admission = Admission(ticket, tuple(found), headers, tokens, cost)
+        return headers
+
+    # -- after the response ---------------------------------------------------------
+
+    def finish(self, ctx: RequestContext) -> None:
+        """Settle the request's reservation and queue its spend row (no I/O, no await)."""
+        adm = ctx.admission
+        usage = ctx.usage or {}
+        prompt = _int(usage.get("prompt_tokens"))
+        completion = _int(usage.get("completion_tokens"))
+        total = _int(usage.get("total_tokens")) or prompt + completion
+        cost = ctx.cost or 0.0
+        if isinstance(adm, Admission):
+            ctx.admission = None
+            if ctx.cost is None and ctx.usage is None and ctx.status == 200:
+                # Answered, but the upstream reported no usage (a stream without
+                # stream_options.include_usage): charge the most it could cost, so a
+                # budget cannot be bypassed by streaming.
+                cost = adm.max_cost
+            if adm.ticket is not None:
+                tokens = total if ctx.usage else adm.tokens
+                if isinstance(self.counters, LocalCounters):
+                    self.counters.ledger.settle(
+                        adm.ticket, trio.current_time(), time.time(), tokens, cost
+                    )
+                else:
+                    try:
+                        self._settle_send.send_nowait((adm.ticket, tokens, cost))
+                    except trio.WouldBlock:
+                        log.warning("governance: settle queue full; reservation held")
+            principals = adm.principals
+        else:
+            principals = tuple(self._principals(ctx, ctx.end_user))
+        if ctx.model is None or not self.settings.enabled:
+            return
+        now = time.time()
+        if cost > 0:
+            for p in principals:
+                period = period_index(now, p.rule.anchor, p.rule.budget_duration)
+                slot = (p.kind, p.id, period)
+                self.deltas[slot] = self.deltas.get(slot, 0.0) + cost
+                self._soft_check(p, cost)
+        if len(self.rows) >= self.settings.max_pending_spend_rows:
+            self.dropped_rows += 1
+            return
+        started = now - (time.perf_counter() - ctx.started)
+        self.rows.append(
+            SpendRow(
+                row_id=secrets.token_hex(12),
+                request_id=ctx.request_id,
+                key_hash=ctx.key_id,
+                key_alias=ctx.key_name,
+                team_id=ctx.team,
+                user_id=ctx.user,
+                end_user=ctx.end_user,
+                model_group=ctx.model,
+                deployment=ctx.deployment,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                total_tokens=total,
+                spend=cost,
+                status=ctx.status,
+                start_time=started,
+                end_time=now,
+            )
+        )
+
+    def _soft_check(self, p: Principal, cost: float) -> None:
+        if p.soft_budget is None:
+            return
+        before = self._spent.get(p.rule.ns, p.rule.base_spend)
+        self._spent[p.rule.ns] = before + cost
+        if before < p.soft_budget <= before + cost:
+            self.soft_alerts += 1
+            log.warning(
+                "governance: %s %s crossed its soft budget %.4f (spend %.4f)",
+                p.kind,
+                p.alias or p.id[:12],
+                p.soft_budget,
+                before + cost,
+            )
+
+    async def flush(self) -> int:
+        """Write the queued spend rows and totals in one transaction; keep them on failure."""
+        rows, self.rows = self.rows, []
+        deltas, self.deltas = self.deltas, {}
+        if not rows and not deltas:
+            return 0
+        try:
+            await self.db.write_spend(
+                rows, [SpendDelta(k, i, p, usd) for (k, i, p), usd in deltas.items()]
+            )
+        except Exception as exc:
+            log.warning("governance: spend batch not written (%r); retrying", exc)
+            self.rows[:0] = rows
+            for slot, usd in deltas.items():
+                self.deltas[slot] = self.deltas.get(slot, 0.0) + usd
+            return 0
+        self.rows_written += len(rows)
+        return len(rows)
+
+    # -- background -----------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        while True:
+            await trio.sleep(self.settings.poll_interval)
+            try:
+                await self.refresh()
+            except Exception as exc:
+                log.warning("governance: change poll failed (%r); serving cached keys", exc)
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                await trio.sleep(self.settings.spend_flush_interval)
+                await self.flush()
+        finally:
+            with trio.CancelScope(shield=True) as scope:
+                scope.deadline = trio.current_time() + 2.0
+                await self.flush()
+
+    async def _settle(self) -> None:
+        """Settle in batches: everything queued meanwhile goes in one Redis call."""
+        async for item in self._settle_recv:
+            batch = [item]
+            while len(batch) < 512:
+                try:
+                    batch.append(self._settle_recv.receive_nowait())
+                except trio.WouldBlock:
+                    break
+            await self.counters.settle_many(batch)
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Open (and migrate) the database, load every record, then run the loops."""
+        version = await self.db.open()
+        try:
+            await self.refresh()
+            log.info(
+                "governance: %s schema v%d, %d keys, %d teams",
+                self.db.name,
+                version,
+                len(self.keys),
+                len(self.records["team"]),
+            )
+            async with trio.open_nursery() as nursery:
+                await nursery.start(self.counters.run)
+                nursery.start_soon(self._poll)
+                nursery.start_soon(self._write)
+                nursery.start_soon(self._settle)
+                self.ready = True
+                task_status.started()
+        finally:
+            self.ready = False
+            with trio.CancelScope(shield=True):
+                await self.db.close()
+
+
+def _limited(rule: Rule) -> bool:
+    return (
+        rule.rpm is not None
+        or rule.tpm is not None
+        or rule.parallel is not None
+        or rule.max_budget is not None
+    )
+
+
+def _int(value: Any) -> int:
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else 0

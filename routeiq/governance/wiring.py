@@ -1,0 +1,118 @@
+"""Builds the governance service from the config (the app calls :func:`open_governance`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry.metrics import CallbackOptions, Observation
+
+from routeiq.db.base import database_url, open_database
+from routeiq.db.schema import LATEST
+from routeiq.governance.counters import Counters, LocalCounters
+from routeiq.governance.service import Governance, GroupPrice
+
+if TYPE_CHECKING:
+    from routeiq.config import Config
+    from routeiq.pricing import PriceBook
+
+
+def group_prices(config: Config, book: PriceBook) -> dict[str, GroupPrice]:
+    """Per model group, the dearest deployment's prices and its declared output limit."""
+    out: dict[str, GroupPrice] = {}
+    for group, deps in config.groups.items():
+        prices = [book.by_deployment[d.id] for d in deps if d.id in book.by_deployment]
+        if not prices:
+            continue
+        limits = [
+            v
+            for d in deps
+            for v in (d.model_info.get("max_output_tokens"), d.model_info.get("max_tokens"))
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0
+        ]
+        out[group] = GroupPrice(
+            max(p.input for p in prices), max(p.output for p in prices), max(limits, default=None)
+        )
+    return out
+
+
+def open_governance(config: Config, book: PriceBook, meter: Any = None) -> Governance | None:
+    settings = config.routeiq.governance
+    if not settings.enabled or not config.master_key:
+        return None
+    db = open_database(database_url(config.database_url), settings.resolved_data_dir())
+    state = config.routeiq.state
+    counters: Counters
+    if settings.shared and state.backend == "redis":
+        from routeiq.governance.shared import SharedCounters
+
+        counters = SharedCounters(
+            state.redis_url,
+            state.key_prefix,
+            reserve=settings.reserve_budget,
+            op_timeout=state.op_timeout,
+            backoff_initial=state.backoff_initial,
+            backoff_cap=state.backoff_cap,
+        )
+    else:
+        counters = LocalCounters(reserve=settings.reserve_budget)
+    gov = Governance(settings, db, counters, group_prices(config, book))
+    if meter is not None:
+        bind_metrics(gov, meter)
+    return gov
+
+
+def preflight(config: Config) -> str | None:
+    """Why the gateway cannot start on its key database, or ``None`` (checked by the
+    CLI before serving, so the operator reads one line instead of a lifespan trace)."""
+    settings = config.routeiq.governance
+    if not settings.enabled or not config.master_key:
+        return None
+    db = open_database(database_url(config.database_url), settings.resolved_data_dir())
+    try:
+        conn = db.engine.connect()
+    except Exception as exc:
+        return f"cannot open the {db.name} key database: {exc}"
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT version FROM routeiq_schema")
+        row = cur.fetchone()
+        version = int(row[0]) if row else 0
+    except Exception:
+        version = 0  # a new database: migrated at start-up
+    finally:
+        conn.close()
+    if version > LATEST:
+        return (
+            f"the {db.name} key database has schema version {version}, newer than this "
+            f"gateway knows ({LATEST}); upgrade the gateway or point it at another database"
+        )
+    return None
+
+
+def bind_metrics(gov: Governance, meter: Any) -> None:
+    """``routeiq.governance.soft_budget_alerts``, ``.spend_rows`` (written / dropped), ``.keys``."""
+
+    def alerts(options: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(gov.soft_alerts)]
+
+    def rows(options: CallbackOptions) -> Iterable[Observation]:
+        return [
+            Observation(gov.rows_written, {"outcome": "written"}),
+            Observation(gov.dropped_rows, {"outcome": "dropped"}),
+        ]
+
+    def keys(options: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(len(t), {"kind": k}) for k, t in gov.records.items()]
+
+    meter.create_observable_counter(
+        "routeiq.governance.soft_budget_alerts",
+        callbacks=[alerts],
+        description="Keys, teams, users or customers whose spend crossed soft_budget.",
+    )
+    meter.create_observable_counter(
+        "routeiq.governance.spend_rows", callbacks=[rows], description="Spend log rows."
+    )
+    meter.create_observable_gauge(
+        "routeiq.governance.records", callbacks=[keys], description="Records in memory."
+    )
