@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from routeiq.config import Config
 
 DEMO_KEY = "sk-routeiq-demo"
+ALLOW_HELP = "start even with LiteLLM settings that weaken security if ignored (logged)"
 
 
 def _banner(url: str, config: Config, key: str | None) -> None:
@@ -50,12 +51,16 @@ def _serve(args: argparse.Namespace) -> int:
     config: Config | None = None
     if args.config:
         try:
-            config = load_config_file(args.config)
+            config = load_config_file(args.config, allow_unsupported=args.allow_unsupported or None)
         except ConfigError as exc:
             print(f"routeiq: invalid configuration in {args.config}:", file=sys.stderr)
             for path, msg in exc.problems:
                 print(f"  {path}: {msg}", file=sys.stderr)
+            if any(path == "unsupported" for path, _ in exc.problems):
+                print("  (--allow-unsupported starts without them)", file=sys.stderr)
             return 2
+        for line in config.warnings:
+            logging.getLogger("routeiq.config").warning("%s", line)
     demo = args.demo or config is None
     key = DEMO_KEY if demo else (config.master_key if config else None)
     if args.fd is not None:
@@ -85,6 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
             ["serve"]
             + (["--config", args.config] if args.config else [])
             + (["--demo"] if args.demo else [])
+            + (["--allow-unsupported"] if args.allow_unsupported else [])
         )
         return supervise(argv, sock, args.workers)
 
@@ -133,12 +139,14 @@ def _check(args: argparse.Namespace) -> int:
     from routeiq.config import ConfigError, load_config_file
 
     try:
-        config = load_config_file(args.file)
+        config = load_config_file(args.file, allow_unsupported=args.allow_unsupported or None)
     except ConfigError as exc:
         for path, msg in exc.problems:
             print(f"{path}: {msg}")
         print(f"{len(exc.problems)} error(s) in {args.file}", file=sys.stderr)
         return 1
+    for line in config.warnings:
+        print(f"warning: {line}")
     n_dep, n_grp = len(config.deployments), len(config.groups)
     print(f"{args.file}: OK ({n_dep} deployments in {n_grp} model groups)")
     return 0
@@ -155,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--quiet", action="store_true", help="no start-up banner")
+    s.add_argument("--allow-unsupported", action="store_true", help=ALLOW_HELP)
     s.set_defaults(func=_serve)
     m = sub.add_parser("mock-upstream", help="run the mock OpenAI-compatible upstream")
     m.add_argument("--host", default="127.0.0.1")
@@ -172,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="config_command", required=True)
     cc = csub.add_parser("check", help="validate a config file and report every error")
     cc.add_argument("file")
+    cc.add_argument("--allow-unsupported", action="store_true", help=ALLOW_HELP)
     cc.set_defaults(func=_check)
     return p
 

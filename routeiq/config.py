@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
+from routeiq.compat.audit import audit
+from routeiq.compat.params import config_env, credential_map, resolve_params
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
@@ -31,10 +33,23 @@ from routeiq.ssrf import SSRFSettings
 from routeiq.state.settings import StateSettings
 
 ENV_PREFIX = "os.environ/"
+USED_SECTIONS = (
+    "model_list",
+    "credential_list",
+    "router_settings",
+    "litellm_settings",
+    "routeiq",
+    "general_settings.master_key",
+)
 
 
 class ConfigError(Exception):
-    """Raised with every problem found; ``problems`` holds ``(path, message)``."""
+    """Raised with every problem found; ``problems`` holds ``(path, message)``.
+
+    A LiteLLM setting the gateway does not implement is reported as
+    ``("unsupported", "<key path> (<what LiteLLM does with it>)")``, so that it
+    prints as ``unsupported: <key path> (...)`` like the other problems.
+    """
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
@@ -135,6 +150,9 @@ class TelemetrySettings(_Strict):
 
 
 class RouteIQSettings(_Strict):
+    #: Start even when the config has LiteLLM settings that would weaken security or
+    #: correctness if ignored (they are logged); same as ``--allow-unsupported``.
+    allow_unsupported: bool = False
     server: ServerSettings = Field(default_factory=ServerSettings)
     upstream: UpstreamSettings = Field(default_factory=UpstreamSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -191,6 +209,8 @@ class Config:
     routeiq: RouteIQSettings
     source: str = "<memory>"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: ``unsupported: <key path> (...)`` lines the gateway ignores (logged at start-up).
+    warnings: tuple[str, ...] = ()
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -219,16 +239,52 @@ def _substitute_env(
     return node
 
 
+def _first_per_path(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One problem per key path (an unset variable, not also "api_key: not set")."""
+    seen: set[str] = set()
+    out = []
+    for path, msg in problems:
+        if path == "unsupported" or path not in seen:
+            seen.add(path)
+            out.append((path, msg))
+    return out
+
+
 def load_config(
-    data: Any, *, env: Mapping[str, str] | None = None, source: str = "<memory>"
+    data: Any,
+    *,
+    env: Mapping[str, str] | None = None,
+    source: str = "<memory>",
+    allow_unsupported: bool | None = None,
 ) -> Config:
-    """Validate a parsed YAML document; raise ConfigError listing every problem."""
+    """Validate a parsed YAML document; raise ConfigError listing every problem.
+
+    ``allow_unsupported`` (default: ``routeiq.allow_unsupported`` in the file)
+    turns LiteLLM settings that would weaken security if ignored into warnings.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([("<root>", "the configuration must be a mapping")])
     problems: list[tuple[str, str]] = []
-    data = _substitute_env(data, os.environ if env is None else env, (), problems)
+    if allow_unsupported is None:
+        section = data.get("routeiq")
+        allow_unsupported = isinstance(section, dict) and section.get("allow_unsupported") is True
+    warnings: list[str] = []
+    for finding in audit(data):
+        if finding.kind == "unknown":
+            problems.append((finding.path, finding.detail))
+        elif finding.blocking and not allow_unsupported:
+            problems.append(("unsupported", f"{finding.path} ({finding.detail})"))
+        else:
+            warnings.append(finding.line())
+    env = config_env(data, os.environ if env is None else env)
+    # References in sections the gateway does not use (files_settings, search_tools,
+    # pass_through_endpoints, ...) are resolved by LiteLLM only when used: not errors here.
+    env_problems: list[tuple[str, str]] = []
+    data = _substitute_env(data, env, (), env_problems)
+    problems.extend(p for p in env_problems if p[0].startswith(USED_SECTIONS))
+    credentials = credential_map(data)
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:
@@ -238,9 +294,13 @@ def load_config(
     deployments: list[Deployment] = []
     seen_ids: set[str] = set()
     for i, entry in enumerate(raw.model_list):
-        p = entry.litellm_params
         where = f"model_list[{i}].litellm_params"
-        provider, upstream_model = split_model(p.model)
+        provider, upstream_model = split_model(entry.litellm_params.model)
+        found = resolve_params(entry, provider, credentials, env, where)
+        if found:
+            problems.extend(found)
+            continue
+        p = entry.litellm_params
         if provider in PASS_THROUGH:
             default_base, needs_version = provider_defaults(provider)
         else:  # translated by litellm (routeiq.llm.translated): checks its own params
@@ -302,7 +362,7 @@ def load_config(
                             (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
                         )
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_first_per_path(problems))
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}
     return Config(
         deployments=tuple(deployments),
@@ -312,10 +372,13 @@ def load_config(
         routeiq=raw.routeiq,
         source=source,
         extra=extra,
+        warnings=tuple(warnings),
     )
 
 
-def load_config_file(path: str | Path, *, env: Mapping[str, str] | None = None) -> Config:
+def load_config_file(
+    path: str | Path, *, env: Mapping[str, str] | None = None, allow_unsupported: bool | None = None
+) -> Config:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -327,7 +390,7 @@ def load_config_file(path: str | Path, *, env: Mapping[str, str] | None = None) 
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
         raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    return load_config(data, env=env, source=str(p))
+    return load_config(data, env=env, source=str(p), allow_unsupported=allow_unsupported)
 
 
 def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:
