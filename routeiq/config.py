@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit
-from routeiq.compat.params import config_env, credential_map, resolve_params
+from routeiq.compat.params import (
+    config_env,
+    credential_map,
+    litellm_router_settings,
+    resolve_params,
+    split_defaults,
+)
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
@@ -92,6 +99,12 @@ class ModelEntry(BaseModel):
     model_info: dict[str, Any] = Field(default_factory=dict)
 
 
+class ModelAlias(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    hidden: bool = False
+
+
 class RouterSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     routing_strategy: str = "simple-shuffle"
@@ -102,11 +115,24 @@ class RouterSettings(BaseModel):
     timeout: float = Field(default=600.0, gt=0)
     fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
+    # Fallbacks for every model group without its own (LiteLLM's default_fallbacks).
+    default_fallbacks: list[str] = Field(default_factory=list)
+    # Another name for a group: "alias": "group" or "alias": {model: group, hidden: true}.
+    model_group_alias: dict[str, str | ModelAlias] = Field(default_factory=dict)
+    # Only deployments whose litellm_params.tags match the request's tags
+    # (metadata.tags or the x-litellm-tags header).
+    enable_tag_filtering: bool = False
+    # Skip deployments whose model_info.max_input_tokens cannot fit the prompt.
+    enable_pre_call_checks: bool = False
 
 
 class GeneralSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     master_key: str | None = None
+    # GET /health checks each deployment with a minimal call; with background
+    # checks on, every health_check_interval seconds (results feed the breakers).
+    background_health_checks: bool = False
+    health_check_interval: float = Field(default=300.0, gt=0)
 
 
 class ServerSettings(_Strict):
@@ -198,6 +224,10 @@ class Deployment:
     model_info: Mapping[str, Any] = field(default_factory=dict)
     # Provider-specific litellm_params we do not model (aws_region_name, ...).
     params: Mapping[str, Any] = field(default_factory=dict)
+    # Default request params from litellm_params (temperature, max_tokens, ...):
+    # merged under the request's own.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +315,7 @@ def load_config(
     data = _substitute_env(data, env, (), env_problems)
     problems.extend(p for p in env_problems if p[0].startswith(USED_SECTIONS))
     credentials = credential_map(data)
+    litellm_router_settings(data)  # litellm_settings.fallbacks, ... (router_settings win)
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:
@@ -316,6 +347,8 @@ def load_config(
         if needs_version and not p.api_version:
             problems.append((f"{where}.api_version", f"required for provider {provider!r}"))
             continue
+        extras = dict(p.model_extra or {})
+        defaults, extra_headers = split_defaults(extras, p.extra_headers)
         dep_id = str(entry.model_info.get("id") or f"{entry.model_name}-{i}")
         if dep_id in seen_ids:
             problems.append(
@@ -337,11 +370,13 @@ def load_config(
                 rpm=p.rpm,
                 tpm=p.tpm,
                 weight=p.weight,
-                extra_headers=tuple((p.extra_headers or {}).items()),
+                extra_headers=tuple(extra_headers.items()),
                 input_cost_per_token=p.input_cost_per_token,
                 output_cost_per_token=p.output_cost_per_token,
                 model_info=dict(entry.model_info),
-                params=dict(p.model_extra or {}),
+                params=extras,
+                defaults=defaults,
+                tags=tuple(str(t) for t in extras.get("tags") or ()),
             )
         )
     groups: dict[str, list[Deployment]] = {}
@@ -353,14 +388,31 @@ def load_config(
         canonical_strategy(raw.router_settings.routing_strategy)
     except ValueError as exc:
         problems.append(("router_settings.routing_strategy", str(exc)))
+    aliases = raw.router_settings.model_group_alias
+    for alias, target in aliases.items():
+        name = target if isinstance(target, str) else target.model
+        if name not in groups:
+            problems.append(
+                (f"router_settings.model_group_alias.{alias}", f"unknown model group {name!r}")
+            )
+    wildcards = [g for g in groups if "*" in g]
+
+    def served(name: str) -> bool:
+        return name in groups or name in aliases or any(fnmatchcase(name, w) for w in wildcards)
+
     for section in ("fallbacks", "context_window_fallbacks"):
         for i, fb in enumerate(getattr(raw.router_settings, section)):
             for src, targets in fb.items():
                 for t in targets:
-                    if t not in groups:
+                    if not served(t):
                         problems.append(
                             (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
                         )
+    for i, t in enumerate(raw.router_settings.default_fallbacks):
+        if not served(t):
+            problems.append(
+                (f"router_settings.default_fallbacks[{i}]", f"unknown model group {t!r}")
+            )
     if problems:
         raise ConfigError(_first_per_path(problems))
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}

@@ -70,3 +70,52 @@ def resolve_params(
     except ValidationError as exc:
         return [(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in exc.errors()]
     return []
+
+
+#: litellm_params that are request params: merged under the request's own.
+DEFAULT_PARAMS = frozenset(
+    """temperature max_tokens max_completion_tokens top_p n stop presence_penalty
+    frequency_penalty seed user response_format logit_bias logprobs top_logprobs
+    reasoning_effort parallel_tool_calls tool_choice tools service_tier extra_body
+    dimensions encoding_format""".split()
+)
+#: litellm_settings keys that mean the same as in router_settings.
+ROUTER_KEYS = {
+    "fallbacks": "fallbacks",
+    "context_window_fallbacks": "context_window_fallbacks",
+    "default_fallbacks": "default_fallbacks",
+    "num_retries": "num_retries",
+    "request_timeout": "timeout",
+}
+
+
+def split_defaults(
+    extras: Mapping[str, Any], extra_headers: Mapping[str, str] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The deployment's default request params, and its headers (``organization``
+    becomes ``OpenAI-Organization``, as LiteLLM sends it)."""
+    defaults = {k: v for k, v in extras.items() if k in DEFAULT_PARAMS}
+    extra_body = defaults.pop("extra_body", None)
+    if isinstance(extra_body, Mapping):
+        defaults.update(extra_body)  # sent as top-level fields, as the OpenAI SDK does
+    headers = dict(extra_headers or {})
+    org = extras.get("organization")
+    if org and not any(k.lower() == "openai-organization" for k in headers):
+        headers["OpenAI-Organization"] = str(org)
+    return defaults, headers
+
+
+def litellm_router_settings(data: dict[str, Any]) -> None:
+    """Copy ``litellm_settings`` keys that mean the same as in ``router_settings``
+    into it (in place); a value set in ``router_settings`` wins."""
+    lsettings = data.get("litellm_settings")
+    if not isinstance(lsettings, Mapping):
+        return
+    present = {k: lsettings[k] for k in ROUTER_KEYS if k in lsettings}
+    if not present:
+        return
+    router = data.get("router_settings")
+    router = dict(router) if isinstance(router, Mapping) else {}
+    for key, value in present.items():
+        router.setdefault(ROUTER_KEYS[key], value)
+    data["router_settings"] = router

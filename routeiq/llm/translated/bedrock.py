@@ -87,6 +87,12 @@ class BedrockAdapter(Adapter):
         super().__init__(dep, lm, config)
         self.model = model
 
+    def with_model(self, model: str) -> Adapter:
+        twin = super().with_model(model.removeprefix("converse/"))
+        assert isinstance(twin, BedrockAdapter)
+        twin.model_id = urllib.parse.quote(twin.model, safe="")
+        return twin
+
     def stream_iterator(self, call: Call, pump: LinePump) -> Any:
         return True  # streams natively, through ``decoder``
 
