@@ -43,6 +43,7 @@ from routeiq.errors import (
     RouteIQError,
 )
 from routeiq.lifecycle import Lifecycle
+from routeiq.llm.health_check import HealthChecker
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
@@ -69,8 +70,14 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/health/live": ("GET", health.live),
     "/health/ready": ("GET", health.ready),
     "/metrics": ("GET", health.metrics),
+    # LiteLLM's health routes: /health checks every deployment (needs a key).
+    "/health": ("GET", health.deployments),
+    "/health/liveliness": ("GET", health.live),
+    "/health/readiness": ("GET", health.ready),
 }
-OPEN_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
+OPEN_PATHS = frozenset(
+    {"/health/live", "/health/ready", "/metrics", "/health/liveliness", "/health/readiness"}
+)
 
 
 class Gateway:
@@ -128,6 +135,14 @@ class Gateway:
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
         self.cache.bind_metrics(meter)
+        general = config.general
+        self.health = HealthChecker(
+            config.deployments,
+            lambda: self.upstreams.targets,
+            lambda: self.translators,
+            on_failure=self._health_failed,
+            interval=general.health_check_interval,
+        )
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -147,6 +162,8 @@ class Gateway:
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
         await self.cache.start(nursery)  # the embedding model loads in a thread
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
+        if self.config.general.background_health_checks:
+            await nursery.start(self.health.run)
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -159,6 +176,9 @@ class Gateway:
         await self.upstreams.aclose()
         await self.a2a.aclose()
         self.telemetry.shutdown()
+
+    def _health_failed(self, deployment_id: str, until: float) -> None:
+        self.router.breakers.force_open(deployment_id, until, trio.current_time())
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)

@@ -241,6 +241,7 @@ class Config:
     extra: Mapping[str, Any] = field(default_factory=dict)
     #: ``unsupported: <key path> (...)`` lines the gateway ignores (logged at start-up).
     warnings: tuple[str, ...] = ()
+    general: GeneralSettings = field(default_factory=GeneralSettings)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -425,6 +426,7 @@ def load_config(
         source=source,
         extra=extra,
         warnings=tuple(warnings),
+        general=raw.general_settings,
     )
 
 
