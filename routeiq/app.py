@@ -25,7 +25,7 @@ from quart_trio import QuartTrio
 from routeiq import __version__
 from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
-from routeiq.api import admin, cache_admin, debug, health, openai
+from routeiq.api import admin, cache_admin, config_admin, debug, health, openai
 from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
@@ -52,6 +52,7 @@ from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.pricing import PriceBook, SpendTracker
+from routeiq.reload import Reloader
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
@@ -119,6 +120,7 @@ class Gateway:
         identities = [("master", None)] + [
             (k.name or f"key-{i}", k.team) for i, k in enumerate(config.routeiq.auth.keys)
         ]
+        self.identities = identities
         self.pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, identities)
         self.policy = PolicyEngine(config.routeiq.policy)
         meter = self.telemetry.meter_provider.get_meter("routeiq")
@@ -140,9 +142,13 @@ class Gateway:
             config.deployments,
             lambda: self.upstreams.targets,
             lambda: self.translators,
-            on_failure=self._health_failed,
+            on_failure=self.health_failed,
             interval=general.health_check_interval,
         )
+        # Hot reload and runtime model edits (routeiq.reload); the cancel scopes of
+        # this generation's background tasks (router, health checks).
+        self.reloader = Reloader(self)
+        self.scopes: list[trio.CancelScope] = []
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -150,7 +156,7 @@ class Gateway:
     async def startup(self, nursery: trio.Nursery) -> None:
         self.nursery = nursery
         await nursery.start(self.store.run)
-        await nursery.start(self.router.run)
+        self.scopes.append(await nursery.start(self.run_scoped, self.router.run))
         await nursery.start(self.spend.run)
         # Imports litellm in a thread, only if a deployment needs translation.
         self.translators = await open_translators(self.config.deployments)
@@ -163,7 +169,9 @@ class Gateway:
         await self.cache.start(nursery)  # the embedding model loads in a thread
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
         if self.config.general.background_health_checks:
-            await nursery.start(self.health.run)
+            self.scopes.append(await nursery.start(self.run_scoped, self.health.run))
+        if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
+            await nursery.start(self.reloader.watch_sighup)
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -177,7 +185,20 @@ class Gateway:
         await self.a2a.aclose()
         self.telemetry.shutdown()
 
-    def _health_failed(self, deployment_id: str, until: float) -> None:
+    async def run_scoped(
+        self,
+        fn: Callable[..., Awaitable[None]],
+        *,
+        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
+    ) -> None:
+        """Run ``fn`` (started with ``nursery.start``) under a cancel scope of its own,
+        handed back to the caller: a reload stops the old generation's tasks with it."""
+        with trio.CancelScope() as scope:
+            async with trio.open_nursery() as nursery:
+                await nursery.start(fn)
+                task_status.started(scope)
+
+    def health_failed(self, deployment_id: str, until: float) -> None:
         self.router.breakers.force_open(deployment_id, until, trio.current_time())
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
@@ -250,6 +271,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     quart = _quart_app(gw)
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
     protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
+    protocols = config_admin.mount(gw, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

@@ -242,6 +242,10 @@ class Config:
     #: ``unsupported: <key path> (...)`` lines the gateway ignores (logged at start-up).
     warnings: tuple[str, ...] = ()
     general: GeneralSettings = field(default_factory=GeneralSettings)
+    #: The document as given (before os.environ/ substitution): hot reload and the
+    #: runtime model endpoints rebuild the config from it.
+    document: Mapping[str, Any] = field(default_factory=dict)
+    allowed_unsupported: bool = False
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -298,6 +302,7 @@ def load_config(
     if not isinstance(data, dict):
         raise ConfigError([("<root>", "the configuration must be a mapping")])
     problems: list[tuple[str, str]] = []
+    document = data
     if allow_unsupported is None:
         section = data.get("routeiq")
         allow_unsupported = isinstance(section, dict) and section.get("allow_unsupported") is True
@@ -427,12 +432,20 @@ def load_config(
         extra=extra,
         warnings=tuple(warnings),
         general=raw.general_settings,
+        document=document,
+        allowed_unsupported=allow_unsupported,
     )
 
 
 def load_config_file(
     path: str | Path, *, env: Mapping[str, str] | None = None, allow_unsupported: bool | None = None
 ) -> Config:
+    data = read_config_document(path)
+    return load_config(data, env=env, source=str(path), allow_unsupported=allow_unsupported)
+
+
+def read_config_document(path: str | Path) -> Any:
+    """The parsed YAML of ``path``; ConfigError when unreadable or not YAML."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -444,7 +457,7 @@ def load_config_file(
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
         raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    return load_config(data, env=env, source=str(p), allow_unsupported=allow_unsupported)
+    return data
 
 
 def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:

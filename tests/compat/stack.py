@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import trio
+import yaml
 
 from routeiq.app import Gateway, create_app
-from routeiq.config import load_config
+from routeiq.config import load_config, load_config_file
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
@@ -30,6 +32,11 @@ class Stack:
     gw: Gateway
     mocks: list[MockUpstream]
     client: httpx.AsyncClient
+    bases: list[str]
+
+    def fill(self, data: Any) -> Any:
+        """``data`` with ``{upN}`` replaced by the mock upstreams' URLs."""
+        return _fill(data, self.bases)
 
     async def chat(
         self, model: str, text: str = "hi", headers: Mapping[str, str] | None = None, **extra: Any
@@ -59,7 +66,9 @@ async def litellm_stack(
     *,
     env: Mapping[str, str] | None = None,
     mock: list[MockSettings] | None = None,
+    path: Path | None = None,
 ) -> AsyncIterator[Stack]:
+    """``path``: write the config there as YAML and load it from the file (reloadable)."""
     async with trio.open_nursery() as nursery:
         mocks: list[MockUpstream] = []
         bases: list[str] = []
@@ -69,12 +78,16 @@ async def litellm_stack(
             bases.append(base)
         doc = _fill(orjson.loads(orjson.dumps(data)), bases)
         doc.setdefault("general_settings", {})["master_key"] = KEY
-        config = load_config(doc, env=env or {})
+        if path is not None:
+            path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+            config = load_config_file(path, env=env or {})
+        else:
+            config = load_config(doc, env=env or {})
         app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
         sock = bind_socket("127.0.0.1", 0)
         await nursery.start(serve_app, app, sock)
         try:
             async with httpx.AsyncClient(timeout=30) as client:
-                yield Stack(url_of(sock), gw, mocks, client)
+                yield Stack(url_of(sock), gw, mocks, client, bases)
         finally:
             nursery.cancel_scope.cancel()
