@@ -170,8 +170,8 @@ class Reloader:
         gw = self.gw
         nursery = gw.nursery
         assert nursery is not None, "the gateway is not started"
-        # Build everything first (this awaits: threads for litellm and guardrails).
-        pricing = PriceBook.load(config.deployments)
+        # Build everything first (this awaits: threads for prices, litellm, guardrails).
+        pricing = await trio.to_thread.run_sync(PriceBook.load, config.deployments)
         router = Router(
             config.groups,
             router_settings=config.router,
