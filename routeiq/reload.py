@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from routeiq.config import Config, ConfigError, load_config, read_config_document
+from routeiq.errors import Unavailable
 from routeiq.llm.health_check import HealthChecker
 from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
@@ -125,6 +126,8 @@ class Reloader:
 
     async def reload(self, *, from_file: bool = True) -> ReloadResult:
         """Re-read the file (or rebuild from the current document) and swap it in."""
+        if self.gw.nursery is None:
+            raise Unavailable("The gateway is still starting; retry shortly")
         async with self._lock:
             try:  # file I/O and validation (a few ms) off the event loop
                 base, config = await trio.to_thread.run_sync(self._load, from_file)

@@ -59,6 +59,10 @@ def _fill(node: Any, bases: list[str]) -> Any:
     return node
 
 
+def _write_yaml(path: Path, doc: Any) -> None:
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+
+
 @asynccontextmanager
 async def litellm_stack(
     data: dict[str, Any],
@@ -79,7 +83,7 @@ async def litellm_stack(
         doc = _fill(orjson.loads(orjson.dumps(data)), bases)
         doc.setdefault("general_settings", {})["master_key"] = KEY
         if path is not None:
-            path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+            _write_yaml(path, doc)
             config = load_config_file(path, env=env or {})
         else:
             config = load_config(doc, env=env or {})
