@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 from functools import partial
@@ -201,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "mock-upstream"):
         stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
+    if args.command == "serve":
+        # A SIGHUP (reload) before the gateway listens for it must not kill the process.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     code: int = args.func(args)
     return code
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
-from routeiq.compat.audit import audit
+from routeiq.compat.audit import audit, mode_finding
 from routeiq.compat.params import (
     config_env,
     credential_map,
@@ -346,6 +346,12 @@ def load_config(
                 problems.extend(found)
                 continue
             needs_version = False
+        mode = mode_finding(entry.model_info.get("mode"), provider, f"model_list[{i}]")
+        if mode is not None:
+            if mode.blocking and not allow_unsupported:
+                problems.append(("unsupported", f"{mode.path} ({mode.detail})"))
+                continue
+            warnings.append(mode.line())
         api_base = p.api_base or default_base
         if api_base is None:
             problems.append((f"{where}.api_base", f"required for provider {provider!r}"))

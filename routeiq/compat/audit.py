@@ -123,3 +123,28 @@ def audit(data: Mapping[str, Any]) -> list[Finding]:
     for i, entry in enumerate(creds if isinstance(creds, list) else []):
         out.extend(_keys(entry, "credential_list[]", f"credential_list[{i}]"))
     return out
+
+
+#: model_info.mode values whose endpoints RouteIQ serves.
+SERVED_MODES = frozenset({"chat", "completion", "embedding"})
+
+
+def mode_finding(mode: Any, provider: str, where: str) -> Finding | None:
+    """What a deployment's ``model_info.mode`` means here: embeddings through a
+    translated provider are not served (blocking: the deployment would answer every
+    request with an error); modes of endpoints RouteIQ does not serve are a warning."""
+    if mode is None:
+        return None
+    from routeiq.llm.providers import PASS_THROUGH  # the OpenAI-format providers
+
+    path = f"{where}.model_info.mode"
+    if mode == "embedding" and provider not in PASS_THROUGH:
+        return Finding(
+            path,
+            "unsupported",
+            f"embeddings through provider {provider!r}: RouteIQ translates chat completions "
+            "only; embeddings are served for OpenAI-format providers",
+        )
+    if mode not in SERVED_MODES:
+        return Finding(path, "cosmetic", f"LiteLLM serves its {mode} endpoints with it")
+    return None

@@ -179,7 +179,8 @@ _add(
     S,
     "background_health_checks health_check_interval",
     "checks every deployment in the background",
-    "same (GET /health)",
+    "same (GET /health answers from the latest round); a failure opens the "
+    "deployment's circuit breaker until the next round",
 )
 _add(
     G,
@@ -347,7 +348,8 @@ _add(
     S,
     "enable_pre_call_checks",
     "skips deployments whose context window cannot fit the request",
-    "same, with a fast token estimate (4 bytes a token)",
+    "same, with a fast estimate (4 characters a token + 4 a message); then "
+    "context_window_fallbacks",
 )
 _add(
     R,

@@ -153,8 +153,10 @@ class Router:
 
     def candidates(
         self, model: str, tags: frozenset[str] | None, tokens: int | None
-    ) -> list[Deployment]:
+    ) -> Sequence[Deployment]:
         """The group's deployments this request may use (tags, context window)."""
+        if not (self.tag_filtering or self.pre_call_checks):
+            return self.group(model)  # the common case: no copy
         group = list(self.group(model))
         if self.tag_filtering:
             group = by_tags(group, tags)

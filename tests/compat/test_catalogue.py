@@ -161,3 +161,30 @@ def test_learned_routing_keys_are_supported() -> None:
         )
         == []
     )
+
+
+def test_embedding_mode_through_a_translated_provider_is_unsupported() -> None:
+    data = {
+        "model_list": [
+            {
+                "model_name": "emb",
+                "litellm_params": {"model": "cohere_chat/embed-v3", "api_key": "k"},
+                "model_info": {"mode": "embedding"},
+            },
+            {
+                "model_name": "batch",
+                "litellm_params": {"model": "hosted_vllm/x", "api_base": "http://x"},
+                "model_info": {"mode": "batch"},
+            },
+        ]
+    }
+    with pytest.raises(ConfigError) as exc:
+        load_config(data, env={})
+    ((path, msg),) = exc.value.problems
+    assert path == "unsupported"
+    assert msg.startswith("model_list[0].model_info.mode (embeddings through provider")
+    cfg = load_config(data, env={}, allow_unsupported=True)
+    assert cfg.warnings == (
+        "unsupported: " + msg,
+        "unsupported: model_list[1].model_info.mode (LiteLLM serves its batch endpoints with it)",
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import trio
+
 from routeiq.compat.credentials import AZURE_DEFAULT_API_VERSION
 from routeiq.mock_upstream import MockSettings
 from tests.compat.stack import AUTH, litellm_stack
@@ -237,3 +239,39 @@ async def test_upstream_rate_limit_headers_are_passed_back() -> None:
         r = await s.chat("chat", stream=True)
         assert r.status_code == 200 and r.text.rstrip().endswith("data: [DONE]")
         assert r.headers["x-ratelimit-remaining-requests"] == "9998"
+
+
+async def test_the_openai_sdk_through_wildcards_aliases_and_tags() -> None:
+    from openai import OpenAI
+
+    data = {
+        "model_list": [
+            dep("*", "openai/*", 0),
+            dep("team", "openai/team-a", 1, tags=["a"]),
+            dep("team", "openai/team-b", 1, tags=["b"]),
+        ],
+        "router_settings": {"model_group_alias": {"smart": "team"}, "enable_tag_filtering": True},
+    }
+    async with litellm_stack(data, 2) as s:
+        client = OpenAI(base_url=f"{s.url}/v1", api_key=AUTH["authorization"][7:], max_retries=0)
+
+        def calls() -> list[str]:
+            out = []
+            raw = client.chat.completions.with_raw_response.create(
+                model="gpt-4.1-nano", messages=[{"role": "user", "content": "hi"}]
+            )
+            out.append(raw.headers["x-ratelimit-remaining-requests"])
+            stream = client.chat.completions.create(
+                model="smart",
+                messages=[{"role": "user", "content": "hi"}],
+                stream=True,
+                extra_headers={"x-litellm-tags": "b"},
+            )
+            out.append("".join(c.choices[0].delta.content or "" for c in stream if c.choices))
+            return out
+
+        remaining, text = await trio.to_thread.run_sync(calls)
+        assert remaining == "9999"
+        assert text  # the streamed answer arrived
+        assert s.mocks[0].stats.last().body["model"] == "gpt-4.1-nano"
+        assert s.mocks[1].stats.last().body["model"] == "team-b"
