@@ -144,6 +144,8 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         for path, msg in exc.problems:
             print(f"{path}: {msg}")
+        for line in exc.warnings:
+            print(f"warning: {line}")
         print(f"{len(exc.problems)} error(s) in {args.file}", file=sys.stderr)
         return 1
     for line in config.warnings:

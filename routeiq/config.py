@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
-from routeiq.compat.audit import audit, mode_finding
+from routeiq.compat.audit import audit, mode_finding, nearest_field
 from routeiq.compat.params import (
     config_env,
     credential_map,
@@ -58,8 +58,10 @@ class ConfigError(Exception):
     prints as ``unsupported: <key path> (...)`` like the other problems.
     """
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str]], warnings: list[str] | None = None) -> None:
         self.problems = problems
+        #: ``unsupported: ...`` lines that would only have been warnings.
+        self.warnings = warnings or []
         super().__init__("\n".join(f"{p}: {m}" for p, m in problems))
 
 
@@ -326,8 +328,12 @@ def load_config(
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append((_path(tuple(err["loc"])), err["msg"]))
-        raise ConfigError(problems) from None
+            loc = tuple(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":  # a typo in a routeiq section
+                msg = f"{msg}; {nearest_field(RawConfig, loc)}"
+            problems.append((_path(loc), msg))
+        raise ConfigError(problems, warnings) from None
     deployments: list[Deployment] = []
     seen_ids: set[str] = set()
     for i, entry in enumerate(raw.model_list):
@@ -426,7 +432,7 @@ def load_config(
                 (f"router_settings.default_fallbacks[{i}]", f"unknown model group {t!r}")
             )
     if problems:
-        raise ConfigError(_first_per_path(problems))
+        raise ConfigError(_first_per_path(problems), warnings)
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}
     return Config(
         deployments=tuple(deployments),

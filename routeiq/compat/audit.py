@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from routeiq.compat.catalogue import CATALOGUE, Status, known_keys
+from routeiq.compat.catalogue import CATALOGUE, SAME_AS_ROUTEIQ, Status, known_keys
 
 Kind = Literal["unsupported", "cosmetic", "unknown"]
 
@@ -65,7 +65,10 @@ def _keys(node: Any, section: str, where: str) -> Iterator[Finding]:
     for key in node:
         key = str(key)
         path = f"{where}.{key}" if where else key
-        setting = CATALOGUE.get(f"{section}.{key}" if section else key)
+        pattern = f"{section}.{key}" if section else key
+        setting = CATALOGUE.get(pattern)
+        if pattern in SAME_AS_ROUTEIQ and node[key] == SAME_AS_ROUTEIQ[pattern]:
+            continue
         if setting is None:
             yield Finding(path, "unknown", _suggest(key, section))
         elif setting.status is Status.UNSUPPORTED:
@@ -148,3 +151,25 @@ def mode_finding(mode: Any, provider: str, where: str) -> Finding | None:
     if mode not in SERVED_MODES:
         return Finding(path, "cosmetic", f"LiteLLM serves its {mode} endpoints with it")
     return None
+
+
+def nearest_field(root: Any, loc: tuple[int | str, ...]) -> str:
+    """ "did you mean ...?" for an unknown key at ``loc`` below the pydantic model ``root``."""
+    import typing
+
+    from pydantic import BaseModel
+
+    model = root
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return "no similar setting"
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        found = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not found:
+            return "no similar setting"
+        model = found[0]
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else "no similar setting"

@@ -4,7 +4,8 @@ Key paths use ``[]`` for "any list item": ``model_list[].litellm_params.tags``.
 Each setting has a status:
 
 - ``supported``: RouteIQ does what LiteLLM does.
-- ``different``: honoured, with a difference the note spells out.
+- ``different``: honoured, with a difference the note spells out (a value that is
+  not used at all is never ``different``: it is ``cosmetic`` or ``unsupported``).
 - ``unsupported``: not implemented, and ignoring it would weaken security or
   correctness (a guardrail, an auth hook, a budget, a routing rule): start-up
   stops with the message unless ``--allow-unsupported`` / ``routeiq.allow_unsupported``.
@@ -192,7 +193,7 @@ _add(
 )
 _add(
     G,
-    D,
+    C,
     "coordination_redis",
     "a Redis shared by several proxy instances",
     "use routeiq.state.backend: redis",
@@ -353,14 +354,14 @@ _add(
 )
 _add(
     R,
-    D,
+    C,
     "allowed_fails cooldown_time allowed_fails_policy disable_cooldowns",
     "cool-down of failing deployments",
     "a circuit breaker per deployment: tune routeiq.routing.breaker",
 )
 _add(
     R,
-    D,
+    C,
     "redis_host redis_port redis_password redis_url",
     "Redis shared by instances for usage counters",
     "use routeiq.state.backend: redis",
@@ -503,13 +504,14 @@ _add(
 )
 _add(
     MI,
-    C,
+    S,
     "supports_vision supports_function_calling supports_tool_choice supports_response_schema "
     "supports_prompt_caching supports_reasoning supports_audio_input supports_audio_output "
     "description tier team_id team_public_model_name db_model updated_at updated_by "
     "created_at created_by pricing_provider discoverable access_groups "
     "adaptive_router_preferences max_embedding_batch_size",
     "informational metadata shown by /model/info",
+    "kept and shown by /model/info",
 )
 _add(
     MI,
@@ -528,6 +530,16 @@ _add(
     "a named credential",
     "same",
 )
+
+
+#: Values that ask for what RouteIQ does anyway: no finding for them.
+SAME_AS_ROUTEIQ: dict[str, object] = {
+    "litellm_settings.require_auth_for_metrics_endpoint": False,  # /metrics is open here
+    "general_settings.store_model_in_db": False,
+    "general_settings.background_health_checks": False,
+    "litellm_settings.set_verbose": False,
+    "general_settings.cancel_on_disconnect": True,
+}
 
 
 def section_of(path: str) -> str:

@@ -92,6 +92,9 @@ def fill_from_env(
                 (f"{where}.api_base", "not set, and AZURE_API_BASE is not set in the environment")
             )
     if provider == "bedrock":
+        endpoint = params.get("aws_bedrock_runtime_endpoint")
+        if endpoint and not params.get("api_base"):
+            params["api_base"] = endpoint
         if not params.get("aws_region_name"):
             region = next((env[n] for n in REGION_ENV if env.get(n)), None)
             if region:

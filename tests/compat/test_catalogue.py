@@ -188,3 +188,83 @@ def test_embedding_mode_through_a_translated_provider_is_unsupported() -> None:
         "unsupported: " + msg,
         "unsupported: model_list[1].model_info.mode (LiteLLM serves its batch endpoints with it)",
     )
+
+
+def test_a_typo_in_a_routeiq_section_names_the_nearest_field() -> None:
+    with pytest.raises(ConfigError) as exc:
+        load_config(
+            _with(routeiq={"server": {"max_in_fligth": 5}, "alow_unsupported": True}), env={}
+        )
+    msgs = dict(exc.value.problems)
+    assert msgs["routeiq.server.max_in_fligth"].endswith("did you mean 'max_in_flight'?")
+    assert msgs["routeiq.alow_unsupported"].endswith("did you mean 'allow_unsupported'?")
+
+
+def test_values_that_ask_for_what_routeiq_does_are_not_reported() -> None:
+    assert audit({"litellm_settings": {"require_auth_for_metrics_endpoint": False}}) == []
+    (f,) = audit({"litellm_settings": {"require_auth_for_metrics_endpoint": True}})
+    assert f.kind == "unsupported"
+
+
+def test_blocking_errors_still_show_the_warnings() -> None:
+    data = _with(guardrails=[], general_settings={"alerting": ["slack"]})
+    with pytest.raises(ConfigError) as exc:
+        load_config(data, env={})
+    assert exc.value.warnings == [
+        "unsupported: general_settings.alerting (Slack/webhook alerting and the admin UI)"
+    ]
+
+
+def test_bedrock_region_and_endpoint_as_litellm_reads_them() -> None:
+    entry = {
+        "model_name": "br",
+        "litellm_params": {
+            "model": "bedrock/amazon.nova-pro-v1:0",
+            "aws_bedrock_runtime_endpoint": "https://vpce.example.com",
+        },
+    }
+    with pytest.raises(ConfigError) as exc:
+        load_config({"model_list": [entry]}, env={})
+    assert exc.value.problems == [
+        (
+            "model_list[0].litellm_params.aws_region_name",
+            "not set, and neither AWS_REGION nor AWS_DEFAULT_REGION is set",
+        )
+    ]
+    cfg = load_config({"model_list": [entry]}, env={"AWS_DEFAULT_REGION": "eu-west-1"})
+    (dep,) = cfg.deployments
+    assert dep.api_base == "https://vpce.example.com"
+    assert dep.params["aws_region_name"] == "eu-west-1"
+
+
+def test_missing_provider_keys_name_the_variable() -> None:
+    data = {
+        "model_list": [
+            {"model_name": "a", "litellm_params": {"model": "gpt-4o"}},
+            {"model_name": "b", "litellm_params": {"model": "groq/llama-3.1-8b-instant"}},
+            {"model_name": "c", "litellm_params": {"model": "azure/dep", "api_key": "k"}},
+        ]
+    }
+    with pytest.raises(ConfigError) as exc:
+        load_config(data, env={})
+    assert exc.value.problems == [
+        (
+            "model_list[0].litellm_params.api_key",
+            "not set, and OPENAI_API_KEY is not set in the environment",
+        ),
+        (
+            "model_list[1].litellm_params.api_key",
+            "not set, and GROQ_API_KEY is not set in the environment",
+        ),
+        (
+            "model_list[2].litellm_params.api_base",
+            "not set, and AZURE_API_BASE is not set in the environment",
+        ),
+    ]
+    env = {"OPENAI_API_KEY": "o", "GROQ_API_KEY": "g", "AZURE_API_BASE": "https://az.example.com"}
+    cfg = load_config(data, env=env)
+    a, b, c = cfg.deployments
+    assert (a.api_key, b.api_key) == ("o", "g")
+    assert c.api_base == "https://az.example.com" and c.api_version == "2025-02-01-preview"
+    env["AZURE_API_VERSION"] = "2024-10-21"
+    assert load_config(data, env=env).deployments[2].api_version == "2024-10-21"

@@ -42,7 +42,7 @@ EXPECTED_UNSUPPORTED = {
         "general_settings.custom_auth",
         "general_settings.pass_through_endpoints",
     },
-    "otel_test_config.yaml": {"guardrails", "litellm_settings.require_auth_for_metrics_endpoint"},
+    "otel_test_config.yaml": {"guardrails"},
     "reject_clientside_metadata_tags_config.yaml": {
         "general_settings.reject_clientside_metadata_tags"
     },
