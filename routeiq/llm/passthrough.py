@@ -1,8 +1,10 @@
 """Upstream response headers passed back to the client, as LiteLLM does.
 
-OpenAI (and the OpenAI-compatible servers) answer with ``x-ratelimit-*`` (limits,
-remaining, reset of requests and tokens) and ``openai-processing-ms``; clients use
-them to pace themselves, so the gateway relays them unchanged.
+OpenAI (and the OpenAI-compatible servers, Groq, Mistral, ...) answer with
+``x-ratelimit-*`` (limits, remaining, reset of requests and tokens) and
+``openai-processing-ms``; clients use them to pace themselves, so the gateway relays
+them unchanged, for pass-through and translated providers alike. (Providers with
+their own names, such as Anthropic's ``anthropic-ratelimit-*``, are not renamed.)
 """
 
 from __future__ import annotations
