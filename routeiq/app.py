@@ -25,7 +25,7 @@ from quart_trio import QuartTrio
 from routeiq import __version__
 from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
-from routeiq.api import admin, cache_admin, debug, governance_admin, health, openai
+from routeiq.api import admin, cache_admin, config_admin, debug, governance_admin, health, openai
 from routeiq.api import mcp as mcp_api
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
@@ -45,6 +45,7 @@ from routeiq.errors import (
 )
 from routeiq.governance.wiring import open_governance
 from routeiq.lifecycle import Lifecycle
+from routeiq.llm.health_check import HealthChecker
 from routeiq.llm.proxy import decision_headers
 from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
@@ -53,6 +54,7 @@ from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.pricing import PriceBook, SpendTracker
+from routeiq.reload import Reloader
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
@@ -71,8 +73,14 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/health/live": ("GET", health.live),
     "/health/ready": ("GET", health.ready),
     "/metrics": ("GET", health.metrics),
+    # LiteLLM's health routes: /health checks every deployment (needs a key).
+    "/health": ("GET", health.deployments),
+    "/health/liveliness": ("GET", health.live),
+    "/health/readiness": ("GET", health.ready),
 }
-OPEN_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
+OPEN_PATHS = frozenset(
+    {"/health/live", "/health/ready", "/metrics", "/health/liveliness", "/health/readiness"}
+)
 
 
 class Gateway:
@@ -114,6 +122,7 @@ class Gateway:
         identities = [("master", None)] + [
             (k.name or f"key-{i}", k.team) for i, k in enumerate(config.routeiq.auth.keys)
         ]
+        self.identities = identities
         self.pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, identities)
         self.policy = PolicyEngine(config.routeiq.policy)
         meter = self.telemetry.meter_provider.get_meter("routeiq")
@@ -132,6 +141,18 @@ class Gateway:
         self.cache.bind_metrics(meter)
         # Virtual keys, teams, limits, budgets and spend logs (needs the master key).
         self.governance = open_governance(config, self.pricing, meter)
+        general = config.general
+        self.health = HealthChecker(
+            config.deployments,
+            lambda: self.upstreams.targets,
+            lambda: self.translators,
+            on_failure=self.health_failed,
+            interval=general.health_check_interval,
+        )
+        # Hot reload and runtime model edits (routeiq.reload); the cancel scopes of
+        # this generation's background tasks (router, health checks).
+        self.reloader = Reloader(self)
+        self.scopes: list[trio.CancelScope] = []
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -139,7 +160,7 @@ class Gateway:
     async def startup(self, nursery: trio.Nursery) -> None:
         self.nursery = nursery
         await nursery.start(self.store.run)
-        await nursery.start(self.router.run)
+        self.scopes.append(await nursery.start(self.run_scoped, self.router.run))
         await nursery.start(self.spend.run)
         if self.governance is not None:
             await nursery.start(self.governance.run)  # opens and migrates the database
@@ -153,6 +174,10 @@ class Gateway:
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
         await self.cache.start(nursery)  # the embedding model loads in a thread
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
+        if self.config.general.background_health_checks:
+            self.scopes.append(await nursery.start(self.run_scoped, self.health.run))
+        if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
+            await nursery.start(self.reloader.watch_sighup)
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -166,6 +191,22 @@ class Gateway:
         await self.a2a.aclose()
         await self.mcp.aclose()
         self.telemetry.shutdown()
+
+    async def run_scoped(
+        self,
+        fn: Callable[..., Awaitable[None]],
+        *,
+        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
+    ) -> None:
+        """Run ``fn`` (started with ``nursery.start``) under a cancel scope of its own,
+        handed back to the caller: a reload stops the old generation's tasks with it."""
+        with trio.CancelScope() as scope:
+            async with trio.open_nursery() as nursery:
+                await nursery.start(fn)
+                task_status.started(scope)
+
+    def health_failed(self, deployment_id: str, until: float) -> None:
+        self.router.breakers.force_open(deployment_id, until, trio.current_time())
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)
@@ -240,6 +281,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
     protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
     protocols = governance_admin.mount(gw.governance, protocols, gw.keys)
+    protocols = config_admin.mount(gw, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

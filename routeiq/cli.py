@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 from functools import partial
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from routeiq.config import Config
 
 DEMO_KEY = "sk-routeiq-demo"
+ALLOW_HELP = "start even with LiteLLM settings that weaken security if ignored (logged)"
 
 
 def _banner(url: str, config: Config, key: str | None) -> None:
@@ -50,12 +52,16 @@ def _serve(args: argparse.Namespace) -> int:
     config: Config | None = None
     if args.config:
         try:
-            config = load_config_file(args.config)
+            config = load_config_file(args.config, allow_unsupported=args.allow_unsupported or None)
         except ConfigError as exc:
             print(f"routeiq: invalid configuration in {args.config}:", file=sys.stderr)
             for path, msg in exc.problems:
                 print(f"  {path}: {msg}", file=sys.stderr)
+            if any(path == "unsupported" for path, _ in exc.problems):
+                print("  (--allow-unsupported starts without them)", file=sys.stderr)
             return 2
+        for line in config.warnings:
+            logging.getLogger("routeiq.config").warning("%s", line)
     demo = args.demo or config is None
     key = DEMO_KEY if demo else (config.master_key if config else None)
     if config is not None:  # the key database: reachable, and not from a newer gateway
@@ -92,6 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
             ["serve"]
             + (["--config", args.config] if args.config else [])
             + (["--demo"] if args.demo else [])
+            + (["--allow-unsupported"] if args.allow_unsupported else [])
         )
         return supervise(argv, sock, args.workers)
 
@@ -140,12 +147,16 @@ def _check(args: argparse.Namespace) -> int:
     from routeiq.config import ConfigError, load_config_file
 
     try:
-        config = load_config_file(args.file)
+        config = load_config_file(args.file, allow_unsupported=args.allow_unsupported or None)
     except ConfigError as exc:
         for path, msg in exc.problems:
             print(f"{path}: {msg}")
+        for line in exc.warnings:
+            print(f"warning: {line}")
         print(f"{len(exc.problems)} error(s) in {args.file}", file=sys.stderr)
         return 1
+    for line in config.warnings:
+        print(f"warning: {line}")
     n_dep, n_grp = len(config.deployments), len(config.groups)
     print(f"{args.file}: OK ({n_dep} deployments in {n_grp} model groups)")
     return 0
@@ -162,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--quiet", action="store_true", help="no start-up banner")
+    s.add_argument("--allow-unsupported", action="store_true", help=ALLOW_HELP)
     s.set_defaults(func=_serve)
     m = sub.add_parser("mock-upstream", help="run the mock OpenAI-compatible upstream")
     m.add_argument("--host", default="127.0.0.1")
@@ -179,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="config_command", required=True)
     cc = csub.add_parser("check", help="validate a config file and report every error")
     cc.add_argument("file")
+    cc.add_argument("--allow-unsupported", action="store_true", help=ALLOW_HELP)
     cc.set_defaults(func=_check)
     from routeiq.governance.keys_cli import add_parser as add_keys_parser
 
@@ -201,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "mock-upstream"):
         stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
+    if args.command == "serve":
+        # A SIGHUP (reload) before the gateway listens for it must not kill the process.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     code: int = args.func(args)
     return code
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
+from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.params import (
+    config_env,
+    credential_map,
+    litellm_router_settings,
+    resolve_params,
+    split_defaults,
+)
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
@@ -32,13 +41,28 @@ from routeiq.ssrf import SSRFSettings
 from routeiq.state.settings import StateSettings
 
 ENV_PREFIX = "os.environ/"
+USED_SECTIONS = (
+    "model_list",
+    "credential_list",
+    "router_settings",
+    "litellm_settings",
+    "routeiq",
+    "general_settings.master_key",
+)
 
 
 class ConfigError(Exception):
-    """Raised with every problem found; ``problems`` holds ``(path, message)``."""
+    """Raised with every problem found; ``problems`` holds ``(path, message)``.
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    A LiteLLM setting the gateway does not implement is reported as
+    ``("unsupported", "<key path> (<what LiteLLM does with it>)")``, so that it
+    prints as ``unsupported: <key path> (...)`` like the other problems.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]], warnings: list[str] | None = None) -> None:
         self.problems = problems
+        #: ``unsupported: ...`` lines that would only have been warnings.
+        self.warnings = warnings or []
         super().__init__("\n".join(f"{p}: {m}" for p, m in problems))
 
 
@@ -78,6 +102,12 @@ class ModelEntry(BaseModel):
     model_info: dict[str, Any] = Field(default_factory=dict)
 
 
+class ModelAlias(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    hidden: bool = False
+
+
 class RouterSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     routing_strategy: str = "simple-shuffle"
@@ -88,6 +118,15 @@ class RouterSettings(BaseModel):
     timeout: float = Field(default=600.0, gt=0)
     fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
+    # Fallbacks for every model group without its own (LiteLLM's default_fallbacks).
+    default_fallbacks: list[str] = Field(default_factory=list)
+    # Another name for a group: "alias": "group" or "alias": {model: group, hidden: true}.
+    model_group_alias: dict[str, str | ModelAlias] = Field(default_factory=dict)
+    # Only deployments whose litellm_params.tags match the request's tags
+    # (metadata.tags or the x-litellm-tags header).
+    enable_tag_filtering: bool = False
+    # Skip deployments whose model_info.max_input_tokens cannot fit the prompt.
+    enable_pre_call_checks: bool = False
 
 
 class GeneralSettings(BaseModel):
@@ -95,6 +134,10 @@ class GeneralSettings(BaseModel):
     master_key: str | None = None
     # Keys, teams and spend on PostgreSQL (else SQLite; see routeiq.governance).
     database_url: str | None = None
+    # GET /health checks each deployment with a minimal call; with background
+    # checks on, every health_check_interval seconds (results feed the breakers).
+    background_health_checks: bool = False
+    health_check_interval: float = Field(default=300.0, gt=0)
 
 
 class ServerSettings(_Strict):
@@ -141,6 +184,9 @@ class TelemetrySettings(_Strict):
 
 
 class RouteIQSettings(_Strict):
+    #: Start even when the config has LiteLLM settings that would weaken security or
+    #: correctness if ignored (they are logged); same as ``--allow-unsupported``.
+    allow_unsupported: bool = False
     server: ServerSettings = Field(default_factory=ServerSettings)
     upstream: UpstreamSettings = Field(default_factory=UpstreamSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
@@ -187,6 +233,10 @@ class Deployment:
     model_info: Mapping[str, Any] = field(default_factory=dict)
     # Provider-specific litellm_params we do not model (aws_region_name, ...).
     params: Mapping[str, Any] = field(default_factory=dict)
+    # Default request params from litellm_params (temperature, max_tokens, ...):
+    # merged under the request's own.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +249,13 @@ class Config:
     source: str = "<memory>"
     extra: Mapping[str, Any] = field(default_factory=dict)
     database_url: str | None = None  # general_settings.database_url
+    #: ``unsupported: <key path> (...)`` lines the gateway ignores (logged at start-up).
+    warnings: tuple[str, ...] = ()
+    general: GeneralSettings = field(default_factory=GeneralSettings)
+    #: The document as given (before os.environ/ substitution): hot reload and the
+    #: runtime model endpoints rebuild the config from it.
+    document: Mapping[str, Any] = field(default_factory=dict)
+    allowed_unsupported: bool = False
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -227,28 +284,74 @@ def _substitute_env(
     return node
 
 
+def _first_per_path(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One problem per key path (an unset variable, not also "api_key: not set")."""
+    seen: set[str] = set()
+    out = []
+    for path, msg in problems:
+        if path == "unsupported" or path not in seen:
+            seen.add(path)
+            out.append((path, msg))
+    return out
+
+
 def load_config(
-    data: Any, *, env: Mapping[str, str] | None = None, source: str = "<memory>"
+    data: Any,
+    *,
+    env: Mapping[str, str] | None = None,
+    source: str = "<memory>",
+    allow_unsupported: bool | None = None,
 ) -> Config:
-    """Validate a parsed YAML document; raise ConfigError listing every problem."""
+    """Validate a parsed YAML document; raise ConfigError listing every problem.
+
+    ``allow_unsupported`` (default: ``routeiq.allow_unsupported`` in the file)
+    turns LiteLLM settings that would weaken security if ignored into warnings.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([("<root>", "the configuration must be a mapping")])
     problems: list[tuple[str, str]] = []
-    data = _substitute_env(data, os.environ if env is None else env, (), problems)
+    document = data
+    if allow_unsupported is None:
+        section = data.get("routeiq")
+        allow_unsupported = isinstance(section, dict) and section.get("allow_unsupported") is True
+    warnings: list[str] = []
+    for finding in audit(data):
+        if finding.kind == "unknown":
+            problems.append((finding.path, finding.detail))
+        elif finding.blocking and not allow_unsupported:
+            problems.append(("unsupported", f"{finding.path} ({finding.detail})"))
+        else:
+            warnings.append(finding.line())
+    env = config_env(data, os.environ if env is None else env)
+    # References in sections the gateway does not use (files_settings, search_tools,
+    # pass_through_endpoints, ...) are resolved by LiteLLM only when used: not errors here.
+    env_problems: list[tuple[str, str]] = []
+    data = _substitute_env(data, env, (), env_problems)
+    problems.extend(p for p in env_problems if p[0].startswith(USED_SECTIONS))
+    credentials = credential_map(data)
+    litellm_router_settings(data)  # litellm_settings.fallbacks, ... (router_settings win)
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append((_path(tuple(err["loc"])), err["msg"]))
-        raise ConfigError(problems) from None
+            loc = tuple(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":  # a typo in a routeiq section
+                msg = f"{msg}; {nearest_field(RawConfig, loc)}"
+            problems.append((_path(loc), msg))
+        raise ConfigError(problems, warnings) from None
     deployments: list[Deployment] = []
     seen_ids: set[str] = set()
     for i, entry in enumerate(raw.model_list):
-        p = entry.litellm_params
         where = f"model_list[{i}].litellm_params"
-        provider, upstream_model = split_model(p.model)
+        provider, upstream_model = split_model(entry.litellm_params.model)
+        found = resolve_params(entry, provider, credentials, env, where)
+        if found:
+            problems.extend(found)
+            continue
+        p = entry.litellm_params
         if provider in PASS_THROUGH:
             default_base, needs_version = provider_defaults(provider)
         else:  # translated by litellm (routeiq.llm.translated): checks its own params
@@ -257,6 +360,12 @@ def load_config(
                 problems.extend(found)
                 continue
             needs_version = False
+        mode = mode_finding(entry.model_info.get("mode"), provider, f"model_list[{i}]")
+        if mode is not None:
+            if mode.blocking and not allow_unsupported:
+                problems.append(("unsupported", f"{mode.path} ({mode.detail})"))
+                continue
+            warnings.append(mode.line())
         api_base = p.api_base or default_base
         if api_base is None:
             problems.append((f"{where}.api_base", f"required for provider {provider!r}"))
@@ -264,6 +373,8 @@ def load_config(
         if needs_version and not p.api_version:
             problems.append((f"{where}.api_version", f"required for provider {provider!r}"))
             continue
+        extras = dict(p.model_extra or {})
+        defaults, extra_headers = split_defaults(extras, p.extra_headers)
         dep_id = str(entry.model_info.get("id") or f"{entry.model_name}-{i}")
         if dep_id in seen_ids:
             problems.append(
@@ -285,11 +396,13 @@ def load_config(
                 rpm=p.rpm,
                 tpm=p.tpm,
                 weight=p.weight,
-                extra_headers=tuple((p.extra_headers or {}).items()),
+                extra_headers=tuple(extra_headers.items()),
                 input_cost_per_token=p.input_cost_per_token,
                 output_cost_per_token=p.output_cost_per_token,
                 model_info=dict(entry.model_info),
-                params=dict(p.model_extra or {}),
+                params=extras,
+                defaults=defaults,
+                tags=tuple(str(t) for t in extras.get("tags") or ()),
             )
         )
     groups: dict[str, list[Deployment]] = {}
@@ -301,16 +414,33 @@ def load_config(
         canonical_strategy(raw.router_settings.routing_strategy)
     except ValueError as exc:
         problems.append(("router_settings.routing_strategy", str(exc)))
+    aliases = raw.router_settings.model_group_alias
+    for alias, target in aliases.items():
+        name = target if isinstance(target, str) else target.model
+        if name not in groups:
+            problems.append(
+                (f"router_settings.model_group_alias.{alias}", f"unknown model group {name!r}")
+            )
+    wildcards = [g for g in groups if "*" in g]
+
+    def served(name: str) -> bool:
+        return name in groups or name in aliases or any(fnmatchcase(name, w) for w in wildcards)
+
     for section in ("fallbacks", "context_window_fallbacks"):
         for i, fb in enumerate(getattr(raw.router_settings, section)):
             for src, targets in fb.items():
                 for t in targets:
-                    if t not in groups:
+                    if not served(t):
                         problems.append(
                             (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
                         )
+    for i, t in enumerate(raw.router_settings.default_fallbacks):
+        if not served(t):
+            problems.append(
+                (f"router_settings.default_fallbacks[{i}]", f"unknown model group {t!r}")
+            )
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_first_per_path(problems), warnings)
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}
     return Config(
         deployments=tuple(deployments),
@@ -321,10 +451,22 @@ def load_config(
         source=source,
         extra=extra,
         database_url=raw.general_settings.database_url,
+        warnings=tuple(warnings),
+        general=raw.general_settings,
+        document=document,
+        allowed_unsupported=allow_unsupported,
     )
 
 
-def load_config_file(path: str | Path, *, env: Mapping[str, str] | None = None) -> Config:
+def load_config_file(
+    path: str | Path, *, env: Mapping[str, str] | None = None, allow_unsupported: bool | None = None
+) -> Config:
+    data = read_config_document(path)
+    return load_config(data, env=env, source=str(path), allow_unsupported=allow_unsupported)
+
+
+def read_config_document(path: str | Path) -> Any:
+    """The parsed YAML of ``path``; ConfigError when unreadable or not YAML."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -336,7 +478,7 @@ def load_config_file(path: str | Path, *, env: Mapping[str, str] | None = None) 
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
         raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    return load_config(data, env=env, source=str(p))
+    return data
 
 
 def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:

@@ -23,6 +23,8 @@ import trio
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Message, Receive, Scope, Send
 
+RATE_LIMIT = 10_000  # x-ratelimit-limit-requests the mock announces
+
 
 @dataclass
 class MockSettings:
@@ -44,6 +46,9 @@ class RequestRecord:
     chunk_times: list[float] = field(default_factory=list)
     closed_at: float | None = None  # when the client (the gateway) went away early
     completed: bool = False
+    body: dict[str, Any] = field(default_factory=dict)  # the request as received
+    headers: dict[str, str] = field(default_factory=dict)
+    target: str = ""  # path?query
 
 
 class MockStats:
@@ -61,6 +66,8 @@ class MockUpstream:
         self.settings = settings or MockSettings()
         self.stats = MockStats()
         self._rng = random.Random(self.settings.seed)
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._target = ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -100,6 +107,9 @@ class MockUpstream:
         for k, v in scope["headers"]:
             if k == b"x-request-id":
                 rid = v.decode("latin-1")
+        self._headers = scope["headers"]
+        query = scope.get("query_string") or b""
+        self._target = path + ("?" + query.decode("latin-1") if query else "")
         self.stats.requests += 1
         self.stats.active += 1
         try:
@@ -109,6 +119,15 @@ class MockUpstream:
                 await self._chat(req, rid, receive, send)
         finally:
             self.stats.active -= 1
+
+    def _limits(self, latency: float) -> list[tuple[bytes, bytes]]:
+        """Rate-limit headers as OpenAI sends them (a fixed budget counted down)."""
+        left = max(0, RATE_LIMIT - self.stats.requests)
+        return [
+            (b"x-ratelimit-limit-requests", b"%d" % RATE_LIMIT),
+            (b"x-ratelimit-remaining-requests", b"%d" % left),
+            (b"openai-processing-ms", b"%d" % int(latency * 1000)),
+        ]
 
     def _option(self, req: dict[str, Any], name: str, default: float) -> float:
         meta = req.get("metadata")
@@ -160,7 +179,9 @@ class MockUpstream:
         status = int(self._option(req, "status", 500))
         latency = self._option(req, "latency", s.latency)
         stream = req.get("stream") is True
-        record = RequestRecord(rid, stream, time.monotonic())
+        record = RequestRecord(rid, stream, time.monotonic(), body=req)
+        record.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in self._headers}
+        record.target = self._target
         self.stats.records.append(record)
         if latency > 0:
             await trio.sleep(latency)
@@ -216,7 +237,7 @@ class MockUpstream:
                     {"type": "http.response.body", "body": raw[: len(raw) // 2], "more_body": True}
                 )
                 raise ConnectionResetError("mock reset")
-            await send_json(send, 200, payload)
+            await send_json(send, 200, payload, self._limits(latency))
             record.completed = True
             return
         async with trio.open_nursery() as nursery:
@@ -252,6 +273,7 @@ class MockUpstream:
                 "headers": [
                     (b"content-type", b"text/event-stream"),
                     (b"cache-control", b"no-cache"),
+                    *self._limits(0.0),
                 ],
             }
         )

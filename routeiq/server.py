@@ -169,6 +169,14 @@ def supervise(argv: list[str], sock: socket.socket, workers: int) -> int:
     # Our handler replaces the early one; a stop noted before it means no workers.
     for sig in STOP_SIGNALS:
         signal.signal(sig, forward)
+
+    def reload_all(signum: int, _: Any) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signum)
+
+    # SIGHUP (reload the config) goes to every worker; the supervisor stays.
+    signal.signal(signal.SIGHUP, reload_all)
     if stopsignal.requested() is not None:
         return 0
     for _ in range(workers):

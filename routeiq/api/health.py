@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from routeiq.asgi.respond import send_bytes, send_json
 from routeiq.asgi.types import Receive, Scope, Send
+from routeiq.llm.health_check import report
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -36,3 +37,12 @@ async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None
 async def metrics(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     text = gw.telemetry.prometheus_text().encode()
     await send_bytes(send, 200, text, b"text/plain; version=0.0.4; charset=utf-8")
+
+
+async def deployments(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    """LiteLLM's ``GET /health``: healthy and unhealthy deployments, each checked with
+    a real minimal call (the latest background round when background checks are on)."""
+    results = gw.health.latest
+    if results is None or not gw.config.general.background_health_checks:
+        results = await gw.health.check_all()
+    await send_json(send, 200, report(results))

@@ -29,8 +29,12 @@ from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
+from routeiq.routing.deployment_params import translator, with_defaults
 from routeiq.routing.executor import AttemptResult, RouteRequest, request_budget, route_and_call
+from routeiq.routing.filters import estimate_tokens, request_tags
 from routeiq.routing.tap import ResponseTap
+
+TAGS_HEADER = b"x-litellm-tags"
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -71,12 +75,18 @@ async def _forward(
     key = None
     if chat and aff.enabled:
         key = affinity_key(req, header(scope, CONVERSATION_HEADER), max_chars=aff.max_key_chars)
-    request = RouteRequest(ctx.model, stream=stream, affinity_key=key)
+    request = RouteRequest(
+        router.resolver.canonical(ctx.model),
+        stream=stream,
+        affinity_key=key,
+        tags=request_tags(req, header(scope, TAGS_HEADER)) if router.tag_filtering else None,
+        tokens=estimate_tokens(req.get("messages") or ()) if router.pre_call_checks else None,
+    )
     want_id = chat and aff.enabled and aff.record_responses
     # One deadline for the whole request (retries and fallbacks included); each
     # attempt is further limited by its deployment's own timeout.
     budget = request_budget(
-        router.groups.get(ctx.model, ()),
+        router.groups.get(request.model, ()),
         gw.config.router.timeout,
         gw.config.routeiq.server.request_timeout,
         stream,
@@ -89,14 +99,14 @@ async def _forward(
         ctx.deployment = dep.id
         ctx.attempts += 1
         tap = ResponseTap(send, ctx.attempts, want_id=want_id)
-        adapter = gw.translators.get(dep.id)
+        adapter = translator(gw.translators, dep)
         exchange: Exchange
         if adapter is not None:  # a provider beyond the OpenAI format (routeiq.llm.translated)
             exchange = TranslatedExchange(
                 adapter,
                 gw.upstreams.targets[dep.id],
                 endpoint,
-                req,
+                with_defaults(req, dep.defaults),
                 ctx,
                 tap,
                 stream=stream,
@@ -105,10 +115,12 @@ async def _forward(
                 pricer=gw.pricing.pricer(dep.id),
             )
         else:
-            payload = payloads.get(dep.upstream_model)
+            # Deployments with default params get their own body; others share one per name.
+            slot = dep.id if dep.defaults else dep.upstream_model
+            payload = payloads.get(slot)
             if payload is None:
                 req["model"] = dep.upstream_model
-                payload = payloads[dep.upstream_model] = dumps(req)
+                payload = payloads[slot] = dumps(with_defaults(req, dep.defaults))
             exchange = Exchange(
                 gw.upstreams.targets[dep.id],
                 endpoint,
@@ -165,6 +177,6 @@ async def models(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     created = int(gw.started_at)
     data = [
         {"id": name, "object": "model", "created": created, "owned_by": "routeiq"}
-        for name in gw.config.groups
+        for name in gw.router.resolver.listed()
     ]
     await send_json(send, 200, {"object": "list", "data": data}, decision_headers(ctx))

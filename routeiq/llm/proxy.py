@@ -21,6 +21,7 @@ import trio
 from routeiq.asgi.headers import header_text
 from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
+from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.sse import SSEFramer, usage_from_block
 from routeiq.llm.upstream import Target, map_status, map_transport_error
 from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
@@ -163,6 +164,7 @@ class Exchange:
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
+        headers.extend(passthrough_headers(response.headers.raw))
         if self.pricer is not None and response.status_code < 300:
             # Usage found from the body's end, not a full parse: microseconds.
             self.usage = usage_in_body(body)
@@ -182,16 +184,21 @@ class Exchange:
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
         self.response_body = body
 
-    async def _start_stream(self, status: int) -> None:
-        """Send the SSE response start with the decision headers."""
+    async def _start_stream(
+        self, status: int, upstream: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
+        """Send the SSE response start with the decision headers (and the upstream's
+        rate-limit headers)."""
         headers = list(SSE_HEADERS)
         headers.extend(decision_headers(self.ctx))
+        if upstream:
+            headers.extend(upstream)
         self.started = True
         self.ctx.status = status
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
 
     async def _relay_stream(self, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code)
+        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
         send = self.send
         framer = SSEFramer()
         hook = self.on_chunk

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import trio
 
 from routeiq.config import Deployment
-from routeiq.errors import RouteIQError, UpstreamTimeout
+from routeiq.errors import BadRequest, RouteIQError, UpstreamTimeout
 from routeiq.routing.affinity import AffinityRecord, response_key
 from routeiq.routing.retry import (
     ErrorKind,
@@ -48,6 +48,8 @@ class RouteRequest:
     stream: bool = False
     affinity_key: str | None = None
     started: bool = False  # set by the attempt once the response began
+    tags: frozenset[str] | None = None  # metadata.tags / x-litellm-tags (tag filtering)
+    tokens: int | None = None  # estimated prompt tokens (pre-call checks)
 
 
 @dataclass(slots=True)
@@ -101,7 +103,7 @@ async def _affinity_target(
 
 
 async def _pick(router: Router, model: str, request: RouteRequest, avoid: set[str]) -> Deployment:
-    group = router.group(model)
+    group = router.candidates(model, request.tags, request.tokens)
     if router.usage_based and len(group) > 1:
         await router.load_usage(group)
     return router.pick(group, stream=request.stream, avoid=avoid)
@@ -240,9 +242,23 @@ async def _route(
     while position < len(chain):
         model = chain[position]
         position += 1
-        if model in visited or model not in router.groups:
+        if model in visited or not router.has(model):
             continue
         visited.add(model)
+        if not router.candidates(model, request.tags, request.tokens):
+            # No deployment of this group may serve it (tags, or too small a context
+            # window for the prompt): its fallbacks may.
+            too_big = router.pre_call_checks and request.tokens is not None
+            chain[position:position] = (
+                router.context_chain(model) if too_big else router.fallback_chain(model)
+            )
+            last = last or BadRequest(
+                f"No deployment of '{model[:256]}' matches this request's tags"
+                + (" or fits its context window" if too_big else ""),
+                code="context_length_exceeded" if too_big else "no_matching_deployment",
+                param="model",
+            )
+            continue
         failed: set[str] = set()
         dep = pinned if pinned is not None else await _pick(router, model, request, failed)
         pinned = None

@@ -30,6 +30,8 @@ from routeiq.config import Deployment, RouterSettings
 from routeiq.errors import ModelNotFound
 from routeiq.routing.affinity import AffinityTable
 from routeiq.routing.breaker import BreakerBoard
+from routeiq.routing.filters import by_tags, fits
+from routeiq.routing.resolve import ModelResolver
 from routeiq.routing.settings import RoutingSettings
 from routeiq.routing.strategies import DeploymentStats, canonical_strategy, make_strategy
 from routeiq.state.base import StateStore
@@ -92,6 +94,11 @@ class Router:
         )
         self.usage_based = self.strategy_name == "usage-based"
         self.fallbacks = _chains(rs.fallbacks)
+        if rs.default_fallbacks and "*" not in self.fallbacks:
+            self.fallbacks["*"] = tuple(rs.default_fallbacks)
+        self.resolver = ModelResolver(groups, rs.model_group_alias)
+        self.tag_filtering = rs.enable_tag_filtering
+        self.pre_call_checks = rs.enable_pre_call_checks
         self.context_fallbacks = _chains(rs.context_window_fallbacks)
         self.clock = clock
         self.wall = wall
@@ -115,7 +122,7 @@ class Router:
     # -- choosing --------------------------------------------------------------
 
     def group(self, model: str) -> Sequence[Deployment]:
-        group = self.groups.get(model)
+        group = self.groups.get(model) or self.resolver.resolve(model)
         if not group:
             raise ModelNotFound(
                 f"The model '{model[:256]}' does not exist on this gateway", param="model"
@@ -140,6 +147,22 @@ class Router:
         if len(candidates) == 1:
             return candidates[0]
         return self.choose_fn(candidates, self.stats, self.rng, stream=stream)
+
+    def has(self, model: str) -> bool:
+        return model in self.groups or self.resolver.resolve(model) is not None
+
+    def candidates(
+        self, model: str, tags: frozenset[str] | None, tokens: int | None
+    ) -> Sequence[Deployment]:
+        """The group's deployments this request may use (tags, context window)."""
+        if not (self.tag_filtering or self.pre_call_checks):
+            return self.group(model)  # the common case: no copy
+        group = list(self.group(model))
+        if self.tag_filtering:
+            group = by_tags(group, tags)
+        if self.pre_call_checks and tokens is not None:
+            group = [d for d in group if fits(d, tokens)]
+        return group
 
     def choose(self, model: str) -> Deployment:
         """One deployment of ``model`` (no affinity, no fresh usage counters)."""

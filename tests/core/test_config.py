@@ -99,7 +99,7 @@ def test_provider_rules_reported_together() -> None:
         load_config(data, env={})
     paths = [p for p, _ in exc.value.problems]
     assert paths == [
-        "model_list[0].litellm_params.api_version",
+        "model_list[0].litellm_params.api_key",  # AZURE_API_KEY unset; api_version defaults
         "model_list[1].litellm_params.api_base",
         "model_list[2].litellm_params.api_key",
         "model_list[3].litellm_params.model",
@@ -144,7 +144,9 @@ def test_invalid_yaml_names_line(tmp_path: Path) -> None:
 
 def test_routing_strategy_and_context_fallbacks_are_checked() -> None:
     data = {
-        "model_list": [{"model_name": "a", "litellm_params": {"model": "openai/a"}}],
+        "model_list": [
+            {"model_name": "a", "litellm_params": {"model": "openai/a", "api_base": "http://a"}}
+        ],
         "router_settings": {
             "routing_strategy": "fastest-please",
             "context_window_fallbacks": [{"a": ["big-context"]}],

@@ -98,7 +98,8 @@ def test_lookup_order_and_overrides(tmp_path: Path) -> None:
                     "litellm_params": {"model": "openai/tiered-x", "input_cost_per_token": 1e-7},
                 },
             ]
-        }
+        },
+        env={"OPENAI_API_KEY": "sk-test", "AZURE_API_KEY": "az-test"},
     )
     book = PriceBook.load(cfg.deployments, write_map(tmp_path))
     assert book.map_size == 4

@@ -42,16 +42,18 @@ def test_required_params_of_translated_providers() -> None:
     )
     assert [p for p, _ in found] == [
         "model_list[0].litellm_params.api_key",
-        "model_list[2].litellm_params.aws_region_name",
-        "model_list[2].litellm_params.aws_access_key_id",
-        "model_list[2].litellm_params.aws_secret_access_key",
+        "model_list[2].litellm_params.aws_region_name",  # keys: botocore's default chain
         "model_list[4].litellm_params.model",
-        "model_list[5].litellm_params.model",
+        "unsupported",
         "model_list[6].litellm_params.api_base",
     ]
     messages = dict(found)
+    assert messages["model_list[0].litellm_params.api_key"] == (
+        "not set, and ANTHROPIC_API_KEY is not set in the environment"
+    )
     assert messages["model_list[4].litellm_params.model"] == "unknown provider 'nosuch'"
-    assert "OAuth" in messages["model_list[5].litellm_params.model"]
+    assert messages["unsupported"].startswith("model_list[5].litellm_params.model (provider")
+    assert "OAuth" in messages["unsupported"]
 
 
 def test_defaults_and_extra_params_reach_the_deployment() -> None:

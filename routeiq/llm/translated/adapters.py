@@ -17,6 +17,7 @@ handler), ``gemini`` (its handler builds body and URL), ``bedrock``.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 import time
@@ -221,6 +222,12 @@ class Adapter:
             raise
         except Exception as exc:
             raise request_error(self.provider, exc) from exc
+
+    def with_model(self, model: str) -> Adapter:
+        """A copy that serves ``model`` (a wildcard deployment's concrete model)."""
+        twin = copy.copy(self)
+        twin.model = model
+        return twin
 
     def _prepare(self, req: dict[str, Any], stream: bool) -> Call:
         # A copy: litellm rewrites messages in place, and the request may be

@@ -69,12 +69,29 @@ class BedrockAdapter(Adapter):
         self.access_key = params.get("aws_access_key_id")
         self.secret_key = params.get("aws_secret_access_key")
         self.session_token = params.get("aws_session_token")
+        # No static keys: botocore's default chain (env, shared profile, web identity,
+        # instance role), resolved once here at start-up, as LiteLLM does.
+        self.chain: Any = None
+        if not dep.api_key and not self.access_key:
+            session = importlib.import_module("botocore.session").get_session()
+            self.chain = session.get_credentials()
+            if self.chain is None:
+                raise ValueError(
+                    "no AWS credentials: set aws_access_key_id/aws_secret_access_key, "
+                    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role"
+                )
         model = dep.upstream_model
         if model.startswith("converse/"):
             model = model[len("converse/") :]
         self.model_id = urllib.parse.quote(model, safe="")
         super().__init__(dep, lm, config)
         self.model = model
+
+    def with_model(self, model: str) -> Adapter:
+        twin = super().with_model(model.removeprefix("converse/"))
+        assert isinstance(twin, BedrockAdapter)
+        twin.model_id = urllib.parse.quote(twin.model, safe="")
+        return twin
 
     def stream_iterator(self, call: Call, pump: LinePump) -> Any:
         return True  # streams natively, through ``decoder``
@@ -124,7 +141,11 @@ class BedrockAdapter(Adapter):
         auth = importlib.import_module("botocore.auth")
         awsrequest = importlib.import_module("botocore.awsrequest")
         credentials = importlib.import_module("botocore.credentials")
-        creds = credentials.Credentials(self.access_key, self.secret_key, self.session_token)
+        if self.chain is not None:
+            # Refreshable (role) credentials refresh inside botocore when near expiry.
+            creds = self.chain.get_frozen_credentials()
+        else:
+            creds = credentials.Credentials(self.access_key, self.secret_key, self.session_token)
         request = awsrequest.AWSRequest(method="POST", url=url, data=body, headers=headers)
         auth.SigV4Auth(creds, "bedrock", self.region).add_auth(request)
         return {k.lower(): str(v) for k, v in request.headers.items()}

@@ -46,6 +46,7 @@ UNSUPPORTED: dict[str, str] = {
     "github_copilot": "needs an OAuth device flow",
     "chatgpt": "needs an OAuth device flow",
     "bedrock_mantle": "streams through litellm's own client",
+    "auto_router": "LiteLLM's own learned router; RouteIQ's is model_info.router",
 }
 
 # Params that must be set per provider (besides the provider-agnostic ones).
@@ -111,9 +112,9 @@ def translated_defaults(
     if provider not in known:
         problems.append((f"{where}.model", f"unknown provider {provider!r}"))
         return None, problems
-    if provider in UNSUPPORTED:
+    if provider in UNSUPPORTED:  # printed as "unsupported: <path> (...)" (routeiq.config)
         problems.append(
-            (f"{where}.model", f"provider {provider!r} is not supported: {UNSUPPORTED[provider]}")
+            ("unsupported", f"{where}.model (provider {provider!r}: {UNSUPPORTED[provider]})")
         )
         return None, problems
     base = params.get("api_base") or None
@@ -123,12 +124,12 @@ def translated_defaults(
             problems.append(
                 (f"{where}.aws_region_name", "required for provider 'bedrock' (e.g. us-east-1)")
             )
-        if not params.get("api_key"):  # a Bedrock API key, or a static access key pair
-            for name in _BEDROCK_AUTH:
-                if not params.get(name):
-                    problems.append(
-                        (f"{where}.{name}", "required for provider 'bedrock' without an api_key")
-                    )
+        # A Bedrock API key, a static access key pair, or (neither) botocore's default
+        # credential chain at start-up, as LiteLLM: environment, profile, IRSA, instance role.
+        given = [name for name in _BEDROCK_AUTH if params.get(name)]
+        if len(given) == 1:
+            missing = next(n for n in _BEDROCK_AUTH if n not in given)
+            problems.append((f"{where}.{missing}", f"required together with {given[0]}"))
         return base, problems
     base = base or DEFAULT_BASES.get(provider)
     if base is None:
