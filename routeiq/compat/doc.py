@@ -39,8 +39,9 @@ minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `anthropic-ratelimit-*` are not relayed); `SIGHUP` or
 `POST /config/reload` swap in a re-read config file atomically (an invalid file is
 rejected with its errors); `POST /model/new`, `/model/update`, `/model/delete` and
-`GET /model/info` manage deployments at runtime, in this process's memory (they
-survive reloads, not restarts).
+`GET /model/info` manage deployments at runtime (they survive reloads; with
+`routeiq.state.backend: redis` every process applies them and a process started later
+takes them at start-up; a durable database store is not wired yet).
 
 Providers: OpenAI-format ones are passed through; `anthropic/`, `gemini/`, `bedrock/`
 (Converse; static keys, an API key, or botocore's default chain), `mistral/`, `groq/` and
