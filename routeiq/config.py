@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.includes import resolve_includes
 from routeiq.compat.params import (
     config_env,
     credential_map,
@@ -469,7 +470,18 @@ def read_config_document(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
         raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if isinstance(data, dict) and "include" in data:  # LiteLLM's include: other files merged
+        data, problems = resolve_includes(data, p.resolve(), _read_yaml)
+        if problems:
+            raise ConfigError(problems)
     return data
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise OSError(f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
 def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:

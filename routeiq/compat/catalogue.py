@@ -81,7 +81,13 @@ _add(
 )
 _add("", U, "guardrails", "runs these guardrails on requests", "configure routeiq.guardrails")
 _add("", U, "policies policy_attachments", "guardrail pipelines attached to models/teams")
-_add("", U, "include", "merges other YAML files into this config")
+_add(
+    "",
+    S,
+    "include",
+    "merges other YAML files into this config",
+    "same (relative to the including file; lists extend, other values replace)",
+)
 _add("", C, "mcp_servers mcp_tools", "registers MCP servers", "configure routeiq.mcp")
 _add("", C, "search_tools sandbox_tools", "search / code-sandbox tools for interception hooks")
 _add("", C, "finetune_settings files_settings", "/fine_tuning and /files endpoint providers")
