@@ -44,9 +44,11 @@ rejected with its errors); `POST /model/new`, `/model/update`, `/model/delete` a
 takes them at start-up; a durable database store is not wired yet).
 
 Providers: OpenAI-format ones are passed through; `anthropic/`, `gemini/`, `bedrock/`
-(Converse; static keys, an API key, or botocore's default chain), `mistral/`, `groq/` and
-the other chat providers litellm's classes translate. `vertex_ai/`, `sagemaker/`,
-`watsonx/` and LiteLLM's `auto_router/` are reported as `unsupported: ... (provider ...)`.
+(Converse; static keys, an API key, or botocore's default chain), `vertex_ai/gemini-*`
+(a service account from `vertex_credentials`, else application default credentials, via
+google-auth; tokens refreshed in a worker thread), `mistral/` and the other chat providers
+litellm's classes translate. `sagemaker/`, `watsonx/`, `vertex_ai_beta/` and LiteLLM's
+`auto_router/` are reported as `unsupported: ... (provider ...)`.
 Embeddings are served for OpenAI-format providers only (a translated provider answers
 `/v1/embeddings` with a 400 naming the provider).
 
