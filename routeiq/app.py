@@ -37,6 +37,7 @@ from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.cache.service import CacheService
 from routeiq.config import Config
+from routeiq.config_share import SharedModels
 from routeiq.errors import (
     ClientClosed,
     MethodNotAllowed,
@@ -152,6 +153,7 @@ class Gateway:
         # Hot reload and runtime model edits (routeiq.reload); the cancel scopes of
         # this generation's background tasks (router, health checks).
         self.reloader = Reloader(self)
+        self.shared_models = SharedModels(self.reloader, self.store)
         self.scopes: list[trio.CancelScope] = []
         self.ready = False
         self.started_at = time.time()
@@ -176,6 +178,7 @@ class Gateway:
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
         if self.config.general.background_health_checks:
             self.scopes.append(await nursery.start(self.run_scoped, self.health.run))
+        await nursery.start(self.shared_models.run)  # other processes' runtime edits
         if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
             await nursery.start(self.reloader.watch_sighup)
         self.ready = True

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,11 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.includes import resolve_includes
 from routeiq.compat.params import (
     config_env,
     credential_map,
     litellm_router_settings,
     resolve_params,
+    router_group_problems,
     split_defaults,
 )
 from routeiq.governance.settings import GovernanceSettings
@@ -414,31 +415,7 @@ def load_config(
         canonical_strategy(raw.router_settings.routing_strategy)
     except ValueError as exc:
         problems.append(("router_settings.routing_strategy", str(exc)))
-    aliases = raw.router_settings.model_group_alias
-    for alias, target in aliases.items():
-        name = target if isinstance(target, str) else target.model
-        if name not in groups:
-            problems.append(
-                (f"router_settings.model_group_alias.{alias}", f"unknown model group {name!r}")
-            )
-    wildcards = [g for g in groups if "*" in g]
-
-    def served(name: str) -> bool:
-        return name in groups or name in aliases or any(fnmatchcase(name, w) for w in wildcards)
-
-    for section in ("fallbacks", "context_window_fallbacks"):
-        for i, fb in enumerate(getattr(raw.router_settings, section)):
-            for src, targets in fb.items():
-                for t in targets:
-                    if not served(t):
-                        problems.append(
-                            (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
-                        )
-    for i, t in enumerate(raw.router_settings.default_fallbacks):
-        if not served(t):
-            problems.append(
-                (f"router_settings.default_fallbacks[{i}]", f"unknown model group {t!r}")
-            )
+    problems.extend(router_group_problems(raw.router_settings, groups.keys()))
     if problems:
         raise ConfigError(_first_per_path(problems), warnings)
     extra = {k: v for k, v in data.items() if k not in RawConfig.model_fields}
@@ -478,7 +455,18 @@ def read_config_document(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "<yaml>"
         raise ConfigError([(where, f"invalid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if isinstance(data, dict) and "include" in data:  # LiteLLM's include: other files merged
+        data, problems = resolve_includes(data, p.resolve(), _read_yaml)
+        if problems:
+            raise ConfigError(problems)
     return data
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise OSError(f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
 def demo_config(mock_base: str, *, master_key: str | None = None) -> Config:

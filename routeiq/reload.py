@@ -80,7 +80,7 @@ class Reloader:
         self.generation = 0
         self._lock = trio.Lock()  # one rebuild at a time (each spans awaits)
         # Runtime model edits, on top of the file: id -> entry (new or replaced), and
-        # ids deleted. (The SQLite/PostgreSQL store will persist and share these.)
+        # ids deleted; shared with other processes by routeiq.config_share.
         self.runtime: dict[str, dict[str, Any]] = {}
         self.deleted: set[str] = set()
 

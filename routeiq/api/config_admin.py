@@ -8,7 +8,8 @@
 - ``POST /model/delete`` ``{"id"}``: remove one.
 - ``GET /model/info`` (and ``/v1/model/info``): every deployment, without its key.
 
-Runtime edits live in this process's memory on top of the file and survive reloads.
+Runtime edits live on top of the file and survive reloads; ``routeiq.config_share``
+hands them (and ``/config/reload``) to every other process on the same state store.
 """
 
 from __future__ import annotations
@@ -112,11 +113,14 @@ class ConfigAdminApp:
         reloader = self.gw.reloader
         if path == "/model/info":
             return 200, {"data": [model_entry(d) for d in self.gw.config.deployments]}
+        shared = self.gw.shared_models
         if path == "/config/reload":
             result = await reloader.reload()
             if not result.ok:
                 raise _rejected(result)
+            await shared.publish(file_reload=True)  # every process re-reads its file
             return 200, result.body()
+        await shared.sync()  # edits made on other processes first
         if path == "/model/new":
             new = await read_model(scope, receive, NewModel, MAX_BODY)
             dep_id = str(new.model_info.get("id") or uuid.uuid4().hex)
@@ -149,6 +153,7 @@ class ConfigAdminApp:
                 if saved is not None:
                     reloader.runtime[gone.id] = saved
                 raise _rejected(result)
+            await shared.publish()
             return 200, {"deleted": gone.id, "generation": result.generation}
         reloader.runtime[dep_id] = entry
         reloader.deleted.discard(dep_id)
@@ -159,6 +164,7 @@ class ConfigAdminApp:
             else:
                 reloader.runtime[dep_id] = undo
             raise _rejected(result)
+        await shared.publish()
         dep = next(d for d in self.gw.config.deployments if d.id == dep_id)
         return 200, model_entry(dep)
 

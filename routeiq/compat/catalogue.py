@@ -81,7 +81,13 @@ _add(
 )
 _add("", U, "guardrails", "runs these guardrails on requests", "configure routeiq.guardrails")
 _add("", U, "policies policy_attachments", "guardrail pipelines attached to models/teams")
-_add("", U, "include", "merges other YAML files into this config")
+_add(
+    "",
+    S,
+    "include",
+    "merges other YAML files into this config",
+    "same (relative to the including file; lists extend, other values replace)",
+)
 _add("", C, "mcp_servers mcp_tools", "registers MCP servers", "configure routeiq.mcp")
 _add("", C, "search_tools sandbox_tools", "search / code-sandbox tools for interception hooks")
 _add("", C, "finetune_settings files_settings", "/fine_tuning and /files endpoint providers")
@@ -426,8 +432,8 @@ _add(
     "aws_profile_name aws_role_name aws_session_name aws_web_identity_token aws_sts_endpoint "
     "aws_external_id aws_session_tags aws_bedrock_control_plane_endpoint "
     "aws_bedrock_project_id bedrock_tags azure_ad_token tenant_id client_id client_secret "
-    "azure_scope azure_username azure_password vertex_project vertex_location "
-    "vertex_credentials region_name watsonx_region_name token_exchange_endpoint "
+    "azure_scope azure_username azure_password region_name watsonx_region_name "
+    "token_exchange_endpoint "
     "token_exchange_profile token_exchange_scope token_exchange_audience "
     "openai_identity_provider_id openai_service_account_id openai_identity_token_file "
     "anthropic_federation_rule_id anthropic_organization_id anthropic_service_account_id "
@@ -438,6 +444,14 @@ _add(
     "anthropic_keycloak_client_secret_ref anthropic_keycloak_scope "
     "anthropic_disable_workload_identity_federation use_xai_oauth chatgpt_auth_file",
     "credentials obtained by a token exchange (STS role, Entra ID, Vertex, federation)",
+)
+_add(
+    P,
+    S,
+    "vertex_project vertex_location vertex_credentials",
+    "Vertex AI project, location and credentials",
+    "same for Gemini on Vertex (google-auth: a service-account file or JSON, else "
+    "application default credentials)",
 )
 _add(
     P,

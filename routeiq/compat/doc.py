@@ -35,16 +35,20 @@ litellm's (`2025-02-01-preview`).
 Endpoints LiteLLM configs rely on: `GET /health` (each deployment checked by a real
 minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness` and `/health/readiness` (open); upstream `x-ratelimit-*` and
-`openai-processing-ms` headers passed back (OpenAI-format providers); `SIGHUP` or
+`openai-processing-ms` headers passed back (names are not translated: Anthropic's
+`anthropic-ratelimit-*` are not relayed); `SIGHUP` or
 `POST /config/reload` swap in a re-read config file atomically (an invalid file is
 rejected with its errors); `POST /model/new`, `/model/update`, `/model/delete` and
-`GET /model/info` manage deployments at runtime, in this process's memory (they
-survive reloads, not restarts).
+`GET /model/info` manage deployments at runtime (they survive reloads; with
+`routeiq.state.backend: redis` every process applies them and a process started later
+takes them at start-up; a durable database store is not wired yet).
 
 Providers: OpenAI-format ones are passed through; `anthropic/`, `gemini/`, `bedrock/`
-(Converse; static keys, an API key, or botocore's default chain), `mistral/`, `groq/` and
-the other chat providers litellm's classes translate. `vertex_ai/`, `sagemaker/`,
-`watsonx/` and LiteLLM's `auto_router/` are reported as `unsupported: ... (provider ...)`.
+(Converse; static keys, an API key, or botocore's default chain), `vertex_ai/gemini-*`
+(a service account from `vertex_credentials`, else application default credentials, via
+google-auth; tokens refreshed in a worker thread), `mistral/` and the other chat providers
+litellm's classes translate. `sagemaker/`, `watsonx/`, `vertex_ai_beta/` and LiteLLM's
+`auto_router/` are reported as `unsupported: ... (provider ...)`.
 Embeddings are served for OpenAI-format providers only (a translated provider answers
 `/v1/embeddings` with a 400 naming the provider).
 

@@ -9,7 +9,8 @@ keys, bases, Azure's API version and the AWS region from the environment
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -119,3 +120,35 @@ def litellm_router_settings(data: dict[str, Any]) -> None:
     for key, value in present.items():
         router.setdefault(ROUTER_KEYS[key], value)
     data["router_settings"] = router
+
+
+def router_group_problems(router: Any, groups: Collection[str]) -> list[tuple[str, str]]:
+    """Aliases, fallbacks and default fallbacks that name no model group (a wildcard
+    group such as ``openai/*`` serves every name it matches)."""
+    problems: list[tuple[str, str]] = []
+    aliases = router.model_group_alias
+    for alias, target in aliases.items():
+        name = target if isinstance(target, str) else target.model
+        if name not in groups:
+            problems.append(
+                (f"router_settings.model_group_alias.{alias}", f"unknown model group {name!r}")
+            )
+    wildcards = [g for g in groups if "*" in g]
+
+    def served(name: str) -> bool:
+        return name in groups or name in aliases or any(fnmatchcase(name, w) for w in wildcards)
+
+    for section in ("fallbacks", "context_window_fallbacks"):
+        for i, entry in enumerate(getattr(router, section)):
+            for src, targets in entry.items():
+                problems.extend(
+                    (f"router_settings.{section}[{i}].{src}", f"unknown model group {t!r}")
+                    for t in targets
+                    if not served(t)
+                )
+    problems.extend(
+        (f"router_settings.default_fallbacks[{i}]", f"unknown model group {t!r}")
+        for i, t in enumerate(router.default_fallbacks)
+        if not served(t)
+    )
+    return problems

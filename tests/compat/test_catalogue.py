@@ -17,6 +17,7 @@ from routeiq.config import (
     RawConfig,
     RouterSettings,
     load_config,
+    load_config_file,
 )
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "litellm-compatibility.md"
@@ -268,3 +269,30 @@ def test_missing_provider_keys_name_the_variable() -> None:
     assert c.api_base == "https://az.example.com" and c.api_version == "2025-02-01-preview"
     env["AZURE_API_VERSION"] = "2024-10-21"
     assert load_config(data, env=env).deployments[2].api_version == "2024-10-21"
+
+
+def test_include_merges_other_files_like_litellm(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "more.yaml").write_text(
+        "model_list:\n"
+        "  - model_name: b\n"
+        "    litellm_params: {model: hosted_vllm/b, api_base: 'http://b'}\n"
+        "include: [deeper.yaml]\n"
+    )
+    (tmp_path / "sub" / "deeper.yaml").write_text("router_settings: {num_retries: 4}\n")
+    main = tmp_path / "config.yaml"
+    main.write_text(
+        "include: [sub/more.yaml]\n"
+        "model_list:\n"
+        "  - model_name: a\n"
+        "    litellm_params: {model: hosted_vllm/a, api_base: 'http://a'}\n"
+        "router_settings: {num_retries: 1}\n"
+    )
+    cfg = load_config_file(main, env={})
+    assert list(cfg.groups) == ["a", "b"]
+    assert cfg.router.num_retries == 4  # an included value replaces
+    main.write_text("include: [missing.yaml]\n")
+    with pytest.raises(ConfigError) as exc:
+        load_config_file(main, env={})
+    ((path, msg),) = exc.value.problems
+    assert path == "include[0]" and "missing.yaml" in msg

@@ -275,3 +275,16 @@ async def test_the_openai_sdk_through_wildcards_aliases_and_tags() -> None:
         assert text  # the streamed answer arrived
         assert s.mocks[0].stats.last().body["model"] == "gpt-4.1-nano"
         assert s.mocks[1].stats.last().body["model"] == "team-b"
+
+
+async def test_a_translated_provider_passes_rate_limit_headers_back_too() -> None:
+    # mistral/ goes through litellm's translation; the mock speaks its (OpenAI) format.
+    data = {"model_list": [dep("fast", "mistral/mistral-small-latest", 0)]}
+    async with litellm_stack(data) as s:
+        assert "fast-0" in s.gw.translators  # really the translated path
+        r = await s.chat("fast")
+        assert r.status_code == 200, r.text
+        assert r.headers["x-ratelimit-remaining-requests"] == "9999"
+        r = await s.chat("fast", stream=True)
+        assert r.status_code == 200
+        assert r.headers["x-ratelimit-remaining-requests"] == "9998"

@@ -37,7 +37,7 @@ def test_required_params_of_translated_providers() -> None:
         entry("bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"),
         entry("bedrock/amazon.nova-pro-v1:0", aws_region_name="eu-west-3", api_key="bedrock-key"),
         entry("nosuch/model", api_key="k"),
-        entry("vertex_ai/gemini-2.5-pro"),
+        entry("watsonx/ibm/granite-13b-chat-v2"),
         entry("fal_ai/some-model", api_key="k"),
     )
     assert [p for p, _ in found] == [
@@ -53,7 +53,7 @@ def test_required_params_of_translated_providers() -> None:
     )
     assert messages["model_list[4].litellm_params.model"] == "unknown provider 'nosuch'"
     assert messages["unsupported"].startswith("model_list[5].litellm_params.model (provider")
-    assert "OAuth" in messages["unsupported"]
+    assert "IAM tokens" in messages["unsupported"]
 
 
 def test_defaults_and_extra_params_reach_the_deployment() -> None:

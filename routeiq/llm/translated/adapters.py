@@ -131,6 +131,9 @@ def response_error(provider: str, exc: Exception) -> RouteIQError:
 class Adapter:
     """A deployment served through litellm's config class (see the module docstring)."""
 
+    #: Translate every request in a worker thread (the step may do blocking I/O).
+    ALWAYS_OFFLOAD = False
+
     def __init__(self, dep: Deployment, lm: Any, config: Any) -> None:
         self.dep = dep
         self.lm = lm

@@ -32,12 +32,13 @@ DEFAULT_BASES: dict[str, str] = {
     "cerebras": "https://api.cerebras.ai/v1",
     "openrouter": "https://openrouter.ai/api/v1",
 }
+#: vertex_ai's placeholder base: the real host is ``<location>-aiplatform.googleapis.com``.
+VERTEX_DEFAULT = "https://aiplatform.googleapis.com/v1"
 
 # Their credentials or endpoints come from OAuth, metadata services or SDK
 # sessions that litellm would fetch itself (I/O outside our deadlines), or their
 # streams need litellm's own HTTP client: not served through translation.
 UNSUPPORTED: dict[str, str] = {
-    "vertex_ai": "needs Google OAuth tokens fetched by litellm",
     "vertex_ai_beta": "needs Google OAuth tokens fetched by litellm",
     "sagemaker": "streams through litellm's own client",
     "sagemaker_chat": "streams through litellm's own client",
@@ -131,6 +132,8 @@ def translated_defaults(
             missing = next(n for n in _BEDROCK_AUTH if n not in given)
             problems.append((f"{where}.{missing}", f"required together with {given[0]}"))
         return base, problems
+    if provider == "vertex_ai":  # Google OAuth from google-auth at start-up (llm.translated.vertex)
+        return base or VERTEX_DEFAULT, problems
     base = base or DEFAULT_BASES.get(provider)
     if base is None:
         problems.append((f"{where}.api_base", f"required for provider {provider!r}"))

@@ -59,11 +59,13 @@ def build_adapters(deployments: Iterable[Deployment]) -> dict[str, Any]:
     from routeiq.llm.translated.anthropic import AnthropicAdapter
     from routeiq.llm.translated.bedrock import BedrockAdapter
     from routeiq.llm.translated.gemini import GeminiAdapter
+    from routeiq.llm.translated.vertex import VertexAdapter
 
     special: dict[str, type[Adapter]] = {
         "anthropic": AnthropicAdapter,
         "gemini": GeminiAdapter,
         "bedrock": BedrockAdapter,
+        "vertex_ai": VertexAdapter,
     }
     manager = importlib.import_module("litellm.utils").ProviderConfigManager
     providers = importlib.import_module("litellm.types.utils").LlmProviders
@@ -126,7 +128,9 @@ async def open_translators(deployments: Iterable[Deployment]) -> dict[str, Any]:
     limiter = trio.CapacityLimiter(max(1, os.cpu_count() or 1))
     for adapter in adapters.values():
         adapter.limiter = limiter
-        adapter.offload = max(adapter.prepare_seconds, adapter.parse_seconds) > OFFLOAD_ABOVE
+        adapter.offload = adapter.ALWAYS_OFFLOAD or (
+            max(adapter.prepare_seconds, adapter.parse_seconds) > OFFLOAD_ABOVE
+        )
         log.info(
             "deployment %s: translation %.2f ms request, %.2f ms answer (%s)",
             adapter.dep.id,
