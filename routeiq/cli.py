@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc = csub.add_parser("check", help="validate a config file and report every error")
     cc.add_argument("file")
     cc.set_defaults(func=_check)
+    from routeiq.learned.cli import add_parser as add_router_parser
+
+    add_router_parser(sub)  # routeiq router train|eval (routeiq.learned)
     return p
 
 
