@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 from quart import Response
@@ -54,6 +54,9 @@ from routeiq.pricing import PriceBook, SpendTracker
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
+
+if TYPE_CHECKING:
+    from routeiq.learned.service import LearnedRouting
 
 log = logging.getLogger("routeiq")
 
@@ -128,6 +131,13 @@ class Gateway:
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
         self.cache.bind_metrics(meter)
+        # Learned routes (routeiq.learned): numpy loads only when the config has one.
+        self.learned: LearnedRouting | None = None
+        if config.learned:
+            from routeiq.learned.service import LearnedRouting
+
+            self.learned = LearnedRouting(config.learned, prices=self._group_prices)
+            self.learned.bind_metrics(meter)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -147,6 +157,17 @@ class Gateway:
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
         await self.cache.start(nursery)  # the embedding model loads in a thread
         await nursery.start(self.policy.run)  # loads the rules file, then watches it
+        if self.learned is not None:
+            # One embedder (model and micro-batcher) for the semantic cache and the router.
+            embedder = self.learned.embedder or self.cache.embedder
+            if embedder is None:
+                from routeiq.cache.embedder import Embedder
+
+                embedder = Embedder()
+            if embedder is not self.cache.embedder:
+                await nursery.start(embedder.run)
+            self.learned.embedder = embedder
+            await self.learned.start(nursery)  # router files load in a thread
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -159,6 +180,14 @@ class Gateway:
         await self.upstreams.aclose()
         await self.a2a.aclose()
         self.telemetry.shutdown()
+
+    def _group_prices(self, group: str) -> tuple[float, float] | None:
+        """(input, output) USD per token of a group's first priced deployment."""
+        for dep in self.config.groups.get(group, ()):
+            p = self.pricing.by_deployment.get(dep.id)
+            if p is not None:
+                return p.input, p.output
+        return None
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)
@@ -230,6 +259,10 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     quart = _quart_app(gw)
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
     protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
+    if gw.learned is not None:
+        from routeiq.learned import api as learned_api
+
+        protocols = learned_api.mount(gw.learned, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

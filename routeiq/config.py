@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
+from routeiq.learned import settings as learned_settings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
@@ -191,6 +192,8 @@ class Config:
     routeiq: RouteIQSettings
     source: str = "<memory>"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Learned routes (routeiq.learned): virtual model name -> LearnedRouteSettings.
+    learned: Mapping[str, learned_settings.LearnedRouteSettings] = field(default_factory=dict)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -237,10 +240,19 @@ def load_config(
         raise ConfigError(problems) from None
     deployments: list[Deployment] = []
     seen_ids: set[str] = set()
+    learned: dict[str, learned_settings.LearnedRouteSettings] = {}
     for i, entry in enumerate(raw.model_list):
         p = entry.litellm_params
         where = f"model_list[{i}].litellm_params"
         provider, upstream_model = split_model(p.model)
+        if p.model == "routeiq/learned":  # a learned route (routeiq.learned), no upstream
+            route, found = learned_settings.parse_route(
+                entry.model_info.get("router"), f"model_list[{i}].model_info.router"
+            )
+            problems.extend(found)
+            if route is not None:
+                learned[entry.model_name] = route
+            continue
         if provider in PASS_THROUGH:
             default_base, needs_version = provider_defaults(provider)
         else:  # translated by litellm (routeiq.llm.translated): checks its own params
@@ -289,6 +301,17 @@ def load_config(
         groups.setdefault(d.model_name, []).append(d)
     from routeiq.routing.strategies import canonical_strategy  # it imports this module
 
+    strategy = raw.router_settings.routing_strategy
+    if strategy in learned_settings.LLMROUTER_STRATEGIES:  # RouteIQ's learned strategies
+        args = (raw.router_settings.model_extra or {}).get("routing_strategy_args") or {}
+        name, route_args = learned_settings.from_strategy_args(strategy, args, list(groups))
+        route, found = learned_settings.parse_route(route_args, "router_settings")
+        problems.extend(found)
+        if route is not None:
+            learned[name] = route
+        # Between the deployments of the chosen group: LiteLLM's default.
+        raw.router_settings.routing_strategy = "simple-shuffle"
+    problems.extend(learned_settings.check_candidates(learned, groups))
     try:
         canonical_strategy(raw.router_settings.routing_strategy)
     except ValueError as exc:
@@ -312,6 +335,7 @@ def load_config(
         routeiq=raw.routeiq,
         source=source,
         extra=extra,
+        learned=learned,
     )
 
 

@@ -6,6 +6,7 @@ replaced by the deployment's upstream name, and the body is serialised once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import trio
@@ -19,7 +20,7 @@ from routeiq.api.validate import (
 )
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
-from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
@@ -28,11 +29,12 @@ from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
-from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
+from routeiq.routing.executor import AttemptResult, Outcome, RouteRequest, route_and_call
 from routeiq.routing.tap import ResponseTap
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
+    from routeiq.learned.service import Choice
 
 
 async def _forward(
@@ -62,12 +64,20 @@ async def _forward(
                 run.after(None)
             return
         send = cached.wrap_send(send)  # x-routeiq-cache; keeps the answer to store
+    # Learned route (routeiq.learned): the prompt picks the model group; the next-best
+    # candidates are the fallbacks. The cache above keys on the name the client asked for.
+    choice = None
+    if chat and gw.learned is not None and ctx.model in gw.learned:
+        choice = await gw.learned.decide(
+            ctx.model, req, scope["headers"], router.group_available, cached
+        )
+        ctx.model, ctx.route = choice.model, choice.header
     aff = router.settings.affinity
     key = None
     if chat and aff.enabled:
         key = affinity_key(req, header(scope, CONVERSATION_HEADER), max_chars=aff.max_key_chars)
     request = RouteRequest(ctx.model, stream=stream, affinity_key=key)
-    want_id = chat and aff.enabled and aff.record_responses
+    want_id = chat and ((aff.enabled and aff.record_responses) or choice is not None)
     # One deadline for the whole request (retries and fallbacks included); each
     # attempt is further limited by its deployment's own timeout.
     deadline = trio.current_time() + gw.config.routeiq.server.request_timeout
@@ -126,19 +136,54 @@ async def _forward(
                 status = 200  # a guardrail ended it: not the upstream's failure
         return tap.result(status, ctx.usage, stream=stream)
 
+    if choice is not None:
+        request.fallbacks = choice.fallbacks
     if run is None:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await _route(gw, ctx, request, attempt, deadline, choice)
         if cached is not None:
             cached.finish(outcome.result.error is None)
         return
     try:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await _route(gw, ctx, request, attempt, deadline, choice)
     except RouteIQError as err:
         run.after(err)  # post-call hooks in the background
         raise
     run.after(outcome.result.error)
     if cached is not None:
         cached.finish(outcome.result.error is None and not run.output_blocked)
+
+
+async def _route(
+    gw: Gateway,
+    ctx: RequestContext,
+    request: RouteRequest,
+    attempt: Callable[[Deployment], Awaitable[AttemptResult]],
+    deadline: float,
+    choice: Choice | None,
+) -> Outcome:
+    """route_and_call; a learned route's decision is logged once it ended."""
+    if choice is None or gw.learned is None:
+        return await route_and_call(gw.router, request, attempt, deadline=deadline)
+    served: str | None = None
+    error: BaseException | None = None
+    response_id: str | None = None
+    try:
+        outcome = await route_and_call(gw.router, request, attempt, deadline=deadline)
+        served, error = outcome.deployment.model_name, outcome.result.error
+        response_id = outcome.result.response_id
+        return outcome
+    except RouteIQError as err:
+        error = err
+        raise
+    finally:
+        gw.learned.finish(
+            choice,
+            request_id=ctx.request_id,
+            served_by=served,
+            error=error,
+            response_id=response_id,
+            cost_usd=ctx.cost,
+        )
 
 
 async def chat_completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
@@ -154,6 +199,6 @@ async def models(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     created = int(gw.started_at)
     data = [
         {"id": name, "object": "model", "created": created, "owned_by": "routeiq"}
-        for name in gw.config.groups
+        for name in [*gw.config.groups, *gw.config.learned]
     ]
     await send_json(send, 200, {"object": "list", "data": data}, decision_headers(ctx))

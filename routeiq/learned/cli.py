@@ -40,7 +40,17 @@ def embed_rows(rows: list[Row], cache: str | None, quiet: bool = False) -> np.nd
         if not quiet:
             print(f"embedding: {done}/{total}", file=sys.stderr, flush=True)
 
-    return embed_texts([r.text for r in rows], encode, cache, progress=progress)
+    import numpy as np
+
+    logged = [i for i, r in enumerate(rows) if r.extra.get("embedding") is not None]
+    todo = [r for r in rows if r.extra.get("embedding") is None]
+    out = np.zeros((len(rows), 384), np.float32)
+    if todo:
+        fresh = embed_texts([r.text for r in todo], encode, cache, progress=progress)
+        out[[i for i, r in enumerate(rows) if r.extra.get("embedding") is None]] = fresh
+    for i in logged:
+        out[i] = rows[i].extra["embedding"]
+    return out
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -54,7 +64,7 @@ def _train(args: argparse.Namespace) -> int:
         if args.from_logs:
             from routeiq.learned.logs import rows_from_logs
 
-            rows += rows_from_logs(args.from_logs, base=rows)
+            rows += rows_from_logs(args.from_logs)
     except DataError as exc:
         print(f"routeiq router train: {exc}", file=sys.stderr)
         return 2

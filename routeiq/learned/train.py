@@ -36,7 +36,9 @@ def matrices(rows: Sequence[Row], candidates: Sequence[str]) -> tuple[F32, F32, 
     """(quality (n, M), cost (n, M), tokens (n,)); a missing cost counts as 0."""
     q = np.array([[r.quality[c] for c in candidates] for r in rows], dtype=np.float32)
     c = np.array([[r.cost_usd.get(m, 0.0) for m in candidates] for r in rows], dtype=np.float32)
-    t = np.array([prompt_tokens(r.text) for r in rows], dtype=np.float32)
+    t = np.array(
+        [r.extra.get("prompt_tokens") or prompt_tokens(r.text) for r in rows], dtype=np.float32
+    )
     return q, c, t
 
 
@@ -166,7 +168,13 @@ def train_router(
         predictor: KnnPredictor | MlpPredictor
         predictor, params = fit_knn(emb, quality, tune=tune)
     else:
-        x = np.concatenate([emb, features_matrix([r.text for r in rows])], axis=1)
+        feats = [r.extra.get("features") for r in rows]
+        f = (
+            np.stack([np.asarray(x) for x in feats])
+            if all(x is not None for x in feats)
+            else features_matrix([r.text for r in rows])
+        )
+        x = np.concatenate([emb, f], axis=1)
         predictor, params = fit_mlp(x.astype(np.float32), quality)
     digest = hashlib.sha256(emb.tobytes() + quality.tobytes()).hexdigest()[:8]
     version = f"{kind}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{digest}"

@@ -40,6 +40,8 @@ def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
         out.append((b"x-routeiq-model", ctx.model.encode("utf-8", "replace")))
     if ctx.deployment is not None:
         out.append((b"x-routeiq-deployment", ctx.deployment.encode("utf-8", "replace")))
+    if ctx.route is not None:
+        out.append((b"x-routeiq-route", ctx.route))
     return out
 
 

@@ -48,6 +48,9 @@ class RouteRequest:
     stream: bool = False
     affinity_key: str | None = None
     started: bool = False  # set by the attempt once the response began
+    # Model groups to fall back to, in order, instead of the configured chain
+    # (a learned route's next-best candidates).
+    fallbacks: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -179,7 +182,10 @@ async def route_and_call(
     pinned, record = await _affinity_target(router, request)
     attempts: list[AttemptRecord] = []
     last: RouteIQError | None = None
-    chain: list[str] = [request.model, *router.fallback_chain(request.model)]
+    chain: list[str] = [
+        request.model,
+        *(router.fallback_chain(request.model) if request.fallbacks is None else request.fallbacks),
+    ]
     visited: set[str] = set()
     via = "affinity" if pinned is not None else "strategy"
     position = 0

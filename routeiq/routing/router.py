@@ -141,6 +141,11 @@ class Router:
             return candidates[0]
         return self.choose_fn(candidates, self.stats, self.rng, stream=stream)
 
+    def group_available(self, model: str) -> bool:
+        """True when some deployment of ``model`` has a closed (or probing) breaker."""
+        now = self.clock()
+        return any(self.breakers.available(d.id, now) for d in self.groups.get(model, ()))
+
     def choose(self, model: str) -> Deployment:
         """One deployment of ``model`` (no affinity, no fresh usage counters)."""
         return self.pick(self.group(model))

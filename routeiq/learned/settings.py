@@ -1,0 +1,92 @@
+"""Config of learned routes: ``model_info.router`` of a ``routeiq/learned`` model entry.
+
+```yaml
+model_list:
+  - model_name: auto
+    litellm_params: {model: routeiq/learned}
+    model_info:
+      router:
+        path: routers/auto.npz          # a file written by `routeiq router train`
+        candidates: [gpt-4o, gpt-4o-mini] # model groups; or {group: name in the router file}
+        cost_weight: 30                 # quality points given up per USD (0 = best quality)
+        shadow_path: routers/next.npz   # optional: scored beside the live one, never acted on
+        watch_interval: 2               # seconds between file checks (0 = only /reload)
+        log_path: routeiq-decisions.sqlite   # decision and feedback log (null = off)
+```
+
+RouteIQ's own ``router_settings: {routing_strategy: llmrouter-knn | llmrouter-mlp,
+routing_strategy_args: {model_path, candidates, cost_weight, model_name}}`` is read
+into the same settings (``model_name`` default ``auto``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["LLMROUTER_STRATEGIES", "LearnedRouteSettings", "from_strategy_args"]
+
+LLMROUTER_STRATEGIES = ("llmrouter-knn", "llmrouter-mlp")
+
+
+class LearnedRouteSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1)
+    candidates: list[str] | dict[str, str] = Field(min_length=1)
+    cost_weight: float = Field(default=0.0, ge=0)
+    shadow_path: str | None = None
+    watch_interval: float = Field(default=2.0, ge=0)
+    log_path: str | None = "routeiq-decisions.sqlite"
+    #: the kind the file must hold (llmrouter-knn/-mlp), None = whatever it holds
+    kind: str | None = None
+
+    def mapping(self) -> dict[str, str]:
+        """model group -> the candidate's name in the router file."""
+        if isinstance(self.candidates, dict):
+            return dict(self.candidates)
+        return {c: c for c in self.candidates}
+
+
+def from_strategy_args(
+    strategy: str, args: dict[str, Any], groups: list[str]
+) -> tuple[str, dict[str, Any]]:
+    """(virtual model name, settings dict) from RouteIQ's routing_strategy_args."""
+    a = dict(args)
+    name = str(a.pop("model_name", "auto"))
+    path = a.pop("model_path", None) or a.pop("path", None)
+    for ignored in ("llm_data_path", "hot_reload", "reload_interval"):
+        if ignored == "reload_interval" and "watch_interval" not in a and ignored in a:
+            a["watch_interval"] = a[ignored]
+        a.pop(ignored, None)
+    out = {"path": path, "candidates": a.pop("candidates", groups), **a}
+    out["kind"] = strategy.removeprefix("llmrouter-")
+    return name, out
+
+
+def parse_route(raw: Any, where: str) -> tuple[LearnedRouteSettings | None, list[tuple[str, str]]]:
+    """Validate one route's settings; problems carry their key path."""
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict):
+        return None, [(where, "a learned route needs a mapping (path, candidates, ...)")]
+    try:
+        return LearnedRouteSettings.model_validate(raw), []
+    except ValidationError as exc:
+        return None, [
+            (".".join([where, *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()
+        ]
+
+
+def check_candidates(
+    learned: dict[str, LearnedRouteSettings], groups: Any
+) -> list[tuple[str, str]]:
+    problems = []
+    for name, s in learned.items():
+        for g in s.mapping():
+            if g not in groups:
+                problems.append((f"learned route {name}.candidates", f"unknown model group {g!r}"))
+        if name in groups:
+            problems.append((f"learned route {name}", "also defined as a normal model group"))
+    return problems
