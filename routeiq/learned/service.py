@@ -44,6 +44,7 @@ log = logging.getLogger("routeiq.learned")
 F32 = npt.NDArray[np.float32]
 COST_WEIGHT_HEADER = b"x-routeiq-cost-weight"
 EXPECTED_OUTPUT_TOKENS = 256
+MODEL_LOAD_WAIT = 60.0  # seconds a request waits for the embedding model at start-up
 
 
 class RouterUnavailable(RouteIQError):
@@ -238,6 +239,11 @@ class LearnedRouting:
             raise RouterUnavailable("the learned router's embedding model is not available")
         from routeiq.cache.embedder import EmbedderError
 
+        if not self.embedder.ready:
+            # Only in the first seconds after start-up, while the model loads in its
+            # thread: wait for it rather than fail or route blind.
+            with trio.move_on_after(MODEL_LOAD_WAIT):
+                await self.embedder.wait_ready()
         try:
             pending = getattr(q, "pending", None)
             if pending is not None and not pending.abandoned:

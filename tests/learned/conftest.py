@@ -117,6 +117,7 @@ async def learned_stack(
     mocks: dict[str, MockSettings] | None = None,
     route: dict[str, Any] | None = None,
     edit: Callable[[dict[str, Any]], None] | None = None,
+    semantic_cache: bool = False,
 ) -> AsyncIterator[LStack]:
     router_path = tmp_path / "auto.npz"
     if not router_path.exists():
@@ -163,12 +164,17 @@ async def learned_stack(
             "general_settings": {"master_key": MASTER},
             "routeiq": {"auth": {"keys": [{"key": USER, "name": "user"}]}},
         }
+        if semantic_cache:
+            data["routeiq"]["cache"] = {"enabled": True, "semantic": {"enabled": True}}
         if edit is not None:
             edit(data)
         config = load_config(data)
         app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
         assert gw.learned is not None
-        gw.learned.embedder = Embedder(model=model)  # the session's model, loaded once
+        if gw.cache.embedder is not None:  # shared with the semantic cache
+            gw.cache.embedder.use_model(model)
+        else:
+            gw.learned.embedder = Embedder(model=model)  # the session's model, loaded once
         for lg in gw.learned.logs.values():
             lg.flush_interval = 0.05
         sock = bind_socket("127.0.0.1", 0)

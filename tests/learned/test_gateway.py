@@ -204,3 +204,15 @@ async def test_train_from_logs_changes_decisions_as_feedback_says(
         for text in EASY_TEST:
             r = await _ask(c, text)
             assert r.json()["model"] == "strong", text
+
+
+async def test_one_encode_per_request_with_the_semantic_cache(
+    tmp_path: Path, minilm: SentenceEncoder
+) -> None:
+    async with learned_stack(tmp_path, minilm, semantic_cache=True) as s, s.client() as c:
+        assert s.gw.learned is not None and s.gw.cache.embedder is not None
+        assert s.gw.learned.embedder is s.gw.cache.embedder  # one model, one batcher
+        for text in EASY_TEST + HARD_TEST:
+            r = await _ask(c, text)
+            assert r.json()["model"] == ("cheap" if text in EASY_TEST else "strong")
+        assert s.gw.cache.embedder.stats.requests == 6  # not 12: the router reused them

@@ -53,6 +53,8 @@ def router_file(tmp_path_factory: pytest.TempPathFactory) -> str:
 class FixedEmbedder:
     """Stands in for MiniLM: the fuzz is about the HTTP surface, not the model."""
 
+    ready = True
+
     async def embed(self, text: str) -> np.ndarray:
         v = np.zeros(384, np.float32)
         v[len(text) % 2] = 1.0
