@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routeiq.learned.data import Row, model_names
+from routeiq.learned.evaluate import evaluate
 from routeiq.learned.features import N_FEATURES, features_matrix, prompt_tokens
 from routeiq.learned.model import KnnPredictor, MlpPredictor, RouterModel
 
@@ -52,16 +53,36 @@ def fit_cost(cost: F32, tokens: F32) -> tuple[F32, F32]:
     return np.maximum(a, 0.0).astype(np.float32), b.astype(np.float32)
 
 
-def fit_knn(emb: F32, quality: F32, *, tune: bool = True) -> tuple[KnnPredictor, dict[str, Any]]:
+def fit_knn(
+    emb: F32,
+    quality: F32,
+    *,
+    cost: F32 | None = None,
+    cost_hat: F32 | None = None,
+    tune: bool = True,
+) -> tuple[KnnPredictor, dict[str, Any]]:
+    """kNN over the training prompts; with ``tune``, ``k``/``tau``/``alpha`` are chosen
+    on the training rows by leave-one-out: the routing objective (best quality at
+    <= 50 % and <= 25 % of the best model's cost, from the curve of the LOO
+    predictions) when costs are given, squared error breaking ties."""
     prior = quality.mean(axis=0)
-    best: tuple[float, dict[str, Any]] | None = None
+    best: tuple[float, float, dict[str, Any]] | None = None
     if tune and len(emb) > 50:
-        for k, tau, alpha in product((10, 25, 50, 100), (0.02, 0.05, 0.1, 1.0), (1.0, 4.0)):
+        for k, tau, alpha in product((10, 25, 50, 100, 200), (0.05, 0.1, 1.0), (1.0, 4.0, 16.0)):
             knn = KnnPredictor(emb, quality, prior, k=k, tau=tau, alpha=alpha, use_hnsw=False)
-            err = float(((knn.leave_one_out() - quality) ** 2).mean())
-            if best is None or err < best[0]:
-                best = (err, {"k": k, "tau": tau, "alpha": alpha, "loo_mse": round(err, 5)})
-    params: dict[str, Any] = best[1] if best else {"k": 25, "tau": 0.05, "alpha": 2.0}
+            loo = knn.leave_one_out()
+            err = float(((loo - quality) ** 2).mean())
+            score = 0.0
+            if cost is not None and cost_hat is not None:
+                t = evaluate(loo, cost_hat, quality, cost, [str(i) for i in range(len(prior))])
+                t = t["targets"]
+                score = (t["quality_at_50pct_best_cost"] or 0.0) + (
+                    t["quality_at_25pct_best_cost"] or 0.0
+                )
+            if best is None or (score, -err) > (best[0], -best[1]):
+                chosen = {"k": k, "tau": tau, "alpha": alpha, "loo_mse": round(err, 5)}
+                best = (score, err, {**chosen, "loo_routing_score": round(score, 4)})
+    params: dict[str, Any] = best[2] if best else {"k": 25, "tau": 0.05, "alpha": 2.0}
     knn = KnnPredictor(
         emb, quality, prior, k=params["k"], tau=params["tau"], alpha=params["alpha"], use_hnsw=False
     )
@@ -166,7 +187,8 @@ def train_router(
     params: dict[str, Any]
     if kind == "knn":
         predictor: KnnPredictor | MlpPredictor
-        predictor, params = fit_knn(emb, quality, tune=tune)
+        cost_hat = cost_a + cost_b * tokens[:, None]
+        predictor, params = fit_knn(emb, quality, cost=cost, cost_hat=cost_hat, tune=tune)
     else:
         feats = [r.extra.get("features") for r in rows]
         f = (
