@@ -30,7 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import RESULTS, plot_path, save, table
-from routeiq.learned.data import Row, embed_texts, load_rows, split_by_hash
+from routeiq.learned.cli import embed_rows
+from routeiq.learned.data import Row, load_rows, split_by_hash
 from routeiq.learned.decision import rank
 from routeiq.learned.evaluate import evaluate
 from routeiq.learned.features import features_matrix, text_features
@@ -39,31 +40,10 @@ from routeiq.learned.train import matrices, train_router
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing"
 CACHE = RESULTS / "cache"
-_model: Any = None
-
-
-def encoder() -> Any:
-    global _model
-    if _model is None:
-        from routeiq.cache.embedder import load_model
-
-        _model = load_model()
-    return _model
-
-
-def encode(texts: list[str]) -> np.ndarray:
-    out: np.ndarray = encoder().encode(
-        texts,
-        batch_size=len(texts),
-        convert_to_numpy=True,
-        normalize_embeddings=True,
-        show_progress_bar=False,
-    )
-    return out
 
 
 def embed(rows: list[Row]) -> np.ndarray:
-    return embed_texts([r.text for r in rows], encode, CACHE)
+    return embed_rows(rows, str(CACHE), quiet=True)
 
 
 def per_task_best(train: list[Row], dev: list[Row], names: list[str]) -> dict[str, float]:
@@ -190,10 +170,13 @@ def decision_time(n_train: int = 100_000, n_cand: int = 11, queries: int = 3000)
             "cpu_p50_ms": float(np.percentile(c_ms, 50)),
             "cpu_p99_ms": float(np.percentile(c_ms, 99)),
         }
+    from routeiq.cache.embedder import load_model
+
+    minilm = load_model()
     enc = []
     for i in range(60):
         t = time.perf_counter()
-        encode([texts[i]])
+        minilm.encode([texts[i]], convert_to_numpy=True, normalize_embeddings=True)
         enc.append(time.perf_counter() - t)
     ems = np.array(enc[10:]) * 1e3
     out["embedding_one_text"] = {
