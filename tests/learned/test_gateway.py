@@ -213,6 +213,8 @@ async def test_one_encode_per_request_with_the_semantic_cache(
         assert s.gw.learned is not None and s.gw.cache.embedder is not None
         assert s.gw.learned.embedder is s.gw.cache.embedder  # one model, one batcher
         for text in EASY_TEST + HARD_TEST:
-            r = await _ask(c, text)
+            # temperature 0: cacheable, so the semantic tier embeds the turn first.
+            r = await c.post("/v1/chat/completions", json=chat(text, temperature=0))
             assert r.json()["model"] == ("cheap" if text in EASY_TEST else "strong")
+            assert r.headers["x-routeiq-cache"] == "miss"
         assert s.gw.cache.embedder.stats.requests == 6  # not 12: the router reused them
