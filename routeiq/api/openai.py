@@ -164,26 +164,21 @@ async def _route(
     """route_and_call; a learned route's decision is logged once it ended."""
     if choice is None or gw.learned is None:
         return await route_and_call(gw.router, request, attempt, deadline=deadline)
-    served: str | None = None
-    error: BaseException | None = None
-    response_id: str | None = None
+    learned = gw.learned
     try:
         outcome = await route_and_call(gw.router, request, attempt, deadline=deadline)
-        served, error = outcome.deployment.model_name, outcome.result.error
-        response_id = outcome.result.response_id
-        return outcome
-    except RouteIQError as err:
-        error = err
+    except BaseException as exc:  # logged, then re-raised untouched (Cancelled too)
+        learned.finish(choice, request_id=ctx.request_id, served_by=None, error=exc)
         raise
-    finally:
-        gw.learned.finish(
-            choice,
-            request_id=ctx.request_id,
-            served_by=served,
-            error=error,
-            response_id=response_id,
-            cost_usd=ctx.cost,
-        )
+    learned.finish(
+        choice,
+        request_id=ctx.request_id,
+        served_by=outcome.deployment.model_name,
+        error=outcome.result.error,
+        response_id=outcome.result.response_id,
+        cost_usd=ctx.cost,
+    )
+    return outcome
 
 
 async def chat_completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

@@ -349,7 +349,13 @@ class LearnedRouting:
                 response_id=response_id,
                 latency_ms=(time.perf_counter() - choice.started) * 1e3,
                 cost_usd=cost_usd,
-                outcome="ok" if error is None else f"error:{type(error).__name__}",
+                outcome=(
+                    "ok"
+                    if error is None
+                    else "cancelled"
+                    if isinstance(error, trio.Cancelled)
+                    else f"error:{type(error).__name__}"
+                ),
             )
         )
 

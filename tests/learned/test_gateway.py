@@ -75,6 +75,27 @@ async def test_failing_choice_falls_back_to_next_best(
         assert r.status_code == 200, r.text
         assert r.json()["model"] == "cheap"
         assert s.mocks["strong"].stats.requests >= 1  # tried first, failed, then cheap
+        # The log keeps both: what the router chose and who answered.
+        rid = r.headers["x-request-id"]
+        with trio.fail_after(10):
+            while (row := _decision(s.log_path, rid)) is None:
+                await trio.sleep(0.05)
+        assert row == ("strong", "cheap", "ok")
+
+
+def _decision(path: Path, rid: str) -> tuple[str, str, str] | None:
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(
+            "SELECT choice, served_by, outcome FROM decisions WHERE request_id = ?", (rid,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # the table is not there yet
+        row = None
+    finally:
+        conn.close()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def test_reload_swaps_versions_under_load_without_failures(
