@@ -22,7 +22,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,6 +127,16 @@ def cost_weight_override(
             "cost_weight must be a non-negative number (0 = best quality)", param="cost_weight"
         )
     return value
+
+
+def strip_routeiq_metadata(request: MutableMapping[str, Any]) -> None:
+    """Drop ``metadata.routeiq`` (ours, read above) before the body goes upstream:
+    OpenAI only accepts string metadata values (and ``metadata`` itself when empty)."""
+    meta = request.get("metadata")
+    if isinstance(meta, dict) and "routeiq" in meta:
+        del meta["routeiq"]
+        if not meta:
+            del request["metadata"]
 
 
 class LearnedRouting:
@@ -265,13 +275,14 @@ class LearnedRouting:
     async def decide(
         self,
         name: str,
-        request: Mapping[str, Any],
+        request: MutableMapping[str, Any],
         headers: Sequence[tuple[bytes, bytes]],
         available: Callable[[str], bool],
         cached: Any = None,
     ) -> Choice:
         route = self.routes[name]
         weight = cost_weight_override(request, headers)
+        strip_routeiq_metadata(request)
         loaded, shadow = route.live, route.shadow
         if loaded is None:
             raise RouterUnavailable(f"the learned route {name!r} has no router loaded")

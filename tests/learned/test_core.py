@@ -157,3 +157,21 @@ def test_evaluate_baselines_and_curve() -> None:
     res = evaluate(quality, cost, quality, cost, ["weak", "strong"], weights=[0.0, 0.05, 1e3])
     assert [p["quality"] for p in res["curve"]] == pytest.approx([2 / 3, 2 / 3, 1 / 3])
     assert res["curve"][1]["cost_usd"] == pytest.approx((1 + 10 + 2) / 3)
+
+
+def test_routeiq_metadata_is_read_then_stripped_before_upstream() -> None:
+    from routeiq.errors import BadRequest
+    from routeiq.learned.service import cost_weight_override, strip_routeiq_metadata
+
+    req = {"metadata": {"routeiq": {"cost_weight": 7}, "user": "u"}}
+    assert cost_weight_override(req, [(b"x-other", b"1")]) == 7.0
+    assert cost_weight_override(req, [(b"x-routeiq-cost-weight", b"0")]) == 0.0  # header wins
+    strip_routeiq_metadata(req)
+    assert req == {"metadata": {"user": "u"}}
+    only = {"metadata": {"routeiq": {"cost_weight": 1}}}
+    strip_routeiq_metadata(only)
+    assert only == {}
+    for bad in ("x", -1, True, float("inf")):
+        with pytest.raises(BadRequest):
+            cost_weight_override({"metadata": {"routeiq": {"cost_weight": bad}}}, [])
+    assert cost_weight_override({"metadata": "not a dict"}, []) is None
