@@ -51,18 +51,26 @@ class LearnedRouteSettings(BaseModel):
 
 def from_strategy_args(
     strategy: str, args: dict[str, Any], groups: list[str]
-) -> tuple[str, dict[str, Any]]:
-    """(virtual model name, settings dict) from RouteIQ's routing_strategy_args."""
+) -> tuple[str, dict[str, Any] | None, list[str]]:
+    """(virtual model name, settings dict or None, ignored keys) from RouteIQ's
+    ``routing_strategy_args``. Keys this gateway does not use (LLMRouter's
+    ``config_path``, ``llm_data_path``, ...) are ignored so such a config loads;
+    without ``model_path`` there is no router file to serve: None."""
     a = dict(args)
     name = str(a.pop("model_name", "auto"))
     path = a.pop("model_path", None) or a.pop("path", None)
-    for ignored in ("llm_data_path", "hot_reload", "reload_interval"):
-        if ignored == "reload_interval" and "watch_interval" not in a and ignored in a:
-            a["watch_interval"] = a[ignored]
-        a.pop(ignored, None)
-    out = {"path": path, "candidates": a.pop("candidates", groups), **a}
-    out["kind"] = strategy.removeprefix("llmrouter-")
-    return name, out
+    if "reload_interval" in a and "watch_interval" not in a:
+        a["watch_interval"] = a["reload_interval"]
+    if a.get("hot_reload") is False:
+        a["watch_interval"] = 0
+    known = set(LearnedRouteSettings.model_fields)
+    ignored = sorted(k for k in a if k not in known)
+    if path is None:
+        return name, None, ignored
+    out = {k: v for k, v in a.items() if k in known}
+    out.setdefault("candidates", groups)
+    out.update(path=path, kind=strategy.removeprefix("llmrouter-"))
+    return name, out, ignored
 
 
 def parse_route(raw: Any, where: str) -> tuple[LearnedRouteSettings | None, list[tuple[str, str]]]:

@@ -183,3 +183,14 @@ async def test_valid_request_reaches_the_decision(
     bad = [*AUTH, (b"x-routeiq-cost-weight", b"nan")]
     status, out = await call(app, "POST", "/v1/chat/completions", bad, body)
     assert status == 400 and orjson.loads(out)["error"]["param"] == "cost_weight"
+
+
+def test_llmrouter_config_with_only_llmrouter_args_still_loads() -> None:
+    data = _config("unused")
+    data["model_list"] = data["model_list"][:2]
+    data["router_settings"] = {
+        "routing_strategy": "llmrouter-mlp",
+        "routing_strategy_args": {"config_path": "/app/config/mlp_config.yaml"},
+    }
+    cfg = load_config(data)
+    assert cfg.learned == {} and cfg.router.routing_strategy == "simple-shuffle"
