@@ -10,7 +10,6 @@ variable is an error at start-up, never at the first request.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -304,22 +303,12 @@ def load_config(
 
     strategy = raw.router_settings.routing_strategy
     if strategy in learned_settings.LLMROUTER_STRATEGIES:  # RouteIQ's learned strategies
-        args = (raw.router_settings.model_extra or {}).get("routing_strategy_args") or {}
-        name, route_args, ignored = learned_settings.from_strategy_args(
-            strategy, args, list(groups)
+        name, route, found = learned_settings.from_router_settings(
+            strategy, raw.router_settings.model_extra, list(groups)
         )
-        if ignored or route_args is None:
-            logging.getLogger("routeiq").warning(
-                "routing_strategy %s: ignored routing_strategy_args %s%s",
-                strategy,
-                ", ".join(ignored) or "-",
-                "; no model_path, so no learned route" if route_args is None else "",
-            )
-        if route_args is not None:
-            route, found = learned_settings.parse_route(route_args, "router_settings")
-            problems.extend(found)
-            if route is not None:
-                learned[name] = route
+        problems.extend(found)
+        if route is not None:
+            learned[name] = route
         # Between the deployments of the chosen group: LiteLLM's default.
         raw.router_settings.routing_strategy = "simple-shuffle"
     problems.extend(learned_settings.check_candidates(learned, groups))

@@ -98,3 +98,27 @@ def check_candidates(
         if name in groups:
             problems.append((f"learned route {name}", "also defined as a normal model group"))
     return problems
+
+
+def from_router_settings(
+    strategy: str, extra: dict[str, Any] | None, groups: list[str]
+) -> tuple[str, LearnedRouteSettings | None, list[tuple[str, str]]]:
+    """The learned route of ``router_settings.routing_strategy: llmrouter-*``:
+    (virtual model name, settings or None, problems); ignored args are logged."""
+    import logging
+
+    args = (extra or {}).get("routing_strategy_args") or {}
+    if not isinstance(args, dict):
+        return "auto", None, [("router_settings.routing_strategy_args", "must be a mapping")]
+    name, route_args, ignored = from_strategy_args(strategy, args, groups)
+    if ignored or route_args is None:
+        logging.getLogger("routeiq").warning(
+            "routing_strategy %s: ignored routing_strategy_args %s%s",
+            strategy,
+            ", ".join(ignored) or "-",
+            "; no model_path, so no learned route" if route_args is None else "",
+        )
+    if route_args is None:
+        return name, None, []
+    route, problems = parse_route(route_args, "router_settings")
+    return name, route, problems
