@@ -37,8 +37,14 @@ def matrices(rows: Sequence[Row], candidates: Sequence[str]) -> tuple[F32, F32, 
     """(quality (n, M), cost (n, M), tokens (n,)); a missing cost counts as 0."""
     q = np.array([[r.quality[c] for c in candidates] for r in rows], dtype=np.float32)
     c = np.array([[r.cost_usd.get(m, 0.0) for m in candidates] for r in rows], dtype=np.float32)
+    # The whole prompt is what a model is paid for (as at serving: every message counts),
+    # though the router reads only the query.
     t = np.array(
-        [r.extra.get("prompt_tokens") or prompt_tokens(r.text) for r in rows], dtype=np.float32
+        [
+            r.extra.get("prompt_tokens") or prompt_tokens(str(r.extra.get("prompt") or r.text))
+            for r in rows
+        ],
+        dtype=np.float32,
     )
     return q, c, t
 
@@ -167,6 +173,21 @@ def fit_mlp(
     return mlp, info
 
 
+MLP_GRID = ((64, 1e-3), (32, 1e-2), (16, 3e-2), (64, 3e-2))  # (hidden units, weight decay)
+
+
+def fit_mlp_tuned(x: F32, quality: F32) -> tuple[MlpPredictor, dict[str, Any]]:
+    """The MLP of the (hidden, decay) pair with the lowest cross-entropy on the slice
+    of the training rows held out for early stopping (no dev data involved)."""
+    best: tuple[MlpPredictor, dict[str, Any]] | None = None
+    for hidden, decay in MLP_GRID:
+        mlp, info = fit_mlp(x, quality, hidden=hidden, decay=decay, lr=1e-3)
+        if best is None or info["val_bce"] < best[1]["val_bce"]:
+            best = (mlp, {**info, "decay": decay})
+    assert best is not None
+    return best
+
+
 def train_router(
     rows: Sequence[Row],
     emb: F32,
@@ -196,8 +217,8 @@ def train_router(
             if all(x is not None for x in feats)
             else features_matrix([r.text for r in rows])
         )
-        x = np.concatenate([emb, f], axis=1)
-        predictor, params = fit_mlp(x.astype(np.float32), quality)
+        x = np.concatenate([emb, f], axis=1).astype(np.float32)
+        predictor, params = fit_mlp_tuned(x, quality) if tune else fit_mlp(x, quality)
     digest = hashlib.sha256(emb.tobytes() + quality.tobytes()).hexdigest()[:8]
     version = f"{kind}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{digest}"
     meta = {
