@@ -11,7 +11,7 @@ import yaml
 
 from routeiq.cache.embedder import load_model
 from tests.e2e.conftest import _spawn
-from tests.learned.conftest import EASY_TEST, HARD_TEST, make_router
+from tests.learned.conftest import EASY_TEST, HARD_TEST, candidate_entry, make_router
 
 MASTER = "sk-e2e-learned-master"
 
@@ -22,21 +22,10 @@ def test_openai_client_gets_the_routed_model(tmp_path: Path) -> None:
     procs = []
     try:
         model_list = []
-        for name, price in (("cheap", 1e-7), ("strong", 1e-5)):
+        for name in ("cheap", "strong"):
             proc, base = _spawn(["mock-upstream", "--port", "0"], rb"listening on (http://\S+)")
             procs.append(proc)
-            model_list.append(
-                {
-                    "model_name": name,
-                    "litellm_params": {
-                        "model": f"openai/{name}",
-                        "api_base": base,
-                        "api_key": "k",
-                        "input_cost_per_token": price,
-                        "output_cost_per_token": price,
-                    },
-                }
-            )
+            model_list.append(candidate_entry(name, base))
         model_list.append(
             {
                 "model_name": "auto",

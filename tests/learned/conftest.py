@@ -93,6 +93,24 @@ def make_router(model: SentenceEncoder, *, invert: bool = False) -> RouterModel:
     return train_router(rows, encode(model, [r.text for r in rows]), kind="knn", tune=False)
 
 
+PRICES = {"cheap": 1e-7, "strong": 1e-5}  # USD per token, input and output
+
+
+def candidate_entry(name: str, base: str) -> dict[str, Any]:
+    """A candidate group served by its own mock (which answers with ``name``)."""
+    return {
+        "model_name": name,
+        "litellm_params": {
+            "model": f"openai/{name}",
+            "api_base": base,
+            "api_key": "k",
+            "input_cost_per_token": PRICES[name],
+            "output_cost_per_token": PRICES[name],
+        },
+        "model_info": {"id": f"dep-{name}"},
+    }
+
+
 def chat(text: str, **extra: Any) -> dict[str, Any]:
     return {"model": "auto", "messages": [{"role": "user", "content": text}], **extra}
 
@@ -123,25 +141,12 @@ async def learned_stack(
     if not router_path.exists():
         make_router(model).save(router_path)
     log_path = tmp_path / "decisions.sqlite"
-    prices = {"cheap": 1e-7, "strong": 1e-5}
     async with trio.open_nursery() as nursery:
         ups: dict[str, MockUpstream] = {}
         model_list: list[dict[str, Any]] = []
         for name in ("cheap", "strong"):
             ups[name], base = await start_mock(nursery, (mocks or {}).get(name))
-            model_list.append(
-                {
-                    "model_name": name,
-                    "litellm_params": {
-                        "model": f"openai/{name}",
-                        "api_base": base,
-                        "api_key": "k",
-                        "input_cost_per_token": prices[name],
-                        "output_cost_per_token": prices[name],
-                    },
-                    "model_info": {"id": f"dep-{name}"},
-                }
-            )
+            model_list.append(candidate_entry(name, base))
         model_list.append(
             {
                 "model_name": "auto",
