@@ -157,6 +157,7 @@ class LearnedRouting:
             name: {"compared": 0, "agree": 0, "delta_sum": 0.0} for name in settings
         }
         self.reloads = 0
+        self._failed: dict[str, float | None] = {}  # path -> mtime of a version that failed
 
     def __contains__(self, model: object) -> bool:
         return model in self.routes
@@ -175,6 +176,12 @@ class LearnedRouting:
                 out[name] = (live, shadow, "")
             except (OSError, RouterFileError) as exc:
                 out[name] = (None, None, str(exc))
+                for path in (s.path, s.shadow_path):  # not retried until they change again
+                    if path is not None:
+                        try:
+                            self._failed[path] = os.stat(path).st_mtime
+                        except OSError:
+                            self._failed[path] = None
         return out
 
     async def reload(self, name: str | None = None) -> dict[str, Any]:
@@ -225,6 +232,8 @@ class LearnedRouting:
                     mtime = os.stat(path).st_mtime
                 except OSError:
                     continue
+                if self._failed.get(path, -1.0) == mtime:
+                    continue  # this version failed to load already (logged once)
                 if loaded is None or mtime != loaded.mtime:
                     return True
         return False

@@ -239,3 +239,24 @@ async def test_one_encode_per_request_with_the_semantic_cache(
             assert r.json()["model"] == ("cheap" if text in EASY_TEST else "strong")
             assert r.headers["x-routeiq-cache"] == "miss"
         assert s.gw.cache.embedder.stats.requests == 6  # not 12: the router reused them
+
+
+async def test_watch_retries_a_broken_file_only_when_it_changes(
+    tmp_path: Path, minilm: SentenceEncoder
+) -> None:
+    async with learned_stack(tmp_path, minilm, route={"watch_interval": 0.05}) as s:
+        assert s.gw.learned is not None
+        v1 = s.gw.learned.routes["auto"].live.model.version  # type: ignore[union-attr]
+        s.router_path.write_bytes(b"half a file")
+        with trio.fail_after(20):
+            while s.gw.learned.routes["auto"].error is None:
+                await trio.sleep(0.05)
+        tries = s.gw.learned.reloads
+        await trio.sleep(0.5)  # ten watch intervals
+        assert s.gw.learned.reloads == tries  # not reloaded again for the same bad file
+        assert s.gw.learned.routes["auto"].live.model.version == v1  # type: ignore[union-attr]
+        make_router(minilm, invert=True).save(s.router_path)
+        with trio.fail_after(20):
+            while s.gw.learned.routes["auto"].error is not None:
+                await trio.sleep(0.05)
+        assert s.gw.learned.routes["auto"].live.model.version != v1  # type: ignore[union-attr]
