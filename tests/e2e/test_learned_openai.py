@@ -11,7 +11,7 @@ import yaml
 
 from routeiq.cache.embedder import load_model
 from tests.e2e.conftest import _spawn
-from tests.learned.conftest import EASY_TEST, HARD_TEST, candidate_entry, make_router
+from tests.learned.conftest import EASY_TEST, HARD_TEST, candidate_entry, make_router, route_entry
 
 MASTER = "sk-e2e-learned-master"
 
@@ -26,20 +26,7 @@ def test_openai_client_gets_the_routed_model(tmp_path: Path) -> None:
             proc, base = _spawn(["mock-upstream", "--port", "0"], rb"listening on (http://\S+)")
             procs.append(proc)
             model_list.append(candidate_entry(name, base))
-        model_list.append(
-            {
-                "model_name": "auto",
-                "litellm_params": {"model": "routeiq/learned"},
-                "model_info": {
-                    "router": {
-                        "path": str(router),
-                        "candidates": ["cheap", "strong"],
-                        "cost_weight": 200,
-                        "log_path": str(tmp_path / "log.sqlite"),
-                    }
-                },
-            }
-        )
+        model_list.append(route_entry(router, tmp_path / "log.sqlite"))
         cfg = tmp_path / "gateway.yaml"
         cfg.write_text(
             yaml.safe_dump({"model_list": model_list, "general_settings": {"master_key": MASTER}})

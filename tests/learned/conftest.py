@@ -111,6 +111,16 @@ def candidate_entry(name: str, base: str) -> dict[str, Any]:
     }
 
 
+def route_entry(router: Path, log: Path, **route: Any) -> dict[str, Any]:
+    """The learned route ``auto`` over cheap and strong."""
+    settings = {"path": str(router), "candidates": ["cheap", "strong"], "cost_weight": 200}
+    return {
+        "model_name": "auto",
+        "litellm_params": {"model": "routeiq/learned"},
+        "model_info": {"router": {**settings, "log_path": str(log), **route}},
+    }
+
+
 def chat(text: str, **extra: Any) -> dict[str, Any]:
     return {"model": "auto", "messages": [{"role": "user", "content": text}], **extra}
 
@@ -148,20 +158,7 @@ async def learned_stack(
             ups[name], base = await start_mock(nursery, (mocks or {}).get(name))
             model_list.append(candidate_entry(name, base))
         model_list.append(
-            {
-                "model_name": "auto",
-                "litellm_params": {"model": "routeiq/learned"},
-                "model_info": {
-                    "router": {
-                        "path": str(router_path),
-                        "candidates": ["cheap", "strong"],
-                        "cost_weight": 200,
-                        "watch_interval": 0,
-                        "log_path": str(log_path),
-                        **(route or {}),
-                    }
-                },
-            }
+            route_entry(router_path, log_path, **{"watch_interval": 0, **(route or {})})
         )
         data: dict[str, Any] = {
             "model_list": model_list,
