@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 from quart import Response
@@ -59,6 +59,9 @@ from routeiq.reload import Reloader
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
+
+if TYPE_CHECKING:
+    from routeiq.learned.service import LearnedRouting
 
 log = logging.getLogger("routeiq")
 
@@ -155,6 +158,13 @@ class Gateway:
         self.reloader = Reloader(self)
         self.shared_models = SharedModels(self.reloader, self.store)
         self.scopes: list[trio.CancelScope] = []
+        # Learned routes (routeiq.learned): numpy loads only when the config has one.
+        self.learned: LearnedRouting | None = None
+        if config.learned:
+            from routeiq.learned.service import LearnedRouting
+
+            self.learned = LearnedRouting(config.learned, prices=self._group_prices)
+            self.learned.bind_metrics(meter)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -181,6 +191,17 @@ class Gateway:
         await nursery.start(self.shared_models.run)  # other processes' runtime edits
         if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
             await nursery.start(self.reloader.watch_sighup)
+        if self.learned is not None:
+            # One embedder (model and micro-batcher) for the semantic cache and the router.
+            embedder = self.learned.embedder or self.cache.embedder
+            if embedder is None:
+                from routeiq.cache.embedder import Embedder
+
+                embedder = Embedder()
+            if embedder is not self.cache.embedder:
+                await nursery.start(embedder.run)
+            self.learned.embedder = embedder
+            await self.learned.start(nursery)  # router files load in a thread
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -210,6 +231,14 @@ class Gateway:
 
     def health_failed(self, deployment_id: str, until: float) -> None:
         self.router.breakers.force_open(deployment_id, until, trio.current_time())
+
+    def _group_prices(self, group: str) -> tuple[float, float] | None:
+        """(input, output) USD per token of a group's first priced deployment."""
+        for dep in self.config.groups.get(group, ()):
+            p = self.pricing.by_deployment.get(dep.id)
+            if p is not None:
+                return p.input, p.output
+        return None
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
         self.telemetry.on_request_done(scope["path"], ctx)
@@ -285,6 +314,10 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
     protocols = governance_admin.mount(gw.governance, protocols, gw.keys)
     protocols = config_admin.mount(gw, protocols, gw.keys)
+    if gw.learned is not None:
+        from routeiq.learned import api as learned_api
+
+        protocols = learned_api.mount(gw.learned, protocols, gw.keys)
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

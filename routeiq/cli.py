@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     from routeiq.governance.keys_cli import add_parser as add_keys_parser
 
     add_keys_parser(sub)  # routeiq keys create|list|info|delete
+    from routeiq.learned.cli import add_parser as add_router_parser
+
+    add_router_parser(sub)  # routeiq router train|eval (routeiq.learned)
     return p
 
 

@@ -32,6 +32,7 @@ from routeiq.compat.params import (
     split_defaults,
 )
 from routeiq.governance.settings import GovernanceSettings
+from routeiq.learned import settings as learned_settings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
@@ -257,6 +258,8 @@ class Config:
     #: runtime model endpoints rebuild the config from it.
     document: Mapping[str, Any] = field(default_factory=dict)
     allowed_unsupported: bool = False
+    # Learned routes (routeiq.learned): virtual model name -> LearnedRouteSettings.
+    learned: Mapping[str, learned_settings.LearnedRouteSettings] = field(default_factory=dict)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -345,8 +348,17 @@ def load_config(
         raise ConfigError(problems, warnings) from None
     deployments: list[Deployment] = []
     seen_ids: set[str] = set()
+    learned: dict[str, learned_settings.LearnedRouteSettings] = {}
     for i, entry in enumerate(raw.model_list):
         where = f"model_list[{i}].litellm_params"
+        if entry.litellm_params.model == "routeiq/learned":  # a learned route, no upstream
+            route, found = learned_settings.parse_route(
+                entry.model_info.get("router"), f"model_list[{i}].model_info.router"
+            )
+            problems.extend(found)
+            if route is not None:
+                learned[entry.model_name] = route
+            continue
         provider, upstream_model = split_model(entry.litellm_params.model)
         found = resolve_params(entry, provider, credentials, env, where)
         if found:
@@ -411,6 +423,17 @@ def load_config(
         groups.setdefault(d.model_name, []).append(d)
     from routeiq.routing.strategies import canonical_strategy  # it imports this module
 
+    strategy = raw.router_settings.routing_strategy
+    if strategy in learned_settings.LLMROUTER_STRATEGIES:  # RouteIQ's learned strategies
+        name, route, found = learned_settings.from_router_settings(
+            strategy, raw.router_settings.model_extra, list(groups)
+        )
+        problems.extend(found)
+        if route is not None:
+            learned[name] = route
+        # Between the deployments of the chosen group: LiteLLM's default.
+        raw.router_settings.routing_strategy = "simple-shuffle"
+    problems.extend(learned_settings.check_candidates(learned, groups))
     try:
         canonical_strategy(raw.router_settings.routing_strategy)
     except ValueError as exc:
@@ -432,6 +455,7 @@ def load_config(
         general=raw.general_settings,
         document=document,
         allowed_unsupported=allow_unsupported,
+        learned=learned,
     )
 
 

@@ -6,6 +6,7 @@ replaced by the deployment's upstream name, and the body is serialised once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import trio
@@ -19,7 +20,7 @@ from routeiq.api.validate import (
 )
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
-from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
@@ -30,7 +31,13 @@ from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
 from routeiq.routing.deployment_params import translator, with_defaults
-from routeiq.routing.executor import AttemptResult, RouteRequest, request_budget, route_and_call
+from routeiq.routing.executor import (
+    AttemptResult,
+    Outcome,
+    RouteRequest,
+    request_budget,
+    route_and_call,
+)
 from routeiq.routing.filters import estimate_tokens, request_tags
 from routeiq.routing.tap import ResponseTap
 
@@ -38,6 +45,8 @@ TAGS_HEADER = b"x-litellm-tags"
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
+    from routeiq.learned.service import Choice
+    from routeiq.routing.router import Router
 
 
 async def _forward(
@@ -71,6 +80,14 @@ async def _forward(
                 run.after(None)
             return
         send = cached.wrap_send(send)  # x-routeiq-cache; keeps the answer to store
+    # Learned route (routeiq.learned): the prompt picks the model group; the next-best
+    # candidates are the fallbacks. The cache above keys on the name the client asked for.
+    choice = None
+    if chat and gw.learned is not None and ctx.model in gw.learned:
+        choice = await gw.learned.decide(
+            ctx.model, req, scope["headers"], router.group_available, cached
+        )
+        ctx.model, ctx.route = choice.model, choice.header
     aff = router.settings.affinity
     key = None
     if chat and aff.enabled:
@@ -82,7 +99,7 @@ async def _forward(
         tags=request_tags(req, header(scope, TAGS_HEADER)) if router.tag_filtering else None,
         tokens=estimate_tokens(req.get("messages") or ()) if router.pre_call_checks else None,
     )
-    want_id = chat and aff.enabled and aff.record_responses
+    want_id = chat and ((aff.enabled and aff.record_responses) or choice is not None)
     # One deadline for the whole request (retries and fallbacks included); each
     # attempt is further limited by its deployment's own timeout.
     budget = request_budget(
@@ -149,19 +166,50 @@ async def _forward(
                 status = 200  # a guardrail ended it: not the upstream's failure
         return tap.result(status, ctx.usage, stream=stream)
 
+    if choice is not None:
+        request.fallbacks = choice.fallbacks
     if run is None:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await _route(gw, router, ctx, request, attempt, deadline, choice)
         if cached is not None:
             cached.finish(outcome.result.error is None)
         return
     try:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await _route(gw, router, ctx, request, attempt, deadline, choice)
     except RouteIQError as err:
         run.after(err)  # post-call hooks in the background
         raise
     run.after(outcome.result.error)
     if cached is not None:
         cached.finish(outcome.result.error is None and not run.output_blocked)
+
+
+async def _route(
+    gw: Gateway,
+    router: Router,
+    ctx: RequestContext,
+    request: RouteRequest,
+    attempt: Callable[[Deployment], Awaitable[AttemptResult]],
+    deadline: float,
+    choice: Choice | None,
+) -> Outcome:
+    """route_and_call; a learned route's decision is logged once it ended."""
+    if choice is None or gw.learned is None:
+        return await route_and_call(router, request, attempt, deadline=deadline)
+    learned = gw.learned
+    try:
+        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+    except BaseException as exc:  # logged, then re-raised untouched (Cancelled too)
+        learned.finish(choice, request_id=ctx.request_id, served_by=None, error=exc)
+        raise
+    learned.finish(
+        choice,
+        request_id=ctx.request_id,
+        served_by=outcome.deployment.model_name,
+        error=outcome.result.error,
+        response_id=outcome.result.response_id,
+        cost_usd=ctx.cost,
+    )
+    return outcome
 
 
 async def chat_completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
@@ -177,6 +225,6 @@ async def models(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     created = int(gw.started_at)
     data = [
         {"id": name, "object": "model", "created": created, "owned_by": "routeiq"}
-        for name in gw.router.resolver.listed()
+        for name in [*gw.router.resolver.listed(), *gw.config.learned]
     ]
     await send_json(send, 200, {"object": "list", "data": data}, decision_headers(ctx))

@@ -29,6 +29,7 @@ class RequestContext:
         "model",
         "principal",
         "request_id",
+        "route",
         "started",
         "status",
         "team",
@@ -55,6 +56,7 @@ class RequestContext:
         self.status = 0
         self.usage: dict[str, Any] | None = None
         self.cost: float | None = None  # USD of the answer, when its deployment is priced
+        self.route: bytes | None = None  # a learned route's decision (x-routeiq-route)
 
 
 def get_ctx(scope: Scope) -> RequestContext:

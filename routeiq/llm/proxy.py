@@ -42,6 +42,8 @@ def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
         out.append((b"x-routeiq-model", header_text(ctx.model)))
     if ctx.deployment is not None:
         out.append((b"x-routeiq-deployment", header_text(ctx.deployment)))
+    if ctx.route is not None:
+        out.append((b"x-routeiq-route", ctx.route))
     return out
 
 

@@ -50,6 +50,9 @@ class RouteRequest:
     started: bool = False  # set by the attempt once the response began
     tags: frozenset[str] | None = None  # metadata.tags / x-litellm-tags (tag filtering)
     tokens: int | None = None  # estimated prompt tokens (pre-call checks)
+    # Model groups to fall back to, in order, instead of the configured chain
+    # (a learned route's next-best candidates).
+    fallbacks: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -235,7 +238,10 @@ async def _route(
 ) -> Outcome:
     pinned, record = await _affinity_target(router, request)
     last: RouteIQError | None = None
-    chain: list[str] = [request.model, *router.fallback_chain(request.model)]
+    chain: list[str] = [
+        request.model,
+        *(router.fallback_chain(request.model) if request.fallbacks is None else request.fallbacks),
+    ]
     visited: set[str] = set()
     via = "affinity" if pinned is not None else "strategy"
     position = 0

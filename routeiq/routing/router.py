@@ -164,6 +164,11 @@ class Router:
             group = [d for d in group if fits(d, tokens)]
         return group
 
+    def group_available(self, model: str) -> bool:
+        """True when some deployment of ``model`` has a closed (or probing) breaker."""
+        now = self.clock()
+        return any(self.breakers.available(d.id, now) for d in self.groups.get(model, ()))
+
     def choose(self, model: str) -> Deployment:
         """One deployment of ``model`` (no affinity, no fresh usage counters)."""
         return self.pick(self.group(model))

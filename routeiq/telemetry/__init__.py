@@ -185,6 +185,8 @@ class Telemetry:
             span_attrs["gen_ai.usage.output_tokens"] = ct
         if ctx.cost is not None:
             span_attrs["routeiq.response.cost_usd"] = ctx.cost
+        if ctx.route is not None:  # a learned route's decision (routeiq.learned)
+            span_attrs["routeiq.route"] = ctx.route.decode("utf-8", "replace")
         end_ns = time.time_ns()
         span = self.tracer.start_span(
             route, start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs

@@ -1,0 +1,187 @@
+"""A learned-routing stack: one mock upstream per candidate (answering with its own
+model name), a router trained on real MiniLM embeddings, the real gateway on port 0."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+import trio
+
+from routeiq.app import Gateway, create_app
+from routeiq.cache.embedder import Embedder, SentenceEncoder, load_model
+from routeiq.config import load_config
+from routeiq.learned.data import Row
+from routeiq.learned.model import RouterModel
+from routeiq.learned.train import train_router
+from routeiq.lifecycle import Lifecycle
+from routeiq.mock_upstream import MockSettings, MockUpstream
+from routeiq.server import bind_socket, serve_app, start_mock, url_of
+
+MASTER = "sk-learned-master"
+USER = "sk-learned-user-key"
+HEADERS = {"authorization": f"Bearer {USER}"}
+ADMIN = {"authorization": f"Bearer {MASTER}"}
+
+EASY = [
+    "hi there, how are you?",
+    "say hello to my friend",
+    "good morning!",
+    "thanks a lot",
+    "what is your name?",
+    "tell me a short joke",
+    "hello",
+    "how is the weather today?",
+    "nice to meet you",
+    "have a good day",
+    "what colour is the sky?",
+    "say goodbye politely",
+]
+HARD = [
+    "prove that there are infinitely many primes of the form 4k+3",
+    "derive the closed form of the integral of x^2 e^{-x} from 0 to infinity",
+    "write a lock-free concurrent hash map in C++ with memory ordering proofs",
+    "solve the differential equation y'' + 4y' + 4y = e^{-2x} sin x",
+    "prove the spectral theorem for compact self-adjoint operators",
+    "implement a B-tree with deletion in Rust and analyse its complexity",
+    "compute the eigenvalues of a 4x4 circulant matrix and prove the formula",
+    "explain and prove the Cauchy integral formula step by step",
+    "design a distributed consensus protocol tolerating byzantine faults",
+    "find all integer solutions of x^3 + y^3 = z^3 + 1 below 1000 with a proof",
+    "write a parser for a context-free grammar with error recovery in Python",
+    "prove that the halting problem is undecidable",
+]
+EASY_TEST = ["hey, how's it going?", "good evening to you", "thank you so much!"]
+HARD_TEST = [
+    "prove that the square root of 2 is irrational, rigorously",
+    "write a red-black tree insertion in C with invariants proven",
+    "solve the integral of ln(x)/(1+x^2) from 0 to infinity",
+]
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceEncoder:
+    return load_model()
+
+
+def encode(model: SentenceEncoder, texts: list[str]) -> np.ndarray:
+    out: np.ndarray = model.encode(
+        texts, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+    )
+    return out.astype(np.float32)
+
+
+def make_router(model: SentenceEncoder, *, invert: bool = False) -> RouterModel:
+    """cheap answers the easy prompts, only strong the hard ones (``invert``: the opposite)."""
+    rows = []
+    for text in EASY + HARD:
+        hard = text in HARD
+        good_cheap = (not hard) != invert
+        rows.append(
+            Row(
+                text,
+                {"cheap": 1.0 if good_cheap else 0.0, "strong": 1.0},
+                {"cheap": 0.00003, "strong": 0.003},
+            )
+        )
+    return train_router(rows, encode(model, [r.text for r in rows]), kind="knn", tune=False)
+
+
+PRICES = {"cheap": 1e-7, "strong": 1e-5}  # USD per token, input and output
+
+
+def candidate_entry(name: str, base: str) -> dict[str, Any]:
+    """A candidate group served by its own mock (which answers with ``name``)."""
+    return {
+        "model_name": name,
+        "litellm_params": {
+            "model": f"openai/{name}",
+            "api_base": base,
+            "api_key": "k",
+            "input_cost_per_token": PRICES[name],
+            "output_cost_per_token": PRICES[name],
+        },
+        "model_info": {"id": f"dep-{name}"},
+    }
+
+
+def route_entry(router: Path, log: Path, **route: Any) -> dict[str, Any]:
+    """The learned route ``auto`` over cheap and strong."""
+    settings = {"path": str(router), "candidates": ["cheap", "strong"], "cost_weight": 200}
+    return {
+        "model_name": "auto",
+        "litellm_params": {"model": "routeiq/learned"},
+        "model_info": {"router": {**settings, "log_path": str(log), **route}},
+    }
+
+
+def chat(text: str, **extra: Any) -> dict[str, Any]:
+    return {"model": "auto", "messages": [{"role": "user", "content": text}], **extra}
+
+
+@dataclass
+class LStack:
+    url: str
+    gw: Gateway
+    mocks: dict[str, MockUpstream]
+    router_path: Path
+    log_path: Path
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, headers=HEADERS, timeout=30)
+
+
+@asynccontextmanager
+async def learned_stack(
+    tmp_path: Path,
+    model: SentenceEncoder,
+    *,
+    mocks: dict[str, MockSettings] | None = None,
+    route: dict[str, Any] | None = None,
+    edit: Callable[[dict[str, Any]], None] | None = None,
+    semantic_cache: bool = False,
+) -> AsyncIterator[LStack]:
+    router_path = tmp_path / "auto.npz"
+    if not router_path.exists():
+        make_router(model).save(router_path)
+    log_path = tmp_path / "decisions.sqlite"
+    async with trio.open_nursery() as nursery:
+        ups: dict[str, MockUpstream] = {}
+        model_list: list[dict[str, Any]] = []
+        for name in ("cheap", "strong"):
+            ups[name], base = await start_mock(nursery, (mocks or {}).get(name))
+            model_list.append(candidate_entry(name, base))
+        model_list.append(
+            route_entry(router_path, log_path, **{"watch_interval": 0, **(route or {})})
+        )
+        data: dict[str, Any] = {
+            "model_list": model_list,
+            "router_settings": {"num_retries": 1},
+            "general_settings": {"master_key": MASTER},
+            "routeiq": {"auth": {"keys": [{"key": USER, "name": "user"}]}},
+        }
+        if semantic_cache:
+            data["routeiq"]["cache"] = {"enabled": True, "semantic": {"enabled": True}}
+        if edit is not None:
+            edit(data)
+        config = load_config(data)
+        app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
+        assert gw.learned is not None
+        if gw.cache.embedder is not None:  # shared with the semantic cache
+            gw.cache.embedder.use_model(model)
+        else:
+            gw.learned.embedder = Embedder(model=model)  # the session's model, loaded once
+        for lg in gw.learned.logs.values():
+            lg.flush_interval = 0.05
+        sock = bind_socket("127.0.0.1", 0)
+        await nursery.start(serve_app, app, sock)
+        try:
+            yield LStack(url_of(sock), gw, ups, router_path, log_path)
+        finally:
+            nursery.cancel_scope.cancel()
