@@ -34,6 +34,7 @@ from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
 from routeiq.cache.service import CacheService
 from routeiq.config import Config
 from routeiq.errors import (
@@ -128,6 +129,7 @@ class Gateway:
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
         self.cache.bind_metrics(meter)
+        self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -161,7 +163,7 @@ class Gateway:
         self.telemetry.shutdown()
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
-        self.telemetry.on_request_done(scope["path"], ctx)
+        self.telemetry.on_request_done(scope["path"], ctx, scope["method"])
         if ctx.cost is not None:
             self.spend.record(ctx.cost, model=ctx.model, key=ctx.key_name, team=ctx.team)
 

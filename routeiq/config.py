@@ -132,6 +132,12 @@ class AuthSettings(_Strict):
 class TelemetrySettings(_Strict):
     service_name: str = "routeiq"
     loop_block_warn_ms: float = Field(default=20.0, gt=0)
+    # One access log line per request (routeiq.access): off, on, or sampled
+    # (access_log_sample_rate of the requests; every 5xx is logged either way).
+    access_log: Literal["off", "on", "sampled"] = "on"
+    access_log_sample_rate: float = Field(default=0.1, ge=0, le=1)
+    # Record prompts and answers on spans (gen_ai.input/output.messages): never by default.
+    capture_content: bool = False
 
 
 class RouteIQSettings(_Strict):

@@ -44,6 +44,8 @@ class RequestRecord:
     chunk_times: list[float] = field(default_factory=list)
     closed_at: float | None = None  # when the client (the gateway) went away early
     completed: bool = False
+    traceparent: str | None = None  # W3C trace context the gateway propagated
+    stream_options: Any = None  # what the gateway asked for (usage on streams)
 
 
 class MockStats:
@@ -97,16 +99,19 @@ class MockUpstream:
         if not isinstance(req, dict):
             req = {}
         rid = ""
+        traceparent = None
         for k, v in scope["headers"]:
             if k == b"x-request-id":
                 rid = v.decode("latin-1")
+            elif k == b"traceparent":
+                traceparent = v.decode("latin-1")
         self.stats.requests += 1
         self.stats.active += 1
         try:
             if path.endswith("/embeddings"):
                 await self._embeddings(req, send)
             else:
-                await self._chat(req, rid, receive, send)
+                await self._chat(req, rid, receive, send, traceparent)
         finally:
             self.stats.active -= 1
 
@@ -154,13 +159,22 @@ class MockUpstream:
             },
         )
 
-    async def _chat(self, req: dict[str, Any], rid: str, receive: Receive, send: Send) -> None:
+    async def _chat(
+        self,
+        req: dict[str, Any],
+        rid: str,
+        receive: Receive,
+        send: Send,
+        traceparent: str | None = None,
+    ) -> None:
         s = self.settings
         mode = self._mode(req)
         status = int(self._option(req, "status", 500))
         latency = self._option(req, "latency", s.latency)
         stream = req.get("stream") is True
         record = RequestRecord(rid, stream, time.monotonic())
+        record.traceparent = traceparent
+        record.stream_options = req.get("stream_options")
         self.stats.records.append(record)
         if latency > 0:
             await trio.sleep(latency)

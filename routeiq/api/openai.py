@@ -22,14 +22,16 @@ from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
-from routeiq.errors import RouteIQError
+from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.llm.proxy import Exchange, decision_headers
+from routeiq.llm.stream_usage import ask_for_usage, wants_usage
 from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
 from routeiq.routing.executor import AttemptResult, RouteRequest, route_and_call
 from routeiq.routing.tap import ResponseTap
+from routeiq.telemetry.attempts import note_response, traced
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -45,18 +47,33 @@ async def _forward(
     ctx.model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
     router = gw.router
     stream = chat and req.get("stream") is True
+    trace = ctx.trace
+    if trace is not None:
+        trace.operation = "chat" if chat else "embeddings"
+        trace.request = req
+    # Every pass-through stream asks for usage (tokens and cost are counted); the
+    # usage event is taken out again when the client did not ask for it.
+    strip_usage = stream and not wants_usage(req)
     # Plugins and guardrails, phases 0-2 (may answer, block, or rewrite req).
     run = gw.pipeline.begin(ctx, req, stream=stream) if chat else None
     if run is not None:
-        if await run.before(send):
-            return
+        try:
+            if await run.before(send):
+                return
+        except GuardrailBlocked as err:
+            if trace is not None:
+                trace.event("routeiq.guardrail.blocked", message=err.message)
+            raise
         send = run.wrap_send(send)
     # Phase 3: the response cache (routeiq.cache); a hit is answered here.
     cached = (
         CacheRequest.begin(gw.cache, ctx, req, scope["headers"], stream=stream) if chat else None
     )
     if cached is not None:
-        if await cached.serve(send):
+        served = await cached.serve(send)
+        if trace is not None:
+            trace.event("routeiq.cache.lookup", outcome=cached.outcome)
+        if served:
             if run is not None:
                 run.record(cached.served)
                 run.after(None)
@@ -97,7 +114,8 @@ async def _forward(
             payload = payloads.get(dep.upstream_model)
             if payload is None:
                 req["model"] = dep.upstream_model
-                payload = payloads[dep.upstream_model] = dumps(req)
+                payload = dumps(ask_for_usage(req) if strip_usage else req)
+                payloads[dep.upstream_model] = payload
             exchange = Exchange(
                 gw.upstreams.targets[dep.id],
                 endpoint,
@@ -108,12 +126,14 @@ async def _forward(
                 max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
                 on_chunk=run.output_hook() if run is not None else None,
                 pricer=gw.pricing.pricer(dep.id),
+                strip_usage=strip_usage,
             )
         timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
         try:
             await exchange.run(receive, min(timeout, deadline - trio.current_time()))
         finally:
             request.started = exchange.started  # never retry once bytes went out
+        note_response(ctx, exchange)
         # After the response: usage for telemetry (the client already has everything).
         if exchange.usage is not None:
             ctx.usage = exchange.usage
@@ -126,17 +146,20 @@ async def _forward(
                 status = 200  # a guardrail ended it: not the upstream's failure
         return tap.result(status, ctx.usage, stream=stream)
 
+    call = traced(ctx, attempt)  # a CLIENT span, metrics and a failure log line per attempt
     if run is None:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await route_and_call(router, request, call, deadline=deadline)
         if cached is not None:
             cached.finish(outcome.result.error is None)
         return
     try:
-        outcome = await route_and_call(router, request, attempt, deadline=deadline)
+        outcome = await route_and_call(router, request, call, deadline=deadline)
     except RouteIQError as err:
         run.after(err)  # post-call hooks in the background
         raise
     run.after(outcome.result.error)
+    if run.output_blocked and trace is not None:
+        trace.event("routeiq.guardrail.output_blocked")
     if cached is not None:
         cached.finish(outcome.result.error is None and not run.output_blocked)
 

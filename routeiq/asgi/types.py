@@ -28,6 +28,7 @@ class RequestContext:
         "started",
         "status",
         "team",
+        "trace",
         "usage",
         "user",
     )
@@ -45,6 +46,7 @@ class RequestContext:
         self.status = 0
         self.usage: dict[str, Any] | None = None
         self.cost: float | None = None  # USD of the answer, when its deployment is priced
+        self.trace: Any = None  # routeiq.telemetry.context.RequestTrace, set at arrival
 
 
 def get_ctx(scope: Scope) -> RequestContext:
