@@ -159,7 +159,9 @@ def emit(
             if ct is not None:
                 a["gen_ai.usage.output_tokens"] = ct
             if capture_content and rec.body is not None:
-                a["gen_ai.output.messages"] = rec.body.decode("utf-8", "replace")
+                output = _output_messages(rec.body)
+                if output is not None:
+                    a["gen_ai.output.messages"] = output
         if rec.error_type is not None:
             a["error.type"] = rec.error_type
         ids.span_id = rec.span_id
@@ -184,4 +186,16 @@ def _input_messages(req: dict[str, Any] | None) -> str | None:
     messages = req.get("messages", req.get("input"))
     if messages is None:
         return None
+    return orjson.dumps(messages).decode("utf-8")
+
+
+def _output_messages(body: bytes) -> str | None:
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    choices = obj.get("choices") if isinstance(obj, dict) else None
+    if not isinstance(choices, list):
+        return None
+    messages = [c.get("message") for c in choices if isinstance(c, dict)]
     return orjson.dumps(messages).decode("utf-8")
