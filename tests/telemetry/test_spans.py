@@ -121,6 +121,7 @@ async def test_client_that_asked_for_usage_gets_the_stream_untouched() -> None:
         async with c.stream("POST", "/v1/chat/completions", json=req) as r:
             events = [ln async for ln in r.aiter_lines() if ln.startswith("data: ")]
         await spans_of(exporter, 2)
+    assert s.mock.stats.last().stream_options == {"include_usage": True}
     assert sum('"usage"' in e for e in events) == 1
 
 
