@@ -144,6 +144,8 @@ class Gateway:
         await self.a2a.start(nursery)
         await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
+        if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
+            await nursery.start(self.telemetry.workers.run)
         self.telemetry.gc.install()
         self.upstreams.open()
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread

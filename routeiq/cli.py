@@ -85,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
             ["serve"]
             + (["--config", args.config] if args.config else [])
             + (["--demo"] if args.demo else [])
+            + ["--log-format", args.log_format]
         )
         return supervise(argv, sock, args.workers)
 
@@ -155,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--quiet", action="store_true", help="no start-up banner")
+    s.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=os.environ.get("ROUTEIQ_LOG_FORMAT", "text"),
+        help="log lines as text or JSON (each with its request id and trace id)",
+    )
     s.set_defaults(func=_serve)
     m = sub.add_parser("mock-upstream", help="run the mock OpenAI-compatible upstream")
     m.add_argument("--host", default="127.0.0.1")
@@ -177,10 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("ROUTEIQ_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from routeiq.logs import setup_logging
+
+    args = build_parser().parse_args(argv)
+    if args.command in ("serve", "mock-upstream"):
+        stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
+    setup_logging(getattr(args, "log_format", "text"), os.environ.get("ROUTEIQ_LOG_LEVEL", "INFO"))
     # httpx logs every request at INFO: far too costly on the hot path.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -188,9 +197,6 @@ def main(argv: list[str] | None = None) -> int:
         import tracemalloc
 
         tracemalloc.start(8)
-    args = build_parser().parse_args(argv)
-    if args.command in ("serve", "mock-upstream"):
-        stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
     code: int = args.func(args)
     return code
 

@@ -23,14 +23,15 @@ from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from routeiq.asgi.types import RequestContext
 from routeiq.config import TelemetrySettings
 from routeiq.heap import GcPauses
+from routeiq.logs import AccessLog
 from routeiq.telemetry import process
 from routeiq.telemetry.context import RECORDING
 from routeiq.telemetry.genai import GenAIMetrics
-from routeiq.telemetry.logs import AccessLog
 from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
 from routeiq.telemetry.spans import PresetIds, emit
+from routeiq.telemetry.workers import WorkerMetrics
 
 
 class Telemetry:
@@ -72,6 +73,8 @@ class Telemetry:
         self.genai = GenAIMetrics()
         # More Prometheus text at scrape time (e.g. the cache's lookup histogram).
         self._text_sources: list[Callable[[], str]] = []
+        # --workers N: every worker's /metrics answers for the whole group (workers.py).
+        self.workers = WorkerMetrics.from_env(self.prometheus_text)
         # Request metrics: plain aggregates (see requests.py), exported as observables.
         self.stats = RequestStats()
         meter.create_observable_counter(
@@ -225,6 +228,12 @@ class Telemetry:
             + self.gc.prometheus()
             + process.prometheus()
         )
+
+    async def scrape(self) -> str:
+        """The /metrics answer: this process, or every worker of the group."""
+        if self.workers is None:
+            return self.prometheus_text()
+        return await self.workers.scrape()
 
     def shutdown(self) -> None:
         self.meter_provider.shutdown()

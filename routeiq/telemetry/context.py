@@ -15,9 +15,19 @@ from __future__ import annotations
 
 import random
 import re
-from contextvars import ContextVar
 from time import perf_counter
 from typing import Any
+
+from routeiq.logs import CURRENT
+
+__all__ = [
+    "CURRENT",
+    "RECORDING",
+    "AttemptTrace",
+    "RequestTrace",
+    "parse_traceparent",
+    "start_trace",
+]
 
 # version 00; a later version may append fields after the flags (W3C: parse the
 # first four and ignore the rest).
@@ -189,7 +199,3 @@ class _Recording:
 
 
 RECORDING = _Recording()
-
-# The request being served by the current task (set once at arrival; trio
-# tasks started while serving it inherit it).
-CURRENT: ContextVar[Any] = ContextVar("routeiq_request", default=None)

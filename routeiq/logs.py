@@ -21,13 +21,17 @@ import random
 import re
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
 
-from routeiq.telemetry.context import CURRENT
-
 access_log = logging.getLogger("routeiq.access")
+
+# The request being served by the current task (its RequestContext), set once at
+# arrival (asgi/request_id.py); trio tasks started while serving it inherit it.
+# Here, not in routeiq.telemetry, so that the CLI sets up logging before any heavy import.
+CURRENT: ContextVar[Any] = ContextVar("routeiq_request", default=None)
 
 _SECRET = re.compile(
     r"(?P<pre>\b(?:Bearer|Basic)\s+|\b(?:sk|pk|rk|ak)-|"
