@@ -111,8 +111,17 @@ def test_secrets_are_masked() -> None:
 
 def test_cli_json_logs_carry_request_ids() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "routeiq.cli", "serve", "--port", "0", "--quiet"]
-        + ["--log-format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "routeiq.cli",
+            "serve",
+            "--port",
+            "0",
+            "--quiet",
+            "--log-format",
+            "json",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "ROUTEIQ_LOG_LEVEL": "INFO"},
