@@ -30,6 +30,7 @@ from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
+from routeiq.telemetry.context import outgoing_headers
 
 if TYPE_CHECKING:
     from mcp import Client
@@ -264,7 +265,7 @@ class UpstreamServer:
         timeout = self._call_timeout
         with trio.move_on_after(timeout):
             try:
-                result = await client.session.call_tool(name, arguments)
+                result = await client.session.call_tool(name, arguments, meta=_trace_meta())
             except MCPError as exc:
                 return tool_error(f"{where} returned an error: {exc.message} (code {exc.code})")
             except Exception as exc:
@@ -284,10 +285,10 @@ class UpstreamServer:
                 got: BaseModel
                 if method == "prompts/get":
                     got = await client.session.get_prompt(
-                        params["name"], params.get("arguments") or None
+                        params["name"], params.get("arguments") or None, meta=_trace_meta()
                     )
                 else:
-                    got = await client.session.read_resource(params["uri"])
+                    got = await client.session.read_resource(params["uri"], meta=_trace_meta())
             except MCPError as exc:
                 raise rpc.RpcError(exc.code, exc.message, exc.data) from None
             except Exception as exc:
@@ -307,6 +308,12 @@ class UpstreamServer:
         except SSRFBlocked as exc:
             raise rpc.RpcError(rpc.UPSTREAM_FORBIDDEN, exc.message) from None
         return client
+
+
+def _trace_meta() -> Any:
+    """The request's W3C trace context for ``params._meta`` (the OpenTelemetry MCP
+    conventions' carrier: a session's HTTP requests are not made by the request's task)."""
+    return outgoing_headers() or None
 
 
 def _first(group: BaseExceptionGroup[Exception]) -> Exception:

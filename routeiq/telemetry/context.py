@@ -154,6 +154,17 @@ class RequestTrace:
         return f"{self.trace_id:032x}"
 
 
+def outgoing_headers() -> dict[str, str]:
+    """``traceparent``/``tracestate`` for a call made while serving the current request
+    (A2A agents; MCP servers get them in ``params._meta``), or {} outside a request."""
+    ctx = CURRENT.get()
+    headers: dict[str, str] = {}
+    trace = getattr(ctx, "trace", None)
+    if trace is not None:
+        trace.propagate(headers)
+    return headers
+
+
 def parse_traceparent(value: bytes | None) -> tuple[int, int, bool] | None:
     """(trace id, parent span id, sampled) from a W3C ``traceparent``, or None if invalid."""
     if value is None or len(value) > 512:
