@@ -151,9 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the gateway")
     s.add_argument("--config", help="YAML config (LiteLLM-compatible); none = the embedded demo")
     s.add_argument("--demo", action="store_true", help="serve the built-in mock upstream's models")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=4000)
-    s.add_argument("--workers", type=int, default=1)
+    # The defaults can come from the environment (the container image sets them; its
+    # health check reads ROUTEIQ_PORT too).
+    s.add_argument("--host", default=os.environ.get("ROUTEIQ_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("ROUTEIQ_PORT", "4000")))
+    s.add_argument("--workers", type=int, default=int(os.environ.get("ROUTEIQ_WORKERS", "1")))
     s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--quiet", action="store_true", help="no start-up banner")
     s.add_argument(

@@ -20,7 +20,7 @@ import trio
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.settings import AgentSpec
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
-from routeiq.telemetry.context import outgoing_headers
+from routeiq.tracecontext import outgoing_headers
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
-from routeiq.telemetry.context import CURRENT, start_trace
+from routeiq.tracecontext import CURRENT, start_trace
 
 log = logging.getLogger("routeiq.request")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")

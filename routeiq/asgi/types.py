@@ -46,7 +46,7 @@ class RequestContext:
         self.status = 0
         self.usage: dict[str, Any] | None = None
         self.cost: float | None = None  # USD of the answer, when its deployment is priced
-        self.trace: Any = None  # routeiq.telemetry.context.RequestTrace, set at arrival
+        self.trace: Any = None  # routeiq.tracecontext.RequestTrace, set at arrival
 
 
 def get_ctx(scope: Scope) -> RequestContext:

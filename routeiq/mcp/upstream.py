@@ -30,7 +30,7 @@ from routeiq import jsonrpc as rpc
 from routeiq.mcp.catalog import Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
-from routeiq.telemetry.context import outgoing_headers
+from routeiq.tracecontext import outgoing_headers
 
 if TYPE_CHECKING:
     from mcp import Client

@@ -25,13 +25,13 @@ from routeiq.config import TelemetrySettings
 from routeiq.heap import GcPauses
 from routeiq.logs import AccessLog
 from routeiq.telemetry import process
-from routeiq.telemetry.context import RECORDING
 from routeiq.telemetry.genai import GenAIMetrics
 from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
 from routeiq.telemetry.spans import PresetIds, emit
 from routeiq.telemetry.workers import WorkerMetrics
+from routeiq.tracecontext import RECORDING
 
 
 class Telemetry:

@@ -21,7 +21,7 @@ from routeiq.asgi.types import RequestContext
 from routeiq.config import Deployment
 from routeiq.errors import RouteIQError
 from routeiq.routing.executor import Attempt, AttemptResult
-from routeiq.telemetry.context import AttemptTrace
+from routeiq.tracecontext import AttemptTrace
 
 log = logging.getLogger("routeiq.upstream")
 

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from routeiq.llm.sse import event_data
-from routeiq.telemetry.context import AttemptTrace
+from routeiq.tracecontext import AttemptTrace
 
 _REQUEST_PARAMS = (
     ("max_tokens", "gen_ai.request.max_tokens"),

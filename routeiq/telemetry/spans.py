@@ -32,8 +32,8 @@ from opentelemetry.trace import (
 )
 
 from routeiq.asgi.types import RequestContext
-from routeiq.telemetry.context import RequestTrace
 from routeiq.telemetry.facts import request_attributes, response_attributes, usage_tokens
+from routeiq.tracecontext import RequestTrace
 
 
 class PresetIds(IdGenerator):

@@ -7,7 +7,7 @@ import pytest
 
 from routeiq.llm.sse import usage_from_block
 from routeiq.llm.stream_usage import ask_for_usage, strip_usage, wants_usage
-from routeiq.telemetry.context import RECORDING, parse_traceparent, start_trace
+from routeiq.tracecontext import RECORDING, parse_traceparent, start_trace
 
 TID = "4bf92f3577b34da6a3ce929d0e0e4736"
 SID = "00f067aa0ba902b7"

@@ -23,7 +23,7 @@ from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.server import bind_socket, serve_app, url_of
 from routeiq.ssrf import SSRFSettings
 from routeiq.state.memory import MemoryStore
-from routeiq.telemetry.context import RECORDING
+from routeiq.tracecontext import RECORDING
 from tests.a2a.fake_agent import FakeAgent, public_resolver
 from tests.mcp.asgi import call, not_found
 from tests.mcp.conftest import AUTH, LOCAL, app_for

@@ -9,6 +9,8 @@ for that attempt.
 
 The current request is also kept in a context variable so that every log line
 written while serving it carries its request id and trace id (``logs.py``).
+A leaf module (it imports only ``routeiq.logs``): the A2A and MCP clients, low
+in the import order, use it to propagate the trace context.
 """
 
 from __future__ import annotations
