@@ -136,6 +136,14 @@ class TelemetrySettings(_Strict):
     # (access_log_sample_rate of the requests; every 5xx is logged either way).
     access_log: Literal["off", "on", "sampled"] = "on"
     access_log_sample_rate: float = Field(default=0.1, ge=0, le=1)
+
+    @field_validator("access_log", mode="before")
+    @classmethod
+    def _yaml_on_off(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare on/off as a boolean.
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return value
     # Record prompts and answers on spans (gen_ai.input/output.messages): never by default.
     capture_content: bool = False
 
