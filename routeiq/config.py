@@ -144,6 +144,7 @@ class TelemetrySettings(_Strict):
         if isinstance(value, bool):
             return "on" if value else "off"
         return value
+
     # Record prompts and answers on spans (gen_ai.input/output.messages): never by default.
     capture_content: bool = False
 

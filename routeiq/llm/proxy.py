@@ -132,6 +132,13 @@ class Exchange:
             )
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
+    def keep_block(self, block: bytes) -> None:
+        """Keep (a reference to) the first block and the last naming a finish reason."""
+        if self.first_block is None:
+            self.first_block = block
+        if b'"finish_reason"' in block:
+            self.last_block = block
+
     async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
         while True:
             message = await receive()
@@ -213,10 +220,7 @@ class Exchange:
                     block = strip_usage_event(block)
                     if not block:
                         continue
-                if self.first_block is None:
-                    self.first_block = block
-                if b'"finish_reason"' in block:
-                    self.last_block = block
+                self.keep_block(block)
                 if hook is not None:
                     block = await hook.chunk(block)
                     if not block:

@@ -52,20 +52,21 @@ class Peer:
     port: int
 
 
-_PEERS: dict[str, Peer] = {}
+_PEERS: dict[tuple[str, str, str], Peer] = {}
 _MAX_PEERS = 4096
 
 
 def peer(dep: Deployment) -> Peer:
     """The deployment's provider name and server address/port (computed once per deployment)."""
-    found = _PEERS.get(dep.id)
-    if found is not None and found.provider == PROVIDER_NAMES.get(dep.provider, dep.provider):
+    key = (dep.id, dep.provider, dep.api_base)  # a deployment may be redefined at run time
+    found = _PEERS.get(key)
+    if found is not None:
         return found
     parts = urlsplit(dep.api_base)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     found = Peer(PROVIDER_NAMES.get(dep.provider, dep.provider), parts.hostname or "", port)
     if len(_PEERS) < _MAX_PEERS:
-        _PEERS[dep.id] = found
+        _PEERS[key] = found
     return found
 
 

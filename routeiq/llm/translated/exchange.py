@@ -148,10 +148,7 @@ class TranslatedExchange(Exchange):
                 out = await hook.chunk(out)
                 if not out:
                     continue
-            if self.first_block is None:
-                self.first_block = out
-            if b'"finish_reason"' in out:
-                self.last_block = out
+            self.keep_block(out)
             await send({"type": "http.response.body", "body": out, "more_body": True})
         try:
             rest = b"".join([writer.convert(item) for item in decoder.end()]) + writer.end()
