@@ -45,9 +45,18 @@ _STANDARD = frozenset(
 )
 
 
+# Literal markers, one of which every match of _SECRET contains: a few substring
+# checks (~2 us a line) spare most lines the regex (~70 us on a 200-character line).
+_MARKERS = (
+    "sk-", "pk-", "rk-", "ak-", "bearer", "basic", "api_key", "api-key", "apikey",
+    "authorization", "password", "secret", "token\"", "token'", "token=", "token:", "token ",
+)  # fmt: skip
+
+
 def mask_secrets(text: str) -> str:
     """Keep a secret's first four characters, mask the rest."""
-    if not _SECRET.search(text):
+    lower = text.lower()
+    if not any(m in lower for m in _MARKERS):
         return text
     return _SECRET.sub(lambda m: m.group("pre") + m.group("val") + "****", text)
 
@@ -84,11 +93,10 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        line = f"{_iso(record.created)} {record.levelname} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
         rid = getattr(record, "request_id", None)
         if rid is not None:
             tid = getattr(record, "trace_id", None)
@@ -96,9 +104,15 @@ class TextFormatter(logging.Formatter):
         return mask_secrets(line)
 
 
+_second: list[Any] = [-1, ""]  # the last whole second formatted, and its text
+
+
 def _iso(ts: float) -> str:
-    ms = int(ts * 1000) % 1000
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{ms:03d}Z"
+    """UTC ISO 8601 with milliseconds; strftime once a second, not once a line."""
+    sec = int(ts)
+    if sec != _second[0]:
+        _second[0], _second[1] = sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
+    return f"{_second[1]}.{int(ts * 1000) % 1000:03d}Z"
 
 
 def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
@@ -111,6 +125,10 @@ def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # No line prints thread or process names: do not look them up for every record.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 class AccessLog:
@@ -134,29 +152,30 @@ class AccessLog:
             return
         usage = ctx.usage or {}
         pt, ct = usage.get("prompt_tokens"), usage.get("completion_tokens")
-        access_log.info(
+        fields = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round(elapsed * 1000.0, 3),
+            "model": ctx.model,
+            "deployment": ctx.deployment,
+            "key_alias": ctx.key_name,
+            "input_tokens": pt,
+            "output_tokens": ct,
+            "cost_usd": ctx.cost,
+            "attempts": ctx.attempts,
+        }
+        # makeRecord + handle: what Logger.info does, less its walk up the stack to
+        # find the caller (a third of the cost of a line).
+        record = access_log.makeRecord(
+            access_log.name,
+            logging.INFO,
+            __file__,
+            0,
             "%s %s %d %.1fms model=%s deployment=%s key=%s tokens=%s/%s cost=%s",
-            method,
-            path,
-            status,
-            elapsed * 1000.0,
-            ctx.model,
-            ctx.deployment,
-            ctx.key_name,
-            pt,
-            ct,
-            ctx.cost,
-            extra={
-                "method": method,
-                "path": path,
-                "status": status,
-                "duration_ms": round(elapsed * 1000.0, 3),
-                "model": ctx.model,
-                "deployment": ctx.deployment,
-                "key_alias": ctx.key_name,
-                "input_tokens": pt,
-                "output_tokens": ct,
-                "cost_usd": ctx.cost,
-                "attempts": ctx.attempts,
-            },
-        )
+            (method, path, status, elapsed * 1000.0, ctx.model, ctx.deployment, ctx.key_name,
+             pt, ct, ctx.cost),
+            None,
+            extra=fields,
+        )  # fmt: skip
+        access_log.handle(record)
