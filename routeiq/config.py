@@ -147,6 +147,10 @@ class TelemetrySettings(_Strict):
 
     # Record prompts and answers on spans (gen_ai.input/output.messages): never by default.
     capture_content: bool = False
+    # Ask every pass-through stream for usage (stream_options.include_usage) so it is
+    # counted and priced; the usage event is removed when the client did not ask for it.
+    # Off for an OpenAI-compatible upstream that rejects stream_options.
+    stream_usage: bool = True
 
 
 class RouteIQSettings(_Strict):

@@ -118,7 +118,7 @@ class RequestTrace:
         self.tracestate = tracestate
         self.incoming = incoming  # the client's traceparent, as received
         self.attempts: list[AttemptTrace] = []
-        self.events: list[tuple[str, float, dict[str, Any]]] = []
+        self.events: list[tuple[str, float, dict[str, Any]]] | None = None  # made on first use
         self.operation = "chat"
         self.request: dict[str, Any] | None = None  # the parsed body, for request attributes
 
@@ -130,7 +130,10 @@ class RequestTrace:
         return attempt
 
     def event(self, name: str, **attributes: Any) -> None:
-        """A decision worth seeing on the SERVER span (guardrail, cache, routing)."""
+        """A decision worth seeing on the SERVER span (guardrail, cache). Routing
+        decisions need no call: each attempt becomes one (``spans.py``)."""
+        if self.events is None:
+            self.events = []
         self.events.append((name, perf_counter(), attributes))
 
     def traceparent(self) -> str | None:

@@ -53,7 +53,7 @@ async def _forward(
         trace.request = req
     # Every pass-through stream asks for usage (tokens and cost are counted); the
     # usage event is taken out again when the client did not ask for it.
-    strip_usage = stream and not wants_usage(req)
+    strip_usage = stream and gw.config.routeiq.telemetry.stream_usage and not wants_usage(req)
     # Plugins and guardrails, phases 0-2 (may answer, block, or rewrite req).
     run = gw.pipeline.begin(ctx, req, stream=stream) if chat else None
     if run is not None:

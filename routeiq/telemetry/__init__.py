@@ -203,7 +203,6 @@ class Telemetry:
                 ctx,
                 method=method,
                 route=route,
-                model=model,
                 capture_content=self._capture_content,
             )
 

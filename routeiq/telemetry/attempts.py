@@ -80,13 +80,6 @@ def traced(ctx: RequestContext, attempt: Attempt) -> Attempt:
         p = peer(dep)
         rec = trace.begin_attempt(dep.id, dep.model_name, dep.upstream_model, p.provider)
         rec.server_address, rec.server_port = p.address, p.port
-        trace.event(
-            "routeiq.routing.decision",
-            deployment=dep.id,
-            model=dep.model_name,
-            via=rec.via,
-            attempt=len(trace.attempts),
-        )
         try:
             result = await attempt(dep)
         except RouteIQError as err:

@@ -75,7 +75,6 @@ def emit(
     *,
     method: str,
     route: str,
-    model: str,
     capture_content: bool = False,
 ) -> None:
     """Export the request's spans (call after the response, on the loop: ~50-100 us)."""
@@ -175,7 +174,15 @@ def emit(
         if rec.error_type is not None:
             span.set_status(Status(StatusCode.ERROR, rec.error_type))
         span.end(end_time=ns(rec.ended or now))
-    for event, t, event_attrs in trace.events:
+    for n, rec in enumerate(trace.attempts, 1):  # the router's decisions, one per attempt
+        decision: dict[str, Any] = {
+            "deployment": rec.deployment,
+            "model": rec.group,
+            "via": rec.via,
+            "attempt": n,
+        }
+        server.add_event("routeiq.routing.decision", attributes=decision, timestamp=ns(rec.started))
+    for event, t, event_attrs in trace.events or ():
         server.add_event(event, attributes=event_attrs, timestamp=ns(t))
     server.end(end_time=end_ns)
 

@@ -221,3 +221,13 @@ async def test_contents_are_recorded_only_when_enabled() -> None:
     a = dict(client.attributes or {})
     assert orjson.loads(str(a["gen_ai.input.messages"])) == CHAT["messages"]
     assert orjson.loads(str(a["gen_ai.output.messages"])) == [r.json()["choices"][0]["message"]]
+
+
+async def test_stream_usage_can_be_turned_off() -> None:
+    async with traced_stack(telemetry={"stream_usage": False}) as (s, c, exporter):
+        async with c.stream("POST", "/v1/chat/completions", json=CHAT_STREAM) as r:
+            async for _ in r.aiter_bytes():
+                pass
+        _, (client,) = split(await spans_of(exporter, 2))
+    assert s.mock.stats.last().stream_options is None  # the client's request as it was
+    assert "gen_ai.usage.output_tokens" not in dict(client.attributes or {})
