@@ -19,6 +19,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from routeiq.mock_upstream import MockSettings
 from routeiq.server import start_mock
 from tests.conftest import CHAT, CHAT_STREAM, Stack, running_stack
+from tests.providers.stack import CLAUDE, provider_stack
 
 PARAMS = {"max_tokens": 64, "temperature": 0.5, "top_p": 0.9}
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -231,3 +232,52 @@ async def test_stream_usage_can_be_turned_off() -> None:
         _, (client,) = split(await spans_of(exporter, 2))
     assert s.mock.stats.last().stream_options is None  # the client's request as it was
     assert "gen_ai.usage.output_tokens" not in dict(client.attributes or {})
+
+
+async def test_fallback_is_a_sibling_span_in_another_model_group() -> None:
+    async with trio.open_nursery() as nursery:
+        _, bad = await start_mock(nursery, MockSettings(error_rate=1.0))
+
+        def broken_group_with_fallback(cfg: dict[str, Any]) -> None:
+            good = cfg["model_list"][0]
+            good["litellm_params"]["api_base"], good_base = bad, good["litellm_params"]["api_base"]
+            cfg["model_list"].append(
+                {
+                    "model_name": "gpt-backup",
+                    "litellm_params": {**good["litellm_params"], "api_base": good_base},
+                    "model_info": {"id": "dep-backup"},
+                }
+            )
+            cfg["router_settings"] = {"num_retries": 0, "fallbacks": [{"gpt-test": ["gpt-backup"]}]}
+
+        async with traced_stack(edit=broken_group_with_fallback) as (_, c, exporter):
+            r = await c.post("/v1/chat/completions", json=CHAT)
+            assert r.status_code == 200
+            server, (first, second) = split(await spans_of(exporter, 3))
+        nursery.cancel_scope.cancel()
+    f, g = dict(first.attributes or {}), dict(second.attributes or {})
+    assert (f["routeiq.deployment"], f["error.type"]) == ("dep-a", "UpstreamError")
+    assert (g["routeiq.deployment"], g["routeiq.attempt.via"]) == ("dep-backup", "fallback")
+    assert dict(server.attributes or {})["gen_ai.request.model"] == "gpt-test"
+
+
+async def test_translated_provider_attempt_span() -> None:
+    async with provider_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+        exporter = InMemorySpanExporter()
+        s.gw.telemetry.add_span_processor(SimpleSpanProcessor(exporter))
+        body = {"model": "claude", "messages": [{"role": "user", "content": "hi"}], **PARAMS}
+        r = await c.post("/v1/chat/completions", json=body)
+        assert r.status_code == 200
+        _, (client,) = split(await spans_of(exporter, 2))
+    a = dict(client.attributes or {})
+    assert client.name == f"chat {CLAUDE}"
+    assert a["gen_ai.provider.name"] == "anthropic"
+    assert a["gen_ai.request.max_tokens"] == 64
+    assert a["gen_ai.usage.input_tokens"] == s.anthropic.input_tokens
+    assert a["gen_ai.usage.output_tokens"] == s.anthropic.output_tokens
+    assert a["gen_ai.response.finish_reasons"] == ("stop",)
+    # The translated request carried the trace context too.
+    assert (
+        s.anthropic.requests[-1].headers["traceparent"].split("-")[2]
+        == f"{client.context.span_id:016x}"
+    )
