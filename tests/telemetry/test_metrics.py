@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
 import trio
 
-from routeiq.telemetry.workers import merge
+from routeiq.telemetry.workers import WorkerMetrics, merge
 from tests.conftest import CHAT, CHAT_STREAM, running_stack
 
 PROMTOOL = shutil.which("promtool")
@@ -154,3 +155,20 @@ def test_merge_labels_every_sample_and_keeps_one_header_per_family() -> None:
             [PROMTOOL, "check", "metrics"], input=merged.encode(), capture_output=True, timeout=30
         )
         assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+
+
+async def test_a_worker_publishes_its_file_and_scrapes_the_others(tmp_path: Path) -> None:
+    own = "# HELP c_total C.\n# TYPE c_total counter\nc_total 3\n"
+    mine = WorkerMetrics(str(tmp_path), "0", lambda: own, period=0.05)
+    other = "# HELP c_total C.\n# TYPE c_total counter\nc_total 4\n"
+    (tmp_path / "worker-1.prom").write_text(other)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(mine.run)
+        with trio.fail_after(5):
+            while not (tmp_path / "worker-0.prom").exists():
+                await trio.sleep(0.01)
+        assert (tmp_path / "worker-0.prom").read_text() == own
+        merged = await mine.scrape()
+        nursery.cancel_scope.cancel()
+    assert samples(merged, "c_total") == {'{worker="0"}': 3, '{worker="1"}': 4}
+    assert not (tmp_path / "worker-0.prom").exists()  # removed when the worker stops
