@@ -9,7 +9,7 @@ DEV_OK  := $(VENV)/.dev-installed
 HOST    ?= 127.0.0.1
 PORT    ?= 4000
 
-.PHONY: run test lint typecheck unit bench redis-server postgresql clean
+.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: $(RUN_OK)
 	$(BIN)/routeiq serve --demo --host $(HOST) --port $(PORT)
 
 ## make test: lint, format check, strict typing, the whole test suite.
-test: $(DEV_OK) redis-server postgresql
+test: $(DEV_OK) redis-server postgresql prometheus
 	$(BIN)/ruff check routeiq tests bench
 	$(BIN)/ruff format --check routeiq tests bench
 	$(BIN)/mypy --strict routeiq
@@ -52,6 +52,15 @@ postgresql:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
 	      || { echo "could not install postgresql: install the Debian package postgresql"; exit 1; }; \
 	  else echo "the test suite needs PostgreSQL: run 'sudo apt-get install postgresql'"; exit 1; fi; }
+
+# The telemetry tests start a real Prometheus scraping a 2-worker gateway and run
+# `promtool check metrics`; the Debian package prometheus has both binaries.
+prometheus:
+	@command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null) \
+	      || { echo "could not install prometheus: install the Debian package prometheus"; exit 1; }; \
+	  else echo "the test suite needs prometheus: run 'sudo apt-get install prometheus'"; exit 1; fi; }
 
 bench: $(DEV_OK)
 	$(BIN)/python bench/hot_path.py

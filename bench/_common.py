@@ -41,10 +41,23 @@ def ensure_wrk() -> str:
 
 
 @contextmanager
-def process(args: list[str], pattern: str = r"listening on (http://\S+)") -> Iterator[str]:
-    """Start ``python args...``; yield the URL it prints; stop it afterwards."""
-    env = {**os.environ, "ROUTEIQ_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, env=env)
+def process(
+    args: list[str],
+    pattern: str = r"listening on (http://\S+)",
+    *,
+    root: Path = ROOT,
+    level: str = "WARNING",
+    quiet: bool = False,
+) -> Iterator[str]:
+    """Start ``python args...`` (``routeiq`` imported from ``root``); yield the URL it
+    prints; stop it afterwards. ``quiet``: its stderr (logs) goes to /dev/null."""
+    env = {**os.environ, "ROUTEIQ_LOG_LEVEL": level, "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL if quiet else None,
+        env=env,
+    )
     assert proc.stdout is not None
     url = None
     deadline = time.monotonic() + 60
@@ -98,9 +111,12 @@ def gateway_config(base: str, **routeiq: Any) -> Path:
     return Path(name)
 
 
-def gateway(base: str, **routeiq: Any) -> Any:
+def gateway(
+    base: str, *, root: Path = ROOT, level: str = "WARNING", quiet: bool = False, **routeiq: Any
+) -> Any:
     path = gateway_config(base, **routeiq)
-    return process(["-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0", "--quiet"])
+    args = ["-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0", "--quiet"]
+    return process(args, root=root, level=level, quiet=quiet)
 
 
 def bare_proxy(base: str) -> Any:

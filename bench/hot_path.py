@@ -16,6 +16,12 @@ CPU per request is the cost the throughput target is really about, and it is
 less disturbed by the load generator sharing the cores.
 
     python bench/hot_path.py [--seconds 4] [--rounds 5]
+
+``--before REF`` (issue 17: the telemetry's cost) runs, in the same run and on the
+0 ms upstream, the gateway as of git ``REF`` ("before", from ``git archive``) beside
+the current one ("after", logs at WARNING as above) and the current one with its
+access log on at INFO ("after+access"); the figure is the median per-round ratio
+after/before at c=32 (target: at least 0.97). Written to ``hot_path_before_after``.
 """
 
 from __future__ import annotations
@@ -23,13 +29,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PIDS, bare_proxy, gateway, mock, plot_path, save, table, wrk
+from _common import PIDS, ROOT, bare_proxy, gateway, mock, plot_path, save, table, wrk
 
 BODY = {
     "model": "bench-model",
@@ -79,7 +89,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--before", help="git ref of the code to compare with (same run)")
+    ap.add_argument("--conc", default="1,32", help="with --before: concurrencies")
     args = ap.parse_args()
+    if args.before:
+        concs = [int(c) for c in args.conc.split(",")]
+        before_after(args.before, args.seconds, args.rounds, concs)
+        return
     rows = []
     raw = []
     for latency in (0.0, 0.1):
@@ -124,6 +140,92 @@ def main() -> None:
         },
     )
     _plot(rows)
+
+
+@contextmanager
+def checkout(ref: str) -> Iterator[Path]:
+    """``routeiq/`` as of ``ref``, in a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="routeiq-before-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "routeiq"], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        yield Path(tmp)
+
+
+def before_after(ref: str, seconds: int, rounds: int, concs: list[int]) -> None:
+    targets = ["bare", "before", "after", "after+access"]
+    rows: list[dict[str, Any]] = []
+    raw = []
+    with (
+        checkout(ref) as old,
+        mock(0.0) as base,
+        bare_proxy(base) as bare_url,
+        gateway(base, root=old) as before_url,
+        gateway(base) as after_url,
+        gateway(base, level="INFO", quiet=True) as access_url,
+    ):
+        urls = dict(zip(targets, (bare_url, before_url, after_url, access_url), strict=True))
+        for conc in concs:
+            for url in urls.values():
+                wrk(url + "/v1/chat/completions", BODY, connections=conc, seconds=2)  # warm
+            passes: dict[str, list[dict[str, float]]] = {t: [] for t in targets}
+            for i in range(rounds):
+                order = targets if i % 2 == 0 else list(reversed(targets))
+                for name in order:
+                    passes[name].append(one_pass(urls[name], conc, seconds))
+            raw.append({"conc": conc, "passes": passes})
+            for name in targets:
+                med = {m: statistics.median(p[m] for p in passes[name]) for m in METRICS}
+                errors = sum(p["errors"] for p in passes[name])
+                rows.append({"conc": conc, "target": name, **med, "errors": errors})
+            for name in ("after", "after+access"):
+                ratio = {
+                    m: statistics.median(
+                        a[m] / b[m] for a, b in zip(passes[name], passes["before"], strict=True)
+                    )
+                    for m in METRICS
+                }
+                rows.append({"conc": conc, "target": f"ratio {name}/before", **ratio})
+    cols = ["conc", "target", "p50_ms", "p99_ms", "rps", "cpu_us_per_req", "errors"]
+    print(f"before = {ref}; median of {rounds} alternating rounds of {seconds} s per target")
+    print(table(rows, cols))
+    pick = {(r["conc"], r["target"]): r for r in rows}
+    verdict: dict[str, Any] = {}
+    for conc in concs:
+        for name in ("after", "after+access"):
+            ratio = pick[(conc, f"ratio {name}/before")]
+            verdict[f"rps_ratio_{name}_before_c{conc}"] = ratio["rps"]
+            verdict[f"cpu_ratio_{name}_before_c{conc}"] = ratio["cpu_us_per_req"]
+    if 32 in concs:
+        verdict["target_0.97_met"] = verdict["rps_ratio_after_before_c32"] >= 0.97
+    print()
+    for k, v in verdict.items():
+        print(f"{k}: {v:.3f}" if isinstance(v, float) else f"{k}: {v}")
+    save(
+        "hot_path_before_after",
+        {"before": ref, "rows": rows, "verdict": verdict, "seconds": seconds, "passes": raw},
+    )
+    _plot_before_after(rows, ref)
+
+
+def _plot_before_after(rows: list[dict[str, Any]], ref: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    targets = ["bare", "before", "after", "after+access"]
+    for ax, conc in zip(axes, (1, 32), strict=True):
+        sel = {r["target"]: r for r in rows if r["conc"] == conc}
+        if not sel:
+            continue
+        ax.bar(targets, [sel[t]["rps"] for t in targets], color=["grey", "C0", "C1", "C2"])
+        ax.set_title(f"requests/s at c={conc}")
+    fig.suptitle(f"Hot path, telemetry before ({ref}) and after, same run")
+    fig.tight_layout()
+    fig.savefig(plot_path("hot_path_before_after"))
 
 
 def _plot(rows: list[dict[str, object]]) -> None:

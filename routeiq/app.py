@@ -35,6 +35,7 @@ from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
 from routeiq.cache.service import CacheService
 from routeiq.config import Config
 from routeiq.config_share import SharedModels
@@ -165,6 +166,7 @@ class Gateway:
 
             self.learned = LearnedRouting(config.learned, prices=self._group_prices)
             self.learned.bind_metrics(meter)
+        self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
@@ -181,6 +183,8 @@ class Gateway:
         await self.a2a.start(nursery)
         await self.mcp.start(nursery)
         trio.lowlevel.add_instrument(self.telemetry.loop)
+        if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
+            await nursery.start(self.telemetry.workers.run)
         self.telemetry.gc.install()
         self.upstreams.open()
         await self.pipeline.start(nursery)  # compiles the guardrails in a thread
@@ -241,7 +245,7 @@ class Gateway:
         return None
 
     def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
-        self.telemetry.on_request_done(scope["path"], ctx)
+        self.telemetry.on_request_done(scope["path"], ctx, scope["method"])
         if self.governance is not None:
             self.governance.finish(ctx)
         if ctx.cost is not None:

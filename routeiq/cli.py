@@ -99,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
             + (["--config", args.config] if args.config else [])
             + (["--demo"] if args.demo else [])
             + (["--allow-unsupported"] if args.allow_unsupported else [])
+            + ["--log-format", args.log_format]
         )
         return supervise(argv, sock, args.workers)
 
@@ -168,12 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the gateway")
     s.add_argument("--config", help="YAML config (LiteLLM-compatible); none = the embedded demo")
     s.add_argument("--demo", action="store_true", help="serve the built-in mock upstream's models")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=4000)
-    s.add_argument("--workers", type=int, default=1)
+    # The defaults can come from the environment (the container image sets them; its
+    # health check reads ROUTEIQ_PORT too).
+    s.add_argument("--host", default=os.environ.get("ROUTEIQ_HOST", "127.0.0.1"))
+    s.add_argument("--port", type=int, default=int(os.environ.get("ROUTEIQ_PORT", "4000")))
+    s.add_argument("--workers", type=int, default=int(os.environ.get("ROUTEIQ_WORKERS", "1")))
     s.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--quiet", action="store_true", help="no start-up banner")
     s.add_argument("--allow-unsupported", action="store_true", help=ALLOW_HELP)
+    s.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=os.environ.get("ROUTEIQ_LOG_FORMAT", "text"),
+        help="log lines as text or JSON (each with its request id and trace id)",
+    )
     s.set_defaults(func=_serve)
     m = sub.add_parser("mock-upstream", help="run the mock OpenAI-compatible upstream")
     m.add_argument("--host", default="127.0.0.1")
@@ -203,10 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("ROUTEIQ_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from routeiq.logs import setup_logging
+
+    args = build_parser().parse_args(argv)
+    if args.command in ("serve", "mock-upstream"):
+        stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
+    if args.command == "serve":
+        # A SIGHUP (reload) before the gateway listens for it must not kill the process.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    setup_logging(getattr(args, "log_format", "text"), os.environ.get("ROUTEIQ_LOG_LEVEL", "INFO"))
     # httpx logs every request at INFO: far too costly on the hot path.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -214,12 +228,6 @@ def main(argv: list[str] | None = None) -> int:
         import tracemalloc
 
         tracemalloc.start(8)
-    args = build_parser().parse_args(argv)
-    if args.command in ("serve", "mock-upstream"):
-        stopsignal.catch_early()  # before the heavy imports: a stop while starting is clean
-    if args.command == "serve":
-        # A SIGHUP (reload) before the gateway listens for it must not kill the process.
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     code: int = args.func(args)
     return code
 

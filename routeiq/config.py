@@ -183,6 +183,25 @@ class AuthSettings(_Strict):
 class TelemetrySettings(_Strict):
     service_name: str = "routeiq"
     loop_block_warn_ms: float = Field(default=20.0, gt=0)
+    # One access log line per request (routeiq.access): off, on, or sampled
+    # (access_log_sample_rate of the requests; every 5xx is logged either way).
+    access_log: Literal["off", "on", "sampled"] = "on"
+    access_log_sample_rate: float = Field(default=0.1, ge=0, le=1)
+
+    @field_validator("access_log", mode="before")
+    @classmethod
+    def _yaml_on_off(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare on/off as a boolean.
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return value
+
+    # Record prompts and answers on spans (gen_ai.input/output.messages): never by default.
+    capture_content: bool = False
+    # Ask every pass-through stream for usage (stream_options.include_usage) so it is
+    # counted and priced; the usage event is removed when the client did not ask for it.
+    # Off for an OpenAI-compatible upstream that rejects stream_options.
+    stream_usage: bool = True
 
 
 class RouteIQSettings(_Strict):

@@ -49,6 +49,8 @@ class RequestRecord:
     body: dict[str, Any] = field(default_factory=dict)  # the request as received
     headers: dict[str, str] = field(default_factory=dict)
     target: str = ""  # path?query
+    traceparent: str | None = None  # W3C trace context the gateway propagated
+    stream_options: Any = None  # what the gateway asked for (usage on streams)
 
 
 class MockStats:
@@ -104,9 +106,12 @@ class MockUpstream:
         if not isinstance(req, dict):
             req = {}
         rid = ""
+        traceparent = None
         for k, v in scope["headers"]:
             if k == b"x-request-id":
                 rid = v.decode("latin-1")
+            elif k == b"traceparent":
+                traceparent = v.decode("latin-1")
         self._headers = scope["headers"]
         query = scope.get("query_string") or b""
         self._target = path + ("?" + query.decode("latin-1") if query else "")
@@ -116,7 +121,7 @@ class MockUpstream:
             if path.endswith("/embeddings"):
                 await self._embeddings(req, send)
             else:
-                await self._chat(req, rid, receive, send)
+                await self._chat(req, rid, receive, send, traceparent)
         finally:
             self.stats.active -= 1
 
@@ -173,7 +178,14 @@ class MockUpstream:
             },
         )
 
-    async def _chat(self, req: dict[str, Any], rid: str, receive: Receive, send: Send) -> None:
+    async def _chat(
+        self,
+        req: dict[str, Any],
+        rid: str,
+        receive: Receive,
+        send: Send,
+        traceparent: str | None = None,
+    ) -> None:
         s = self.settings
         mode = self._mode(req)
         status = int(self._option(req, "status", 500))
@@ -182,6 +194,8 @@ class MockUpstream:
         record = RequestRecord(rid, stream, time.monotonic(), body=req)
         record.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in self._headers}
         record.target = self._target
+        record.traceparent = traceparent
+        record.stream_options = req.get("stream_options")
         self.stats.records.append(record)
         if latency > 0:
             await trio.sleep(latency)

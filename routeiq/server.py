@@ -34,6 +34,7 @@ from routeiq.heap import freeze_startup_heap, release_when_idle
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.stopsignal import STOP_SIGNALS
+from routeiq.telemetry.workers import shared_directory, worker_env
 
 log = logging.getLogger("routeiq.server")
 
@@ -179,15 +180,18 @@ def supervise(argv: list[str], sock: socket.socket, workers: int) -> int:
     signal.signal(signal.SIGHUP, reload_all)
     if stopsignal.requested() is not None:
         return 0
-    for _ in range(workers):
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "routeiq.cli", *argv, "--fd", str(fd)], pass_fds=(fd,)
+    with shared_directory() as metrics_dir:  # one /metrics for the group (telemetry/workers.py)
+        for i in range(workers):
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "routeiq.cli", *argv, "--fd", str(fd)],
+                    pass_fds=(fd,),
+                    env=worker_env(metrics_dir, i),
+                )
             )
-        )
-        if forwarded:  # a stop arrived while this one was being spawned
-            procs[-1].send_signal(next(iter(forwarded)))
-    codes = [p.wait() for p in procs]
+            if forwarded:  # a stop arrived while this one was being spawned
+                procs[-1].send_signal(next(iter(forwarded)))
+        codes = [p.wait() for p in procs]
     # A worker ended by a signal we forwarded was killed before it could install
     # its own handler, i.e. while still importing: it had served nothing.
     return 0 if all(c == 0 or -c in forwarded for c in codes) else 1

@@ -20,6 +20,7 @@ import trio
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.settings import AgentSpec
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
+from routeiq.tracecontext import outgoing_headers
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -49,6 +50,7 @@ class AgentClient:
         if version:
             h["a2a-version"] = version
         h.update(spec.headers)
+        h.update(outgoing_headers())  # W3C trace context of the request being served
         return h
 
     @asynccontextmanager

@@ -35,7 +35,7 @@ async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None
 
 
 async def metrics(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    text = gw.telemetry.prometheus_text().encode()
+    text = (await gw.telemetry.scrape()).encode()
     await send_bytes(send, 200, text, b"text/plain; version=0.0.4; charset=utf-8")
 
 

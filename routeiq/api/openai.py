@@ -23,9 +23,10 @@ from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import CacheRequest
 from routeiq.config import Deployment
-from routeiq.errors import RouteIQError
+from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.governance.send import with_headers
 from routeiq.llm.proxy import Exchange, decision_headers
+from routeiq.llm.stream_usage import ask_for_usage, wants_usage
 from routeiq.llm.translated.exchange import TranslatedExchange
 from routeiq.pricing import usage_in_body
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
@@ -40,6 +41,7 @@ from routeiq.routing.executor import (
 )
 from routeiq.routing.filters import estimate_tokens, request_tags
 from routeiq.routing.tap import ResponseTap
+from routeiq.telemetry.attempts import note_response, traced
 
 TAGS_HEADER = b"x-litellm-tags"
 
@@ -63,18 +65,33 @@ async def _forward(
             send = with_headers(send, limit_headers)
     router = gw.router
     stream = chat and req.get("stream") is True
+    trace = ctx.trace
+    if trace is not None:
+        trace.operation = "chat" if chat else "embeddings"
+        trace.request = req
+    # Every pass-through stream asks for usage (tokens and cost are counted); the
+    # usage event is taken out again when the client did not ask for it.
+    strip_usage = stream and gw.config.routeiq.telemetry.stream_usage and not wants_usage(req)
     # Plugins and guardrails, phases 0-2 (may answer, block, or rewrite req).
     run = gw.pipeline.begin(ctx, req, stream=stream) if chat else None
     if run is not None:
-        if await run.before(send):
-            return
+        try:
+            if await run.before(send):
+                return
+        except GuardrailBlocked as err:
+            if trace is not None:
+                trace.event("routeiq.guardrail.blocked", message=err.message)
+            raise
         send = run.wrap_send(send)
     # Phase 3: the response cache (routeiq.cache); a hit is answered here.
     cached = (
         CacheRequest.begin(gw.cache, ctx, req, scope["headers"], stream=stream) if chat else None
     )
     if cached is not None:
-        if await cached.serve(send):
+        served = await cached.serve(send)
+        if trace is not None:
+            trace.event("routeiq.cache.lookup", outcome=cached.outcome)
+        if served:
             if run is not None:
                 run.record(cached.served)
                 run.after(None)
@@ -137,7 +154,8 @@ async def _forward(
             payload = payloads.get(slot)
             if payload is None:
                 req["model"] = dep.upstream_model
-                payload = payloads[slot] = dumps(with_defaults(req, dep.defaults))
+                body = ask_for_usage(req) if strip_usage else req
+                payload = payloads[slot] = dumps(with_defaults(body, dep.defaults))
             exchange = Exchange(
                 gw.upstreams.targets[dep.id],
                 endpoint,
@@ -148,12 +166,14 @@ async def _forward(
                 max_error_bytes=gw.config.routeiq.upstream.max_error_body_bytes,
                 on_chunk=run.output_hook() if run is not None else None,
                 pricer=gw.pricing.pricer(dep.id),
+                strip_usage=strip_usage,
             )
         timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
         try:
             await exchange.run(receive, min(timeout, deadline - trio.current_time()))
         finally:
             request.started = exchange.started  # never retry once bytes went out
+        note_response(ctx, exchange)
         # After the response: usage for telemetry (the client already has everything).
         if exchange.usage is not None:
             ctx.usage = exchange.usage
@@ -168,17 +188,20 @@ async def _forward(
 
     if choice is not None:
         request.fallbacks = choice.fallbacks
+    call = traced(ctx, attempt)  # a CLIENT span, metrics and a failure log line per attempt
     if run is None:
-        outcome = await _route(gw, router, ctx, request, attempt, deadline, choice)
+        outcome = await _route(gw, router, ctx, request, call, deadline, choice)
         if cached is not None:
             cached.finish(outcome.result.error is None)
         return
     try:
-        outcome = await _route(gw, router, ctx, request, attempt, deadline, choice)
+        outcome = await _route(gw, router, ctx, request, call, deadline, choice)
     except RouteIQError as err:
         run.after(err)  # post-call hooks in the background
         raise
     run.after(outcome.result.error)
+    if run.output_blocked and trace is not None:
+        trace.event("routeiq.guardrail.output_blocked")
     if cached is not None:
         cached.finish(outcome.result.error is None and not run.output_blocked)
 

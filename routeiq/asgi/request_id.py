@@ -27,6 +27,7 @@ from routeiq.asgi.headers import bad_header
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
+from routeiq.tracecontext import CURRENT, start_trace
 
 log = logging.getLogger("routeiq.request")
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
@@ -62,6 +63,9 @@ class RequestIdMiddleware:
         rid = accept_request_id(supplied)
         ctx = RequestContext(rid, time.perf_counter())
         scope[CTX_KEY] = ctx
+        # W3C trace context in, and the request for every log line written while serving it.
+        ctx.trace = start_trace(scope["headers"])
+        CURRENT.set(ctx)
         rid_header = (b"x-request-id", rid.encode("ascii"))
         started = False
         body_read = not has_body

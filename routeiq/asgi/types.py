@@ -33,6 +33,7 @@ class RequestContext:
         "started",
         "status",
         "team",
+        "trace",
         "usage",
         "user",
     )
@@ -57,6 +58,7 @@ class RequestContext:
         self.usage: dict[str, Any] | None = None
         self.cost: float | None = None  # USD of the answer, when its deployment is priced
         self.route: bytes | None = None  # a learned route's decision (x-routeiq-route)
+        self.trace: Any = None  # routeiq.tracecontext.RequestTrace, set at arrival
 
 
 def get_ctx(scope: Scope) -> RequestContext:

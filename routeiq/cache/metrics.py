@@ -94,19 +94,6 @@ def bind(service: CacheService, meter: Any) -> None:
             )
         ]
 
-    def latency_buckets(options: CallbackOptions) -> Iterable[Observation]:
-        return [
-            Observation(n, {"outcome": o, "le": le})
-            for o, h in stats.latency.items()
-            for le, n in h.cumulative()
-        ]
-
-    def latency_sum(options: CallbackOptions) -> Iterable[Observation]:
-        return [Observation(h.sum, {"outcome": o}) for o, h in stats.latency.items()]
-
-    def latency_count(options: CallbackOptions) -> Iterable[Observation]:
-        return [Observation(h.count, {"outcome": o}) for o, h in stats.latency.items()]
-
     def batches(options: CallbackOptions) -> Iterable[Observation]:
         embedder = service.embedder
         if embedder is None:
@@ -141,22 +128,6 @@ def bind(service: CacheService, meter: Any) -> None:
         description="Cache tier lookups by tier and result.",
     )
     meter.create_observable_counter(
-        "routeiq.cache.lookup.seconds.bucket",
-        callbacks=[latency_buckets],
-        description="Cache lookup latency (cumulative buckets, seconds) by outcome.",
-    )
-    meter.create_observable_counter(
-        "routeiq.cache.lookup.seconds.sum",
-        callbacks=[latency_sum],
-        unit="s",
-        description="Total cache lookup time by outcome.",
-    )
-    meter.create_observable_counter(
-        "routeiq.cache.lookup.seconds.count",
-        callbacks=[latency_count],
-        description="Cache lookups timed, by outcome.",
-    )
-    meter.create_observable_counter(
         "routeiq.cache.embedding.batches",
         callbacks=[batches],
         description="Embedding encodes by batch size (texts per encode).",
@@ -171,3 +142,16 @@ def bind(service: CacheService, meter: Any) -> None:
         callbacks=[skipped],
         description="Semantic lookups skipped and answers not stored, by reason.",
     )
+
+
+def prometheus_lookup_histogram(stats: CacheStats) -> str:
+    """``routeiq_cache_lookup_seconds`` by outcome, as one Prometheus histogram
+    (OpenTelemetry has no observable histogram, so it is rendered here)."""
+    name = "routeiq_cache_lookup_seconds"
+    out = [f"# HELP {name} Cache lookup latency by outcome.", f"# TYPE {name} histogram"]
+    for outcome, h in stats.latency.items():
+        for le, n in h.cumulative():
+            out.append(f'{name}_bucket{{outcome="{outcome}",le="{le}"}} {n}')
+        out.append(f'{name}_sum{{outcome="{outcome}"}} {h.sum}')
+        out.append(f'{name}_count{{outcome="{outcome}"}} {h.count}')
+    return "\n".join(out) + "\n"

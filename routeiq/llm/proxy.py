@@ -23,6 +23,7 @@ from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.sse import SSEFramer, usage_from_block
+from routeiq.llm.stream_usage import strip_usage as strip_usage_event
 from routeiq.llm.upstream import Target, map_status, map_transport_error
 from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
 
@@ -84,6 +85,7 @@ class Exchange:
         max_error_bytes: int,
         on_chunk: ChunkHook | None = None,
         pricer: Pricer | None = None,
+        strip_usage: bool = False,
     ) -> None:
         self.target = target
         self.endpoint = endpoint
@@ -99,6 +101,11 @@ class Exchange:
         self.client_gone = False
         self.usage: dict[str, Any] | None = None
         self.response_body: bytes | None = None
+        # The upstream was asked for usage that the client did not ask for (stream_usage.py).
+        self.strip_usage = strip_usage
+        # A stream's first and last blocks, for the attempt's span (read after the response).
+        self.first_block: bytes | None = None
+        self.last_block: bytes | None = None
 
     async def run(self, receive: Receive, deadline: float) -> None:
         """Relay the exchange; raise a RouteIQError only if nothing was sent yet."""
@@ -129,6 +136,13 @@ class Exchange:
             )
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
+    def keep_block(self, block: bytes) -> None:
+        """Keep (a reference to) the first block and the last naming a finish reason."""
+        if self.first_block is None:
+            self.first_block = block
+        if b'"finish_reason"' in block:
+            self.last_block = block
+
     async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
         while True:
             message = await receive()
@@ -143,6 +157,8 @@ class Exchange:
         t = self.target
         headers = dict(t.headers)
         headers["x-request-id"] = self.ctx.request_id
+        if self.ctx.trace is not None:
+            self.ctx.trace.propagate(headers)
         request = t.client.build_request(
             "POST", t.urls[self.endpoint], content=self.payload, headers=headers
         )
@@ -204,11 +220,17 @@ class Exchange:
         send = self.send
         framer = SSEFramer()
         hook = self.on_chunk
+        strip = self.strip_usage
         async for piece in response.aiter_raw():
             for block in framer.feed(piece):
                 usage = usage_from_block(block)
                 if usage is not None:
                     self.usage = usage
+                if strip:
+                    block = strip_usage_event(block)
+                    if not block:
+                        continue
+                self.keep_block(block)
                 if hook is not None:
                     block = await hook.chunk(block)
                     if not block:

@@ -35,6 +35,7 @@ from routeiq.mcp.catalog import Listing
 from routeiq.mcp.relay import Link, Outbox, RawCall, SessionGone
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
+from routeiq.tracecontext import outgoing_headers
 
 if TYPE_CHECKING:
     from mcp import Client
@@ -301,7 +302,7 @@ class UpstreamServer:
         with trio.move_on_after(timeout):
             try:
                 result = await client.session.call_tool(
-                    name, arguments, progress_callback=on_progress
+                    name, arguments, progress_callback=on_progress, meta=_trace_meta()
                 )
             except MCPError as exc:
                 return tool_error(f"{where} returned an error: {exc.message} (code {exc.code})")
@@ -352,10 +353,10 @@ class UpstreamServer:
                 got: BaseModel
                 if method == "prompts/get":
                     got = await client.session.get_prompt(
-                        params["name"], params.get("arguments") or None
+                        params["name"], params.get("arguments") or None, meta=_trace_meta()
                     )
                 else:
-                    got = await client.session.read_resource(params["uri"])
+                    got = await client.session.read_resource(params["uri"], meta=_trace_meta())
             except MCPError as exc:
                 raise rpc.RpcError(exc.code, exc.message, exc.data) from None
             except Exception as exc:
@@ -398,6 +399,12 @@ async def _no_client(*args: Any) -> Any:
         code=rpc.METHOD_NOT_FOUND,
         message="The gateway passes server requests only to the client of a tools/call",
     )
+
+
+def _trace_meta() -> Any:
+    """The request's W3C trace context for ``params._meta`` (the OpenTelemetry MCP
+    conventions' carrier: a session's HTTP requests are not made by the request's task)."""
+    return outgoing_headers() or None
 
 
 def _first(group: BaseExceptionGroup[Exception]) -> Exception:

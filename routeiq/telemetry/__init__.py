@@ -2,7 +2,9 @@
 
 Spans and metrics for a request are recorded after its response has been
 sent (``on_request_done``), with the span's start time back-dated to the
-request's arrival, so telemetry never delays a client.
+request's arrival, so telemetry never delays a client. Traces follow the
+OpenTelemetry GenAI semantic conventions v1.37.0 (``spans.py``); metrics are
+published under the conventions' names beside the project's own (``genai.py``).
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader, MetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.trace import Status, StatusCode
 
 from routeiq.asgi.types import RequestContext
 from routeiq.config import TelemetrySettings
 from routeiq.heap import GcPauses
+from routeiq.logs import AccessLog
+from routeiq.telemetry import process
+from routeiq.telemetry.genai import GenAIMetrics
 from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
+from routeiq.telemetry.spans import PresetIds, emit
+from routeiq.telemetry.workers import WorkerMetrics
+from routeiq.tracecontext import RECORDING
 
 
 class Telemetry:
@@ -40,7 +47,9 @@ class Telemetry:
         resource = Resource.create({"service.name": settings.service_name})
         self.reader = InMemoryMetricReader()
         readers: list[MetricReader] = [self.reader]
-        self.tracer_provider = TracerProvider(resource=resource)
+        # Spans get the ids drawn at the request's arrival (see spans.py).
+        self.ids = PresetIds()
+        self.tracer_provider = TracerProvider(resource=resource, id_generator=self.ids)
         otlp = bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
         if otlp:
             # Imported only when used: the exporters pull in protobuf.
@@ -59,6 +68,13 @@ class Telemetry:
         self._routes = frozenset(routes)
         self._models = frozenset(models)
         self._in_flight: Callable[[], int] = lambda: 0
+        self._capture_content = settings.capture_content
+        self.access = AccessLog(settings.access_log, settings.access_log_sample_rate)
+        self.genai = GenAIMetrics()
+        # More Prometheus text at scrape time (e.g. the cache's lookup histogram).
+        self._text_sources: list[Callable[[], str]] = []
+        # --workers N: every worker's /metrics answers for the whole group (workers.py).
+        self.workers = WorkerMetrics.from_env(self.prometheus_text)
         # Request metrics: plain aggregates (see requests.py), exported as observables.
         self.stats = RequestStats()
         meter.create_observable_counter(
@@ -85,6 +101,7 @@ class Telemetry:
         )
         # Spans are made only when something consumes them (OTLP or an added processor).
         self.tracing = otlp
+        RECORDING.on = otlp
         meter.create_observable_gauge(
             "routeiq.requests.in_flight",
             callbacks=[self._observe_in_flight],
@@ -132,6 +149,11 @@ class Telemetry:
         """Consume spans (tests, custom exporters); turns span creation on."""
         self.tracer_provider.add_span_processor(processor)
         self.tracing = True
+        RECORDING.on = True
+
+    def add_text_source(self, fn: Callable[[], str]) -> None:
+        """Append ``fn()`` (Prometheus text) to every /metrics answer."""
+        self._text_sources.append(fn)
 
     def _observe_requests(self, options: CallbackOptions) -> Iterable[Observation]:
         return [
@@ -151,7 +173,7 @@ class Telemetry:
     def _observe_loop_max(self, options: CallbackOptions) -> Iterable[Observation]:
         return [Observation(self.loop.max_seconds)]
 
-    def on_request_done(self, path: str, ctx: RequestContext) -> None:
+    def on_request_done(self, path: str, ctx: RequestContext, method: str = "POST") -> None:
         elapsed = time.perf_counter() - ctx.started
         route = path if path in self._routes else "other"
         model = (
@@ -162,7 +184,6 @@ class Telemetry:
         if self._otel_duration is not None:
             self._otel_duration.record(elapsed, {"route": route, "model": model})
         usage = ctx.usage
-        pt = ct = None
         if usage:
             pt = usage.get("prompt_tokens")
             ct = usage.get("completion_tokens")
@@ -170,30 +191,20 @@ class Telemetry:
                 self.stats.add_tokens(model, "prompt", pt)
             if isinstance(ct, int):
                 self.stats.add_tokens(model, "completion", ct)
-        if not self.tracing:
-            return
-        span_attrs: dict[str, Any] = {
-            "routeiq.request_id": ctx.request_id,
-            "http.route": route,
-            "http.response.status_code": status,
-            "gen_ai.request.model": ctx.model or "",
-            "routeiq.deployment": ctx.deployment or "",
-        }
-        if isinstance(pt, int):
-            span_attrs["gen_ai.usage.input_tokens"] = pt
-        if isinstance(ct, int):
-            span_attrs["gen_ai.usage.output_tokens"] = ct
-        if ctx.cost is not None:
-            span_attrs["routeiq.response.cost_usd"] = ctx.cost
-        if ctx.route is not None:  # a learned route's decision (routeiq.learned)
-            span_attrs["routeiq.route"] = ctx.route.decode("utf-8", "replace")
-        end_ns = time.time_ns()
-        span = self.tracer.start_span(
-            route, start_time=end_ns - int(elapsed * 1e9), attributes=span_attrs
-        )
-        if status >= 500:
-            span.set_status(Status(StatusCode.ERROR))
-        span.end(end_time=end_ns)
+        trace = ctx.trace
+        if trace is not None and ctx.model is not None:
+            stream = trace.request is not None and trace.request.get("stream") is True
+            self.genai.record(ctx, model, stream)
+        self.access.write(method, path, ctx, elapsed)
+        if self.tracing:
+            emit(
+                self.tracer,
+                self.ids,
+                ctx,
+                method=method,
+                route=route,
+                capture_content=self._capture_content,
+            )
 
     def serving_started(self) -> None:
         """Start-up work (imports, the heap freeze's one collection) is not serving:
@@ -206,8 +217,24 @@ class Telemetry:
         # Our own aggregates first; the OTel reader renders the observables
         # other than the two we render ourselves.
         otel = render(self.reader.get_metrics_data(), skip={"routeiq.requests", "routeiq.tokens"})
-        return self.stats.prometheus() + otel + self.loop.prometheus() + self.gc.prometheus()
+        extra = "".join(fn() for fn in self._text_sources)
+        return (
+            self.stats.prometheus()
+            + self.genai.prometheus()
+            + otel
+            + extra
+            + self.loop.prometheus()
+            + self.gc.prometheus()
+            + process.prometheus()
+        )
+
+    async def scrape(self) -> str:
+        """The /metrics answer: this process, or every worker of the group."""
+        if self.workers is None:
+            return self.prometheus_text()
+        return await self.workers.scrape()
 
     def shutdown(self) -> None:
         self.meter_provider.shutdown()
         self.tracer_provider.shutdown()
+        RECORDING.on = False

@@ -96,10 +96,14 @@ async def test_streamed_cost_follows_as_a_comment_when_usage_is_reported() -> No
         usage_event = next(e for e in events if '"usage"' in e)
         usage = orjson.loads(usage_event[6:])["usage"]
         assert events[-1] == ": x-routeiq-response-cost=" + format_usd(price(usage)).decode()
-        # Without usage in the stream there is nothing to price.
+        # Without stream_options the gateway still asks the upstream for usage (issue 17:
+        # such streams used to cost $0): the client gets no usage event, but the price.
         del body["stream_options"]
         r = await c.post(f"{url}/v1/chat/completions", headers=HEADERS, json=body)
-        assert r.text.rstrip().endswith("data: [DONE]")
+        events = [e for e in r.text.split("\n\n") if e]
+        assert events[-2] == "data: [DONE]"
+        assert not any('"usage"' in e for e in events)
+        assert events[-1] == ": x-routeiq-response-cost=" + format_usd(price(usage)).decode()
 
 
 async def test_cost_based_routing_reads_the_map() -> None:

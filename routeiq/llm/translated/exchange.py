@@ -85,6 +85,8 @@ class TranslatedExchange(Exchange):
             call = adapter.prepare(self.req, self.stream)
         headers = dict(call.headers)
         headers["x-request-id"] = self.ctx.request_id
+        if self.ctx.trace is not None:
+            self.ctx.trace.propagate(headers)
         client = self.target.client
         request = client.build_request("POST", call.url, content=call.body, headers=headers)
         response = await client.send(request, stream=True)
@@ -148,6 +150,7 @@ class TranslatedExchange(Exchange):
                 out = await hook.chunk(out)
                 if not out:
                     continue
+            self.keep_block(out)
             await send({"type": "http.response.body", "body": out, "more_body": True})
         try:
             rest = b"".join([writer.convert(item) for item in decoder.end()]) + writer.end()
@@ -171,6 +174,8 @@ class TranslatedExchange(Exchange):
         if hook is not None:
             rest = (await hook.chunk(rest) if rest else b"") + await hook.end()
         self.usage = usage
+        if b'"finish_reason"' in rest:
+            self.last_block = rest
         value = self._price(usage)
         if value is not None:
             rest += COST_COMMENT + value + b"\n\n"
