@@ -130,11 +130,11 @@ class Governance:
             table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
         self.seq = max(self.seq, row.seq)
 
-    async def refresh(self) -> int:
+    async def refresh(self, *, blocking: bool = False) -> int:
         """Read the change feed once; answer how many records changed."""
         n = 0
         while True:
-            rows = await self.db.changes(self.seq)
+            rows = await self.db.changes(self.seq, blocking=blocking)
             for row in rows:
                 self.apply(row)
             n += len(rows)
@@ -371,10 +371,16 @@ class Governance:
             await self.counters.settle_many(batch)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Open (and migrate) the database, load every record, then run the loops."""
-        version = await self.db.open()
+        """Open (and migrate) the database, load every record, then run the loops.
+
+        A local SQLite file is opened and read on the loop, before the gateway
+        serves (milliseconds; and a worker thread here would let a test's autojump
+        clock run past the server's start-up deadline). PostgreSQL is always
+        reached from a worker thread."""
+        local = self.db.name == "sqlite"
+        version = await self.db.open(blocking=local)
         try:
-            await self.refresh()
+            await self.refresh(blocking=local)
             log.info(
                 "governance: %s schema v%d, %d keys, %d teams",
                 self.db.name,
