@@ -284,13 +284,18 @@ async def team_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query)
     return {"team_id": team_id, **data, "spend": 0.0}
 
 
-async def team_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    body = await a.body(scope, receive, s.TeamUpdate)
-    data = await a._existing("team", body.team_id)
+async def _update(a: GovernanceAdmin, kind: str, id_field: str, body: BaseModel) -> Any:
+    """Merge the fields set in ``body`` into the stored record named by ``id_field``."""
+    ident: str = getattr(body, id_field)
+    data = await a._existing(kind, ident)
     spend = data.pop("spend", 0.0)
-    data.update(_fields(body, "team_id"))
-    await a._save("team", body.team_id, data)
-    return {"team_id": body.team_id, **data, "spend": spend}
+    data.update(_fields(body, id_field))
+    await a._save(kind, ident, data)
+    return {id_field: ident, **data, "spend": spend}
+
+
+async def team_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
+    return await _update(a, "team", "team_id", await a.body(scope, receive, s.TeamUpdate))
 
 
 async def team_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -403,12 +408,7 @@ async def customer_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Qu
 
 
 async def customer_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    body = await a.body(scope, receive, s.CustomerNew)
-    data = await a._existing("customer", body.user_id)
-    spend = data.pop("spend", 0.0)
-    data.update(_fields(body, "user_id"))
-    await a._save("customer", body.user_id, data)
-    return {"user_id": body.user_id, **data, "spend": spend}
+    return await _update(a, "customer", "user_id", await a.body(scope, receive, s.CustomerNew))
 
 
 async def customer_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:

@@ -41,6 +41,19 @@ local function nums(s)
   for x in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(x) end
   return t
 end
+-- The state of one principal at `now`: token window rolled, spend of this period.
+local function load(key, idx, now, dur, anchor, base, bp)
+  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
+  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+  if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
+  local pi = 0
+  if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
+  local sp = tonumber(v[6])
+  if sp == nil or tonumber(v[5]) ~= pi then
+    if pi == bp then sp = base else sp = 0 end
+  end
+  return tc, tp, tonumber(v[4]) or 0, pi, sp, tonumber(v[7]) or 0
+end
 local function settle(now, k, o, n)
   local P = 60
   local idx = math.floor(now / P)
@@ -51,19 +64,10 @@ local function settle(now, k, o, n)
     for r = 0, a[1] - 1 do
       k = k + 1
       local key = KEYS[k]
-      local dur, anchor, base, bp = a[5 + 4 * r], a[6 + 4 * r], a[7 + 4 * r], a[8 + 4 * r]
-      local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-      local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-      if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
-      local pi = 0
-      if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-      local sp = tonumber(v[6])
-      if sp == nil or tonumber(v[5]) ~= pi then
-        if pi == bp then sp = base else sp = 0 end
-      end
+      local tc, tp, pa, pi, sp, rs = load(key, idx, now, a[5 + 4 * r], a[6 + 4 * r],
+        a[7 + 4 * r], a[8 + 4 * r])
       redis.call('HSET', key, 'tb', idx, 'tc', math.max(0, tc + delta), 'tp', tp,
-        'par', math.max(0, (tonumber(v[4]) or 0) - 1), 'pi', pi, 'sp', sp + cost,
-        'rs', math.max(0, (tonumber(v[7]) or 0) - reserved))
+        'par', math.max(0, pa - 1), 'pi', pi, 'sp', sp + cost, 'rs', math.max(0, rs - reserved))
     end
   end
 end
@@ -105,18 +109,7 @@ for i = 1, na do
   local key = KEYS[i]
   local a = nums(ARGV[i + 1])
   local rpm, tpm, par, budget = a[1], a[2], a[3], a[4]
-  local dur, anchor, base, bp = a[5], a[6], a[7], a[8]
-  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
-  local pi = 0
-  if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-  local sp = tonumber(v[6])
-  if sp == nil or tonumber(v[5]) ~= pi then
-    if pi == bp then sp = base else sp = 0 end
-  end
-  local rs = tonumber(v[7]) or 0
-  local pa = tonumber(v[4]) or 0
+  local tc, tp, pa, pi, sp, rs = load(key, idx, now, a[5], a[6], a[7], a[8])
   if rpm >= 0 then
     local log = key .. ':r'
     redis.call('ZREMRANGEBYSCORE', log, '-inf', now - P)
