@@ -350,10 +350,17 @@ class Governance:
                 log.warning("governance: change poll failed (%r); serving cached keys", exc)
 
     async def _write(self) -> None:
+        # On a fixed schedule (not "sleep after each write"), so a slow write does
+        # not stretch the interval: a kill -9 loses what was answered since the last
+        # committed batch, at most one interval plus one write.
+        interval = self.settings.spend_flush_interval
+        due = trio.current_time()
         try:
             while True:
-                await trio.sleep(self.settings.spend_flush_interval)
+                due += interval
+                await trio.sleep_until(due)
                 await self.flush()
+                due = max(due, trio.current_time() - interval)
         finally:
             with trio.CancelScope(shield=True) as scope:
                 scope.deadline = trio.current_time() + 2.0
