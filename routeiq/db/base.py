@@ -104,10 +104,15 @@ class Database:
             conn = self._conn
             if conn is None:
                 raise RuntimeError("database is closed")
+            if getattr(conn, "closed", False):  # lost (server restarted): connect again
+                conn = self._conn = self.engine.connect()
             try:
                 out = fn(conn.cursor())
             except BaseException:
-                conn.rollback()
+                try:
+                    conn.rollback()
+                except Exception:  # the connection itself is gone; the next call reconnects
+                    pass
                 raise
             conn.commit()
             return out

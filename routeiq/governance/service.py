@@ -342,12 +342,19 @@ class Governance:
     # -- background -----------------------------------------------------------------
 
     async def _poll(self) -> None:
+        failing = False
         while True:
             await trio.sleep(self.settings.poll_interval)
             try:
                 await self.refresh()
             except Exception as exc:
-                log.warning("governance: change poll failed (%r); serving cached keys", exc)
+                if not failing:  # once per outage, not four times a second
+                    log.warning("governance: change poll failed (%r); serving cached keys", exc)
+                failing = True
+            else:
+                if failing:
+                    log.info("governance: the key database answers again")
+                failing = False
 
     async def _write(self) -> None:
         # On a fixed schedule (not "sleep after each write"), so a slow write does
