@@ -9,7 +9,7 @@ database. Background tasks, started in the lifespan nursery by :meth:`run`:
   working in every process within about that interval;
 - the spend writer: rows and per-principal totals queued by :meth:`finish`
   (after the response) are written in one transaction per ``spend_flush_interval``;
-- the settler: tickets of the Redis counters are settled off the request path.
+- the Redis counters' connection and flusher (``routeiq.governance.shared``).
 
 A failed database call is logged and retried on the next tick; requests by
 keys already in memory keep being served.
@@ -112,9 +112,6 @@ class Governance:
         self.rows_written = 0
         self.soft_alerts = 0
         self._spent: dict[str, float] = {}  # ns -> spend seen by this process (soft budgets)
-        self._settle_send, self._settle_recv = trio.open_memory_channel[tuple[Ticket, int, float]](
-            10_000
-        )
         self.ready = False
 
     # -- the record cache -----------------------------------------------------------
@@ -259,15 +256,7 @@ class Governance:
                 cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
-                if isinstance(self.counters, LocalCounters):
-                    self.counters.ledger.settle(
-                        adm.ticket, trio.current_time(), time.time(), tokens, cost
-                    )
-                else:
-                    try:
-                        self._settle_send.send_nowait((adm.ticket, tokens, cost))
-                    except trio.WouldBlock:
-                        log.warning("governance: settle queue full; reservation held")
+                self.counters.settle(adm.ticket, tokens, cost)
             principals = adm.principals
         else:
             principals = tuple(self._principals(ctx, ctx.end_user))
@@ -373,17 +362,6 @@ class Governance:
                 scope.deadline = trio.current_time() + 2.0
                 await self.flush()
 
-    async def _settle(self) -> None:
-        """Settle in batches: everything queued meanwhile goes in one Redis call."""
-        async for item in self._settle_recv:
-            batch = [item]
-            while len(batch) < 512:
-                try:
-                    batch.append(self._settle_recv.receive_nowait())
-                except trio.WouldBlock:
-                    break
-            await self.counters.settle_many(batch)
-
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Open (and migrate) the database, load every record, then run the loops.
 
@@ -406,7 +384,6 @@ class Governance:
                 await nursery.start(self.counters.run)
                 nursery.start_soon(self._poll)
                 nursery.start_soon(self._write)
-                nursery.start_soon(self._settle)
                 self.ready = True
                 task_status.started()
         finally:

@@ -31,6 +31,9 @@ from routeiq.state.backoff import next_delay
 
 log = logging.getLogger("routeiq.governance")
 
+CARRY = 64  # settlements one admission carries at most
+FLUSH_BATCH = 512  # settlements one flush sends at most
+
 # Arguments are packed, one comma-separated string per rule and per settled ticket:
 # each argument costs the client more than the script spends splitting it.
 # settle(now, k, o, n): n settlements; ARGV[o..o+n-1] are "nkeys,token delta,reserved,
@@ -273,7 +276,8 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            carried, self._pending = self._pending, []  # settlements ride along
+            # Settlements ride along (a bounded number: the flusher takes a backlog).
+            carried, self._pending = self._pending[:CARRY], self._pending[CARRY:]
             keys = self._keys(rules)
             nonce = random.getrandbits(48)
             args = [f"{len(rules)},{tokens},{max_cost!r},{1 if self.reserve else 0},{nonce}"]
@@ -329,35 +333,30 @@ class SharedCounters:
             await client.script_load(script)
             return await client.evalsha(sha, keys=keys, args=args)
 
-    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
-        await self.settle_many([(ticket, tokens, cost)])
-
-    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
-        """Settle tickets: local ones at once; shared ones are queued for the next
-        admission's script call (or the flusher's, within ``flush_delay``)."""
-        for ticket, tokens, cost in batch:
-            if ticket.settled:
-                continue
-            if not ticket.shared:
-                self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
-                self._note_outage(ticket, cost)
-                continue
-            ticket.settled = True
-            if self._client is None:  # Redis is down: its spend is added when it is back
-                self._note_outage(ticket, cost)
-            else:
-                if not self._pending:
-                    self._pending_since = trio.current_time()
-                self._pending.append((ticket, tokens, cost))
-        if len(self._pending) >= 512:
-            await self._flush()
+    def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
+        """Settle a ticket without I/O: a local one at once; a shared one is queued
+        for the next admission's script call (or the flusher's, within ``flush_delay``)."""
+        if ticket.settled:
+            return
+        if not ticket.shared:
+            self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+            self._note_outage(ticket, cost)
+            return
+        ticket.settled = True
+        if self._client is None:  # Redis is down: its spend is added when it is back
+            self._note_outage(ticket, cost)
+            return
+        if not self._pending:
+            self._pending_since = trio.current_time()
+        self._pending.append((ticket, tokens, cost))
 
     async def _flush(self) -> None:
         """Send the queued settlements on their own (no admission carried them)."""
-        client, carried = self._client, self._pending
+        client, carried = self._client, self._pending[:FLUSH_BATCH]
         if client is None or not carried:
             return
-        self._pending = []
+        self._pending = self._pending[FLUSH_BATCH:]
+        self._pending_since = trio.current_time()
         names, args = _settle_args(carried)
         try:
             with trio.fail_after(self.op_timeout * 4):
@@ -377,7 +376,11 @@ class SharedCounters:
         traffic the next request carries them, so this adds no round trips)."""
         while True:
             await trio.sleep(self.flush_delay / 2)
-            if self._pending and trio.current_time() - self._pending_since >= self.flush_delay:
+            pending = self._pending
+            if pending and (
+                len(pending) > CARRY
+                or trio.current_time() - self._pending_since >= self.flush_delay
+            ):
                 await self._flush()
 
     def _note_outage(self, ticket: Ticket, cost: float) -> None:
