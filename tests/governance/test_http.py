@@ -211,3 +211,21 @@ async def test_user_limits_soft_budget_and_user_spend(stack: Stack) -> None:
         info = (await c.get(f"{stack.url}/user/info", params=q, headers=stack.headers)).json()
         assert sorted(info["keys"]) == sorted(gov.keys)  # both keys of the user
         assert info["user_info"]["spend"] > 0
+
+
+async def test_a_key_stops_working_when_its_duration_ends(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        key = await _gen(c, stack)
+        r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=_auth(key))
+        assert r.status_code == 200
+        r = await c.post(
+            f"{stack.url}/key/update", json={"key": key, "duration": "1s"}, headers=stack.headers
+        )
+        assert r.status_code == 200 and r.json()["expires"] is not None
+        with trio.fail_after(10):
+            while True:
+                r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=_auth(key))
+                if r.status_code != 200:
+                    break
+                await trio.sleep(0.1)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "key_expired"
