@@ -154,7 +154,6 @@ async def _shared_run(
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
         assert shared.up
-        nursery.start_soon(gov._settle)  # settlements run beside, as in the gateway
         ping = await _ping_samples(shared._client, n)
         res = await _check_samples(gov, tokens, n)
         nursery.cancel_scope.cancel()

@@ -82,7 +82,13 @@ class PgServer:
 
     def stop(self) -> None:
         if self._proc is not None:
-            self._proc.terminate()
+            # Fast shutdown ends open sessions too (SIGTERM would be a "smart" one that
+            # waits for clients, and a killed postmaster can leave backends serving).
+            subprocess.run(
+                [*self._prefix, f"{self.bindir}/pg_ctl", "-D", f"{self.workdir}/data",
+                 "-m", "fast", "-w", "-t", "30", "stop"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            )  # fmt: skip
             try:
                 self._proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -17,7 +17,6 @@ poll (``routeiq.governance.service``). Paths:
 
 from __future__ import annotations
 
-import calendar
 import math
 import secrets
 import time
@@ -27,6 +26,14 @@ from urllib.parse import parse_qs
 
 from pydantic import BaseModel
 
+from routeiq.api.governance_spend import (
+    MAX_PAGE,
+    Query,
+    int_arg,
+    iso_time,
+    spend_logs,
+    spend_report,
+)
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.respond import send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
@@ -46,38 +53,7 @@ from routeiq.jsonrpc_asgi import read_model, require_master
 
 PREFIXES = ("/key/", "/team/", "/user/", "/customer/", "/spend/", "/global/spend/")
 BODY_LIMIT = 64 * 1024
-MAX_PAGE = 1000
-
-Query = dict[str, str]
 Route = Callable[["GovernanceAdmin", Scope, Receive, Query], Awaitable[Any]]
-
-
-def _iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
-
-
-def _date(text: str | None, name: str) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(calendar.timegm(time.strptime(text[:10], "%Y-%m-%d")))
-    except ValueError:
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD", param=name) from None
-
-
-def _int_arg(q: Query, name: str, default: int, hi: int) -> int:
-    raw = q.get(name)
-    if raw is None:
-        return default
-    try:
-        v = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer", param=name) from None
-    if not 1 <= v <= hi:
-        raise BadRequest(f"{name} must be between 1 and {hi}", param=name)
-    return v
 
 
 def _fields(body: BaseModel, *skip: str) -> dict[str, Any]:
@@ -141,11 +117,20 @@ class GovernanceAdmin:
         out = {k: v for k, v in data.items() if k != "spend"}
         out.update(
             token=ident,
-            expires=_iso(data.get("expires_at")),
-            created_at=_iso(data.get("created_at")),
+            expires=iso_time(data.get("expires_at")),
+            created_at=iso_time(data.get("created_at")),
             spend=data.get("spend", 0.0),
         )
         return out
+
+
+async def _delete(a: GovernanceAdmin, kind: str, idents: list[str]) -> list[str]:
+    """Delete the records that exist (404 if none did); every process drops them."""
+    deleted = [i for i in dict.fromkeys(idents) if await a.db.delete(kind, i)]
+    if not deleted:
+        raise NotFound(f"None of these {kind}s exist", code=f"{kind}_not_found")
+    await a.gov.refresh()
+    return deleted
 
 
 def _status(scope: Scope, status: int) -> None:
@@ -196,11 +181,7 @@ async def key_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
         idents += [i for i, p in a.gov.keys.items() if p.alias in aliases]
     if not idents:
         raise BadRequest("give keys or key_aliases", param="keys")
-    deleted = [i for i in dict.fromkeys(idents) if await a.db.delete("key", i)]
-    if not deleted:
-        raise NotFound("None of these keys exist", code="key_not_found")
-    await a.gov.refresh()
-    return {"deleted_keys": deleted}
+    return {"deleted_keys": await _delete(a, "key", idents)}
 
 
 async def _set_blocked(a: GovernanceAdmin, scope: Scope, receive: Receive, blocked: bool) -> Any:
@@ -243,8 +224,8 @@ async def key_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query)
 
 
 def _page(items: list[Any], q: Query, size_name: str = "size") -> dict[str, Any]:
-    page = _int_arg(q, "page", 1, 1_000_000)
-    size = _int_arg(q, size_name, 10, MAX_PAGE)
+    page = int_arg(q, "page", 1, 1_000_000)
+    size = int_arg(q, size_name, 10, MAX_PAGE)
     total = len(items)
     return {
         "items": items[(page - 1) * size : page * size],
@@ -284,22 +265,23 @@ async def team_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query)
     return {"team_id": team_id, **data, "spend": 0.0}
 
 
-async def team_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    body = await a.body(scope, receive, s.TeamUpdate)
-    data = await a._existing("team", body.team_id)
+async def _update(a: GovernanceAdmin, kind: str, id_field: str, body: BaseModel) -> Any:
+    """Merge the fields set in ``body`` into the stored record named by ``id_field``."""
+    ident: str = getattr(body, id_field)
+    data = await a._existing(kind, ident)
     spend = data.pop("spend", 0.0)
-    data.update(_fields(body, "team_id"))
-    await a._save("team", body.team_id, data)
-    return {"team_id": body.team_id, **data, "spend": spend}
+    data.update(_fields(body, id_field))
+    await a._save(kind, ident, data)
+    return {id_field: ident, **data, "spend": spend}
+
+
+async def team_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
+    return await _update(a, "team", "team_id", await a.body(scope, receive, s.TeamUpdate))
 
 
 async def team_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.TeamDelete)
-    deleted = [t for t in dict.fromkeys(body.team_ids) if await a.db.delete("team", t)]
-    if not deleted:
-        raise NotFound("None of these teams exist", code="team_not_found")
-    await a.gov.refresh()
-    return {"deleted_teams": deleted}
+    return {"deleted_teams": await _delete(a, "team", body.team_ids)}
 
 
 async def _members(a: GovernanceAdmin, team_id: str, edit: Callable[[list[Any]], list[Any]]) -> Any:
@@ -385,11 +367,7 @@ async def user_list(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query
 
 async def user_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.UserDelete)
-    deleted = [u for u in dict.fromkeys(body.user_ids) if await a.db.delete("user", u)]
-    if not deleted:
-        raise NotFound("None of these users exist", code="user_not_found")
-    await a.gov.refresh()
-    return {"deleted_users": deleted}
+    return {"deleted_users": await _delete(a, "user", body.user_ids)}
 
 
 async def customer_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -403,12 +381,7 @@ async def customer_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Qu
 
 
 async def customer_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    body = await a.body(scope, receive, s.CustomerNew)
-    data = await a._existing("customer", body.user_id)
-    spend = data.pop("spend", 0.0)
-    data.update(_fields(body, "user_id"))
-    await a._save("customer", body.user_id, data)
-    return {"user_id": body.user_id, **data, "spend": spend}
+    return await _update(a, "customer", "user_id", await a.body(scope, receive, s.CustomerNew))
 
 
 async def customer_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -420,61 +393,7 @@ async def customer_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Q
 
 async def customer_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.CustomerDelete)
-    deleted = [u for u in dict.fromkeys(body.user_ids) if await a.db.delete("customer", u)]
-    if not deleted:
-        raise NotFound("None of these customers exist", code="customer_not_found")
-    await a.gov.refresh()
-    return {"deleted_customers": deleted}
-
-
-# -- spend ------------------------------------------------------------------------------
-
-
-def _spend_filters(q: Query) -> dict[str, Any]:
-    start = _date(q.get("start_date"), "start_date")
-    end = _date(q.get("end_date"), "end_date")
-    api_key = q.get("api_key")
-    return {
-        "key_hash": key_id(api_key) if api_key else None,
-        "team_id": q.get("team_id") or None,
-        "user_id": q.get("user_id") or None,
-        "start": start,
-        "end": end + 86400 if end is not None else None,  # the end date is included
-    }
-
-
-async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    page = _int_arg(q, "page", 1, 1_000_000)
-    size = _int_arg(q, "page_size", 50, MAX_PAGE)
-    rows, total = await a.db.spend_logs(_spend_filters(q), (page - 1) * size, size)
-    for r in rows:
-        r["startTime"] = _iso(r["start_time"])
-        r["endTime"] = _iso(r["end_time"])
-        r["api_key"] = r["key_hash"]
-        r["model"] = r["model_group"]
-    return {
-        "data": rows,
-        "total": total,
-        "page": page,
-        "page_size": size,
-        "total_pages": max(1, math.ceil(total / size)),
-    }
-
-
-async def spend_report(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    group = q.get("group_by", "team")
-    if group not in ("team", "key", "model", "user"):
-        raise BadRequest("group_by must be team, key, model or user", param="group_by")
-    rows = await a.db.spend_report(_spend_filters(q), group)
-    days: dict[str, list[dict[str, Any]]] = {}
-    for day, name, usd, n, tokens in rows:
-        days.setdefault(day, []).append(
-            {group: name, "total_spend": usd, "requests": n, "total_tokens": tokens}
-        )
-    return [
-        {"group_by_day": d, "total_spend": sum(x["total_spend"] for x in items), "groups": items}
-        for d, items in days.items()
-    ]
+    return {"deleted_customers": await _delete(a, "customer", body.user_ids)}
 
 
 ROUTES: dict[str, tuple[str, Route]] = {

@@ -96,27 +96,40 @@ class Database:
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self.engine.placeholder)
 
-    async def _run(self, fn: Callable[[Any], T]) -> T:
+    async def _run(self, fn: Callable[[Any], T], *, blocking: bool = False) -> T:
+        """``fn(cursor)`` in one transaction, in a worker thread (``blocking``: on the
+        calling thread; only before serving, for a local SQLite file)."""
+
         def job() -> T:
             conn = self._conn
             if conn is None:
                 raise RuntimeError("database is closed")
+            if getattr(conn, "closed", False):  # lost (server restarted): connect again
+                conn = self._conn = self.engine.connect()
             try:
                 out = fn(conn.cursor())
             except BaseException:
-                conn.rollback()
+                try:
+                    conn.rollback()
+                except Exception:  # the connection itself is gone; the next call reconnects
+                    pass
                 raise
             conn.commit()
             return out
 
+        if blocking:
+            return job()
         return await trio.to_thread.run_sync(job, limiter=self._limiter)
 
     # -- lifecycle ----------------------------------------------------------------
 
-    async def open(self) -> int:
+    async def open(self, *, blocking: bool = False) -> int:
         """Connect and apply pending migrations; answer the schema version."""
-        self._conn = await trio.to_thread.run_sync(self.engine.connect, limiter=self._limiter)
-        return await self._run(self._migrate)
+        if blocking:
+            self._conn = self.engine.connect()
+        else:
+            self._conn = await trio.to_thread.run_sync(self.engine.connect, limiter=self._limiter)
+        return await self._run(self._migrate, blocking=blocking)
 
     def _migrate(self, cur: Any) -> int:
         # Several gateways may start at once on one database: one migrates, the
@@ -221,7 +234,9 @@ class Database:
 
         return await self._run(fn)
 
-    async def changes(self, since: int, limit: int = 10_000) -> list[EntityRow]:
+    async def changes(
+        self, since: int, limit: int = 10_000, *, blocking: bool = False
+    ) -> list[EntityRow]:
         """Records (tombstones included) changed after sequence number ``since``."""
 
         def fn(cur: Any) -> list[EntityRow]:
@@ -234,7 +249,7 @@ class Database:
             )
             return [_entity(r) for r in cur.fetchall()]
 
-        return await self._run(fn)
+        return await self._run(fn, blocking=blocking)
 
     async def seq(self) -> int:
         def fn(cur: Any) -> int:

@@ -24,9 +24,10 @@ class Counters(Protocol):
         self, rules: tuple[Rule, ...], tokens: int, max_cost: float
     ) -> tuple[Decision, Ticket | None]: ...
 
-    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None: ...
-
-    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None: ...
+    def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
+        """Turn the ticket's estimate and reservation into its real tokens and cost
+        (no I/O: called after the response; Redis counters send it later)."""
+        ...
 
     def spend(self, rule: Rule) -> tuple[float, float]: ...
 
@@ -46,12 +47,8 @@ class LocalCounters:
     ) -> tuple[Decision, Ticket | None]:
         return self.ledger.admit(rules, trio.current_time(), time.time(), tokens, max_cost)
 
-    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
+    def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
         self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
-
-    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
-        for ticket, tokens, cost in batch:
-            self.ledger.settle(ticket, trio.current_time(), time.time(), tokens, cost)
 
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.ledger.spend(rule, time.time())

@@ -9,7 +9,7 @@ database. Background tasks, started in the lifespan nursery by :meth:`run`:
   working in every process within about that interval;
 - the spend writer: rows and per-principal totals queued by :meth:`finish`
   (after the response) are written in one transaction per ``spend_flush_interval``;
-- the settler: tickets of the Redis counters are settled off the request path.
+- the Redis counters' connection and flusher (``routeiq.governance.shared``).
 
 A failed database call is logged and retried on the next tick; requests by
 keys already in memory keep being served.
@@ -112,9 +112,6 @@ class Governance:
         self.rows_written = 0
         self.soft_alerts = 0
         self._spent: dict[str, float] = {}  # ns -> spend seen by this process (soft budgets)
-        self._settle_send, self._settle_recv = trio.open_memory_channel[tuple[Ticket, int, float]](
-            10_000
-        )
         self.ready = False
 
     # -- the record cache -----------------------------------------------------------
@@ -130,11 +127,11 @@ class Governance:
             table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
         self.seq = max(self.seq, row.seq)
 
-    async def refresh(self) -> int:
+    async def refresh(self, *, blocking: bool = False) -> int:
         """Read the change feed once; answer how many records changed."""
         n = 0
         while True:
-            rows = await self.db.changes(self.seq)
+            rows = await self.db.changes(self.seq, blocking=blocking)
             for row in rows:
                 self.apply(row)
             n += len(rows)
@@ -259,15 +256,7 @@ class Governance:
                 cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
-                if isinstance(self.counters, LocalCounters):
-                    self.counters.ledger.settle(
-                        adm.ticket, trio.current_time(), time.time(), tokens, cost
-                    )
-                else:
-                    try:
-                        self._settle_send.send_nowait((adm.ticket, tokens, cost))
-                    except trio.WouldBlock:
-                        log.warning("governance: settle queue full; reservation held")
+                self.counters.settle(adm.ticket, tokens, cost)
             principals = adm.principals
         else:
             principals = tuple(self._principals(ctx, ctx.end_user))
@@ -342,39 +331,48 @@ class Governance:
     # -- background -----------------------------------------------------------------
 
     async def _poll(self) -> None:
+        failing = False
         while True:
             await trio.sleep(self.settings.poll_interval)
             try:
                 await self.refresh()
             except Exception as exc:
-                log.warning("governance: change poll failed (%r); serving cached keys", exc)
+                if not failing:  # once per outage, not four times a second
+                    log.warning("governance: change poll failed (%r); serving cached keys", exc)
+                failing = True
+            else:
+                if failing:
+                    log.info("governance: the key database answers again")
+                failing = False
 
     async def _write(self) -> None:
+        # On a fixed schedule (not "sleep after each write"), so a slow write does
+        # not stretch the interval: a kill -9 loses what was answered since the last
+        # committed batch, at most one interval plus one write.
+        interval = self.settings.spend_flush_interval
+        due = trio.current_time()
         try:
             while True:
-                await trio.sleep(self.settings.spend_flush_interval)
+                due += interval
+                await trio.sleep_until(due)
                 await self.flush()
+                due = max(due, trio.current_time() - interval)
         finally:
             with trio.CancelScope(shield=True) as scope:
                 scope.deadline = trio.current_time() + 2.0
                 await self.flush()
 
-    async def _settle(self) -> None:
-        """Settle in batches: everything queued meanwhile goes in one Redis call."""
-        async for item in self._settle_recv:
-            batch = [item]
-            while len(batch) < 512:
-                try:
-                    batch.append(self._settle_recv.receive_nowait())
-                except trio.WouldBlock:
-                    break
-            await self.counters.settle_many(batch)
-
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Open (and migrate) the database, load every record, then run the loops."""
-        version = await self.db.open()
+        """Open (and migrate) the database, load every record, then run the loops.
+
+        A local SQLite file is opened and read on the loop, before the gateway
+        serves (milliseconds; and a worker thread here would let a test's autojump
+        clock run past the server's start-up deadline). PostgreSQL is always
+        reached from a worker thread."""
+        local = self.db.name == "sqlite"
+        version = await self.db.open(blocking=local)
         try:
-            await self.refresh()
+            await self.refresh(blocking=local)
             log.info(
                 "governance: %s schema v%d, %d keys, %d teams",
                 self.db.name,
@@ -386,7 +384,6 @@ class Governance:
                 await nursery.start(self.counters.run)
                 nursery.start_soon(self._poll)
                 nursery.start_soon(self._write)
-                nursery.start_soon(self._settle)
                 self.ready = True
                 task_status.started()
         finally:

@@ -31,6 +31,9 @@ from routeiq.state.backoff import next_delay
 
 log = logging.getLogger("routeiq.governance")
 
+CARRY = 64  # settlements one admission carries at most
+FLUSH_BATCH = 512  # settlements one flush sends at most
+
 # Arguments are packed, one comma-separated string per rule and per settled ticket:
 # each argument costs the client more than the script spends splitting it.
 # settle(now, k, o, n): n settlements; ARGV[o..o+n-1] are "nkeys,token delta,reserved,
@@ -40,6 +43,19 @@ local function nums(s)
   local t = {}
   for x in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(x) end
   return t
+end
+-- The state of one principal at `now`: token window rolled, spend of this period.
+local function load(key, idx, now, dur, anchor, base, bp)
+  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
+  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+  if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
+  local pi = 0
+  if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
+  local sp = tonumber(v[6])
+  if sp == nil or tonumber(v[5]) ~= pi then
+    if pi == bp then sp = base else sp = 0 end
+  end
+  return tc, tp, tonumber(v[4]) or 0, pi, sp, tonumber(v[7]) or 0
 end
 local function settle(now, k, o, n)
   local P = 60
@@ -51,19 +67,10 @@ local function settle(now, k, o, n)
     for r = 0, a[1] - 1 do
       k = k + 1
       local key = KEYS[k]
-      local dur, anchor, base, bp = a[5 + 4 * r], a[6 + 4 * r], a[7 + 4 * r], a[8 + 4 * r]
-      local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-      local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-      if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
-      local pi = 0
-      if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-      local sp = tonumber(v[6])
-      if sp == nil or tonumber(v[5]) ~= pi then
-        if pi == bp then sp = base else sp = 0 end
-      end
+      local tc, tp, pa, pi, sp, rs = load(key, idx, now, a[5 + 4 * r], a[6 + 4 * r],
+        a[7 + 4 * r], a[8 + 4 * r])
       redis.call('HSET', key, 'tb', idx, 'tc', math.max(0, tc + delta), 'tp', tp,
-        'par', math.max(0, (tonumber(v[4]) or 0) - 1), 'pi', pi, 'sp', sp + cost,
-        'rs', math.max(0, (tonumber(v[7]) or 0) - reserved))
+        'par', math.max(0, pa - 1), 'pi', pi, 'sp', sp + cost, 'rs', math.max(0, rs - reserved))
     end
   end
 end
@@ -105,18 +112,7 @@ for i = 1, na do
   local key = KEYS[i]
   local a = nums(ARGV[i + 1])
   local rpm, tpm, par, budget = a[1], a[2], a[3], a[4]
-  local dur, anchor, base, bp = a[5], a[6], a[7], a[8]
-  local v = redis.call('HMGET', key, 'tb', 'tc', 'tp', 'par', 'pi', 'sp', 'rs')
-  local tb, tc, tp = tonumber(v[1]) or idx, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  if tb ~= idx then if tb == idx - 1 then tp = tc else tp = 0 end tc = 0 end
-  local pi = 0
-  if dur > 0 then pi = math.max(0, math.floor((now - anchor) / dur)) end
-  local sp = tonumber(v[6])
-  if sp == nil or tonumber(v[5]) ~= pi then
-    if pi == bp then sp = base else sp = 0 end
-  end
-  local rs = tonumber(v[7]) or 0
-  local pa = tonumber(v[4]) or 0
+  local tc, tp, pa, pi, sp, rs = load(key, idx, now, a[5], a[6], a[7], a[8])
   if rpm >= 0 then
     local log = key .. ':r'
     redis.call('ZREMRANGEBYSCORE', log, '-inf', now - P)
@@ -280,7 +276,8 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            carried, self._pending = self._pending, []  # settlements ride along
+            # Settlements ride along (a bounded number: the flusher takes a backlog).
+            carried, self._pending = self._pending[:CARRY], self._pending[CARRY:]
             keys = self._keys(rules)
             nonce = random.getrandbits(48)
             args = [f"{len(rules)},{tokens},{max_cost!r},{1 if self.reserve else 0},{nonce}"]
@@ -336,35 +333,30 @@ class SharedCounters:
             await client.script_load(script)
             return await client.evalsha(sha, keys=keys, args=args)
 
-    async def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
-        await self.settle_many([(ticket, tokens, cost)])
-
-    async def settle_many(self, batch: list[tuple[Ticket, int, float]]) -> None:
-        """Settle tickets: local ones at once; shared ones are queued for the next
-        admission's script call (or the flusher's, within ``flush_delay``)."""
-        for ticket, tokens, cost in batch:
-            if ticket.settled:
-                continue
-            if not ticket.shared:
-                self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
-                self._note_outage(ticket, cost)
-                continue
-            ticket.settled = True
-            if self._client is None:  # Redis is down: its spend is added when it is back
-                self._note_outage(ticket, cost)
-            else:
-                if not self._pending:
-                    self._pending_since = trio.current_time()
-                self._pending.append((ticket, tokens, cost))
-        if len(self._pending) >= 512:
-            await self._flush()
+    def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
+        """Settle a ticket without I/O: a local one at once; a shared one is queued
+        for the next admission's script call (or the flusher's, within ``flush_delay``)."""
+        if ticket.settled:
+            return
+        if not ticket.shared:
+            self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
+            self._note_outage(ticket, cost)
+            return
+        ticket.settled = True
+        if self._client is None:  # Redis is down: its spend is added when it is back
+            self._note_outage(ticket, cost)
+            return
+        if not self._pending:
+            self._pending_since = trio.current_time()
+        self._pending.append((ticket, tokens, cost))
 
     async def _flush(self) -> None:
         """Send the queued settlements on their own (no admission carried them)."""
-        client, carried = self._client, self._pending
+        client, carried = self._client, self._pending[:FLUSH_BATCH]
         if client is None or not carried:
             return
-        self._pending = []
+        self._pending = self._pending[FLUSH_BATCH:]
+        self._pending_since = trio.current_time()
         names, args = _settle_args(carried)
         try:
             with trio.fail_after(self.op_timeout * 4):
@@ -384,7 +376,11 @@ class SharedCounters:
         traffic the next request carries them, so this adds no round trips)."""
         while True:
             await trio.sleep(self.flush_delay / 2)
-            if self._pending and trio.current_time() - self._pending_since >= self.flush_delay:
+            pending = self._pending
+            if pending and (
+                len(pending) > CARRY
+                or trio.current_time() - self._pending_since >= self.flush_delay
+            ):
                 await self._flush()
 
     def _note_outage(self, ticket: Ticket, cost: float) -> None:

@@ -50,7 +50,7 @@ async def test_tpm_estimate_is_replaced_by_the_real_tokens(counters: Counters) -
     _, t1 = await counters.admit(rule, 700, 0.0)
     assert t1 is not None
     assert (await counters.admit(rule, 700, 0.0))[1] is None
-    await counters.settle(t1, 50, 0.0)
+    counters.settle(t1, 50, 0.0)
     _, t2 = await counters.admit(rule, 700, 0.0)
     assert t2 is not None
 
@@ -62,7 +62,7 @@ async def test_parallel_and_budget_reservations(counters: Counters) -> None:
     assert t1 is not None and t2 is not None
     d = (await counters.admit(rule, 0, 0.1))[0].denial
     assert d is not None and d.kind == "parallel"
-    await counters.settle(t1, 0, 0.35)
+    counters.settle(t1, 0, 0.35)
     # spend 0.35 + reserved 0.4 + 0.4 > 1.0: refused on budget, not on parallel.
     d = (await counters.admit(rule, 0, 0.4))[0].denial
     assert d is not None and d.kind == "budget" and d.spend == pytest.approx(0.75)
@@ -97,13 +97,13 @@ async def test_redis_outage_falls_back_per_process_and_reconciles_spend(
         await nursery.start(shared.run)
         t = (await shared.admit(rule, 0, 1.0))[1]
         assert t is not None and t.shared
-        await shared.settle(t, 0, 1.0)
+        shared.settle(t, 0, 1.0)
         await trio.sleep(0.1)  # the flusher sends it (no admission carried it)
         assert not shared._pending
         redis_server.pause()  # nothing answers: the call times out
         t = (await shared.admit(rule, 0, 1.0))[1]  # fails over, still enforced locally
         assert t is not None and not t.shared and not shared.up
-        await shared.settle(t, 0, 2.0)
+        shared.settle(t, 0, 2.0)
         assert shared.outage_spend == {"key:f": 2.0}
         redis_server.resume()
         with trio.fail_after(10):

@@ -187,3 +187,45 @@ async def test_streams_are_charged_their_usage_or_else_their_maximum(stack: Stac
         assert measured["spend"] == pytest.approx(measured["total_tokens"] * 0.001)
         # no usage: the reservation (prompt estimate + 50 output tokens) is charged
         assert unreported["spend"] > 50 * 0.001
+
+
+async def test_user_limits_soft_budget_and_user_spend(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        r = await c.post(
+            f"{stack.url}/user/new",
+            json={"user_id": "u-1", "rpm_limit": 2, "soft_budget": 0.001},
+            headers=stack.headers,
+        )
+        assert r.status_code == 200
+        a = await _gen(c, stack, user_id="u-1")
+        b = await _gen(c, stack, user_id="u-1")  # a second key of the same user
+        codes = []
+        for key in (a, b, a):
+            r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=_auth(key))
+            codes.append(r.status_code)
+        assert codes == [200, 200, 429]  # the user's limit binds both keys
+        gov = stack.gw.governance
+        assert gov is not None and gov.soft_alerts == 1  # crossed once, not per request
+        await trio.sleep(1.5)
+        q = {"user_id": "u-1"}
+        info = (await c.get(f"{stack.url}/user/info", params=q, headers=stack.headers)).json()
+        assert sorted(info["keys"]) == sorted(gov.keys)  # both keys of the user
+        assert info["user_info"]["spend"] > 0
+
+
+async def test_a_key_stops_working_when_its_duration_ends(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        key = await _gen(c, stack)
+        r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=_auth(key))
+        assert r.status_code == 200
+        r = await c.post(
+            f"{stack.url}/key/update", json={"key": key, "duration": "1s"}, headers=stack.headers
+        )
+        assert r.status_code == 200 and r.json()["expires"] is not None
+        with trio.fail_after(10):
+            while True:
+                r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=_auth(key))
+                if r.status_code != 200:
+                    break
+                await trio.sleep(0.1)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "key_expired"

@@ -1,0 +1,100 @@
+"""Spend routes of the governance admin API: ``/spend/logs`` and ``/global/spend/report``.
+
+Also the small query-string helpers the other admin routes share.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+from routeiq.asgi.types import Receive, Scope
+from routeiq.errors import BadRequest
+from routeiq.governance.tokens import key_id
+
+if TYPE_CHECKING:
+    from routeiq.api.governance_admin import GovernanceAdmin
+
+MAX_PAGE = 1000
+
+Query = dict[str, str]
+
+
+def iso_time(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _date(text: str | None, name: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(calendar.timegm(time.strptime(text[:10], "%Y-%m-%d")))
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD", param=name) from None
+
+
+def int_arg(q: Query, name: str, default: int, hi: int) -> int:
+    raw = q.get(name)
+    if raw is None:
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer", param=name) from None
+    if not 1 <= v <= hi:
+        raise BadRequest(f"{name} must be between 1 and {hi}", param=name)
+    return v
+
+
+# -- spend ------------------------------------------------------------------------------
+
+
+def _spend_filters(q: Query) -> dict[str, Any]:
+    start = _date(q.get("start_date"), "start_date")
+    end = _date(q.get("end_date"), "end_date")
+    api_key = q.get("api_key")
+    return {
+        "key_hash": key_id(api_key) if api_key else None,
+        "team_id": q.get("team_id") or None,
+        "user_id": q.get("user_id") or None,
+        "start": start,
+        "end": end + 86400 if end is not None else None,  # the end date is included
+    }
+
+
+async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
+    page = int_arg(q, "page", 1, 1_000_000)
+    size = int_arg(q, "page_size", 50, MAX_PAGE)
+    rows, total = await a.db.spend_logs(_spend_filters(q), (page - 1) * size, size)
+    for r in rows:
+        r["startTime"] = iso_time(r["start_time"])
+        r["endTime"] = iso_time(r["end_time"])
+        r["api_key"] = r["key_hash"]
+        r["model"] = r["model_group"]
+    return {
+        "data": rows,
+        "total": total,
+        "page": page,
+        "page_size": size,
+        "total_pages": max(1, math.ceil(total / size)),
+    }
+
+
+async def spend_report(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
+    group = q.get("group_by", "team")
+    if group not in ("team", "key", "model", "user"):
+        raise BadRequest("group_by must be team, key, model or user", param="group_by")
+    rows = await a.db.spend_report(_spend_filters(q), group)
+    days: dict[str, list[dict[str, Any]]] = {}
+    for day, name, usd, n, tokens in rows:
+        days.setdefault(day, []).append(
+            {group: name, "total_spend": usd, "requests": n, "total_tokens": tokens}
+        )
+    return [
+        {"group_by_day": d, "total_spend": sum(x["total_spend"] for x in items), "groups": items}
+        for d, items in days.items()
+    ]
