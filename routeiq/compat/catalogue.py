@@ -139,7 +139,7 @@ _add(G, U, "infer_model_from_keys", "serves models listed on virtual keys")
 _add(
     G,
     C,
-    "database_url database_connection_pool_limit database_connection_timeout "
+    "database_connection_pool_limit database_connection_timeout "
     "database_connect_timeout database_socket_timeout database_max_idle_connection_lifetime "
     "database_extra_connection_params database_disable_prepared_statements database_type "
     "database_args disable_prisma_schema_update store_model_in_db "
@@ -157,6 +157,14 @@ _add(
     "user_api_key_cache_max_size",
     "LiteLLM's Prisma database (virtual keys, spend logs); without it virtual keys "
     "do not exist, so requests with them are refused (fails closed)",
+)
+_add(
+    G,
+    S,
+    "database_url",
+    "LiteLLM's Prisma database for virtual keys, teams and spend logs",
+    "PostgreSQL for keys, teams, budgets and spend logs (routeiq.governance); "
+    "without it, SQLite under routeiq.governance.data_dir",
 )
 _add(
     G,
