@@ -33,9 +33,12 @@ from routeiq.config import Config, demo_config
 from routeiq.heap import freeze_startup_heap, release_when_idle
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
+from routeiq.netguard import install_accept_error_log, install_prompt_close
 from routeiq.stopsignal import STOP_SIGNALS
 
 log = logging.getLogger("routeiq.server")
+install_prompt_close()  # a peer's FIN closes our side at once (see netguard)
+install_accept_error_log()  # EMFILE & co: counted, one line per interval
 
 
 def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
@@ -53,7 +56,8 @@ def hyper_config(graceful: float = 1.0) -> HyperConfig:
     hc.accesslog = None
     # Our logger (one handler, our format) instead of hypercorn's own stderr handler.
     hc.errorlog = logging.getLogger("hypercorn.error")
-    hc.keep_alive_timeout = 75
+    # Hypercorn's default: an idle keep-alive connection costs a descriptor.
+    hc.keep_alive_timeout = 5
     hc.graceful_timeout = graceful
     hc.h11_max_incomplete_size = 32 * 1024  # bounds request line + headers
     hc.backlog = 1024
