@@ -53,6 +53,7 @@ from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.pricing import PriceBook, SpendTracker
+from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
@@ -120,6 +121,7 @@ class Gateway:
         self.pipeline.bind_metrics(meter)
         bind_policy_metrics(self.policy, meter)
         self.spend.bind_metrics(meter)
+        bind_breaker_metrics(self.router.breakers, self.router.clock, meter)
         bind_accept_metrics(meter)  # accept() failures (EMFILE...), counted by routeiq.netguard
         self.telemetry.bind_state(self.store)
         # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
