@@ -35,9 +35,9 @@ async def test_backpressure_rejects_at_once_and_streams_hold_slots() -> None:
                 n.start_soon(slow_stream)
                 while s.gw.lifecycle.in_flight < 2:
                     await trio.sleep(0.005)
-                t0 = trio.current_time()
                 r = await c.post("/v1/chat/completions", json=CHAT)
-                assert trio.current_time() - t0 < 0.5  # answered at once, not queued
+                # Answered while both streams still hold their slots (asserted below):
+                # not queued behind them. No wall-clock bound (a loaded CI machine).
                 assert r.status_code == 503
                 assert r.headers["retry-after"] == "3"
                 assert r.json()["error"]["code"] == "overloaded"
