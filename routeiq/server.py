@@ -30,7 +30,7 @@ from routeiq import stopsignal
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config, demo_config
-from routeiq.heap import freeze_startup_heap, release_when_idle
+from routeiq.heap import defer_full_collections, freeze_startup_heap, release_when_idle
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.netguard import install_accept_error_log, install_prompt_close
@@ -142,6 +142,7 @@ async def run_gateway(
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
+            defer_full_collections(config.routeiq.server.gc_full_threshold)
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds
             if period > 0:

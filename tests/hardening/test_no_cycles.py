@@ -13,6 +13,8 @@ from pathlib import Path
 
 import trio
 
+from routeiq.config import ServerSettings
+from routeiq.heap import FULL_COLLECTION_THRESHOLD, GcPauses, defer_full_collections
 from tests.conftest import MASTER_KEY, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,3 +47,25 @@ async def test_mixed_load_makes_no_reference_cycles() -> None:
             gc.garbage.clear()
             gc.enable()
         assert not ours, ours.most_common(10)
+
+
+def test_full_collections_are_deferred_and_timed_in_cpu() -> None:
+    before = gc.get_threshold()
+    try:
+        assert defer_full_collections(1000) == (before[0], before[1], 1000)
+    finally:
+        gc.set_threshold(*before)
+    pauses = GcPauses()
+    pauses.install()
+    try:
+        gc.collect(2)
+    finally:
+        pauses.uninstall()
+    assert pauses.max_cpu[2] > 0
+    assert 'routeiq_gc_pause_seconds_cpu_max{generation="2"} ' in pauses.prometheus()
+    pauses.reset_max()
+    assert pauses.max_cpu == [0.0, 0.0, 0.0]
+
+
+def test_config_key_defaults_to_deferred_full_collections() -> None:
+    assert ServerSettings().gc_full_threshold == FULL_COLLECTION_THRESHOLD == 1000
