@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import re
 import resource
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import trio
-import yaml
 
 from routeiq.netguard import ACCEPT_ERRORS, AcceptErrorLog
 from routeiq.server import start_mock
-from tests.conftest import MASTER_KEY, config_dict, running_stack
+from tests.conftest import MASTER_KEY, running_stack
+from tests.core.test_backpressure_drain import _start_gateway
 
 FD_LIMIT = 1024
 
@@ -47,27 +43,10 @@ async def test_bare_connect_close_leaves_no_close_wait() -> None:
 async def test_1100_connect_close_under_1024_fds_then_a_request_succeeds(tmp_path: Path) -> None:
     async with trio.open_nursery() as nursery:
         _, base = await start_mock(nursery)
-        cfg = config_dict(base)
-        path = tmp_path / "gw.yaml"
-        path.write_text(yaml.safe_dump(cfg))
         log = (tmp_path / "gw.log").open("wb")
-        proc = await trio.lowlevel.open_process(
-            [sys.executable, "-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=log,
-            preexec_fn=_limit_fds,
-            env={**os.environ, "ROUTEIQ_LOG_LEVEL": "WARNING"},
+        proc, url = await _start_gateway(
+            tmp_path, base, drain=30.0, stderr=log, preexec_fn=_limit_fds
         )
-        assert proc.stdout is not None
-        buf = b""
-        with trio.fail_after(60):
-            while b"listening on" not in buf:
-                chunk = await proc.stdout.receive_some()
-                assert chunk, "gateway exited before listening"
-                buf += chunk
-        m = re.search(rb"listening on (http://\S+)", buf)
-        assert m
-        url = m.group(1).decode()
         port = int(url.rsplit(":", 1)[1])
         try:
             for _ in range(1100):
