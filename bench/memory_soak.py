@@ -124,9 +124,12 @@ def main() -> None:
     # Generation-1 collections between full ones (routeiq.server.gc_full_threshold);
     # 10 is CPython's default, to compare against.
     ap.add_argument("--gc-full-threshold", type=int, default=1000)
+    ap.add_argument("--gc-gen1-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
     args = ap.parse_args()
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
+    if args.gc_gen1_threshold is not None:
+        server["gc_gen1_threshold"] = args.gc_gen1_threshold
     with mock() as base, gateway(base, server=server) as gw_url:
         pid = PIDS[gw_url]
         idle_rss = rss_mb(pid)

@@ -111,6 +111,9 @@ class ServerSettings(_Strict):
     #: Generation-1 collections between two full ones (CPython's default: 10). The
     #: request path makes no cycles, so full collections wait for idle (see heap.py).
     gc_full_threshold: int = Field(default=1000, ge=1)
+    #: Generation-0 collections between two generation-1 ones (CPython's default: 10);
+    #: smaller keeps each generation-1 collection (in-flight requests' objects) short.
+    gc_gen1_threshold: int = Field(default=10, ge=1)
 
 
 class UpstreamSettings(_Strict):

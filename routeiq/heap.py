@@ -52,10 +52,13 @@ log = logging.getLogger("routeiq.heap")
 FULL_COLLECTION_THRESHOLD = 1000
 
 
-def defer_full_collections(threshold: int = FULL_COLLECTION_THRESHOLD) -> tuple[int, int, int]:
-    """Raise the full-collection threshold; return the thresholds now in force."""
+def defer_full_collections(
+    threshold: int = FULL_COLLECTION_THRESHOLD, gen1: int | None = None
+) -> tuple[int, int, int]:
+    """Raise the full-collection threshold (and set generation 1's, if given);
+    return the thresholds now in force."""
     g0, g1, _ = gc.get_threshold()
-    gc.set_threshold(g0, g1, threshold)
+    gc.set_threshold(g0, g1 if gen1 is None else gen1, threshold)
     return gc.get_threshold()
 
 
