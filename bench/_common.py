@@ -220,6 +220,10 @@ def gc_and_loop(url: str) -> dict[str, float]:
         for m in re.finditer(name + r'\{generation="(\d)"\} (\S+)$', text, re.M):
             short = "collections" if name.endswith("count") else "collected"
             out[f"gc_gen{m.group(1)}_{short}"] = float(m.group(2))
+    for m in re.finditer(
+        r'^routeiq_gc_pause_seconds_cpu_max\{generation="(\d)"\} (\S+)$', text, re.M
+    ):
+        out[f"gc_gen{m.group(1)}_max_cpu_ms"] = float(m.group(2)) * 1000
     m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)
     if m:
         out["loop_step_max_ms"] = float(m.group(1)) * 1000

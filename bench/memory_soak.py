@@ -121,8 +121,16 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=60)
     ap.add_argument("--settle", type=float, default=30)
+    # Generation-1 collections between full ones (routeiq.server.gc_full_threshold);
+    # 10 is CPython's default, to compare against.
+    ap.add_argument("--gc-full-threshold", type=int, default=1000)
+    ap.add_argument("--gc-gen1-threshold", type=int, default=None)
+    ap.add_argument("--name", default="memory_soak", help="results file name")
     args = ap.parse_args()
-    with mock() as base, gateway(base, server={"max_in_flight": 4096}) as gw_url:
+    server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
+    if args.gc_gen1_threshold is not None:
+        server["gc_gen1_threshold"] = args.gc_gen1_threshold
+    with mock() as base, gateway(base, server=server) as gw_url:
         pid = PIDS[gw_url]
         idle_rss = rss_mb(pid)
         result = trio.run(
@@ -164,8 +172,8 @@ def main() -> None:
     if growth >= 0.05:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))
-    save("memory_soak", out)
-    _plot(samples, args.warmup, after_rss, args.settle)
+    save(args.name, out)
+    _plot(samples, args.warmup, after_rss, args.settle, args.name)
 
 
 def traced_phase(seconds: float, concurrency: int) -> list[dict[str, Any]]:
@@ -187,7 +195,9 @@ def traced_phase(seconds: float, concurrency: int) -> list[dict[str, Any]]:
     return list(sites)
 
 
-def _plot(samples: list[tuple[float, float]], warmup: float, after: float, settle: float) -> None:
+def _plot(
+    samples: list[tuple[float, float]], warmup: float, after: float, settle: float, name: str
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -204,7 +214,7 @@ def _plot(samples: list[tuple[float, float]], warmup: float, after: float, settl
     ax.set_title("Memory soak")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(plot_path("memory_soak"))
+    fig.savefig(plot_path(name))
 
 
 if __name__ == "__main__":

@@ -52,11 +52,13 @@ from routeiq.llm.proxy import decision_headers
 from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.mcp import MCPGateway
+from routeiq.netguard import bind_metrics as bind_accept_metrics
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.pricing import PriceBook, SpendTracker
 from routeiq.reload import Reloader
+from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
@@ -134,6 +136,8 @@ class Gateway:
         self.pipeline.bind_metrics(meter)
         bind_policy_metrics(self.policy, meter)
         self.spend.bind_metrics(meter)
+        bind_breaker_metrics(self.router.breakers, self.router.clock, meter)
+        bind_accept_metrics(meter)  # accept() failures (EMFILE...), counted by routeiq.netguard
         self.telemetry.bind_state(self.store)
         # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
         ssrf = config.routeiq.ssrf

@@ -156,6 +156,12 @@ class ServerSettings(_Strict):
     #: After load, once no request arrived for this long and none is in flight,
     #: collect cyclic garbage and hand free heap pages back to the OS (0: never).
     idle_release_seconds: float = Field(default=10.0, ge=0)
+    #: Generation-1 collections between two full ones (CPython's default: 10). The
+    #: request path makes no cycles, so full collections wait for idle (see heap.py).
+    gc_full_threshold: int = Field(default=1000, ge=1)
+    #: Generation-0 collections between two generation-1 ones (CPython's default: 10);
+    #: smaller keeps each generation-1 collection (in-flight requests' objects) short.
+    gc_gen1_threshold: int = Field(default=10, ge=1)
 
 
 class UpstreamSettings(_Strict):

@@ -30,13 +30,16 @@ from routeiq import stopsignal
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config, demo_config
-from routeiq.heap import freeze_startup_heap, release_when_idle
+from routeiq.heap import defer_full_collections, freeze_startup_heap, release_when_idle
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
+from routeiq.netguard import install_accept_error_log, install_prompt_close
 from routeiq.stopsignal import STOP_SIGNALS
 from routeiq.telemetry.workers import shared_directory, worker_env
 
 log = logging.getLogger("routeiq.server")
+install_prompt_close()  # a peer's FIN closes our side at once (see netguard)
+install_accept_error_log()  # EMFILE & co: counted, one line per interval
 
 
 def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
@@ -54,7 +57,8 @@ def hyper_config(graceful: float = 1.0) -> HyperConfig:
     hc.accesslog = None
     # Our logger (one handler, our format) instead of hypercorn's own stderr handler.
     hc.errorlog = logging.getLogger("hypercorn.error")
-    hc.keep_alive_timeout = 75
+    # Hypercorn's default: an idle keep-alive connection costs a descriptor.
+    hc.keep_alive_timeout = 5
     hc.graceful_timeout = graceful
     hc.h11_max_incomplete_size = 32 * 1024  # bounds request line + headers
     hc.backlog = 1024
@@ -139,6 +143,8 @@ async def run_gateway(
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
+            server = config.routeiq.server
+            defer_full_collections(server.gc_full_threshold, server.gc_gen1_threshold)
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds
             if period > 0:

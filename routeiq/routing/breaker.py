@@ -221,6 +221,8 @@ class BreakerBoard:
         self.breakers = {d: Breaker(d, settings, self._on_transition) for d in deployment_ids}
         # (old, new) -> count; at most 9 keys.
         self.transitions: dict[tuple[State, State], int] = {}
+        # (deployment, old, new) -> count, for /metrics; at most 9 keys per deployment.
+        self.transitions_by_deployment: dict[tuple[str, State, State], int] = {}
         self.last: Transition | None = None
         # Deployments not CLOSED: the filter only asks these, so the common case
         # (everything closed) costs one truth test, whatever the group size.
@@ -233,6 +235,8 @@ class BreakerBoard:
             self.not_closed.add(t.deployment)
         key = (t.old, t.new)
         self.transitions[key] = self.transitions.get(key, 0) + 1
+        dkey = (t.deployment, t.old, t.new)
+        self.transitions_by_deployment[dkey] = self.transitions_by_deployment.get(dkey, 0) + 1
         self.last = t
         if t.new is OPEN:
             log.warning(

@@ -223,9 +223,12 @@ async def route_and_call(
     try:
         return await _route(router, request, attempt, deadline, attempts)
     except RouteIQError as err:
+        # Forget the frames below: ``_route`` keeps the error in a local (``last``),
+        # so its traceback would make a frame <-> error cycle per failed request.
+        err.__traceback__ = None
         kind = classify(err)
         if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
-            raise
+            raise err from err.__cause__
         raise summarise_failure(err, attempts, router.clock() - t0, deadline - t0) from None
 
 
@@ -276,6 +279,7 @@ async def _route(
             try:
                 result, ended = await _call(router, dep, attempt, now)
             except RouteIQError as err:
+                err.__traceback__ = None  # kept in ``last``: no frame <-> error cycle
                 ended = router.clock()
                 attempts.append(AttemptRecord(dep.id, model, err.status, ended - now, via))
                 kind = classify(err)

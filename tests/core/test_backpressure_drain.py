@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -35,9 +36,9 @@ async def test_backpressure_rejects_at_once_and_streams_hold_slots() -> None:
                 n.start_soon(slow_stream)
                 while s.gw.lifecycle.in_flight < 2:
                     await trio.sleep(0.005)
-                t0 = trio.current_time()
                 r = await c.post("/v1/chat/completions", json=CHAT)
-                assert trio.current_time() - t0 < 0.5  # answered at once, not queued
+                # Answered while both streams still hold their slots (asserted below):
+                # not queued behind them. No wall-clock bound (a loaded CI machine).
                 assert r.status_code == 503
                 assert r.headers["retry-after"] == "3"
                 assert r.json()["error"]["code"] == "overloaded"
@@ -83,7 +84,10 @@ async def test_drain_deadline_gives_up_exactly_on_time(autojump_clock: trio.abc.
         n.cancel_scope.cancel()
 
 
-async def _start_gateway(tmp_path: Path, base: str, drain: float) -> tuple[trio.Process, str]:
+async def _start_gateway(
+    tmp_path: Path, base: str, drain: float, **popen: Any
+) -> tuple[trio.Process, str]:
+    """``routeiq serve`` in a child process (``popen``: more Popen options); its URL."""
     cfg = config_dict(base, server={"drain_seconds": drain})
     path = tmp_path / "gw.yaml"
     path.write_text(yaml.safe_dump(cfg))
@@ -101,6 +105,7 @@ async def _start_gateway(tmp_path: Path, base: str, drain: float) -> tuple[trio.
         ],
         stdout=subprocess.PIPE,
         env={**os.environ, "ROUTEIQ_LOG_LEVEL": "WARNING"},
+        **popen,
     )
     assert proc.stdout is not None
     buf = b""

@@ -28,7 +28,11 @@ async def test_each_chunk_arrives_as_it_is_sent() -> None:
         assert len(sent) == 20
         assert len(arrivals) == 21  # 20 content chunks + the finish chunk
         lags = [a - t for a, t in zip(arrivals, sent, strict=False)]
-        assert max(lags) < 0.02, lags  # a few ms on a loaded 2-core machine
+        # A few ms each normally; buffering would hold chunks for 0.1-1.9 s. Median and
+        # max with slack a loaded 2-core CI machine cannot trip (bench/streaming_ttft.py
+        # measures the figure itself).
+        assert sorted(lags)[len(lags) // 2] < 0.05, lags
+        assert max(lags) < 1.0, lags
         assert sent[-1] - sent[0] > 1.8  # really spread over ~1.9 s
 
 
@@ -46,7 +50,7 @@ async def test_client_disconnect_closes_upstream_fast() -> None:
                 await trio.sleep(0.005)
         closed_at = s.mock.stats.last().closed_at
         assert closed_at is not None
-        assert closed_at - dropped < 0.1
+        assert closed_at - dropped < 1.0  # at once, not after the 2.5 s stream (CI slack)
         assert not s.mock.stats.last().completed
         with trio.fail_after(2):
             while s.gw.lifecycle.in_flight:

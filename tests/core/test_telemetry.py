@@ -69,7 +69,7 @@ async def test_a_forgotten_step_is_not_timed(caplog: pytest.LogCaptureFixture) -
         await trio.lowlevel.checkpoint()
 
         async def startup_work() -> None:
-            time.sleep(0.05)  # noqa: ASYNC251  (deliberate start-up work)
+            time.sleep(0.5)  # noqa: ASYNC251  (deliberate start-up work)
             inst.forget_current_step()
 
         with caplog.at_level(logging.WARNING, logger="routeiq.loop"):
@@ -77,5 +77,5 @@ async def test_a_forgotten_step_is_not_timed(caplog: pytest.LogCaptureFixture) -
                 n.start_soon(startup_work, name="startup")
     finally:
         trio.lowlevel.remove_instrument(inst)
-    assert inst.warnings == 0 and inst.max_seconds < 0.05
+    assert inst.warnings == 0 and inst.max_seconds < 0.5  # the forgotten step was 0.5 s
     assert "startup" not in caplog.text

@@ -169,4 +169,4 @@ async def test_client_disconnect_cancels_the_upstream_tool() -> None:
         with trio.fail_after(5):
             while "gone" not in CANCELLED:
                 await trio.sleep(0.01)
-        assert trio.current_time() - t0 < 1.0
+        assert trio.current_time() - t0 < 4.0  # cancelled, not run to its end

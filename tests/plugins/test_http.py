@@ -152,7 +152,7 @@ async def test_plugin_timeouts_over_http() -> None:
             r = await c.post("/v1/chat/completions", json=chat("hello"))
             elapsed = time.monotonic() - t0
         assert answer(r).endswith("hello")  # fail_open: carried on after the deadline
-        assert 0.2 <= elapsed < 1.0
+        assert 0.2 <= elapsed < 4.0  # the 0.2 s deadline, not the hang (slack: loaded CI)
         assert s.gw.pipeline.plugins[0].counts[("pre_call", "timeout")] == 1
     plugins[0]["failure_mode"] = "fail_closed"
     async with running_stack(plugins=plugins) as s:
@@ -180,16 +180,16 @@ async def test_on_request_answers_directly_json_and_stream() -> None:
 
 
 async def test_post_call_hooks_never_delay_the_client() -> None:
-    plugins = [{"path": f"{SAMPLE}:Recorder", "settings": {"sleep": 0.5}, "deadline": 2}]
+    plugins = [{"path": f"{SAMPLE}:Recorder", "settings": {"sleep": 2.0}, "deadline": 4}]
     async with running_stack(plugins=plugins) as s:
         recorder = s.gw.pipeline.plugins[0].plugin
         async with httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
             t0 = time.monotonic()
             r = await c.post("/v1/chat/completions", json=chat("hello"))
-            assert time.monotonic() - t0 < 0.4
+            assert time.monotonic() - t0 < 1.5  # not the hook's 2 s (slack for a loaded CI)
         assert answer(r).endswith("hello")
         assert recorder.successes == []
-        with trio.fail_after(3):
+        with trio.fail_after(6):
             await recorder.done.wait()
         result = recorder.successes[0]
         assert result.status == 200

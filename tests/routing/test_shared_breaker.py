@@ -71,5 +71,5 @@ async def test_lost_message_is_recovered_by_the_periodic_sync(store: StateStore)
         until = time.time() + 5.0
         await store.set(BREAKER_KEY + "b", f"{one.instance}|{until:.6f}".encode(), 5.0)
         opened = await wait_until_open(two, "b")
-        assert abs(opened - (trio.current_time() + (until - time.time()))) < 0.1
+        assert abs(opened - (trio.current_time() + (until - time.time()))) < 1.0  # of 5 s
         nursery.cancel_scope.cancel()

@@ -160,12 +160,12 @@ async def test_hung_redis_call_is_cut_by_the_deadline(
             start = trio.current_time()
             await nursery.start(store.run)
             # The connect/PING probe gave up at the deadline, not later.
-            assert trio.current_time() - start < 0.2 + 0.3
+            assert trio.current_time() - start < 2.0  # 10x slack for a loaded machine
             assert store.health == "down"
             start = trio.current_time()
             await store.set("k", b"v")
             assert await store.get("k") == b"v"
-            assert trio.current_time() - start < 0.05  # down: no Redis wait at all
+            assert trio.current_time() - start < 0.2  # down: not even one op_timeout wait
             nursery.cancel_scope.cancel()
     finally:
         listener.close()
@@ -186,12 +186,12 @@ async def test_paused_redis_costs_one_deadline_then_nothing(
             start = trio.current_time()
             await store.set("k", b"during")  # hangs in Redis until the deadline
             first = trio.current_time() - start
-            assert 0.2 <= first < 0.2 + 0.3  # (margin for a loaded 2-core machine)
+            assert 0.2 <= first < 2.0  # the deadline, not a hang (slack for a loaded machine)
             assert store.health == "down"
             start = trio.current_time()
             for _ in range(100):
                 assert await store.get("k") == b"during"
-            assert trio.current_time() - start < 0.05  # served locally, no waiting
+            assert trio.current_time() - start < 0.2  # served locally: not one op_timeout
         finally:
             redis_server.resume()
         await _wait_for(lambda: store.health == "up", limit=2.0)
