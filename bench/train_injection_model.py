@@ -45,9 +45,12 @@ from routeiq.plugins.guardrails.normalize import normalize
 
 BITS = 20
 TRAIN_CHARS = 6000
-VERSION = "3"
+VERSION = "4"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804.
 C_GRID = (256.0,)
+EVAL_ONLY = frozenset(
+    f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
+)
 DIRECT_FP = 0.0075
 INDIRECT_FP = 0.01
 
@@ -120,7 +123,8 @@ def threshold_at(scores: np.ndarray, labels: np.ndarray, max_fp: float) -> float
 def main() -> None:
     started = time.perf_counter()
     corpus = build()
-    train = [s for s in corpus if split_of(s) == "train"]
+    # AlpacaEval's prompts are CC BY-NC 4.0: evaluated on (calib/test), never trained on.
+    train = [s for s in corpus if split_of(s) == "train" and s.source not in EVAL_ONLY]
     calib = [s for s in corpus if split_of(s) == "calib"]
     print(f"corpus {len(corpus)}: train {len(train)}, calib {len(calib)} (test not read)")
     y_calib = np.array([s.label for s in calib])
