@@ -205,7 +205,7 @@ class InjectionModel:
         buckets, segments = batch_features(pieces, self.bits)
         if len(pieces) == 1:  # one short text: no per-segment sums needed
             found = len(buckets)
-            total = float(self.weights[buckets].sum()) if found else 0.0
+            total = float(self.weights[buckets].sum(dtype=np.float64)) if found else 0.0
             return [self.bias + total / math.sqrt(max(found, 1))]
         sums = np.bincount(segments, weights=self.weights[buckets], minlength=len(pieces))
         counts = np.bincount(segments, minlength=len(pieces))
