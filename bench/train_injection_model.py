@@ -6,7 +6,8 @@
    n-gram features of ``routeiq.plugins.guardrails.learned.features``; the
    regularisation C is chosen on the calib split (recall at <= 1% benign FP).
 3. Platt stacking on the calib split: ``sigmoid(c + a*model_logit + b*rule_score)``.
-4. Operating points on the calib split: direct (user) texts at <= 0.75% benign FP,
+4. Operating points on the calib split: direct (user) texts at <= 0.75% benign FP
+   and <= 1% on real users' prompts (AlpacaEval, evaluated only),
    indirect (tool/document) texts at <= 1% benign FP. The intercept is shifted so
    that the direct operating point is score 0.5 (the settings' default threshold);
    the indirect threshold is printed and stored.
@@ -52,6 +53,7 @@ EVAL_ONLY = frozenset(
     f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
 )
 DIRECT_FP = 0.0075
+REAL_USER_FP = 0.01
 INDIRECT_FP = 0.01
 
 
@@ -198,6 +200,12 @@ def finish(
     direct = roles == "user"
     indirect_mask = roles == "tool"
     z_direct = threshold_at(z[direct], y_calib[direct], DIRECT_FP)
+    # Real users' prompts (AlpacaEval: OASST, Koala, Vicuna...) are the traffic that
+    # matters most and the hardest benign source: <= 1% of them over the threshold too.
+    real = np.array([s.source in EVAL_ONLY for s in calib])
+    z_real = threshold_at(z[real], y_calib[real], REAL_USER_FP)
+    print(f"direct threshold (z): {z_direct:.3f} at {DIRECT_FP:.2%} FP; real users' {z_real:.3f}")
+    z_direct = max(z_direct, z_real)
     z_indirect = threshold_at(z[indirect_mask], y_calib[indirect_mask], INDIRECT_FP)
     # Shift so that the direct operating point is probability 0.5.
     intercept -= z_direct
