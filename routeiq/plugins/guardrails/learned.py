@@ -85,7 +85,8 @@ def batch_features(folded: Sequence[str], bits: int) -> tuple[Buckets, npt.NDArr
         return _EMPTY, _NO_SEGMENTS
     encoded = [(" " + text + " ").encode("utf-8", "surrogatepass") for text in folded]
     lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
-    raw = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
+    data_u8 = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    raw = data_u8.astype(np.uint64)
     # One text (the common case on a turn): nothing to mask, no owners to track
     # (about half the numpy calls; same buckets as in a batch).
     single = len(encoded) == 1
@@ -106,22 +107,22 @@ def batch_features(folded: Sequence[str], bits: int) -> tuple[Buckets, npt.NDArr
             hashes.append(rolling[inside])
             owners.append(starts[inside])
     # Words (runs of letters, digits, apostrophes and non-ASCII bytes) hashed in
-    # numpy too: a polynomial prefix sum C[i] = sum_{j<i} b[j] * K**j (wrapping
-    # mod 2**64) gives word [s, e) as (C[e] - C[s]) * K**-s. K is odd, so K**-1
-    # exists mod 2**64. (crc32 per word in Python measured ~40% of a batch.)
-    is_word = _WORD_BYTE[raw.astype(np.intp)]
-    if is_word.any():
-        edges = np.flatnonzero(np.diff(is_word.astype(np.int8)))
-        # raw starts and ends with a space, so edges pair up: start, end, start...
-        word_start, word_end = edges[0::2] + 1, edges[1::2] + 1
-        powers, inverse = _powers(len(raw) + 1)
-        prefix = np.zeros(len(raw) + 1, dtype=np.uint64)
-        np.cumsum(raw * powers[: len(raw)], out=prefix[1:])
-        words = ((prefix[word_end] - prefix[word_start]) * inverse[word_start]) ^ _WORD_SALT
+    # numpy too: a polynomial prefix sum C[i] = sum_{j<=i} b[j] * K**j (wrapping
+    # mod 2**64) gives the word b[s..e] as (C[e] - C[s-1]) * K**-s. K is odd, so
+    # K**-1 exists mod 2**64. (crc32 per word in Python measured ~40% of a batch.)
+    is_word = _WORD_BYTE[data_u8]
+    # i where is_word changes between i and i + 1; raw starts and ends with a
+    # space, so they pair up: (before a word's first byte, its last byte)...
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
+    if len(edges):
+        before, last = edges[0::2], edges[1::2]
+        powers, inverse = _powers(len(raw))
+        prefix = np.cumsum(raw * powers[: len(raw)])
+        words = ((prefix[last] - prefix[before]) * inverse[before + 1]) ^ _WORD_SALT
         if single:
             hashes += (words, words[:-1] * _PRIME + words[1:])
         else:
-            word_owner = segment[word_start]
+            word_owner = segment[last]
             pairs = word_owner[:-1] == word_owner[1:]
             hashes += (words, (words[:-1] * _PRIME + words[1:])[pairs])
             owners += (word_owner, word_owner[:-1][pairs])
