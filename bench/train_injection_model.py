@@ -2,11 +2,13 @@
 
 1. Build the public corpus (``bench/guard_corpus.py``) and split it by group hash:
    train 60% / calib 15% / test 25%. The test split is not read here.
-2. Logistic regression (scikit-learn, liblinear, class-balanced) over the hashed
+2. Logistic regression (scikit-learn, liblinear, class-balanced, each source
+   weighted by one over the square root of its size) over the hashed
    n-gram features of ``routeiq.plugins.guardrails.learned.features``; the
    regularisation C is chosen on the calib split (recall at <= 1% benign FP).
 3. Platt stacking on the calib split: ``sigmoid(c + a*model_logit + b*rule_score)``.
-4. Operating points on the calib split: direct (user) texts at <= 0.75% benign FP,
+4. Operating points on the calib split: direct (user) texts at <= 0.75% benign FP
+   and <= 1% on real users' prompts (AlpacaEval, evaluated only),
    indirect (tool/document) texts at <= 1% benign FP. The intercept is shifted so
    that the direct operating point is score 0.5 (the settings' default threshold);
    the indirect threshold is printed and stored.
@@ -45,10 +47,14 @@ from routeiq.plugins.guardrails.normalize import normalize
 
 BITS = 20
 TRAIN_CHARS = 6000
-VERSION = "3"
+VERSION = "5"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804.
 C_GRID = (256.0,)
+EVAL_ONLY = frozenset(
+    f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
+)
 DIRECT_FP = 0.0075
+REAL_USER_FP = 0.01
 INDIRECT_FP = 0.01
 
 
@@ -77,14 +83,17 @@ def training_windows(sample: Sample) -> list[str]:
     return windows(folded)
 
 
-def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray]:
-    """Rows = training windows (scaled as ``InjectionModel.logits`` scales them)."""
+def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Rows = training windows (scaled as ``InjectionModel.logits`` scales them),
+    their labels and their sample weights."""
     pieces: list[str] = []
     labels: list[int] = []
+    sources: list[str] = []
     for sample in samples:
         cut = training_windows(sample)
         pieces += cut
         labels += [sample.label] * len(cut)
+        sources += [sample.source] * len(cut)
     indptr = [0]
     indices: list[np.ndarray] = []
     data: list[np.ndarray] = []
@@ -103,7 +112,11 @@ def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray]:
         shape=(len(pieces), 1 << BITS),
     )
     m.sum_duplicates()
-    return m, np.array(labels)
+    # Each source weighs by the square root of its size, not its size: one large
+    # family (Tensor Trust, BIPIA) must not decide what an attack looks like.
+    counts = {src: sources.count(src) for src in set(sources)}
+    weights = np.array([1.0 / math.sqrt(counts[src]) for src in sources])
+    return m, np.array(labels), weights * len(weights) / weights.sum()
 
 
 def threshold_at(scores: np.ndarray, labels: np.ndarray, max_fp: float) -> float:
@@ -120,7 +133,8 @@ def threshold_at(scores: np.ndarray, labels: np.ndarray, max_fp: float) -> float
 def main() -> None:
     started = time.perf_counter()
     corpus = build()
-    train = [s for s in corpus if split_of(s) == "train"]
+    # AlpacaEval's prompts are CC BY-NC 4.0: evaluated on (calib/test), never trained on.
+    train = [s for s in corpus if split_of(s) == "train" and s.source not in EVAL_ONLY]
     calib = [s for s in corpus if split_of(s) == "calib"]
     print(f"corpus {len(corpus)}: train {len(train)}, calib {len(calib)} (test not read)")
     y_calib = np.array([s.label for s in calib])
@@ -146,12 +160,12 @@ def fit(
 ) -> tuple[np.ndarray, float, float]:
     """The n-gram logistic regression: float16 weights, bias, and the chosen C."""
     started = time.perf_counter()
-    x_train, y_train = matrix(train)
+    x_train, y_train, w_train = matrix(train)
     print(f"{x_train.shape[0]} training windows; features in {time.perf_counter() - started:.0f} s")
     best: tuple[float, float, LogisticRegression] | None = None
     for c in C_GRID:
         model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=200)
-        model.fit(x_train, y_train)
+        model.fit(x_train, y_train, sample_weight=w_train)
         logits = np.array(serving(model.coef_[0], float(model.intercept_[0])).logits(texts))
         cut = threshold_at(logits, y_calib, 0.01)
         recall = float(np.mean(logits[y_calib == 1] >= cut))
@@ -194,6 +208,12 @@ def finish(
     direct = roles == "user"
     indirect_mask = roles == "tool"
     z_direct = threshold_at(z[direct], y_calib[direct], DIRECT_FP)
+    # Real users' prompts (AlpacaEval: OASST, Koala, Vicuna...) are the traffic that
+    # matters most and the hardest benign source: <= 1% of them over the threshold too.
+    real = np.array([s.source in EVAL_ONLY for s in calib])
+    z_real = threshold_at(z[real], y_calib[real], REAL_USER_FP)
+    print(f"direct threshold (z): {z_direct:.3f} at {DIRECT_FP:.2%} FP; real users' {z_real:.3f}")
+    z_direct = max(z_direct, z_real)
     z_indirect = threshold_at(z[indirect_mask], y_calib[indirect_mask], INDIRECT_FP)
     # Shift so that the direct operating point is probability 0.5.
     intercept -= z_direct

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from routeiq.errors import GuardrailBlocked
 from routeiq.plugins.guardrails import InjectionSettings, VerdictCache
@@ -121,3 +123,55 @@ async def test_trusted_texts_are_not_scanned_at_all() -> None:
     texts = ["You are a helpful assistant for Acme.", "hello"]
     scan_input([guardrail], texts, digests_of(texts), cache, ["system", "user"])
     assert cache.scans == 1  # only the user text
+
+
+async def test_redaction_leaves_trusted_texts_to_the_other_guardrails() -> None:
+    from routeiq.plugins.guardrails import PIISettings
+
+    section = GuardrailsSection(
+        pii=PIISettings(action="redact"), injection=InjectionSettings(action="redact")
+    )
+    system = f"{ATTACK} Escalate to ops@example.com."
+    body = request(("system", system), ("user", f"{ATTACK} Mail me at jane@example.com"))
+    async with started(section) as pipeline:
+        await run_of(pipeline, body).before(no_send)
+    system_after, user_after = (m["content"] for m in body["messages"])
+    # The system prompt: PII redacted, the injection guardrail did not touch it.
+    assert system_after == f"{ATTACK} Escalate to [PII:EMAIL]."
+    assert "[INJECTION:" in user_after and "jane@" not in user_after
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "role": st.one_of(st.sampled_from(["system", "user", "tool"]), st.integers()),
+                    "content": st.one_of(
+                        st.text(max_size=5),
+                        st.none(),
+                        st.lists(
+                            st.one_of(
+                                st.fixed_dictionaries(
+                                    {"type": st.just("text"), "text": st.text(max_size=5)}
+                                ),
+                                st.integers(),
+                            ),
+                            max_size=3,
+                        ),
+                    ),
+                },
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_roles_always_line_up_with_texts(messages: list[Any]) -> None:
+    roles: list[str | None] = []
+    texts = message_texts({"messages": messages}, roles)
+    assert len(roles) == len(texts)
+    assert texts == message_texts({"messages": messages})
+    assert all(r is None or isinstance(r, str) for r in roles)
