@@ -14,6 +14,11 @@ the fraction of queries where both give the same outcome at the 0.95 threshold
 (same entry on a hit, a miss on both otherwise), which is what a client sees.
 
 Writes bench/results/semantic_cache.json and .png; ratios are within this run.
+
+``--gateway`` then runs ``bench/semantic_cache_gateway.py`` (miss and hit latency
+through the real gateway, cache off vs on with each encoder runtime, same run) and
+``--memory`` runs ``bench/semantic_cache_memory.py`` (RSS over 50,000 encodes and
+after a flush); each writes its own result files.
 """
 
 from __future__ import annotations
@@ -486,7 +491,20 @@ def main() -> None:
     ap.add_argument("--big-efc", type=int, default=HnswParams().ef_construction, help="for --big")
     ap.add_argument("--big-efs", default="64,96,128", help="ef_search values for --big")
     ap.add_argument("--embed-texts", type=int, default=160)
+    ap.add_argument("--gateway", action="store_true", help="also bench/semantic_cache_gateway.py")
+    ap.add_argument("--memory", action="store_true", help="also bench/semantic_cache_memory.py")
     args = ap.parse_args()
+    companions = [n for n, on in (("gateway", args.gateway), ("memory", args.memory)) if on]
+    if companions:
+        import atexit
+        import subprocess
+
+        def run_companions() -> None:
+            for name in companions:
+                script = Path(__file__).with_name(f"semantic_cache_{name}.py")
+                subprocess.run([sys.executable, str(script)], check=False)
+
+        atexit.register(run_companions)
     vec = Vectors()
     t0 = time.perf_counter()
     print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f} params={HnswParams()}")

@@ -84,8 +84,8 @@ async def store_phase(embedder: Embedder, entries: int) -> dict[str, float]:
     store: SemanticStore[Facts] = SemanticStore(now=trio.current_time, max_entries=entries)
     await release_memory()
     before = rss_mib()
-    for start in range(0, entries, 256):
-        texts = [question(10_000_000 + i) for i in range(start, min(entries, start + 256))]
+    for start in range(0, entries, 32):  # the embedder's max_batch
+        texts = [question(10_000_000 + i) for i in range(start, min(entries, start + 32))]
         vectors = await trio.to_thread.run_sync(embedder.encode_sync, texts)
         facts = await trio.to_thread.run_sync(embedder.facts_sync, texts)
         for j, (v, f) in enumerate(zip(vectors, facts, strict=True)):

@@ -78,6 +78,10 @@ class OnnxEncoder:
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # ONNX Runtime's CPU arena keeps the peak of every input shape it has seen:
+        # eight batches of 256 texts took RSS from 136 to 797 MiB with it, to 184 MiB
+        # without (and a single text did not get slower).
+        opts.enable_cpu_mem_arena = False
         self._session = ort.InferenceSession(
             str(onnx_path), opts, providers=["CPUExecutionProvider"]
         )

