@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-from pathlib import Path
-
-import httpx
 import orjson
 import trio
 import trio.testing
@@ -13,9 +9,6 @@ import trio.testing
 from routeiq.asgi.backpressure import BackpressureMiddleware
 from routeiq.asgi.types import Message, Receive, Scope, Send
 from routeiq.lifecycle import Lifecycle
-from routeiq.server import start_mock
-from tests.conftest import CHAT_STREAM, MASTER_KEY
-from tests.core.test_backpressure_drain import _start_gateway
 
 
 async def endless_stream(scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,25 +70,5 @@ async def test_drain_deadline_cuts_streams_exactly_with_a_final_event(
     assert orjson.loads(whole["body"])["error"]["code"] == "server_shutting_down"
 
 
-async def test_sigterm_stream_past_the_drain_ends_with_an_error_event(tmp_path: Path) -> None:
-    """The real process: the client reads a clean end (no broken read), last event an error."""
-    async with trio.open_nursery() as nursery:
-        _, base = await start_mock(nursery)
-        proc, url = await _start_gateway(tmp_path, base, drain=0.5)
-        headers = {"authorization": f"Bearer {MASTER_KEY}"}
-        long = {**CHAT_STREAM, "metadata": {"mock_chunks": 200, "mock_chunk_gap": 0.1}}
-        got: list[str] = []
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=20) as c:
-            async with c.stream("POST", "/v1/chat/completions", json=long) as r:
-                async for line in r.aiter_lines():  # raises on an incomplete read
-                    if line.startswith("data: "):
-                        got.append(line)
-                        if len(got) == 1:
-                            proc.send_signal(signal.SIGTERM)
-        assert 2 <= len(got) < 100
-        assert orjson.loads(got[0][6:])["object"] == "chat.completion.chunk"
-        last = orjson.loads(got[-1][6:])
-        assert last["error"]["type"] == "server_shutting_down", got[-1]
-        with trio.fail_after(15):
-            assert await proc.wait() == 0
-        nursery.cancel_scope.cancel()
+# The real process (SIGTERM, a stream past drain_seconds): tests/core/test_backpressure_drain.py
+# test_drain_deadline_cuts_long_streams_and_exits_zero.
