@@ -53,6 +53,19 @@ def make_gamma() -> MCPServer:
         return f"sampled: {got.content.text}"
 
     @srv.tool()
+    async def impatient(ctx: Context) -> str:
+        """Ask the client's model, but give up after 0.3 s (withdrawing the request)."""
+        message = mcp_types.SamplingMessage(
+            role="user", content=mcp_types.TextContent(type="text", text="slow")
+        )
+        with trio.move_on_after(0.3):
+            await ctx.session.create_message(
+                [message], max_tokens=10, related_request_id=ctx.request_id
+            )
+            return "answered"
+        return "gave up"
+
+    @srv.tool()
     async def wait(tag: str) -> str:
         """Sleep for a minute; record the tag if cancelled first."""
         return await sleep_recording(tag)
@@ -146,4 +159,23 @@ async def test_client_cancellation_reaches_the_upstream_tool() -> None:
             await c.call_tool("gamma__wait", {"tag": "cancelled-by-client"})
         with trio.fail_after(5):
             while "cancelled-by-client" not in CANCELLED:
+                await trio.sleep(0.01)
+
+
+async def test_upstream_withdrawing_its_request_cancels_it_at_the_client() -> None:
+    events: list[str] = []
+
+    async def sampling(ctx: Any, params: mcp_types.CreateMessageRequestParams) -> Any:
+        events.append("asked")
+        try:
+            await trio.sleep(30)
+        finally:
+            events.append("withdrawn")
+        raise AssertionError("not reached")
+
+    async with gateway_to_gamma() as (url, _), client(url, sampling_callback=sampling) as c:
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__impatient", {})
+            assert result.content[0].text == "gave up"  # type: ignore[union-attr]
+            while events != ["asked", "withdrawn"]:
                 await trio.sleep(0.01)
