@@ -1,7 +1,10 @@
 """A2A task records on the shared state store, with validated transitions.
 
-A record (``a2a:task:<id>``) names the owning agent, the normalised state, the
-wire version the task was created with and the latest whole-task snapshot.
+A record (``a2a:task:<id>``) names the owning agent, the tenant that created it,
+the normalised state, the wire version the task was created with, the number of
+updates applied and the whole task as it stands (every status and artifact
+update applied to it). Each tenant's tasks are listed, newest first, in 64-entry
+chunks (``a2a:tasks-of:<tenant>:<n>``) for ListTasks.
 Every write is an atomic ``StateStore.update`` that checks the transition
 (:func:`~routeiq.a2a.tasks.check_transition`) and sets the TTL, so with the
 Redis backend any gateway process reads, updates and cancels any task.

@@ -25,7 +25,6 @@ Admin (master key): ``GET|POST /routeiq/mcp/servers``,
 
 from __future__ import annotations
 
-import secrets
 from functools import partial
 from typing import Any
 
@@ -90,7 +89,7 @@ class ClientStream:
             await start_stream(self.send, 200)
         await send_chunk(self.send, sse_event(orjson.dumps(message), "message"))
 
-    async def ask(self, method: str, params: Any) -> dict[str, Any]:
+    async def ask(self, method: str, params: Any, request_id: str) -> dict[str, Any]:
         need = _CAPABILITY.get(method)
         problem = None
         if need is None:
@@ -104,10 +103,9 @@ class ClientStream:
             problem = (rpc.METHOD_NOT_FOUND, f"The client did not declare the {need} capability")
         if problem is not None:
             return rpc.error(None, rpc.RpcError(*problem))
-        rid = f"gw-{secrets.token_hex(8)}"
         # The answer comes in another POST, maybe to another gateway process.
-        async with self.gw.store.subscribe(reply_channel(self.session.id, rid)) as sub:
-            request = {"jsonrpc": "2.0", "id": rid, "method": method}
+        async with self.gw.store.subscribe(reply_channel(self.session.id, request_id)) as sub:
+            request = {"jsonrpc": "2.0", "id": request_id, "method": method}
             if params is not None:
                 request["params"] = params
             await self.notify(request)

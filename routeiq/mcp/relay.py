@@ -18,7 +18,9 @@ everything before the result belongs to this call alone. So:
   capability; the answer is POSTed back upstream;
 - ``notifications/*/list_changed`` wake the server's re-listing;
 - a call that is cancelled (the client's ``notifications/cancelled``, its
-  disconnect, the deadline) sends ``notifications/cancelled`` upstream.
+  disconnect, the deadline) sends ``notifications/cancelled`` upstream; a
+  request the upstream withdraws (its ``notifications/cancelled``) is withdrawn
+  from the client the same way.
 
 A 404 means the upstream forgot the session: :class:`SessionGone`, and the
 caller reconnects. Nothing here imports the ``mcp`` SDK.
@@ -60,8 +62,9 @@ class Outbox(Protocol):
         """Send a notification to the client (dropped if it cannot get one)."""
         ...
 
-    async def ask(self, method: str, params: Any) -> dict[str, Any]:
-        """Put a request to the client; its JSON-RPC response object (result or error)."""
+    async def ask(self, method: str, params: Any, request_id: str) -> dict[str, Any]:
+        """Put a request (id ``request_id``) to the client; its JSON-RPC response
+        object (result or error)."""
         ...
 
 
@@ -127,6 +130,10 @@ class RawCall:
         self.outbox = outbox
         self.on_list_changed = on_list_changed
         self.rid = f"rq-{next(_counter)}-{secrets.token_hex(4)}"
+        # Requests from the upstream being put to the client: their id upstream ->
+        # (the id the client sees, the scope to cancel if the upstream withdraws it).
+        self.asking: dict[Any, tuple[str, trio.CancelScope]] = {}
+        self._nursery: trio.Nursery | None = None
 
     async def run(self, method: str, params: dict[str, Any], client_token: Any) -> dict[str, Any]:
         """The upstream's JSON-RPC response object to ``method``."""
@@ -140,7 +147,16 @@ class RawCall:
         body = orjson.dumps({"jsonrpc": "2.0", "id": self.rid, "method": method, "params": params})
         finished = False
         try:
-            reply = await self._exchange(body, client_token)
+            failure: Exception | None = None
+            async with trio.open_nursery() as nursery:  # the upstream's requests run here
+                self._nursery = nursery
+                try:
+                    reply = await self._exchange(body, client_token)
+                except Exception as exc:  # raised below, outside the nursery's group
+                    failure = exc
+                nursery.cancel_scope.cancel()  # a request still open is moot now
+            if failure is not None:
+                raise failure
             finished = True
             return reply
         finally:
@@ -197,11 +213,14 @@ class RawCall:
         method = msg.get("method")
         if not isinstance(method, str):
             return self._reply(msg) if msg.get("id") == self.rid else None
-        if "id" in msg:  # a request from the upstream to the client
-            await self._answer(msg)
+        if "id" in msg:  # a request from the upstream to the client, answered beside
+            assert self._nursery is not None
+            self._nursery.start_soon(self._answer, msg)
             return None
         if method in _LIST_CHANGED:
             self.on_list_changed()
+        elif method == "notifications/cancelled":
+            await self._withdrawn(msg.get("params"))
         elif self.outbox is None:
             pass
         elif method == "notifications/progress":
@@ -222,10 +241,35 @@ class RawCall:
                 rid, rpc.METHOD_NOT_FOUND, "The client cannot receive requests on this call"
             )
         else:
-            answer = await self.outbox.ask(str(request["method"]), request.get("params"))
+            client_id = f"gw-{secrets.token_hex(8)}"
+            with trio.CancelScope() as scope:
+                self.asking[rid] = (client_id, scope)
+                try:
+                    method = str(request["method"])
+                    answer = await self.outbox.ask(method, request.get("params"), client_id)
+                finally:
+                    self.asking.pop(rid, None)
+            if scope.cancelled_caught:
+                return  # withdrawn by the upstream: it expects no answer
             reply = {"jsonrpc": "2.0", "id": rid}
             if isinstance(answer.get("error"), dict):
                 reply["error"] = answer["error"]
             else:
                 reply["result"] = answer.get("result", {})
-        await _post(self.http, self.link, reply)
+        try:
+            await _post(self.http, self.link, reply)
+        except httpx.HTTPError:
+            pass  # the call's own stream reports a broken upstream
+
+    async def _withdrawn(self, params: Any) -> None:
+        """The upstream cancelled a request it put to the client: tell the client."""
+        if not isinstance(params, dict) or params.get("requestId") not in self.asking:
+            return
+        client_id, scope = self.asking[params["requestId"]]
+        scope.cancel()
+        if self.outbox is not None:
+            note_params = {"requestId": client_id}
+            if isinstance(params.get("reason"), str):
+                note_params["reason"] = params["reason"]
+            note = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": note_params}
+            await self.outbox.notify(note)

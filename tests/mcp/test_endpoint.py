@@ -206,7 +206,23 @@ json_values = st.recursive(
     lambda c: (
         st.lists(c, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["jsonrpc", "id", "method", "params", "cursor", "name", "arguments"]),
+            st.sampled_from(
+                [
+                    "jsonrpc",
+                    "id",
+                    "method",
+                    "params",
+                    "cursor",
+                    "name",
+                    "arguments",
+                    "uri",
+                    "_meta",
+                    "progressToken",
+                    "result",
+                    "error",
+                    "requestId",
+                ]
+            ),
             c,
             max_size=5,
         )
@@ -214,7 +230,17 @@ json_values = st.recursive(
     max_leaves=10,
 )
 methods = st.sampled_from(
-    ["ping", "tools/list", "tools/call", "prompts/get", "resources/read", "initialize", "x"]
+    [
+        "ping",
+        "tools/list",
+        "tools/call",
+        "prompts/get",
+        "resources/read",
+        "initialize",
+        "x",
+        "resources/templates/list",
+        "notifications/cancelled",
+    ]
 )
 
 
@@ -235,7 +261,9 @@ async def test_fuzz_any_json_gets_jsonrpc_answer(
         fuzz_target["sid"] = await initialize(app)
     app, sid = fuzz_target["app"], fuzz_target["sid"]
     shaped = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
-    for obj in (value, shaped, [shaped, value]):
+    # A client's answer to a request the gateway put to it (id "gw-..." or anything).
+    answer = {"jsonrpc": "2.0", "id": "gw-x", "result": params}
+    for obj in (value, shaped, [shaped, value], answer):
         r = await post(app, obj, sid)
         assert r.status in (200, 202, 400), r.body
         if r.status == 202:

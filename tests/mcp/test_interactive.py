@@ -1,11 +1,13 @@
 """What an upstream sends during a tools/call reaches the client that made it.
 
 ``gamma`` (an mcp-SDK server) reports progress and logs while a tool runs, asks
-the client to sample and for its roots. Through the gateway, the official mcp
-client gets: the progress notifications (with its own token) and log messages
-before the result; the sampling/roots requests when it declared the capability
-(its answers reach the tool), a clear error in the tool when it did not; and a
-``notifications/cancelled`` from the client reaches the upstream tool.
+the client to sample and to elicit. Through the gateway, the official mcp client
+gets: the progress notifications (with its own token) and log messages before
+the result; the sampling/elicitation requests when it declared the capability
+(its answers reach the tool), a clear error in the tool when it did not; a
+``notifications/cancelled`` from the client reaches the upstream tool, and one
+from the upstream withdraws its request at the client. Tool results pass the
+gateway's ``tool_result_hook``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ import trio
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server.mcpserver import Context, MCPServer
+from pydantic import BaseModel
 
 from routeiq.mcp.gateway import MCPGateway
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.server import bind_socket, serve_app, url_of
 from tests.mcp.conftest import AUTH, LOCAL, app_for
 from tests.mcp.servers import CANCELLED, serve_mcp, sleep_recording
+
+
+class Name(BaseModel):
+    name: str
 
 
 def make_gamma() -> MCPServer:
@@ -51,6 +58,25 @@ def make_gamma() -> MCPServer:
         )
         assert isinstance(got.content, mcp_types.TextContent)
         return f"sampled: {got.content.text}"
+
+    @srv.tool()
+    async def greet(ctx: Context) -> str:
+        """Ask the user for a name (elicitation)."""
+        got = await ctx.elicit("Your name?", schema=Name)
+        return f"hello {got.data.name}" if got.action == "accept" else got.action
+
+    @srv.tool()
+    async def impatient(ctx: Context) -> str:
+        """Ask the client's model, but give up after 0.3 s (withdrawing the request)."""
+        message = mcp_types.SamplingMessage(
+            role="user", content=mcp_types.TextContent(type="text", text="slow")
+        )
+        with trio.move_on_after(0.3):
+            await ctx.session.create_message(
+                [message], max_tokens=10, related_request_id=ctx.request_id
+            )
+            return "answered"
+        return "gave up"
 
     @srv.tool()
     async def wait(tag: str) -> str:
@@ -147,3 +173,41 @@ async def test_client_cancellation_reaches_the_upstream_tool() -> None:
         with trio.fail_after(5):
             while "cancelled-by-client" not in CANCELLED:
                 await trio.sleep(0.01)
+
+
+async def test_upstream_withdrawing_its_request_cancels_it_at_the_client() -> None:
+    events: list[str] = []
+
+    async def sampling(ctx: Any, params: mcp_types.CreateMessageRequestParams) -> Any:
+        events.append("asked")
+        try:
+            await trio.sleep(30)
+        finally:
+            events.append("withdrawn")
+        raise AssertionError("not reached")
+
+    async with gateway_to_gamma() as (url, _), client(url, sampling_callback=sampling) as c:
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__impatient", {})
+            assert result.content[0].text == "gave up"  # type: ignore[union-attr]
+            while events != ["asked", "withdrawn"]:
+                await trio.sleep(0.01)
+
+
+async def test_elicitation_reaches_the_client_and_results_pass_the_hook() -> None:
+    async def elicit(ctx: Any, params: Any) -> Any:
+        assert params.message == "Your name?"
+        return mcp_types.ElicitResult(action="accept", content={"name": "Ada"})
+
+    seen: list[tuple[str, Any]] = []
+
+    async def hook(tool: str, result: dict[str, Any]) -> dict[str, Any]:
+        seen.append((tool, result["content"][0]["text"]))
+        return {**result, "content": [{"type": "text", "text": "[checked] hello Ada"}]}
+
+    async with gateway_to_gamma() as (url, gateway), client(url, elicitation_callback=elicit) as c:
+        gateway.tool_result_hook = hook
+        with trio.fail_after(10):
+            result = await c.call_tool("gamma__greet", {})
+    assert seen == [("gamma__greet", "hello Ada")]
+    assert result.content[0].text == "[checked] hello Ada"  # type: ignore[union-attr]
