@@ -54,6 +54,7 @@ from routeiq.llm.upstream import UpstreamPool
 from routeiq.mcp import MCPGateway
 from routeiq.netguard import bind_metrics as bind_accept_metrics
 from routeiq.plugins.pipeline import Pipeline
+from routeiq.plugins.tool_results import tool_result_scanner
 from routeiq.policy.engine import PolicyEngine
 from routeiq.policy.engine import bind_metrics as bind_policy_metrics
 from routeiq.pricing import PriceBook, SpendTracker
@@ -145,6 +146,10 @@ class Gateway:
         mcp = config.routeiq.mcp
         self.a2a = A2AGateway(a2a, ssrf, self.store)
         self.mcp = MCPGateway(mcp, ssrf, self.store)
+        injection = config.routeiq.guardrails.injection
+        if mcp.enabled and injection is not None and injection.enabled:
+            # Tool results are indirect input: judged with the injection guardrail.
+            self.mcp.tool_result_hook = tool_result_scanner(injection)
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
         self.cache.bind_metrics(meter)

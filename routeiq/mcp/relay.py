@@ -40,6 +40,7 @@ import trio
 
 from routeiq import jsonrpc as rpc
 from routeiq.llm.sse import SSEFramer, event_data
+from routeiq.tracecontext import outgoing_headers
 
 _LIST_CHANGED = frozenset(
     {
@@ -138,9 +139,12 @@ class RawCall:
     async def run(self, method: str, params: dict[str, Any], client_token: Any) -> dict[str, Any]:
         """The upstream's JSON-RPC response object to ``method``."""
         params = dict(params)
+        meta: dict[str, Any] = {}
         if client_token is not None and self.outbox is not None:
-            meta = dict(params.get("_meta") or {})
             meta["progressToken"] = self.rid
+        # The request's W3C trace context (the OpenTelemetry MCP conventions' carrier).
+        meta.update(outgoing_headers())
+        if meta:
             params["_meta"] = meta
         else:
             params.pop("_meta", None)

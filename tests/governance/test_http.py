@@ -170,7 +170,9 @@ async def test_customer_rpm_from_the_user_field(stack: Stack) -> None:
         assert (r1.status_code, r2.status_code, r3.status_code) == (200, 429, 200)
 
 
-async def test_streams_are_charged_their_usage_or_else_their_maximum(stack: Stack) -> None:
+async def test_streams_are_charged_their_real_usage(stack: Stack) -> None:
+    # The gateway asks the upstream for usage on every stream (routeiq.telemetry
+    # stream_usage), so a client that did not ask for it is charged its real tokens too.
     async with httpx.AsyncClient(timeout=10) as c:
         key = await _gen(c, stack, max_budget=100.0)
         body = {**CHAT, "stream": True, "max_tokens": 50}
@@ -181,11 +183,32 @@ async def test_streams_are_charged_their_usage_or_else_their_maximum(stack: Stac
         await trio.sleep(1.5)
         q = {"api_key": key}
         rows = (await c.get(f"{stack.url}/spend/logs", params=q, headers=stack.headers)).json()
-        measured, unreported = sorted(rows["data"], key=lambda row: row["start_time"])
-        # usage reported: its real tokens at 0.001 USD each
-        assert measured["total_tokens"] > 0
-        assert measured["spend"] == pytest.approx(measured["total_tokens"] * 0.001)
-        # no usage: the reservation (prompt estimate + 50 output tokens) is charged
+        assert len(rows["data"]) == 2
+        for row in rows["data"]:  # real tokens at 0.001 USD each, asked for or not
+            assert row["total_tokens"] > 0
+            assert row["spend"] == pytest.approx(row["total_tokens"] * 0.001)
+
+
+async def test_a_stream_without_usage_is_charged_its_maximum(tmp_path: Path) -> None:
+    # With stream usage off (an upstream that rejects stream_options), a stream that
+    # reports no usage is charged its reservation, so streaming cannot bypass a budget.
+    async with (
+        running_stack(
+            edit=_cheap,
+            governance={"data_dir": str(tmp_path)},
+            telemetry={"stream_usage": False},
+        ) as s,
+        httpx.AsyncClient(timeout=10) as c,
+    ):
+        key = await _gen(c, s, max_budget=100.0)
+        body = {**CHAT, "stream": True, "max_tokens": 50}
+        r = await c.post(f"{s.url}/v1/chat/completions", json=body, headers=_auth(key))
+        assert r.status_code == 200 and "data: [DONE]" in r.text
+        await trio.sleep(1.5)
+        q = {"api_key": key}
+        rows = (await c.get(f"{s.url}/spend/logs", params=q, headers=s.headers)).json()
+        (unreported,) = rows["data"]
+        # the reservation: prompt estimate + 50 output tokens at 0.001 USD each
         assert unreported["spend"] > 50 * 0.001
 
 
