@@ -166,7 +166,8 @@ class Gateway:
         # Hot reload and runtime model edits (routeiq.reload); the cancel scopes of
         # this generation's background tasks (router, health checks).
         self.reloader = Reloader(self)
-        self.shared_models = SharedModels(self.reloader, self.store)
+        db = self.governance.db if self.governance is not None else None
+        self.shared_models = SharedModels(self.reloader, self.store, db)
         self.scopes: list[trio.CancelScope] = []
         # Learned routes (routeiq.learned): numpy loads only when the config has one.
         self.learned: LearnedRouting | None = None

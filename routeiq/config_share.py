@@ -9,8 +9,10 @@ start-up. Before an edit a process first takes in the stored state, so edits mad
 elsewhere are not lost (two edits racing within one round trip: the last one wins).
 With the memory backend this is one process and the messages go nowhere.
 
-(When the SQLite/PostgreSQL store lands, the runtime models belong in it: durable,
-and read at start-up; this module then only announces changes.)
+When the gateway has its key database (``routeiq.db``: SQLite, or PostgreSQL with
+``database_url``), the edits are also written there (record ``config/models``) and read
+from there at start-up: they survive a restart of every gateway and of Redis. A
+database that cannot be written is logged; the edit still applies and is shared.
 """
 
 from __future__ import annotations
@@ -25,20 +27,23 @@ import trio
 from routeiq.state.base import StateStore
 
 if TYPE_CHECKING:
+    from routeiq.db import Database
     from routeiq.reload import Reloader
 
 log = logging.getLogger("routeiq.reload")
 
 KEY = "cfg:models"
 CHANNEL = "config.models"
+DB_KIND, DB_ID = "config", "models"  # the record in the key database
 
 
 class SharedModels:
     """Publishes this process's runtime edits and applies the others' (see above)."""
 
-    def __init__(self, reloader: Reloader, store: StateStore) -> None:
+    def __init__(self, reloader: Reloader, store: StateStore, db: Database | None = None) -> None:
         self.reloader = reloader
         self.store = store
+        self.db = db
         self.instance = uuid.uuid4().hex[:12].encode()
         self.applied = 0  # edits from other processes applied (for tests and logs)
 
@@ -61,14 +66,29 @@ class SharedModels:
         r.runtime, r.deleted = runtime, deleted
         return True
 
+    async def _stored(self, *, starting: bool = False) -> bytes | None:
+        """The stored edits: the database's when there is one (durable), else the state
+        store's. At start-up a local SQLite file is read on the loop (milliseconds)."""
+        if self.db is not None:
+            blocking = starting and self.db.name == "sqlite"
+            row = await self.db.get(DB_KIND, DB_ID, blocking=blocking)
+            if row is not None and row.data is not None:
+                return orjson.dumps(row.data)
+        return await self.store.get(KEY)
+
     async def sync(self) -> None:
         """Take in the stored edits before making one here."""
-        raw = await self.store.get(KEY)
+        raw = await self._stored()
         if raw is not None and self._take(raw):
             await self.reloader.reload(from_file=False)
 
     async def publish(self, *, file_reload: bool = False) -> None:
         state = self._state()
+        if self.db is not None:
+            try:
+                await self.db.put(DB_KIND, DB_ID, orjson.loads(state))
+            except Exception as exc:  # the edit is applied and shared all the same
+                log.warning("runtime models not written to the %s database: %s", self.db.name, exc)
         await self.store.set(KEY, state)
         kind = b"file" if file_reload else b"models"
         await self.store.publish(CHANNEL, self.instance + b"|" + kind + b"\n" + state)
@@ -76,7 +96,7 @@ class SharedModels:
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Apply the stored edits, then every announced one, until cancelled."""
         async with self.store.subscribe(CHANNEL) as messages:
-            raw = await self.store.get(KEY)
+            raw = await self._stored(starting=True)
             if raw is not None and self._take(raw):
                 result = await self.reloader.reload(from_file=False)
                 if not result.ok:

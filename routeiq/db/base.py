@@ -202,7 +202,7 @@ class Database:
 
         return await self._run(fn)
 
-    async def get(self, kind: str, ident: str) -> EntityRow | None:
+    async def get(self, kind: str, ident: str, *, blocking: bool = False) -> EntityRow | None:
         def fn(cur: Any) -> EntityRow | None:
             cur.execute(
                 self._sql(
@@ -214,7 +214,7 @@ class Database:
             row = cur.fetchone()
             return _entity(row) if row else None
 
-        return await self._run(fn)
+        return await self._run(fn, blocking=blocking)
 
     async def list_records(self, kind: str, offset: int, limit: int) -> tuple[list[EntityRow], int]:
         def fn(cur: Any) -> tuple[list[EntityRow], int]:

@@ -118,14 +118,14 @@ class Governance:
 
     def apply(self, row: EntityRow) -> None:
         """Put one record (or its tombstone) into the in-memory cache."""
+        self.seq = max(self.seq, row.seq)
         table = self.records.get(row.kind)
-        if table is None:
+        if table is None:  # another component's record (e.g. the runtime models)
             return
         if row.data is None:
             table.pop(row.id, None)
         else:
             table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
-        self.seq = max(self.seq, row.seq)
 
     async def refresh(self, *, blocking: bool = False) -> int:
         """Read the change feed once; answer how many records changed."""

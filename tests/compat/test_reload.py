@@ -199,3 +199,38 @@ async def test_a_removed_model_404s_while_its_streams_finish(tmp_path: Path) -> 
             assert r.status_code == 404  # new requests: gone at once
             assert s.mocks[0].stats.active == 4  # while the old streams still run
         assert results == [(200, True)] * 4
+
+
+async def test_runtime_models_survive_a_restart_in_the_key_database(tmp_path: Path) -> None:
+    # The memory state backend forgets everything at a restart; the key database
+    # (SQLite here, PostgreSQL with database_url) keeps the runtime edits.
+    data = {
+        "model_list": [group("chat", id="file-dep")],
+        "routeiq": {"governance": {"data_dir": str(tmp_path / "data")}},
+    }
+    async with litellm_stack(data) as s:
+        r = await s.client.post(
+            f"{s.url}/model/new",
+            headers=AUTH,
+            json=s.fill(
+                {
+                    "model_name": "added",
+                    "litellm_params": {"model": "openai/x", "api_base": "{up0}", "api_key": "k"},
+                    "model_info": {"id": "rt-1"},
+                }
+            ),
+        )
+        assert r.status_code == 200, r.text
+        r = await s.client.post(f"{s.url}/model/delete", headers=AUTH, json={"id": "file-dep"})
+        assert r.status_code == 200, r.text
+        first_upstream = s.bases[0]
+    async with litellm_stack(data) as s:  # a new gateway on the same database
+        info = (await s.client.get(f"{s.url}/model/info", headers=AUTH)).json()["data"]
+        assert [e["model_info"]["id"] for e in info] == ["rt-1"]
+        assert info[0]["litellm_params"]["api_base"] == first_upstream
+        assert (await s.chat("chat")).status_code == 404  # the deletion is kept too
+        # routed (its upstream was the first run's mock, gone now), not unknown
+        r = await s.chat("added")
+        assert r.status_code == 502, r.text
+    async with litellm_stack({"model_list": [group("chat", id="file-dep")]}) as s:
+        assert (await s.chat("added")).status_code == 404  # another database: not there
