@@ -41,7 +41,8 @@ minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
 rejected with its errors); `POST /model/new`, `/model/update`, `/model/delete` and
 `GET /model/info` manage deployments at runtime (they survive reloads; with
 `routeiq.state.backend: redis` every process applies them and a process started later
-takes them at start-up; a durable database store is not wired yet).
+takes them at start-up; they are kept in the key database, SQLite or PostgreSQL with
+`database_url`, and survive restarts).
 
 Providers: OpenAI-format ones are passed through; `anthropic/`, `gemini/`, `bedrock/`
 (Converse; static keys, an API key, or botocore's default chain), `vertex_ai/gemini-*`
