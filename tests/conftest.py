@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import trio
 
 from routeiq.app import Gateway, create_app
@@ -23,9 +24,19 @@ logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 pytest_plugins = ["tests.redis_fixture", "tests.pg_fixture"]
 
-# Governance keeps keys and spend in SQLite under a data directory: one per test
-# session (inherited by the gateway processes the e2e tests start), never ~/.local.
+# Governance keeps keys, spend and runtime model edits in SQLite under a data
+# directory, never ~/.local: one per test (inherited by the gateway processes the
+# e2e tests start), so no test's keys or runtime models reach another test's gateway
+# (a session-wide directory let one test's /model/delete apply in the next one).
 os.environ.setdefault("ROUTEIQ_DATA_DIR", tempfile.mkdtemp(prefix="routeiq-data-"))
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    monkeypatch.setenv("ROUTEIQ_DATA_DIR", str(tmp_path_factory.mktemp("routeiq-data")))
+
 
 MASTER_KEY = "sk-test-master-key"
 
