@@ -225,8 +225,12 @@ class MCPApp:
             session = maybe
             single = not batch.is_batch and len(requests) == 1
             stream = ClientStream(self.gw, session, send, sse_ok and single)
-            replies = await self._run(batch, session, receive, stream)
-            if stream.started:  # progress or a request went out first: finish the stream
+            replies, withdrawn = await self._run(batch, session, receive, stream, sse_ok)
+            if stream.started or (withdrawn and sse_ok and not replies):
+                # progress or a request went out first, or the client withdrew its
+                # request: finish (or send) an event stream holding what is left
+                if not stream.started:
+                    await start_stream(send, 200, extra)
                 for reply in replies:
                     await send_chunk(send, sse_event(orjson.dumps(reply), "message"))
                 await end_stream(send)
@@ -243,10 +247,17 @@ class MCPApp:
             await end_stream(send)
 
     async def _run(
-        self, batch: rpc.Batch, session: McpSession, receive: Receive, outbox: ClientStream
-    ) -> list[dict[str, Any]]:
-        """Answer every message of ``batch`` (requests concurrently), in order."""
+        self,
+        batch: rpc.Batch,
+        session: McpSession,
+        receive: Receive,
+        outbox: ClientStream,
+        sse_ok: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Answer every message of ``batch`` (requests concurrently), in order; say
+        whether the client withdrew any of them."""
         replies: list[dict[str, Any] | None] = [None] * len(batch.messages)
+        withdrawn = [False] * len(batch.messages)
 
         async def one(i: int, req: rpc.Request) -> None:
             key = (session.id, req.id)
@@ -260,6 +271,10 @@ class MCPApp:
                 finally:
                     if self.gw.in_flight.get(key) is scope:
                         del self.gw.in_flight[key]
+            if key in self.gw.withdrawn:
+                self.gw.withdrawn.discard(key)
+                if scope.cancelled_caught:
+                    withdrawn[i] = True
             if scope.cancelled_caught and not req.is_notification:
                 replies[i] = rpc.error(
                     req.id, rpc.RpcError(rpc.INTERNAL_ERROR, "Request cancelled")
@@ -279,7 +294,12 @@ class MCPApp:
                 else:
                     jobs.append(partial(one, i, msg))
         await run_beside_client(receive, jobs)
-        return [r for r in replies if r is not None]
+        if sse_ok:
+            # A request the client cancelled gets no response (MCP: receivers SHOULD NOT
+            # answer it); an event stream may end without one. A JSON-only client
+            # still gets the error, since its POST must carry a JSON body.
+            replies = [None if w else r for r, w in zip(replies, withdrawn, strict=True)]
+        return [r for r in replies if r is not None], any(withdrawn)
 
     async def notifications(self, session: McpSession, receive: Receive, send: Send) -> None:
         registry = self.gw.registry

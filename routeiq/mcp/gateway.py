@@ -81,6 +81,8 @@ class MCPGateway:
         # (session id, request id) -> the scope of a request in flight, for
         # notifications/cancelled. Entries exist only while their request runs.
         self.in_flight: dict[tuple[str, rpc.Id], trio.CancelScope] = {}
+        # Requests the client withdrew: they get no response (the spec's SHOULD NOT).
+        self.withdrawn: set[tuple[str, rpc.Id]] = set()
         # The one place a tool result passes through on its way to the client
         # (namespaced tool name, CallToolResult) -> the result to send: for
         # scanning results for indirect prompt injection (wired by the app).
@@ -187,8 +189,10 @@ class MCPGateway:
     def notify(self, req: rpc.Request, session: McpSession) -> None:
         """Handle a client notification (no answer is sent)."""
         if req.method == "notifications/cancelled" and isinstance(req.params, dict):
-            scope = self.in_flight.get((session.id, req.params.get("requestId")))
+            key = (session.id, req.params.get("requestId"))
+            scope = self.in_flight.get(key)
             if scope is not None:
+                self.withdrawn.add(key)
                 scope.cancel()
 
     async def call_tool(

@@ -175,6 +175,65 @@ async def test_client_cancellation_reaches_the_upstream_tool() -> None:
                 await trio.sleep(0.01)
 
 
+async def _withdrawn_call(accept: str, tag: str) -> httpx2.Response:
+    """tools/call a slow tool over raw HTTP, withdraw it with notifications/cancelled,
+    and return the call's own response."""
+    init = {
+        "jsonrpc": "2.0",
+        "id": 0,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t"},
+        },
+    }
+    headers = {**AUTH, "accept": "application/json, text/event-stream"}
+    got: list[httpx2.Response] = []
+    async with gateway_to_gamma() as (url, gateway), httpx2.AsyncClient(timeout=30) as http:
+        r = await http.post(url, json=init, headers=headers)
+        headers["mcp-session-id"] = r.headers["mcp-session-id"]
+        call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call"}
+        call["params"] = {"name": "gamma__wait", "arguments": {"tag": tag}}
+
+        async def make_call() -> None:
+            got.append(await http.post(url, json=call, headers={**headers, "accept": accept}))
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(make_call)
+            with trio.fail_after(10):
+                while not gateway.in_flight:
+                    await trio.sleep(0.01)
+            note = {"jsonrpc": "2.0", "method": "notifications/cancelled"}
+            note["params"] = {"requestId": 7, "reason": "changed my mind"}
+            r = await http.post(url, json=note, headers=headers)
+            assert r.status_code == 202
+        with trio.fail_after(5):
+            while tag not in CANCELLED:  # the upstream tool was cancelled too
+                await trio.sleep(0.01)
+        assert gateway.withdrawn == set()  # nothing is kept for a withdrawn request
+    return got[0]
+
+
+async def test_a_withdrawn_request_gets_no_response_on_an_event_stream() -> None:
+    # MCP: the receiver of notifications/cancelled SHOULD NOT answer the request; an
+    # event stream may end without a response (the SDK client then resolves it itself).
+    r = await _withdrawn_call("application/json, text/event-stream", "withdrawn-sse")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/event-stream")
+    assert "data:" not in r.text
+
+
+async def test_a_withdrawn_request_of_a_json_only_client_gets_an_error() -> None:
+    r = await _withdrawn_call("application/json", "withdrawn-json")
+    assert r.status_code == 200
+    assert r.json() == {
+        "jsonrpc": "2.0",
+        "id": 7,
+        "error": {"code": -32603, "message": "Request cancelled"},
+    }
+
+
 async def test_upstream_withdrawing_its_request_cancels_it_at_the_client() -> None:
     events: list[str] = []
 
