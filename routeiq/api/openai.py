@@ -7,7 +7,7 @@ replaced by the deployment's upstream name, and the body is serialised once.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import trio
 
@@ -54,13 +54,32 @@ if TYPE_CHECKING:
 async def _forward(
     gw: Gateway, scope: Scope, receive: Receive, send: Send, endpoint: str, chat: bool
 ) -> None:
-    ctx = get_ctx(scope)
     check_content_type(header(scope, b"content-type"))
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
     req = parse_json_object(body, gw.limits)
-    ctx.model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
+    model = validate_chat(req, gw.limits) if chat else validate_embeddings(req, gw.limits)
+    await run_request(gw, scope, receive, send, req, model, endpoint, chat, len(body))
+
+
+async def run_request(
+    gw: Gateway,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    req: dict[str, Any],
+    model: str,
+    endpoint: str,
+    chat: bool,
+    body_size: int,
+) -> None:
+    """The request path after a surface parsed and validated ``req`` (a chat
+    completions or embeddings body for the model group ``model``): governance,
+    guardrails, cache, learned route, route and call, record. Other surfaces reach it
+    by translating their request to a chat body and chat responses to theirs."""
+    ctx = get_ctx(scope)
+    ctx.model = model
     if gw.governance is not None:  # models, limits, budget reservation (routeiq.governance)
-        limit_headers = await gw.governance.admit(ctx, ctx.model, req, len(body))
+        limit_headers = await gw.governance.admit(ctx, model, req, body_size)
         if limit_headers:
             send = with_headers(send, limit_headers)
     router = gw.router
