@@ -288,3 +288,17 @@ async def test_a_translated_provider_passes_rate_limit_headers_back_too() -> Non
         r = await s.chat("fast", stream=True)
         assert r.status_code == 200
         assert r.headers["x-ratelimit-remaining-requests"] == "9998"
+
+
+async def test_groq_translates_an_answer_without_service_tier() -> None:
+    # litellm's groq transform reads ``service_tier`` unguarded; an OpenAI-format
+    # answer (the mock's, and many OpenAI-compatible servers') leaves it out.
+    data = {"model_list": [dep("fast", "groq/llama-3.1-8b-instant", 0)]}
+    async with litellm_stack(data) as s:
+        assert "fast-0" in s.gw.translators  # really the translated path
+        r = await s.chat("fast")
+        assert r.status_code == 200, r.text
+        assert r.json()["choices"][0]["message"]["content"]
+        r = await s.chat("fast", stream=True)
+        assert r.status_code == 200, r.text
+        assert '"delta"' in r.text and r.text.rstrip().endswith("data: [DONE]")

@@ -318,6 +318,25 @@ class Adapter:
 
     def parse(self, call: Call, response: httpx.Response) -> Any:
         """The provider's (read) answer as litellm's ``ModelResponse``."""
+        try:
+            return self._transform(call, response)
+        except AttributeError as exc:
+            # Some providers' transforms read an optional top-level field of the
+            # answer unguarded (groq: ``service_tier``), which an OpenAI-format answer
+            # may leave out: supply it as null once, and translate again.
+            body = _json_object(response)
+            if not exc.name or body is None or exc.name in body:
+                raise
+            body[exc.name] = None
+            patched = httpx.Response(
+                response.status_code,
+                headers=response.headers,
+                content=orjson.dumps(body),
+                request=response.request,
+            )
+            return self._transform(call, patched)
+
+    def _transform(self, call: Call, response: httpx.Response) -> Any:
         return self.config.transform_response(
             model=call.model,
             raw_response=response,
@@ -348,6 +367,14 @@ class Adapter:
     def decoder(self, call: Call) -> Any:
         """What turns the upstream's stream bytes into litellm stream items."""
         return IteratorDecoder(lambda pump: self.stream_iterator(call, pump))
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _median_seconds(fn: Callable[[], object], runs: int = 5) -> float:
