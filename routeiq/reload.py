@@ -220,6 +220,7 @@ class Reloader:
         gw.pipeline = pipeline
         gw.health = health
         gw.scopes = [router_scope] + ([health_scope] if health_scope is not None else [])
+        gw.telemetry.set_models(config.groups.keys())  # a model added now is labelled
         self.generation += 1
         # ------------------------------------------------------------------------
         for scope in old_scopes:

@@ -164,6 +164,10 @@ class Telemetry:
     def _observe_tokens(self, options: CallbackOptions) -> Iterable[Observation]:
         return [Observation(n, {"model": m, "kind": k}) for (m, k), n in self.stats.tokens.items()]
 
+    def set_models(self, models: Iterable[str]) -> None:
+        """The model label's known values (a config reload changes them)."""
+        self._models = frozenset(models)
+
     def bind_in_flight(self, fn: Callable[[], int]) -> None:
         self._in_flight = fn
 
