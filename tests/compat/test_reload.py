@@ -54,7 +54,11 @@ async def test_reload_applies_a_new_file_and_rejects_a_bad_one(tmp_path: Path) -
         assert (await s.chat("new")).status_code == 200
         assert s.mocks[0].stats.last().body["model"] == "new"
         metrics = (await s.client.get(f"{s.url}/metrics", headers=AUTH)).text
-        assert 'model="new"' in metrics  # the metric labels know the new model
+        # the request metrics label the new model by its name, not "unknown"
+        assert (
+            'routeiq_requests_total{route="/v1/chat/completions",model="new",status="200"} 1'
+            in metrics
+        )
         # An invalid file: rejected with its errors, the old config stays.
         write(s, path, {**base, "model_list": [group("chat")], "router_settings": {"num_retry": 1}})
         r = await reload(s)
