@@ -23,7 +23,8 @@ FIELDS = [
     "key", "keys", "key_alias", "key_aliases", "models", "max_budget", "soft_budget",
     "budget_duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "duration", "team_id",
     "user_id", "metadata", "tags", "blocked", "team_alias", "team_ids", "member",
-    "members_with_roles", "user_ids", "user_email", "alias", "unknown_field",
+    "members_with_roles", "user_ids", "user_email", "alias", "unknown_field", "role",
+    "auto_create_key",
 ]  # fmt: skip
 huge = st.sampled_from([10**30, -(10**30), 1e308, -1.0, "9" * 5000, "1000000000d", "x" * 300])
 values = json_values | huge
