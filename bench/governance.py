@@ -1,9 +1,11 @@
 """Governance costs and guarantees, each against a baseline measured in the same run.
 
 1. check: authenticate + limits + budget reservation per request, in-process
-   (no HTTP), at 10k and 100k virtual keys. Memory counters: target p99 < 30 us.
-   Redis counters (one Lua script): target at most 1.5x a raw PING round trip
-   through the same client.
+   (no HTTP), at 10k and 100k virtual keys, on a heap frozen after loading as the
+   server freezes it (routeiq.heap). Memory counters: target p99 < 30 us.
+   Redis counters (one Lua script): target at most 1.5x a raw PING round trip,
+   measured twice: through coredis, and through the lean RESP connection the
+   check itself uses (routeiq.governance.resp; the stricter baseline).
 2. hot: chat throughput at concurrency 32 with a database key (rpm, tpm and a
    budget all checked) against a YAML key, alternating wrk rounds. Target >= 0.95x.
 3. limiter: an rpm_limit of 600 driven at 3x that rate from two OS processes
@@ -23,6 +25,7 @@ Prints a table per part; writes bench/results/governance.json and .png.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -58,6 +61,7 @@ from routeiq.governance.ledger import Rule
 from routeiq.governance.service import Governance, GroupPrice
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.governance.shared import SharedCounters
+from routeiq.heap import defer_full_collections, freeze_startup_heap
 from tests.pg_fixture import PgServer, _bindir
 from tests.redis_fixture import RedisServer
 
@@ -97,6 +101,10 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
         tokens.append(token)
         data = {**BIG, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
         gov.apply(EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
+    # As routeiq.server does once start-up is done (keys loaded): full collections
+    # skip the loaded records, and wait for an idle moment.
+    freeze_startup_heap()
+    defer_full_collections()
     return gov, tokens
 
 
@@ -104,10 +112,19 @@ async def _check_samples(gov: Governance, tokens: list[bytes], n: int) -> dict[s
     check = np.empty(n)
     cpu = np.empty(n)  # thread CPU time: the code's cost without the preemption of a
     settle = np.empty(n)  # loaded machine (wall-clock p99 there is the scheduler's)
+    hit = np.zeros(n, dtype=bool)  # a garbage collection ran inside this sample
+    collections = [0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections[0] += 1
+
+    gc.callbacks.append(on_gc)
     rng = random.Random(1)
     for i in range(n + 500):
         token = tokens[rng.randrange(len(tokens))]
         ctx = RequestContext(f"r{i}", time.perf_counter())
+        seen = collections[0]
         c0 = time.thread_time_ns()
         t0 = time.perf_counter_ns()
         gov.authenticate(hashlib.sha256(token).hexdigest(), ctx)
@@ -122,9 +139,11 @@ async def _check_samples(gov: Governance, tokens: list[bytes], n: int) -> dict[s
             check[i - 500] = (t1 - t0) / 1000
             cpu[i - 500] = (c1 - c0) / 1000
             settle[i - 500] = (t2 - t1) / 1000
+            hit[i - 500] = collections[0] != seen
         if len(gov.rows) > 5000:
             gov.rows.clear()
             gov.deltas.clear()
+    gc.callbacks.remove(on_gc)
     return {
         "check_p50_us": float(np.percentile(check, 50)),
         "check_p99_us": float(np.percentile(check, 99)),
@@ -132,6 +151,48 @@ async def _check_samples(gov: Governance, tokens: list[bytes], n: int) -> dict[s
         "check_cpu_p99_us": float(np.percentile(cpu, 99)),
         "finish_p50_us": float(np.percentile(settle, 50)),
         "finish_p99_us": float(np.percentile(settle, 99)),
+        # The tail's cause: the spend rows queued for the next batch survive, so the
+        # collector's young generation fills every ~140 requests and its collection
+        # (~100+ us here) lands inside whichever code runs then. Shown apart, not hidden.
+        "gc_hit_pct": float(hit.mean() * 100),
+        "check_p99_no_gc_us": float(np.percentile(check[~hit], 99)) if (~hit).any() else 0.0,
+        "check_cpu_p99_no_gc_us": float(np.percentile(cpu[~hit], 99)) if (~hit).any() else 0.0,
+    }
+
+
+def _reference_samples(median_us: float, n: int) -> dict[str, float]:
+    """A plain Python loop (dict gets and float arithmetic) sized to the check's median,
+    timed the same way: its tail is what this machine does to any code of that length
+    (preemption, cold caches after another process ran), not the check's."""
+    table_ = {i: float(i) for i in range(4096)}
+
+    def work(k: int) -> float:
+        acc = 0.0
+        for i in range(k):
+            acc += table_[(i * 2654435761) & 4095] * 1.0001
+        return acc
+
+    k = 10
+    while True:  # calibrate: loop length whose median thread time matches the check's
+        c0 = time.thread_time_ns()
+        for _ in range(200):
+            work(k)
+        per = (time.thread_time_ns() - c0) / 200 / 1000
+        if per >= median_us:
+            break
+        k = max(k + 1, int(k * median_us / max(per, 0.01)))
+    wall, cpu = np.empty(n), np.empty(n)
+    for i in range(n):
+        c0 = time.thread_time_ns()
+        t0 = time.perf_counter_ns()
+        work(k)
+        wall[i] = (time.perf_counter_ns() - t0) / 1000
+        cpu[i] = (time.thread_time_ns() - c0) / 1000
+    return {
+        "check_p50_us": float(np.percentile(wall, 50)),
+        "check_p99_us": float(np.percentile(wall, 99)),
+        "check_cpu_p50_us": float(np.percentile(cpu, 50)),
+        "check_cpu_p99_us": float(np.percentile(cpu, 99)),
     }
 
 
@@ -148,16 +209,33 @@ async def _ping_samples(client: Any, n: int) -> dict[str, float]:
     }
 
 
+class _RawPing:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    async def ping(self) -> Any:
+        return await self.conn.call(b"PING")
+
+
 async def _shared_run(
     shared: SharedCounters, gov: Governance, tokens: list[bytes], n: int
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
-        assert shared.up
+        assert shared.up and shared._fast is not None
         ping = await _ping_samples(shared._client, n)
+        raw = await _ping_samples(_RawPing(shared._fast), n)
+        await shared._fast.call(b"CONFIG", b"RESETSTAT")
         res = await _check_samples(gov, tokens, n)
+        # Redis's own time per script call (INFO commandstats): the part of the check
+        # no client can take away.
+        info = (await shared._fast.call(b"INFO", b"commandstats")).decode()
+        for line in info.splitlines():
+            if line.startswith("cmdstat_evalsha:"):
+                stats = dict(kv.split("=") for kv in line.split(":", 1)[1].split(","))
+                res["script_server_us"] = float(stats["usec_per_call"])
         nursery.cancel_scope.cancel()
-    return ping, res
+    return ping, raw, res
 
 
 def part_check(n_samples: int) -> list[dict[str, Any]]:
@@ -166,6 +244,8 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
         gov, tokens = _governance(n_keys, LocalCounters())
         res = trio.run(_check_samples, gov, tokens, n_samples)
         rows.append({"part": "check", "keys": n_keys, "counters": "memory", **res})
+        ref = _reference_samples(res["check_cpu_p50_us"], n_samples)
+        rows.append({"part": "check", "keys": n_keys, "counters": "reference loop", **ref})
     server = _redis()
     try:
         for n_keys in (10_000, 100_000):
@@ -174,20 +254,22 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
             shared = SharedCounters(server.url, "bench:", op_timeout=5.0)
             gov, tokens = _governance(n_keys, shared)
 
-            ping, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
+            ping, raw, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
             rows.append({"part": "check", "keys": n_keys, "counters": "redis PING", **ping})
+            rows.append({"part": "check", "keys": n_keys, "counters": "raw RESP PING", **raw})
             fell_back = shared.downs > 0  # then the numbers are not Redis's: say so
             label = "redis (FELL BACK)" if fell_back else "redis"
             rows.append({"part": "check", "keys": n_keys, "counters": label, **res})
-            rows.append(
-                {
-                    "part": "check",
-                    "keys": n_keys,
-                    "counters": "ratio redis/PING",
-                    "check_p50_us": res["check_p50_us"] / ping["check_p50_us"],
-                    "check_p99_us": res["check_p99_us"] / ping["check_p99_us"],
-                }
-            )
+            for name, base in (("PING", ping), ("raw PING", raw)):
+                rows.append(
+                    {
+                        "part": "check",
+                        "keys": n_keys,
+                        "counters": f"ratio redis/{name}",
+                        "check_p50_us": res["check_p50_us"] / base["check_p50_us"],
+                        "check_p99_us": res["check_p99_us"] / base["check_p99_us"],
+                    }
+                )
     finally:
         server.stop()
     return rows
@@ -429,7 +511,8 @@ def main() -> None:
         results["check"] = part_check(args.samples)
         print(table(results["check"], ["keys", "counters", "check_p50_us", "check_p99_us",
                                        "check_cpu_p50_us", "check_cpu_p99_us", "finish_p50_us",
-                                       "finish_p99_us"]))  # fmt: skip
+                                       "finish_p99_us", "gc_hit_pct", "check_p99_no_gc_us",
+                                       "check_cpu_p99_no_gc_us", "script_server_us"]))  # fmt: skip
         print(f"load average: {os.getloadavg()}")
     if "spend" not in skip:
         results["spend"] = part_spend(3.0)
@@ -461,15 +544,19 @@ def _plot(results: dict[str, list[dict[str, Any]]]) -> None:
     parts = [p for p in ("check", "hot", "limiter") if p in results]
     if not parts:
         return
-    fig, axes = plt.subplots(1, len(parts), figsize=(5 * len(parts), 4))
+    fig, axes = plt.subplots(1, len(parts), figsize=(5.5 * len(parts), 4.5))
     axes = np.atleast_1d(axes)
     for ax, part in zip(axes, parts, strict=True):
         rows = results[part]
         if part == "check":
             rows = [r for r in rows if not str(r["counters"]).startswith("ratio")]
             labels = [f"{r['counters']}\n{r['keys'] // 1000}k" for r in rows]
-            ax.bar(labels, [r["check_p99_us"] for r in rows])
-            ax.set_ylabel("check p99 (us)")
+            x = np.arange(len(rows))
+            ax.bar(x - 0.2, [r["check_p50_us"] for r in rows], 0.4, label="p50")
+            ax.bar(x + 0.2, [r["check_p99_us"] for r in rows], 0.4, label="p99")
+            ax.set_xticks(x, labels, rotation=60, fontsize=7)
+            ax.set_yscale("log")
+            ax.set_ylabel("check (us, wall)")
             ax.axhline(30, color="red", linestyle="--", label="30 us target")
             ax.legend()
         elif part == "hot":

@@ -1,9 +1,11 @@
 """The LiteLLM-compatible admin API for virtual keys, teams, users, customers and spend.
 
-Pure ASGI in front of the rest of the app, master key only, JSON in and out,
-OpenAI-shape errors. Every write goes to the database first and then into this
-process's record cache at once; other processes see it through the change
-poll (``routeiq.governance.service``). Paths:
+Pure ASGI in front of the rest of the app, JSON in and out, OpenAI-shape
+errors. The master key may call every route; a team admin's virtual key the
+team's share of the key, member and spend routes, and any virtual key its own
+``/key/info`` (``routeiq.governance.roles``). Every write goes to the database
+first and then into this process's record cache at once; other processes see
+it through the change poll (``routeiq.governance.service``). Paths:
 
     POST /key/generate /key/update /key/delete /key/block /key/unblock /key/regenerate
     GET  /key/info?key=  /key/list?page=&size=&team_id=&user_id=
@@ -34,12 +36,13 @@ from routeiq.api.governance_spend import (
     spend_logs,
     spend_report,
 )
-from routeiq.asgi.auth import KeyRing
+from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.respond import send_error, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
 from routeiq.errors import (
     BadRequest,
     ClientClosed,
+    Forbidden,
     MethodNotAllowed,
     NotFound,
     RouteIQError,
@@ -47,9 +50,11 @@ from routeiq.errors import (
 )
 from routeiq.governance import schemas as s
 from routeiq.governance.duration import parse_duration
+from routeiq.governance.records import Principal
+from routeiq.governance.roles import CALLER, MASTER, Caller, caller_for_key
 from routeiq.governance.service import Governance
 from routeiq.governance.tokens import hash_key, key_id, new_key
-from routeiq.jsonrpc_asgi import read_model, require_master
+from routeiq.jsonrpc_asgi import read_model
 
 PREFIXES = ("/key/", "/team/", "/user/", "/customer/", "/spend/", "/global/spend/")
 BODY_LIMIT = 64 * 1024
@@ -73,7 +78,13 @@ class GovernanceAdmin:
             await self.inner(scope, receive, send)
             return
         try:
-            require_master(scope, self.keys)
+            caller = self._caller(scope)
+            if not caller.may_route(path):
+                raise Forbidden(
+                    "This admin route needs the master key"
+                    + (" or a team admin's key" if path in ROUTES and caller.key_id else "")
+                )
+            scope[CALLER] = caller
             if not self.gov.ready:
                 raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
             entry = ROUTES.get(path)
@@ -92,6 +103,19 @@ class GovernanceAdmin:
         except RouteIQError as err:
             _status(scope, err.status)
             await send_error(send, err)
+
+    def _caller(self, scope: Scope) -> Caller:
+        if self.keys is None or not self.keys:  # auth is off
+            return MASTER
+        token = presented_key(scope)
+        info = self.keys.lookup(token) if token is not None else None
+        if info is not None and info.is_master:
+            return MASTER
+        ctx = scope.get("routeiq.ctx")
+        key = getattr(ctx, "principal", None) if info is None else None
+        if isinstance(key, Principal):  # a virtual key the auth layer admitted
+            return caller_for_key(key, self.gov.records["team"])
+        return Caller(master=False)
 
     async def body(self, scope: Scope, receive: Receive, model: type[s.M]) -> s.M:
         return await read_model(scope, receive, model, BODY_LIMIT)
@@ -133,6 +157,25 @@ async def _delete(a: GovernanceAdmin, kind: str, idents: list[str]) -> list[str]
     return deleted
 
 
+def _who(scope: Scope) -> Caller:
+    caller = scope.get(CALLER)
+    return caller if isinstance(caller, Caller) else Caller(master=False)
+
+
+def _team_allowed(caller: Caller, team_id: str | None) -> None:
+    if not caller.may_team(team_id):
+        what = f"team {team_id!r}" if team_id else "keys outside a team"
+        raise Forbidden(f"This key is not an admin of {what}", code="not_team_admin")
+
+
+async def _key_record(a: GovernanceAdmin, scope: Scope, ident: str) -> dict[str, Any]:
+    """The stored key a caller may change (another team's key: not found, as if absent)."""
+    data = await a._existing("key", ident)
+    if not _who(scope).may_team(data.get("team_id")):
+        raise NotFound(f"No key {ident!r}", code="key_not_found")
+    return data
+
+
 def _status(scope: Scope, status: int) -> None:
     if scope.get("routeiq.ctx") is not None:
         get_ctx(scope).status = status
@@ -150,6 +193,10 @@ def _expiry(data: dict[str, Any], now: float) -> None:
 async def key_generate(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyGenerate)
     data = _fields(body)
+    caller = _who(scope)
+    if not caller.master and data.get("team_id") is None and len(caller.teams) == 1:
+        data["team_id"] = next(iter(caller.teams))  # a team admin's keys join its team
+    _team_allowed(caller, data.get("team_id"))
     a._check_refs(data)
     now = time.time()
     data["created_at"] = now
@@ -163,9 +210,11 @@ async def key_generate(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Qu
 async def key_update(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyUpdate)
     ident = key_id(body.key)
-    data = await a._existing("key", ident)
+    data = await _key_record(a, scope, ident)
     data.pop("spend", None)
     changes = _fields(body, "key")
+    if "team_id" in changes:
+        _team_allowed(_who(scope), changes["team_id"])
     a._check_refs(changes)
     data.update(changes)
     _expiry(data, time.time())
@@ -181,13 +230,18 @@ async def key_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
         idents += [i for i, p in a.gov.keys.items() if p.alias in aliases]
     if not idents:
         raise BadRequest("give keys or key_aliases", param="keys")
+    caller = _who(scope)
+    if not caller.master:  # only the team's keys; another team's are "not found"
+        idents = [i for i in idents if (p := a.gov.keys.get(i)) and caller.may_team(p.team_id)]
+        if not idents:
+            raise NotFound("None of these keys exist", code="key_not_found")
     return {"deleted_keys": await _delete(a, "key", idents)}
 
 
 async def _set_blocked(a: GovernanceAdmin, scope: Scope, receive: Receive, blocked: bool) -> Any:
     body = await a.body(scope, receive, s.KeyRef)
     ident = key_id(body.key)
-    data = await a._existing("key", ident)
+    data = await _key_record(a, scope, ident)
     data.pop("spend", None)
     data["blocked"] = blocked
     await a._save("key", ident, data)
@@ -206,7 +260,7 @@ async def key_regenerate(a: GovernanceAdmin, scope: Scope, receive: Receive, q: 
     """A new secret for the same settings; the old one stops working."""
     body = await a.body(scope, receive, s.KeyRef)
     old = key_id(body.key)
-    data = await a._existing("key", old)
+    data = await _key_record(a, scope, old)
     data.pop("spend", None)
     key = new_key()
     ident = hash_key(key)
@@ -217,10 +271,14 @@ async def key_regenerate(a: GovernanceAdmin, scope: Scope, receive: Receive, q: 
 
 
 async def key_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    if not q.get("key"):
+    caller = _who(scope)
+    if not q.get("key") and caller.key_id is None:
         raise BadRequest("give ?key=", param="key")
-    ident = key_id(q["key"])
-    return {"key": ident, "info": a._key_out(ident, await a._existing("key", ident))}
+    ident = key_id(q["key"]) if q.get("key") else str(caller.key_id)  # no ?key=: the caller's
+    data = await a._existing("key", ident)
+    if not caller.may_key(data, ident):
+        raise NotFound(f"No key {ident!r}", code="key_not_found")
+    return {"key": ident, "info": a._key_out(ident, data)}
 
 
 def _page(items: list[Any], q: Query, size_name: str = "size") -> dict[str, Any]:
@@ -237,6 +295,11 @@ def _page(items: list[Any], q: Query, size_name: str = "size") -> dict[str, Any]
 
 async def key_list(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     keys = sorted(a.gov.keys.values(), key=lambda p: (p.rule.anchor, p.id))
+    caller = _who(scope)
+    if not caller.master:  # a team admin lists its teams' keys
+        if q.get("team_id"):
+            _team_allowed(caller, q["team_id"])
+        keys = [p for p in keys if caller.may_team(p.team_id)]
     if q.get("team_id"):
         keys = [p for p in keys if p.team_id == q["team_id"]]
     if q.get("user_id"):
@@ -294,6 +357,7 @@ async def _members(a: GovernanceAdmin, team_id: str, edit: Callable[[list[Any]],
 
 async def member_add(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.MemberAdd)
+    _team_allowed(_who(scope), body.team_id)
     new = body.member if isinstance(body.member, list) else [body.member]
 
     def edit(members: list[Any]) -> list[Any]:
@@ -305,6 +369,7 @@ async def member_add(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
 
 async def member_delete(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.MemberDelete)
+    _team_allowed(_who(scope), body.team_id)
     return await _members(
         a, body.team_id, lambda ms: [m for m in ms if m.get("user_id") != body.user_id]
     )
@@ -314,6 +379,7 @@ async def team_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query
     team_id = q.get("team_id")
     if not team_id:
         raise BadRequest("give ?team_id=", param="team_id")
+    _team_allowed(_who(scope), team_id)
     info = await a._existing("team", team_id)
     keys = [p.id for p in a.gov.keys.values() if p.team_id == team_id]
     return {"team_id": team_id, "team_info": {"team_id": team_id, **info}, "keys": keys}
@@ -330,11 +396,22 @@ async def team_list(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query
 async def user_new(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.UserNew)
     user_id = body.user_id or secrets.token_hex(8)
-    data = _fields(body, "user_id")
+    if user_id in a.gov.records["user"]:
+        raise BadRequest(f"User {user_id!r} exists", param="user_id")
+    data = _fields(body, "user_id", "auto_create_key")
     a._check_refs(data)
-    data["created_at"] = time.time()
+    now = data["created_at"] = time.time()
+    out = {"user_id": user_id, **data, "spend": 0.0}
+    if body.auto_create_key:  # the key first: a user without its key is never seen
+        key_data: dict[str, Any] = {"user_id": user_id, "created_at": now}
+        for name in ("team_id", "models"):
+            if data.get(name) is not None:
+                key_data[name] = data[name]
+        key = new_key()
+        await a.db.put("key", hash_key(key), key_data)
+        out.update(key=key, token=hash_key(key))
     await a._save("user", user_id, data)
-    return {"user_id": user_id, **data, "spend": 0.0}
+    return out
 
 
 async def user_info(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:

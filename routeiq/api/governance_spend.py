@@ -11,7 +11,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from routeiq.asgi.types import Receive, Scope
-from routeiq.errors import BadRequest
+from routeiq.errors import BadRequest, Forbidden
+from routeiq.governance.roles import CALLER, Caller
 from routeiq.governance.tokens import key_id
 
 if TYPE_CHECKING:
@@ -69,7 +70,18 @@ def _spend_filters(q: Query) -> dict[str, Any]:
 async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
     page = int_arg(q, "page", 1, 1_000_000)
     size = int_arg(q, "page_size", 50, MAX_PAGE)
-    rows, total = await a.db.spend_logs(_spend_filters(q), (page - 1) * size, size)
+    filters = _spend_filters(q)
+    caller = scope.get(CALLER)
+    if not isinstance(caller, Caller) or not caller.master:  # a team admin: its team's rows
+        teams = caller.teams if isinstance(caller, Caller) else frozenset()
+        team = filters["team_id"] or (next(iter(teams)) if len(teams) == 1 else None)
+        if team is None or team not in teams:
+            raise Forbidden(
+                "A team admin's key reads the spend of one of its teams: give ?team_id=",
+                code="not_team_admin",
+            )
+        filters["team_id"] = team
+    rows, total = await a.db.spend_logs(filters, (page - 1) * size, size)
     for r in rows:
         r["startTime"] = iso_time(r["start_time"])
         r["endTime"] = iso_time(r["end_time"])

@@ -54,9 +54,12 @@ class Denial:
     spend: float = 0.0  # budgets: spend + reserved at the time
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Meter:
-    """What the x-ratelimit-* headers report for one limit."""
+    """What the x-ratelimit-* headers report for one limit.
+
+    (Not frozen: a frozen dataclass is built through ``object.__setattr__``,
+    0.8 us against 0.15 us here, and two are built per request.)"""
 
     limit: int
     remaining: int
@@ -89,6 +92,11 @@ class _State:
     period: int = -1
     spend: float = 0.0
     reserved: float = 0.0
+    # Wall-time bounds of ``period`` for ``rule`` (the record it was computed for):
+    # inside them the period index is not recomputed.
+    rule: Rule | None = None
+    lo: float = math.inf
+    hi: float = -math.inf
 
 
 class Ledger:
@@ -102,8 +110,16 @@ class Ledger:
         st = self.states.get(rule.ns)
         if st is None:
             st = self.states[rule.ns] = _State()
+        if st.rule is rule and st.lo <= wall < st.hi:  # the common case
+            return st
+        st.rule = rule
         duration = rule.budget_duration
-        period = 0 if duration is None else period_index(wall, rule.anchor, duration)
+        if duration is None:
+            period, st.lo, st.hi = 0, -math.inf, math.inf
+        else:
+            period = period_index(wall, rule.anchor, duration)
+            st.lo = rule.anchor + period * duration if period > 0 else -math.inf
+            st.hi = rule.anchor + (period + 1) * duration
         if st.period != period:
             st.spend = rule.base_spend if period == rule.base_period else 0.0
             st.period = period
@@ -122,16 +138,24 @@ class Ledger:
         (Written for speed: each window is rolled once, and only the tightest
         rule's meter is built; this runs on every request. Refusals count nowhere.)
         """
-        states = [self._state(r, wall) for r in rules]
+        table = self.states
+        states: list[_State] = []
         req_left = tok_left = math.inf
         tok_st = None
         req_limit = tok_limit = 0
         logged = False
-        for rule, st in zip(rules, states, strict=True):
+        for rule in rules:
+            st = table.get(rule.ns)
+            if st is None or st.rule is not rule or not st.lo <= wall < st.hi:
+                st = self._state(rule, wall)
+            states.append(st)
             rpm = rule.rpm
             if rpm is not None:
                 log = st.rpm
-                slots = rpm - log.count(now) - 1
+                stamps, horizon = log.stamps, now - MINUTE
+                while stamps and stamps[0] <= horizon:
+                    stamps.popleft()
+                slots = rpm - len(stamps) - 1
                 if slots < 0:
                     denial = Denial("rpm", rule.ns, rpm, log.wait_for(now, rpm))
                     return Decision(denial, Meter(rpm, 0, log.full_reset(now))), None
@@ -141,7 +165,7 @@ class Ledger:
             if tpm is not None:
                 w = st.tpm
                 elapsed = w.roll(now)
-                est = w.previous * (1.0 - elapsed / w.period) + w.current
+                est = w.previous * (1.0 - elapsed / MINUTE) + w.current
                 left = tpm - est - tokens
                 if left < -EPSILON:
                     wait = w.wait_for(now, tpm, tokens)
@@ -149,7 +173,7 @@ class Ledger:
                     return Decision(Denial("tpm", rule.ns, tpm, wait), None, meter), None
                 if left < tok_left:
                     tok_left, tok_st, tok_limit = left, w, tpm
-            if rule.parallel is not None and st.parallel + 1 > rule.parallel:
+            if rule.parallel is not None and st.parallel >= rule.parallel:
                 return Decision(Denial("parallel", rule.ns, rule.parallel, 1.0)), None
             budget = rule.max_budget
             if budget is not None:
@@ -161,7 +185,7 @@ class Ledger:
                     denial = Denial("budget", rule.ns, budget, math.inf, st.spend + st.reserved)
                     return Decision(denial), None
         reserved = max_cost if self.reserve else 0.0
-        for rule, st in zip(rules, states, strict=True):  # windows were rolled to `now`
+        for rule, st in zip(rules, states):  # noqa: B905 (same length) windows were rolled to `now`
             if rule.rpm is not None:
                 st.rpm.stamps.append(now)
             st.tpm.current += tokens
@@ -171,7 +195,12 @@ class Ledger:
         if logged:  # the newest entry is this request's: the log empties a period later
             decision.requests = Meter(req_limit, math.floor(req_left), MINUTE)
         if tok_st is not None:
-            reset = tok_st.full_reset(now)
+            # The current bucket holds this request: the window is empty two periods
+            # after the bucket began (Window.full_reset, without rolling again).
+            if tok_st.current > 0:
+                reset = 2 * MINUTE - (now - tok_st.bucket * MINUTE)
+            else:
+                reset = tok_st.full_reset(now)
             decision.tokens = Meter(tok_limit, math.floor(tok_left + EPSILON), reset)
         return decision, Ticket(rules, tokens, reserved)
 
@@ -181,9 +210,13 @@ class Ledger:
         if ticket.settled:
             return
         ticket.settled = True
+        extra, reserved, table = tokens - ticket.tokens, ticket.reserved, self.states
         for rule in ticket.rules:
-            st = self._state(rule, wall)
-            st.tpm.add(now, tokens - ticket.tokens)
-            st.parallel = max(0, st.parallel - 1)
-            st.reserved = max(0.0, st.reserved - ticket.reserved)
+            st = table.get(rule.ns)
+            if st is None or st.rule is not rule or not st.lo <= wall < st.hi:
+                st = self._state(rule, wall)
+            if extra:
+                st.tpm.add(now, extra)
+            st.parallel = st.parallel - 1 if st.parallel > 0 else 0
+            st.reserved = st.reserved - reserved if st.reserved > reserved else 0.0
             st.spend += cost

@@ -32,6 +32,10 @@ class Principal:
     soft_budget: float | None
     rule: Rule
     data: Mapping[str, Any]
+    # Decided once at load, so admission skips what cannot bind: no model list to
+    # match (or not a key/team), no limit or budget to count.
+    any_model: bool = True
+    limited: bool = False
 
     def allows(self, model: str) -> bool:
         return models_allow(self.models, model)
@@ -67,27 +71,36 @@ def principal(
 ) -> Principal:
     """The hot-path view of a stored record (fields validated by the admin API)."""
     duration = _str(data, "budget_duration")
-    models = data.get("models") or ()
+    models = tuple(str(m) for m in data.get("models") or ())
+    rule = Rule(
+        ns=f"{kind}:{ident}",
+        rpm=_int(data, "rpm_limit"),
+        tpm=_int(data, "tpm_limit"),
+        parallel=_int(data, "max_parallel_requests"),
+        max_budget=_num(data, "max_budget"),
+        budget_duration=parse_duration(duration) if duration else None,
+        anchor=_num(data, "created_at") or 0.0,
+        base_spend=spend,
+        base_period=spend_period,
+    )
+    limited = (
+        rule.rpm is not None
+        or rule.tpm is not None
+        or rule.parallel is not None
+        or rule.max_budget is not None
+    )
     return Principal(
         kind=kind,
         id=ident,
         alias=_str(data, "key_alias") or _str(data, "team_alias") or _str(data, "user_alias"),
         team_id=_str(data, "team_id"),
         user_id=_str(data, "user_id"),
-        models=tuple(str(m) for m in models),
+        models=models,
         blocked=data.get("blocked") is True,
         expires=_num(data, "expires_at"),
         soft_budget=_num(data, "soft_budget"),
-        rule=Rule(
-            ns=f"{kind}:{ident}",
-            rpm=_int(data, "rpm_limit"),
-            tpm=_int(data, "tpm_limit"),
-            parallel=_int(data, "max_parallel_requests"),
-            max_budget=_num(data, "max_budget"),
-            budget_duration=parse_duration(duration) if duration else None,
-            anchor=_num(data, "created_at") or 0.0,
-            base_spend=spend,
-            base_period=spend_period,
-        ),
+        rule=rule,
         data=data,
+        any_model=kind not in ("key", "team") or not models or any(m in ALL_MODELS for m in models),
+        limited=limited,
     )

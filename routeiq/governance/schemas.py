@@ -120,6 +120,9 @@ class UserNew(LimitFields):
     user_email: str | None = Name
     user_role: str | None = Name
     team_id: str | None = Name
+    # LiteLLM's /user/new also creates a key for the user (its limits bind it through
+    # user_id) and answers it as ``key``; false: the user record only.
+    auto_create_key: bool = True
 
 
 class UserDelete(_Body):

@@ -32,7 +32,7 @@ from routeiq.db.base import Database, EntityRow, SpendDelta, SpendRow
 from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
-from routeiq.governance.ledger import Decision, Rule, Ticket
+from routeiq.governance.ledger import Decision, Ticket
 from routeiq.governance.records import Principal, principal
 from routeiq.governance.settings import GovernanceSettings
 
@@ -76,13 +76,30 @@ _REQ = (
 _TOK = (b"x-ratelimit-limit-tokens", b"x-ratelimit-remaining-tokens", b"x-ratelimit-reset-tokens")
 
 
+# Reset texts of whole seconds up to two windows (the most a window's reset can be),
+# built once: formatting them per request cost more than the rest of the headers.
+_RESET_TEXT = [duration_text(s).encode() for s in range(0, 2 * 60 + 1)]
+
+
+def reset_text(seconds: float) -> bytes:
+    if seconds < 1:
+        return duration_text(seconds).encode()
+    whole = math.ceil(seconds)
+    return _RESET_TEXT[whole] if whole < len(_RESET_TEXT) else duration_text(whole).encode()
+
+
 def meter_headers(decision: Decision) -> Headers:
     out: Headers = []
-    for names, m in ((_REQ, decision.requests), (_TOK, decision.tokens)):
-        if m is not None:
-            out.append((names[0], b"%d" % m.limit))
-            out.append((names[1], b"%d" % max(0, m.remaining)))
-            out.append((names[2], duration_text(m.reset).encode()))
+    m = decision.requests
+    if m is not None:
+        out.append((_REQ[0], b"%d" % m.limit))
+        out.append((_REQ[1], b"%d" % (m.remaining if m.remaining > 0 else 0)))
+        out.append((_REQ[2], reset_text(m.reset)))
+    m = decision.tokens
+    if m is not None:
+        out.append((_TOK[0], b"%d" % m.limit))
+        out.append((_TOK[1], b"%d" % (m.remaining if m.remaining > 0 else 0)))
+        out.append((_TOK[2], reset_text(m.reset)))
     return out
 
 
@@ -199,18 +216,20 @@ class Governance:
         found = self._principals(ctx, end_user)
         if not found:
             return []
+        rules = []
         for p in found:
-            if p.kind in ("key", "team") and not p.allows(model):
+            if not p.any_model and not p.allows(model):
                 raise ModelNotAllowed(
                     f"The {p.kind} may not use model {model!r}; allowed model groups: "
                     + ", ".join(p.models),
                     param="model",
                 )
-        rules = tuple(p.rule for p in found if _limited(p.rule))
+            if p.limited:
+                rules.append(p.rule)
         if not rules:
             return []
         tokens, cost = self.max_cost(model, req, body_len)
-        decision, ticket = await self.counters.admit(rules, tokens, cost)
+        decision, ticket = await self.counters.admit(tuple(rules), tokens, cost)
         headers = meter_headers(decision)
         denial = decision.denial
         if denial is not None:
@@ -390,15 +409,6 @@ class Governance:
             self.ready = False
             with trio.CancelScope(shield=True):
                 await self.db.close()
-
-
-def _limited(rule: Rule) -> bool:
-    return (
-        rule.rpm is not None
-        or rule.tpm is not None
-        or rule.parallel is not None
-        or rule.max_budget is not None
-    )
 
 
 def _int(value: Any) -> int:

@@ -26,6 +26,7 @@ import trio
 from coredis.exceptions import NoScriptError
 
 from routeiq.governance.ledger import MINUTE, Decision, Denial, Ledger, Meter, Rule, Ticket
+from routeiq.governance.resp import RespConnection, RespError, address
 from routeiq.governance.window import wait_for
 from routeiq.state.backoff import next_delay
 
@@ -235,6 +236,9 @@ class SharedCounters:
         self.backoff = (backoff_initial, backoff_cap)
         self.local = Ledger(reserve=reserve)
         self._client: Any = None
+        # The admission call's own lean connection (routeiq.governance.resp), beside
+        # coredis's; None for URLs it does not speak (TLS, unix sockets).
+        self._fast: RespConnection | None = None
         self._pending: list[tuple[Ticket, int, float]] = []
         self._pending_since = 0.0  # when the oldest queued settlement was queued
         self._rule_args: dict[int, tuple[Rule, str]] = {}
@@ -269,6 +273,7 @@ class SharedCounters:
             log.warning("governance: redis down (%r); counting limits per process", exc)
             self.downs += 1
         self._client = None
+        self._fast = None
         self._lost.set()
 
     async def admit(
@@ -287,7 +292,15 @@ class SharedCounters:
             args += settle_args
             try:
                 with trio.fail_after(self.op_timeout):
-                    out = await self._eval(client, ADMIT, self._admit_sha, keys, args)
+                    fast = self._fast
+                    if fast is not None:
+                        out = await fast.call(b"EVALSHA", self._admit_sha, len(keys), *keys, *args)
+                        if isinstance(out, RespError):
+                            if not str(out).startswith("NOSCRIPT"):
+                                raise out
+                            out = await self._eval(client, ADMIT, self._admit_sha, keys, args)
+                    else:
+                        out = await self._eval(client, ADMIT, self._admit_sha, keys, args)
             except trio.Cancelled:
                 self._pending[:0] = carried  # not sent (or not known to be): try again
                 raise
@@ -436,16 +449,32 @@ class SharedCounters:
                     with trio.fail_after(self.op_timeout * 4):
                         self._admit_sha = await client.script_load(ADMIT)
                         self._settle_sha = await client.script_load(SETTLE)
+                    addr = address(self.url)
+                    fast = None
+                    if addr is not None:
+                        with trio.fail_after(self.op_timeout * 4):
+                            fast = await RespConnection.open(addr)
                     self._lost = lost = trio.Event()
-                    self._client = client
-                    attempt = 0
-                    if not started:
-                        task_status.started()
-                        started = True
-                    async with trio.open_nursery() as flushing:
-                        flushing.start_soon(self._flusher)
-                        await lost.wait()
-                        flushing.cancel_scope.cancel()
+                    try:
+                        async with trio.open_nursery() as flushing:
+                            if fast is not None and addr is not None:
+                                await flushing.start(fast.run)
+                                with trio.fail_after(self.op_timeout * 4):
+                                    await fast.hello(addr)
+                            self._fast = fast
+                            self._client = client
+                            attempt = 0
+                            if not started:
+                                task_status.started()
+                                started = True
+                            flushing.start_soon(self._flusher)
+                            await lost.wait()
+                            flushing.cancel_scope.cancel()
+                    finally:
+                        self._fast = None
+                        if fast is not None:
+                            with trio.CancelScope(shield=True):
+                                await fast.aclose()
             except* trio.Cancelled:
                 raise
             except* Exception as group:

@@ -33,7 +33,34 @@ def group_prices(config: Config, book: PriceBook) -> dict[str, GroupPrice]:
         out[group] = GroupPrice(
             max(p.input for p in prices), max(p.output for p in prices), max(limits, default=None)
         )
+    for name, route in config.learned.items():
+        price = learned_price(route.mapping(), out)
+        if price is not None:
+            out[name] = price
     return out
+
+
+def learned_price(candidates: Iterable[str], groups: dict[str, GroupPrice]) -> GroupPrice | None:
+    """A learned route's price for admission: its dearest candidate's.
+
+    Admission runs before the route is decided (the prompt picks the group, then
+    the next-best candidates are the fallbacks, all after ``admit``), so the most
+    the request can cost is what its dearest candidate would charge; reserving
+    that keeps the budget guarantee whichever candidate answers, and settlement
+    replaces it by the real cost of the deployment that did. (Priced by the
+    virtual name alone, a route with no deployment of its own reserved nothing.)
+    Model access is checked on the virtual name: granting a key the route grants
+    the candidates the operator put behind it.
+    """
+    prices = [groups[c] for c in candidates if c in groups]
+    if not prices:  # like any unpriced group: limits only, no budget reservation
+        return None
+    limits = [p.max_output_tokens for p in prices]
+    return GroupPrice(
+        max(p.input for p in prices),
+        max(p.output for p in prices),
+        None if None in limits else max(x for x in limits if x is not None),
+    )
 
 
 def open_governance(config: Config, book: PriceBook, meter: Any = None) -> Governance | None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from routeiq.api.governance_admin import ROUTES
 from routeiq.app import create_app
 from routeiq.config import load_config
+from routeiq.governance.tokens import hash_key
 from tests.conftest import config_dict
 from tests.core.test_fuzz import AUTH, FUZZ, call, check, json_values
 
@@ -23,7 +24,8 @@ FIELDS = [
     "key", "keys", "key_alias", "key_aliases", "models", "max_budget", "soft_budget",
     "budget_duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "duration", "team_id",
     "user_id", "metadata", "tags", "blocked", "team_alias", "team_ids", "member",
-    "members_with_roles", "user_ids", "user_email", "alias", "unknown_field",
+    "members_with_roles", "user_ids", "user_email", "alias", "unknown_field", "role",
+    "auto_create_key",
 ]  # fmt: skip
 huge = st.sampled_from([10**30, -(10**30), 1e308, -1.0, "9" * 5000, "1000000000d", "x" * 300])
 values = json_values | huge
@@ -36,15 +38,36 @@ queries = st.dictionaries(
 )  # fmt: skip
 
 
-async def _call(method: str, path: str, body: bytes, query: dict[str, str]) -> tuple[int, bytes]:
+TEAM_ADMIN_KEY = "sk-fuzz-team-admin"
+TEAM_ADMIN = [(b"authorization", f"Bearer {TEAM_ADMIN_KEY}".encode())]
+
+
+async def _call(
+    method: str,
+    path: str,
+    body: bytes,
+    query: dict[str, str],
+    auth: list[tuple[bytes, bytes]] = AUTH,
+) -> tuple[int, bytes]:
     app, gw = create_app(CONFIG)
     gov = gw.governance
     assert gov is not None
     await gov.db.open()
     try:
+        # A team admin (the second fuzz caller): ann administers team "a".
+        team = {"members_with_roles": [{"user_id": "ann", "role": "admin"}]}
+        await gov.db.put("team", "a", team)
+        key = {"user_id": "ann", "team_id": "a", "created_at": 0.0}
+        await gov.db.put("key", hash_key(TEAM_ADMIN_KEY), key)
         await gov.refresh()
         gov.ready = True
-        return await call(app, method, path + ("?" + urlencode(query) if query else ""), AUTH, body)
+
+        async def with_query(scope: Any, receive: Any, send: Any) -> None:
+            # The shared harness puts the query in the path; ASGI carries it apart.
+            scope = {**scope, "query_string": urlencode(query).encode()}
+            await app(scope, receive, send)
+
+        return await call(with_query, method, path, auth, body)
     finally:
         await gov.db.close()
 
@@ -68,3 +91,13 @@ async def test_admin_raw_bytes_never_500(path: str, method: str, raw: bytes) -> 
     check(status, out)
     if path not in ROUTES:
         assert status in (404, 405)
+
+
+@FUZZ
+@given(path=st.sampled_from(sorted(ROUTES)), body=bodies, query=queries)
+async def test_admin_as_a_team_admin_never_500(
+    path: str, body: dict[str, Any], query: dict[str, str]
+) -> None:
+    method = ROUTES[path][0]
+    status, out = await _call(method, path, json.dumps(body).encode(), query, TEAM_ADMIN)
+    check(status, out)
