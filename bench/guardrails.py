@@ -164,6 +164,7 @@ def summarize(samples_ns: list[int]) -> dict[str, float]:
 async def warm(pipeline: Pipeline, history: list[str]) -> None:
     """Earlier turns: their messages are in the cache."""
     pipeline.cache = VerdictCache()
+    pipeline.prefixes.clear()
     if history:
         run = pipeline.begin(context(), request_of(history), stream=False)
         assert run is not None
@@ -182,6 +183,7 @@ async def measure(pipeline: Pipeline, fake: Faker, size: int) -> dict[str, Any]:
     for repeat in range(REPEATS):
         conversation = [*history, fresh[repeat]]
         pipeline.cache = VerdictCache()
+        pipeline.prefixes.clear()  # a first turn: no remembered history either
         clear_memo()  # every timed section starts with no memoised folding
         first.append(await timed_phase1(pipeline, conversation))
 
