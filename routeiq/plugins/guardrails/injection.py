@@ -30,7 +30,7 @@ from dataclasses import replace
 from routeiq.plugins.guardrails import framing
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
 from routeiq.plugins.guardrails.injection_rules import PHRASES
-from routeiq.plugins.guardrails.learned import InjectionModel, default_model
+from routeiq.plugins.guardrails.learned import InjectionModel, default_model, length_factor
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrases
 from routeiq.plugins.guardrails.settings import InjectionSettings, RoleKind
@@ -203,7 +203,7 @@ class InjectionGuardrail:
             logit = self._prefetched.pop(text, None)
             if logit is None:
                 logit = model.logit(text)
-            probability = model.stacking.combine(logit, rules)
+            probability = model.stacking.combine(logit * length_factor(text), rules)
             findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))
         return findings
 

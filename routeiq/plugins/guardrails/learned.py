@@ -147,11 +147,26 @@ def windows(folded: str) -> list[str]:
     return [folded[i : i + WINDOW] for i in range(0, len(folded) - WINDOW + STEP, STEP)]
 
 
+#: A text of fewer words than this carries that fraction of the model's logit
+#: (one word: 1/8). A few words are too little evidence for the n-grams: version
+#: 5 put "sure" at 0.93, its few n-grams being ones attacks use ("Sure, here
+#: is"). Short attacks ("ignore previous instructions") are the rules' job.
+#: Chosen on the calib split: direct recall at 0.75% FP 0.919 with 1 (no
+#: scaling), 0.921 with 3, 0.919 with 8, 0.912 with 12.
+SHORT_TEXT_WORDS = 8
+
+
+def length_factor(text: str) -> float:
+    """The share of the logit a text of this length carries (reads at most 9 words)."""
+    return min(1.0, len(text.split(None, SHORT_TEXT_WORDS)) / SHORT_TEXT_WORDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Stacking:
     """How the model's logit and the rules' score combine into one probability.
 
-    ``p = sigmoid(intercept + a_model * logit + a_rules * rules)`` (Platt scaling
+    ``p = sigmoid(intercept + a_model * logit + a_rules * rules)``, the logit
+    scaled by ``length_factor`` first (Platt scaling
     fitted on the calibration split, which the model never trained on).
     """
 
