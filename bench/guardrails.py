@@ -229,6 +229,7 @@ async def measure_prefix_memo(pipeline: Pipeline, fake: Faker) -> dict[str, Any]
     history = make_messages(fake, 49)
     fresh = make_messages(fake, REPEATS)
     samples: dict[int, list[int]] = {0: [], prefix_scan.MAX_NEW_TEXTS: []}
+    alone: list[int] = []
     saved = prefix_scan.MAX_NEW_TEXTS
     try:
         for repeat in range(REPEATS):
@@ -237,6 +238,11 @@ async def measure_prefix_memo(pipeline: Pipeline, fake: Faker) -> dict[str, Any]
                 await warm(pipeline, history)
                 clear_memo()
                 samples[lookback].append(await timed_phase1(pipeline, [*history, fresh[repeat]]))
+            # The new message alone after the same warm-up (the same CPU cache
+            # state): what scanning it costs, without any history around it.
+            await warm(pipeline, history)
+            clear_memo()
+            alone.append(await timed_phase1(pipeline, [fresh[repeat]]))
     finally:
         prefix_scan.MAX_NEW_TEXTS = saved
     with_memo, without = summarize(samples[saved]), summarize(samples[0])
@@ -245,6 +251,7 @@ async def measure_prefix_memo(pipeline: Pipeline, fake: Faker) -> dict[str, Any]
         "next_turn_with_prefix_memo": with_memo,
         "next_turn_verdict_cache_only": without,
         "with_over_without_p50": with_memo["p50_ms"] / without["p50_ms"],
+        "new_message_alone_same_warmup": summarize(alone),
     }
 
 
@@ -476,7 +483,8 @@ def main() -> None:
         f"prefix memo, 50 msgs, interleaved: next turn"
         f" {memo['next_turn_with_prefix_memo']['p50_ms']:.3f} ms p50 with,"
         f" {memo['next_turn_verdict_cache_only']['p50_ms']:.3f} ms with the verdict cache"
-        f" alone ({memo['with_over_without_p50']:.2f}x)"
+        f" alone ({memo['with_over_without_p50']:.2f}x); the new message alone after"
+        f" the same warm-up {memo['new_message_alone_same_warmup']['p50_ms']:.3f} ms"
     )
     out = report["output_stream"]
     print(
