@@ -43,14 +43,13 @@ from routeiq.plugins.guardrails.learned import (
     InjectionModel,
     Stacking,
     batch_features,
-    length_factor,
     windows,
 )
 from routeiq.plugins.guardrails.normalize import normalize
 
 BITS = 20
 TRAIN_CHARS = 6000
-VERSION = "6"
+VERSION = "7"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
 # with v6's: 256 0.788, 1024 0.784.
 C_GRID = (256.0,)
@@ -224,10 +223,11 @@ def finish(
     started: float,
 ) -> None:
     """Stacking and thresholds on the calib split; writes the model file."""
-    # Calib logits as served: the float16 weights, max over windows, scaled down
-    # for short texts (``length_factor``).
-    logit_calib = np.array(serving(weights, bias).logits(texts))
-    logit_calib *= np.array([length_factor(t) for t in texts])
+    # Calib logits as served (``InjectionGuardrail.model_logit``): the float16
+    # weights, max over windows and over decoded base64/hex runs, scaled down for
+    # short texts (``length_factor``).
+    served = InjectionGuardrail(model=serving(weights, bias))
+    logit_calib = np.array([served.model_logit(t) for t in texts])
     # Stacking and thresholds on the scanned roles only (system prompts are trusted),
     # each source weighted equally so one large template family does not decide.
     roles = np.array([s.role for s in calib])

@@ -39,8 +39,13 @@ _PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: odd, so the hash mix
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiply-shift hashing
 _CHAR_SIZES = (3, 4, 5)
 #: Window of folded characters scored at once, and the step between windows.
-WINDOW = 1200
-STEP = 600
+#: An instruction planted in a document is a sentence or two: in a short window
+#: it is most of what the model sees. Chosen on the calib split (model v6's
+#: weights, recall at 1% FP, logit alone): windows of 1200 chars: tool texts
+#: 0.28, user texts 0.934; 600: 0.43, 0.938; 400: 0.47, 0.931; 250: 0.60, 0.931;
+#: 150: 0.70, 0.902.
+WINDOW = 250
+STEP = 125
 
 Buckets = npt.NDArray[np.uint64]
 
