@@ -54,6 +54,7 @@ REPOS = {
     "alpaca_eval": ("tatsu-lab/alpaca_eval", "cd543a149df89434d8a54582c0151c0b945c3d20"),
     "gpteacher": ("teknium1/GPTeacher", "481075123c29854bddb82655badeef6a438f2436"),
     "self_instruct": ("yizhongw/self-instruct", "0b26ccaa415992100fa32df62d41b994cf928e23"),
+    "fastchat": ("lm-sys/FastChat", "0e6d3e4beaab66f4d3f93db72541a4abab8af28d"),
 }  # fmt: skip
 EXCLUDED = ("inthewild", "jailbreak_llms", "data/dan/", "autodan", "cloze", "probes/dan.py")
 SEED = 20261207
@@ -412,6 +413,25 @@ def package_docs(rng: random.Random, count: int) -> list[Sample]:
     return out
 
 
+def mt_bench() -> list[Sample]:
+    """MT-bench (FastChat): 80 two-turn user questions, whose second turns talk
+    about "your previous response" (rewrite it, critique it), and GPT-4's
+    reference answers (assistant text: "Sure, here is..."), all benign; both
+    turns and the answers of one question share its split."""
+    out: list[Sample] = []
+    base = "fastchat/llm_judge/data/mt_bench/"
+    for line in _lines(_git_show("fastchat", base + "question.jsonl")):
+        row = json.loads(line)
+        group = f"mt-bench {row['question_id']}"
+        out += [Sample(t, "mt-bench questions", 0, group=group) for t in row["turns"]]
+    for line in _lines(_git_show("fastchat", base + "reference_answer/gpt-4.jsonl")):
+        row = json.loads(line)
+        group = f"mt-bench {row['question_id']}"
+        for turn in row["choices"][0]["turns"]:
+            out.append(Sample(turn, "mt-bench reference answers", 0, group=group))
+    return out
+
+
 def build() -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order."""
     rng = random.Random(SEED)
@@ -428,6 +448,7 @@ def build() -> list[Sample]:
     samples += instructions(rng)
     samples += stdlib_text(rng, 600)
     samples += package_docs(rng, 2500)
+    samples += mt_bench()  # added in model version 6 (after the rest: same draws above)
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -9,6 +9,9 @@ inline in the request's task). Cases:
 - first turn: empty verdict cache, every message is scanned;
 - next turn: the conversation's earlier messages are cached (as after the
   previous turns and their answer pre-warm) and one new message arrives;
+  the history's outcome is remembered whole (``routeiq/plugins/prefix_scan.py``);
+  the same run also times the 50-message next turn without that memo (the
+  verdict cache alone), interleaved;
 - same run, for comparison: one trio task per guardrail in a nursery (what
   "concurrently" would cost for pure CPU guardrails: the reason the built-in
   ones run inline), and the earlier design's baseline, every message rescanned
@@ -50,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from routeiq.asgi.types import RequestContext
 from routeiq.errors import GuardrailBlocked
+from routeiq.plugins import prefix_scan
 from routeiq.plugins.guardrails import (
     ContentSettings,
     Guardrail,
@@ -164,6 +168,7 @@ def summarize(samples_ns: list[int]) -> dict[str, float]:
 async def warm(pipeline: Pipeline, history: list[str]) -> None:
     """Earlier turns: their messages are in the cache."""
     pipeline.cache = VerdictCache()
+    pipeline.prefixes.clear()
     if history:
         run = pipeline.begin(context(), request_of(history), stream=False)
         assert run is not None
@@ -182,6 +187,7 @@ async def measure(pipeline: Pipeline, fake: Faker, size: int) -> dict[str, Any]:
     for repeat in range(REPEATS):
         conversation = [*history, fresh[repeat]]
         pipeline.cache = VerdictCache()
+        pipeline.prefixes.clear()  # a first turn: no remembered history either
         clear_memo()  # every timed section starts with no memoised folding
         first.append(await timed_phase1(pipeline, conversation))
 
@@ -214,6 +220,39 @@ async def measure(pipeline: Pipeline, fake: Faker, size: int) -> dict[str, Any]:
         result["next_turn_task_per_guardrail"]["p50_ms"] / result["next_turn"]["p50_ms"]
     )
     return result
+
+
+async def measure_prefix_memo(pipeline: Pipeline, fake: Faker) -> dict[str, Any]:
+    """Next turn of a 50-message conversation with the prefix memo
+    (``routeiq/plugins/prefix_scan.py``) and without it (the verdict cache alone:
+    every earlier message looked up), interleaved in the same run."""
+    history = make_messages(fake, 49)
+    fresh = make_messages(fake, REPEATS)
+    samples: dict[int, list[int]] = {0: [], prefix_scan.MAX_NEW_TEXTS: []}
+    alone: list[int] = []
+    saved = prefix_scan.MAX_NEW_TEXTS
+    try:
+        for repeat in range(REPEATS):
+            for lookback in samples:
+                prefix_scan.MAX_NEW_TEXTS = lookback  # 0: no prefix is looked for
+                await warm(pipeline, history)
+                clear_memo()
+                samples[lookback].append(await timed_phase1(pipeline, [*history, fresh[repeat]]))
+            # The new message alone after the same warm-up (the same CPU cache
+            # state): what scanning it costs, without any history around it.
+            await warm(pipeline, history)
+            clear_memo()
+            alone.append(await timed_phase1(pipeline, [fresh[repeat]]))
+    finally:
+        prefix_scan.MAX_NEW_TEXTS = saved
+    with_memo, without = summarize(samples[saved]), summarize(samples[0])
+    return {
+        "messages": 50,
+        "next_turn_with_prefix_memo": with_memo,
+        "next_turn_verdict_cache_only": without,
+        "with_over_without_p50": with_memo["p50_ms"] / without["p50_ms"],
+        "new_message_alone_same_warmup": summarize(alone),
+    }
 
 
 def sse_blocks(text: str) -> list[bytes]:
@@ -372,6 +411,8 @@ async def run_bench() -> dict[str, Any]:
             await timed_phase1(pipeline, make_messages(fake, 50))  # warm-up
             gc.collect()
             measured[name] = [await measure(pipeline, fake, size) for size in SIZES]
+            if name == "learned":
+                memo = await measure_prefix_memo(pipeline, fake)
             nursery.cancel_scope.cancel()
     rows = measured["learned"]
     for row, base in zip(rows, measured["rules_only"], strict=True):
@@ -394,6 +435,7 @@ async def run_bench() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "measured": "RequestRun.phase1() under trio",
         "sizes": rows,
+        "prefix_memo": memo,
         "output_stream": output,
         "holdback_ttft": holdback,
         "targets": {"five_messages_first_turn_ms": 0.5, "next_turn_50_ms": 0.2},
@@ -431,6 +473,19 @@ def main() -> None:
             f" {r['first_turn_learned_over_rules_p50']:.2f}x,"
             f" next {r['next_turn_learned_over_rules_p50']:.2f}x"
         )
+    memo = report["prefix_memo"]
+    one, fifty = rows[0]["next_turn"]["p50_ms"], rows[-1]["next_turn"]["p50_ms"]
+    print(
+        f"next turn, 50 msgs: {fifty:.3f} ms p50 = the 1-message next turn ({one:.3f} ms)"
+        f" + {fifty - one:.3f} ms for the history ({fifty / one:.2f}x)"
+    )
+    print(
+        f"prefix memo, 50 msgs, interleaved: next turn"
+        f" {memo['next_turn_with_prefix_memo']['p50_ms']:.3f} ms p50 with,"
+        f" {memo['next_turn_verdict_cache_only']['p50_ms']:.3f} ms with the verdict cache"
+        f" alone ({memo['with_over_without_p50']:.2f}x); the new message alone after"
+        f" the same warm-up {memo['new_message_alone_same_warmup']['p50_ms']:.3f} ms"
+    )
     out = report["output_stream"]
     print(
         f"output ({', '.join(out['output_guardrails'])}), {out['chunks_per_answer']} chunks/answer:"

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import math
+import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -47,8 +49,14 @@ from routeiq.plugins.guardrails.normalize import normalize
 
 BITS = 20
 TRAIN_CHARS = 6000
-VERSION = "5"
-# Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804.
+VERSION = "7"
+# Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
+# with v6's: 256 0.788, 1024 0.784.
+# Version 7 serves v6's n-gram weights (trained on 1,200-character windows) on
+# 250-character windows; retrained on 250-character windows (26,595 of them) the
+# stacked calib recall was direct 0.919 (same), indirect 0.545 (v7: 0.599), so the
+# v6 weights were kept: ``--stack-only`` rebuilds version 7 from them, while a full
+# run now trains on ``WINDOW``-sized windows (that experiment).
 C_GRID = (256.0,)
 EVAL_ONLY = frozenset(
     f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
@@ -81,6 +89,35 @@ def training_windows(sample: Sample) -> list[str]:
             start = max(0, min(at + len(attack) // 2 - WINDOW // 2, len(folded) - WINDOW))
             return [folded[start : start + WINDOW]]
     return windows(folded)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def fragments(samples: list[Sample], seed: int = 6) -> list[Sample]:
+    """Short pieces of the benign training texts, benign too: a text's first one
+    to six words, or one of its sentences (each with probability 1/2).
+
+    A chat sends short messages ("sure", "thanks, and in Python?") that no
+    training source has on its own; without them version 5 put "sure" at 0.93,
+    because the few words it had were ones attacks use ("Sure, here is").
+    """
+    rng = random.Random(seed)
+    out: list[Sample] = []
+    for sample in samples:
+        if sample.label or sample.role == "system":
+            continue
+        words = sample.text.split()
+        if len(words) < 4:
+            continue
+        group = sample.group or sample.text
+        if rng.random() < 0.5:
+            head = " ".join(words[: rng.randint(1, 6)])
+            out.append(Sample(head, "benign fragments", 0, sample.role, group))
+        sentences = [t for t in _SENTENCE_END.split(sample.text) if t.strip()]
+        if len(sentences) > 1 and rng.random() < 0.5:
+            out.append(Sample(rng.choice(sentences), "benign fragments", 0, sample.role, group))
+    return out
 
 
 def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
@@ -135,6 +172,7 @@ def main() -> None:
     corpus = build()
     # AlpacaEval's prompts are CC BY-NC 4.0: evaluated on (calib/test), never trained on.
     train = [s for s in corpus if split_of(s) == "train" and s.source not in EVAL_ONLY]
+    train += fragments(train)
     calib = [s for s in corpus if split_of(s) == "calib"]
     print(f"corpus {len(corpus)}: train {len(train)}, calib {len(calib)} (test not read)")
     y_calib = np.array([s.label for s in calib])
@@ -190,8 +228,11 @@ def finish(
     started: float,
 ) -> None:
     """Stacking and thresholds on the calib split; writes the model file."""
-    # Calib logits as served: the float16 weights, max over windows.
-    logit_calib = np.array(serving(weights, bias).logits(texts))
+    # Calib logits as served (``InjectionGuardrail.model_logit``): the float16
+    # weights, max over windows and over decoded base64/hex runs, scaled down for
+    # short texts (``length_factor``).
+    served = InjectionGuardrail(model=serving(weights, bias))
+    logit_calib = np.array([served.model_logit(t) for t in texts])
     # Stacking and thresholds on the scanned roles only (system prompts are trusted),
     # each source weighted equally so one large template family does not decide.
     roles = np.array([s.role for s in calib])

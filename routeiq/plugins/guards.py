@@ -67,6 +67,12 @@ class Guards:
     redact_output: tuple[Guardrail, ...] = ()
     #: Guardrail name -> the action taken on output instead of its own.
     output_actions: Mapping[str, Action] = field(default_factory=dict)
+    #: The input guardrails' names and versions (keys ``prefix_scan.PrefixMemo``).
+    key: bytes = field(init=False, default=b"")
+
+    def __post_init__(self) -> None:
+        names = "\x1f".join(f"{g.name}\x1e{g.version}" for g in self.input)
+        object.__setattr__(self, "key", names.encode())
 
     def on_output(self, verdict: Verdict) -> Verdict:
         """``verdict`` with the output action override applied (if it triggered)."""

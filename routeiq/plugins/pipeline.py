@@ -58,6 +58,7 @@ from routeiq.plugins.guards import (
     uncached,
 )
 from routeiq.plugins.output import OutputGuard, blocked_error
+from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
 
@@ -80,6 +81,8 @@ class Pipeline:
         self.table = GuardTable(section, identities)
         self.cache = VerdictCache(section.verdict_cache_messages)
         self.digests = DigestMemo()
+        #: Each seen conversation's phase-1 outcome, for its next turn.
+        self.prefixes: PrefixMemo[InputScan] = PrefixMemo(section.verdict_cache_messages)
         problems: list[tuple[str, str]] = []
         plugins: list[LoadedPlugin] = []
         for i, spec in enumerate(specs):
@@ -252,9 +255,15 @@ class RequestRun:
         if not inputs or not texts:
             return InputScan()
         p = self.pipeline
-        digests = p.digests.digests(texts)
+        all_digests = p.digests.digests(texts)
+        all_roles = self._roles
+        # The history's outcome as of the last turn (prefix_scan.py): only the
+        # texts after the longest remembered prefix are looked at.
+        guards = self.guards.key
+        offset, history = p.prefixes.longest(guards, all_digests, all_roles)
+        texts, digests = texts[offset:], all_digests[offset:]
+        roles = all_roles[offset:] if all_roles is not None else None
         limit = p.section.inline_max_chars
-        roles = self._roles
         if sum(map(len, texts)) > limit:
             missing = uncached(inputs, texts, digests, p.cache, roles)
             if sum(len(texts[ti]) for _, ti in missing) > limit:
@@ -264,7 +273,12 @@ class RequestRun:
                     check_pairs, inputs, texts, missing, abandon_on_cancel=True, limiter=p.limiter
                 )
                 store_pairs(inputs, digests, missing, verdicts, p.cache)
-        return scan_input(inputs, texts, digests, p.cache, roles)
+        scan = scan_input(inputs, texts, digests, p.cache, roles)
+        if history is not None:
+            scan = followed_by(history, scan, offset)
+        if scan.block is None:
+            p.prefixes.put(guards, all_digests, all_roles, scan)
+        return scan
 
     async def _guard_task(
         self, lp: LoadedPlugin, scope: trio.CancelScope, failures: list[RouteIQError]

@@ -30,7 +30,7 @@ from dataclasses import replace
 from routeiq.plugins.guardrails import framing
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
 from routeiq.plugins.guardrails.injection_rules import PHRASES
-from routeiq.plugins.guardrails.learned import InjectionModel, default_model
+from routeiq.plugins.guardrails.learned import InjectionModel, default_model, length_factor
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrases
 from routeiq.plugins.guardrails.settings import InjectionSettings, RoleKind
@@ -109,7 +109,9 @@ class InjectionGuardrail:
         self._phrases: PhraseSet = compile_phrases((*PHRASES, *_ENCODED), extra)
         self._prefetched: dict[str, float] = {}
 
-    def _signals(self, text: str, depth: int) -> list[Finding]:
+    def _signals(self, text: str, depth: int, decoded: list[str] | None = None) -> list[Finding]:
+        """Phrase and encoding findings; texts decoded from base64/hex runs are
+        appended to ``decoded`` (for the learned model) when it is given."""
         folded, offsets = normalize(text)
         padded = " " + folded  # every word start now has a separator before it
         findings: list[Finding] = []
@@ -131,7 +133,7 @@ class InjectionGuardrail:
                 start = max(start - 1, 0)
             start, end = original_span(offsets, start, match.end() - 1)
             if phrase.category == "encoded" and phrase.weight == 0.0:
-                weight = self._decoded_weight(text[start:end], depth)
+                weight = self._decoded_weight(text[start:end], depth, decoded)
                 if weight:
                     findings.append(Finding(self.name, "encoded", start, end, weight, phrase.id))
                 continue
@@ -139,11 +141,16 @@ class InjectionGuardrail:
                 Finding(self.name, phrase.category, start, end, phrase.weight, phrase.id)
             )
         if max(map(len, folded.split()), default=0) >= _BASE64_MIN:
-            findings.extend(self._base64_runs(text, padded, offsets, depth))
+            findings.extend(self._base64_runs(text, padded, offsets, depth, decoded))
         return findings
 
     def _base64_runs(
-        self, text: str, padded: str, offsets: list[int] | None, depth: int
+        self,
+        text: str,
+        padded: str,
+        offsets: list[int] | None,
+        depth: int,
+        decoded: list[str] | None,
     ) -> list[Finding]:
         # Base64 runs get their own small pattern, run only on texts with a token
         # long enough to hold one: as an alternative of the phrase pattern it read
@@ -151,28 +158,30 @@ class InjectionGuardrail:
         found = []
         for run in _BASE64_RUN.finditer(padded):
             start, end = original_span(offsets, run.start(), run.end() - 1)
-            weight = self._decoded_weight(text[start:end], depth)
+            weight = self._decoded_weight(text[start:end], depth, decoded)
             if weight:
                 found.append(Finding(self.name, "encoded", start, end, weight, "base64_run"))
         return found
 
-    def _decoded_weight(self, raw: str, depth: int) -> float:
+    def _decoded_weight(self, raw: str, depth: int, found: list[str] | None = None) -> float:
         if depth >= self.settings.max_decode_depth:
             return 0.0
         decoded = _decode(raw.strip())
         if decoded is None:
             return 0.0
-        inner = self._signals(decoded, depth + 1)
+        if found is not None:
+            found.append(decoded)
+        inner = self._signals(decoded, depth + 1, found)
         if not inner:
             return 0.0
         # Hiding instructions in an encoding is itself a signal: at least the payload weight.
         return max(ENCODED_PAYLOAD_WEIGHT, noisy_or([f.score for f in inner]))
 
-    def _rule_findings(self, text: str) -> list[Finding]:
+    def _rule_findings(self, text: str, decoded: list[str] | None = None) -> list[Finding]:
         """The phrase findings, their weights scaled down where the text mentions
         an attack rather than making one (``framing``: quoted, discussion, code)."""
         enabled = self.settings.category_enabled
-        findings = [f for f in self._signals(text, 0) if enabled(f.type)]
+        findings = [f for f in self._signals(text, 0, decoded) if enabled(f.type)]
         if not findings:
             return findings
         folded, _ = normalize(text)
@@ -196,16 +205,35 @@ class InjectionGuardrail:
         with the model, one ``learned`` finding over the whole text whose score is
         the stacked probability."""
         enabled = self.settings.category_enabled
-        findings = self._rule_findings(text)
+        decoded: list[str] = []
+        findings = self._rule_findings(text, decoded)
         model = self.model
         if model is not None and enabled("learned"):
             rules = self.score(findings)
-            logit = self._prefetched.pop(text, None)
-            if logit is None:
-                logit = model.logit(text)
+            logit = self._logit(model, text, decoded)
             probability = model.stacking.combine(logit, rules)
             findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))
         return findings
+
+    def _logit(self, model: InjectionModel, text: str, decoded: Sequence[str]) -> float:
+        """The model's input to the stacking: its logit (prefetched if it was),
+        the highest with any text decoded from the rules' base64/hex runs (as if
+        sent plainly; rare: only runs that decode to mostly-letter UTF-8 text),
+        scaled by ``length_factor``."""
+        logit = self._prefetched.pop(text, None)
+        if logit is None:
+            logit = model.logit(text)
+        if decoded:
+            logit = max(logit, *model.logits(decoded))
+        return logit * length_factor(text)
+
+    def model_logit(self, text: str) -> float:
+        """What ``scan`` stacks for ``text`` (for training the stacking)."""
+        if self.model is None:
+            raise ValueError("no model")
+        decoded: list[str] = []
+        self._rule_findings(text, decoded)
+        return self._logit(self.model, text, decoded)
 
     def prefetch(self, texts: Sequence[str]) -> None:
         """Compute the model's logits of ``texts`` in one batch for the ``scan``

@@ -39,8 +39,13 @@ _PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: odd, so the hash mix
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiply-shift hashing
 _CHAR_SIZES = (3, 4, 5)
 #: Window of folded characters scored at once, and the step between windows.
-WINDOW = 1200
-STEP = 600
+#: An instruction planted in a document is a sentence or two: in a short window
+#: it is most of what the model sees. Chosen on the calib split (model v6's
+#: weights, recall at 1% FP, logit alone): windows of 1200 chars: tool texts
+#: 0.28, user texts 0.934; 600: 0.43, 0.938; 400: 0.47, 0.931; 250: 0.60, 0.931;
+#: 150: 0.70, 0.902.
+WINDOW = 250
+STEP = 125
 
 Buckets = npt.NDArray[np.uint64]
 
@@ -147,11 +152,26 @@ def windows(folded: str) -> list[str]:
     return [folded[i : i + WINDOW] for i in range(0, len(folded) - WINDOW + STEP, STEP)]
 
 
+#: A text of fewer words than this carries that fraction of the model's logit
+#: (one word: 1/8). A few words are too little evidence for the n-grams: version
+#: 5 put "sure" at 0.93, its few n-grams being ones attacks use ("Sure, here
+#: is"). Short attacks ("ignore previous instructions") are the rules' job.
+#: Chosen on the calib split: direct recall at 0.75% FP 0.919 with 1 (no
+#: scaling), 0.921 with 3, 0.919 with 8, 0.912 with 12.
+SHORT_TEXT_WORDS = 8
+
+
+def length_factor(text: str) -> float:
+    """The share of the logit a text of this length carries (reads at most 9 words)."""
+    return min(1.0, len(text.split(None, SHORT_TEXT_WORDS)) / SHORT_TEXT_WORDS)
+
+
 @dataclass(frozen=True, slots=True)
 class Stacking:
     """How the model's logit and the rules' score combine into one probability.
 
-    ``p = sigmoid(intercept + a_model * logit + a_rules * rules)`` (Platt scaling
+    ``p = sigmoid(intercept + a_model * logit + a_rules * rules)``, the logit
+    scaled by ``length_factor`` first (Platt scaling
     fitted on the calibration split, which the model never trained on).
     """
 
