@@ -62,6 +62,7 @@ from routeiq.reload import Reloader
 from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
+from routeiq.surfaces import anthropic as anthropic_surface
 from routeiq.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/chat/completions": ("POST", openai.chat_completions),
     "/v1/embeddings": ("POST", openai.embeddings),
     "/embeddings": ("POST", openai.embeddings),
+    "/v1/messages": ("POST", anthropic_surface.messages),
+    "/v1/messages/count_tokens": ("POST", anthropic_surface.count_tokens),
     "/v1/models": ("GET", openai.models),
     "/models": ("GET", openai.models),
     "/health/live": ("GET", health.live),
@@ -345,5 +348,5 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
     )
     inner = BodyGate(inner, body_limit, config.routeiq.server.body_timeout)
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS, gw.governance)
-    outer = RequestIdMiddleware(inner, gw.on_request_done)
+    outer = RequestIdMiddleware(inner, gw.on_request_done, anthropic_surface.ERROR_BODIES)
     return outer, gw

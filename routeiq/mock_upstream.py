@@ -215,6 +215,10 @@ class MockUpstream:
             "chatcmpl-"
             + hashlib.blake2b(f"{rid}{time.monotonic_ns()}".encode(), digest_size=8).hexdigest()
         )
+        call = _tool_call(req)
+        if call is not None:
+            await self._tool_answer(req, send, record, cid, model, call, prompt_tokens, stream)
+            return
         if not stream:
             words = answer.split()
             payload = {
@@ -264,6 +268,56 @@ class MockUpstream:
             nursery.start_soon(watch)
             await self._stream(req, send, record, cid, model, answer, prompt_tokens, mode)
             nursery.cancel_scope.cancel()
+
+    async def _tool_answer(
+        self,
+        req: dict[str, Any],
+        send: Send,
+        record: RequestRecord,
+        cid: str,
+        model: str,
+        call: dict[str, Any],
+        prompt_tokens: int,
+        stream: bool,
+    ) -> None:
+        """A forced tool call (``tool_choice`` required or naming a function): the
+        arguments arrive in three pieces on a stream, as OpenAI streams them."""
+        args = call["function"]["arguments"]
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": 5}
+        usage["total_tokens"] = prompt_tokens + 5
+        base = {"id": cid, "created": int(time.time()), "model": model}
+        if not stream:
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
+            choice = {"index": 0, "message": message, "finish_reason": "tool_calls"}
+            payload = {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
+            await send_json(send, 200, payload, self._limits(0.0))
+            record.completed = True
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream"), *self._limits(0.0)],
+            }
+        )
+        third = -(-len(args) // 3)
+        pieces = [args[i : i + third] for i in range(0, len(args), third)]
+        name = call["function"]["name"]
+        first = {**call, "index": 0, "function": {"name": name, "arguments": ""}}
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "tool_calls": [first]}]
+        deltas += [{"tool_calls": [{"index": 0, "function": {"arguments": p}}]} for p in pieces]
+        for delta in deltas:
+            choice = {"index": 0, "delta": delta, "finish_reason": None}
+            await _event(send, {**base, "object": "chat.completion.chunk", "choices": [choice]})
+            record.chunk_times.append(time.monotonic())
+        end = {"index": 0, "delta": {}, "finish_reason": "tool_calls"}
+        await _event(send, {**base, "object": "chat.completion.chunk", "choices": [end]})
+        opts = req.get("stream_options")
+        if isinstance(opts, dict) and opts.get("include_usage") is True:
+            chunk = {**base, "object": "chat.completion.chunk", "choices": [], "usage": usage}
+            await _event(send, chunk)
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+        record.completed = True
 
     async def _stream(
         self,
@@ -344,13 +398,44 @@ class MockUpstream:
         record.completed = True
 
 
+def _tool_call(req: dict[str, Any]) -> dict[str, Any] | None:
+    """The call a forced ``tool_choice`` makes (None once the last message is the
+    tool's result, or when no tool call is forced)."""
+    tools = req.get("tools")
+    choice = req.get("tool_choice")
+    messages = req.get("messages")
+    if not isinstance(tools, list) or not tools or not isinstance(messages, list) or not messages:
+        return None
+    if isinstance(messages[-1], dict) and messages[-1].get("role") == "tool":
+        return None
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        name = choice["function"].get("name")
+    elif choice == "required" and isinstance(tools[0], dict):
+        name = (tools[0].get("function") or {}).get("name")
+    else:
+        return None
+    last = _answer(req).removeprefix("This is the mock upstream answering: ")
+    return {
+        "id": "call_" + hashlib.blake2b(last.encode(), digest_size=6).hexdigest(),
+        "type": "function",
+        "function": {"name": str(name), "arguments": orjson.dumps({"query": last}).decode()},
+    }
+
+
 def _answer(req: dict[str, Any]) -> str:
     messages = req.get("messages")
     last = ""
+    if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
+        if messages[-1].get("role") == "tool":  # after a tool call: quote its result
+            return f"The tool said: {messages[-1].get('content')}"
     if isinstance(messages, list):
         for m in reversed(messages):
             if isinstance(m, dict) and m.get("role") == "user":
                 c = m.get("content")
+                if isinstance(c, list) and c and all(
+                    isinstance(p, dict) and p.get("type") == "text" for p in c
+                ):  # text parts: their text, as a model reads them
+                    c = " ".join(str(p.get("text")) for p in c)
                 last = c if isinstance(c, str) else orjson.dumps(c).decode()
                 break
     last = " ".join(last.split()[:24])
