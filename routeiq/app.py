@@ -63,6 +63,8 @@ from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
 from routeiq.surfaces import anthropic as anthropic_surface
+from routeiq.surfaces import responses as responses_surface
+from routeiq.surfaces import routes as surface_routes
 from routeiq.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/embeddings": ("POST", openai.embeddings),
     "/v1/messages": ("POST", anthropic_surface.messages),
     "/v1/messages/count_tokens": ("POST", anthropic_surface.count_tokens),
+    "/v1/responses": ("POST", responses_surface.create),
     "/v1/models": ("GET", openai.models),
     "/models": ("GET", openai.models),
     "/health/live": ("GET", health.live),
@@ -335,6 +338,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         from routeiq.learned import api as learned_api
 
         protocols = learned_api.mount(gw.learned, protocols, gw.keys)
+    protocols = surface_routes.mount(gw, protocols)  # /v1/responses/{id}...
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds

@@ -10,11 +10,15 @@ sends the surface's translation instead:
 - a stream (``text/event-stream`` start): the start goes out at once with the
   translator's opening events (time to first event is not held back), then each
   piece of the chat stream is parsed and its chunks translated as they arrive.
+
+``on_complete`` (if given) is awaited once the answer is translated, before its
+last bytes go out: the Responses surface stores the response there, so a client
+that reads ``response.completed`` can continue the conversation at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from routeiq.asgi.types import Message, Send
@@ -32,7 +36,16 @@ class StreamTranslator(Protocol):
 
 
 class TranslatingSend:
-    __slots__ = ("_chunks", "_parts", "_send", "_start", "_stream", "_whole", "content_type")
+    __slots__ = (
+        "_chunks",
+        "_on_complete",
+        "_parts",
+        "_send",
+        "_start",
+        "_stream",
+        "_whole",
+        "content_type",
+    )
 
     def __init__(
         self,
@@ -40,8 +53,10 @@ class TranslatingSend:
         whole: Callable[[int, bytes], bytes],
         stream: StreamTranslator | None = None,
         content_type: bytes = b"application/json",
+        on_complete: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._send = send
+        self._on_complete = on_complete
         self._whole = whole
         self._stream = stream
         self._start: Message | None = None
@@ -75,6 +90,8 @@ class TranslatingSend:
                 for obj in self._chunks.flush():
                     out += self._stream.chunk(obj)
                 out += self._stream.finish()
+                if self._on_complete is not None:
+                    await self._on_complete()
             if out or not more:
                 await self._send({"type": "http.response.body", "body": out, "more_body": more})
             return
@@ -86,6 +103,8 @@ class TranslatingSend:
         status = start["status"] if start is not None else 200
         translated = self._whole(status, b"".join(self._parts))
         self._parts = []
+        if self._on_complete is not None:
+            await self._on_complete()
         headers = [
             (k, v) for k, v in (start.get("headers") or () if start else ()) if k not in _DROP
         ]

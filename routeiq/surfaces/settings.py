@@ -1,0 +1,21 @@
+"""``routeiq.surfaces``: settings of the translated API surfaces."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ResponsesSettings(BaseModel):
+    """The Responses API served by translation to chat completions."""
+
+    model_config = ConfigDict(extra="forbid")
+    #: How long a stored response (``store`` true, the default) can be retrieved and
+    #: continued with ``previous_response_id`` (default 30 days, as OpenAI keeps them).
+    ttl_seconds: float = Field(default=30 * 86400, gt=0)
+    #: The longest conversation a chain replays (messages); longer chains get a 400.
+    max_history_messages: int = Field(default=1024, gt=0)
+
+
+class SurfaceSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    responses: ResponsesSettings = Field(default_factory=ResponsesSettings)
