@@ -432,8 +432,10 @@ def _answer(req: dict[str, Any]) -> str:
         for m in reversed(messages):
             if isinstance(m, dict) and m.get("role") == "user":
                 c = m.get("content")
-                if isinstance(c, list) and c and all(
-                    isinstance(p, dict) and p.get("type") == "text" for p in c
+                if (
+                    isinstance(c, list)
+                    and c
+                    and all(isinstance(p, dict) and p.get("type") == "text" for p in c)
                 ):  # text parts: their text, as a model reads them
                     c = " ".join(str(p.get("text")) for p in c)
                 last = c if isinstance(c, str) else orjson.dumps(c).decode()
