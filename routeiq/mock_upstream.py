@@ -82,15 +82,19 @@ class MockUpstream:
                     return
         if scope["type"] != "http":
             return
-        body = b""
+        path = scope["path"]
+        if path.endswith("/audio/transcriptions"):  # counted as it arrives, never held
+            await _transcribe(scope, receive, send)
+            return
+        parts: list[bytes] = []
         while True:
             msg = await receive()
             if msg["type"] == "http.disconnect":
                 return
-            body += msg.get("body", b"")
+            parts.append(msg.get("body", b""))
             if not msg.get("more_body"):
                 break
-        path = scope["path"]
+        body = b"".join(parts)
         if path.endswith("/models"):
             await send_json(
                 send, 200, {"object": "list", "data": [{"id": "mock", "object": "model"}]}
@@ -120,6 +124,8 @@ class MockUpstream:
         try:
             if path.endswith("/embeddings"):
                 await self._embeddings(req, send)
+            elif not path.endswith("/chat/completions") and path.endswith(_OTHER_ENDPOINTS):
+                await _other_endpoint(path, req, send)
             else:
                 await self._chat(req, rid, receive, send, traceparent)
         finally:
@@ -476,3 +482,122 @@ async def _event(send: Send, obj: dict[str, Any]) -> None:
             "more_body": True,
         }
     )
+
+
+_OTHER_ENDPOINTS = (
+    "/completions",
+    "/moderations",
+    "/images/generations",
+    "/audio/speech",
+    "/rerank",
+)
+
+
+async def _other_endpoint(path: str, req: dict[str, Any], send: Send) -> None:
+    """Small stand-ins for OpenAI's other endpoints (and Cohere/Jina's rerank)."""
+    model = str(req.get("model", "mock"))
+    if path.endswith("/completions"):
+        prompt = req.get("prompt")
+        text = f"completion of: {prompt}"
+        if req.get("stream") is True:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")],
+                }
+            )
+            for word in text.split(" "):
+                chunk = {
+                    "id": "cmpl-mock",
+                    "object": "text_completion",
+                    "model": model,
+                    "choices": [{"index": 0, "text": word + " ", "finish_reason": None}],
+                }
+                await _event(send, chunk)
+            await send({"type": "http.response.body", "body": b"data: [DONE]\n\n"})
+            return
+        n = len(text.split())
+        await send_json(
+            send,
+            200,
+            {
+                "id": "cmpl-mock",
+                "object": "text_completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
+                "usage": {"prompt_tokens": 2, "completion_tokens": n, "total_tokens": n + 2},
+            },
+        )
+    elif path.endswith("/moderations"):
+        inp = req.get("input")
+        flagged = "attack" in str(inp)
+        result = {
+            "flagged": flagged,
+            "categories": {"violence": flagged},
+            "category_scores": {"violence": 0.9 if flagged else 0.01},
+        }
+        await send_json(send, 200, {"id": "modr-mock", "model": model, "results": [result]})
+    elif path.endswith("/images/generations"):
+        count = req.get("n")
+        n = count if isinstance(count, int) else 1
+        data = [
+            {"url": f"https://images.example/{i}.png", "revised_prompt": req.get("prompt")}
+            for i in range(n)
+        ]
+        await send_json(send, 200, {"created": int(time.time()), "data": data})
+    elif path.endswith("/audio/speech"):
+        # Audio bytes in pieces, as a TTS service streams them.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"audio/mpeg")],
+            }
+        )
+        words = str(req.get("input", "")).encode()
+        for i in range(8):
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"ID3" + words + b"%d" % i,
+                    "more_body": True,
+                }
+            )
+        await send({"type": "http.response.body", "body": b""})
+    else:  # rerank (Cohere / Jina format)
+        docs = req.get("documents")
+        docs = docs if isinstance(docs, list) else []
+        query = str(req.get("query", ""))
+        scored = [(sum(w in str(d) for w in query.split()), i) for i, d in enumerate(docs)]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        top = req.get("top_n") if isinstance(req.get("top_n"), int) else len(scored)
+        results = [{"index": i, "relevance_score": float(s)} for s, i in scored[:top]]
+        await send_json(send, 200, {"id": "rerank-mock", "results": results, "model": model})
+
+
+async def _transcribe(scope: Scope, receive: Receive, send: Send) -> None:
+    """Counts the multipart body's bytes as they arrive; answers with the model field
+    and the byte count (so a test sees what arrived, and in how many pieces)."""
+    size = 0
+    pieces = 0
+    head = b""
+    while True:
+        msg = await receive()
+        if msg["type"] == "http.disconnect":
+            return
+        chunk = msg.get("body", b"")
+        size += len(chunk)
+        pieces += 1
+        if len(head) < 4096:
+            head += chunk[: 4096 - len(head)]
+        if not msg.get("more_body"):
+            break
+    model = ""
+    marker = head.find(b'name="model"')
+    if marker != -1:
+        start = head.find(b"\r\n\r\n", marker) + 4
+        model = head[start : head.find(b"\r\n", start)].decode("utf-8", "replace")
+    text = f"transcribed {size} bytes in {pieces} pieces for {model}"
+    await send_json(send, 200, {"text": text})

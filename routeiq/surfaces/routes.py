@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
 from routeiq.errors import ClientClosed, RouteIQError
-from routeiq.surfaces import responses
+from routeiq.surfaces import endpoints, responses
 
 if TYPE_CHECKING:
     from routeiq.app import Gateway
@@ -21,12 +21,19 @@ class SurfaceRoutes:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(responses.PREFIX):
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        if path.startswith(responses.PREFIX):
+            handler = responses.by_id
+        elif path.startswith(endpoints.MODELS_PREFIX):
+            handler = endpoints.model_by_id
+        else:
             await self.inner(scope, receive, send)
             return
         ctx = get_ctx(scope)
         try:
-            await responses.by_id(self.gw, scope, receive, send)
+            await handler(self.gw, scope, receive, send)
         except ClientClosed:
             ctx.status = 499
         except RouteIQError as err:

@@ -18,4 +18,7 @@ class ResponsesSettings(BaseModel):
 
 class SurfaceSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    #: The largest ``/v1/audio/transcriptions`` upload (OpenAI's limit: 25 MB); it is
+    #: relayed as it arrives, so this bounds traffic, not memory.
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     responses: ResponsesSettings = Field(default_factory=ResponsesSettings)
