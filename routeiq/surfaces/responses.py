@@ -19,6 +19,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.errors import BadRequest, MethodNotAllowed, NotFound
+from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.surfaces import responses_request as rq
 from routeiq.surfaces import responses_response as rs
 from routeiq.surfaces.relay import TranslatingSend
@@ -59,6 +60,8 @@ async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     tenant = tenant_of(get_ctx(scope))
     history: list[dict[str, Any]] = []
     prev = rq.previous_id(req)
+    resp_id = rq.item_id("resp")
+    root = resp_id  # the chain's first response: its conversation key
     if prev is not None:
         record = await convo.load(tenant, prev)
         if record is None:
@@ -66,6 +69,11 @@ async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
                 f"Previous response with id '{prev}' not found.", param="previous_response_id"
             )
         history = record["messages"]
+        root = record.get("root") or prev
+    if header(scope, CONVERSATION_HEADER) is None:
+        # Conversation affinity: every turn of a chain names its first response, so the
+        # chain keeps its deployment (the chat body sent upstream carries no response id).
+        scope["headers"] = [*scope["headers"], (CONVERSATION_HEADER, root.encode())]
     chat = rq.to_chat(req, history, max_messages=gw.limits.max_messages)
     turn = chat["messages"][1:] if req.get("instructions") is not None else chat["messages"]
     if len(turn) > settings.max_history_messages:
@@ -75,7 +83,7 @@ async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
             param="previous_response_id",
         )
     model = validate_chat(chat, gw.limits)
-    resp = rs.new_response(req, model)
+    resp = rs.new_response(req, model, resp_id)
     items = rq.input_items(req["input"])
     stream = rs.ResponseStream(resp) if chat.get("stream") else None
     keep = resp["store"]
@@ -83,7 +91,7 @@ async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     async def store() -> None:
         if keep and resp["status"] in ("completed", "incomplete"):
             messages = [*turn, rs.assistant_message(resp["output"])]
-            await convo.save(tenant, resp, items, messages)
+            await convo.save(tenant, resp, items, messages, root)
 
     relay = TranslatingSend(send, _whole(resp), stream, on_complete=store)
     await run_request(gw, scope, receive, relay, chat, model, "chat", True, len(raw))

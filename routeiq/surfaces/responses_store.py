@@ -41,8 +41,15 @@ class Conversations:
         response: dict[str, Any],
         items: list[dict[str, Any]],
         messages: list[dict[str, Any]],
+        root: str | None = None,
     ) -> None:
-        record = {"tenant": tenant, "response": response, "items": items, "messages": messages}
+        record = {
+            "tenant": tenant,
+            "response": response,
+            "items": items,
+            "messages": messages,
+            "root": root or response["id"],  # the chain's first response (affinity key)
+        }
         await self.store.set(PREFIX + response["id"], orjson.dumps(record), ttl=self.ttl)
 
     async def load(self, tenant: str, response_id: str) -> dict[str, Any] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import trio
 import trio.testing
@@ -72,3 +74,27 @@ async def test_stored_response_expires_after_its_ttl(
         await trio.sleep_until(t0 + 60.1)
         assert (await convo.load(tenant, "resp_1")) is None
         nursery.cancel_scope.cancel()
+
+
+def _two_deployments(cfg: dict[str, Any]) -> None:
+    first = cfg["model_list"][0]
+    twin = {**first, "model_info": {"id": "dep-b"}}
+    cfg["model_list"].append(twin)
+
+
+async def test_a_chain_keeps_its_deployment() -> None:
+    async with running_stack(edit=_two_deployments) as s:
+        async with httpx.AsyncClient(base_url=s.url, headers=s.headers, timeout=30) as c:
+            starts = set()
+            for chain in range(12):
+                r = await c.post("/v1/responses", json={"model": "gpt-test", "input": f"c{chain}"})
+                assert r.status_code == 200
+                dep = r.headers["x-routeiq-deployment"]
+                starts.add(dep)
+                prev = r.json()["id"]
+                for turn in range(3):
+                    body = {"model": "gpt-test", "input": f"t{turn}", "previous_response_id": prev}
+                    r = await c.post("/v1/responses", json=body)
+                    assert r.headers["x-routeiq-deployment"] == dep, (chain, turn)
+                    prev = r.json()["id"]
+            assert starts == {"dep-a", "dep-b"}  # new chains do spread over both
