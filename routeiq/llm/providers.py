@@ -36,6 +36,7 @@ ENDPOINT_PATHS = {
     "speech": "/audio/speech",
     "transcriptions": "/audio/transcriptions",
     "rerank": "/rerank",
+    "messages": "/messages",  # Anthropic pass-through (routeiq.surfaces.raw)
 }
 
 

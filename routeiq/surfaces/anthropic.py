@@ -21,6 +21,7 @@ from routeiq.errors import ModelNotFound
 from routeiq.routing.filters import estimate_tokens
 from routeiq.surfaces import anthropic_response
 from routeiq.surfaces.anthropic_request import to_chat
+from routeiq.surfaces.raw import relay
 from routeiq.surfaces.relay import TranslatingSend
 
 if TYPE_CHECKING:
@@ -36,13 +37,29 @@ async def _read(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, 
     return parse_json_object(body, gw.limits), len(body)
 
 
+def _pass_through(gw: Gateway, model: str) -> bool:
+    """Whether ``model``'s group is all Anthropic-format and the setting allows relaying."""
+    cfg = gw.config.routeiq
+    mode = cfg.surfaces.anthropic_passthrough
+    if mode == "never":
+        return False
+    if mode == "auto" and (cfg.guardrails.configured() or cfg.plugins or cfg.cache.enabled):
+        return False
+    router = gw.router
+    group = router.groups.get(router.resolver.canonical(model)) or router.resolver.resolve(model)
+    return group is not None and len(group) > 0 and all(d.provider == "anthropic" for d in group)
+
+
 async def messages(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     req, size = await _read(gw, scope, receive)
     chat = to_chat(req, max_messages=gw.limits.max_messages)
     model = validate_chat(chat, gw.limits)
+    if _pass_through(gw, model):  # checked as above, then relayed byte for byte
+        await relay(gw, scope, receive, send, endpoint="messages", model=model, req=req, size=size)
+        return
     stream = anthropic_response.MessageStream(model) if chat.get("stream") else None
-    relay = TranslatingSend(send, partial(anthropic_response.whole, model=model), stream)
-    await run_request(gw, scope, receive, relay, chat, model, "chat", True, size)
+    translating = TranslatingSend(send, partial(anthropic_response.whole, model=model), stream)
+    await run_request(gw, scope, receive, translating, chat, model, "chat", True, size)
 
 
 async def count_tokens(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

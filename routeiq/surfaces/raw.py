@@ -88,7 +88,8 @@ async def relay(
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
         ctx.attempts += 1
-        if translator(gw.translators, dep) is not None:
+        native = endpoint == "messages" and dep.provider == "anthropic"
+        if not native and translator(gw.translators, dep) is not None:
             raise BadRequest(
                 f"Deployment '{dep.id}' is not OpenAI-format; '{endpoint}' is relayed only "
                 "to OpenAI-format deployments",
@@ -96,6 +97,9 @@ async def relay(
             )
         target = gw.upstreams.targets[dep.id]
         headers = dict(target.headers)
+        url = target.urls[endpoint]
+        if native:
+            url, headers = anthropic_call(dep, scope)
         headers["x-request-id"] = ctx.request_id
         if ctx.trace is not None:
             ctx.trace.propagate(headers)
@@ -107,9 +111,7 @@ async def relay(
         else:
             assert req is not None
             content = dumps({**req, "model": dep.upstream_model})
-        built = target.client.build_request(
-            "POST", target.urls[endpoint], content=content, headers=headers
-        )
+        built = target.client.build_request("POST", url, content=content, headers=headers)
         left = deadline - trio.current_time()
         timeout = min((dep.stream_timeout if stream else None) or dep.timeout or left, left)
         return await _exchange(
@@ -117,6 +119,22 @@ async def relay(
         )
 
     await route_and_call(router, request, attempt, deadline=deadline)
+
+
+def anthropic_call(dep: Deployment, scope: Scope) -> tuple[httpx.URL, dict[str, str]]:
+    """URL and headers of Anthropic's own Messages API for ``dep`` (pass-through): the
+    client's ``anthropic-version`` and ``anthropic-beta`` go along."""
+    base = dep.api_base.rstrip("/")
+    url = httpx.URL(base + ("/messages" if base.endswith("/v1") else "/v1/messages"))
+    headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
+    if dep.api_key:
+        headers["x-api-key"] = dep.api_key
+    for k, v in scope["headers"]:
+        if k in (b"anthropic-version", b"anthropic-beta"):
+            headers[k.decode()] = bytes(v).decode("latin-1")
+    for k, v in dep.extra_headers:
+        headers[k.lower()] = v
+    return url, headers
 
 
 async def _exchange(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -22,3 +24,8 @@ class SurfaceSettings(BaseModel):
     #: relayed as it arrives, so this bounds traffic, not memory.
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     responses: ResponsesSettings = Field(default_factory=ResponsesSettings)
+    #: ``/v1/messages`` to a group whose deployments are all Anthropic-format: relay the
+    #: body byte for byte (``always``), or translate to chat and back so guardrails, the
+    #: cache and pricing apply (``never``). ``auto`` (default): pass-through unless
+    #: guardrails, plugins or the cache are configured.
+    anthropic_passthrough: Literal["auto", "always", "never"] = "auto"
