@@ -56,3 +56,16 @@ async def test_never_translates_through_chat() -> None:
         msg = await trio.to_thread.run_sync(_create, s.url)
         assert msg.content[0].text == "Hello from Claude!"
         assert "top_k" not in mock.requests[-1].body  # went chat -> Anthropic
+
+
+async def test_pass_through_tool_use() -> None:
+    mock = MockAnthropic(tool=("get_weather", {"city": "Paris"}))
+    async with provider_stack(mock) as s:
+        msg = await trio.to_thread.run_sync(_create, s.url)
+        assert msg.stop_reason == "tool_use"
+        block = msg.content[0]
+        assert block.type == "tool_use" and block.name == "get_weather"
+        assert block.input == {"city": "Paris"}
+        kinds, final = await trio.to_thread.run_sync(_stream, s.url)
+        assert "content_block_delta" in kinds
+        assert final.content[0].type == "tool_use" and final.content[0].input == {"city": "Paris"}
