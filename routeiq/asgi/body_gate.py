@@ -34,7 +34,7 @@ class BodyGate:
         self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.streamed:
+        if scope["type"] != "http" or scope.get("path") in self.streamed:
             await self.app(scope, receive, send)
             return
         try:
