@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from routeiq.app import Gateway
 
 MODELS_PREFIX = "/v1/models/"
-UPLOAD_PATHS = frozenset({"/v1/audio/transcriptions", "/audio/transcriptions"})
+UPLOAD_PATHS = frozenset({"/v1/audio/transcriptions"})
 
 
 async def _json(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, Any], int]:
