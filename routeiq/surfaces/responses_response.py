@@ -152,6 +152,9 @@ class ResponseStream:
         self.calls: dict[int, dict[str, Any]] = {}  # chat tool-call index -> item
         self.finish_reason: Any = None
         self.done = False  # completed or failed: nothing more goes out
+        # The open message's text in pieces, joined when it closes: appending to
+        # a string held in a dict copies it each time (quadratic on long answers).
+        self.pieces: list[str] = []
 
     def _event(self, kind: str, **fields: Any) -> bytes:
         obj = {"type": kind, "sequence_number": self.seq, **fields}
@@ -167,6 +170,7 @@ class ResponseStream:
     def _add(self, item: dict[str, Any]) -> bytes:
         out = self._close()
         self.open = item
+        self.pieces = []
         self.resp["output"].append(item)
         index = len(self.resp["output"]) - 1
         added = {**item, "status": "in_progress"}
@@ -192,6 +196,7 @@ class ResponseStream:
         index = self.resp["output"].index(item)
         out = b""
         if item["type"] == "message":
+            item["content"][0]["text"] = "".join(self.pieces)
             part = item["content"][0]
             common = {"item_id": item["id"], "output_index": index, "content_index": 0}
             out += self._event(
@@ -228,7 +233,7 @@ class ResponseStream:
                     out += self._add(_text_item("", "in_progress"))
                 item = self.open
                 assert item is not None
-                item["content"][0]["text"] += content
+                self.pieces.append(content)
                 out += self._event(
                     "response.output_text.delta",
                     item_id=item["id"],
@@ -277,5 +282,7 @@ class ResponseStream:
 
     def fail(self, status: int, message: str) -> bytes:
         self.done = True
+        if self.open is not None and self.open["type"] == "message":
+            self.open["content"][0]["text"] = "".join(self.pieces)
         self.open = None
         return self._event("response.failed", response=failed(self.resp, status, message))
