@@ -37,7 +37,12 @@ class ChatChunks:
 def _parse(blocks: list[bytes]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for block in blocks:
-        for data in event_data(block):
+        # The usual piece is one "data: {...}\n\n" event: sliced, not split and rejoined.
+        if block.startswith(b"data: ") and block.endswith(b"\n\n") and block.count(b"\n") == 2:
+            datas = [block[6:-2]]
+        else:
+            datas = event_data(block)
+        for data in datas:
             if data == b"[DONE]":
                 continue
             try:
