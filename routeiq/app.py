@@ -62,6 +62,10 @@ from routeiq.reload import Reloader
 from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
 from routeiq.state import StateStore, open_store
+from routeiq.surfaces import anthropic as anthropic_surface
+from routeiq.surfaces import endpoints as surface_endpoints
+from routeiq.surfaces import responses as responses_surface
+from routeiq.surfaces import routes as surface_routes
 from routeiq.telemetry import Telemetry
 
 if TYPE_CHECKING:
@@ -76,6 +80,15 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/chat/completions": ("POST", openai.chat_completions),
     "/v1/embeddings": ("POST", openai.embeddings),
     "/embeddings": ("POST", openai.embeddings),
+    "/v1/messages": ("POST", anthropic_surface.messages),
+    "/v1/messages/count_tokens": ("POST", anthropic_surface.count_tokens),
+    "/v1/responses": ("POST", responses_surface.create),
+    "/v1/completions": ("POST", surface_endpoints.completions),
+    "/v1/moderations": ("POST", surface_endpoints.moderations),
+    "/v1/images/generations": ("POST", surface_endpoints.images),
+    "/v1/audio/speech": ("POST", surface_endpoints.speech),
+    "/v1/audio/transcriptions": ("POST", surface_endpoints.transcriptions),
+    "/v1/rerank": ("POST", surface_endpoints.rerank),
     "/v1/models": ("GET", openai.models),
     "/models": ("GET", openai.models),
     "/health/live": ("GET", health.live),
@@ -332,6 +345,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         from routeiq.learned import api as learned_api
 
         protocols = learned_api.mount(gw.learned, protocols, gw.keys)
+    protocols = surface_routes.mount(gw, protocols)  # /v1/responses/{id}...
     inner: ASGIApp = Dispatcher(gw, protocols)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
@@ -343,7 +357,9 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         config.routeiq.a2a.max_body_bytes,
         config.routeiq.mcp.max_body_bytes,
     )
-    inner = BodyGate(inner, body_limit, config.routeiq.server.body_timeout)
+    inner = BodyGate(
+        inner, body_limit, config.routeiq.server.body_timeout, surface_endpoints.UPLOAD_PATHS
+    )
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS, gw.governance)
-    outer = RequestIdMiddleware(inner, gw.on_request_done)
+    outer = RequestIdMiddleware(inner, gw.on_request_done, anthropic_surface.ERROR_BODIES)
     return outer, gw

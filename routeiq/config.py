@@ -41,6 +41,7 @@ from routeiq.policy.settings import PolicySettings
 from routeiq.routing.settings import RoutingSettings
 from routeiq.ssrf import SSRFSettings
 from routeiq.state.settings import StateSettings
+from routeiq.surfaces.settings import SurfaceSettings
 
 ENV_PREFIX = "os.environ/"
 USED_SECTIONS = (
@@ -228,6 +229,7 @@ class RouteIQSettings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    surfaces: SurfaceSettings = Field(default_factory=SurfaceSettings)
 
 
 class RawConfig(BaseModel):

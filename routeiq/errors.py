@@ -217,9 +217,13 @@ class UpstreamTimeout(ServerError):
     code = "upstream_timeout"
 
 
-def error_response_parts(err: RouteIQError) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """Status, headers and body for an error, ready for an ASGI ``send``."""
-    body = err.body_bytes()
+def error_response_parts(
+    err: RouteIQError, body: bytes | None = None
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and body for an error, ready for an ASGI ``send`` (``body``:
+    the error already rendered in another surface's shape)."""
+    if body is None:
+        body = err.body_bytes()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

@@ -82,15 +82,19 @@ class MockUpstream:
                     return
         if scope["type"] != "http":
             return
-        body = b""
+        path = scope["path"]
+        if path.endswith("/audio/transcriptions"):  # counted as it arrives, never held
+            await _transcribe(scope, receive, send)
+            return
+        parts: list[bytes] = []
         while True:
             msg = await receive()
             if msg["type"] == "http.disconnect":
                 return
-            body += msg.get("body", b"")
+            parts.append(msg.get("body", b""))
             if not msg.get("more_body"):
                 break
-        path = scope["path"]
+        body = b"".join(parts)
         if path.endswith("/models"):
             await send_json(
                 send, 200, {"object": "list", "data": [{"id": "mock", "object": "model"}]}
@@ -120,6 +124,8 @@ class MockUpstream:
         try:
             if path.endswith("/embeddings"):
                 await self._embeddings(req, send)
+            elif not path.endswith("/chat/completions") and path.endswith(_OTHER_ENDPOINTS):
+                await _other_endpoint(path, req, send)
             else:
                 await self._chat(req, rid, receive, send, traceparent)
         finally:
@@ -215,6 +221,10 @@ class MockUpstream:
             "chatcmpl-"
             + hashlib.blake2b(f"{rid}{time.monotonic_ns()}".encode(), digest_size=8).hexdigest()
         )
+        call = _tool_call(req)
+        if call is not None:
+            await self._tool_answer(req, send, record, cid, model, call, prompt_tokens, stream)
+            return
         if not stream:
             words = answer.split()
             payload = {
@@ -264,6 +274,56 @@ class MockUpstream:
             nursery.start_soon(watch)
             await self._stream(req, send, record, cid, model, answer, prompt_tokens, mode)
             nursery.cancel_scope.cancel()
+
+    async def _tool_answer(
+        self,
+        req: dict[str, Any],
+        send: Send,
+        record: RequestRecord,
+        cid: str,
+        model: str,
+        call: dict[str, Any],
+        prompt_tokens: int,
+        stream: bool,
+    ) -> None:
+        """A forced tool call (``tool_choice`` required or naming a function): the
+        arguments arrive in three pieces on a stream, as OpenAI streams them."""
+        args = call["function"]["arguments"]
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": 5}
+        usage["total_tokens"] = prompt_tokens + 5
+        base = {"id": cid, "created": int(time.time()), "model": model}
+        if not stream:
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
+            choice = {"index": 0, "message": message, "finish_reason": "tool_calls"}
+            payload = {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
+            await send_json(send, 200, payload, self._limits(0.0))
+            record.completed = True
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream"), *self._limits(0.0)],
+            }
+        )
+        third = -(-len(args) // 3)
+        pieces = [args[i : i + third] for i in range(0, len(args), third)]
+        name = call["function"]["name"]
+        first = {**call, "index": 0, "function": {"name": name, "arguments": ""}}
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "tool_calls": [first]}]
+        deltas += [{"tool_calls": [{"index": 0, "function": {"arguments": p}}]} for p in pieces]
+        for delta in deltas:
+            choice = {"index": 0, "delta": delta, "finish_reason": None}
+            await _event(send, {**base, "object": "chat.completion.chunk", "choices": [choice]})
+            record.chunk_times.append(time.monotonic())
+        end = {"index": 0, "delta": {}, "finish_reason": "tool_calls"}
+        await _event(send, {**base, "object": "chat.completion.chunk", "choices": [end]})
+        opts = req.get("stream_options")
+        if isinstance(opts, dict) and opts.get("include_usage") is True:
+            chunk = {**base, "object": "chat.completion.chunk", "choices": [], "usage": usage}
+            await _event(send, chunk)
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+        record.completed = True
 
     async def _stream(
         self,
@@ -344,13 +404,46 @@ class MockUpstream:
         record.completed = True
 
 
+def _tool_call(req: dict[str, Any]) -> dict[str, Any] | None:
+    """The call a forced ``tool_choice`` makes (None once the last message is the
+    tool's result, or when no tool call is forced)."""
+    tools = req.get("tools")
+    choice = req.get("tool_choice")
+    messages = req.get("messages")
+    if not isinstance(tools, list) or not tools or not isinstance(messages, list) or not messages:
+        return None
+    if isinstance(messages[-1], dict) and messages[-1].get("role") == "tool":
+        return None
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        name = choice["function"].get("name")
+    elif choice == "required" and isinstance(tools[0], dict):
+        name = (tools[0].get("function") or {}).get("name")
+    else:
+        return None
+    last = _answer(req).removeprefix("This is the mock upstream answering: ")
+    return {
+        "id": "call_" + hashlib.blake2b(last.encode(), digest_size=6).hexdigest(),
+        "type": "function",
+        "function": {"name": str(name), "arguments": orjson.dumps({"query": last}).decode()},
+    }
+
+
 def _answer(req: dict[str, Any]) -> str:
     messages = req.get("messages")
     last = ""
+    if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
+        if messages[-1].get("role") == "tool":  # after a tool call: quote its result
+            return f"The tool said: {messages[-1].get('content')}"
     if isinstance(messages, list):
         for m in reversed(messages):
             if isinstance(m, dict) and m.get("role") == "user":
                 c = m.get("content")
+                if (
+                    isinstance(c, list)
+                    and c
+                    and all(isinstance(p, dict) and p.get("type") == "text" for p in c)
+                ):  # text parts: their text, as a model reads them
+                    c = " ".join(str(p.get("text")) for p in c)
                 last = c if isinstance(c, str) else orjson.dumps(c).decode()
                 break
     last = " ".join(last.split()[:24])
@@ -389,3 +482,122 @@ async def _event(send: Send, obj: dict[str, Any]) -> None:
             "more_body": True,
         }
     )
+
+
+_OTHER_ENDPOINTS = (
+    "/completions",
+    "/moderations",
+    "/images/generations",
+    "/audio/speech",
+    "/rerank",
+)
+
+
+async def _other_endpoint(path: str, req: dict[str, Any], send: Send) -> None:
+    """Small stand-ins for OpenAI's other endpoints (and Cohere/Jina's rerank)."""
+    model = str(req.get("model", "mock"))
+    if path.endswith("/completions"):
+        prompt = req.get("prompt")
+        text = f"completion of: {prompt}"
+        if req.get("stream") is True:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")],
+                }
+            )
+            for word in text.split(" "):
+                chunk = {
+                    "id": "cmpl-mock",
+                    "object": "text_completion",
+                    "model": model,
+                    "choices": [{"index": 0, "text": word + " ", "finish_reason": None}],
+                }
+                await _event(send, chunk)
+            await send({"type": "http.response.body", "body": b"data: [DONE]\n\n"})
+            return
+        n = len(text.split())
+        await send_json(
+            send,
+            200,
+            {
+                "id": "cmpl-mock",
+                "object": "text_completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "text": text, "finish_reason": "stop", "logprobs": None}],
+                "usage": {"prompt_tokens": 2, "completion_tokens": n, "total_tokens": n + 2},
+            },
+        )
+    elif path.endswith("/moderations"):
+        inp = req.get("input")
+        flagged = "attack" in str(inp)
+        result = {
+            "flagged": flagged,
+            "categories": {"violence": flagged},
+            "category_scores": {"violence": 0.9 if flagged else 0.01},
+        }
+        await send_json(send, 200, {"id": "modr-mock", "model": model, "results": [result]})
+    elif path.endswith("/images/generations"):
+        count = req.get("n")
+        n = count if isinstance(count, int) else 1
+        data = [
+            {"url": f"https://images.example/{i}.png", "revised_prompt": req.get("prompt")}
+            for i in range(n)
+        ]
+        await send_json(send, 200, {"created": int(time.time()), "data": data})
+    elif path.endswith("/audio/speech"):
+        # Audio bytes in pieces, as a TTS service streams them.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"audio/mpeg")],
+            }
+        )
+        words = str(req.get("input", "")).encode()
+        for i in range(8):
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"ID3" + words + b"%d" % i,
+                    "more_body": True,
+                }
+            )
+        await send({"type": "http.response.body", "body": b""})
+    else:  # rerank (Cohere / Jina format)
+        docs = req.get("documents")
+        docs = docs if isinstance(docs, list) else []
+        query = str(req.get("query", ""))
+        scored = [(sum(w in str(d) for w in query.split()), i) for i, d in enumerate(docs)]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        top = req.get("top_n") if isinstance(req.get("top_n"), int) else len(scored)
+        results = [{"index": i, "relevance_score": float(s)} for s, i in scored[:top]]
+        await send_json(send, 200, {"id": "rerank-mock", "results": results, "model": model})
+
+
+async def _transcribe(scope: Scope, receive: Receive, send: Send) -> None:
+    """Counts the multipart body's bytes as they arrive; answers with the model field
+    and the byte count (so a test sees what arrived, and in how many pieces)."""
+    size = 0
+    pieces = 0
+    head = b""
+    while True:
+        msg = await receive()
+        if msg["type"] == "http.disconnect":
+            return
+        chunk = msg.get("body", b"")
+        size += len(chunk)
+        pieces += 1
+        if len(head) < 4096:
+            head += chunk[: 4096 - len(head)]
+        if not msg.get("more_body"):
+            break
+    model = ""
+    marker = head.find(b'name="model"')
+    if marker != -1:
+        start = head.find(b"\r\n\r\n", marker) + 4
+        model = head[start : head.find(b"\r\n", start)].decode("utf-8", "replace")
+    text = f"transcribed {size} bytes in {pieces} pieces for {model}"
+    await send_json(send, 200, {"text": text})

@@ -7,7 +7,9 @@ the body under ``routeiq.server.body_timeout`` (408 with ``Connection:
 close`` when it expires; 413 past the size limit, before reading more) and
 hands the rest of the chain a ``receive`` that replays it at once. Only then
 does backpressure admit the request. A slow body costs its socket and at
-most ``limit`` bytes, nothing shared.
+most ``limit`` bytes, nothing shared. Paths in ``streamed`` (uploads relayed as
+they arrive, e.g. ``/v1/audio/transcriptions``) pass through unread: their handler
+bounds each piece's wait and the total size itself.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ CLOSE = [(b"connection", b"close")]
 
 
 class BodyGate:
-    def __init__(self, app: ASGIApp, limit: int, timeout: float) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, timeout: float, streamed: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.limit = limit
         self.timeout = timeout
+        self.streamed = streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.streamed:
             await self.app(scope, receive, send)
             return
         try:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 from routeiq.asgi.headers import bad_header
-from routeiq.asgi.respond import send_error
+from routeiq.asgi.respond import ERROR_BODY, ErrorBody, send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
 from routeiq.tracecontext import CURRENT, start_trace
@@ -42,9 +42,15 @@ def accept_request_id(value: bytes | None) -> str:
 
 
 class RequestIdMiddleware:
-    def __init__(self, app: ASGIApp, on_done: Callable[[Scope, RequestContext], None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        on_done: Callable[[Scope, RequestContext], None],
+        error_bodies: dict[str, ErrorBody] | None = None,
+    ) -> None:
         self.app = app
         self.on_done = on_done
+        self.error_bodies = error_bodies or {}  # path -> that surface's error shape
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,6 +66,7 @@ class RequestIdMiddleware:
         path = scope["path"]
         if "//" in path:  # one spelling per route, before any middleware matches on it
             scope["path"] = _SLASHES.sub("/", path)
+        ERROR_BODY.set(self.error_bodies.get(scope["path"]))
         rid = accept_request_id(supplied)
         ctx = RequestContext(rid, time.perf_counter())
         scope[CTX_KEY] = ctx

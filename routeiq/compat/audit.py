@@ -129,7 +129,19 @@ def audit(data: Mapping[str, Any]) -> list[Finding]:
 
 
 #: model_info.mode values whose endpoints RouteIQ serves.
-SERVED_MODES = frozenset({"chat", "completion", "embedding"})
+SERVED_MODES = frozenset(
+    {
+        "chat",
+        "completion",
+        "embedding",
+        # routeiq.surfaces.raw
+        "image_generation",
+        "audio_speech",
+        "audio_transcription",
+        "rerank",
+        "moderation",
+    }
+)
 
 
 def mode_finding(mode: Any, provider: str, where: str) -> Finding | None:

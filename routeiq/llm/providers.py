@@ -26,7 +26,18 @@ _PASS_THROUGH: dict[str, tuple[str | None, bool]] = {
 }
 PASS_THROUGH = frozenset(_PASS_THROUGH)
 
-ENDPOINT_PATHS = {"chat": "/chat/completions", "embeddings": "/embeddings"}
+ENDPOINT_PATHS = {
+    "chat": "/chat/completions",
+    "embeddings": "/embeddings",
+    # routeiq.surfaces.raw: OpenAI-format endpoints relayed as they are
+    "completions": "/completions",
+    "moderations": "/moderations",
+    "images": "/images/generations",
+    "speech": "/audio/speech",
+    "transcriptions": "/audio/transcriptions",
+    "rerank": "/rerank",
+    "messages": "/messages",  # Anthropic pass-through (routeiq.surfaces.raw)
+}
 
 
 def split_model(model: str) -> tuple[str, str]:

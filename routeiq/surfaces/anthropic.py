@@ -1,0 +1,76 @@
+"""The Anthropic Messages surface: ``POST /v1/messages`` and ``/v1/messages/count_tokens``.
+
+Thin ASGI edges: parse, translate to a chat body (``anthropic_request``), run the
+one request path with a ``send`` that translates the chat answer back
+(``anthropic_response``). Clients authenticate with ``x-api-key`` (or a bearer
+token); ``anthropic-version`` is accepted and not required. Errors on these paths
+come out in Anthropic's shape (``ERROR_BODIES``, installed by the app).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from routeiq.api.openai import run_request
+from routeiq.api.validate import check_content_type, parse_json_object, validate_chat
+from routeiq.asgi.body import read_body
+from routeiq.asgi.respond import ErrorBody, send_json
+from routeiq.asgi.types import Receive, Scope, Send, header
+from routeiq.errors import ModelNotFound
+from routeiq.routing.filters import estimate_tokens
+from routeiq.surfaces import anthropic_response
+from routeiq.surfaces.anthropic_request import to_chat
+from routeiq.surfaces.raw import relay
+from routeiq.surfaces.relay import TranslatingSend
+
+if TYPE_CHECKING:
+    from routeiq.app import Gateway
+
+PATHS = ("/v1/messages", "/v1/messages/count_tokens")
+ERROR_BODIES: dict[str, ErrorBody] = dict.fromkeys(PATHS, anthropic_response.error_body)
+
+
+async def _read(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, object], int]:
+    check_content_type(header(scope, b"content-type"))
+    body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
+    return parse_json_object(body, gw.limits), len(body)
+
+
+def _pass_through(gw: Gateway, model: str) -> bool:
+    """Whether ``model``'s group is all Anthropic-format and the setting allows relaying."""
+    cfg = gw.config.routeiq
+    mode = cfg.surfaces.anthropic_passthrough
+    if mode == "never":
+        return False
+    if mode == "auto" and (cfg.guardrails.configured() or cfg.plugins or cfg.cache.enabled):
+        return False
+    router = gw.router
+    group = router.groups.get(router.resolver.canonical(model)) or router.resolver.resolve(model)
+    return group is not None and len(group) > 0 and all(d.provider == "anthropic" for d in group)
+
+
+async def messages(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    req, size = await _read(gw, scope, receive)
+    chat = to_chat(req, max_messages=gw.limits.max_messages)
+    model = validate_chat(chat, gw.limits)
+    if _pass_through(gw, model):  # checked as above, then relayed byte for byte
+        await relay(gw, scope, receive, send, endpoint="messages", model=model, req=req, size=size)
+        return
+    stream = anthropic_response.MessageStream(model) if chat.get("stream") else None
+    translating = TranslatingSend(send, partial(anthropic_response.whole, model=model), stream)
+    await run_request(gw, scope, receive, translating, chat, model, "chat", True, size)
+
+
+async def count_tokens(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    """An estimate (no tokenizer: ~4 characters a token, as the router's pre-call
+    check counts), for clients that budget their context before sending."""
+    req, _ = await _read(gw, scope, receive)
+    chat = to_chat(req, max_messages=gw.limits.max_messages, count_only=True)
+    model = validate_chat(chat, gw.limits)
+    if not gw.router.has(model) and model not in gw.config.learned:
+        raise ModelNotFound(f"The model '{model}' does not exist on this gateway", param="model")
+    tokens = estimate_tokens(chat["messages"])
+    for tool in chat.get("tools") or ():
+        tokens += len(str(tool)) // 4
+    await send_json(send, 200, {"input_tokens": tokens})

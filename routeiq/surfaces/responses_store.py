@@ -1,0 +1,70 @@
+"""Stored responses and their conversations, in the gateway's state backend.
+
+One record per response id: the response object, its input items and the whole
+chat history up to and including its answer (what ``previous_response_id``
+replays), under a TTL. A record is bound to the tenant that created it (team,
+else virtual key, else static key name): any other tenant sees a 404, exactly as
+for an id that never existed, so ids reveal nothing across tenants. The memory
+backend serves one process; Redis shares the chain across processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from routeiq.asgi.types import RequestContext
+from routeiq.state import StateStore
+
+PREFIX = "routeiq:resp:"
+
+
+def tenant_of(ctx: RequestContext) -> str:
+    if ctx.team:
+        return "team:" + ctx.team
+    if ctx.key_id:
+        return "vkey:" + ctx.key_id
+    if ctx.key_name:
+        return "key:" + ctx.key_name
+    return "-"  # auth is off: one tenant
+
+
+class Conversations:
+    def __init__(self, store: StateStore, ttl: float) -> None:
+        self.store = store
+        self.ttl = ttl
+
+    async def save(
+        self,
+        tenant: str,
+        response: dict[str, Any],
+        items: list[dict[str, Any]],
+        messages: list[dict[str, Any]],
+        root: str | None = None,
+    ) -> None:
+        record = {
+            "tenant": tenant,
+            "response": response,
+            "items": items,
+            "messages": messages,
+            "root": root or response["id"],  # the chain's first response (affinity key)
+        }
+        await self.store.set(PREFIX + response["id"], orjson.dumps(record), ttl=self.ttl)
+
+    async def load(self, tenant: str, response_id: str) -> dict[str, Any] | None:
+        raw = await self.store.get(PREFIX + response_id)
+        if raw is None:
+            return None
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(record, dict) or record.get("tenant") != tenant:
+            return None
+        return record
+
+    async def delete(self, tenant: str, response_id: str) -> bool:
+        if await self.load(tenant, response_id) is None:
+            return False
+        return await self.store.delete(PREFIX + response_id)
