@@ -121,6 +121,11 @@ class Database:
             return job()
         return await trio.to_thread.run_sync(job, limiter=self._limiter)
 
+    async def read(self, fn: Callable[[Any, str], T]) -> T:
+        """``fn(cursor, placeholder)`` in a worker thread: reads of other components
+        (the admin console's aggregates), written with the engine's placeholder."""
+        return await self._run(lambda cur: fn(cur, self.engine.placeholder))
+
     # -- lifecycle ----------------------------------------------------------------
 
     async def open(self, *, blocking: bool = False) -> int:
