@@ -1,0 +1,259 @@
+"""The console through the real server (in-process, real sockets): sign-in, sessions,
+CSRF, every page, key changes that the chat path obeys, no key in a URL or a log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CHAT, MASTER_KEY, Stack, running_stack
+from tests.console.helpers import csrf_of, page_token, sign_in
+
+PAGES = (
+    "/ui/",
+    "/ui/keys",
+    "/ui/spend",
+    "/ui/models",
+    "/ui/guardrails",
+    "/ui/cache",
+    "/ui/agents",
+    "/ui/routing",
+    "/ui/?window=day",
+    "/ui/spend?by=model",
+    "/ui/spend?by=key",
+    "/ui/spend?by=team",
+    "/ui/spend?by=deployment",
+)
+
+# Every change the console offers, with a plausible form (less the token).
+CHANGES: dict[str, dict[str, str]] = {
+    "/ui/keys/create": {"key_alias": "x"},
+    "/ui/keys/update": {"id": "0" * 64},
+    "/ui/keys/block": {"id": "0" * 64},
+    "/ui/keys/unblock": {"id": "0" * 64},
+    "/ui/keys/delete": {"id": "0" * 64},
+    "/ui/teams/create": {"team_alias": "t"},
+    "/ui/models/add": {"model_name": "m", "model": "openai/m"},
+    "/ui/models/delete": {"id": "dep-a"},
+    "/ui/cache/flush": {},
+    "/ui/agents/mcp/add": {"name": "s", "url": "http://127.0.0.1:9/mcp"},
+    "/ui/agents/mcp/delete": {"name": "s"},
+    "/ui/agents/a2a/add": {"name": "a", "url": "http://127.0.0.1:9/"},
+    "/ui/agents/a2a/delete": {"name": "a"},
+    "/ui/signout": {},
+}
+
+
+def _priced(data: dict[str, Any]) -> None:
+    for entry in data["model_list"]:
+        entry["litellm_params"]["input_cost_per_token"] = 0.001
+        entry["litellm_params"]["output_cost_per_token"] = 0.001
+
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running_stack(
+        edit=_priced,
+        governance={"data_dir": str(tmp_path)},
+        mcp={"enabled": True},
+        a2a={"enabled": True},
+    ) as s:
+        yield s
+
+
+@asynccontextmanager
+async def _signed_in(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=20) as c:
+        r = await sign_in(c, stack.url, MASTER_KEY)
+        assert r.status_code == 303 and r.headers["location"] == "/ui/"
+        yield c
+
+
+async def test_sign_in_sets_a_strict_cookie_and_every_page_renders(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=20) as c:
+        r = await c.get(f"{stack.url}/ui/keys", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/ui/signin"
+        r = await sign_in(c, stack.url, MASTER_KEY)
+        cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith("riq_console="))
+        flags = {p.strip().split("=")[0] for p in cookie.split(";")}
+        assert {"HttpOnly", "SameSite", "Path", "Max-Age"} <= flags
+        assert "SameSite=Strict" in cookie and "Secure" not in flags  # plain HTTP here
+        for path in PAGES:
+            page = await c.get(f"{stack.url}{path}")
+            assert page.status_code == 200, (path, page.text[:500])
+            csp = page.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "<script>" not in page.text  # no inline script
+            assert MASTER_KEY not in page.text
+        js = await c.get(f"{stack.url}/ui/static/console.js")
+        assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+
+
+async def test_secure_flag_behind_tls(stack: Stack) -> None:
+    # A TLS-terminating proxy in front says so; httpx keeps Secure cookies off plain
+    # HTTP, so the form's cookie is sent by hand.
+    tls = {"x-forwarded-proto": "https"}
+    async with httpx.AsyncClient(timeout=20, headers=tls) as c:
+        form = await c.get(f"{stack.url}/ui/signin")
+        pre = form.headers["set-cookie"]
+        assert pre.startswith("riq_console_pre=") and "; Secure" in pre and "HttpOnly" in pre
+        token = csrf_of(form.text)
+        r = await c.post(
+            f"{stack.url}/ui/signin",
+            data={"csrf": token, "key": MASTER_KEY},
+            headers={"cookie": f"riq_console_pre={token}"},
+        )
+        assert r.status_code == 303
+        cookie = next(v for v in r.headers.get_list("set-cookie") if v.startswith("riq_console="))
+        assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+async def test_non_admin_keys_cannot_sign_in(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=20) as c:
+        r = await c.post(
+            f"{stack.url}/key/generate", json={"key_alias": "app"}, headers=stack.headers
+        )
+        plain = r.json()["key"]
+        r = await c.post(
+            f"{stack.url}/key/generate",
+            json={"key_alias": "ops", "metadata": {"role": "admin"}},
+            headers=stack.headers,
+        )
+        admin = r.json()["key"]
+        for key in (plain, "sk-nonsense", ""):
+            r = await sign_in(c, stack.url, key)
+            assert r.status_code == 401, key
+            assert "riq_console=" not in " ".join(r.headers.get_list("set-cookie"))
+        r = await sign_in(c, stack.url, admin)
+        assert r.status_code == 303
+        page = await c.get(f"{stack.url}/ui/keys")
+        assert page.status_code == 200 and "admin ops" in page.text
+
+
+async def test_sign_in_needs_its_form_token(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=20) as c:
+        r = await c.post(f"{stack.url}/ui/signin", data={"key": MASTER_KEY})
+        assert r.status_code == 403
+        await c.get(f"{stack.url}/ui/signin")  # sets the cookie; the form value is missing
+        r = await c.post(f"{stack.url}/ui/signin", data={"key": MASTER_KEY, "csrf": "guess"})
+        assert r.status_code == 403
+
+
+async def test_every_change_without_the_csrf_token_is_refused(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        keys_before = len(stack.gw.governance.keys)  # type: ignore[union-attr]
+        for path, form in CHANGES.items():
+            wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+            for bad in ({}, {"csrf": ""}, {"csrf": wrong}):
+                r = await c.post(f"{stack.url}{path}", data={**form, **bad}, follow_redirects=False)
+                assert r.status_code == 403, (path, bad, r.status_code)
+            # the right token but another site's Origin: refused too
+            r = await c.post(
+                f"{stack.url}{path}",
+                data={**form, "csrf": token},
+                headers={"origin": "https://evil.example"},
+                follow_redirects=False,
+            )
+            assert r.status_code == 403, path
+        assert len(stack.gw.governance.keys) == keys_before  # type: ignore[union-attr]
+        # still signed in: the refusals changed nothing
+        assert (await c.get(f"{stack.url}/ui/keys")).status_code == 200
+
+
+async def test_key_created_in_console_works_then_block_gives_401(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        r = await c.post(
+            f"{stack.url}/ui/keys/create",
+            data={"csrf": token, "key_alias": "from-ui", "max_budget": "5"},
+        )
+        assert r.status_code == 200
+        key = re.search(r'id=new-key readonly value="(sk-[^"]+)"', r.text)
+        assert key is not None
+        secret = key.group(1)
+        async with httpx.AsyncClient(timeout=20) as app:
+            ok = await app.post(
+                f"{stack.url}/v1/chat/completions",
+                json=CHAT,
+                headers={"authorization": f"Bearer {secret}"},
+            )
+            assert ok.status_code == 200
+            page = await c.get(f"{stack.url}/ui/keys", params={"q": "from-ui"})
+            assert "from-ui" in page.text and secret not in page.text
+            ident = re.search(r"<code title='([0-9a-f]{64})'>", page.text)
+            assert ident is not None
+            r = await c.post(
+                f"{stack.url}/ui/keys/block",
+                data={"csrf": csrf_of(page.text), "id": ident.group(1)},
+                follow_redirects=False,
+            )
+            assert r.status_code == 303
+            after = await c.get(f"{stack.url}/ui/keys")
+            assert "Key blocked" in after.text and "blocked" in after.text
+            no = await app.post(
+                f"{stack.url}/v1/chat/completions",
+                json=CHAT,
+                headers={"authorization": f"Bearer {secret}"},
+            )
+            assert no.status_code == 401 and no.json()["error"]["code"] == "key_blocked"
+
+
+async def test_bad_form_input_is_a_400_page_not_a_500(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        cases = [
+            ("/ui/keys/create", {"max_budget": "lots"}),
+            ("/ui/keys/create", {"rpm_limit": "1.5"}),
+            ("/ui/keys/create", {"max_budget": "-3"}),
+            ("/ui/keys/create", {"team_id": "no-such-team"}),
+            ("/ui/keys/block", {"id": "short"}),
+            ("/ui/models/add", {"model_name": "", "model": ""}),
+            ("/ui/agents/mcp/add", {"name": "x", "url": "ftp://nowhere"}),
+        ]
+        for path, form in cases:
+            r = await c.post(f"{stack.url}{path}", data={**form, "csrf": token})
+            assert r.status_code == 400, (path, form, r.status_code, r.text[:300])
+            assert "class=error" in r.text
+        for q in ("by=nonsense", "start=yesterday", "page=-4", "page=abc"):
+            r = await c.get(f"{stack.url}/ui/spend?{q}")
+            assert r.status_code in (200, 400), q
+
+
+async def test_sign_out_ends_the_session(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        old = c.cookies.get("riq_console")
+        r = await c.post(f"{stack.url}/ui/signout", data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 303
+        # even a client that kept the old cookie is out
+        async with httpx.AsyncClient(timeout=20, cookies={"riq_console": old or ""}) as again:
+            r = await again.get(f"{stack.url}/ui/keys", follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"] == "/ui/signin"
+
+
+async def test_no_key_in_any_url_or_log_line(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        r = await c.post(f"{stack.url}/ui/keys/create", data={"csrf": token, "key_alias": "k2"})
+        secret = re.search(r'value="(sk-[^"]+)"', r.text)
+        assert secret is not None
+        seen: list[str] = []
+        for path in PAGES:
+            page = await c.get(f"{stack.url}{path}")
+            seen += re.findall(r'(?:href|action|src)="([^"]*)"', page.text)
+        assert seen
+        for link in seen:
+            assert MASTER_KEY not in link and secret.group(1) not in link and "sk-" not in link
+    text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert MASTER_KEY not in text and secret.group(1) not in text
