@@ -47,6 +47,7 @@ def page(title: str, current: str, body: str, *, who: str, csrf: str, flash: str
         '<meta name=viewport content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)} · RouteIQ console</title>"
         f'<link rel=stylesheet href="{PREFIX}/static/console.css">'
+        '<link rel=icon href="data:,">'
         f'<script src="{PREFIX}/static/console.js" defer></script></head><body>'
         f"<header><span class=brand>RouteIQ</span><nav>{links}</nav>"
         f"<span class=who>{esc(who)}</span>{signout}</header>"
@@ -60,7 +61,8 @@ def bare(title: str, body: str) -> str:
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)} · RouteIQ console</title>"
-        f'<link rel=stylesheet href="{PREFIX}/static/console.css"></head><body>'
+        f'<link rel=stylesheet href="{PREFIX}/static/console.css">'
+        '<link rel=icon href="data:,"></head><body>'
         f"<main class=narrow><h1>{esc(title)}</h1>{body}</main></body></html>"
     )
 

@@ -2,7 +2,7 @@
 
 Every HTML answer carries a strict Content-Security-Policy (scripts, styles and
 images from this origin only, no inline script, no framing), ``no-store`` so a
-page with spend figures is not kept in a shared cache, and ``no-referrer`` so no
+page with spend figures is not kept in a shared cache, and ``same-origin`` referrers so no
 console URL leaks to another site.
 """
 
@@ -25,7 +25,7 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
 
