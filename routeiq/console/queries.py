@@ -8,6 +8,7 @@ a CSV of at most ``CSV_ROWS`` groups, a series of at most ``MAX_BUCKETS``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,20 @@ class SpendFilter:
     model_group: str | None = None
     deployment: str | None = None
 
+    @property
+    def whole_days(self) -> bool:
+        """Both ends (when given) fall on UTC midnight: the daily totals answer exactly."""
+        return all(t is None or t % 86400 == 0 for t in (self.start, self.end))
+
+    def entities(self) -> dict[str, str | None]:
+        """The filters by rollup dimension name."""
+        return {
+            "key": self.key_hash,
+            "team": self.team_id,
+            "model": self.model_group,
+            "deployment": self.deployment,
+        }
+
     def where(self, mark: str) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
@@ -51,6 +66,59 @@ class SpendFilter:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
 
 
+def _day(ts: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts))
+
+
+def _rollup_groups(
+    cur: Any, mark: str, by: str, f: SpendFilter, offset: int, limit: int
+) -> tuple[list[Group], int, float, int] | None:
+    """The view from the daily totals, or None when they cannot answer it exactly:
+    a window of whole days and at most one filter, on the dimension grouped by or
+    grouped by day (e.g. one key's days, one model's total)."""
+    filters = {d: v for d, v in f.entities().items() if v is not None}
+    if not f.whole_days or len(filters) > 1 or (filters and by != "day" and by not in filters):
+        return None
+    # Grouped by day, any one dimension's rows add up to the day: each log row has
+    # exactly one value per dimension ('' for none).
+    dim = next(iter(filters)) if filters else ("model" if by == "day" else by)
+    col = "day" if by == "day" else "value"
+    clauses, args = [f"dim = {mark}"], [dim]
+    if filters:
+        clauses.append(f"value = {mark}")
+        args.append(filters[dim])
+    if f.start is not None:
+        clauses.append(f"day >= {mark}")
+        args.append(_day(f.start))
+    if f.end is not None:
+        clauses.append(f"day < {mark}")
+        args.append(_day(f.end))
+    where = " WHERE " + " AND ".join(clauses)
+    order = "g DESC" if by == "day" else "s DESC, g"
+    label = "MAX(label)" if by == "key" else "NULL"
+    # One pass: the window functions count the groups and total them before LIMIT.
+    cur.execute(
+        f"SELECT {col} AS g, {label}, SUM(spend) AS s, SUM(requests), SUM(tokens), SUM(errors), "
+        "COUNT(*) OVER (), SUM(SUM(spend)) OVER (), SUM(SUM(requests)) OVER () "
+        f"FROM spend_rollup{where} GROUP BY {col} ORDER BY {order} LIMIT {mark} OFFSET {mark}",
+        [*args, limit, offset],
+    )
+    found = cur.fetchall()
+    rows = [
+        Group(g or None, lb, float(s or 0), int(n or 0), int(t or 0), int(e or 0))
+        for g, lb, s, n, t, e, *_ in found
+    ]
+    if found:
+        groups, total, requests = found[0][6:]
+    else:  # a page past the end: the totals still
+        cur.execute(
+            f"SELECT COUNT(DISTINCT {col}), SUM(spend), SUM(requests) FROM spend_rollup{where}",
+            args,
+        )
+        groups, total, requests = cur.fetchone()
+    return rows, int(groups or 0), float(total or 0), int(requests or 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Group:
     name: str | None
@@ -65,7 +133,14 @@ def spend_groups(
     cur: Any, mark: str, by: str, f: SpendFilter, offset: int, limit: int
 ) -> tuple[list[Group], int, float, int]:
     """One page of groups (largest spend first), the number of groups, total spend
-    and total requests of everything the filter matches."""
+    and total requests of everything the filter matches.
+
+    Whole-day windows with at most one filter read the daily totals
+    (``spend_rollup``); other views read the matching rows of the log, through
+    the index of the key, team, model or deployment they filter on."""
+    fast = _rollup_groups(cur, mark, by, f, offset, limit)
+    if fast is not None:
+        return fast
     col = GROUPS[by]
     where, args = f.where(mark)
     label = "MAX(key_alias)" if by == "key" else "NULL"
@@ -80,7 +155,10 @@ def spend_groups(
         Group(g, lb, float(s or 0), int(n), int(t or 0), int(e or 0))
         for g, lb, s, n, t, e in cur.fetchall()
     ]
-    cur.execute(f"SELECT COUNT(DISTINCT {col}), SUM(spend), COUNT(*) FROM spend_logs{where}", args)
+    cur.execute(
+        f"SELECT COUNT(DISTINCT COALESCE({col}, '')), SUM(spend), COUNT(*) FROM spend_logs{where}",
+        args,
+    )
     groups, total, requests = cur.fetchone()
     return rows, int(groups or 0), float(total or 0), int(requests or 0)
 
@@ -100,8 +178,12 @@ def series(cur: Any, mark: str, since: float, width: float, n: int) -> list[Buck
     """``n`` buckets of ``width`` seconds from ``since``: counts, tokens and spend in
     SQL; latency percentiles from the newest ``LATENCY_SAMPLE`` rows of the window."""
     n = min(n, MAX_BUCKETS)
+    # Rows are never before ``since``, so SQLite's truncating CAST is a floor;
+    # PostgreSQL's CAST rounds, hence its FLOOR (SQLite may lack math functions).
+    bucket = f"(start_time - {mark}) / {mark}"
+    bucket = f"FLOOR({bucket})" if mark == "%s" else f"CAST({bucket} AS INTEGER)"
     cur.execute(
-        f"SELECT CAST((start_time - {mark}) / {mark} AS INTEGER) AS b, COUNT(*), "
+        f"SELECT {bucket} AS b, COUNT(*), "
         f"SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(total_tokens), SUM(spend) "
         f"FROM spend_logs WHERE start_time >= {mark} GROUP BY b",
         [since, width, since],

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 import trio
 
+from routeiq.db import rollup
 from routeiq.db.schema import LATEST, MIGRATIONS, render
 
 T = TypeVar("T")
@@ -277,9 +278,16 @@ class Database:
             "spend_period = ? WHERE kind = ? AND id = ?"
         )
 
+        # Daily totals for the console's spend views (routeiq.db.rollup), same transaction.
+        # A retried batch may add a row's totals twice: the log skips the duplicate row,
+        # the totals cannot tell; retries follow only a failed commit, which rolled back.
+        totals = rollup.upsert_args(rollup.totals(rows))
+        upsert = self._sql(rollup.UPSERT)
+
         def fn(cur: Any) -> None:
             if rows:
                 cur.executemany(insert, [tuple(getattr(r, c) for c in SPEND_COLUMNS) for r in rows])
+                cur.executemany(upsert, totals)
             for d in deltas:
                 cur.execute(update, (d.period, d.amount, d.amount, d.period, d.kind, d.id))
 

@@ -23,7 +23,7 @@ async def view(ctx: Ctx) -> Page:
     gov = gw.governance
     mix: list[tuple[str, float]] = []
     if gov is not None:
-        f = SpendFilter(start=time.time() - 86400)
+        f = SpendFilter(start=(time.time() // 86400 - 1) * 86400)  # since yesterday 00:00 UTC
         rows, _, _, _ = await gov.db.read(lambda cur, m: spend_groups(cur, m, "model", f, 0, 50))
         mix = [(g.name or "(none)", float(g.requests)) for g in rows]
     for name, r in summary.items():
@@ -42,6 +42,6 @@ async def view(ctx: Ctx) -> Page:
             f"<dt>Candidates</dt><dd>{html.esc(', '.join(sorted(cands)))}</dd>"
             f"<dt>Shadow</dt><dd>{html.esc(r.get('shadow') or 'none')}; agreement {agree}</dd>"
             f"<dt>Error</dt><dd>{html.esc(r.get('error') or 'none')}</dd></dl>"
-            f"<h3>Decision mix (requests to each candidate, last 24 h)</h3>{hbars(mine) or '<p>no requests yet</p>'}</section>"
+            f"<h3>Decision mix (requests to each candidate, since yesterday 00:00 UTC)</h3>{hbars(mine) or '<p>no requests yet</p>'}</section>"
         )
     return Page("Routing", "/routing", "".join(parts))
