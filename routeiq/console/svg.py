@@ -47,9 +47,8 @@ def line_chart(
                 runs.append([])
             else:
                 runs[-1].append(xy(i, v))
-        d = " ".join("M" + " L".join(r) for r in runs if r)
-        if len(vals) == 1 and vals[0] is not None:
-            d = f"M{xy(0, vals[0])} l4,0"
+        # A lone point between gaps is drawn as a short tick so it stays visible.
+        d = " ".join("M" + (" L".join(r) if len(r) > 1 else f"{r[0]} l3,0") for r in runs if r)
         paths.append(f'<path class="s{k}" d="{d}"><title>{escape(name)}</title></path>')
     axis = (
         f'<text x="{PAD_L - 4}" y="{PAD_T + 8}" class=ax text-anchor=end>{_fmt(top)}{escape(unit)}</text>'
