@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import trio
 
 from tests.conftest import CHAT, MASTER_KEY, Stack, running_stack
 from tests.console.helpers import csrf_of, page_token, sign_in
@@ -257,3 +258,47 @@ async def test_no_key_in_any_url_or_log_line(
             assert MASTER_KEY not in link and secret.group(1) not in link and "sk-" not in link
     text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert MASTER_KEY not in text and secret.group(1) not in text
+
+
+async def test_deployments_added_and_removed_from_the_models_page(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url, "/ui/models")
+        base = stack.gw.config.deployments[0].api_base
+        form = {"csrf": token, "model_name": "gpt-extra", "model": "openai/gpt-x", "api_base": base}
+        r = await c.post(f"{stack.url}/ui/models/add", data=form, follow_redirects=True)
+        assert r.status_code == 200 and "Deployment added to gpt-extra" in r.text
+        added = [d for d in stack.gw.config.deployments if d.model_name == "gpt-extra"]
+        assert len(added) == 1 and added[0].id in r.text
+        ok = await c.post(
+            f"{stack.url}/v1/chat/completions",
+            json={**CHAT, "model": "gpt-extra"},
+            headers=stack.headers,
+        )
+        assert ok.status_code == 200
+        r = await c.post(
+            f"{stack.url}/ui/models/delete",
+            data={"csrf": token, "id": added[0].id},
+            follow_redirects=True,
+        )
+        assert "Deployment removed" in r.text
+        assert all(d.model_name != "gpt-extra" for d in stack.gw.config.deployments)
+
+
+async def test_cache_flush_and_spend_csv(stack: Stack) -> None:
+    async with _signed_in(stack) as c:
+        for _ in range(2):
+            r = await c.post(f"{stack.url}/v1/chat/completions", json=CHAT, headers=stack.headers)
+            assert r.status_code == 200
+        token = await page_token(c, stack.url, "/ui/cache")
+        r = await c.post(f"{stack.url}/ui/cache/flush", data={"csrf": token}, follow_redirects=True)
+        assert r.status_code == 200 and "Cache flushed" in r.text
+        for _ in range(100):  # the spend writer batches once a second
+            csv = await c.get(f"{stack.url}/ui/spend.csv", params={"by": "model"})
+            if "gpt-test" in csv.text:
+                break
+            await trio.sleep(0.1)
+        assert csv.headers["content-type"].startswith("text/csv")
+        assert "attachment" in csv.headers["content-disposition"]
+        lines = csv.text.strip().splitlines()
+        assert lines[0].startswith("model,") and lines[1].startswith("gpt-test,")
+        assert lines[1].split(",")[3] == "2"  # requests
