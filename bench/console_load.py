@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -173,6 +174,7 @@ def main() -> None:
                         "bytes": len(r.content),
                     }
                 )
+    shutil.rmtree(data_dir, ignore_errors=True)  # ~0.5 GB at the default sizes
     base_ms = results[0]["p50_ms"]
     for r in results:
         r["x_baseline"] = r["p50_ms"] / base_ms

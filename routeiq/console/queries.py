@@ -23,7 +23,7 @@ GROUPS = {
 }
 CSV_ROWS = 100_000
 MAX_BUCKETS = 120
-LATENCY_SAMPLE = 20_000
+LATENCY_SAMPLE = 10_000
 
 
 @dataclass(frozen=True, slots=True)

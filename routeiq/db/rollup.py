@@ -48,7 +48,7 @@ def totals(rows: Iterable[Any]) -> Totals:
 
 UPSERT = (
     "INSERT INTO spend_rollup (dim, day, value, label, spend, requests, tokens, errors) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim, day, value) DO UPDATE SET "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim, value, day) DO UPDATE SET "
     "label = COALESCE(excluded.label, spend_rollup.label), "
     "spend = spend_rollup.spend + excluded.spend, "
     "requests = spend_rollup.requests + excluded.requests, "

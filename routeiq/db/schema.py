@@ -62,11 +62,16 @@ MIGRATIONS: list[list[str]] = [
             requests {bigint} NOT NULL DEFAULT 0,
             tokens {bigint} NOT NULL DEFAULT 0,
             errors {bigint} NOT NULL DEFAULT 0,
-            PRIMARY KEY (dim, day, value))""",
-        # Covering the console's reads (a day range of one dimension): no table lookups.
+            PRIMARY KEY (dim, value, day))""",
+        # The key serves one value's days; this covering index a day range of one
+        # dimension (the console's grouped views) without row lookups.
         "CREATE INDEX spend_rollup_read ON spend_rollup "
         "(dim, day, value, spend, requests, tokens, errors, label)",
         *backfill(),
+        # The console's overview: the last hour/day's counts, tokens, spend and latency
+        # read from this index alone (no row lookups).
+        "CREATE INDEX spend_logs_recent ON spend_logs "
+        "(start_time, status, total_tokens, spend, end_time)",
         # The console's model and deployment filters over the raw log.
         "CREATE INDEX spend_logs_model ON spend_logs (model_group, start_time)",
         "CREATE INDEX spend_logs_deployment ON spend_logs (deployment, start_time)",

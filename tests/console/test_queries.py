@@ -142,6 +142,7 @@ async def test_migration_totals_rows_logged_before_it(db_url: str, tmp_path: Pat
 
     def downgrade(cur: Any, mark: str) -> None:  # as a version-1 database had it
         cur.execute("DROP TABLE spend_rollup")
+        cur.execute("DROP INDEX spend_logs_recent")
         cur.execute("DROP INDEX spend_logs_model")
         cur.execute("DROP INDEX spend_logs_deployment")
         cur.execute("UPDATE routeiq_schema SET version = 1")
