@@ -328,3 +328,52 @@ async def test_guardrail_blocks_show_as_counts_and_metadata_only(tmp_path: Path)
             )
             assert counts is not None and counts.group(1) == "1"
             assert "previous instructions" not in page.text and "system prompt" not in page.text
+
+
+async def test_edit_limits_and_models_and_create_a_team(stack: Stack) -> None:
+    gov = stack.gw.governance
+    assert gov is not None
+    async with _signed_in(stack) as c:
+        token = await page_token(c, stack.url)
+        r = await c.post(
+            f"{stack.url}/ui/teams/create",
+            data={"csrf": token, "team_alias": "research", "max_budget": "100"},
+            follow_redirects=True,
+        )
+        assert "created" in r.text
+        team = next(t for t in gov.records["team"].values() if t.alias == "research")
+        r = await c.post(
+            f"{stack.url}/ui/keys/create",
+            data={"csrf": token, "key_alias": "editme", "team_id": team.id},
+        )
+        assert r.status_code == 200
+        ident = next(p.id for p in gov.keys.values() if p.alias == "editme")
+        edit = await c.get(f"{stack.url}/ui/keys/edit", params={"id": ident})
+        assert edit.status_code == 200 and 'value="editme"' in edit.text
+        r = await c.post(
+            f"{stack.url}/ui/keys/update",
+            follow_redirects=True,
+            data={
+                "csrf": token,
+                "id": ident,
+                "key_alias": "edited",
+                "team_id": team.id,
+                "models": "gpt-test, embed-test",
+                "rpm_limit": "7",
+                "max_budget": "2.5",
+            },
+        )
+        assert "Key saved" in r.text
+        p = gov.keys[ident]
+        assert (p.alias, p.models, p.rule.rpm, p.rule.max_budget) == (
+            "edited",
+            ("gpt-test", "embed-test"),
+            7,
+            2.5,
+        )
+        page = await c.get(f"{stack.url}/ui/keys", params={"team": team.id})
+        assert "edited" in page.text and "rpm 7" in page.text
+        r = await c.post(
+            f"{stack.url}/ui/keys/delete", data={"csrf": token, "id": ident}, follow_redirects=True
+        )
+        assert "Key deleted" in r.text and ident not in gov.keys
