@@ -172,6 +172,7 @@ class Bucket:
     spend: float
     p50: float | None
     p99: float | None
+    refused: int = 0  # 4xx: guardrail blocks, limits, bad requests
 
 
 def series(cur: Any, mark: str, since: float, width: float, n: int) -> list[Bucket]:
@@ -184,13 +185,14 @@ def series(cur: Any, mark: str, since: float, width: float, n: int) -> list[Buck
     bucket = f"FLOOR({bucket})" if mark == "%s" else f"CAST({bucket} AS INTEGER)"
     cur.execute(
         f"SELECT {bucket} AS b, COUNT(*), "
-        f"SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(total_tokens), SUM(spend) "
+        f"SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(total_tokens), SUM(spend), "
+        f"SUM(CASE WHEN status >= 400 AND status < 500 THEN 1 ELSE 0 END) "
         f"FROM spend_logs WHERE start_time >= {mark} GROUP BY b",
         [since, width, since],
     )
     agg = {
-        int(b): (int(c), int(e or 0), int(t or 0), float(s or 0))
-        for b, c, e, t, s in cur.fetchall()
+        int(b): (int(c), int(e or 0), int(t or 0), float(s or 0), int(r or 0))
+        for b, c, e, t, s, r in cur.fetchall()
     }
     cur.execute(
         f"SELECT start_time, end_time - start_time FROM spend_logs WHERE start_time >= {mark} "
@@ -202,9 +204,9 @@ def series(cur: Any, mark: str, since: float, width: float, n: int) -> list[Buck
         lat.setdefault(int((t - since) // width), []).append(float(d))
     out = []
     for i in range(n):
-        c, e, t, s = agg.get(i, (0, 0, 0, 0.0))
+        c, e, t, s, r = agg.get(i, (0, 0, 0, 0.0, 0))
         ds = sorted(lat.get(i, ()))
-        out.append(Bucket(since + i * width, c, e, t, s, quantile(ds, 0.5), quantile(ds, 0.99)))
+        out.append(Bucket(since + i * width, c, e, t, s, quantile(ds, 0.5), quantile(ds, 0.99), r))
     return out
 
 

@@ -187,6 +187,7 @@ async def test_series_buckets_and_percentiles(db: Database) -> None:
     b = await db.read(lambda cur, m: series(cur, m, T0, 60.0, 5))
     assert [x.requests for x in b] == [2, 2, 2, 2, 2]
     assert [x.errors for x in b] == [0, 1, 0, 0, 0]
+    assert [x.refused for x in b] == [0, 0, 0, 0, 0]  # a 500 is not a refusal
     assert b[0].p50 == pytest.approx(0.1) and b[0].p99 == pytest.approx(0.2)
     assert b[1].p50 == pytest.approx(0.3) and b[1].p99 == pytest.approx(0.3)  # the 500 is out
     assert b[0].spend == pytest.approx(0.02) and b[0].tokens == 4

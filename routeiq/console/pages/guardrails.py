@@ -7,8 +7,8 @@ import time
 
 from routeiq.console import html
 from routeiq.console.core import Ctx, Page
-from routeiq.console.queries import refused
-from routeiq.console.svg import hbars
+from routeiq.console.queries import refused, series
+from routeiq.console.svg import hbars, line_chart
 
 
 async def view(ctx: Ctx) -> Page:
@@ -17,8 +17,18 @@ async def view(ctx: Ctx) -> Page:
     chart = hbars([(f"{g} {d} {a}", float(n)) for (g, d, a), n in verdicts[:15]])
     gov = ctx.gw.governance
     recent = []
+    trend = ""
     if gov is not None:
         recent = await gov.db.read(lambda cur, m: refused(cur, m, time.time() - 86400, 50))
+        width, n = 1800.0, 48
+        since = (time.time() // width + 1) * width - width * n
+        buckets = await gov.db.read(lambda cur, m: series(cur, m, since, width, n))
+        labels = [time.strftime("%H:%M", time.gmtime(b.start)) for b in buckets]
+        trend = line_chart(
+            "Refused requests (4xx: guardrail blocks, limits, bad input) per 30 min",
+            [("refused", [b.refused for b in buckets])],
+            labels,
+        )
     recent_rows = [
         (
             time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r["time"])),
@@ -34,6 +44,7 @@ async def view(ctx: Ctx) -> Page:
         "<section><h2>Verdicts since start</h2>"
         f"<div class=split><div>{html.table(('Guard', 'Direction', 'Action', 'Count'), rows)}</div>"
         f"<div class=chartbox>{chart}</div></div></section>"
+        f"<section><h2>Over the last day</h2>{trend}</section>"
         "<section><h2>Last refused requests (24 h, metadata only)</h2>"
         f"{html.table(('Time (UTC)', 'Request', 'Key', 'Team', 'Model', 'Status'), recent_rows)}</section>"
     )
