@@ -328,8 +328,8 @@ async def test_guardrail_blocks_show_as_counts_and_metadata_only(tmp_path: Path)
             )
             assert counts is not None and counts.group(1) == "1"
             assert "previous instructions" not in page.text and "system prompt" not in page.text
-            trend = page.text.split("Refused requests (4xx")[1].split("</figure>")[0]
-            assert ">1.00<" in trend  # the block is on the day's chart (its top is 1)
+            trend = re.search(r'aria-label="Refused requests[^"]*">(.*?)</svg>', page.text)
+            assert trend is not None and ">1.00<" in trend.group(1)  # on the day's chart
 
 
 async def test_edit_limits_and_models_and_create_a_team(stack: Stack) -> None:
