@@ -9,7 +9,7 @@ DEV_OK  := $(VENV)/.dev-installed
 HOST    ?= 127.0.0.1
 PORT    ?= 4000
 
-.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus clean
+.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus chromium clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: $(RUN_OK)
 	$(BIN)/routeiq serve --demo --host $(HOST) --port $(PORT)
 
 ## make test: lint, format check, strict typing, the whole test suite.
-test: $(DEV_OK) redis-server postgresql prometheus
+test: $(DEV_OK) redis-server postgresql prometheus chromium
 	$(BIN)/ruff check routeiq tests bench
 	$(BIN)/ruff format --check routeiq tests bench
 	$(BIN)/mypy --strict routeiq
@@ -61,6 +61,15 @@ prometheus:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null) \
 	      || { echo "could not install prometheus: install the Debian package prometheus"; exit 1; }; \
 	  else echo "the test suite needs prometheus: run 'sudo apt-get install prometheus'"; exit 1; fi; }
+
+# The admin console's browser tests drive Debian's headless Chromium through its driver
+# (selenium); no browser is downloaded at run time.
+chromium:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	      || { echo "could not install chromium: install the Debian packages chromium chromium-driver"; exit 1; }; \
+	  else echo "the test suite needs chromium: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi; }
 
 bench: $(DEV_OK)
 	$(BIN)/python bench/hot_path.py

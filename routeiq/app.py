@@ -39,6 +39,7 @@ from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_hi
 from routeiq.cache.service import CacheService
 from routeiq.config import Config
 from routeiq.config_share import SharedModels
+from routeiq.console import app as console_app
 from routeiq.errors import (
     ClientClosed,
     MethodNotAllowed,
@@ -361,5 +362,7 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         inner, body_limit, config.routeiq.server.body_timeout, surface_endpoints.UPLOAD_PATHS
     )
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS, gw.governance)
+    # The admin console at /ui signs in with a cookie, so it sits before the key check.
+    inner = console_app.mount(gw, inner, protocols)
     outer = RequestIdMiddleware(inner, gw.on_request_done, anthropic_surface.ERROR_BODIES)
     return outer, gw

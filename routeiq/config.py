@@ -31,6 +31,7 @@ from routeiq.compat.params import (
     router_group_problems,
     split_defaults,
 )
+from routeiq.console.settings import ConsoleSettings
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.learned import settings as learned_settings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
@@ -230,6 +231,7 @@ class RouteIQSettings(_Strict):
     cache: CacheSettings = Field(default_factory=CacheSettings)
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     surfaces: SurfaceSettings = Field(default_factory=SurfaceSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
 
 class RawConfig(BaseModel):

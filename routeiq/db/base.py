@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 import trio
 
+from routeiq.db import rollup
 from routeiq.db.schema import LATEST, MIGRATIONS, render
 
 T = TypeVar("T")
@@ -120,6 +121,11 @@ class Database:
         if blocking:
             return job()
         return await trio.to_thread.run_sync(job, limiter=self._limiter)
+
+    async def read(self, fn: Callable[[Any, str], T]) -> T:
+        """``fn(cursor, placeholder)`` in a worker thread: reads of other components
+        (the admin console's aggregates), written with the engine's placeholder."""
+        return await self._run(lambda cur: fn(cur, self.engine.placeholder))
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -272,9 +278,16 @@ class Database:
             "spend_period = ? WHERE kind = ? AND id = ?"
         )
 
+        # Daily totals for the console's spend views (routeiq.db.rollup), same transaction.
+        # A retried batch may add a row's totals twice: the log skips the duplicate row,
+        # the totals cannot tell; retries follow only a failed commit, which rolled back.
+        totals = rollup.upsert_args(rollup.totals(rows))
+        upsert = self._sql(rollup.UPSERT)
+
         def fn(cur: Any) -> None:
             if rows:
                 cur.executemany(insert, [tuple(getattr(r, c) for c in SPEND_COLUMNS) for r in rows])
+                cur.executemany(upsert, totals)
             for d in deltas:
                 cur.execute(update, (d.period, d.amount, d.amount, d.period, d.kind, d.id))
 

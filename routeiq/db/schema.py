@@ -9,6 +9,8 @@ one refuses to start rather than misread it.
 
 from __future__ import annotations
 
+from routeiq.db.rollup import backfill
+
 MIGRATIONS: list[list[str]] = [
     [
         # Records of every kind, one JSON document each. A deleted record stays as
@@ -47,6 +49,32 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX spend_logs_start ON spend_logs (start_time)",
         "CREATE INDEX spend_logs_key ON spend_logs (key_hash, start_time)",
         "CREATE INDEX spend_logs_team ON spend_logs (team_id, start_time)",
+    ],
+    [
+        # Daily totals per key, team, model and deployment (routeiq.db.rollup), kept by
+        # each spend batch: the admin console's spend views read these, not the log.
+        """CREATE TABLE spend_rollup (
+            dim TEXT NOT NULL,
+            day TEXT NOT NULL,
+            value TEXT NOT NULL,
+            label TEXT,
+            spend {real} NOT NULL DEFAULT 0,
+            requests {bigint} NOT NULL DEFAULT 0,
+            tokens {bigint} NOT NULL DEFAULT 0,
+            errors {bigint} NOT NULL DEFAULT 0,
+            PRIMARY KEY (dim, value, day))""",
+        # The key serves one value's days; this covering index a day range of one
+        # dimension (the console's grouped views) without row lookups.
+        "CREATE INDEX spend_rollup_read ON spend_rollup "
+        "(dim, day, value, spend, requests, tokens, errors, label)",
+        *backfill(),
+        # The console's overview: the last hour/day's counts, tokens, spend and latency
+        # read from this index alone (no row lookups).
+        "CREATE INDEX spend_logs_recent ON spend_logs "
+        "(start_time, status, total_tokens, spend, end_time)",
+        # The console's model and deployment filters over the raw log.
+        "CREATE INDEX spend_logs_model ON spend_logs (model_group, start_time)",
+        "CREATE INDEX spend_logs_deployment ON spend_logs (deployment, start_time)",
     ],
 ]
 
