@@ -416,6 +416,10 @@ def load_config(
             problems.append((f"{where}.api_version", f"required for provider {provider!r}"))
             continue
         extras = dict(p.model_extra or {})
+        tags = extras.get("tags") or ()
+        if isinstance(tags, str) or not isinstance(tags, list | tuple):
+            problems.append((f"{where}.tags", "must be a list of strings"))
+            continue
         defaults, extra_headers = split_defaults(extras, p.extra_headers)
         dep_id = str(entry.model_info.get("id") or f"{entry.model_name}-{i}")
         if dep_id in seen_ids:
@@ -444,7 +448,7 @@ def load_config(
                 model_info=dict(entry.model_info),
                 params=extras,
                 defaults=defaults,
-                tags=tuple(str(t) for t in extras.get("tags") or ()),
+                tags=tuple(str(t) for t in tags),
             )
         )
     groups: dict[str, list[Deployment]] = {}

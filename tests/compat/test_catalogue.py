@@ -296,3 +296,15 @@ def test_include_merges_other_files_like_litellm(tmp_path: Path) -> None:
         load_config_file(main, env={})
     ((path, msg),) = exc.value.problems
     assert path == "include[0]" and "missing.yaml" in msg
+
+
+@pytest.mark.parametrize("tags", [1, "teamA", {"a": 1}])
+def test_deployment_tags_that_are_not_a_list_are_a_config_error(tags: Any) -> None:
+    # found by the admin fuzz test: an int here was a TypeError (a 500 on /model/new)
+    data = _with()
+    data["model_list"][0]["litellm_params"]["tags"] = tags
+    with pytest.raises(ConfigError) as exc:
+        load_config(data, env={})
+    assert exc.value.problems == [
+        ("model_list[0].litellm_params.tags", "must be a list of strings")
+    ]
