@@ -63,7 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
         for line in config.warnings:
             logging.getLogger("routeiq.config").warning("%s", line)
     demo = args.demo or config is None
-    key = DEMO_KEY if demo else (config.master_key if config else None)
+    # The banner shows the demo key; a real master key is never printed (stdout is logged).
+    key = DEMO_KEY if demo else ("$MASTER_KEY" if config and config.master_key else None)
     if config is not None:  # the key database: reachable, and not from a newer gateway
         from routeiq.governance.wiring import preflight
 
