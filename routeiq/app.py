@@ -172,9 +172,17 @@ class Gateway:
         # Learned routes (routeiq.learned): numpy loads only when the config has one.
         self.learned: LearnedRouting | None = None
         if config.learned:
+            from routeiq.db.base import database_url, open_database
             from routeiq.learned.service import LearnedRouting
 
-            self.learned = LearnedRouting(config.learned, prices=self._group_prices)
+            self.learned = LearnedRouting(
+                config.learned,
+                prices=self._group_prices,
+                database=lambda: open_database(
+                    database_url(config.database_url),
+                    config.routeiq.governance.resolved_data_dir(),
+                ),
+            )
             self.learned.bind_metrics(meter)
         self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
         self.ready = False

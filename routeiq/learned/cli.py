@@ -150,7 +150,9 @@ def add_parser(sub: Any) -> None:
     t = rsub.add_parser("train", help="train a router file from labelled rows or feedback logs")
     t.add_argument("--data", help="JSONL rows: prompt/query, quality {model: score}, cost_usd")
     t.add_argument(
-        "--from-logs", help="the gateway's decision log (SQLite file): rows with feedback"
+        "--from-logs",
+        help="the gateway's database (its SQLite file, or a postgresql:// URL): "
+        "logged decisions with feedback become rows",
     )
     t.add_argument("--out", required=True)
     t.add_argument("--kind", choices=("knn", "mlp"), default="knn")

@@ -30,10 +30,11 @@ import numpy as np
 import numpy.typing as npt
 import trio
 
+from routeiq.db.base import Database
 from routeiq.errors import BadRequest, RouteIQError
 from routeiq.learned.decision import Decision, rank
 from routeiq.learned.features import route_text, text_features
-from routeiq.learned.logs import DecisionLog, DecisionRecord
+from routeiq.learned.logs import DecisionLog, DecisionRecord, open_log_database
 from routeiq.learned.model import RouterFileError, RouterModel
 from routeiq.learned.settings import LearnedRouteSettings
 
@@ -147,12 +148,18 @@ class LearnedRouting:
         settings: Mapping[str, LearnedRouteSettings],
         *,
         prices: Callable[[str], tuple[float, float] | None] | None = None,
+        database: Callable[[], Database] | None = None,
     ) -> None:
         self.routes = {name: Route(name, s, tuple(s.mapping())) for name, s in settings.items()}
         self.prices = prices or (lambda group: None)
         self.embedder: Any = None  # routeiq.cache.embedder.Embedder, set by the gateway
-        paths = {s.log_path for s in settings.values() if s.log_path}
-        self.logs = {p: DecisionLog(p) for p in paths}
+        # Decision logs: the gateway's database ("") unless a route names its own.
+        self.logs: dict[str, DecisionLog] = {}
+        for t in {t for s in settings.values() if (t := s.log_target()) is not None}:
+            if t:
+                self.logs[t] = DecisionLog(open_log_database(t))
+            elif database is not None:
+                self.logs[t] = DecisionLog(database())
         self.shadow_stats: dict[str, dict[str, float]] = {
             name: {"compared": 0, "agree": 0, "delta_sum": 0.0} for name in settings
         }
@@ -347,11 +354,11 @@ class LearnedRouting:
             live = rank(d.quality, d.cost, d.cost_weight).choice  # ignoring availability
             st["agree"] += int(sd.choice == live)
             st["delta_sum"] += float(sq[sd.choice] - d.quality[d.choice])
-        path = route.settings.log_path
-        if path is None:
+        target = route.settings.log_target()
+        if target is None or target not in self.logs:
             return
         emb = np.asarray(choice.emb, dtype=np.float16).tobytes()
-        self.logs[path].record(
+        self.logs[target].record(
             DecisionRecord(
                 request_id=request_id,
                 route=choice.route,

@@ -11,6 +11,7 @@ import trio
 
 from routeiq.db import Database, SchemaTooNew, SpendRow, open_database
 from routeiq.db.base import SpendDelta
+from routeiq.db.schema import LATEST
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,11 +89,11 @@ async def test_spend_filters_pages_and_report(db: Database) -> None:
 
 async def test_migrations_are_applied_once_and_survive_reopen(db_url: str, tmp_path: Path) -> None:
     d = open_database(db_url, tmp_path)
-    assert await d.open() == 1
+    assert await d.open() == LATEST
     await d.put("key", "h", {"x": 1})
     await d.close()
     d = open_database(db_url, tmp_path)
-    assert await d.open() == 1
+    assert await d.open() == LATEST
     assert (await d.get("key", "h")) is not None
     await d.close()
 
@@ -126,6 +127,6 @@ async def test_gateways_starting_together_migrate_once(db_url: str, tmp_path: Pa
     async with trio.open_nursery() as nursery:
         for d in dbs:
             nursery.start_soon(start, d)
-    assert versions == [1, 1, 1, 1]
+    assert versions == [LATEST] * 4
     for d in dbs:
         await d.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import httpx
@@ -10,13 +9,14 @@ import trio
 
 from routeiq.cache.embedder import SentenceEncoder
 from routeiq.cli import main as cli_main
-from routeiq.learned.logs import joined
 from routeiq.mock_upstream import MockSettings
 from tests.learned.conftest import (
     ADMIN,
     EASY_TEST,
     HARD_TEST,
     chat,
+    decision_row,
+    feedback_rows,
     learned_stack,
     make_router,
 )
@@ -78,24 +78,9 @@ async def test_failing_choice_falls_back_to_next_best(
         # The log keeps both: what the router chose and who answered.
         rid = r.headers["x-request-id"]
         with trio.fail_after(10):
-            while (row := _decision(s.log_path, rid)) is None:
+            while (row := decision_row(s.log_where, rid)) is None:
                 await trio.sleep(0.05)
-        assert row == ("strong", "cheap", "ok")
-
-
-def _decision(path: Path, rid: str) -> tuple[str, str, str] | None:
-    if not path.exists():
-        return None
-    conn = sqlite3.connect(path)
-    try:
-        row = conn.execute(
-            "SELECT choice, served_by, outcome FROM decisions WHERE request_id = ?", (rid,)
-        ).fetchone()
-    except sqlite3.OperationalError:  # the table is not there yet
-        row = None
-    finally:
-        conn.close()
-    return None if row is None else (row[0], row[1], row[2])
+        assert row[:3] == ("strong", "cheap", "ok")
 
 
 async def test_reload_swaps_versions_under_load_without_failures(
@@ -190,16 +175,14 @@ async def test_feedback_joins_its_request_log(tmp_path: Path, minilm: SentenceEn
             r = await c.post("/routeiq/feedback", json=bad)
             assert r.status_code == 400 and "error" in r.json()
         with trio.fail_after(10):
-            while len(rows := joined(s.log_path)) < 2:
+            while len(rows := feedback_rows(s.log_where)) < 2:
                 await trio.sleep(0.05)
         by_choice = {r["choice"]: r for r in rows}
         assert by_choice["cheap"]["request_id"] == rid and by_choice["cheap"]["score"] == 0.25
         assert by_choice["strong"]["score"] == 1.0
-        conn = sqlite3.connect(s.log_path)
-        (outcome, served, version) = conn.execute(
-            "SELECT outcome, served_by, router_version FROM decisions WHERE request_id = ?", (rid,)
-        ).fetchone()
-        conn.close()
+        row = decision_row(s.log_where, rid)
+        assert row is not None
+        (_choice, served, outcome, version) = row
         assert (outcome, served) == ("ok", "cheap") and version.startswith("knn-")
 
 
@@ -214,10 +197,10 @@ async def test_train_from_logs_changes_decisions_as_feedback_says(
             fb = {"request_id": r.headers["x-request-id"], "score": 0.0}
             assert (await c.post("/routeiq/feedback", json=fb)).status_code == 202
         with trio.fail_after(10):
-            while len(joined(s.log_path)) < 9:
+            while len(feedback_rows(s.log_where)) < 9:
                 await trio.sleep(0.05)
         out = tmp_path / "retrained.npz"
-        args = ["router", "train", "--from-logs", str(s.log_path), "--out", str(out)]
+        args = ["router", "train", "--from-logs", s.log_where, "--out", str(out)]
         assert await trio.to_thread.run_sync(cli_main, args) == 0
         out.replace(s.router_path)
         r = await c.post("/routeiq/router/reload", headers=ADMIN)
