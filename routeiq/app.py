@@ -219,7 +219,9 @@ class Gateway:
             if embedder is None:
                 from routeiq.cache.embedder import Embedder
 
-                embedder = Embedder()
+                # The semantic cache's runtime (default onnx-int8), also when the
+                # cache is off: router files are trained on it (`router train`).
+                embedder = Embedder(runtime=self.config.routeiq.cache.semantic.runtime)
             if embedder is not self.cache.embedder:
                 await nursery.start(embedder.run)
             self.learned.embedder = embedder

@@ -207,6 +207,19 @@ class LearnedRouting:
                 )
                 continue
             r.live, r.shadow, r.error = live, shadow, None  # one swap per route
+            trained_on = live.model.meta.get("embedding_runtime")
+            serving = getattr(self.embedder, "runtime", None)
+            if trained_on and serving and trained_on != serving:
+                # Works (int8 vectors are at cosine ~0.995 of torch's) but costs a
+                # little quality: see bench/learned_routing.py's cross-runtime row.
+                log.warning(
+                    "learned route %s: router %s was trained on %s embeddings, the "
+                    "gateway embeds with %s",
+                    rname,
+                    live.model.version,
+                    trained_on,
+                    serving,
+                )
         self.reloads += 1
         return self.summary()
 
