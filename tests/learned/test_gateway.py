@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import trio
@@ -14,6 +15,7 @@ from tests.learned.conftest import (
     ADMIN,
     EASY_TEST,
     HARD_TEST,
+    USER,
     chat,
     decision_row,
     feedback_rows,
@@ -243,3 +245,27 @@ async def test_watch_retries_a_broken_file_only_when_it_changes(
             while s.gw.learned.routes["auto"].error is not None:
                 await trio.sleep(0.05)
         assert s.gw.learned.routes["auto"].live.model.version != v1  # type: ignore[union-attr]
+
+
+async def test_official_openai_client_gets_the_routed_model_and_headers(
+    tmp_path: Path, minilm: SentenceEncoder
+) -> None:
+    from openai import OpenAI
+
+    async with learned_stack(tmp_path, minilm) as s:
+
+        def ask(text: str, **extra: Any) -> tuple[str, str, str]:
+            sdk = OpenAI(base_url=f"{s.url}/v1", api_key=USER, max_retries=0, timeout=30)
+            raw = sdk.chat.completions.with_raw_response.create(
+                model="auto", messages=[{"role": "user", "content": text}], **extra
+            )
+            return raw.parse().model, raw.headers["x-routeiq-model"], raw.headers["x-routeiq-route"]
+
+        model, header, route = await trio.to_thread.run_sync(ask, EASY_TEST[0])
+        assert (model, header) == ("cheap", "cheap") and "by=router" in route
+        model, header, _ = await trio.to_thread.run_sync(ask, HARD_TEST[0])
+        assert (model, header) == ("strong", "strong")
+        # The SDK's own way to send the per-request trade-off: metadata via extra_body.
+        cheapest = {"extra_body": {"metadata": {"routeiq": {"cost_weight": 1e5}}}}
+        model, _, route = await trio.to_thread.run_sync(lambda: ask(HARD_TEST[0], **cheapest))
+        assert model == "cheap" and "by=override" in route
