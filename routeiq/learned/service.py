@@ -443,6 +443,21 @@ class LearnedRouting:
             [delta],
             description="mean predicted quality of the shadow's choice minus the live choice's",
         )
+
+        def log_rows(_: Any) -> list[Any]:
+            written = sum(lg.written for lg in self.logs.values())
+            dropped = sum(lg.dropped for lg in self.logs.values())
+            return [
+                Observation(written, {"state": "written"}),
+                Observation(dropped, {"state": "dropped"}),
+            ]
+
+        meter.create_observable_counter(
+            "routeiq_learned_log_rows",
+            [log_rows],
+            description="decision and feedback rows written to the database, or dropped "
+            "(buffer full or a failed batch)",
+        )
         meter.create_observable_counter(
             "routeiq_learned_shadow_compared",
             [compared],

@@ -91,7 +91,9 @@ def make_router(model: SentenceEncoder, *, invert: bool = False) -> RouterModel:
                 {"cheap": 0.00003, "strong": 0.003},
             )
         )
-    return train_router(rows, encode(model, [r.text for r in rows]), kind="knn", tune=False)
+    emb = encode(model, [r.text for r in rows])
+    # The session's model is the torch one (loaded once for every test).
+    return train_router(rows, emb, kind="knn", tune=False, embedding_runtime="torch")
 
 
 PRICES = {"cheap": 1e-7, "strong": 1e-5}  # USD per token, input and output

@@ -186,6 +186,11 @@ async def test_feedback_joins_its_request_log(tmp_path: Path, minilm: SentenceEn
         assert row is not None
         (_choice, served, outcome, version) = row
         assert (outcome, served) == ("ok", "cheap") and version.startswith("knn-")
+        # 2 decisions + 2 feedback rows written, none dropped, as /metrics reports.
+        metrics = (await c.get("/metrics")).text
+        written = [ln for ln in metrics.splitlines() if ln.startswith("routeiq_learned_log_rows")]
+        assert any('state="written"' in ln and ln.endswith(" 4") for ln in written), written
+        assert any('state="dropped"' in ln and ln.endswith(" 0") for ln in written), written
 
 
 async def test_train_from_logs_changes_decisions_as_feedback_says(
