@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,52 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "routing"
 CACHE = RESULTS / "cache"
 
 
-def embed(rows: list[Row]) -> np.ndarray:
-    return embed_rows(rows, str(CACHE), quiet=True)
+def embed(rows: list[Row], runtime: str = "onnx-int8") -> np.ndarray:
+    return embed_rows(rows, str(CACHE), quiet=True, runtime=runtime)
+
+
+def task_ceiling(dev: list[Row], names: list[str], budget: float) -> dict[str, Any]:
+    """An UPPER BOUND, not a router: the best assignment of one fixed model per task
+    label, chosen on the dev rows themselves, within ``budget`` USD per query.
+    A router that only recognises the task cannot beat it on dev."""
+    q, c, _ = matrices(dev, names)
+    tasks = np.array([r.extra.get("task") for r in dev])
+    labels = sorted(set(tasks.tolist()))
+    if len(labels) > 4:
+        return {}
+    best: dict[str, Any] = {}
+    for combo in product(range(len(names)), repeat=len(labels)):
+        pick = np.zeros(len(dev), int)
+        for t, m in zip(labels, combo, strict=True):
+            pick[tasks == t] = m
+        rows = np.arange(len(dev))
+        qq, cc = float(q[rows, pick].mean()), float(c[rows, pick].mean())
+        if cc <= budget and qq > best.get("quality", -1.0):
+            best = {"quality": qq, "cost_usd": cc, "models": [names[m] for m in combo]}
+    return best
+
+
+def within_task_auc(pred: np.ndarray, dev: list[Row], names: list[str]) -> dict[str, float]:
+    """Mean over models of the ROC AUC of the predicted quality for "this model answers
+    correctly", within each task (0.5: the prediction knows the task and nothing more)."""
+    q, _, _ = matrices(dev, names)
+    tasks = np.array([r.extra.get("task") for r in dev])
+    out = {}
+    for t in sorted(set(tasks.tolist())):
+        s = tasks == t
+        aucs = [_auc(pred[s, m], q[s, m] >= 0.5) for m in range(len(names))]
+        ok = [a for a in aucs if a is not None]
+        if ok:
+            out[str(t)] = round(float(np.mean(ok)), 3)
+    return out
+
+
+def _auc(score: np.ndarray, label: np.ndarray) -> float | None:
+    pos, neg = score[label], score[~label]
+    if len(pos) == 0 or len(neg) == 0:
+        return None
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
 
 
 def per_task_best(train: list[Row], dev: list[Row], names: list[str]) -> dict[str, float]:
@@ -58,24 +103,77 @@ def per_task_best(train: list[Row], dev: list[Row], names: list[str]) -> dict[st
     return {"quality": float(qd[rows, pick].mean()), "cost_usd": float(cd[rows, pick].mean())}
 
 
-def run_dataset(name: str) -> dict[str, Any]:
+def weights_from_validation(
+    train: list[Row], emb: np.ndarray, kind: str, fracs: tuple[float, ...]
+) -> dict[str, float]:
+    """The cost weight to deploy for each budget (share of the best model's cost),
+    chosen WITHOUT dev: a router trained on 75 % of the train part, its curve on the
+    other 25 % (split by another hash salt), the best-quality weight within budget."""
+    pos = {id(r): i for i, r in enumerate(train)}
+    inner, val = split_by_hash(train, 25, salt="validation")
+    model = train_router(inner, emb[[pos[id(r)] for r in inner]], kind=kind)
+    names = list(model.candidates)
+    q, c, tok = matrices(val, names)
+    val_emb = emb[[pos[id(r)] for r in val]]
+    pred = model.predict_many(val_emb, features_matrix([r.text for r in val]))
+    res = evaluate(pred, model.expected_cost(tok), q, c, names)
+    best_cost = res["baselines"]["best"]["cost_usd"]
+    out = {}
+    for frac in fracs:
+        ok = [p for p in res["curve"] if p["cost_usd"] <= frac * best_cost]
+        out[f"{frac:.0%}"] = max(ok, key=lambda p: p["quality"])["cost_weight"] if ok else 0.0
+    return out
+
+
+def run_dataset(name: str, cross_runtime: bool) -> dict[str, Any]:
     rows = load_rows(DATA / name / "train.jsonl")
     train, dev = split_by_hash(rows, 25)
+    # The shared embedder: the semantic cache's default runtime (onnx-int8).
     etr, edv = embed(train), embed(dev)
     fdv = features_matrix([r.text for r in dev])
     out: dict[str, Any] = {"n_train": len(train), "n_dev": len(dev), "curves": {}}
-    for kind in ("knn", "mlp"):
+    variants: list[tuple[str, str, Any, Any]] = [
+        ("knn", "knn", etr, edv),
+        ("mlp", "mlp", etr, edv),
+    ]
+    if cross_runtime:
+        ttr, tdv = embed(train, "torch"), embed(dev, "torch")
+        variants += [
+            ("knn-torch", "knn", ttr, tdv),  # trained and served on torch vectors
+            ("knn-torch-served-int8", "knn", ttr, edv),  # an old router file, new embedder
+        ]
+    for label, kind, emb_train, emb_dev in variants:
         t0 = time.perf_counter()
-        model = train_router(train, etr, kind=kind)
+        model = train_router(train, emb_train, kind=kind)
         took = time.perf_counter() - t0
         names = list(model.candidates)
         q, c, tok = matrices(dev, names)
-        res = evaluate(model.predict_many(edv, fdv), model.expected_cost(tok), q, c, names)
+        pred = model.predict_many(emb_dev, fdv)
+        res = evaluate(pred, model.expected_cost(tok), q, c, names)
         res["train_seconds"] = round(took, 1)
         res["params"] = model.meta["params"]
-        out["curves"][kind] = res
+        res["within_task_auc"] = within_task_auc(pred, dev, names)
+        out["curves"][label] = res
         out["baselines"], out["models"] = res["baselines"], res["models"]
+        if label == "knn":
+            # The deployable reading: weights picked on a slice of train, applied to dev.
+            chosen = weights_from_validation(train, emb_train, kind, (0.25, 0.5))
+            at = evaluate(pred, model.expected_cost(tok), q, c, names, list(chosen.values()))
+            best_cost = res["baselines"]["best"]["cost_usd"]
+            out["validation_weights"] = {
+                budget: {
+                    "cost_weight": w,
+                    "quality": p["quality"],
+                    "cost_usd": p["cost_usd"],
+                    "cost_vs_best": p["cost_usd"] / best_cost,
+                }
+                for (budget, w), p in zip(chosen.items(), at["curve"], strict=True)
+            }
     out["baselines"]["per_task_best"] = per_task_best(train, dev, names)
+    best_cost = out["baselines"]["best"]["cost_usd"]
+    out["task_ceiling"] = {
+        f"{frac:.0%}": task_ceiling(dev, names, frac * best_cost) for frac in (0.25, 0.5)
+    }
     return out
 
 
@@ -172,21 +270,21 @@ def decision_time(n_train: int = 100_000, n_cand: int = 11, queries: int = 3000)
         }
     from routeiq.cache.embedder import load_model
 
-    minilm = load_model()
-    enc = []
-    for i in range(60):
-        t = time.perf_counter()
-        minilm.encode([texts[i]], convert_to_numpy=True, normalize_embeddings=True)
-        enc.append(time.perf_counter() - t)
-    ems = np.array(enc[10:]) * 1e3
-    out["embedding_one_text"] = {
-        "p50_ms": float(np.percentile(ems, 50)),
-        "p99_ms": float(np.percentile(ems, 99)),
-    }
+    for runtime in ("onnx-int8", "torch"):
+        minilm = load_model(runtime=runtime, torch_threads=1)
+        enc = []
+        for i in range(60):
+            t = time.perf_counter()
+            minilm.encode([texts[i]], convert_to_numpy=True, normalize_embeddings=True)
+            enc.append(time.perf_counter() - t)
+        ems = np.array(enc[10:]) * 1e3
+        out[f"embedding_one_text_{runtime}"] = {
+            "p50_ms": float(np.percentile(ems, 50)),
+            "p99_ms": float(np.percentile(ems, 99)),
+        }
+    emb_p50 = out["embedding_one_text_onnx-int8"]["p50_ms"]
     for label in ("knn_hnsw_100k", "mlp"):
-        out[label]["p99_vs_embedding_p50"] = (
-            out[label]["p99_ms"] / out["embedding_one_text"]["p50_ms"]
-        )
+        out[label]["p99_vs_embedding_p50"] = out[label]["p99_ms"] / emb_p50
     return out
 
 
@@ -240,7 +338,10 @@ def main() -> None:
         )
         print("wrote", save("learned_routing_timing", {"decision_time": timing}))
         return
-    results = {name: run_dataset(name) for name in ("routerbench", "llmrouter")}
+    results = {
+        name: run_dataset(name, cross_runtime=name == "routerbench")
+        for name in ("routerbench", "llmrouter")
+    }
     rows = [r for name, res in results.items() for r in summary_rows(name, res)]
     print(table(rows, ["data", "policy", "quality", "cost_usd", "cost_vs_best", "cost_weight"]))
     for name, res in results.items():
@@ -255,6 +356,22 @@ def main() -> None:
                 f"{t['meets_95pct_quality_at_25pct_cost']}); curve above fixed models: "
                 f"{t['curve_above_fixed_models']} ({len(t['points_below_fixed_models'])} "
                 f"of {len(cur['curve'])} points below)"
+            )
+        for frac, ceil in res.get("task_ceiling", {}).items():
+            if ceil:
+                print(
+                    f"{name} upper bound, one fixed model per task chosen ON DEV, cost <= {frac}"
+                    f" of best: quality {ceil['quality']:.4f} at "
+                    f"{ceil['cost_usd'] / res['baselines']['best']['cost_usd']:.1%} "
+                    f"({', '.join(m.split('/')[-1] for m in ceil['models'])})"
+                )
+        for kind, cur in res["curves"].items():
+            print(f"{name} {kind}: within-task AUC {cur['within_task_auc']}")
+        for budget, v in res.get("validation_weights", {}).items():
+            print(
+                f"{name} knn, cost weight {v['cost_weight']:.4g} chosen on a train slice for "
+                f"cost <= {budget} of best: dev quality {v['quality']:.4f} at "
+                f"{v['cost_vs_best']:.1%} of best's cost"
             )
     data: dict[str, Any] = {"datasets": results}
     if not args.skip_timing:

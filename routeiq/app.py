@@ -186,9 +186,17 @@ class Gateway:
         # Learned routes (routeiq.learned): numpy loads only when the config has one.
         self.learned: LearnedRouting | None = None
         if config.learned:
+            from routeiq.db.base import database_url, open_database
             from routeiq.learned.service import LearnedRouting
 
-            self.learned = LearnedRouting(config.learned, prices=self._group_prices)
+            self.learned = LearnedRouting(
+                config.learned,
+                prices=self._group_prices,
+                database=lambda: open_database(
+                    database_url(config.database_url),
+                    config.routeiq.governance.resolved_data_dir(),
+                ),
+            )
             self.learned.bind_metrics(meter)
         self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
         self.ready = False
@@ -225,7 +233,9 @@ class Gateway:
             if embedder is None:
                 from routeiq.cache.embedder import Embedder
 
-                embedder = Embedder()
+                # The semantic cache's runtime (default onnx-int8), also when the
+                # cache is off: router files are trained on it (`router train`).
+                embedder = Embedder(runtime=self.config.routeiq.cache.semantic.runtime)
             if embedder is not self.cache.embedder:
                 await nursery.start(embedder.run)
             self.learned.embedder = embedder

@@ -76,6 +76,41 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX spend_logs_model ON spend_logs (model_group, start_time)",
         "CREATE INDEX spend_logs_deployment ON spend_logs (deployment, start_time)",
     ],
+    [
+        # Learned routing (routeiq.learned): one row per routed request, written in
+        # batches after the response. The embedding (float16) and text features are
+        # base64 text so one column type serves both engines; they are what a
+        # retraining needs (`routeiq router train --from-logs`), the prompt is not kept.
+        """CREATE TABLE route_decisions (
+            request_id TEXT PRIMARY KEY,
+            response_id TEXT,
+            ts {real} NOT NULL,
+            route TEXT NOT NULL,
+            router_version TEXT NOT NULL,
+            prompt_hash TEXT NOT NULL,
+            embedding TEXT NOT NULL,
+            features TEXT NOT NULL,
+            prompt_tokens {bigint} NOT NULL,
+            candidates TEXT NOT NULL,
+            predicted TEXT NOT NULL,
+            expected_cost TEXT NOT NULL,
+            cost_weight {real} NOT NULL,
+            choice TEXT NOT NULL,
+            served_by TEXT,
+            latency_ms {real},
+            cost_usd {real},
+            outcome TEXT NOT NULL)""",
+        "CREATE INDEX route_decisions_response ON route_decisions (response_id)",
+        "CREATE INDEX route_decisions_ts ON route_decisions (ts)",
+        # Feedback may arrive before its decision's batch is written: no foreign key,
+        # the two join when read (on the request id or the response id).
+        """CREATE TABLE route_feedback (
+            ref TEXT NOT NULL,
+            score {real} NOT NULL,
+            label TEXT,
+            ts {real} NOT NULL)""",
+        "CREATE INDEX route_feedback_ref ON route_feedback (ref)",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -15,18 +15,27 @@ if TYPE_CHECKING:  # numpy and the models load only when a command runs
     from routeiq.learned.data import Row
 
 DEFAULT_CACHE = os.environ.get("ROUTEIQ_EMBED_CACHE") or str(Path.home() / ".cache" / "routeiq")
+#: routeiq.cache.embedder.RUNTIMES (not imported: it would load trio for --help).
+#: The default is the semantic cache's, so the gateway runs one embedder for both.
+RUNTIMES = ("torch", "onnx", "onnx-int8")
+DEFAULT_RUNTIME = "onnx-int8"
 
 
-def embed_rows(rows: list[Row], cache: str | None, quiet: bool = False) -> np.ndarray:
+def embed_rows(
+    rows: list[Row], cache: str | None, quiet: bool = False, runtime: str = DEFAULT_RUNTIME
+) -> np.ndarray:
+    """Unit embeddings of the rows' texts with the sentence model on ``runtime``
+    (cached per runtime under ``cache``); logged rows bring their own."""
     from routeiq.cache.embedder import load_model
     from routeiq.learned.data import embed_texts
 
     model: Any = None
+    cache = str(Path(cache) / "router-embeddings" / runtime) if cache else None
 
     def encode(texts: list[str]) -> np.ndarray:
         nonlocal model
         if model is None:
-            model = load_model()
+            model = load_model(runtime=runtime)
         out: np.ndarray = model.encode(
             texts,
             batch_size=len(texts),
@@ -75,7 +84,7 @@ def _train(args: argparse.Namespace) -> int:
         )
         return 2
     candidates = args.candidates.split(",") if args.candidates else None
-    emb = embed_rows(rows, args.cache)
+    emb = embed_rows(rows, args.cache, runtime=args.runtime)
     try:
         model = train_router(
             rows,
@@ -83,6 +92,7 @@ def _train(args: argparse.Namespace) -> int:
             kind=args.kind,
             candidates=candidates,
             source=str(args.data or args.from_logs),
+            embedding_runtime=args.runtime,
         )
     except ValueError as exc:
         print(f"routeiq router train: {exc}", file=sys.stderr)
@@ -122,7 +132,8 @@ def _eval(args: argparse.Namespace) -> int:
         print("routeiq router eval: no row scores every candidate", file=sys.stderr)
         return 2
     quality, cost, tokens = matrices(rows, names)
-    emb = embed_rows(rows, args.cache, quiet=args.json)
+    runtime = args.runtime or str(model.meta.get("embedding_runtime") or "torch")
+    emb = embed_rows(rows, args.cache, quiet=args.json, runtime=runtime)
     pred = model.predict_many(emb, features_matrix([r.text for r in rows]))
     result = evaluate(pred, model.expected_cost(tokens), quality, cost, names)
     result["router"] = {"version": model.version, "kind": model.kind}
@@ -150,12 +161,21 @@ def add_parser(sub: Any) -> None:
     t = rsub.add_parser("train", help="train a router file from labelled rows or feedback logs")
     t.add_argument("--data", help="JSONL rows: prompt/query, quality {model: score}, cost_usd")
     t.add_argument(
-        "--from-logs", help="the gateway's decision log (SQLite file): rows with feedback"
+        "--from-logs",
+        help="the gateway's database (its SQLite file, or a postgresql:// URL): "
+        "logged decisions with feedback become rows",
     )
     t.add_argument("--out", required=True)
     t.add_argument("--kind", choices=("knn", "mlp"), default="knn")
     t.add_argument("--candidates", help="comma-separated model names (default: all in the data)")
     t.add_argument("--cache", default=DEFAULT_CACHE, help="embedding cache directory")
+    t.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default=DEFAULT_RUNTIME,
+        help="the sentence model's runtime; the gateway's embedder should match "
+        "(routeiq.cache.semantic.runtime, default onnx-int8)",
+    )
     t.set_defaults(func=_train)
     e = rsub.add_parser("eval", help="quality/cost curve of a router on labelled rows")
     e.add_argument("--router", required=True)
@@ -163,4 +183,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--json", action="store_true")
     e.add_argument("--png", help="where to write the plot (default: ROUTER.eval.png)")
     e.add_argument("--cache", default=DEFAULT_CACHE)
+    e.add_argument(
+        "--runtime", choices=RUNTIMES, help="default: the one the router was trained with"
+    )
     e.set_defaults(func=_eval)

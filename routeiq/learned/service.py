@@ -30,10 +30,11 @@ import numpy as np
 import numpy.typing as npt
 import trio
 
+from routeiq.db.base import Database
 from routeiq.errors import BadRequest, RouteIQError
 from routeiq.learned.decision import Decision, rank
 from routeiq.learned.features import route_text, text_features
-from routeiq.learned.logs import DecisionLog, DecisionRecord
+from routeiq.learned.logs import DecisionLog, DecisionRecord, open_log_database
 from routeiq.learned.model import RouterFileError, RouterModel
 from routeiq.learned.settings import LearnedRouteSettings
 
@@ -147,12 +148,18 @@ class LearnedRouting:
         settings: Mapping[str, LearnedRouteSettings],
         *,
         prices: Callable[[str], tuple[float, float] | None] | None = None,
+        database: Callable[[], Database] | None = None,
     ) -> None:
         self.routes = {name: Route(name, s, tuple(s.mapping())) for name, s in settings.items()}
         self.prices = prices or (lambda group: None)
         self.embedder: Any = None  # routeiq.cache.embedder.Embedder, set by the gateway
-        paths = {s.log_path for s in settings.values() if s.log_path}
-        self.logs = {p: DecisionLog(p) for p in paths}
+        # Decision logs: the gateway's database ("") unless a route names its own.
+        self.logs: dict[str, DecisionLog] = {}
+        for t in {t for s in settings.values() if (t := s.log_target()) is not None}:
+            if t:
+                self.logs[t] = DecisionLog(open_log_database(t))
+            elif database is not None:
+                self.logs[t] = DecisionLog(database())
         self.shadow_stats: dict[str, dict[str, float]] = {
             name: {"compared": 0, "agree": 0, "delta_sum": 0.0} for name in settings
         }
@@ -200,6 +207,19 @@ class LearnedRouting:
                 )
                 continue
             r.live, r.shadow, r.error = live, shadow, None  # one swap per route
+            trained_on = live.model.meta.get("embedding_runtime")
+            serving = getattr(self.embedder, "runtime", None)
+            if trained_on and serving and trained_on != serving:
+                # Works (int8 vectors are at cosine ~0.995 of torch's) but costs a
+                # little quality: see bench/learned_routing.py's cross-runtime row.
+                log.warning(
+                    "learned route %s: router %s was trained on %s embeddings, the "
+                    "gateway embeds with %s",
+                    rname,
+                    live.model.version,
+                    trained_on,
+                    serving,
+                )
         self.reloads += 1
         return self.summary()
 
@@ -347,11 +367,11 @@ class LearnedRouting:
             live = rank(d.quality, d.cost, d.cost_weight).choice  # ignoring availability
             st["agree"] += int(sd.choice == live)
             st["delta_sum"] += float(sq[sd.choice] - d.quality[d.choice])
-        path = route.settings.log_path
-        if path is None:
+        target = route.settings.log_target()
+        if target is None or target not in self.logs:
             return
         emb = np.asarray(choice.emb, dtype=np.float16).tobytes()
-        self.logs[path].record(
+        self.logs[target].record(
             DecisionRecord(
                 request_id=request_id,
                 route=choice.route,
@@ -422,6 +442,21 @@ class LearnedRouting:
             "routeiq_learned_shadow_quality_delta",
             [delta],
             description="mean predicted quality of the shadow's choice minus the live choice's",
+        )
+
+        def log_rows(_: Any) -> list[Any]:
+            written = sum(lg.written for lg in self.logs.values())
+            dropped = sum(lg.dropped for lg in self.logs.values())
+            return [
+                Observation(written, {"state": "written"}),
+                Observation(dropped, {"state": "dropped"}),
+            ]
+
+        meter.create_observable_counter(
+            "routeiq_learned_log_rows",
+            [log_rows],
+            description="decision and feedback rows written to the database, or dropped "
+            "(buffer full or a failed batch)",
         )
         meter.create_observable_counter(
             "routeiq_learned_shadow_compared",

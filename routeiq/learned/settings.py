@@ -11,7 +11,10 @@ model_list:
         cost_weight: 30                 # quality points given up per USD (0 = best quality)
         shadow_path: routers/next.npz   # optional: scored beside the live one, never acted on
         watch_interval: 2               # seconds between file checks (0 = only /reload)
-        log_path: routeiq-decisions.sqlite   # decision and feedback log (null = off)
+        log: true                       # log decisions and feedback (false = off)
+        log_path: null                  # null: the gateway's database (routeiq.db: SQLite
+                                        # under the data dir, or database_url); else a
+                                        # SQLite file or a database URL of its own
 ```
 
 RouteIQ's own ``router_settings: {routing_strategy: llmrouter-knn | llmrouter-mlp,
@@ -38,9 +41,14 @@ class LearnedRouteSettings(BaseModel):
     cost_weight: float = Field(default=0.0, ge=0)
     shadow_path: str | None = None
     watch_interval: float = Field(default=2.0, ge=0)
-    log_path: str | None = "routeiq-decisions.sqlite"
+    log: bool = True
+    log_path: str | None = None
     #: the kind the file must hold (llmrouter-knn/-mlp), None = whatever it holds
     kind: str | None = None
+
+    def log_target(self) -> str | None:
+        """Where this route logs: "" = the gateway's database, a path/URL, None = off."""
+        return (self.log_path or "") if self.log else None
 
     def mapping(self) -> dict[str, str]:
         """model group -> the candidate's name in the router file."""

@@ -196,6 +196,7 @@ def train_router(
     candidates: Sequence[str] | None = None,
     tune: bool = True,
     source: str = "",
+    embedding_runtime: str = "onnx-int8",
 ) -> RouterModel:
     if kind not in KINDS:
         raise ValueError(f"unknown router kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -223,6 +224,7 @@ def train_router(
     version = f"{kind}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{digest}"
     meta = {
         "embedding": "all-MiniLM-L6-v2",
+        "embedding_runtime": embedding_runtime,
         "features": N_FEATURES,
         "rows": len(rows),
         "params": params,

@@ -29,5 +29,6 @@ def test_newer_schema_stops_the_gateway_with_one_clear_line(tmp_path: Path) -> N
         capture_output=True, timeout=60, env=os.environ.copy(),
     )  # fmt: skip
     assert proc.returncode == 2
-    assert f"schema version 99, newer than this gateway knows ({LATEST})".encode() in proc.stderr
+    expected = f"schema version 99, newer than this gateway knows ({LATEST})"
+    assert expected.encode() in proc.stderr
     assert b"Traceback" not in proc.stderr

@@ -17,6 +17,7 @@ import trio
 from routeiq.app import Gateway, create_app
 from routeiq.cache.embedder import Embedder, SentenceEncoder, load_model
 from routeiq.config import load_config
+from routeiq.governance.settings import default_data_dir
 from routeiq.learned.data import Row
 from routeiq.learned.model import RouterModel
 from routeiq.learned.train import train_router
@@ -90,7 +91,9 @@ def make_router(model: SentenceEncoder, *, invert: bool = False) -> RouterModel:
                 {"cheap": 0.00003, "strong": 0.003},
             )
         )
-    return train_router(rows, encode(model, [r.text for r in rows]), kind="knn", tune=False)
+    emb = encode(model, [r.text for r in rows])
+    # The session's model is the torch one (loaded once for every test).
+    return train_router(rows, emb, kind="knn", tune=False, embedding_runtime="torch")
 
 
 PRICES = {"cheap": 1e-7, "strong": 1e-5}  # USD per token, input and output
@@ -111,14 +114,53 @@ def candidate_entry(name: str, base: str) -> dict[str, Any]:
     }
 
 
-def route_entry(router: Path, log: Path, **route: Any) -> dict[str, Any]:
-    """The learned route ``auto`` over cheap and strong."""
-    settings = {"path": str(router), "candidates": ["cheap", "strong"], "cost_weight": 200}
+def route_entry(router: Path, log: Path | None, **route: Any) -> dict[str, Any]:
+    """The learned route ``auto`` over cheap and strong (``log`` None: decisions go to
+    the gateway's database)."""
+    settings: dict[str, Any] = {
+        "path": str(router),
+        "candidates": ["cheap", "strong"],
+        "cost_weight": 200,
+    }
+    if log is not None:
+        settings["log_path"] = str(log)
     return {
         "model_name": "auto",
         "litellm_params": {"model": "routeiq/learned"},
-        "model_info": {"router": {**settings, "log_path": str(log), **route}},
+        "model_info": {"router": {**settings, **route}},
     }
+
+
+def feedback_rows(where: str) -> list[dict[str, Any]]:
+    """The decisions with feedback (none while the tables are not there yet)."""
+    from routeiq.learned.logs import joined
+
+    try:
+        return joined(where)
+    except Exception:
+        return []
+
+
+def decision_row(where: str, request_id: str) -> tuple[str, str, str, str] | None:
+    """(choice, served_by, outcome, router_version) of a logged request, read straight
+    from the database (None until its batch is written)."""
+    from routeiq.learned.logs import open_log_database
+
+    conn = open_log_database(where).engine.connect()
+    try:
+        cur = conn.cursor()
+        mark = "%s" if "postgres" in where else "?"
+        cur.execute(
+            "SELECT choice, served_by, outcome, router_version FROM route_decisions"
+            f" WHERE request_id = {mark}",
+            (request_id,),
+        )
+        row = cur.fetchone()
+    except Exception:  # the table is not there yet (migrated on the first flush)
+        row = None
+    finally:
+        conn.close()
+    return None if row is None else (row[0], row[1], row[2], row[3])
 
 
 def chat(text: str, **extra: Any) -> dict[str, Any]:
@@ -131,7 +173,7 @@ class LStack:
     gw: Gateway
     mocks: dict[str, MockUpstream]
     router_path: Path
-    log_path: Path
+    log_where: str  # the database the decisions go to (a SQLite path or a URL)
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, headers=HEADERS, timeout=30)
@@ -146,11 +188,22 @@ async def learned_stack(
     route: dict[str, Any] | None = None,
     edit: Callable[[dict[str, Any]], None] | None = None,
     semantic_cache: bool = False,
+    database_url: str | None = None,
+    own_log_file: bool = False,
 ) -> AsyncIterator[LStack]:
+    """The gateway with ``auto`` over cheap and strong. Decisions go to the gateway's
+    database: SQLite under the test's data dir, or PostgreSQL at ``database_url``
+    (``own_log_file``: a SQLite file named by the route's ``log_path`` instead)."""
     router_path = tmp_path / "auto.npz"
     if not router_path.exists():
         make_router(model).save(router_path)
-    log_path = tmp_path / "decisions.sqlite"
+    log_file = tmp_path / "decisions.sqlite" if own_log_file else None
+    if log_file is not None:
+        log_where = str(log_file)
+    elif database_url is not None:
+        log_where = database_url
+    else:
+        log_where = str(default_data_dir() / "routeiq.db")
     async with trio.open_nursery() as nursery:
         ups: dict[str, MockUpstream] = {}
         model_list: list[dict[str, Any]] = []
@@ -158,7 +211,7 @@ async def learned_stack(
             ups[name], base = await start_mock(nursery, (mocks or {}).get(name))
             model_list.append(candidate_entry(name, base))
         model_list.append(
-            route_entry(router_path, log_path, **{"watch_interval": 0, **(route or {})})
+            route_entry(router_path, log_file, **{"watch_interval": 0, **(route or {})})
         )
         data: dict[str, Any] = {
             "model_list": model_list,
@@ -166,6 +219,8 @@ async def learned_stack(
             "general_settings": {"master_key": MASTER},
             "routeiq": {"auth": {"keys": [{"key": USER, "name": "user"}]}},
         }
+        if database_url is not None:
+            data["general_settings"]["database_url"] = database_url
         if semantic_cache:
             data["routeiq"]["cache"] = {"enabled": True, "semantic": {"enabled": True}}
         if edit is not None:
@@ -182,6 +237,6 @@ async def learned_stack(
         sock = bind_socket("127.0.0.1", 0)
         await nursery.start(serve_app, app, sock)
         try:
-            yield LStack(url_of(sock), gw, ups, router_path, log_path)
+            yield LStack(url_of(sock), gw, ups, router_path, log_where)
         finally:
             nursery.cancel_scope.cancel()

@@ -41,6 +41,7 @@ def test_train_then_eval_prints_the_curve_and_writes_a_png(
     trained = json.loads(capsys.readouterr().out)
     model = RouterModel.load(out)
     assert trained["version"] == model.version and model.kind == kind
+    assert model.meta["embedding_runtime"] == "onnx-int8"  # the semantic cache's runtime
     assert model.candidates == ("cheap", "strong")
     png = tmp_path / "eval.png"
     args = ["router", "eval", "--router", str(out), "--data", str(data), "--json"]

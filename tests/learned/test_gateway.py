@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
 import trio
 
 from routeiq.cache.embedder import SentenceEncoder
 from routeiq.cli import main as cli_main
-from routeiq.learned.logs import joined
 from routeiq.mock_upstream import MockSettings
 from tests.learned.conftest import (
     ADMIN,
     EASY_TEST,
     HARD_TEST,
+    USER,
     chat,
+    decision_row,
+    feedback_rows,
     learned_stack,
     make_router,
 )
@@ -78,24 +80,9 @@ async def test_failing_choice_falls_back_to_next_best(
         # The log keeps both: what the router chose and who answered.
         rid = r.headers["x-request-id"]
         with trio.fail_after(10):
-            while (row := _decision(s.log_path, rid)) is None:
+            while (row := decision_row(s.log_where, rid)) is None:
                 await trio.sleep(0.05)
-        assert row == ("strong", "cheap", "ok")
-
-
-def _decision(path: Path, rid: str) -> tuple[str, str, str] | None:
-    if not path.exists():
-        return None
-    conn = sqlite3.connect(path)
-    try:
-        row = conn.execute(
-            "SELECT choice, served_by, outcome FROM decisions WHERE request_id = ?", (rid,)
-        ).fetchone()
-    except sqlite3.OperationalError:  # the table is not there yet
-        row = None
-    finally:
-        conn.close()
-    return None if row is None else (row[0], row[1], row[2])
+        assert row[:3] == ("strong", "cheap", "ok")
 
 
 async def test_reload_swaps_versions_under_load_without_failures(
@@ -190,17 +177,20 @@ async def test_feedback_joins_its_request_log(tmp_path: Path, minilm: SentenceEn
             r = await c.post("/routeiq/feedback", json=bad)
             assert r.status_code == 400 and "error" in r.json()
         with trio.fail_after(10):
-            while len(rows := joined(s.log_path)) < 2:
+            while len(rows := feedback_rows(s.log_where)) < 2:
                 await trio.sleep(0.05)
         by_choice = {r["choice"]: r for r in rows}
         assert by_choice["cheap"]["request_id"] == rid and by_choice["cheap"]["score"] == 0.25
         assert by_choice["strong"]["score"] == 1.0
-        conn = sqlite3.connect(s.log_path)
-        (outcome, served, version) = conn.execute(
-            "SELECT outcome, served_by, router_version FROM decisions WHERE request_id = ?", (rid,)
-        ).fetchone()
-        conn.close()
+        row = decision_row(s.log_where, rid)
+        assert row is not None
+        (_choice, served, outcome, version) = row
         assert (outcome, served) == ("ok", "cheap") and version.startswith("knn-")
+        # 2 decisions + 2 feedback rows written, none dropped, as /metrics reports.
+        metrics = (await c.get("/metrics")).text
+        written = [ln for ln in metrics.splitlines() if ln.startswith("routeiq_learned_log_rows")]
+        assert any('state="written"' in ln and ln.endswith(" 4") for ln in written), written
+        assert any('state="dropped"' in ln and ln.endswith(" 0") for ln in written), written
 
 
 async def test_train_from_logs_changes_decisions_as_feedback_says(
@@ -214,10 +204,10 @@ async def test_train_from_logs_changes_decisions_as_feedback_says(
             fb = {"request_id": r.headers["x-request-id"], "score": 0.0}
             assert (await c.post("/routeiq/feedback", json=fb)).status_code == 202
         with trio.fail_after(10):
-            while len(joined(s.log_path)) < 9:
+            while len(feedback_rows(s.log_where)) < 9:
                 await trio.sleep(0.05)
         out = tmp_path / "retrained.npz"
-        args = ["router", "train", "--from-logs", str(s.log_path), "--out", str(out)]
+        args = ["router", "train", "--from-logs", s.log_where, "--out", str(out)]
         assert await trio.to_thread.run_sync(cli_main, args) == 0
         out.replace(s.router_path)
         r = await c.post("/routeiq/router/reload", headers=ADMIN)
@@ -260,3 +250,27 @@ async def test_watch_retries_a_broken_file_only_when_it_changes(
             while s.gw.learned.routes["auto"].error is not None:
                 await trio.sleep(0.05)
         assert s.gw.learned.routes["auto"].live.model.version != v1  # type: ignore[union-attr]
+
+
+async def test_official_openai_client_gets_the_routed_model_and_headers(
+    tmp_path: Path, minilm: SentenceEncoder
+) -> None:
+    from openai import OpenAI
+
+    async with learned_stack(tmp_path, minilm) as s:
+
+        def ask(text: str, **extra: Any) -> tuple[str, str, str]:
+            sdk = OpenAI(base_url=f"{s.url}/v1", api_key=USER, max_retries=0, timeout=30)
+            raw = sdk.chat.completions.with_raw_response.create(
+                model="auto", messages=[{"role": "user", "content": text}], **extra
+            )
+            return raw.parse().model, raw.headers["x-routeiq-model"], raw.headers["x-routeiq-route"]
+
+        model, header, route = await trio.to_thread.run_sync(ask, EASY_TEST[0])
+        assert (model, header) == ("cheap", "cheap") and "by=router" in route
+        model, header, _ = await trio.to_thread.run_sync(ask, HARD_TEST[0])
+        assert (model, header) == ("strong", "strong")
+        # The SDK's own way to send the per-request trade-off: metadata via extra_body.
+        cheapest = {"extra_body": {"metadata": {"routeiq": {"cost_weight": 1e5}}}}
+        model, _, route = await trio.to_thread.run_sync(lambda: ask(HARD_TEST[0], **cheapest))
+        assert model == "cheap" and "by=override" in route
