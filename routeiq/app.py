@@ -27,6 +27,7 @@ from routeiq.a2a import A2AGateway
 from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, cache_admin, config_admin, debug, governance_admin, health, openai
 from routeiq.api import mcp as mcp_api
+from routeiq.api.stages import stages_for
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
 from routeiq.asgi.backpressure import BackpressureMiddleware
@@ -34,6 +35,7 @@ from routeiq.asgi.body_gate import BodyGate
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.respond import send_error
+from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
 from routeiq.cache.service import CacheService
@@ -48,7 +50,6 @@ from routeiq.errors import (
 from routeiq.governance.wiring import open_governance
 from routeiq.lifecycle import Lifecycle
 from routeiq.llm.health_check import HealthChecker
-from routeiq.llm.proxy import decision_headers
 from routeiq.llm.translated.runtime import open_translators
 from routeiq.llm.upstream import UpstreamPool
 from routeiq.mcp import MCPGateway
@@ -177,6 +178,8 @@ class Gateway:
             self.learned = LearnedRouting(config.learned, prices=self._group_prices)
             self.learned.bind_metrics(meter)
         self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
+        # The request path's stages (routeiq.api.stages): built once, state per request.
+        self.chat_stages, self.embedding_stages = stages_for(self)
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
