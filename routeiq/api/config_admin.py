@@ -26,8 +26,8 @@ from routeiq.errors import BadRequest, ClientClosed, MethodNotAllowed, NotFound,
 from routeiq.jsonrpc_asgi import read_model, require_master
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
-    from routeiq.config import Deployment
+    from routeiq.deployment import Deployment
+    from routeiq.gateway import Gateway
     from routeiq.reload import ReloadResult
 
 MAX_BODY = 256 * 1024

@@ -25,7 +25,7 @@ from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.governance.send import with_headers
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 
 async def run_request(

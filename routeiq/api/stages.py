@@ -19,7 +19,7 @@ from routeiq.api.flow import Flow, Stage
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import header
 from routeiq.cache.request import CacheRequest
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.llm.attempt import AttemptResult
 from routeiq.llm.proxy import Exchange
@@ -33,7 +33,7 @@ from routeiq.routing.filters import estimate_tokens, request_tags
 from routeiq.telemetry.attempts import traced
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 TAGS_HEADER = b"x-litellm-tags"
 

@@ -15,7 +15,8 @@ from functools import cache
 import httpx
 import orjson
 
-from routeiq.config import Config, Deployment, UpstreamSettings
+from routeiq.config import Config, UpstreamSettings
+from routeiq.deployment import Deployment
 from routeiq.errors import (
     RouteIQError,
     UpstreamError,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import trio
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.attempt import AttemptResult
 from routeiq.routing.affinity import AffinityRecord, response_key

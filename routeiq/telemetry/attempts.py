@@ -17,7 +17,7 @@ from time import perf_counter
 from urllib.parse import urlsplit
 
 from routeiq.asgi.types import RequestContext
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import RouteIQError
 from routeiq.llm.attempt import AttemptResult
 from routeiq.routing.executor import Attempt
