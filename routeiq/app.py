@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
+import httpx
 from quart import Response
 from quart_trio import QuartTrio
 
@@ -126,9 +127,15 @@ class Dispatcher:
             await send_error(send, err, decision_headers(ctx))
 
 
-def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGIApp, Gateway]:
-    """Build the ASGI app and the gateway it serves."""
-    gw = Gateway(config, lifecycle, routes=HOT_ROUTES.keys())
+def create_app(
+    config: Config,
+    lifecycle: Lifecycle | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> tuple[ASGIApp, Gateway]:
+    """Build the ASGI app and the gateway it serves (``transport``: a fake upstream
+    network for tests, see ``routeiq.testing``)."""
+    gw = Gateway(config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport)
     gw.chat_stages, gw.embedding_stages = stages_for(gw)
     quart = _quart_app(gw)
     protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import trio
 
 from routeiq import __version__
@@ -57,6 +58,7 @@ class Gateway:
         lifecycle: Lifecycle | None = None,
         *,
         routes: Iterable[str] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = config
         server = config.routeiq.server
@@ -77,7 +79,7 @@ class Gateway:
         )
         # Adapters of providers beyond the OpenAI format, built in startup (litellm).
         self.translators: dict[str, Any] = {}
-        self.upstreams = UpstreamPool(config)
+        self.upstreams = UpstreamPool(config, transport)
         self.telemetry = Telemetry(
             config.routeiq.telemetry, routes=routes, models=config.groups.keys()
         )

@@ -210,7 +210,7 @@ class Reloader:
         )
         _carry_state(gw.router, router)
         translators = await open_translators(config.deployments)
-        upstreams = UpstreamPool(config)
+        upstreams = UpstreamPool(config, gw.upstreams.transport)  # a test's fake stays
         upstreams.open()
         pipeline = gw.pipeline
         if (config.routeiq.guardrails, config.routeiq.plugins) != (
