@@ -1,26 +1,29 @@
-"""The app factory: wires the components and owns the lifespan nursery.
+"""The app factory (the composition root): builds the gateway, the route table and
+the middleware chain; the Quart-Trio app owns the lifespan nursery.
 
 Request path (pure ASGI, outermost first)::
 
-    request_id -> auth -> backpressure/drain -> Dispatcher
-        hot routes (/v1/..., /health/..., /metrics)  -> pure ASGI handlers
-        everything else (admin, later protocols)      -> Quart-Trio app
+    request_id -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
+        hot routes (chat, embeddings, models, health, metrics) -> pure ASGI handlers
+        mounted surfaces (A2A, MCP, cache/governance/config admin, learned routes)
+        everything else (admin and debug blueprints, 404s)      -> Quart-Trio app
 
-The Quart-Trio app hosts the lifespan: its nursery is the one nursery that
-owns every background task, started with ``nursery.start``. The chat path
-skips Quart's per-request machinery (measured by bench/hot_path.py).
+``routeiq.dispatch`` is the one route table and the one error boundary. The
+Quart-Trio app hosts the lifespan: its nursery is the one nursery that owns
+every background task, started with ``nursery.start``. The chat path skips
+Quart's per-request machinery (measured by bench/hot_path.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import httpx
 from quart import Response
 from quart_trio import QuartTrio
 
+from routeiq.a2a.registry import CARD_PATH
 from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, cache_admin, config_admin, debug, governance_admin, health, openai
 from routeiq.api import mcp as mcp_api
@@ -30,12 +33,10 @@ from routeiq.asgi.backpressure import BackpressureMiddleware
 from routeiq.asgi.body_gate import BodyGate
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
-from routeiq.asgi.respond import send_error
-from routeiq.asgi.response_headers import decision_headers
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
+from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config
+from routeiq.dispatch import Dispatcher, Handler, Mount
 from routeiq.errors import (
-    ClientClosed,
     MethodNotAllowed,
     NotFound,
     RouteIQError,
@@ -46,8 +47,6 @@ from routeiq.lifecycle import Lifecycle
 __all__ = ["HOT_ROUTES", "OPEN_PATHS", "Gateway", "create_app"]
 
 log = logging.getLogger("routeiq")
-
-Handler = Callable[[Gateway, Scope, Receive, Send], Awaitable[None]]
 
 HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/v1/chat/completions": ("POST", openai.chat_completions),
@@ -99,32 +98,46 @@ def _quart_app(gw: Gateway) -> QuartTrio:
     return app
 
 
-class Dispatcher:
-    """Routes the hot paths to pure ASGI handlers; the rest (and the lifespan) to Quart."""
+def _mounts(gw: Gateway, fallback: ASGIApp) -> list[Mount]:
+    """The surfaces served by their own ASGI apps, in the one route table."""
+    keys = gw.keys
+    mounts = [
+        Mount(
+            "a2a",
+            a2a_api.mount(gw.a2a, fallback, keys),
+            frozenset({CARD_PATH, "/a2a"}),
+            (a2a_api.PREFIX, a2a_api.ADMIN),
+        ),
+        Mount(
+            "mcp",
+            mcp_api.mount(gw.mcp, fallback, keys),
+            frozenset({mcp_api.ENDPOINT}),
+            (mcp_api.ADMIN,),
+        ),
+        Mount("cache", cache_admin.mount(gw.cache, fallback, keys), prefixes=(cache_admin.PREFIX,)),
+        Mount(
+            "governance",
+            governance_admin.mount(gw.governance, fallback, keys),
+            prefixes=governance_admin.PREFIXES,
+        ),
+        Mount(
+            "config",
+            config_admin.mount(gw, fallback, keys),
+            config_admin.ConfigAdminApp.PATHS | {"/v1/model/info"},
+        ),
+    ]
+    if gw.learned is not None:
+        from routeiq.learned import api as learned_api
 
-    def __init__(self, gw: Gateway, quart_app: ASGIApp) -> None:
-        self.gw = gw
-        self.quart_app = quart_app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.quart_app(scope, receive, send)
-            return
-        route = HOT_ROUTES.get(scope["path"])
-        if route is None:
-            await self.quart_app(scope, receive, send)
-            return
-        method, handler = route
-        ctx = get_ctx(scope)
-        try:
-            if scope["method"] != method and not (method == "GET" and scope["method"] == "HEAD"):
-                raise MethodNotAllowed(f"Use {method} on {scope['path']}")
-            await handler(self.gw, scope, receive, send)
-        except ClientClosed:
-            ctx.status = 499
-        except RouteIQError as err:
-            ctx.status = err.status
-            await send_error(send, err, decision_headers(ctx))
+        mounts.append(
+            Mount(
+                "learned",
+                learned_api.mount(gw.learned, fallback, keys),
+                frozenset({learned_api.FEEDBACK}),
+                (learned_api.ROUTER,),
+            )
+        )
+    return mounts
 
 
 def create_app(
@@ -137,16 +150,8 @@ def create_app(
     network for tests, see ``routeiq.testing``)."""
     gw = Gateway(config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport)
     gw.chat_stages, gw.embedding_stages = stages_for(gw)
-    quart = _quart_app(gw)
-    protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
-    protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
-    protocols = governance_admin.mount(gw.governance, protocols, gw.keys)
-    protocols = config_admin.mount(gw, protocols, gw.keys)
-    if gw.learned is not None:
-        from routeiq.learned import api as learned_api
-
-        protocols = learned_api.mount(gw.learned, protocols, gw.keys)
-    inner: ASGIApp = Dispatcher(gw, protocols)
+    quart = cast(ASGIApp, _quart_app(gw))
+    inner: ASGIApp = Dispatcher(gw, HOT_ROUTES, _mounts(gw, quart), quart)
     inner = BackpressureMiddleware(
         inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
     )

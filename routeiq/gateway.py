@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -45,6 +46,18 @@ from routeiq.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from routeiq.learned.service import LearnedRouting
+
+StartFn = Callable[[trio.Nursery], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One start-up step: ``start`` (returns once the component is ready) and, when
+    it holds something a task cancel does not release, ``stop``."""
+
+    name: str
+    start: StartFn
+    stop: Callable[[], Awaitable[None]] | None = None
 
 
 class Gateway:
@@ -146,54 +159,110 @@ class Gateway:
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
+        self._started: list[Step] = []
+
+    def steps(self) -> list[Step]:
+        """Start-up, in order; shutdown walks the steps that started in reverse."""
+
+        def task(fn: Callable[..., Awaitable[None]]) -> StartFn:
+            async def start(nursery: trio.Nursery) -> None:
+                await nursery.start(fn)
+
+            return start
+
+        def scoped(fn: Callable[[], Callable[..., Awaitable[None]]]) -> StartFn:
+            # A reload stops this generation's task with its cancel scope (routeiq.reload).
+            async def start(nursery: trio.Nursery) -> None:
+                self.scopes.append(await nursery.start(self.run_scoped, fn()))
+
+            return start
+
+        async def translators(nursery: trio.Nursery) -> None:
+            # Imports litellm in a thread, only if a deployment needs translation.
+            self.translators = await open_translators(self.config.deployments)
+
+        async def instrument(nursery: trio.Nursery) -> None:
+            trio.lowlevel.add_instrument(self.telemetry.loop)
+
+        async def uninstrument() -> None:
+            try:
+                trio.lowlevel.remove_instrument(self.telemetry.loop)
+            except KeyError:
+                pass
+
+        async def gc_on(nursery: trio.Nursery) -> None:
+            self.telemetry.gc.install()
+
+        async def gc_off() -> None:
+            self.telemetry.gc.uninstall()
+
+        async def upstreams_on(nursery: trio.Nursery) -> None:
+            self.upstreams.open()
+
+        async def upstreams_off() -> None:
+            await self.upstreams.aclose()  # this generation's pool (a reload swaps it)
+
+        steps = [
+            Step("store", task(self.store.run)),
+            Step("router", scoped(lambda: self.router.run)),
+            Step("spend", task(self.spend.run)),
+        ]
+        if self.governance is not None:  # opens and migrates the database
+            steps.append(Step("governance", task(self.governance.run)))
+        steps += [
+            Step("translators", translators),
+            Step("a2a", self.a2a.start, self.a2a.aclose),
+            Step("mcp", self.mcp.start, self.mcp.aclose),
+            Step("loop instrument", instrument, uninstrument),
+        ]
+        if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
+            steps.append(Step("worker metrics", task(self.telemetry.workers.run)))
+        steps += [
+            Step("gc instrument", gc_on, gc_off),
+            Step("upstreams", upstreams_on, upstreams_off),
+            Step("guardrails", self.pipeline.start),  # compiled in a thread
+            Step("cache", self.cache.start),  # the embedding model loads in a thread
+            Step("policy", task(self.policy.run)),  # loads the rules file, then watches it
+        ]
+        if self.config.general.background_health_checks:
+            steps.append(Step("health checks", scoped(lambda: self.health.run)))
+        steps.append(Step("shared models", task(self.shared_models.run)))
+        if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
+            steps.append(Step("sighup", task(self.reloader.watch_sighup)))
+        if self.learned is not None:
+            steps.append(Step("learned routes", self._start_learned))
+        return steps
+
+    async def _start_learned(self, nursery: trio.Nursery) -> None:
+        learned = self.learned
+        assert learned is not None
+        # One embedder (model and micro-batcher) for the semantic cache and the router.
+        embedder = learned.embedder or self.cache.embedder
+        if embedder is None:
+            from routeiq.cache.embedder import Embedder
+
+            embedder = Embedder()
+        if embedder is not self.cache.embedder:
+            await nursery.start(embedder.run)
+        learned.embedder = embedder
+        await learned.start(nursery)  # router files load in a thread
 
     async def startup(self, nursery: trio.Nursery) -> None:
+        """Run :meth:`steps` in order; ready once all have started."""
         self.nursery = nursery
-        await nursery.start(self.store.run)
-        self.scopes.append(await nursery.start(self.run_scoped, self.router.run))
-        await nursery.start(self.spend.run)
-        if self.governance is not None:
-            await nursery.start(self.governance.run)  # opens and migrates the database
-        # Imports litellm in a thread, only if a deployment needs translation.
-        self.translators = await open_translators(self.config.deployments)
-        await self.a2a.start(nursery)
-        await self.mcp.start(nursery)
-        trio.lowlevel.add_instrument(self.telemetry.loop)
-        if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
-            await nursery.start(self.telemetry.workers.run)
-        self.telemetry.gc.install()
-        self.upstreams.open()
-        await self.pipeline.start(nursery)  # compiles the guardrails in a thread
-        await self.cache.start(nursery)  # the embedding model loads in a thread
-        await nursery.start(self.policy.run)  # loads the rules file, then watches it
-        if self.config.general.background_health_checks:
-            self.scopes.append(await nursery.start(self.run_scoped, self.health.run))
-        await nursery.start(self.shared_models.run)  # other processes' runtime edits
-        if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
-            await nursery.start(self.reloader.watch_sighup)
-        if self.learned is not None:
-            # One embedder (model and micro-batcher) for the semantic cache and the router.
-            embedder = self.learned.embedder or self.cache.embedder
-            if embedder is None:
-                from routeiq.cache.embedder import Embedder
-
-                embedder = Embedder()
-            if embedder is not self.cache.embedder:
-                await nursery.start(embedder.run)
-            self.learned.embedder = embedder
-            await self.learned.start(nursery)  # router files load in a thread
+        for step in self.steps():
+            await step.start(nursery)
+            self._started.append(step)
         self.ready = True
 
     async def shutdown(self) -> None:
+        """The mirror of :meth:`startup`: stop what started, last first. Background
+        tasks end with the lifespan nursery that owns them."""
         self.ready = False
-        try:
-            trio.lowlevel.remove_instrument(self.telemetry.loop)
-        except KeyError:
-            pass
-        self.telemetry.gc.uninstall()
-        await self.upstreams.aclose()
-        await self.a2a.aclose()
-        await self.mcp.aclose()
+        started, self._started = self._started, []
+        for step in reversed(started):
+            if step.stop is not None:
+                await step.stop()
         self.telemetry.shutdown()
 
     async def run_scoped(

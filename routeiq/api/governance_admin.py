@@ -35,14 +35,13 @@ from routeiq.api.governance_spend import (
     spend_report,
 )
 from routeiq.asgi.auth import KeyRing
-from routeiq.asgi.respond import send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.respond import send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
 from routeiq.errors import (
     BadRequest,
-    ClientClosed,
     MethodNotAllowed,
     NotFound,
-    RouteIQError,
     Unavailable,
 )
 from routeiq.governance import schemas as s
@@ -72,26 +71,21 @@ class GovernanceAdmin:
         if scope["type"] != "http" or not path.startswith(PREFIXES):
             await self.inner(scope, receive, send)
             return
-        try:
-            require_master(scope, self.keys)
-            if not self.gov.ready:
-                raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
-            entry = ROUTES.get(path)
-            if entry is None:
-                raise NotFound(f"No admin route {path}")
-            method, route = entry
-            if scope["method"] != method:
-                raise MethodNotAllowed(f"Use {method} on {path}", headers={"allow": method})
-            raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            query = {k: v[-1] for k, v in raw.items()}
-            result = await route(self, scope, receive, query)
-            _status(scope, 200)
-            await send_json(send, 200, result)
-        except ClientClosed:
-            _status(scope, 499)
-        except RouteIQError as err:
-            _status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        require_master(scope, self.keys)
+        if not self.gov.ready:
+            raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
+        entry = ROUTES.get(path)
+        if entry is None:
+            raise NotFound(f"No admin route {path}")
+        method, route = entry
+        if scope["method"] != method:
+            raise MethodNotAllowed(f"Use {method} on {path}", headers={"allow": method})
+        raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        query = {k: v[-1] for k, v in raw.items()}
+        result = await route(self, scope, receive, query)
+        set_status(scope, 200)
+        await send_json(send, 200, result)
 
     async def body(self, scope: Scope, receive: Receive, model: type[s.M]) -> s.M:
         return await read_model(scope, receive, model, BODY_LIMIT)
@@ -131,11 +125,6 @@ async def _delete(a: GovernanceAdmin, kind: str, idents: list[str]) -> list[str]
         raise NotFound(f"None of these {kind}s exist", code=f"{kind}_not_found")
     await a.gov.refresh()
     return deleted
-
-
-def _status(scope: Scope, status: int) -> None:
-    if scope.get("routeiq.ctx") is not None:
-        get_ctx(scope).status = status
 
 
 # -- keys ---------------------------------------------------------------------------------
@@ -427,4 +416,4 @@ ROUTES: dict[str, tuple[str, Route]] = {
 
 def mount(gov: Governance | None, inner: ASGIApp, keys: KeyRing | None) -> ASGIApp:
     """The admin API in front of ``inner`` (nothing when governance is off)."""
-    return inner if gov is None else GovernanceAdmin(gov, inner, keys)
+    return inner if gov is None else Boundary(GovernanceAdmin(gov, inner, keys))
