@@ -25,7 +25,7 @@ import trio
 
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp, Message
-from routeiq.config import load_config
+from routeiq.config import Config, load_config
 from routeiq.gateway import Gateway
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
@@ -63,6 +63,23 @@ class Stack:
     headers: dict[str, str]
 
 
+async def serve_gateway(
+    nursery: trio.Nursery,
+    config: Config,
+    *,
+    prepare: Callable[[Gateway], None] | None = None,
+) -> tuple[str, Gateway]:
+    """Build the app for ``config`` as production does, let ``prepare`` adjust the
+    gateway before it starts (a test's embedding model, say), and serve it on
+    127.0.0.1 port 0 in ``nursery``; returns its base URL and the gateway."""
+    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
+    if prepare is not None:
+        prepare(gw)
+    sock = bind_socket("127.0.0.1", 0)
+    await nursery.start(serve_app, app, sock)
+    return url_of(sock), gw
+
+
 @asynccontextmanager
 async def running_stack(
     mock_settings: MockSettings | None = None,
@@ -76,12 +93,9 @@ async def running_stack(
         data = config_dict(base, **routeiq)
         if edit is not None:
             edit(data)
-        config = load_config(data)
-        app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+        url, gw = await serve_gateway(nursery, load_config(data))
         try:
-            yield Stack(url_of(sock), mock, gw, {"authorization": f"Bearer {MASTER_KEY}"})
+            yield Stack(url, mock, gw, {"authorization": f"Bearer {MASTER_KEY}"})
         finally:
             nursery.cancel_scope.cancel()
 
