@@ -179,6 +179,27 @@ class Answer:
         return orjson.loads(self.body)
 
 
+def http_scope(
+    method: str, path: str, headers: list[tuple[bytes, bytes]], **extra: Any
+) -> dict[str, Any]:
+    """An ASGI HTTP scope as hypercorn builds one (``extra`` adds or replaces keys)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "replace"),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        **extra,
+    }
+
+
 async def asgi_call(
     app: ASGIApp,
     path: str,
@@ -192,20 +213,7 @@ async def asgi_call(
     body = orjson.dumps(payload) if payload is not None else b""
     raw = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": raw,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = http_scope(method, path, raw)
     done = trio.Event()
     sent_body = False
     status, out_headers, parts = 0, {}, []

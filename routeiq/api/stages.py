@@ -187,21 +187,24 @@ class RouteStage:
             ctx.deployment = dep.id
             ctx.attempts += 1
             adapter = translator(gw.translators, dep)
-            hook = run.output_hook() if run is not None else None
+            target = gw.upstreams.targets[dep.id]
+            options: dict[str, Any] = {
+                "stream": stream,
+                "max_error_bytes": max_error_bytes,
+                "on_chunk": run.output_hook() if run is not None else None,
+                "pricer": gw.pricing.pricer(dep.id),
+                "want_id": want_id,
+            }
             exchange: Exchange
             if adapter is not None:  # a provider beyond the OpenAI format (llm.translated)
                 exchange = TranslatedExchange(
                     adapter,
-                    gw.upstreams.targets[dep.id],
+                    target,
                     endpoint,
                     with_defaults(req, dep.defaults),
                     ctx,
                     flow.send,
-                    stream=stream,
-                    max_error_bytes=max_error_bytes,
-                    on_chunk=hook,
-                    pricer=gw.pricing.pricer(dep.id),
-                    want_id=want_id,
+                    **options,
                 )
             else:
                 # Deployments with default params get their own body; others share one.
@@ -212,17 +215,7 @@ class RouteStage:
                     body = ask_for_usage(req) if strip_usage else req
                     payload = payloads[slot] = dumps(with_defaults(body, dep.defaults))
                 exchange = Exchange(
-                    gw.upstreams.targets[dep.id],
-                    endpoint,
-                    payload,
-                    ctx,
-                    flow.send,
-                    stream=stream,
-                    max_error_bytes=max_error_bytes,
-                    on_chunk=hook,
-                    pricer=gw.pricing.pricer(dep.id),
-                    strip_usage=strip_usage,
-                    want_id=want_id,
+                    target, endpoint, payload, ctx, flow.send, strip_usage=strip_usage, **options
                 )
             timeout = (dep.stream_timeout if stream else None) or dep.timeout or default_timeout
             result = await exchange.run(flow.receive, min(timeout, deadline - trio.current_time()))

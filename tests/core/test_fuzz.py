@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp, Message
 from routeiq.config import load_config
+from routeiq.testing import http_scope
 from tests.conftest import MASTER_KEY, config_dict
 
 # Deployments point at a closed port: valid requests get a 502, never a 500.
@@ -27,22 +28,7 @@ def _app() -> ASGIApp:
 async def call(
     app: ASGIApp, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, bytes]:
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "replace"),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 2),
-        "extensions": {},
-        "state": {},
-    }
+    scope = http_scope(method, path, headers, extensions={}, state={})
     sent: list[Message] = []
     pieces = [body[i : i + 700] for i in range(0, len(body), 700)] or [b""]
     messages: list[Message] = [
