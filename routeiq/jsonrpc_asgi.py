@@ -17,16 +17,13 @@ from pydantic import BaseModel, ValidationError
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import Headers
+from routeiq.asgi.response_headers import PROTOCOL_SSE_HEADERS
 from routeiq.asgi.types import CTX_KEY, Receive, RequestContext, Scope, Send, header
 from routeiq.errors import BadRequest, ClientClosed, Forbidden, InvalidJSON
 
 M = TypeVar("M", bound=BaseModel)
 
-SSE_HEADERS: Headers = [
-    (b"content-type", b"text/event-stream"),
-    (b"cache-control", b"no-cache"),
-    (b"x-accel-buffering", b"no"),
-]
+SSE_HEADERS: Headers = PROTOCOL_SSE_HEADERS  # one module for response headers
 KEEPALIVE = b": keep-alive\n\n"
 
 

@@ -15,12 +15,12 @@ from routeiq.asgi.headers import header_text
 from routeiq.asgi.types import RequestContext
 from routeiq.errors import RouteIQError
 
-SSE_CONTENT_TYPE = b"text/event-stream; charset=utf-8"
-SSE_HEADERS = [
-    (b"content-type", SSE_CONTENT_TYPE),
-    (b"cache-control", b"no-cache"),
-    (b"x-accel-buffering", b"no"),
-]
+SSE_CONTENT_TYPE = b"text/event-stream; charset=utf-8"  # what OpenAI's API sends
+_NO_BUFFERING = [(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")]
+SSE_HEADERS = [(b"content-type", SSE_CONTENT_TYPE), *_NO_BUFFERING]
+# A2A and MCP streams: the official MCP client compares the content type to
+# "text/event-stream" exactly (mcp/client/streamable_http.py), so no charset.
+PROTOCOL_SSE_HEADERS = [(b"content-type", b"text/event-stream"), *_NO_BUFFERING]
 
 
 def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
