@@ -32,11 +32,11 @@ from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
 from routeiq.llm.passthrough import passthrough_headers
-from routeiq.llm.proxy import ChunkHook, Exchange, read_limited, release
+from routeiq.llm.proxy import Exchange, read_limited, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
-from routeiq.pricing import COST_HEADER, Pricer
+from routeiq.pricing import COST_HEADER
 
 COST_COMMENT = b": x-routeiq-response-cost="
 
@@ -52,25 +52,11 @@ class TranslatedExchange(Exchange):
         req: dict[str, Any],
         ctx: RequestContext,
         send: Send,
-        *,
-        stream: bool,
-        max_error_bytes: int,
-        on_chunk: ChunkHook | None = None,
-        pricer: Pricer | None = None,
-        want_id: bool = False,
+        **options: Any,
     ) -> None:
-        super().__init__(
-            target,
-            endpoint,
-            b"",
-            ctx,
-            send,
-            stream=stream,
-            max_error_bytes=max_error_bytes,
-            on_chunk=on_chunk,
-            pricer=pricer,
-            want_id=want_id,
-        )
+        """``options``: the keyword arguments of :class:`Exchange` (``stream``,
+        ``max_error_bytes``, ``on_chunk``, ``pricer``, ``want_id``)."""
+        super().__init__(target, endpoint, b"", ctx, send, **options)
         self.adapter = adapter
         self.req = req
 
