@@ -110,6 +110,22 @@ class Reply:
     delay: float | None = 0.0
     status: int = 200
     body: Mapping[str, Any] | None = None
+    #: An SSE answer instead of ``body``: (seconds to wait, bytes to send) in order;
+    #: ``then_break`` ends it with a dropped connection instead of a clean end.
+    events: tuple[tuple[float, bytes], ...] = ()
+    then_break: bool = False
+
+
+class _Events(httpx.AsyncByteStream):
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for wait, data in self.reply.events:
+            await trio.sleep(wait)
+            yield data
+        if self.reply.then_break:
+            raise httpx.ReadError("connection dropped (scripted)")
 
 
 HANG = Reply(delay=None)
@@ -156,6 +172,9 @@ class ScriptedUpstream(httpx.AsyncBaseTransport):
         except trio.Cancelled:
             self.cancelled.append((trio.current_time(), host))
             raise
+        if reply.events:
+            headers = {"content-type": "text/event-stream"}
+            return httpx.Response(reply.status, stream=_Events(reply), headers=headers)
         body = orjson.dumps(reply.body if reply.body is not None else completion())
         # A stream (not ``content=``): the exchange reads the body with ``aiter_raw``.
         return httpx.Response(

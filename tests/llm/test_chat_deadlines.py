@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import trio
 import trio.testing
 
@@ -83,3 +84,34 @@ async def test_a_retryable_status_is_retried_on_the_other_deployment_at_once(
     assert answer.status == 200
     assert [(t - t0, host) for t, host in up.calls] == [(0.0, A), (0.5, B)]
     assert answer.ended_at - t0 == 1.5
+
+
+def chunk(text: str) -> bytes:
+    event = {
+        "id": "chatcmpl-s",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "gpt-test",
+        "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}],
+    }
+    return b"data: " + orjson.dumps(event) + b"\n\n"
+
+
+async def test_a_stream_that_broke_after_its_first_bytes_is_never_retried(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    broken = Reply(0.1, events=((0.2, chunk("Hel")), (0.5, chunk("lo"))), then_break=True)
+    up = ScriptedUpstream({A: [broken], B: [Reply(0.1)]})
+    async with in_process(document(), up) as gw:
+        t0 = trio.current_time()
+        answer = await gw.call("/v1/chat/completions", {**CHAT, "stream": True})
+    assert answer.status == 200  # the headers went out with the first event
+    assert [(t - t0, host) for t, host in up.calls] == [(0.0, A)]  # b was never called
+    assert answer.started_at - t0 == 0.1
+    assert answer.ended_at - t0 == 0.8  # 0.1 + 0.2 + 0.5, then the drop
+    events = [e for e in answer.body.split(b"\n\n") if e]
+    assert events[:2] == [chunk("Hel").strip(), chunk("lo").strip()]
+    error = orjson.loads(events[-1].removeprefix(b"data: "))["error"]
+    assert error["message"] == "The upstream closed the connection unexpectedly"
+    # The breaker counted it against a (a 502 after the start), not as a retry.
+    assert gw.gw.router.breakers.breakers["dep-a"].window_counts(trio.current_time()) == (0, 1)
