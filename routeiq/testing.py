@@ -63,6 +63,16 @@ class Stack:
     headers: dict[str, str]
 
 
+def build_gateway(config: Config, *, open_upstreams: bool = False) -> tuple[ASGIApp, Gateway]:
+    """The app and gateway for ``config``, built as production builds them but not
+    started (for in-process calls that need no lifespan: fuzzing the surfaces, wiring
+    checks); ``open_upstreams`` opens the upstream pools a request path needs."""
+    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
+    if open_upstreams:
+        gw.upstreams.open()
+    return app, gw
+
+
 async def serve_gateway(
     nursery: trio.Nursery,
     config: Config,
@@ -72,7 +82,7 @@ async def serve_gateway(
     """Build the app for ``config`` as production does, let ``prepare`` adjust the
     gateway before it starts (a test's embedding model, say), and serve it on
     127.0.0.1 port 0 in ``nursery``; returns its base URL and the gateway."""
-    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
+    app, gw = build_gateway(config)
     if prepare is not None:
         prepare(gw)
     sock = bind_socket("127.0.0.1", 0)

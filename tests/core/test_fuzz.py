@@ -9,10 +9,9 @@ import trio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp, Message
 from routeiq.config import load_config
-from routeiq.testing import http_scope
+from routeiq.testing import build_gateway, http_scope
 from tests.conftest import MASTER_KEY, config_dict
 
 # Deployments point at a closed port: valid requests get a 502, never a 500.
@@ -20,8 +19,7 @@ CONFIG = load_config(config_dict("http://127.0.0.1:9/v1", server={"max_body_byte
 
 
 def _app() -> ASGIApp:
-    app, gw = create_app(CONFIG)
-    gw.upstreams.open()
+    app, _ = build_gateway(CONFIG, open_upstreams=True)
     return app
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routeiq.api.governance_admin import ROUTES
-from routeiq.app import create_app
 from routeiq.config import load_config
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 from tests.core.test_fuzz import AUTH, FUZZ, call, check, json_values
 
@@ -37,7 +37,7 @@ queries = st.dictionaries(
 
 
 async def _call(method: str, path: str, body: bytes, query: dict[str, str]) -> tuple[int, bytes]:
-    app, gw = create_app(CONFIG)
+    app, gw = build_gateway(CONFIG)
     gov = gw.governance
     assert gov is not None
     await gov.db.open()
