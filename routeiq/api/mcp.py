@@ -35,6 +35,7 @@ from routeiq import jsonrpc as rpc
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.body import read_body
 from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.disconnect import watch_disconnect
 from routeiq.asgi.respond import Headers, send_bytes, send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, header
 from routeiq.errors import MethodNotAllowed, NotFound, PayloadTooLarge
@@ -49,7 +50,6 @@ from routeiq.jsonrpc_asgi import (
     sse_event,
     start_stream,
     tenant_of,
-    watch_disconnect,
 )
 from routeiq.mcp.gateway import SUPPORTED_VERSIONS, MCPGateway, reply_channel
 from routeiq.mcp.sessions import McpSession

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import httpx
 import trio
 
+from routeiq.asgi.disconnect import watch_disconnect
 from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers, sse_error_event
 from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
@@ -170,14 +171,10 @@ class Exchange:
             self.last_block = block
 
     async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                if self.finished:
-                    return
-                self.client_gone = True
-                scope.cancel()
-                return
+        self.client_gone = await watch_disconnect(receive, scope, self._is_finished)
+
+    def _is_finished(self) -> bool:
+        return self.finished
 
     async def _exchange(self) -> None:
         t = self.target
