@@ -1,80 +1,57 @@
-"""The app factory: wires the components and owns the lifespan nursery.
+"""The app factory (the composition root): builds the gateway, the route table and
+the middleware chain; the Quart-Trio app owns the lifespan nursery.
 
 Request path (pure ASGI, outermost first)::
 
-    request_id -> auth -> backpressure/drain -> Dispatcher
-        hot routes (/v1/..., /health/..., /metrics)  -> pure ASGI handlers
-        everything else (admin, later protocols)      -> Quart-Trio app
+    request_id -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
+        hot routes (chat, embeddings, models, health, metrics) -> pure ASGI handlers
+        mounted surfaces (A2A, MCP, cache/governance/config admin, learned routes)
+        everything else (admin and debug blueprints, 404s)      -> Quart-Trio app
 
-The Quart-Trio app hosts the lifespan: its nursery is the one nursery that
-owns every background task, started with ``nursery.start``. The chat path
-skips Quart's per-request machinery (measured by bench/hot_path.py).
+``routeiq.dispatch`` is the one route table and the one error boundary. The
+Quart-Trio app hosts the lifespan: its nursery is the one nursery that owns
+every background task, started with ``nursery.start``. The chat path skips
+Quart's per-request machinery (measured by bench/hot_path.py).
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-import trio
+import httpx
 from quart import Response
 from quart_trio import QuartTrio
 
-from routeiq import __version__
-from routeiq.a2a import A2AGateway
+from routeiq.a2a.registry import CARD_PATH
 from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, cache_admin, config_admin, debug, governance_admin, health, openai
 from routeiq.api import mcp as mcp_api
-from routeiq.api.validate import Limits
-from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
+from routeiq.api.stages import stages_for
+from routeiq.asgi.auth import AuthMiddleware
 from routeiq.asgi.backpressure import BackpressureMiddleware
 from routeiq.asgi.body_gate import BodyGate
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
-from routeiq.asgi.respond import send_error
-from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
-from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
-from routeiq.cache.service import CacheService
+from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config
-from routeiq.config_share import SharedModels
 from routeiq.console import app as console_app
+from routeiq.dispatch import Dispatcher, Handler, Mount
 from routeiq.errors import (
-    ClientClosed,
     MethodNotAllowed,
     NotFound,
     RouteIQError,
 )
-from routeiq.governance.wiring import open_governance
+from routeiq.gateway import Gateway
 from routeiq.lifecycle import Lifecycle
-from routeiq.llm.health_check import HealthChecker
-from routeiq.llm.proxy import decision_headers
-from routeiq.llm.translated.runtime import open_translators
-from routeiq.llm.upstream import UpstreamPool
-from routeiq.mcp import MCPGateway
-from routeiq.netguard import bind_metrics as bind_accept_metrics
-from routeiq.plugins.pipeline import Pipeline
-from routeiq.plugins.tool_results import tool_result_scanner
-from routeiq.policy.engine import PolicyEngine
-from routeiq.policy.engine import bind_metrics as bind_policy_metrics
-from routeiq.pricing import PriceBook, SpendTracker
-from routeiq.reload import Reloader
-from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
-from routeiq.routing.router import Router
-from routeiq.state import StateStore, open_store
 from routeiq.surfaces import anthropic as anthropic_surface
 from routeiq.surfaces import endpoints as surface_endpoints
 from routeiq.surfaces import responses as responses_surface
 from routeiq.surfaces import routes as surface_routes
-from routeiq.telemetry import Telemetry
 
-if TYPE_CHECKING:
-    from routeiq.learned.service import LearnedRouting
+__all__ = ["HOT_ROUTES", "OPEN_PATHS", "Gateway", "create_app"]
 
 log = logging.getLogger("routeiq")
-
-Handler = Callable[["Gateway", Scope, Receive, Send], Awaitable[None]]
 
 HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/v1/chat/completions": ("POST", openai.chat_completions),
@@ -103,187 +80,6 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
 OPEN_PATHS = frozenset(
     {"/health/live", "/health/ready", "/metrics", "/health/liveliness", "/health/readiness"}
 )
-
-
-class Gateway:
-    """Everything a request needs, built once from the config."""
-
-    version = __version__
-
-    def __init__(self, config: Config, lifecycle: Lifecycle | None = None) -> None:
-        self.config = config
-        server = config.routeiq.server
-        self.limits = Limits(max_messages=server.max_messages, max_depth=server.max_json_depth)
-        self.lifecycle = lifecycle or Lifecycle(server.max_in_flight)
-        # routeiq.routing is used when the config has it.
-        self.store: StateStore = open_store(config.routeiq.state)
-        # Token prices: litellm's price map (read once, without importing litellm)
-        # under the deployments' own prices; spend per key/team/model in the store.
-        self.pricing = PriceBook.load(config.deployments)
-        self.spend = SpendTracker(self.store, models=config.groups.keys())
-        self.router = Router(
-            config.groups,
-            router_settings=config.router,
-            settings=config.routeiq.routing,
-            store=self.store,
-            prices=self.pricing.blended(),
-        )
-        # Adapters of providers beyond the OpenAI format, built in startup (litellm).
-        self.translators: dict[str, Any] = {}
-        self.upstreams = UpstreamPool(config)
-        self.telemetry = Telemetry(
-            config.routeiq.telemetry, routes=HOT_ROUTES.keys(), models=config.groups.keys()
-        )
-        self.telemetry.bind_in_flight(lambda: self.lifecycle.in_flight)
-        self.keys = KeyRing()
-        if config.master_key:
-            self.keys.add(config.master_key, KeyInfo("master", None, None, True))
-        for i, k in enumerate(config.routeiq.auth.keys):
-            self.keys.add(k.key, KeyInfo(k.name or f"key-{i}", k.team, k.user, False))
-        # Plugins and guardrails (compiled in startup, per key and team) and the policy.
-        identities = [("master", None)] + [
-            (k.name or f"key-{i}", k.team) for i, k in enumerate(config.routeiq.auth.keys)
-        ]
-        self.identities = identities
-        self.pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, identities)
-        self.policy = PolicyEngine(config.routeiq.policy)
-        meter = self.telemetry.meter_provider.get_meter("routeiq")
-        self.pipeline.bind_metrics(meter)
-        bind_policy_metrics(self.policy, meter)
-        self.spend.bind_metrics(meter)
-        bind_breaker_metrics(self.router.breakers, self.router.clock, meter)
-        bind_accept_metrics(meter)  # accept() failures (EMFILE...), counted by routeiq.netguard
-        self.telemetry.bind_state(self.store)
-        # A2A and MCP gateways (routeiq.a2a / routeiq.mcp / routeiq.ssrf when the config has them).
-        ssrf = config.routeiq.ssrf
-        a2a = config.routeiq.a2a
-        mcp = config.routeiq.mcp
-        self.a2a = A2AGateway(a2a, ssrf, self.store)
-        self.mcp = MCPGateway(mcp, ssrf, self.store)
-        injection = config.routeiq.guardrails.injection
-        if mcp.enabled and injection is not None and injection.enabled:
-            # Tool results are indirect input: judged with the injection guardrail.
-            self.mcp.tool_result_hook = tool_result_scanner(injection)
-        # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
-        self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
-        self.cache.bind_metrics(meter)
-        # Virtual keys, teams, limits, budgets and spend logs (needs the master key).
-        self.governance = open_governance(config, self.pricing, meter)
-        general = config.general
-        self.health = HealthChecker(
-            config.deployments,
-            lambda: self.upstreams.targets,
-            lambda: self.translators,
-            on_failure=self.health_failed,
-            interval=general.health_check_interval,
-        )
-        # Hot reload and runtime model edits (routeiq.reload); the cancel scopes of
-        # this generation's background tasks (router, health checks).
-        self.reloader = Reloader(self)
-        db = self.governance.db if self.governance is not None else None
-        self.shared_models = SharedModels(self.reloader, self.store, db)
-        self.scopes: list[trio.CancelScope] = []
-        # Learned routes (routeiq.learned): numpy loads only when the config has one.
-        self.learned: LearnedRouting | None = None
-        if config.learned:
-            from routeiq.db.base import database_url, open_database
-            from routeiq.learned.service import LearnedRouting
-
-            self.learned = LearnedRouting(
-                config.learned,
-                prices=self._group_prices,
-                database=lambda: open_database(
-                    database_url(config.database_url),
-                    config.routeiq.governance.resolved_data_dir(),
-                ),
-            )
-            self.learned.bind_metrics(meter)
-        self.telemetry.add_text_source(lambda: cache_lookup_histogram(self.cache.stats))
-        self.ready = False
-        self.started_at = time.time()
-        self.nursery: trio.Nursery | None = None
-
-    async def startup(self, nursery: trio.Nursery) -> None:
-        self.nursery = nursery
-        await nursery.start(self.store.run)
-        self.scopes.append(await nursery.start(self.run_scoped, self.router.run))
-        await nursery.start(self.spend.run)
-        if self.governance is not None:
-            await nursery.start(self.governance.run)  # opens and migrates the database
-        # Imports litellm in a thread, only if a deployment needs translation.
-        self.translators = await open_translators(self.config.deployments)
-        await self.a2a.start(nursery)
-        await self.mcp.start(nursery)
-        trio.lowlevel.add_instrument(self.telemetry.loop)
-        if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
-            await nursery.start(self.telemetry.workers.run)
-        self.telemetry.gc.install()
-        self.upstreams.open()
-        await self.pipeline.start(nursery)  # compiles the guardrails in a thread
-        await self.cache.start(nursery)  # the embedding model loads in a thread
-        await nursery.start(self.policy.run)  # loads the rules file, then watches it
-        if self.config.general.background_health_checks:
-            self.scopes.append(await nursery.start(self.run_scoped, self.health.run))
-        await nursery.start(self.shared_models.run)  # other processes' runtime edits
-        if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
-            await nursery.start(self.reloader.watch_sighup)
-        if self.learned is not None:
-            # One embedder (model and micro-batcher) for the semantic cache and the router.
-            embedder = self.learned.embedder or self.cache.embedder
-            if embedder is None:
-                from routeiq.cache.embedder import Embedder
-
-                # The semantic cache's runtime (default onnx-int8), also when the
-                # cache is off: router files are trained on it (`router train`).
-                embedder = Embedder(runtime=self.config.routeiq.cache.semantic.runtime)
-            if embedder is not self.cache.embedder:
-                await nursery.start(embedder.run)
-            self.learned.embedder = embedder
-            await self.learned.start(nursery)  # router files load in a thread
-        self.ready = True
-
-    async def shutdown(self) -> None:
-        self.ready = False
-        try:
-            trio.lowlevel.remove_instrument(self.telemetry.loop)
-        except KeyError:
-            pass
-        self.telemetry.gc.uninstall()
-        await self.upstreams.aclose()
-        await self.a2a.aclose()
-        await self.mcp.aclose()
-        self.telemetry.shutdown()
-
-    async def run_scoped(
-        self,
-        fn: Callable[..., Awaitable[None]],
-        *,
-        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
-    ) -> None:
-        """Run ``fn`` (started with ``nursery.start``) under a cancel scope of its own,
-        handed back to the caller: a reload stops the old generation's tasks with it."""
-        with trio.CancelScope() as scope:
-            async with trio.open_nursery() as nursery:
-                await nursery.start(fn)
-                task_status.started(scope)
-
-    def health_failed(self, deployment_id: str, until: float) -> None:
-        self.router.breakers.force_open(deployment_id, until, trio.current_time())
-
-    def _group_prices(self, group: str) -> tuple[float, float] | None:
-        """(input, output) USD per token of a group's first priced deployment."""
-        for dep in self.config.groups.get(group, ()):
-            p = self.pricing.by_deployment.get(dep.id)
-            if p is not None:
-                return p.input, p.output
-        return None
-
-    def on_request_done(self, scope: Scope, ctx: RequestContext) -> None:
-        self.telemetry.on_request_done(scope["path"], ctx, scope["method"])
-        if self.governance is not None:
-            self.governance.finish(ctx)
-        if ctx.cost is not None:
-            self.spend.record(ctx.cost, model=ctx.model, key=ctx.key_name, team=ctx.team)
 
 
 def _quart_app(gw: Gateway) -> QuartTrio:
@@ -316,50 +112,68 @@ def _quart_app(gw: Gateway) -> QuartTrio:
     return app
 
 
-class Dispatcher:
-    """Routes the hot paths to pure ASGI handlers; the rest (and the lifespan) to Quart."""
-
-    def __init__(self, gw: Gateway, quart_app: ASGIApp) -> None:
-        self.gw = gw
-        self.quart_app = quart_app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.quart_app(scope, receive, send)
-            return
-        route = HOT_ROUTES.get(scope["path"])
-        if route is None:
-            await self.quart_app(scope, receive, send)
-            return
-        method, handler = route
-        ctx = get_ctx(scope)
-        try:
-            if scope["method"] != method and not (method == "GET" and scope["method"] == "HEAD"):
-                raise MethodNotAllowed(f"Use {method} on {scope['path']}")
-            await handler(self.gw, scope, receive, send)
-        except ClientClosed:
-            ctx.status = 499
-        except RouteIQError as err:
-            ctx.status = err.status
-            await send_error(send, err, decision_headers(ctx))
-
-
-def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGIApp, Gateway]:
-    """Build the ASGI app and the gateway it serves."""
-    gw = Gateway(config, lifecycle)
-    quart = _quart_app(gw)
-    protocols = a2a_api.mount(gw.a2a, mcp_api.mount(gw.mcp, cast(ASGIApp, quart), gw.keys), gw.keys)
-    protocols = cache_admin.mount(gw.cache, protocols, gw.keys)
-    protocols = governance_admin.mount(gw.governance, protocols, gw.keys)
-    protocols = config_admin.mount(gw, protocols, gw.keys)
+def _mounts(gw: Gateway, fallback: ASGIApp) -> list[Mount]:
+    """The surfaces served by their own ASGI apps, in the one route table."""
+    keys = gw.keys
+    mounts = [
+        Mount(
+            "a2a",
+            a2a_api.mount(gw.a2a, fallback, keys),
+            frozenset({CARD_PATH, "/a2a"}),
+            (a2a_api.PREFIX, a2a_api.ADMIN),
+        ),
+        Mount(
+            "mcp",
+            mcp_api.mount(gw.mcp, fallback, keys),
+            frozenset({mcp_api.ENDPOINT}),
+            (mcp_api.ADMIN,),
+        ),
+        Mount("cache", cache_admin.mount(gw.cache, fallback, keys), prefixes=(cache_admin.PREFIX,)),
+        Mount(
+            "governance",
+            governance_admin.mount(gw.governance, fallback, keys),
+            prefixes=governance_admin.PREFIXES,
+        ),
+        Mount(
+            "config",
+            config_admin.mount(gw, fallback, keys),
+            config_admin.ConfigAdminApp.PATHS | {"/v1/model/info"},
+        ),
+        # Surface routes with an id in the path (the fixed paths are hot routes).
+        Mount(
+            "surfaces",
+            surface_routes.mount(gw, fallback),
+            prefixes=(responses_surface.PREFIX, surface_endpoints.MODELS_PREFIX),
+        ),
+    ]
     if gw.learned is not None:
         from routeiq.learned import api as learned_api
 
-        protocols = learned_api.mount(gw.learned, protocols, gw.keys)
-    protocols = surface_routes.mount(gw, protocols)  # /v1/responses/{id}...
-    inner: ASGIApp = Dispatcher(gw, protocols)
-    inner = BackpressureMiddleware(
-        inner, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
+        mounts.append(
+            Mount(
+                "learned",
+                learned_api.mount(gw.learned, fallback, keys),
+                frozenset({learned_api.FEEDBACK}),
+                (learned_api.ROUTER,),
+            )
+        )
+    return mounts
+
+
+def create_app(
+    config: Config,
+    lifecycle: Lifecycle | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> tuple[ASGIApp, Gateway]:
+    """Build the ASGI app and the gateway it serves (``transport``: a fake upstream
+    network for tests, see ``routeiq.testing``)."""
+    gw = Gateway(config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport)
+    gw.chat_stages, gw.embedding_stages = stages_for(gw)
+    quart = cast(ASGIApp, _quart_app(gw))
+    dispatcher: ASGIApp = Dispatcher(gw, HOT_ROUTES, _mounts(gw, quart), quart)
+    inner: ASGIApp = BackpressureMiddleware(
+        dispatcher, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
     )
     inner = PolicyMiddleware(inner, gw.policy, OPEN_PATHS, config.routeiq.server.max_body_bytes)
     # The whole body, under its own deadline, before policy and backpressure count it.
@@ -372,7 +186,8 @@ def create_app(config: Config, lifecycle: Lifecycle | None = None) -> tuple[ASGI
         inner, body_limit, config.routeiq.server.body_timeout, surface_endpoints.UPLOAD_PATHS
     )
     inner = AuthMiddleware(inner, gw.keys, OPEN_PATHS, gw.governance)
-    # The admin console at /ui signs in with a cookie, so it sits before the key check.
-    inner = console_app.mount(gw, inner, protocols)
+    # The admin console at /ui signs in with a cookie, so it sits before the key check;
+    # its pages call the admin routes in process, through the route table.
+    inner = console_app.mount(gw, inner, dispatcher)
     outer = RequestIdMiddleware(inner, gw.on_request_done, anthropic_surface.ERROR_BODIES)
     return outer, gw

@@ -46,7 +46,8 @@ openai SDK (Python):
 def _serve(args: argparse.Namespace) -> int:
     import trio
 
-    from routeiq.config import ConfigError, load_config_file
+    from routeiq.config import load_config_file
+    from routeiq.deployment import ConfigError
     from routeiq.server import bind_socket, run_gateway, supervise
 
     config: Config | None = None
@@ -146,7 +147,8 @@ def _mock(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from routeiq.config import ConfigError, load_config_file
+    from routeiq.config import load_config_file
+    from routeiq.deployment import ConfigError
 
     try:
         config = load_config_file(args.file, allow_unsupported=args.allow_unsupported or None)

@@ -32,6 +32,7 @@ from routeiq.compat.params import (
     split_defaults,
 )
 from routeiq.console.settings import ConsoleSettings
+from routeiq.deployment import ConfigError, Deployment
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.learned import settings as learned_settings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
@@ -53,21 +54,6 @@ USED_SECTIONS = (
     "routeiq",
     "general_settings.master_key",
 )
-
-
-class ConfigError(Exception):
-    """Raised with every problem found; ``problems`` holds ``(path, message)``.
-
-    A LiteLLM setting the gateway does not implement is reported as
-    ``("unsupported", "<key path> (<what LiteLLM does with it>)")``, so that it
-    prints as ``unsupported: <key path> (...)`` like the other problems.
-    """
-
-    def __init__(self, problems: list[tuple[str, str]], warnings: list[str] | None = None) -> None:
-        self.problems = problems
-        #: ``unsupported: ...`` lines that would only have been warnings.
-        self.warnings = warnings or []
-        super().__init__("\n".join(f"{p}: {m}" for p, m in problems))
 
 
 class _Strict(BaseModel):
@@ -240,34 +226,6 @@ class RawConfig(BaseModel):
     router_settings: RouterSettings = Field(default_factory=RouterSettings)
     general_settings: GeneralSettings = Field(default_factory=GeneralSettings)
     routeiq: RouteIQSettings = Field(default_factory=RouteIQSettings)
-
-
-@dataclass(frozen=True, slots=True)
-class Deployment:
-    """One upstream deployment of a model group, resolved at start-up."""
-
-    id: str
-    model_name: str  # the group clients ask for
-    provider: str  # "openai", "azure", ...
-    upstream_model: str  # the name sent upstream
-    api_base: str
-    api_key: str | None
-    api_version: str | None
-    timeout: float | None
-    stream_timeout: float | None
-    rpm: int | None
-    tpm: int | None
-    weight: float
-    extra_headers: tuple[tuple[str, str], ...] = ()
-    input_cost_per_token: float | None = None
-    output_cost_per_token: float | None = None
-    model_info: Mapping[str, Any] = field(default_factory=dict)
-    # Provider-specific litellm_params we do not model (aws_region_name, ...).
-    params: Mapping[str, Any] = field(default_factory=dict)
-    # Default request params from litellm_params (temperature, max_tokens, ...):
-    # merged under the request's own.
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +412,7 @@ def load_config(
     groups: dict[str, list[Deployment]] = {}
     for d in deployments:
         groups.setdefault(d.model_name, []).append(d)
-    from routeiq.routing.strategies import canonical_strategy  # it imports this module
+    from routeiq.routing.strategies import canonical_strategy  # imported only when used
 
     strategy = raw.router_settings.routing_strategy
     if strategy in learned_settings.LLMROUTER_STRATEGIES:  # RouteIQ's learned strategies

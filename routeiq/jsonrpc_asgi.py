@@ -16,17 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.body import read_body
+from routeiq.asgi.disconnect import watch_disconnect
 from routeiq.asgi.respond import Headers
+from routeiq.asgi.response_headers import PROTOCOL_SSE_HEADERS
 from routeiq.asgi.types import CTX_KEY, Receive, RequestContext, Scope, Send, header
 from routeiq.errors import BadRequest, ClientClosed, Forbidden, InvalidJSON
 
 M = TypeVar("M", bound=BaseModel)
 
-SSE_HEADERS: Headers = [
-    (b"content-type", b"text/event-stream"),
-    (b"cache-control", b"no-cache"),
-    (b"x-accel-buffering", b"no"),
-]
+SSE_HEADERS: Headers = PROTOCOL_SSE_HEADERS  # one module for response headers
 KEEPALIVE = b": keep-alive\n\n"
 
 
@@ -49,15 +47,6 @@ def sse_event(data: bytes, event: str | None = None) -> bytes:
     return head + b"data: " + data + b"\n\n"
 
 
-async def watch_disconnect(receive: Receive, scope: trio.CancelScope) -> None:
-    """Cancel ``scope`` when the client disconnects (run as a sibling of the work)."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            scope.cancel()
-            return
-
-
 async def run_beside_client(
     receive: Receive, jobs: Sequence[Callable[[], Awaitable[None]]]
 ) -> None:
@@ -67,8 +56,7 @@ async def run_beside_client(
 
     async def watch(scope: trio.CancelScope) -> None:
         nonlocal disconnected
-        await watch_disconnect(receive, scope)
-        disconnected = True
+        disconnected = await watch_disconnect(receive, scope)
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(watch, nursery.cancel_scope)

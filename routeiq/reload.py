@@ -20,14 +20,15 @@ from __future__ import annotations
 import copy
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import trio
 
-from routeiq.config import Config, ConfigError, load_config, read_config_document
+from routeiq.config import Config, load_config, read_config_document
+from routeiq.deployment import ConfigError
 from routeiq.errors import Unavailable
 from routeiq.llm.health_check import HealthChecker
 from routeiq.llm.translated.runtime import open_translators
@@ -35,9 +36,36 @@ from routeiq.llm.upstream import UpstreamPool
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.pricing import PriceBook
 from routeiq.routing.router import Router
+from routeiq.state import StateStore
+from routeiq.telemetry import Telemetry
 
-if TYPE_CHECKING:
-    from routeiq.app import Gateway
+
+class Gateway(Protocol):
+    """What a reload reads and swaps on the gateway (``routeiq.gateway.Gateway``); a
+    Protocol here, so that this module does not import the one that builds it."""
+
+    config: Config
+    pricing: PriceBook
+    router: Router
+    translators: dict[str, Any]
+    upstreams: UpstreamPool
+    pipeline: Pipeline
+    health: HealthChecker
+    scopes: list[trio.CancelScope]
+    nursery: trio.Nursery | None
+    identities: list[tuple[str, str | None]]
+    store: StateStore
+    telemetry: Telemetry
+
+    def health_failed(self, deployment_id: str, until: float) -> None: ...
+
+    async def run_scoped(
+        self,
+        fn: Callable[..., Awaitable[None]],
+        *,
+        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
+    ) -> None: ...
+
 
 log = logging.getLogger("routeiq.reload")
 
@@ -184,7 +212,7 @@ class Reloader:
         )
         _carry_state(gw.router, router)
         translators = await open_translators(config.deployments)
-        upstreams = UpstreamPool(config)
+        upstreams = UpstreamPool(config, gw.upstreams.transport)  # a test's fake stays
         upstreams.open()
         pipeline = gw.pipeline
         if (config.routeiq.guardrails, config.routeiq.plugins) != (

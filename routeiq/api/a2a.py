@@ -30,9 +30,10 @@ from routeiq.a2a.settings import AgentSpec
 from routeiq.a2a.tasks import METHODS, STREAMING
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.body import read_body
-from routeiq.asgi.respond import send_bytes, send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
-from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.respond import send_bytes, send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, header
+from routeiq.errors import MethodNotAllowed, NotFound, PayloadTooLarge
 from routeiq.jsonrpc_asgi import read_model, require_master, run_beside_client, tenant_of
 
 PREFIX = "/a2a/"
@@ -54,19 +55,14 @@ class A2AApp:
         if scope["type"] != "http" or not mine:
             await self.inner(scope, receive, send)
             return
-        try:
-            if path.startswith(ADMIN):
-                await self.admin(scope, receive, send)
-            elif path == CARD_PATH:
-                self._only(scope, "GET")
-                await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
-            else:
-                await self.agent_route(scope, receive, send, path[len(PREFIX) :])  # "/a2a" -> ""
-        except ClientClosed:
-            _set_status(scope, 499)
-        except RouteIQError as err:
-            _set_status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        if path.startswith(ADMIN):
+            await self.admin(scope, receive, send)
+        elif path == CARD_PATH:
+            self._only(scope, "GET")
+            await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
+        else:
+            await self.agent_route(scope, receive, send, path[len(PREFIX) :])  # "/a2a" -> ""
 
     def base_url(self, scope: Scope) -> str:
         if self.gw.settings.public_url:
@@ -213,13 +209,8 @@ class A2AApp:
         return out
 
 
-def _set_status(scope: Scope, status: int) -> None:
-    if scope.get("routeiq.ctx") is not None:
-        get_ctx(scope).status = status
-
-
 def mount(gateway: A2AGateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
     """The ASGI app serving the A2A routes in front of ``inner``."""
     if not gateway.settings.enabled:
         return inner
-    return A2AApp(gateway, inner, keys)
+    return Boundary(A2AApp(gateway, inner, keys))  # asgi/boundary.py

@@ -10,7 +10,7 @@ from routeiq.asgi.types import Scope
 from routeiq.jsonrpc_asgi import require_master
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 
 def blueprint(gw: Gateway) -> Blueprint:

@@ -14,10 +14,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from routeiq.asgi.auth import KeyRing
-from routeiq.asgi.respond import send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.respond import send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
 from routeiq.cache.service import CacheService
-from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, RouteIQError
+from routeiq.errors import MethodNotAllowed, NotFound
 from routeiq.jsonrpc_asgi import read_model, require_master
 
 __all__ = ["PREFIX", "CacheAdminApp", "FlushRequest", "mount"]
@@ -63,14 +64,9 @@ class CacheAdminApp:
         if scope["type"] != "http" or not path.startswith(PREFIX):
             await self.inner(scope, receive, send)
             return
-        try:
-            require_master(scope, self.keys)
-            await self._route(scope, receive, send, path[len(PREFIX) :])
-        except ClientClosed:
-            _set_status(scope, 499)
-        except RouteIQError as err:
-            _set_status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        require_master(scope, self.keys)
+        await self._route(scope, receive, send, path[len(PREFIX) :])
 
     async def _route(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
         method = scope["method"]
@@ -86,14 +82,9 @@ class CacheAdminApp:
             await send_json(send, 200, {"flushed": counts})
         else:
             raise NotFound(f"No cache admin route {name!r}")
-        _set_status(scope, 200)
-
-
-def _set_status(scope: Scope, status: int) -> None:
-    if scope.get("routeiq.ctx") is not None:
-        get_ctx(scope).status = status
+        set_status(scope, 200)
 
 
 def mount(service: CacheService, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
     """The ASGI app serving the cache admin routes in front of ``inner``."""
-    return CacheAdminApp(service, inner, keys)
+    return Boundary(CacheAdminApp(service, inner, keys))  # asgi/boundary.py

@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from routeiq.asgi.auth import KeyRing
-from routeiq.asgi.respond import send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
-from routeiq.errors import BadRequest, ClientClosed, MethodNotAllowed, NotFound, RouteIQError
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.respond import send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
+from routeiq.errors import BadRequest, MethodNotAllowed, NotFound
 from routeiq.jsonrpc_asgi import read_model, require_master
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
-    from routeiq.config import Deployment
+    from routeiq.deployment import Deployment
+    from routeiq.gateway import Gateway
     from routeiq.reload import ReloadResult
 
 MAX_BODY = 256 * 1024
@@ -95,19 +96,14 @@ class ConfigAdminApp:
         if scope["type"] != "http" or path not in self.PATHS:
             await self.inner(scope, receive, send)
             return
-        try:
-            require_master(scope, self.keys)
-            want = "GET" if path == "/model/info" else "POST"
-            if scope["method"] != want:
-                raise MethodNotAllowed(f"Use {want}", headers={"allow": want})
-            status, body = await self._route(scope, receive, path)
-            _set_status(scope, status)
-            await send_json(send, status, body)
-        except ClientClosed:
-            _set_status(scope, 499)
-        except RouteIQError as err:
-            _set_status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        require_master(scope, self.keys)
+        want = "GET" if path == "/model/info" else "POST"
+        if scope["method"] != want:
+            raise MethodNotAllowed(f"Use {want}", headers={"allow": want})
+        status, body = await self._route(scope, receive, path)
+        set_status(scope, status)
+        await send_json(send, status, body)
 
     async def _route(self, scope: Scope, receive: Receive, path: str) -> tuple[int, Any]:
         reloader = self.gw.reloader
@@ -169,10 +165,5 @@ class ConfigAdminApp:
         return 200, model_entry(dep)
 
 
-def _set_status(scope: Scope, status: int) -> None:
-    if scope.get("routeiq.ctx") is not None:
-        get_ctx(scope).status = status
-
-
 def mount(gw: Gateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
-    return ConfigAdminApp(gw, inner, keys)
+    return Boundary(ConfigAdminApp(gw, inner, keys))  # asgi/boundary.py

@@ -37,15 +37,14 @@ from routeiq.api.governance_spend import (
     spend_report,
 )
 from routeiq.asgi.auth import KeyRing, presented_key
-from routeiq.asgi.respond import send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.respond import send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
 from routeiq.errors import (
     BadRequest,
-    ClientClosed,
     Forbidden,
     MethodNotAllowed,
     NotFound,
-    RouteIQError,
     Unavailable,
 )
 from routeiq.governance import schemas as s
@@ -77,32 +76,27 @@ class GovernanceAdmin:
         if scope["type"] != "http" or not path.startswith(PREFIXES):
             await self.inner(scope, receive, send)
             return
-        try:
-            caller = self._caller(scope)
-            if not caller.may_route(path):
-                raise Forbidden(
-                    "This admin route needs the master key"
-                    + (" or a team admin's key" if path in ROUTES and caller.key_id else "")
-                )
-            scope[CALLER] = caller
-            if not self.gov.ready:
-                raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
-            entry = ROUTES.get(path)
-            if entry is None:
-                raise NotFound(f"No admin route {path}")
-            method, route = entry
-            if scope["method"] != method:
-                raise MethodNotAllowed(f"Use {method} on {path}", headers={"allow": method})
-            raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            query = {k: v[-1] for k, v in raw.items()}
-            result = await route(self, scope, receive, query)
-            _status(scope, 200)
-            await send_json(send, 200, result)
-        except ClientClosed:
-            _status(scope, 499)
-        except RouteIQError as err:
-            _status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        caller = self._caller(scope)
+        if not caller.may_route(path):
+            raise Forbidden(
+                "This admin route needs the master key"
+                + (" or a team admin's key" if path in ROUTES and caller.key_id else "")
+            )
+        scope[CALLER] = caller
+        if not self.gov.ready:
+            raise Unavailable("The key database is not open yet", headers={"retry-after": "1"})
+        entry = ROUTES.get(path)
+        if entry is None:
+            raise NotFound(f"No admin route {path}")
+        method, route = entry
+        if scope["method"] != method:
+            raise MethodNotAllowed(f"Use {method} on {path}", headers={"allow": method})
+        raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        query = {k: v[-1] for k, v in raw.items()}
+        result = await route(self, scope, receive, query)
+        set_status(scope, 200)
+        await send_json(send, 200, result)
 
     def _caller(self, scope: Scope) -> Caller:
         if self.keys is None or not self.keys:  # auth is off
@@ -174,11 +168,6 @@ async def _key_record(a: GovernanceAdmin, scope: Scope, ident: str) -> dict[str,
     if not _who(scope).may_team(data.get("team_id")):
         raise NotFound(f"No key {ident!r}", code="key_not_found")
     return data
-
-
-def _status(scope: Scope, status: int) -> None:
-    if scope.get("routeiq.ctx") is not None:
-        get_ctx(scope).status = status
 
 
 # -- keys ---------------------------------------------------------------------------------
@@ -504,4 +493,4 @@ ROUTES: dict[str, tuple[str, Route]] = {
 
 def mount(gov: Governance | None, inner: ASGIApp, keys: KeyRing | None) -> ASGIApp:
     """The admin API in front of ``inner`` (nothing when governance is off)."""
-    return inner if gov is None else GovernanceAdmin(gov, inner, keys)
+    return inner if gov is None else Boundary(GovernanceAdmin(gov, inner, keys))

@@ -8,15 +8,21 @@ from __future__ import annotations
 import calendar
 import math
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from routeiq.asgi.types import Receive, Scope
+from routeiq.db.base import Database
 from routeiq.errors import BadRequest, Forbidden
 from routeiq.governance.roles import CALLER, Caller
 from routeiq.governance.tokens import key_id
 
-if TYPE_CHECKING:
-    from routeiq.api.governance_admin import GovernanceAdmin
+
+class GovernanceAdmin(Protocol):
+    """What the spend routes need of the admin app (``governance_admin.GovernanceAdmin``)."""
+
+    @property
+    def db(self) -> Database: ...
+
 
 MAX_PAGE = 1000
 

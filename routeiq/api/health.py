@@ -9,7 +9,7 @@ from routeiq.asgi.types import Receive, Scope, Send
 from routeiq.llm.health_check import report
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 
 async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

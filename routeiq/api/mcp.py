@@ -34,9 +34,11 @@ import trio
 from routeiq import jsonrpc as rpc
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.body import read_body
-from routeiq.asgi.respond import Headers, send_bytes, send_error, send_json
-from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, get_ctx, header
-from routeiq.errors import ClientClosed, MethodNotAllowed, NotFound, PayloadTooLarge, RouteIQError
+from routeiq.asgi.boundary import Boundary
+from routeiq.asgi.disconnect import watch_disconnect
+from routeiq.asgi.respond import Headers, send_bytes, send_json
+from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, header
+from routeiq.errors import MethodNotAllowed, NotFound, PayloadTooLarge
 from routeiq.jsonrpc_asgi import (
     KEEPALIVE,
     accepts,
@@ -48,7 +50,6 @@ from routeiq.jsonrpc_asgi import (
     sse_event,
     start_stream,
     tenant_of,
-    watch_disconnect,
 )
 from routeiq.mcp.gateway import SUPPORTED_VERSIONS, MCPGateway, reply_channel
 from routeiq.mcp.sessions import McpSession
@@ -131,16 +132,11 @@ class MCPApp:
         if scope["type"] != "http" or not (path == ENDPOINT or path.startswith(ADMIN)):
             await self.inner(scope, receive, send)
             return
-        try:
-            if path == ENDPOINT:
-                await self.endpoint(scope, receive, send)
-            else:
-                await self.admin(scope, receive, send)
-        except ClientClosed:
-            _set_status(scope, 499)
-        except RouteIQError as err:
-            _set_status(scope, err.status)
-            await send_error(send, err)
+        # Errors are answered by the one error boundary (routeiq.dispatch).
+        if path == ENDPOINT:
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.admin(scope, receive, send)
 
     async def endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -358,14 +354,8 @@ class MCPApp:
             raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})
 
 
-def _set_status(scope: Scope, status: int) -> None:
-    ctx = scope.get("routeiq.ctx")
-    if ctx is not None:
-        get_ctx(scope).status = status
-
-
 def mount(gateway: MCPGateway, inner: ASGIApp, keys: KeyRing | None = None) -> ASGIApp:
     """The ASGI app serving the MCP routes in front of ``inner``."""
     if not gateway.settings.enabled:
         return inner
-    return MCPApp(gateway, inner, keys)
+    return Boundary(MCPApp(gateway, inner, keys))  # asgi/boundary.py

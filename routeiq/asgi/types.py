@@ -66,6 +66,14 @@ def get_ctx(scope: Scope) -> RequestContext:
     return ctx
 
 
+def set_status(scope: Scope, status: int) -> None:
+    """Record the response status for the access log and metrics (when the request
+    went through the request-id middleware, which puts the context in the scope)."""
+    ctx = scope.get(CTX_KEY)
+    if ctx is not None:
+        ctx.status = status
+
+
 def header(scope: Scope, name: bytes) -> bytes | None:
     """First value of a request header (``name`` lower-case)."""
     for k, v in scope["headers"]:

@@ -10,11 +10,8 @@ the request that produced it asked for:
   choice), and only if it ended with ``data: [DONE]`` and every choice has a
   ``finish_reason`` (a stream that broke off, carried an error event or asked for
   ``logprobs``, which are not reassembled, is not stored);
-* a hit for a streaming request is replayed as SSE (``completion_sse``): one
-  ``chat.completion.chunk`` per choice with the role and the whole content (and
-  tool calls), one finish chunk, a usage chunk when the request asked for
-  ``stream_options.include_usage`` (the stored usage; zeros if the original
-  stream did not report one), then ``data: [DONE]``.
+* a hit for a streaming request is replayed as SSE (``completion_sse``), by the
+  one replay plugin answers use too (``routeiq.llm.replay``).
 
 The L2 record is one JSON header line (namespace, model group, stored-at wall
 time) followed by the body bytes, so a hit never re-serialises the body.
@@ -27,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from routeiq.llm.replay import completion_events
 from routeiq.llm.sse import event_data
 
 __all__ = [
@@ -37,8 +35,6 @@ __all__ = [
     "decode_record",
     "encode_record",
 ]
-
-_ZERO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,56 +199,7 @@ def assemble_stream(data: bytes) -> bytes | None:
     return orjson.dumps(body)
 
 
-def _event(obj: dict[str, Any]) -> bytes:
-    return b"data: " + orjson.dumps(obj) + b"\n\n"
-
-
 def completion_sse(body: bytes, *, include_usage: bool) -> bytes:
     """A stored ``chat.completion`` body as the SSE stream a streaming client expects."""
     obj = orjson.loads(body)
-    envelope: dict[str, Any] = {
-        "id": obj.get("id") or "chatcmpl-cached",
-        "object": "chat.completion.chunk",
-        "created": obj.get("created") or 0,
-        "model": obj.get("model") or "",
-    }
-    if obj.get("system_fingerprint") is not None:
-        envelope["system_fingerprint"] = obj["system_fingerprint"]
-    events: list[bytes] = []
-    finals: list[dict[str, Any]] = []
-    for position, choice in enumerate(obj.get("choices") or []):
-        index = choice.get("index", position)
-        message = choice.get("message") or {}
-        delta: dict[str, Any] = {
-            "role": message.get("role") or "assistant",
-            "content": message.get("content"),
-        }
-        if message.get("refusal") is not None:
-            delta["refusal"] = message["refusal"]
-        calls = message.get("tool_calls")
-        if isinstance(calls, list) and calls:
-            delta["tool_calls"] = [{"index": i, **call} for i, call in enumerate(calls)]
-        events.append(
-            _event(
-                {
-                    **envelope,
-                    "choices": [
-                        {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}
-                    ],
-                }
-            )
-        )
-        finals.append(
-            {
-                "index": index,
-                "delta": {},
-                "logprobs": None,
-                "finish_reason": choice.get("finish_reason"),
-            }
-        )
-    events.append(_event({**envelope, "choices": finals}))
-    if include_usage:
-        usage = obj.get("usage")
-        events.append(_event({**envelope, "choices": [], "usage": usage if usage else _ZERO_USAGE}))
-    events.append(b"data: [DONE]\n\n")
-    return b"".join(events)
+    return completion_events(obj, include_usage=include_usage, default_id="chatcmpl-cached")

@@ -13,12 +13,12 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from opentelemetry.metrics import CallbackOptions, Observation
 
 if TYPE_CHECKING:
-    from routeiq.cache.service import CacheService
+    from routeiq.cache.embedder import Embedder
 
 __all__ = ["LOOKUP_BUCKETS", "OUTCOMES", "TIERS", "CacheStats", "LatencyHistogram", "bind"]
 
@@ -75,6 +75,17 @@ class CacheStats:
                 "hit_ratio": round(hits / lookups, 4) if lookups else 0.0,
             }
         return out
+
+
+class CacheService(Protocol):
+    """What the observables read at scrape time (``service.CacheService`` has it); a
+    Protocol here so that this module does not import the one that binds it."""
+
+    @property
+    def stats(self) -> CacheStats: ...
+    @property
+    def embedder(self) -> Embedder | None: ...
+    def sizes(self) -> dict[str, int]: ...
 
 
 def bind(service: CacheService, meter: Any) -> None:

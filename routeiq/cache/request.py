@@ -21,11 +21,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers
 from routeiq.asgi.types import Message, RequestContext, Send
 from routeiq.cache.answer import completion_sse
 from routeiq.cache.keys import Headers
 from routeiq.cache.service import CacheService, Hit, Query
-from routeiq.llm.proxy import SSE_HEADERS, decision_headers
 
 __all__ = ["HEADER", "SIMILARITY_HEADER", "CacheRequest"]
 

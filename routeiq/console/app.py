@@ -36,7 +36,7 @@ from routeiq.console.signin import admin_name
 from routeiq.errors import RouteIQError
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 log = logging.getLogger("routeiq.console")
 

@@ -10,7 +10,7 @@ from routeiq.console.http import Request
 from routeiq.console.session import Session
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ import httpx
 import orjson
 import trio
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.llm.proxy import read_limited, release
 from routeiq.llm.upstream import Target
 

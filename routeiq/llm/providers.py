@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from routeiq.config import Deployment
+    from routeiq.deployment import Deployment
 
 # provider prefix -> (default api_base, needs api_version)
 _PASS_THROUGH: dict[str, tuple[str | None, bool]] = {

@@ -11,45 +11,31 @@ client as soon as its terminating blank line arrives. Nothing is buffered.
 
 from __future__ import annotations
 
-import time
 from typing import Any, Protocol
 
 import httpx
-import orjson
 import trio
 
-from routeiq.asgi.headers import header_text
+from routeiq.asgi.disconnect import watch_disconnect
+from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers, sse_error_event
 from routeiq.asgi.types import Receive, RequestContext, Send
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
+from routeiq.llm.attempt import AttemptResult, response_id_in, total_tokens
 from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.sse import SSEFramer, usage_from_block
 from routeiq.llm.stream_usage import strip_usage as strip_usage_event
 from routeiq.llm.upstream import Target, map_status, map_transport_error
 from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
 
-SSE_HEADERS = [
-    (b"content-type", b"text/event-stream; charset=utf-8"),
-    (b"cache-control", b"no-cache"),
-    (b"x-accel-buffering", b"no"),
+__all__ = [
+    "SSE_HEADERS",
+    "ChunkHook",
+    "Exchange",
+    "decision_headers",
+    "read_limited",
+    "release",
+    "sse_error_event",
 ]
-
-
-def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
-    ms = (time.perf_counter() - ctx.started) * 1000.0
-    out = [(b"x-routeiq-request-ms", b"%.2f" % ms)]
-    if ctx.attempts:
-        out.append((b"x-routeiq-attempts", b"%d" % ctx.attempts))
-    if ctx.model is not None:
-        out.append((b"x-routeiq-model", header_text(ctx.model)))
-    if ctx.deployment is not None:
-        out.append((b"x-routeiq-deployment", header_text(ctx.deployment)))
-    if ctx.route is not None:
-        out.append((b"x-routeiq-route", ctx.route))
-    return out
-
-
-def sse_error_event(err: RouteIQError) -> bytes:
-    return b"data: " + orjson.dumps(err.body()) + b"\n\n"
 
 
 class ChunkHook(Protocol):
@@ -71,7 +57,7 @@ class ChunkHook(Protocol):
 
 
 class Exchange:
-    """One upstream call relayed to one client. ``started`` flips when headers are sent."""
+    """One upstream call relayed to one client; ``run`` returns its :class:`AttemptResult`."""
 
     def __init__(
         self,
@@ -86,6 +72,7 @@ class Exchange:
         on_chunk: ChunkHook | None = None,
         pricer: Pricer | None = None,
         strip_usage: bool = False,
+        want_id: bool = False,
     ) -> None:
         self.target = target
         self.endpoint = endpoint
@@ -96,20 +83,31 @@ class Exchange:
         self.max_error_bytes = max_error_bytes
         self.on_chunk = on_chunk
         self.pricer = pricer  # prices the usage: x-routeiq-response-cost (routeiq.pricing)
-        self.started = False
+        self.started = False  # the response start went to the client: never retried
         self.finished = False  # the final body message is being sent: a disconnect now is normal
         self.client_gone = False
         self.usage: dict[str, Any] | None = None
         self.response_body: bytes | None = None
         # The upstream was asked for usage that the client did not ask for (stream_usage.py).
         self.strip_usage = strip_usage
+        self.want_id = want_id  # find the response id (previous_response_id affinity, learned)
+        self.response_id: str | None = None
+        self.t0 = 0.0
+        self.first_body_at: float | None = None
         # A stream's first and last blocks, for the attempt's span (read after the response).
         self.first_block: bytes | None = None
         self.last_block: bytes | None = None
 
-    async def run(self, receive: Receive, deadline: float) -> None:
-        """Relay the exchange; raise a RouteIQError only if nothing was sent yet."""
+    async def run(self, receive: Receive, deadline: float) -> AttemptResult:
+        """Relay the exchange within ``deadline`` seconds and return its outcome.
+
+        Never raises a gateway error: a failure before the response started is
+        returned for the router to retry; one after it is told to the client
+        in-band (an SSE error event on a stream) and the body is ended. A client
+        disconnect cancels the upstream call at once (sibling watcher) and comes
+        back as ``ClientClosed``. Cancellation from outside propagates."""
         failure: RouteIQError | None = None
+        self.t0 = trio.current_time()
         async with trio.open_nursery() as nursery:
             nursery.start_soon(self._watch_disconnect, receive, nursery.cancel_scope)
             with trio.move_on_after(deadline) as deadline_scope:
@@ -123,18 +121,47 @@ class Exchange:
                 failure = UpstreamTimeout(f"The upstream did not answer within {deadline:.3g} s")
             nursery.cancel_scope.cancel()
         if self.client_gone:
-            raise ClientClosed("The client closed the connection")
-        if failure is None:
-            return
-        if not self.started:
-            raise failure
-        # Headers are gone: tell a streaming client in-band, then end the body.
-        self.ctx.status = failure.status
-        if self.stream:
-            await self.send(
-                {"type": "http.response.body", "body": sse_error_event(failure), "more_body": True}
-            )
-        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+            failure = ClientClosed("The client closed the connection")
+        elif failure is not None and self.started:
+            # Headers are gone: tell a streaming client in-band, then end the body.
+            self.ctx.status = failure.status
+            if self.stream:
+                await self.send(
+                    {
+                        "type": "http.response.body",
+                        "body": sse_error_event(failure),
+                        "more_body": True,
+                    }
+                )
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+        if failure is not None:
+            failure.__traceback__ = None  # kept in the result: no frame <-> error cycle
+        return self.result(failure)
+
+    def result(self, error: RouteIQError | None) -> AttemptResult:
+        ttft = None
+        if self.stream and self.first_body_at is not None:
+            ttft = self.first_body_at - self.t0
+        return AttemptResult(
+            error=error,
+            started=self.started,
+            ttft=ttft,
+            tokens=total_tokens(self.usage),
+            response_id=self.response_id,
+            usage=self.usage,
+            elapsed=trio.current_time() - self.t0,
+            body=self.response_body,
+            first_block=self.first_block,
+            last_block=self.last_block,
+        )
+
+    async def emit(self, body: bytes) -> None:
+        """Send one piece of a streamed body (noting the first: time to first token)."""
+        if self.first_body_at is None:
+            self.first_body_at = trio.current_time()
+            if self.want_id:
+                self.response_id = response_id_in(body)
+        await self.send({"type": "http.response.body", "body": body, "more_body": True})
 
     def keep_block(self, block: bytes) -> None:
         """Keep (a reference to) the first block and the last naming a finish reason."""
@@ -144,14 +171,10 @@ class Exchange:
             self.last_block = block
 
     async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                if self.finished:
-                    return
-                self.client_gone = True
-                scope.cancel()
-                return
+        self.client_gone = await watch_disconnect(receive, scope, self._is_finished)
+
+    def _is_finished(self) -> bool:
+        return self.finished
 
     async def _exchange(self) -> None:
         t = self.target
@@ -183,9 +206,9 @@ class Exchange:
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
         headers.extend(passthrough_headers(response.headers.raw))
+        # Usage found from the body's end, not a full parse: microseconds.
+        self.usage = usage_in_body(body)
         if self.pricer is not None and response.status_code < 300:
-            # Usage found from the body's end, not a full parse: microseconds.
-            self.usage = usage_in_body(body)
             self.ctx.cost, cost = self.pricer.header(self.usage)
             if cost is not None:
                 headers.append((COST_HEADER, cost))
@@ -199,6 +222,8 @@ class Exchange:
         self.ctx.status = status
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         self.finished = True
+        if self.want_id:
+            self.response_id = response_id_in(body)
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
         self.response_body = body
 
@@ -217,7 +242,7 @@ class Exchange:
 
     async def _relay_stream(self, response: httpx.Response) -> None:
         await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
-        send = self.send
+        emit = self.emit
         framer = SSEFramer()
         hook = self.on_chunk
         strip = self.strip_usage
@@ -235,7 +260,7 @@ class Exchange:
                     block = await hook.chunk(block)
                     if not block:
                         continue
-                await send({"type": "http.response.body", "body": block, "more_body": True})
+                await emit(block)
         rest = framer.flush()
         if hook is not None:
             rest = (await hook.chunk(rest) if rest else b"") + await hook.end()
@@ -245,9 +270,9 @@ class Exchange:
             if cost is not None:
                 rest += b": x-routeiq-response-cost=" + cost + b"\n\n"
         if rest:
-            await send({"type": "http.response.body", "body": rest, "more_body": True})
+            await emit(rest)
         self.finished = True
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 _SPENT = httpx.ByteStream(b"")

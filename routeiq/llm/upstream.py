@@ -15,7 +15,8 @@ from functools import cache
 import httpx
 import orjson
 
-from routeiq.config import Config, Deployment, UpstreamSettings
+from routeiq.config import Config, UpstreamSettings
+from routeiq.deployment import Deployment
 from routeiq.errors import (
     RouteIQError,
     UpstreamError,
@@ -54,8 +55,13 @@ class Target:
 
 
 class UpstreamPool:
-    def __init__(self, config: Config) -> None:
+    """The upstream clients and targets. ``transport`` replaces the network for
+    every client (a fake upstream in tests, like ``a2a/gateway.py``'s injected
+    client): deadlines and retries are then tested on trio's virtual clock."""
+
+    def __init__(self, config: Config, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._config = config
+        self.transport = transport
         self._settings: UpstreamSettings = config.routeiq.upstream
         self._clients: dict[str, httpx.AsyncClient] = {}
         self.targets: dict[str, Target] = {}
@@ -80,9 +86,8 @@ class UpstreamPool:
                     timeout=timeout,
                     follow_redirects=False,
                     trust_env=False,
-                    transport=lean_transport(
-                        verify=shared_ssl_context(), limits=limits, trust_env=False
-                    ),
+                    transport=self.transport
+                    or lean_transport(verify=shared_ssl_context(), limits=limits, trust_env=False),
                     # Replace httpx's defaults once here instead of per request.
                     headers={"accept-encoding": "identity", "user-agent": "routeiq"},
                 )

@@ -31,6 +31,7 @@ import httpx
 import trio
 
 from routeiq import jsonrpc as rpc
+from routeiq.backoff import backoff_delay
 from routeiq.mcp.catalog import Listing
 from routeiq.mcp.relay import Link, Outbox, RawCall, SessionGone
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
@@ -118,7 +119,7 @@ class UpstreamServer:
                 started = True
                 task_status.started()
 
-        delay = self.settings.backoff_initial
+        failed = 0  # tries in a row that did not serve
         with self.scope:
             while True:
                 try:
@@ -133,11 +134,12 @@ class UpstreamServer:
                     self.last_error = _describe(_first(group))
                     log.warning("MCP server %s: %s", self.spec.name, self.last_error)
                 if self.state == "up":
-                    delay = self.settings.backoff_initial  # it was serving: retry promptly
+                    failed = 0  # it was serving: retry promptly
                 self.state = "down"
                 mark_started()
-                await trio.sleep(delay)
-                delay = min(delay * 2, self.settings.backoff_cap)
+                s = self.settings
+                await trio.sleep(backoff_delay(failed, s.backoff_initial, s.backoff_cap, None))
+                failed += 1
         self.state = "down"  # removed (its scope was cancelled)
         mark_started()
 

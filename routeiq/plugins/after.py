@@ -12,20 +12,54 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import orjson
 import trio
 
+from routeiq.asgi.types import RequestContext
 from routeiq.errors import GuardrailBlocked, RouteIQError
-from routeiq.plugins.base import CallResult
-from routeiq.plugins.guardrails import Verdict, scan_conversation
-from routeiq.plugins.guards import check_pairs, store_pairs, uncached
-from routeiq.plugins.output import blocked_error
+from routeiq.plugins.base import Call, CallResult
+from routeiq.plugins.guardrails import Verdict, VerdictCache, scan_conversation
+from routeiq.plugins.guards import DigestMemo, Guards, check_pairs, store_pairs, uncached
+from routeiq.plugins.output import OutputGuard, blocked_error
 from routeiq.plugins.runner import LoadedPlugin, call_hook
+from routeiq.plugins.settings import GuardrailsSection
 
-if TYPE_CHECKING:
-    from routeiq.plugins.pipeline import RequestRun
+
+class PostCallPipeline(Protocol):
+    """What the post-call work reads of the pipeline (``pipeline.Pipeline``); a
+    Protocol here so that this module does not import the one that calls it."""
+
+    @property
+    def post_success(self) -> tuple[LoadedPlugin, ...]: ...
+    @property
+    def post_failure(self) -> tuple[LoadedPlugin, ...]: ...
+    @property
+    def section(self) -> GuardrailsSection: ...
+    @property
+    def cache(self) -> VerdictCache: ...
+    @property
+    def digests(self) -> DigestMemo: ...
+    @property
+    def limiter(self) -> trio.CapacityLimiter: ...
+    def count(self, verdicts: Iterable[Verdict], direction: str, ctx: RequestContext) -> None: ...
+
+
+class RequestRun(Protocol):
+    """What the post-call work reads of one request's run (``pipeline.RequestRun``)."""
+
+    @property
+    def pipeline(self) -> PostCallPipeline: ...
+    @property
+    def call(self) -> Call: ...
+    @property
+    def guards(self) -> Guards: ...
+    @property
+    def _hook(self) -> OutputGuard | None: ...
+    @property
+    def _body(self) -> bytes | None: ...
 
 
 def output_error(run: RequestRun) -> GuardrailBlocked | None:

@@ -6,13 +6,28 @@ guardrail names, directions and actions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from opentelemetry.metrics import CallbackOptions, Observation
 
-if TYPE_CHECKING:
-    from routeiq.plugins.pipeline import Pipeline
+from routeiq.plugins.guardrails import VerdictCache
+from routeiq.plugins.runner import LoadedPlugin
+
+
+class Pipeline(Protocol):
+    """The counters read at scrape time (``pipeline.Pipeline`` has them); a Protocol
+    here so that this module does not import the one that binds it."""
+
+    @property
+    def plugins(self) -> tuple[LoadedPlugin, ...]: ...
+    @property
+    def verdicts(self) -> Counter[tuple[str, str, str]]: ...
+    @property
+    def cache(self) -> VerdictCache: ...
+    @property
+    def background_dropped(self) -> int: ...
 
 
 def bind(pipeline: Pipeline, meter: Any) -> None:

@@ -37,7 +37,7 @@ import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext, Send
-from routeiq.config import ConfigError
+from routeiq.deployment import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
 from routeiq.plugins.base import Call

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.pricing.cost import COST_HEADER, Pricer, cost_of, format_usd, usage_in_body
 from routeiq.pricing.spend import SpendTracker, read_spend, spend_key
 from routeiq.pricing.table import (

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 
 log = logging.getLogger("routeiq.pricing")
 

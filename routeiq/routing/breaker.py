@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.routing.settings import BreakerSettings
 
 log = logging.getLogger("routeiq.routing")

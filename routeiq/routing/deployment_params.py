@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 
 MAX_WILDCARD_ADAPTERS = 4096
 

@@ -2,15 +2,15 @@
 attempt, then retries and fallbacks under the request's one deadline.
 
 ``route_and_call`` drives an ``attempt(deployment)`` coroutine supplied by the
-caller (the API layer wraps ``Exchange.run``). The contract of ``attempt``:
+caller (the API layer wraps ``Exchange.run``). ``attempt`` returns the whole
+outcome, an :class:`~routeiq.llm.attempt.AttemptResult`:
 
-- it raises a :class:`~routeiq.errors.RouteIQError` only if NOTHING was sent
-  to the client yet (the attempt may then be retried elsewhere);
-- once the response has started it returns an :class:`AttemptResult`, with
-  ``error`` set if it failed mid-way (the client was told in-band); that
-  outcome counts against the deployment but is never retried;
-- it sets ``request.started = True`` as soon as bytes went out, so even a
-  contract breach can never lead to a second response.
+- ``error`` set and ``started`` false: nothing reached the client; the error
+  (the real one, as mapped at the upstream boundary) decides retry, fallback
+  and the breaker. Raising a :class:`~routeiq.errors.RouteIQError` means the same;
+- ``started`` true: the response began; whatever ``error`` says (told to the
+  client in-band), it is never retried, and it counts for the deployment by
+  the error's own class.
 
 Cancellation (client gone, shutdown) propagates untouched: in-flight counts
 and half-open probe slots are released in ``finally`` blocks, and a cancelled
@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 import trio
 
-from routeiq.config import Deployment
-from routeiq.errors import BadRequest, RouteIQError, UpstreamTimeout
+from routeiq.deployment import Deployment
+from routeiq.errors import BadRequest, ClientClosed, RouteIQError, UpstreamTimeout
+from routeiq.llm.attempt import AttemptResult
 from routeiq.routing.affinity import AffinityRecord, response_key
 from routeiq.routing.retry import (
     ErrorKind,
@@ -47,22 +48,11 @@ class RouteRequest:
     model: str
     stream: bool = False
     affinity_key: str | None = None
-    started: bool = False  # set by the attempt once the response began
     tags: frozenset[str] | None = None  # metadata.tags / x-litellm-tags (tag filtering)
     tokens: int | None = None  # estimated prompt tokens (pre-call checks)
     # Model groups to fall back to, in order, instead of the configured chain
     # (a learned route's next-best candidates).
     fallbacks: tuple[str, ...] | None = None
-
-
-@dataclass(slots=True)
-class AttemptResult:
-    """A response that reached the client (fully, or broken off: ``error``)."""
-
-    error: RouteIQError | None = None
-    ttft: float | None = None  # seconds from the attempt's start to the first body bytes
-    tokens: int | None = None  # total tokens, when the upstream reported usage
-    response_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +106,7 @@ async def _call(
     router: Router, dep: Deployment, attempt: Attempt, t0: float
 ) -> tuple[AttemptResult, float]:
     """One attempt with its bookkeeping (in-flight, breaker, latency); returns
-    the result and the time it ended."""
+    the result (an error raised by ``attempt`` becomes one) and the time it ended."""
     stats = router.stats[dep.id]
     if router.usage_based:
         await router.count_usage(dep.id, requests=1)
@@ -125,16 +115,18 @@ async def _call(
     outcome: bool | None = None  # None: not the deployment's fault (or cancelled)
     ended: float | None = None
     try:
-        result = await attempt(dep)
+        try:
+            result = await attempt(dep)
+        except RouteIQError as err:
+            err.__traceback__ = None  # kept in the result: no frame <-> error cycle
+            result = AttemptResult(error=err)
         ended = router.clock()
-        outcome = result.error is None
-        if outcome:
+        if result.error is None:
+            outcome = True
             stats.observe(ended - t0, router.settings.latency_alpha, ttft=result.ttft)
+        else:
+            outcome = breaker_outcome(classify(result.error))
         return result, ended
-    except RouteIQError as err:
-        ended = router.clock()
-        outcome = breaker_outcome(classify(err))
-        raise
     finally:
         stats.in_flight -= 1
         if ended is None:  # cancelled, or an unexpected exception
@@ -227,7 +219,7 @@ async def route_and_call(
         # so its traceback would make a frame <-> error cycle per failed request.
         err.__traceback__ = None
         kind = classify(err)
-        if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
+        if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT:
             raise err from err.__cause__
         raise summarise_failure(err, attempts, router.clock() - t0, deadline - t0) from None
 
@@ -276,15 +268,13 @@ async def _route(
             now = router.clock()
             if now >= deadline:
                 raise last or UpstreamTimeout("The request deadline passed before routing")
-            try:
-                result, ended = await _call(router, dep, attempt, now)
-            except RouteIQError as err:
-                err.__traceback__ = None  # kept in ``last``: no frame <-> error cycle
-                ended = router.clock()
+            result, ended = await _call(router, dep, attempt, now)
+            err = result.error
+            if err is not None and not result.started:
                 attempts.append(AttemptRecord(dep.id, model, err.status, ended - now, via))
                 kind = classify(err)
-                if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT or request.started:
-                    raise
+                if kind is ErrorKind.CLIENT_CLOSED or kind is ErrorKind.CLIENT:
+                    raise err
                 last = err
                 now = ended
                 if kind is ErrorKind.CONTEXT_WINDOW:
@@ -310,7 +300,7 @@ async def _route(
                         delay = max(delay, retry_after_seconds(err) or 0.0)
                 decision = decide_retry(
                     kind,
-                    started=request.started,
+                    started=False,
                     retries_done=retries,
                     num_retries=router.num_retries,
                     now=now,
@@ -324,13 +314,15 @@ async def _route(
                     dep = nxt
                     via = "retry"
                     continue
-                if not may_fall_back(kind, started=request.started, now=now, deadline=deadline):
-                    raise
+                if not may_fall_back(kind, started=False, now=now, deadline=deadline):
+                    raise err
                 via = "fallback"
                 break
-            status = 200 if result.error is None else result.error.status
+            if isinstance(err, ClientClosed):
+                raise err  # mid-response: the client is gone, nothing more to send
+            status = 200 if err is None else err.status
             attempts.append(AttemptRecord(dep.id, model, status, ended - now, via))
-            if result.error is None:
+            if err is None:
                 await _after_success(router, request, dep, result, record)
             return Outcome(dep, result, attempts)
     if last is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 
 DEFAULT_TAG = "default"
 #: Characters per token of the estimate: tiktoken's cl100k averages ~4 on English.

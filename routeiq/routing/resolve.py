@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 
 Group = tuple[Deployment, ...]
 

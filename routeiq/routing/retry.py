@@ -20,9 +20,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Protocol
 
+from routeiq.backoff import RandomSource, backoff_delay
 from routeiq.errors import ClientClosed, ClientError, RouteIQError, UpstreamRejected
+
+__all__ = [
+    "ErrorKind",
+    "RandomSource",
+    "RetryDecision",
+    "backoff_delay",
+    "breaker_outcome",
+    "classify",
+    "decide_retry",
+    "may_fall_back",
+    "retry_after_seconds",
+]
 
 # Substrings (lower-case) of upstream messages that mean "prompt too long".
 CONTEXT_WINDOW_MARKERS = (
@@ -34,10 +46,6 @@ CONTEXT_WINDOW_MARKERS = (
     "input is too long",
     "too many tokens",
 )
-
-
-class RandomSource(Protocol):
-    def random(self) -> float: ...
 
 
 class ErrorKind(enum.Enum):
@@ -79,13 +87,6 @@ def retry_after_seconds(err: RouteIQError) -> float | None:
     if value is not None and value.isdigit():
         return float(value)
     return None
-
-
-def backoff_delay(retry: int, initial: float, cap: float, rng: RandomSource) -> float:
-    """Wait before retry number ``retry`` (0-based): the base doubles from
-    ``initial`` up to ``cap``; the delay is drawn from ``[base/2, base)``."""
-    base = min(cap, initial * 2.0 ** min(retry, 60))
-    return base / 2 + rng.random() * base / 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ from typing import Any
 
 import trio
 
-from routeiq.config import Deployment, RouterSettings
+from routeiq.config import RouterSettings
+from routeiq.deployment import Deployment
 from routeiq.errors import ModelNotFound
 from routeiq.routing.affinity import AffinityTable
 from routeiq.routing.breaker import BreakerBoard

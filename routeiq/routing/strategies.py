@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 
 
 class RandomSource(Protocol):

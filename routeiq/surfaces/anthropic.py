@@ -25,7 +25,7 @@ from routeiq.surfaces.raw import relay
 from routeiq.surfaces.relay import TranslatingSend
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 PATHS = ("/v1/messages", "/v1/messages/count_tokens")
 ERROR_BODIES: dict[str, ErrorBody] = dict.fromkeys(PATHS, anthropic_response.error_body)

@@ -20,7 +20,7 @@ from routeiq.surfaces.responses_request import model_of
 from routeiq.surfaces.upload import Upload
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 MODELS_PREFIX = "/v1/models/"
 UPLOAD_PATHS = frozenset({"/v1/audio/transcriptions"})

@@ -20,17 +20,18 @@ import trio
 
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, ClientClosed, ModelNotFound, RouteIQError, UpstreamTimeout
+from routeiq.llm.attempt import AttemptResult
 from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import decision_headers, read_limited, release
 from routeiq.llm.upstream import map_status, map_transport_error
 from routeiq.routing.deployment_params import translator
-from routeiq.routing.executor import AttemptResult, RouteRequest, request_budget, route_and_call
+from routeiq.routing.executor import RouteRequest, request_budget, route_and_call
 from routeiq.surfaces.upload import Upload
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 #: The chat-like modes a deployment without ``model_info.mode`` serves (LiteLLM's
 #: default mode is chat); the others must be declared.
@@ -105,7 +106,6 @@ async def relay(
             ctx.trace.propagate(headers)
         content: bytes | AsyncIterator[bytes]
         if upload is not None:
-            request.started = True  # the body is consumed as it goes: one try only
             headers["content-type"] = upload.content_type
             content = upload.body(dep.upstream_model)
         else:
@@ -114,11 +114,21 @@ async def relay(
         built = target.client.build_request("POST", url, content=content, headers=headers)
         left = deadline - trio.current_time()
         timeout = min((dep.stream_timeout if stream else None) or dep.timeout or left, left)
-        return await _exchange(
-            target.client, built, ctx, send, receive, timeout, gw, upload is None
-        )
+        try:
+            return await _exchange(
+                target.client, built, ctx, send, receive, timeout, gw, upload is None, sent
+            )
+        except RouteIQError as exc:
+            if upload is None:
+                raise
+            # The upload was consumed as it went: this attempt is the only one
+            # ("started" tells the router never to retry it); answered below.
+            return AttemptResult(error=exc, started=True)
 
-    await route_and_call(router, request, attempt, deadline=deadline)
+    sent: list[bool] = [False]  # whether the response began (headers went out)
+    outcome = await route_and_call(router, request, attempt, deadline=deadline)
+    if outcome.result.error is not None and not sent[0]:
+        raise outcome.result.error
 
 
 def anthropic_call(dep: Deployment, scope: Scope) -> tuple[httpx.URL, dict[str, str]]:
@@ -146,6 +156,7 @@ async def _exchange(
     limit_s: float,
     gw: Gateway,
     watch: bool,
+    sent: list[bool],
 ) -> AttemptResult:
     started = False
     gone = False
@@ -165,7 +176,7 @@ async def _exchange(
             headers.extend(decision_headers(ctx))
             if response.headers.get("content-type", "").startswith("text/event-stream"):
                 headers.append((b"cache-control", b"no-cache"))
-            started = True
+            started = sent[0] = True
             ctx.status = response.status_code
             await send(
                 {"type": "http.response.start", "status": response.status_code, "headers": headers}
@@ -208,5 +219,5 @@ async def _exchange(
             raise failure
         ctx.status = failure.status
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-        return AttemptResult(error=failure)
-    return AttemptResult()
+        return AttemptResult(error=failure, started=True)
+    return AttemptResult(started=True)

@@ -26,7 +26,7 @@ from routeiq.surfaces.relay import TranslatingSend
 from routeiq.surfaces.responses_store import Conversations, tenant_of
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 PREFIX = "/v1/responses/"
 

@@ -11,7 +11,7 @@ from routeiq.errors import ClientClosed, RouteIQError
 from routeiq.surfaces import endpoints, responses
 
 if TYPE_CHECKING:
-    from routeiq.app import Gateway
+    from routeiq.gateway import Gateway
 
 
 class SurfaceRoutes:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from time import perf_counter
-from typing import Any
 from urllib.parse import urlsplit
 
 from routeiq.asgi.types import RequestContext
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import RouteIQError
-from routeiq.routing.executor import Attempt, AttemptResult
+from routeiq.llm.attempt import AttemptResult
+from routeiq.routing.executor import Attempt
 from routeiq.tracecontext import AttemptTrace
 
 log = logging.getLogger("routeiq.upstream")
@@ -82,40 +82,32 @@ def traced(ctx: RequestContext, attempt: Attempt) -> Attempt:
         rec.server_address, rec.server_port = p.address, p.port
         try:
             result = await attempt(dep)
-        except RouteIQError as err:
-            rec.ended = perf_counter()
-            rec.status = err.status
-            rec.error_type = type(err).__name__
-            if err.status != 499:  # the client went away: not an upstream failure
-                _log_failure(ctx, rec, err)
-            raise
+        except RouteIQError as err:  # an attempt may raise instead of returning its error
+            result = AttemptResult(error=err)
         except BaseException:
             rec.ended = perf_counter()
             rec.error_type = "cancelled"
             raise
         rec.ended = perf_counter()
         rec.ttft = result.ttft
-        if result.error is not None:
-            rec.status = result.error.status
-            rec.error_type = type(result.error).__name__
-            _log_failure(ctx, rec, result.error)
+        # What the client got, by reference (spans and metrics are made after the response).
+        rec.body, rec.first, rec.last, rec.usage = (
+            result.body,
+            result.first_block,
+            result.last_block,
+            result.usage,
+        )
+        failure = result.error
+        if failure is not None:
+            rec.status = failure.status
+            rec.error_type = type(failure).__name__
+            if failure.status != 499:  # the client went away: not an upstream failure
+                _log_failure(ctx, rec, failure)
         else:
             rec.status = ctx.status or 200
         return result
 
     return run
-
-
-def note_response(ctx: RequestContext, exchange: Any) -> None:
-    """After an attempt: keep references to what the client got (read after the response)."""
-    trace = ctx.trace
-    if trace is None or not trace.attempts:
-        return
-    rec: AttemptTrace = trace.attempts[-1]
-    rec.body = exchange.response_body
-    rec.first = getattr(exchange, "first_block", None)
-    rec.last = getattr(exchange, "last_block", None)
-    rec.usage = exchange.usage
 
 
 def _log_failure(ctx: RequestContext, rec: AttemptTrace, err: RouteIQError) -> None:

@@ -17,10 +17,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from routeiq.a2a import A2ASettings, AgentSpec
-from routeiq.app import create_app
 from routeiq.config import Config, load_config
 from routeiq.mcp import MCPServerSpec, MCPSettings
-from routeiq.server import bind_socket, serve_app, url_of
+from routeiq.testing import serve_gateway
 from tests.a2a.conftest import LOCAL
 from tests.a2a.test_e2e import message, state_of
 from tests.conftest import MASTER_KEY, config_dict
@@ -45,12 +44,10 @@ async def gateway_app(**sections: Any) -> AsyncIterator[str]:
 @asynccontextmanager
 async def serve_config(config: Config) -> AsyncIterator[str]:
     """The whole app built from ``config``, served on 127.0.0.1 port 0."""
-    app, _ = create_app(config)
     async with trio.open_nursery() as nursery:
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+        url, _ = await serve_gateway(nursery, config)
         try:
-            yield url_of(sock)
+            yield url
         finally:
             nursery.cancel_scope.cancel()
 

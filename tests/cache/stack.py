@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import trio
 
-from routeiq.app import Gateway, create_app
 from routeiq.cache.embedder import SentenceEncoder
 from routeiq.config import load_config
-from routeiq.lifecycle import Lifecycle
+from routeiq.gateway import Gateway
 from routeiq.mock_upstream import MockSettings, MockUpstream
-from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.server import start_mock
+from routeiq.testing import serve_gateway
 from tests.conftest import MASTER_KEY, Stack, config_dict
 
 KEYS = [
@@ -48,12 +48,12 @@ async def start_gateway(
 ) -> tuple[str, Gateway]:
     routeiq.setdefault("auth", {"keys": KEYS})
     config = load_config(config_dict(base, cache=cache, **routeiq))
-    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
-    if model is not None and gw.cache.embedder is not None:
-        gw.cache.embedder.use_model(model)
-    sock = bind_socket("127.0.0.1", 0)
-    await nursery.start(serve_app, app, sock)
-    return url_of(sock), gw
+
+    def prepare(gw: Gateway) -> None:
+        if model is not None and gw.cache.embedder is not None:
+            gw.cache.embedder.use_model(model)
+
+    return await serve_gateway(nursery, config, prepare=prepare)
 
 
 @asynccontextmanager

@@ -16,11 +16,11 @@ import orjson
 import trio
 import yaml
 
-from routeiq.app import Gateway, create_app
 from routeiq.config import load_config, load_config_file
-from routeiq.lifecycle import Lifecycle
+from routeiq.gateway import Gateway
 from routeiq.mock_upstream import MockSettings, MockUpstream
-from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.server import start_mock
+from routeiq.testing import serve_gateway
 
 KEY = "sk-compat-master-key"
 AUTH = {"authorization": f"Bearer {KEY}"}
@@ -87,11 +87,9 @@ async def litellm_stack(
             config = load_config_file(path, env=env or {})
         else:
             config = load_config(doc, env=env or {})
-        app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+        url, gw = await serve_gateway(nursery, config)
         try:
             async with httpx.AsyncClient(timeout=30) as client:
-                yield Stack(url_of(sock), gw, mocks, client, bases)
+                yield Stack(url, gw, mocks, client, bases)
         finally:
             nursery.cancel_scope.cancel()

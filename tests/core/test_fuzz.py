@@ -9,9 +9,9 @@ import trio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp, Message
 from routeiq.config import load_config
+from routeiq.testing import build_gateway, http_scope
 from tests.conftest import MASTER_KEY, config_dict
 
 # Deployments point at a closed port: valid requests get a 502, never a 500.
@@ -19,30 +19,14 @@ CONFIG = load_config(config_dict("http://127.0.0.1:9/v1", server={"max_body_byte
 
 
 def _app() -> ASGIApp:
-    app, gw = create_app(CONFIG)
-    gw.upstreams.open()
+    app, _ = build_gateway(CONFIG, open_upstreams=True)
     return app
 
 
 async def call(
     app: ASGIApp, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, bytes]:
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "replace"),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 2),
-        "extensions": {},
-        "state": {},
-    }
+    scope = http_scope(method, path, headers, extensions={}, state={})
     sent: list[Message] = []
     pieces = [body[i : i + 700] for i in range(0, len(body), 700)] or [b""]
     messages: list[Message] = [

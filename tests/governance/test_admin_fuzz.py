@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routeiq.api.governance_admin import ROUTES
-from routeiq.app import create_app
 from routeiq.config import load_config
 from routeiq.governance.tokens import hash_key
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 from tests.core.test_fuzz import AUTH, FUZZ, call, check, json_values
 
@@ -49,7 +49,7 @@ async def _call(
     query: dict[str, str],
     auth: list[tuple[bytes, bytes]] = AUTH,
 ) -> tuple[int, bytes]:
-    app, gw = create_app(CONFIG)
+    app, gw = build_gateway(CONFIG)
     gov = gw.governance
     assert gov is not None
     await gov.db.open()

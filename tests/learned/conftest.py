@@ -14,16 +14,16 @@ import numpy as np
 import pytest
 import trio
 
-from routeiq.app import Gateway, create_app
 from routeiq.cache.embedder import Embedder, SentenceEncoder, load_model
 from routeiq.config import load_config
+from routeiq.gateway import Gateway
 from routeiq.governance.settings import default_data_dir
 from routeiq.learned.data import Row
 from routeiq.learned.model import RouterModel
 from routeiq.learned.train import train_router
-from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
-from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.server import start_mock
+from routeiq.testing import serve_gateway
 
 MASTER = "sk-learned-master"
 USER = "sk-learned-user-key"
@@ -225,18 +225,18 @@ async def learned_stack(
             data["routeiq"]["cache"] = {"enabled": True, "semantic": {"enabled": True}}
         if edit is not None:
             edit(data)
-        config = load_config(data)
-        app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
-        assert gw.learned is not None
-        if gw.cache.embedder is not None:  # shared with the semantic cache
-            gw.cache.embedder.use_model(model)
-        else:
-            gw.learned.embedder = Embedder(model=model)  # the session's model, loaded once
-        for lg in gw.learned.logs.values():
-            lg.flush_interval = 0.05
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+
+        def prepare(gw: Gateway) -> None:
+            assert gw.learned is not None
+            if gw.cache.embedder is not None:  # shared with the semantic cache
+                gw.cache.embedder.use_model(model)
+            else:
+                gw.learned.embedder = Embedder(model=model)  # the session's model, loaded once
+            for lg in gw.learned.logs.values():
+                lg.flush_interval = 0.05
+
+        url, gw = await serve_gateway(nursery, load_config(data), prepare=prepare)
         try:
-            yield LStack(url_of(sock), gw, ups, router_path, log_where)
+            yield LStack(url, gw, ups, router_path, log_where)
         finally:
             nursery.cancel_scope.cancel()

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routeiq.app import Gateway, create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import ConfigError, load_config
+from routeiq.gateway import Gateway
 from routeiq.learned.train import train_router
+from routeiq.testing import build_gateway
 from tests.core.test_fuzz import AUTH, call, check, json_values
 from tests.learned.test_core import toy
 
@@ -67,8 +68,7 @@ _apps: dict[str, tuple[ASGIApp, Gateway]] = {}
 async def _app(router_file: str, tmp: Path) -> ASGIApp:
     if router_file not in _apps:
         cfg = load_config(_config(router_file, log_path=str(tmp / "log.sqlite"), watch_interval=0))
-        app, gw = create_app(cfg)
-        gw.upstreams.open()
+        app, gw = build_gateway(cfg, open_upstreams=True)
         assert gw.learned is not None
         gw.learned.embedder = FixedEmbedder()
         await gw.learned.reload()

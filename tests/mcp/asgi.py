@@ -10,6 +10,7 @@ import orjson
 import trio
 
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, RequestContext
+from routeiq.testing import http_scope
 
 
 @dataclass
@@ -41,21 +42,13 @@ async def call(
     """One request. The client stays connected until ``disconnect`` returns
     (never, by default); then the app receives ``http.disconnect``."""
     out = reply or Reply()
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": ("127.0.0.1", 1),
-        "server": ("gateway.test", 80),
-        CTX_KEY: RequestContext("req-test", 0.0),
-    }
+    scope = http_scope(
+        method,
+        path,
+        [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        server=("gateway.test", 80),
+        **{CTX_KEY: RequestContext("req-test", 0.0)},
+    )
     body_sent = False
 
     async def receive() -> Message:

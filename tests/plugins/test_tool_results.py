@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from routeiq.app import create_app
 from routeiq.config import load_config
 from routeiq.plugins.guardrails.settings import InjectionSettings
 from routeiq.plugins.tool_results import INLINE_CHARS, tool_result_scanner
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 
 PLANTED = (
@@ -59,8 +59,8 @@ async def test_results_without_text_are_not_judged() -> None:
 
 def test_the_app_wires_the_scanner_when_injection_is_configured() -> None:
     base = "http://127.0.0.1:9"
-    _, plain = create_app(load_config(config_dict(base)))
+    _, plain = build_gateway(load_config(config_dict(base)))
     assert plain.mcp.tool_result_hook is None
     guarded = config_dict(base, guardrails={"injection": {"action": "block"}})
-    _, gw = create_app(load_config(guarded))
+    _, gw = build_gateway(load_config(guarded))
     assert gw.mcp.tool_result_hook is not None

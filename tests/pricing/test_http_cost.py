@@ -14,10 +14,11 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from routeiq.app import Gateway, create_app
 from routeiq.config import load_config
+from routeiq.gateway import Gateway
 from routeiq.pricing import format_usd, read_spend
-from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.server import start_mock
+from routeiq.testing import serve_gateway
 from tests.conftest import MASTER_KEY
 
 HEADERS = {"authorization": f"Bearer {MASTER_KEY}"}
@@ -45,10 +46,7 @@ async def stack() -> AsyncIterator[tuple[str, Gateway]]:
                 "general_settings": {"master_key": MASTER_KEY},
             }
         )
-        app, gw = create_app(config)
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
-        yield url_of(sock), gw
+        yield await serve_gateway(nursery, config)
         nursery.cancel_scope.cancel()
 
 

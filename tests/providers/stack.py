@@ -14,11 +14,11 @@ from typing import Any
 
 import trio
 
-from routeiq.app import Gateway, create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import load_config
-from routeiq.lifecycle import Lifecycle
+from routeiq.gateway import Gateway
 from routeiq.server import bind_socket, serve_app, url_of
+from routeiq.testing import serve_gateway
 from tests.conftest import MASTER_KEY
 from tests.providers.mock_anthropic import API_KEY, MockAnthropic
 
@@ -71,9 +71,7 @@ async def provider_stack(
             "general_settings": {"master_key": MASTER_KEY},
             "routeiq": routeiq,
         }
-        config = load_config(data)
-        app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
-        url = await serve(nursery, app)
+        url, gw = await serve_gateway(nursery, load_config(data))
         try:
             yield ProviderStack(url, gw, mock, {"authorization": f"Bearer {MASTER_KEY}"})
         finally:

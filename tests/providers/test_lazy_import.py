@@ -20,7 +20,7 @@ import sys
 import httpx
 import trio
 
-from routeiq.app import create_app
+from routeiq.testing import serve_gateway
 from routeiq.config import load_config
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
 from tests.conftest import CHAT, MASTER_KEY, config_dict
@@ -36,12 +36,10 @@ async def main() -> None:
                 "model_name": "claude",
                 "litellm_params": {"model": "anthropic/claude-sonnet-4-5", "api_key": "k"},
             })
-        app, _ = create_app(load_config(data))
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+        url, _ = await serve_gateway(nursery, load_config(data))
         async with httpx.AsyncClient() as c:
             r = await c.post(
-                f"{url_of(sock)}/v1/chat/completions",
+                f"{url}/v1/chat/completions",
                 headers={"authorization": f"Bearer {MASTER_KEY}"},
                 json=CHAT,
             )

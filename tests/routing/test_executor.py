@@ -208,7 +208,7 @@ async def test_failure_after_start_counts_but_is_never_retried(
     autojump_clock: trio.testing.MockClock,
 ) -> None:
     r = router({"m": [dep("a"), dep("b")]})
-    broken = AttemptResult(error=UpstreamError("stream broke"))
+    broken = AttemptResult(error=UpstreamError("stream broke"), started=True)
     up = Upstreams({"a": [broken], "b": [broken]})
     out = await route_and_call(r, RouteRequest("m", stream=True), up, deadline=10.0)
     assert len(up.calls) == 1
@@ -216,19 +216,28 @@ async def test_failure_after_start_counts_but_is_never_retried(
     assert r.breakers.breakers[out.deployment.id].window_counts(0.0) == (0, 1)
 
 
-async def test_an_attempt_that_started_is_never_retried_even_if_it_raises(
+async def test_an_attempt_that_started_is_never_retried_whatever_its_error(
     autojump_clock: trio.testing.MockClock,
 ) -> None:
-    r = router({"m": [dep("a"), dep("b")]})
-    request = RouteRequest("m")
-
-    async def attempt(d: Deployment) -> AttemptResult:
-        request.started = True  # bytes went out, then a (contract-breaking) raise
-        raise UpstreamError("late")
-
-    with pytest.raises(UpstreamError):
-        await route_and_call(r, request, attempt, deadline=10.0)
+    r = router({"m": [dep("a"), dep("b")]}, num_retries=3)
+    late = UpstreamUnavailable("late")  # retryable had it come before the response began
+    up = Upstreams({"a": [AttemptResult(error=late, started=True)], "b": [OK]})
+    out = await route_and_call(r, RouteRequest("m"), up, deadline=10.0)
+    assert len(up.calls) == 1
+    assert out.result.error is late  # the real error object, not one rebuilt from a status
+    assert out.attempts[0].status == 503
     assert sum(s.in_flight for s in r.stats.values()) == 0
+
+
+async def test_a_returned_error_before_start_is_retried_like_a_raised_one(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    r = router({"m": [dep("a")]}, num_retries=1)
+    up = Upstreams({"a": [AttemptResult(error=UpstreamError("refused")), OK]})
+    out = await route_and_call(r, RouteRequest("m"), up, deadline=10.0)
+    assert len(up.calls) == 2
+    assert out.result.error is None
+    assert [a.status for a in out.attempts] == [502, 200]
 
 
 async def test_breaker_opens_moves_traffic_then_half_open_probe_closes_it(

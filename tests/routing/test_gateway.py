@@ -12,14 +12,14 @@ import httpx
 import orjson
 import trio
 
-from routeiq.app import Gateway, create_app
 from routeiq.config import load_config
-from routeiq.lifecycle import Lifecycle
+from routeiq.gateway import Gateway
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.routing.router import Router
 from routeiq.routing.settings import BreakerSettings, RoutingSettings
-from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.server import start_mock
 from routeiq.state import RedisStore
+from routeiq.testing import serve_gateway
 from tests.redis_fixture import RedisServer
 
 KEY = "sk-routing-test-key"
@@ -64,16 +64,17 @@ async def stack(
                 "routeiq": {"state": state} if redis_url else {},
             }
         )
-        app, gw = create_app(config, Lifecycle(100))
-        # Until the config mounts routeiq.routing, set it here (before serving:
-        # startup starts whatever router is set).
-        gw.router = Router(
-            config.groups, router_settings=config.router, settings=routing, store=gw.store
-        )
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app, sock)
+
+        def prepare(gw: Gateway) -> None:
+            # Until the config mounts routeiq.routing, set it here (before serving:
+            # startup starts whatever router is set).
+            gw.router = Router(
+                config.groups, router_settings=config.router, settings=routing, store=gw.store
+            )
+
+        url, gw = await serve_gateway(nursery, config, prepare=prepare)
         try:
-            yield Stack(url_of(sock), gw, mocks)
+            yield Stack(url, gw, mocks)
         finally:
             nursery.cancel_scope.cancel()
 

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import orjson
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, RouteIQError, UpstreamError
 from routeiq.llm.translated.chunks import ChunkWriter, completion_body
 from routeiq.llm.translated.stream import IteratorDecoder, LinePump

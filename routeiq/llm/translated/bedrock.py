@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.llm.translated.adapters import Adapter, Call
 from routeiq.llm.translated.stream import LinePump
 

@@ -1,7 +1,7 @@
 """``TranslatedExchange``: one call to a translated deployment, relayed to one client.
 
 It is an :class:`~routeiq.llm.proxy.Exchange` (same ``run(receive, deadline)``,
-``started``, ``usage``, ``response_body``, disconnect watcher, deadline and
+``AttemptResult``, disconnect watcher, deadline and
 error handling); only the exchange itself differs: the OpenAI-format request
 is translated by the deployment's adapter, sent with our httpx client, and
 the provider's answer is translated back before anything reaches the client:
@@ -28,14 +28,15 @@ from typing import Any
 import httpx
 import trio
 
+from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
 from routeiq.llm.passthrough import passthrough_headers
-from routeiq.llm.proxy import ChunkHook, Exchange, decision_headers, read_limited, release
+from routeiq.llm.proxy import Exchange, read_limited, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
-from routeiq.pricing import COST_HEADER, Pricer
+from routeiq.pricing import COST_HEADER
 
 COST_COMMENT = b": x-routeiq-response-cost="
 
@@ -51,23 +52,11 @@ class TranslatedExchange(Exchange):
         req: dict[str, Any],
         ctx: RequestContext,
         send: Send,
-        *,
-        stream: bool,
-        max_error_bytes: int,
-        on_chunk: ChunkHook | None = None,
-        pricer: Pricer | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(
-            target,
-            endpoint,
-            b"",
-            ctx,
-            send,
-            stream=stream,
-            max_error_bytes=max_error_bytes,
-            on_chunk=on_chunk,
-            pricer=pricer,
-        )
+        """``options``: the keyword arguments of :class:`Exchange` (``stream``,
+        ``max_error_bytes``, ``on_chunk``, ``pricer``, ``want_id``)."""
+        super().__init__(target, endpoint, b"", ctx, send, **options)
         self.adapter = adapter
         self.req = req
 
@@ -136,7 +125,7 @@ class TranslatedExchange(Exchange):
         writer = ChunkWriter(call.model, include_usage=call.include_usage)
         provider = self.adapter.provider
         hook = self.on_chunk
-        send = self.send
+        emit = self.emit
         async for piece in response.aiter_raw():
             try:
                 out = b"".join([writer.convert(item) for item in decoder.feed(piece)])
@@ -151,7 +140,7 @@ class TranslatedExchange(Exchange):
                 if not out:
                     continue
             self.keep_block(out)
-            await send({"type": "http.response.body", "body": out, "more_body": True})
+            await emit(out)
         try:
             rest = b"".join([writer.convert(item) for item in decoder.end()]) + writer.end()
         except Exception as exc:
@@ -180,6 +169,6 @@ class TranslatedExchange(Exchange):
         if value is not None:
             rest += COST_COMMENT + value + b"\n\n"
         if rest:
-            await self.send({"type": "http.response.body", "body": rest, "more_body": True})
+            await self.emit(rest)
         self.finished = True
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})

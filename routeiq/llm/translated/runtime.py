@@ -19,7 +19,7 @@ from typing import Any
 
 import trio
 
-from routeiq.config import ConfigError, Deployment
+from routeiq.deployment import ConfigError, Deployment
 from routeiq.llm.providers import PASS_THROUGH
 
 log = logging.getLogger("routeiq.providers")

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from routeiq.config import Deployment
+from routeiq.deployment import Deployment
 from routeiq.llm.translated.adapters import Call
 from routeiq.llm.translated.catalog import VERTEX_DEFAULT
 from routeiq.llm.translated.gemini import GeminiAdapter
