@@ -28,7 +28,7 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import KEY, PIDS, gateway, gc_and_loop, mock, plot_path, save, table
+from _common import KEY, PIDS, gateway, gc_and_loop, longest_steps, mock, plot_path, save, table
 
 CHAT = {"model": "bench-model", "messages": [{"role": "user", "content": "soak test message"}]}
 
@@ -125,11 +125,16 @@ def main() -> None:
     # 10 is CPython's default, to compare against.
     ap.add_argument("--gc-full-threshold", type=int, default=1000)
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
+    ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
     args = ap.parse_args()
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
     if args.gc_gen1_threshold is not None:
         server["gc_gen1_threshold"] = args.gc_gen1_threshold
+    if args.gc_gen0_threshold is not None:
+        server["gc_gen0_threshold"] = args.gc_gen0_threshold
+    # Each long loop step attributed to its own CPU time, GC pauses and the OS.
+    os.environ["ROUTEIQ_LOOP_PROFILE"] = "1"
     with mock() as base, gateway(base, server=server) as gw_url:
         pid = PIDS[gw_url]
         idle_rss = rss_mb(pid)
@@ -139,6 +144,7 @@ def main() -> None:
         time.sleep(args.settle)
         after_rss = rss_mb(pid)
         pauses = gc_and_loop(gw_url)
+        steps = longest_steps(gw_url)
     samples = result["samples"]
     warm = [mb for t, mb in samples if t >= args.warmup]
     warm_rss = warm[0] if warm else samples[-1][1]
@@ -168,7 +174,16 @@ def main() -> None:
     }
     for k, v in (verdict | pauses).items():
         print(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}")
-    out: dict[str, Any] = {"args": vars(args), "verdict": verdict, "pauses": pauses, **result}
+    if steps:
+        print("\nlongest loop steps (wall, the loop thread's CPU, GC inside; the rest is the OS):")
+        print(table(steps, ["wall_ms", "cpu_ms", "gc_ms", "task"]))
+    out: dict[str, Any] = {
+        "args": vars(args),
+        "verdict": verdict,
+        "pauses": pauses,
+        "longest_steps": steps,
+        **result,
+    }
     if growth >= 0.05:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))

@@ -162,6 +162,9 @@ class ServerSettings(_Strict):
     #: Generation-0 collections between two generation-1 ones (CPython's default: 10);
     #: smaller keeps each generation-1 collection (in-flight requests' objects) short.
     gc_gen1_threshold: int = Field(default=10, ge=1)
+    #: Net new tracked objects that start a generation-0 collection (CPython's
+    #: default: 700). None keeps CPython's. See routeiq/heap.py for the measurement.
+    gc_gen0_threshold: int | None = Field(default=None, ge=1)
 
 
 class UpstreamSettings(_Strict):

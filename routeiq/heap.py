@@ -53,12 +53,12 @@ FULL_COLLECTION_THRESHOLD = 1000
 
 
 def defer_full_collections(
-    threshold: int = FULL_COLLECTION_THRESHOLD, gen1: int | None = None
+    threshold: int = FULL_COLLECTION_THRESHOLD, gen1: int | None = None, gen0: int | None = None
 ) -> tuple[int, int, int]:
-    """Raise the full-collection threshold (and set generation 1's, if given);
-    return the thresholds now in force."""
+    """Raise the full-collection threshold (and set generations 1's and 0's, if
+    given); return the thresholds now in force."""
     g0, g1, _ = gc.get_threshold()
-    gc.set_threshold(g0, g1 if gen1 is None else gen1, threshold)
+    gc.set_threshold(g0 if gen0 is None else gen0, g1 if gen1 is None else gen1, threshold)
     return gc.get_threshold()
 
 
@@ -97,6 +97,7 @@ class GcPauses:
         # The same pauses in this thread's CPU time: on a shared, loaded machine a
         # collection's wall time also counts time the OS gave other processes.
         self.max_cpu = [0.0, 0.0, 0.0]
+        self.total_cpu = [0.0, 0.0, 0.0]
         self._t0 = 0.0
         self._c0 = 0.0
 
@@ -110,6 +111,7 @@ class GcPauses:
         d = perf_counter() - self._t0
         cpu = thread_time() - self._c0
         g = info.get("generation", 2)
+        self.total_cpu[g] += cpu
         if cpu > self.max_cpu[g]:
             self.max_cpu[g] = cpu
         self.count[g] += 1
@@ -146,6 +148,9 @@ class GcPauses:
             f"# HELP {name}_cpu_max Longest collection in CPU time of its thread, by generation.",
             f"# TYPE {name}_cpu_max gauge",
             *(f'{name}_cpu_max{{generation="{g}"}} {self.max_cpu[g]}' for g in range(3)),
+            f"# HELP {name}_cpu_sum CPU time of the collections' thread in them, by generation.",
+            f"# TYPE {name}_cpu_sum counter",
+            *(f'{name}_cpu_sum{{generation="{g}"}} {self.total_cpu[g]}' for g in range(3)),
             "# HELP routeiq_gc_collected_objects_total Cyclic garbage found, by generation.",
             "# TYPE routeiq_gc_collected_objects_total counter",
             *(

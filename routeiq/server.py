@@ -144,7 +144,9 @@ async def run_gateway(
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
             server = config.routeiq.server
-            defer_full_collections(server.gc_full_threshold, server.gc_gen1_threshold)
+            defer_full_collections(
+                server.gc_full_threshold, server.gc_gen1_threshold, server.gc_gen0_threshold
+            )
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds
             if period > 0:
