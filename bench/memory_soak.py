@@ -123,7 +123,7 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=30)
     # Generation-1 collections between full ones (routeiq.server.gc_full_threshold);
     # 10 is CPython's default, to compare against.
-    ap.add_argument("--gc-full-threshold", type=int, default=1000)
+    ap.add_argument("--gc-full-threshold", type=int, default=10_000)
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
     ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")

@@ -52,7 +52,9 @@ async def test_mixed_load_makes_no_reference_cycles() -> None:
 def test_full_collections_are_deferred_and_timed_in_cpu() -> None:
     before = gc.get_threshold()
     try:
-        assert defer_full_collections(1000) == (before[0], before[1], 1000)
+        assert defer_full_collections(1000, None, None) == (before[0], before[1], 1000)
+        # The defaults: small young generations (routeiq/heap.py has the measurement).
+        assert defer_full_collections() == (100, 3, 10_000)
     finally:
         gc.set_threshold(*before)
     pauses = GcPauses()
@@ -68,4 +70,6 @@ def test_full_collections_are_deferred_and_timed_in_cpu() -> None:
 
 
 def test_config_key_defaults_to_deferred_full_collections() -> None:
-    assert ServerSettings().gc_full_threshold == FULL_COLLECTION_THRESHOLD == 1000
+    settings = ServerSettings()
+    assert settings.gc_full_threshold == FULL_COLLECTION_THRESHOLD == 10_000
+    assert (settings.gc_gen0_threshold, settings.gc_gen1_threshold) == (100, 3)
