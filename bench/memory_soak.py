@@ -27,8 +27,11 @@ import httpx
 import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import KEY, PIDS, gateway, gc_and_loop, longest_steps, mock, plot_path, save, table
+
+from routeiq.llm.pool import lean_transport
 
 CHAT = {"model": "bench-model", "messages": [{"role": "user", "content": "soak test message"}]}
 
@@ -45,6 +48,8 @@ class Counts:
     def __init__(self) -> None:
         self.by_kind: dict[str, int] = {}
         self.status: dict[str, int] = {}
+        # Client-side failures by type and message (which side closed, and when).
+        self.errors: dict[str, int] = {}
 
     def add(self, kind: str, status: str) -> None:
         self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
@@ -83,6 +88,8 @@ async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: C
             counts.add("bad", str(resp.status_code))
     except httpx.HTTPError as exc:
         counts.add("client-error", type(exc).__name__)
+        key = f"{type(exc).__name__}: {exc}"[:120]
+        counts.errors[key] = counts.errors.get(key, 0) + 1
 
 
 async def load(
@@ -92,8 +99,13 @@ async def load(
     samples: list[tuple[float, float]] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     t0 = time.monotonic()
+    # The gateway's lean pool for the load generator too: httpcore's own pool
+    # re-examines all 1,000 connections whenever a request starts or ends, and the
+    # client starved itself (its own delays showed up as timeouts and low rates).
     async with httpx.AsyncClient(
-        headers={"authorization": f"Bearer {KEY}"}, limits=limits, timeout=60
+        headers={"authorization": f"Bearer {KEY}"},
+        transport=lean_transport(limits=limits),
+        timeout=60,
     ) as client:
 
         async def worker(seed: int) -> None:
@@ -111,7 +123,12 @@ async def load(
             for i in range(concurrency):
                 nursery.start_soon(worker, i)
     samples.append((time.monotonic() - t0, rss_mb(pid)))
-    return {"samples": samples, "kinds": counts.by_kind, "statuses": counts.status}
+    return {
+        "samples": samples,
+        "kinds": counts.by_kind,
+        "statuses": counts.status,
+        "client_errors": counts.errors,
+    }
 
 
 def main() -> None:
@@ -159,6 +176,8 @@ def main() -> None:
     print()
     print(f"requests: {total} ({total / args.seconds:.0f}/s)  kinds: {result['kinds']}")
     print(f"statuses: {result['statuses']}")
+    for message, n in sorted(result["client_errors"].items(), key=lambda kv: -kv[1]):
+        print(f"  {n:5d}  {message}")
     verdict = {
         "idle_rss_mb": idle_rss,
         "rss_after_warmup_mb": warm_rss,
