@@ -31,6 +31,8 @@ import httpcore
 import httpx
 from httpcore._async.interfaces import AsyncConnectionInterface
 
+from routeiq.llm.coalesce import CoalescingBackend
+
 __all__ = ["LeanConnectionPool", "lean_transport"]
 
 
@@ -45,6 +47,8 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
             raise TypeError(f"expected httpcore.AsyncConnectionPool, got {type(pool).__name__}")
         pool.__class__ = cls
         assert isinstance(pool, cls)
+        # Each request leaves in one socket write (routeiq/llm/coalesce.py).
+        pool._network_backend = CoalescingBackend(pool._network_backend)
         return pool
 
     def _assign_requests_to_connections(self) -> list[AsyncConnectionInterface]:

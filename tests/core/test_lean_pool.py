@@ -188,3 +188,25 @@ async def test_a_pass_does_not_scan_the_pool_for_every_queued_request(
     # At most every connection once per pass (plus a few for origins); the old
     # pass made up to 8 looks for each of up to 192 queued requests.
     assert looks <= 2 * 8 * passes, (looks, passes)
+
+
+async def test_a_request_leaves_in_one_socket_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Header block and body go out together (routeiq/llm/coalesce.py); httpcore
+    alone wrote them separately: two system calls a request."""
+    from httpcore._backends.trio import TrioStream
+
+    writes: list[int] = []
+    original = TrioStream.write
+
+    async def counted(self: TrioStream, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        writes.append(len(buffer))
+        await original(self, buffer, timeout)
+
+    monkeypatch.setattr(TrioStream, "write", counted)
+    async with mock_and_client(2, 2) as (_, base, client, _pool):
+        for _ in range(5):
+            await post(client, base + "/chat/completions", chat())
+        r = await client.get(base + "/models")  # no body: the headers alone, on reading
+        assert r.status_code == 200
+    assert len(writes) == 6, writes
+    assert all(n > 200 for n in writes[:5])  # header block and JSON body in each
