@@ -225,7 +225,7 @@ def gc_and_loop(url: str) -> dict[str, float]:
     ):
         out[f"gc_gen{m.group(1)}_max_cpu_ms"] = float(m.group(2)) * 1000
     for m in re.finditer(
-        r'^routeiq_gc_pause_seconds_cpu_sum\{generation="(\d)"\} (\S+)$', text, re.M
+        r'^routeiq_gc_pause_cpu_seconds_total\{generation="(\d)"\} (\S+)$', text, re.M
     ):
         out[f"gc_gen{m.group(1)}_total_cpu_ms"] = float(m.group(2)) * 1000
     m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)

@@ -200,9 +200,13 @@ class GcPauses:
             f"# HELP {name}_cpu_max Longest collection in CPU time of its thread, by generation.",
             f"# TYPE {name}_cpu_max gauge",
             *(f'{name}_cpu_max{{generation="{g}"}} {self.max_cpu[g]}' for g in range(3)),
-            f"# HELP {name}_cpu_sum CPU time of the collections' thread in them, by generation.",
-            f"# TYPE {name}_cpu_sum counter",
-            *(f'{name}_cpu_sum{{generation="{g}"}} {self.total_cpu[g]}' for g in range(3)),
+            "# HELP routeiq_gc_pause_cpu_seconds_total CPU time of the collecting thread in"
+            " collections, by generation.",
+            "# TYPE routeiq_gc_pause_cpu_seconds_total counter",
+            *(
+                f'routeiq_gc_pause_cpu_seconds_total{{generation="{g}"}} {self.total_cpu[g]}'
+                for g in range(3)
+            ),
             "# HELP routeiq_gc_collected_objects_total Cyclic garbage found, by generation.",
             "# TYPE routeiq_gc_collected_objects_total counter",
             *(
