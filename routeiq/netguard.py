@@ -28,6 +28,7 @@ from typing import Any
 import h11
 import hypercorn.trio.run as hypercorn_run
 import trio
+from hypercorn.events import Closed, Event, RawData
 from hypercorn.trio.tcp_server import TCPServer
 
 TRIO_ACCEPT_LOGGER = "trio.serve_listeners"
@@ -45,11 +46,30 @@ class PromptClose(TCPServer):
     when ``run`` ends lets reference counting free the connection at once.
     """
 
+    #: A fixed-size response's head, kept until its body (the next write) so both
+    #: leave in one ``send``: Hypercorn writes them separately, and on the bench VM
+    #: a loopback send is one of the costliest steps of a request.
+    _held = b""
+
     async def run(self) -> None:
         try:
             await super().run()
         finally:
             self._break_cycles()
+
+    async def protocol_send(self, event: Event) -> None:
+        if isinstance(event, RawData):
+            if self._held:
+                event = RawData(data=self._held + event.data, address=event.address)
+                self._held = b""
+            elif _fixed_size_head(event.data):
+                self._held = event.data
+                return
+        elif self._held:
+            held, self._held = self._held, b""
+            if not isinstance(event, Closed):  # closing: that response is cut anyway
+                await super().protocol_send(RawData(data=held))
+        await super().protocol_send(event)
 
     def _break_cycles(self) -> None:
         wrapper = self.__dict__.pop("protocol", None)
@@ -96,6 +116,18 @@ class PromptClose(TCPServer):
         # Reading ended (FIN, reset or read timeout): no keep-alive wait can
         # help a peer that is gone; let the connection's task group finish.
         await self.idle_task.stop()
+
+
+def _fixed_size_head(data: bytes) -> bool:
+    """A response's header block with a Content-Length: its body comes in the same
+    ASGI step (``send_bytes``). Streams (chunked) and informational responses are
+    never held: their head must reach the client at once."""
+    return (
+        data.startswith(b"HTTP/1.1 ")
+        and not data.startswith(b"HTTP/1.1 1")
+        and data.endswith(b"\r\n\r\n")
+        and b"\r\ncontent-length:" in data.lower()
+    )
 
 
 def _bytes_waiting(stream: Any) -> bool:

@@ -13,7 +13,9 @@ about half of the trials lost the request.
 from __future__ import annotations
 
 import socket
+from typing import Any
 
+import pytest
 import trio
 import trio.testing
 
@@ -102,4 +104,52 @@ async def test_an_idle_connection_still_closes_after_the_timer(
             # idle: closed after one period; a half-sent request gets one more
             assert waited == (2 if partial else 1) * keep_alive, (partial, waited)
             await client.aclose()
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_fixed_size_response_leaves_in_one_write(
+    monkeypatch: pytest.MonkeyPatch, autojump_clock: trio.testing.MockClock
+) -> None:
+    """Head and body of a Content-Length response go out in one send (Hypercorn
+    wrote them separately); a stream's head still goes out before its body."""
+    writes: list[bytes] = []
+    original = trio.SocketStream.send_all
+
+    async def counted(self: trio.SocketStream, data: Any) -> None:
+        if not bytes(data).startswith(b"GET "):  # the server's writes, not the client's
+            writes.append(bytes(data))
+        await original(self, data)
+
+    monkeypatch.setattr(trio.SocketStream, "send_all", counted)
+    go = trio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await hello(scope, receive, send)
+            return
+        if scope["path"] == "/fixed":
+            await hello(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await go.wait()  # the client must have the head before any body exists
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    listener = bind_socket("127.0.0.1", 0)
+    port = listener.getsockname()[1]
+    async with trio.open_nursery() as nursery:
+        await nursery.start(serve_app, app, listener)
+        client = await trio.open_tcp_stream("127.0.0.1", port)
+        await client.send_all(b"GET /fixed HTTP/1.1\r\nhost: x\r\n\r\n")
+        buf = b""
+        while not buf.endswith(b"ok"):
+            buf += await client.receive_some(65536)
+        assert len(writes) == 1 and writes[0].endswith(b"\r\n\r\nok"), writes
+        await client.send_all(b"GET /stream HTTP/1.1\r\nhost: x\r\n\r\n")
+        head = b""
+        with trio.fail_after(5):
+            while b"\r\n\r\n" not in head:
+                head += await client.receive_some(65536)
+        assert head.startswith(b"HTTP/1.1 200")
+        go.set()
+        await client.aclose()
         nursery.cancel_scope.cancel()
