@@ -152,7 +152,9 @@ async def run_gateway(
             defer_full_collections(server.gc_full_threshold)
             # Small young generations only while busy (routeiq/heap.py has the numbers).
             busy = (server.gc_gen0_threshold, server.gc_gen1_threshold)
-            await nursery.start(
+            # start_soon, not start: no checkpoint between serving and on_ready (a stop
+            # that lands meanwhile would close the socket first; tests/e2e/test_workers.py).
+            nursery.start_soon(
                 adapt_young_generations, lambda: lifecycle.in_flight, server.gc_busy_in_flight, busy
             )
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
