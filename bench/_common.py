@@ -224,7 +224,27 @@ def gc_and_loop(url: str) -> dict[str, float]:
         r'^routeiq_gc_pause_seconds_cpu_max\{generation="(\d)"\} (\S+)$', text, re.M
     ):
         out[f"gc_gen{m.group(1)}_max_cpu_ms"] = float(m.group(2)) * 1000
+    for m in re.finditer(
+        r'^routeiq_gc_pause_cpu_seconds_total\{generation="(\d)"\} (\S+)$', text, re.M
+    ):
+        out[f"gc_gen{m.group(1)}_total_cpu_ms"] = float(m.group(2)) * 1000
     m = re.search(r"^routeiq_loop_task_step_max_seconds (\S+)$", text, re.M)
     if m:
         out["loop_step_max_ms"] = float(m.group(1)) * 1000
+    # With ROUTEIQ_LOOP_PROFILE=1 in the gateway's environment (routeiq/telemetry/stepprofile.py).
+    m = re.search(r"^routeiq_loop_task_step_cpu_max_seconds (\S+)$", text, re.M)
+    if m:
+        out["loop_step_max_cpu_ms"] = float(m.group(1)) * 1000
     return out
+
+
+def longest_steps(url: str) -> list[dict[str, Any]]:
+    """The gateway's longest loop steps (wall, CPU and GC ms, task), longest first;
+    empty unless the gateway runs with ROUTEIQ_LOOP_PROFILE=1."""
+    text = httpx.get(url + "/metrics", headers={"authorization": f"Bearer {KEY}"}).text
+    steps: dict[int, dict[str, Any]] = {}
+    pattern = r'^routeiq_loop_longest_step_seconds\{rank="(\d+)",kind="(\w+)",task="(.*)"\} (\S+)$'
+    for m in re.finditer(pattern, text, re.M):
+        step = steps.setdefault(int(m.group(1)), {"task": m.group(3)})
+        step[f"{m.group(2)}_ms"] = round(float(m.group(4)) * 1000, 2)
+    return [steps[k] for k in sorted(steps)]

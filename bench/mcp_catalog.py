@@ -130,7 +130,9 @@ async def measure(servers: int, pages: int, rng: random.Random) -> dict[str, Any
     }
 
 
-async def relay(rounds: int = 300, per_round: int = 1) -> dict[str, Any]:
+async def relay(
+    rounds: int = 300, per_round: int = 1, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     import httpx
     from _common import PIDS, gateway, gc_and_loop, mock
     from _loop_scenario import loop_scenario
@@ -138,7 +140,8 @@ async def relay(rounds: int = 300, per_round: int = 1) -> dict[str, Any]:
 
     with mcp_upstream() as server, mock() as upstream:
         mcp = {"servers": [{"name": "alpha", "url": server}]}
-        with gateway(upstream, ssrf={"allow_networks": ["127.0.0.1/32"]}, mcp=mcp) as gw:
+        ssrf = {"allow_networks": ["127.0.0.1/32"]}
+        with gateway(upstream, ssrf=ssrf, mcp=mcp, server=settings or {}) as gw:
             auth = gateway_auth()
             chat = orjson.dumps(
                 {"model": "bench-model", "messages": [{"role": "user", "content": "hi"}]}
@@ -228,17 +231,17 @@ def plot_relay(out: dict[str, Any]) -> None:
     fig.savefig(plot_path("mcp_relay"), dpi=120)
 
 
-async def main(pages: int) -> None:
+async def main(pages: int, server: dict[str, Any], name: str) -> None:
     if "--only-relay" in sys.argv:
-        out = await relay()
+        out = await relay(settings=server)
         verdict = report_relay(out)
-        print(f"wrote {save('mcp_relay', {**out, 'verdict': verdict})}")
+        print(f"wrote {save(name, {**out, 'server': server, 'verdict': verdict})}")
         plot_relay(out)
         return
     if "--relay" in sys.argv:
-        out = await relay()
+        out = await relay(settings=server)
         verdict = report_relay(out)
-        save("mcp_relay", {**out, "verdict": verdict})
+        save(name, {**out, "server": server, "verdict": verdict})
         plot_relay(out)
     rng = random.Random(7)
     rows = [await measure(n, pages, rng) for n in (10, 100, 1000)]
@@ -287,5 +290,8 @@ if __name__ == "__main__":
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--relay", action="store_true")
     parser.add_argument("--only-relay", action="store_true")
+    # routeiq.server settings for the relay's gateway, e.g. '{"gc_gen0_threshold": 700}'
+    parser.add_argument("--server", default="{}", help="routeiq.server settings (JSON)")
+    parser.add_argument("--name", default="mcp_relay", help="relay results file name")
     args = parser.parse_args()
-    trio.run(main, args.pages)
+    trio.run(main, args.pages, orjson.loads(args.server), args.name)

@@ -27,8 +27,11 @@ import httpx
 import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import KEY, PIDS, gateway, gc_and_loop, mock, plot_path, save, table
+from _common import KEY, PIDS, gateway, gc_and_loop, longest_steps, mock, plot_path, save, table
+
+from routeiq.llm.pool import lean_transport
 
 CHAT = {"model": "bench-model", "messages": [{"role": "user", "content": "soak test message"}]}
 
@@ -45,6 +48,8 @@ class Counts:
     def __init__(self) -> None:
         self.by_kind: dict[str, int] = {}
         self.status: dict[str, int] = {}
+        # Client-side failures by type and message (which side closed, and when).
+        self.errors: dict[str, int] = {}
 
     def add(self, kind: str, status: str) -> None:
         self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
@@ -83,6 +88,8 @@ async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: C
             counts.add("bad", str(resp.status_code))
     except httpx.HTTPError as exc:
         counts.add("client-error", type(exc).__name__)
+        key = f"{type(exc).__name__}: {exc}"[:120]
+        counts.errors[key] = counts.errors.get(key, 0) + 1
 
 
 async def load(
@@ -92,8 +99,13 @@ async def load(
     samples: list[tuple[float, float]] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     t0 = time.monotonic()
+    # The gateway's lean pool for the load generator too: httpcore's own pool
+    # re-examines all 1,000 connections whenever a request starts or ends, and the
+    # client starved itself (its own delays showed up as timeouts and low rates).
     async with httpx.AsyncClient(
-        headers={"authorization": f"Bearer {KEY}"}, limits=limits, timeout=60
+        headers={"authorization": f"Bearer {KEY}"},
+        transport=lean_transport(limits=limits),
+        timeout=60,
     ) as client:
 
         async def worker(seed: int) -> None:
@@ -111,7 +123,12 @@ async def load(
             for i in range(concurrency):
                 nursery.start_soon(worker, i)
     samples.append((time.monotonic() - t0, rss_mb(pid)))
-    return {"samples": samples, "kinds": counts.by_kind, "statuses": counts.status}
+    return {
+        "samples": samples,
+        "kinds": counts.by_kind,
+        "statuses": counts.status,
+        "client_errors": counts.errors,
+    }
 
 
 def main() -> None:
@@ -123,13 +140,18 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=30)
     # Generation-1 collections between full ones (routeiq.server.gc_full_threshold);
     # 10 is CPython's default, to compare against.
-    ap.add_argument("--gc-full-threshold", type=int, default=1000)
+    ap.add_argument("--gc-full-threshold", type=int, default=10_000)
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
+    ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
     args = ap.parse_args()
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
     if args.gc_gen1_threshold is not None:
         server["gc_gen1_threshold"] = args.gc_gen1_threshold
+    if args.gc_gen0_threshold is not None:
+        server["gc_gen0_threshold"] = args.gc_gen0_threshold
+    # Each long loop step attributed to its own CPU time, GC pauses and the OS.
+    os.environ["ROUTEIQ_LOOP_PROFILE"] = "1"
     with mock() as base, gateway(base, server=server) as gw_url:
         pid = PIDS[gw_url]
         idle_rss = rss_mb(pid)
@@ -139,6 +161,7 @@ def main() -> None:
         time.sleep(args.settle)
         after_rss = rss_mb(pid)
         pauses = gc_and_loop(gw_url)
+        steps = longest_steps(gw_url)
     samples = result["samples"]
     warm = [mb for t, mb in samples if t >= args.warmup]
     warm_rss = warm[0] if warm else samples[-1][1]
@@ -153,6 +176,8 @@ def main() -> None:
     print()
     print(f"requests: {total} ({total / args.seconds:.0f}/s)  kinds: {result['kinds']}")
     print(f"statuses: {result['statuses']}")
+    for message, n in sorted(result["client_errors"].items(), key=lambda kv: -kv[1]):
+        print(f"  {n:5d}  {message}")
     verdict = {
         "idle_rss_mb": idle_rss,
         "rss_after_warmup_mb": warm_rss,
@@ -168,7 +193,16 @@ def main() -> None:
     }
     for k, v in (verdict | pauses).items():
         print(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}")
-    out: dict[str, Any] = {"args": vars(args), "verdict": verdict, "pauses": pauses, **result}
+    if steps:
+        print("\nlongest loop steps (wall, the loop thread's CPU, GC inside; the rest is the OS):")
+        print(table(steps, ["wall_ms", "cpu_ms", "gc_ms", "task"]))
+    out: dict[str, Any] = {
+        "args": vars(args),
+        "verdict": verdict,
+        "pauses": pauses,
+        "longest_steps": steps,
+        **result,
+    }
     if growth >= 0.05:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))

@@ -30,7 +30,12 @@ from routeiq import stopsignal
 from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import Config, demo_config
-from routeiq.heap import defer_full_collections, freeze_startup_heap, release_when_idle
+from routeiq.heap import (
+    adapt_young_generations,
+    defer_full_collections,
+    freeze_startup_heap,
+    release_when_idle,
+)
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.netguard import install_accept_error_log, install_prompt_close
@@ -144,7 +149,14 @@ async def run_gateway(
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)
             server = config.routeiq.server
-            defer_full_collections(server.gc_full_threshold, server.gc_gen1_threshold)
+            defer_full_collections(server.gc_full_threshold)
+            # Small young generations only while busy (routeiq/heap.py has the numbers).
+            busy = (server.gc_gen0_threshold, server.gc_gen1_threshold)
+            # start_soon, not start: no checkpoint between serving and on_ready (a stop
+            # that lands meanwhile would close the socket first; tests/e2e/test_workers.py).
+            nursery.start_soon(
+                adapt_young_generations, lambda: lifecycle.in_flight, server.gc_busy_in_flight, busy
+            )
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds
             if period > 0:

@@ -19,6 +19,7 @@ import trio
 
 from routeiq import jsonrpc as rpc
 from routeiq.a2a.settings import AgentSpec
+from routeiq.relay_http import relay_client
 from routeiq.ssrf import SSRFBlocked, SSRFGuard
 from routeiq.tracecontext import outgoing_headers
 
@@ -26,12 +27,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def default_http_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(connect=10.0, read=None, write=30.0, pool=10.0),
-        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
-        follow_redirects=False,
-        trust_env=False,
-    )
+    return relay_client()
 
 
 class AgentClient:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import trio
 
 from routeiq.errors import ClientError, NotFound
@@ -21,6 +20,7 @@ from routeiq.mcp.catalog import Catalog, Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.mcp.upstream import UpstreamServer
 from routeiq.mcp.validation import ArgumentChecker
+from routeiq.relay_http import relay_client
 from routeiq.ssrf import SSRFGuard
 
 
@@ -52,12 +52,7 @@ class MCPRegistry:
         self._nursery: trio.Nursery | None = None
         self._changed = trio.Event()
         # One pool for the raw tools/call relay to every server (routeiq.mcp.relay).
-        self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(connect=10.0, read=None, write=30.0, pool=10.0),
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self.http = relay_client()
 
     async def start(self, nursery: trio.Nursery) -> None:
         """Start the configured servers (without waiting for them to connect).

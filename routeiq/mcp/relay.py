@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,6 +78,11 @@ class Link:
     session_id: str | None = None
     protocol_version: str | None = None
     _base: dict[str, str] = field(default_factory=dict)
+    # Parsed once: httpx would re-parse a string URL on every call.
+    target: httpx.URL = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.target = httpx.URL(self.url)
 
     def request_headers(self) -> dict[str, str]:
         if not self._base:
@@ -100,7 +105,7 @@ def _error_reply(rid: Any, code: int, message: str) -> dict[str, Any]:
 
 async def _post(http: httpx.AsyncClient, link: Link, message: dict[str, Any]) -> None:
     """POST a notification or a response within the session (answer: 202)."""
-    r = await http.post(link.url, content=orjson.dumps(message), headers=link.request_headers())
+    r = await http.post(link.target, content=orjson.dumps(message), headers=link.request_headers())
     await r.aclose()
 
 
@@ -116,6 +121,18 @@ async def _drain(chunks: Any) -> None:
                 return
 
 
+async def _drain_and_close(response: httpx.Response, chunks: Any) -> None:
+    try:
+        await _drain(chunks)
+    finally:
+        with trio.CancelScope(shield=True):
+            await response.aclose()
+
+
+#: Runs a job after the call has returned (the upstream session's nursery).
+Spawn = Callable[[Callable[[], Awaitable[None]]], None]
+
+
 class RawCall:
     """One relayed call (see the module docstring)."""
 
@@ -125,11 +142,15 @@ class RawCall:
         link: Link,
         outbox: Outbox | None,
         on_list_changed: Callable[[], None],
+        spawn: Spawn | None = None,
     ) -> None:
         self.http = http
         self.link = link
         self.outbox = outbox
         self.on_list_changed = on_list_changed
+        # Where the rest of a stream is read once the result is in hand, so the
+        # client's answer does not wait for the upstream to end its stream.
+        self.spawn = spawn
         self.rid = f"rq-{next(_counter)}-{secrets.token_hex(4)}"
         # Requests from the upstream being put to the client: their id upstream ->
         # (the id the client sees, the scope to cancel if the upstream withdraws it).
@@ -178,9 +199,10 @@ class RawCall:
 
     async def _exchange(self, body: bytes, client_token: Any) -> dict[str, Any]:
         request = self.http.build_request(
-            "POST", self.link.url, content=body, headers=self.link.request_headers()
+            "POST", self.link.target, content=body, headers=self.link.request_headers()
         )
         response = await self.http.send(request, stream=True)
+        handed_off = False
         try:
             if response.status_code == 404:
                 raise SessionGone("the upstream session is gone (HTTP 404)")
@@ -198,12 +220,18 @@ class RawCall:
                 for block in framer.feed(chunk):
                     for data in event_data(block):
                         reply = await self._message(orjson.loads(data), client_token)
-                        if reply is not None:
+                        if reply is None:
+                            continue
+                        if self.spawn is None:
                             await _drain(chunks)
-                            return reply
+                        else:
+                            self.spawn(lambda: _drain_and_close(response, chunks))
+                            handed_off = True
+                        return reply
             raise rpc.RpcError(rpc.UPSTREAM_UNAVAILABLE, "the upstream closed the stream early")
         finally:
-            await response.aclose()
+            if not handed_off:
+                await response.aclose()
 
     def _reply(self, obj: Any) -> dict[str, Any]:
         if isinstance(obj, dict) and ("result" in obj) != isinstance(obj.get("error"), dict):

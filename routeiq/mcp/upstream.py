@@ -81,6 +81,7 @@ class UpstreamServer:
         self.spec = spec
         self.http = http  # for the raw tools/call relay (None: every call via the SDK)
         self.link: Link | None = None
+        self._background: trio.Nursery | None = None  # see _session
         self._session_id: str | None = None
         self.settings = settings
         self.guard = guard
@@ -167,7 +168,14 @@ class UpstreamServer:
                     self.last_error = None
                     self._publish(listing)
                     mark_started()
-                    await self._serve(client)
+                    # Streams of finished calls are read to their end here.
+                    async with trio.open_nursery() as background:
+                        self._background = background
+                        try:
+                            await self._serve(client)
+                        finally:
+                            self._background = None
+                            background.cancel_scope.cancel()
         finally:
             self._client = None  # no call may use a session that is closing
             self.link = None
@@ -277,8 +285,6 @@ class UpstreamServer:
 
         ``outbox``: where progress, log messages and requests from the upstream
         for this call go; ``progress_token``: the client's, if it asked for progress."""
-        from mcp.shared.exceptions import MCPError
-
         where = f"MCP server {self.spec.name!r}"
         try:
             client = await self._ready()
@@ -300,6 +306,8 @@ class UpstreamServer:
                     params["message"] = message
                 note = {"jsonrpc": "2.0", "method": "notifications/progress", "params": params}
                 await outbox.notify(note)
+
+        from mcp.shared.exceptions import MCPError
 
         with trio.move_on_after(timeout):
             try:
@@ -323,7 +331,9 @@ class UpstreamServer:
     ) -> dict[str, Any]:
         assert self.http is not None
         where = f"MCP server {self.spec.name!r}"
-        call = RawCall(self.http, link, outbox, lambda: self._relist.set())
+        background = self._background
+        spawn = None if background is None else background.start_soon
+        call = RawCall(self.http, link, outbox, lambda: self._relist.set(), spawn)
         try:
             reply = await call.run(
                 "tools/call", {"name": name, "arguments": arguments}, progress_token

@@ -30,6 +30,8 @@ from routeiq.telemetry.loopblock import LoopBlockInstrument
 from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
 from routeiq.telemetry.spans import PresetIds, emit
+from routeiq.telemetry.stepprofile import ENV as PROFILE_ENV
+from routeiq.telemetry.stepprofile import LoopStepProfile
 from routeiq.telemetry.workers import WorkerMetrics
 from routeiq.tracecontext import RECORDING
 
@@ -63,8 +65,12 @@ class Telemetry:
         self.meter_provider = MeterProvider(resource=resource, metric_readers=readers)
         self.tracer = self.tracer_provider.get_tracer("routeiq")
         meter = self.meter_provider.get_meter("routeiq")
-        self.loop = LoopBlockInstrument(settings.loop_block_warn_ms / 1000.0)
         self.gc = GcPauses()
+        self.loop = (
+            LoopStepProfile(settings.loop_block_warn_ms / 1000.0, self.gc)
+            if env.get(PROFILE_ENV) == "1"
+            else LoopBlockInstrument(settings.loop_block_warn_ms / 1000.0)
+        )
         self._routes = frozenset(routes)
         self._models = frozenset(models)
         self._in_flight: Callable[[], int] = lambda: 0

@@ -154,3 +154,59 @@ async def test_idle_connection_past_keepalive_expiry_is_closed_by_the_sweep() ->
         r = await client.post(base + "/chat/completions", json=chat())
         assert r.status_code == 200
         assert len(pool._connections) == 1  # three expired, one new
+
+
+async def test_a_pass_does_not_scan_the_pool_for_every_queued_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """200 requests queue for 8 connections: a pass looks at each connection a
+    bounded number of times, not once per queued request (that pass was
+    quadratic and took most of the gateway's CPU at 1,000 in flight)."""
+    looks = 0
+    passes = 0
+    conn_cls = httpcore.AsyncHTTPConnection
+    for name in ("can_handle_request", "is_available"):
+        original = getattr(conn_cls, name)
+
+        def counted(self: Any, *args: Any, _original: Any = original) -> Any:
+            nonlocal looks
+            looks += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(conn_cls, name, counted)
+    assign = LeanConnectionPool._assign_requests_to_connections
+
+    def counted_pass(self: LeanConnectionPool) -> Any:
+        nonlocal passes
+        passes += 1
+        return assign(self)
+
+    monkeypatch.setattr(LeanConnectionPool, "_assign_requests_to_connections", counted_pass)
+    async with mock_and_client(8, 8) as (_, base, client, pool):
+        await wave(client, base, 200, 0.01)
+        assert len(pool._connections) <= 8
+    # At most every connection once per pass (plus a few for origins); the old
+    # pass made up to 8 looks for each of up to 192 queued requests.
+    assert looks <= 2 * 8 * passes, (looks, passes)
+
+
+async def test_a_request_leaves_in_one_socket_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Header block and body go out together (routeiq/llm/coalesce.py); httpcore
+    alone wrote them separately: two system calls a request."""
+    from httpcore._backends.trio import TrioStream
+
+    writes: list[int] = []
+    original = TrioStream.write
+
+    async def counted(self: TrioStream, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        writes.append(len(buffer))
+        await original(self, buffer, timeout)
+
+    monkeypatch.setattr(TrioStream, "write", counted)
+    async with mock_and_client(2, 2) as (_, base, client, _pool):
+        for _ in range(5):
+            await post(client, base + "/chat/completions", chat())
+        r = await client.get(base + "/models")  # no body: the headers alone, on reading
+        assert r.status_code == 200
+    assert len(writes) == 6, writes
+    assert all(n > 200 for n in writes[:5])  # header block and JSON body in each

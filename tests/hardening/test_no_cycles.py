@@ -14,7 +14,13 @@ from pathlib import Path
 import trio
 
 from routeiq.config import ServerSettings
-from routeiq.heap import FULL_COLLECTION_THRESHOLD, GcPauses, defer_full_collections
+from routeiq.heap import (
+    FULL_COLLECTION_THRESHOLD,
+    GcPauses,
+    adapt_young_generations,
+    defer_full_collections,
+    young_thresholds,
+)
 from tests.conftest import MASTER_KEY, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,4 +74,41 @@ def test_full_collections_are_deferred_and_timed_in_cpu() -> None:
 
 
 def test_config_key_defaults_to_deferred_full_collections() -> None:
-    assert ServerSettings().gc_full_threshold == FULL_COLLECTION_THRESHOLD == 1000
+    settings = ServerSettings()
+    assert settings.gc_full_threshold == FULL_COLLECTION_THRESHOLD == 10_000
+    assert (settings.gc_gen0_threshold, settings.gc_gen1_threshold) == (100, 3)
+    assert settings.gc_busy_in_flight == 64
+
+
+def test_small_young_generations_only_while_busy() -> None:
+    busy = (100, 3)
+    assert young_thresholds(0, 64, busy) == (700, 10)
+    assert young_thresholds(63, 64, busy) == (700, 10)
+    assert young_thresholds(64, 64, busy) == (100, 3)
+    assert young_thresholds(5, 0, busy) == (100, 3)  # 0: always small
+
+
+async def test_thresholds_follow_the_load_every_period(autojump_clock: object) -> None:
+    before = gc.get_threshold()
+    load = {"n": 0}
+    seen: list[tuple[float, tuple[int, int, int]]] = []
+    try:
+        gc.set_threshold(700, 10, 12_345)
+        async with trio.open_nursery() as nursery:
+            await nursery.start(adapt_young_generations, lambda: load["n"], 64, (100, 3), 0.5)
+            start = trio.current_time()
+            await trio.sleep(0.25)  # between the adapter's checks (at 0, 0.5, 1.0 ...)
+            for n in (0, 200, 200, 10):
+                load["n"] = n
+                await trio.sleep(0.5)
+                seen.append((trio.current_time() - start, gc.get_threshold()))
+            nursery.cancel_scope.cancel()
+    finally:
+        gc.set_threshold(*before)
+    # Each change takes effect at the next period; the full threshold is kept.
+    assert seen == [
+        (0.75, (700, 10, 12_345)),
+        (1.25, (100, 3, 12_345)),
+        (1.75, (100, 3, 12_345)),
+        (2.25, (700, 10, 12_345)),
+    ]
