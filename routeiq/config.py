@@ -156,6 +156,9 @@ class ServerSettings(_Strict):
     gc_gen1_threshold: int = Field(default=3, ge=1)
     gc_gen0_threshold: int = Field(default=100, ge=1)
     gc_busy_in_flight: int = Field(default=64, ge=0)
+    #: While busy, automatic full collections wait (for idle, when release_when_idle
+    #: collects) up to this many seconds of continuous load; 0: never held off.
+    gc_defer_full_seconds: float = Field(default=600.0, ge=0)
 
 
 class UpstreamSettings(_Strict):

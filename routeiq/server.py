@@ -155,7 +155,13 @@ async def run_gateway(
             # start_soon, not start: no checkpoint between serving and on_ready (a stop
             # that lands meanwhile would close the socket first; tests/e2e/test_workers.py).
             nursery.start_soon(
-                adapt_young_generations, lambda: lifecycle.in_flight, server.gc_busy_in_flight, busy
+                partial(
+                    adapt_young_generations,
+                    lambda: lifecycle.in_flight,
+                    server.gc_busy_in_flight,
+                    busy,
+                    defer_full_for=server.gc_defer_full_seconds,
+                )
             )
             gateway.telemetry.serving_started()  # maxima count from here, not start-up
             period = config.routeiq.server.idle_release_seconds

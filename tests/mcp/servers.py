@@ -23,11 +23,13 @@ from routeiq.server import bind_socket, serve_app, url_of
 
 MANY = 30  # alpha's numbered tools: n00 .. n29
 CANCELLED: list[str] = []  # tags of alpha "sleepy" calls that were cancelled
+STARTED: list[str] = []  # tags of "sleepy" calls that reached the upstream tool
 
 
 async def sleep_recording(tag: str) -> str:
     """Sleep for a minute; record ``tag`` in :data:`CANCELLED` if cancelled first."""
     done = False
+    STARTED.append(tag)
     try:
         await trio.sleep(60)
         done = True

@@ -28,7 +28,7 @@ from routeiq.mcp.gateway import MCPGateway
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
 from routeiq.server import bind_socket, serve_app, url_of
 from tests.mcp.conftest import AUTH, LOCAL, app_for
-from tests.mcp.servers import CANCELLED, serve_mcp, sleep_recording
+from tests.mcp.servers import CANCELLED, STARTED, serve_mcp, sleep_recording
 
 
 class Name(BaseModel):
@@ -168,9 +168,13 @@ async def test_sampling_refused_for_a_client_without_the_capability() -> None:
 
 async def test_client_cancellation_reaches_the_upstream_tool() -> None:
     async with gateway_to_gamma() as (url, _), client(url) as c:
-        with trio.move_on_after(0.5):  # the SDK sends notifications/cancelled
-            await c.call_tool("gamma__wait", {"tag": "cancelled-by-client"})
-        with trio.fail_after(5):
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(c.call_tool, "gamma__wait", {"tag": "cancelled-by-client"})
+            with trio.fail_after(10):  # the call reached the upstream tool
+                while "cancelled-by-client" not in STARTED:
+                    await trio.sleep(0.01)
+            nursery.cancel_scope.cancel()  # the SDK sends notifications/cancelled
+        with trio.fail_after(10):
             while "cancelled-by-client" not in CANCELLED:
                 await trio.sleep(0.01)
 
@@ -201,14 +205,14 @@ async def _withdrawn_call(accept: str, tag: str) -> httpx2.Response:
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(make_call)
-            with trio.fail_after(10):
-                while not gateway.in_flight:
+            with trio.fail_after(10):  # the call reached the upstream tool
+                while tag not in STARTED:
                     await trio.sleep(0.01)
             note = {"jsonrpc": "2.0", "method": "notifications/cancelled"}
             note["params"] = {"requestId": 7, "reason": "changed my mind"}
             r = await http.post(url, json=note, headers=headers)
             assert r.status_code == 202
-        with trio.fail_after(5):
+        with trio.fail_after(10):
             while tag not in CANCELLED:  # the upstream tool was cancelled too
                 await trio.sleep(0.01)
         assert gateway.withdrawn == set()  # nothing is kept for a withdrawn request
