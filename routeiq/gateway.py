@@ -191,6 +191,7 @@ class Gateway:
 
         async def instrument(nursery: trio.Nursery) -> None:
             trio.lowlevel.add_instrument(self.telemetry.loop)
+            self.telemetry.watch_loop_stacks()  # diagnosis, ROUTEIQ_LOOP_STACKS=1
 
         async def uninstrument() -> None:
             try:

@@ -31,7 +31,7 @@ from routeiq.telemetry.prometheus import render
 from routeiq.telemetry.requests import DURATION_BUCKETS, RequestStats
 from routeiq.telemetry.spans import PresetIds, emit
 from routeiq.telemetry.stepprofile import ENV as PROFILE_ENV
-from routeiq.telemetry.stepprofile import LoopStepProfile
+from routeiq.telemetry.stepprofile import STACKS_ENV, LoopStepProfile
 from routeiq.telemetry.workers import WorkerMetrics
 from routeiq.tracecontext import RECORDING
 
@@ -169,6 +169,12 @@ class Telemetry:
 
     def _observe_tokens(self, options: CallbackOptions) -> Iterable[Observation]:
         return [Observation(n, {"model": m, "kind": k}) for (m, k), n in self.stats.tokens.items()]
+
+    def watch_loop_stacks(self) -> None:
+        """With ROUTEIQ_LOOP_PROFILE=1 and ROUTEIQ_LOOP_STACKS=1: log the loop thread's
+        stack during any step longer than 12 ms (routeiq.telemetry.stepprofile)."""
+        if isinstance(self.loop, LoopStepProfile) and os.environ.get(STACKS_ENV) == "1":
+            self.loop.watch_stacks()
 
     def set_models(self, models: Iterable[str]) -> None:
         """The model label's known values (a config reload changes them)."""
