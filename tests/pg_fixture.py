@@ -3,7 +3,9 @@
 Load with ``pytest_plugins = ["tests.pg_fixture"]``. ``pg_server`` runs
 ``initdb`` into a temporary directory and starts ``postgres`` on a free
 127.0.0.1 port (as the unprivileged user ``nobody`` when the session is root:
-PostgreSQL refuses to run as root); ``pg_url`` creates a fresh database per test.
+PostgreSQL refuses to run as root); ``pg_url`` creates a fresh database per test;
+``db_url``/``db`` give a test the gateway's key database once per engine (SQLite
+and PostgreSQL).
 The binaries come from the Debian ``postgresql`` package (/usr/lib/postgresql/*/bin).
 """
 
@@ -16,10 +18,13 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from itertools import count
+from pathlib import Path
 
 import pytest
+
+from routeiq.db import Database, open_database
 
 _ids = count()
 
@@ -126,3 +131,23 @@ def pg_server() -> Iterator[PgServer]:
 def pg_url(pg_server: PgServer) -> str:
     """URL of a fresh, empty database on the session's PostgreSQL."""
     return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The key database's URL, once per engine: a SQLite file, a fresh PostgreSQL one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'routeiq.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+async def db(db_url: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """That database, opened (and migrated) for the test."""
+    d = open_database(db_url, tmp_path)
+    await d.open()
+    try:
+        yield d
+    finally:
+        await d.close()

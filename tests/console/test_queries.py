@@ -5,7 +5,6 @@ totals rows logged before it, and the pure helpers."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +23,6 @@ from routeiq.db.rollup import totals
 
 DAY = 86400.0
 T0 = 1_800_000_000.0 // DAY * DAY  # a UTC midnight
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'console.db'}"
-    url: str = request.getfixturevalue("pg_url")
-    return url
-
-
-@pytest.fixture
-async def db(db_url: str, tmp_path: Path) -> AsyncIterator[Database]:
-    d = open_database(db_url, tmp_path)
-    await d.open()
-    try:
-        yield d
-    finally:
-        await d.close()
 
 
 def _rows(n: int, seed: int = 3) -> list[SpendRow]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +11,6 @@ import trio
 from routeiq.db import Database, SchemaTooNew, SpendRow, open_database
 from routeiq.db.base import SpendDelta
 from routeiq.db.schema import LATEST
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gov.db'}"
-    url: str = request.getfixturevalue("pg_url")
-    return url
-
-
-@pytest.fixture
-async def db(db_url: str, tmp_path: Path) -> AsyncIterator[Database]:
-    d = open_database(db_url, tmp_path)
-    await d.open()
-    try:
-        yield d
-    finally:
-        await d.close()
 
 
 def _row(i: int, **kw: object) -> SpendRow:
