@@ -86,3 +86,18 @@ def content_of(r: httpx.Response) -> str:
 
 def upstream_calls(mock: MockUpstream) -> int:
     return mock.stats.requests
+
+
+#: Seconds a cache test waits for what happens in the background (stores, the stream).
+LIMIT = 60
+
+
+async def wait_stores(s: Stack, n: int) -> None:
+    """Stores run in the background after the response: wait for the n-th."""
+    with trio.fail_after(10):
+        while s.gw.cache.stats.stores < n:
+            await trio.sleep(0.005)
+
+
+def client(s: Stack) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=s.url, timeout=30)

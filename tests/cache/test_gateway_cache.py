@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import orjson
 import trio
 from openai import OpenAI
@@ -12,29 +11,19 @@ from openai import OpenAI
 from routeiq.cache.embedder import SentenceEncoder
 from routeiq.config import load_config
 from tests.cache.stack import (
+    LIMIT,
     MASTER,
     bearer,
     cache_config,
     cache_stack,
     chat,
+    client,
     content_of,
     post_chat,
     upstream_calls,
+    wait_stores,
 )
-from tests.conftest import MASTER_KEY, Stack, config_dict
-
-LIMIT = 60
-
-
-async def wait_stores(s: Stack, n: int) -> None:
-    """Stores run in the background after the response: wait for the n-th."""
-    with trio.fail_after(5):
-        while s.gw.cache.stats.stores < n:
-            await trio.sleep(0.005)
-
-
-def client(s: Stack) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=s.url, timeout=30)
+from tests.conftest import MASTER_KEY, config_dict
 
 
 def test_config_section_is_strict_and_off_by_default() -> None:

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import httpx
 import trio
 
 from routeiq.cache.embedder import SentenceEncoder
 from tests.cache.stack import (
+    LIMIT,
     MASTER,
     bearer,
     cache_config,
     cache_stack,
     chat,
+    client,
     content_of,
     post_chat,
     upstream_calls,
+    wait_stores,
 )
-from tests.conftest import Stack
-
-LIMIT = 60
-
-
-async def wait_stores(s: Stack, n: int) -> None:
-    with trio.fail_after(10):
-        while s.gw.cache.stats.stores < n:
-            await trio.sleep(0.005)
-
-
-def client(s: Stack) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=s.url, timeout=30)
 
 
 async def test_near_neighbour_asking_another_question_is_a_miss(minilm: SentenceEncoder) -> None:
