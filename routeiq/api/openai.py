@@ -46,6 +46,9 @@ async def run_request(
     to a chat body and chat responses to theirs."""
     ctx = get_ctx(scope)
     ctx.model = model
+    modes = gw.router.modes  # built per config: an empty dict unless a group refuses
+    if modes.chat if chat else modes.embedding:
+        modes.check(gw.router.resolver.canonical(model), "chat" if chat else "embedding")
     if gw.governance is not None:  # models, limits, budget reservation (routeiq.governance)
         limit_headers = await gw.governance.admit(ctx, model, req, body_size)
         if limit_headers:

@@ -32,6 +32,7 @@ from routeiq.errors import ModelNotFound
 from routeiq.routing.affinity import AffinityTable
 from routeiq.routing.breaker import BreakerBoard
 from routeiq.routing.filters import by_tags, fits
+from routeiq.routing.modes import ModeTable
 from routeiq.routing.resolve import ModelResolver
 from routeiq.routing.settings import RoutingSettings
 from routeiq.routing.strategies import DeploymentStats, canonical_strategy, make_strategy
@@ -98,6 +99,7 @@ class Router:
         if rs.default_fallbacks and "*" not in self.fallbacks:
             self.fallbacks["*"] = tuple(rs.default_fallbacks)
         self.resolver = ModelResolver(groups, rs.model_group_alias)
+        self.modes = ModeTable(groups)  # model_info.mode, for the chat/embeddings check
         self.tag_filtering = rs.enable_tag_filtering
         self.pre_call_checks = rs.enable_pre_call_checks
         self.context_fallbacks = _chains(rs.context_window_fallbacks)
