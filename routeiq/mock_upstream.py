@@ -22,6 +22,7 @@ import trio
 
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Message, Receive, Scope, Send
+from routeiq.mock_responses import MockResponses
 
 RATE_LIMIT = 10_000  # x-ratelimit-limit-requests the mock announces
 
@@ -70,6 +71,7 @@ class MockUpstream:
         self._rng = random.Random(self.settings.seed)
         self._headers: list[tuple[bytes, bytes]] = []
         self._target = ""
+        self.responses = MockResponses(chat_completion)  # its own Responses API
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -122,7 +124,22 @@ class MockUpstream:
         self.stats.requests += 1
         self.stats.active += 1
         try:
-            if path.endswith("/embeddings"):
+            at = path.find("/responses")
+            if at != -1:
+                record = RequestRecord(rid, req.get("stream") is True, time.monotonic(), body=req)
+                record.headers = {
+                    k.decode("latin-1"): v.decode("latin-1") for k, v in self._headers
+                }
+                record.target = self._target
+                self.stats.records.append(record)
+                if self._mode(req) == "error":
+                    status = int(self._option(req, "status", 500))
+                    error = {"error": {"message": "mock failure", "type": "server_error"}}
+                    await send_json(send, status, error)
+                    return
+                await self.responses.handle(scope["method"], path[at + 10 :], req, send)
+                record.completed = True
+            elif path.endswith("/embeddings"):
                 await self._embeddings(req, send)
             elif not path.endswith("/chat/completions") and path.endswith(_OTHER_ENDPOINTS):
                 await _other_endpoint(path, req, send)
@@ -402,6 +419,32 @@ class MockUpstream:
             await _event(send, usage_chunk)
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
         record.completed = True
+
+
+def chat_completion(req: dict[str, Any]) -> dict[str, Any]:
+    """The mock's whole ``chat.completion`` answer to ``req`` (a forced tool call, or
+    the answer text), for the mock's Responses API."""
+    prompt_tokens = _count_prompt(req)
+    call = _tool_call(req)
+    if call is not None:
+        message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+        finish, out_tokens = "tool_calls", 5
+    else:
+        answer = _answer(req)
+        message = {"role": "assistant", "content": answer}
+        finish, out_tokens = "stop", len(answer.split())
+    return {
+        "id": "chatcmpl-mock",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": str(req.get("model", "mock")),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": out_tokens,
+            "total_tokens": prompt_tokens + out_tokens,
+        },
+    }
 
 
 def _tool_call(req: dict[str, Any]) -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ ENDPOINT_PATHS = {
     "transcriptions": "/audio/transcriptions",
     "rerank": "/rerank",
     "messages": "/messages",  # Anthropic pass-through (routeiq.surfaces.raw)
+    "responses": "/responses",  # OpenAI's Responses API (routeiq.surfaces.responses_native)
 }
 
 
@@ -54,6 +55,10 @@ def provider_defaults(provider: str) -> tuple[str | None, bool]:
 
 def upstream_url(dep: Deployment, endpoint: str) -> str:
     path = ENDPOINT_PATHS[endpoint]
+    if dep.provider == "azure" and endpoint == "responses":
+        # Azure's Responses API is per resource, not per deployment (``model`` names it).
+        root = dep.api_base.split("/openai/", 1)[0].rstrip("/")
+        return f"{root}/openai/responses?api-version={dep.api_version}"
     if dep.provider == "azure":
         base = dep.api_base
         if "/openai/deployments/" not in base:

@@ -1,9 +1,11 @@
 """The Responses API surface: ``POST /v1/responses``, ``GET``/``DELETE
 /v1/responses/{id}`` and ``GET /v1/responses/{id}/input_items``.
 
-Served by translation to chat completions through the one request path
-(``run_request``); the conversation of a stored response lives in the state
-backend (``responses_store``), bound to the caller's tenant. Errors keep the
+Groups whose deployments have OpenAI's Responses API get pass-through
+(``responses_native``); the others are served by translation to chat completions
+through the one request path (``run_request``); the conversation of a stored
+response lives in the state backend (``responses_store``), bound to the caller's
+tenant. Errors keep the
 OpenAI shape (this is an OpenAI surface).
 """
 
@@ -20,6 +22,7 @@ from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.errors import BadRequest, MethodNotAllowed, NotFound
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
+from routeiq.surfaces import responses_native
 from routeiq.surfaces import responses_request as rq
 from routeiq.surfaces import responses_response as rs
 from routeiq.surfaces.relay import TranslatingSend
@@ -54,7 +57,13 @@ async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     check_content_type(header(scope, b"content-type"))
     raw = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
     req = parse_json_object(raw, gw.limits)
-    rq.model_of(req)
+    model = rq.model_of(req)
+    if responses_native.pass_through(gw, model):  # the upstream's own Responses API
+        await responses_native.create(gw, scope, receive, send, req, model, len(raw))
+        return
+    builtin = responses_native.builtin_tool_error(gw, model, req)
+    if builtin is not None:
+        raise builtin
     settings = gw.config.routeiq.surfaces.responses
     convo = conversations(gw)
     tenant = tenant_of(get_ctx(scope))
@@ -106,6 +115,11 @@ async def by_id(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None
         raise NotFound("No such route on this gateway")
     convo = conversations(gw)
     tenant = tenant_of(get_ctx(scope))
+    if method in ("GET", "HEAD", "DELETE") and (method != "DELETE" or not sub):
+        holder = await convo.native(tenant, rid)
+        if holder is not None:  # stored by a deployment's own Responses API
+            await responses_native.by_id(gw, scope, send, holder, rid, sub)
+            return
     if method == "DELETE" and not sub:
         if not await convo.delete(tenant, rid):
             raise NotFound(f"Response with id '{rid}' not found.")

@@ -6,6 +6,9 @@ replays), under a TTL. A record is bound to the tenant that created it (team,
 else virtual key, else static key name): any other tenant sees a 404, exactly as
 for an id that never existed, so ids reveal nothing across tenants. The memory
 backend serves one process; Redis shares the chain across processes.
+
+A response made by pass-through (``responses_native``) is stored by the upstream;
+the gateway keeps only ``id -> deployment`` (same TTL, same tenant binding).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from routeiq.asgi.types import RequestContext
 from routeiq.state import StateStore
 
 PREFIX = "routeiq:resp:"
+#: A response stored by a deployment's own Responses API (pass-through): only which
+#: deployment holds it, so GET/DELETE go there.
+NATIVE_PREFIX = "routeiq:nresp:"
 
 
 def tenant_of(ctx: RequestContext) -> str:
@@ -68,3 +74,24 @@ class Conversations:
         if await self.load(tenant, response_id) is None:
             return False
         return await self.store.delete(PREFIX + response_id)
+
+    async def remember_native(self, tenant: str, response_id: str, deployment: str) -> None:
+        record = orjson.dumps({"tenant": tenant, "deployment": deployment})
+        await self.store.set(NATIVE_PREFIX + response_id, record, ttl=self.ttl)
+
+    async def native(self, tenant: str, response_id: str) -> str | None:
+        """The deployment holding a pass-through response of ``tenant`` (None: not one)."""
+        raw = await self.store.get(NATIVE_PREFIX + response_id)
+        if raw is None:
+            return None
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(record, dict) or record.get("tenant") != tenant:
+            return None
+        dep = record.get("deployment")
+        return dep if isinstance(dep, str) else None
+
+    async def forget_native(self, response_id: str) -> None:
+        await self.store.delete(NATIVE_PREFIX + response_id)

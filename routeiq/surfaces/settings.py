@@ -29,3 +29,10 @@ class SurfaceSettings(BaseModel):
     #: cache and pricing apply (``never``). ``auto`` (default): pass-through unless
     #: guardrails, plugins or the cache are configured.
     anthropic_passthrough: Literal["auto", "always", "never"] = "auto"
+    #: ``/v1/responses`` to a group whose deployments all have OpenAI's Responses API
+    #: (``openai/`` at api.openai.com, ``azure/``, or any deployment whose
+    #: ``model_info.supported_endpoints`` lists ``/v1/responses``): relay it as it is,
+    #: built-in tools and upstream-stored state included (``always``), or translate to
+    #: chat (``never``). ``auto`` (default): pass-through unless guardrails, plugins or
+    #: the cache are configured (they need the chat path).
+    responses_passthrough: Literal["auto", "always", "never"] = "auto"
