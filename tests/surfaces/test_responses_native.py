@@ -221,3 +221,35 @@ async def test_pass_through_spend_is_logged_with_its_cost(tmp_path: Any) -> None
         assert row["completion_tokens"] == usage["output_tokens"]
         expected = usage["input_tokens"] * 0.001 + usage["output_tokens"] * 0.002
         assert row["spend"] == pytest.approx(expected)
+
+
+KEYS = [
+    {"key": "sk-team-a", "name": "a", "team": "alpha"},
+    {"key": "sk-team-b", "name": "b", "team": "beta"},
+]
+
+
+async def test_a_native_response_is_bound_to_its_tenant() -> None:
+    async with native_stack(auth={"keys": KEYS}) as s:
+        a = {"authorization": "Bearer sk-team-a"}
+        b = {"authorization": "Bearer sk-team-b"}
+        async with httpx.AsyncClient(base_url=s.url, timeout=30) as c:
+            r = await c.post(
+                "/v1/responses", json={"model": "gpt-native", "input": "mine"}, headers=a
+            )
+            assert r.status_code == 200, r.text
+            rid = r.json()["id"]
+            upstream_calls = s.mocks[0].stats.requests
+            again = {"model": "gpt-native", "input": "more", "previous_response_id": rid}
+            for method, path, body in (
+                ("GET", f"/v1/responses/{rid}", None),
+                ("GET", f"/v1/responses/{rid}/input_items", None),
+                ("DELETE", f"/v1/responses/{rid}", None),
+                ("POST", "/v1/responses", again),
+            ):
+                r = await c.request(method, path, json=body, headers=b)
+                assert r.status_code == 404, (method, path, r.text)
+                assert r.json()["error"]["message"].endswith(f"id '{rid}' not found.")
+            assert s.mocks[0].stats.requests == upstream_calls  # none reached the upstream
+            assert (await c.get(f"/v1/responses/{rid}", headers=a)).status_code == 200
+            assert (await c.post("/v1/responses", json=again, headers=a)).status_code == 200
