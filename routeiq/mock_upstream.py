@@ -558,6 +558,12 @@ async def _other_endpoint(path: str, req: dict[str, Any], send: Send) -> None:
                     "choices": [{"index": 0, "text": word + " ", "finish_reason": None}],
                 }
                 await _event(send, chunk)
+            opts = req.get("stream_options")
+            if isinstance(opts, dict) and opts.get("include_usage") is True:
+                n = len(text.split())
+                usage = {"prompt_tokens": 2, "completion_tokens": n, "total_tokens": n + 2}
+                chunk = {"id": "cmpl-mock", "object": "text_completion", "model": model}
+                await _event(send, {**chunk, "choices": [], "usage": usage})
             await send({"type": "http.response.body", "body": b"data: [DONE]\n\n"})
             return
         n = len(text.split())
@@ -617,7 +623,9 @@ async def _other_endpoint(path: str, req: dict[str, Any], send: Send) -> None:
         scored.sort(key=lambda x: (-x[0], x[1]))
         top = req.get("top_n") if isinstance(req.get("top_n"), int) else len(scored)
         results = [{"index": i, "relevance_score": float(s)} for s, i in scored[:top]]
-        await send_json(send, 200, {"id": "rerank-mock", "results": results, "model": model})
+        meta = {"billed_units": {"search_units": 1}}
+        answer = {"id": "rerank-mock", "results": results, "model": model, "meta": meta}
+        await send_json(send, 200, answer)
 
 
 async def _transcribe(scope: Scope, receive: Receive, send: Send) -> None:
@@ -643,4 +651,5 @@ async def _transcribe(scope: Scope, receive: Receive, send: Send) -> None:
         start = head.find(b"\r\n\r\n", marker) + 4
         model = head[start : head.find(b"\r\n", start)].decode("utf-8", "replace")
     text = f"transcribed {size} bytes in {pieces} pieces for {model}"
-    await send_json(send, 200, {"text": text})
+    seconds = round(size / 32_000, 3)  # as if 16 kHz 16-bit mono
+    await send_json(send, 200, {"text": text, "usage": {"type": "duration", "seconds": seconds}})

@@ -412,7 +412,7 @@ _add(
     S,
     "model api_base api_key api_version timeout stream_timeout rpm tpm weight "
     "extra_headers input_cost_per_token output_cost_per_token litellm_credential_name "
-    "organization tags",
+    "organization tags input_cost_per_second",
     "the deployment's address, credentials, limits and prices",
     "same",
 )
@@ -513,7 +513,9 @@ _add(
     MI,
     S,
     "mode max_input_tokens max_tokens max_output_tokens base_model input_cost_per_token "
-    "output_cost_per_token cache_read_input_token_cost cache_creation_input_token_cost",
+    "output_cost_per_token cache_read_input_token_cost cache_creation_input_token_cost "
+    "output_cost_per_image input_cost_per_character input_cost_per_second "
+    "input_cost_per_query supported_endpoints",
     "the deployment's mode, context window and prices",
     "same (pricing, pre-call checks, /model/info)",
 )

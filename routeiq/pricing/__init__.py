@@ -31,6 +31,7 @@ from routeiq.pricing.table import (
     price_map_path,
     prices_by_deployment,
 )
+from routeiq.pricing.units import Units, load_units, units_by_deployment
 
 __all__ = [
     "COST_HEADER",
@@ -55,16 +56,25 @@ __all__ = [
 class PriceBook:
     """Prices of the configured deployments, resolved once."""
 
-    def __init__(self, by_deployment: Mapping[str, ModelPrices], map_size: int = 0) -> None:
+    def __init__(
+        self,
+        by_deployment: Mapping[str, ModelPrices],
+        map_size: int = 0,
+        units: Mapping[str, Units] | None = None,
+    ) -> None:
         self.by_deployment = dict(by_deployment)
         self.map_size = map_size  # entries read from the price map (0: no map)
         self._pricers = {i: Pricer(p) for i, p in self.by_deployment.items()}
+        #: Per deployment, prices per image/character/second/query (``pricing/units.py``).
+        self.units: dict[str, Units] = dict(units or {})
 
     @classmethod
     def load(cls, deployments: Iterable[Deployment], path: Path | None = None) -> PriceBook:
         """Read the price map (litellm's, unless ``path``) and resolve ``deployments``."""
         table = load_price_map(path)
-        return cls(prices_by_deployment(deployments, table), len(table))
+        deployments = list(deployments)
+        units = units_by_deployment(deployments, load_units(path))
+        return cls(prices_by_deployment(deployments, table), len(table), units)
 
     def pricer(self, deployment_id: str) -> Pricer | None:
         """The bound pricer of a deployment (``None``: no price known)."""

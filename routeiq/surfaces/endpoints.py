@@ -15,6 +15,7 @@ from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.errors import MethodNotAllowed, ModelNotFound
 from routeiq.llm.proxy import decision_headers
 from routeiq.surfaces.checks import need, wrong
+from routeiq.surfaces.completions import completions as legacy_completions
 from routeiq.surfaces.raw import check_mode, relay
 from routeiq.surfaces.responses_request import model_of
 from routeiq.surfaces.upload import Upload
@@ -59,7 +60,8 @@ async def _forward(
 
 
 async def completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    await _forward(gw, scope, receive, send, "completions", "completion", ("prompt",))
+    """Guardrails, cache and pricing apply: see ``surfaces/completions.py``."""
+    await legacy_completions(gw, scope, receive, send)
 
 
 async def moderations(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

@@ -3,9 +3,10 @@
 ``/v1/rerank`` (Cohere/Jina format).
 
 Stages: auth, policy, governance admission (model access, rate limits), the
-``model_info.mode`` check, routing with retries, fallbacks and breakers, telemetry.
-Guardrails, cache and learned routes are chat stages and do not apply; pricing is
-not computed here. The response is relayed piece by piece (``aiter_bytes``): SSE
+``model_info.mode`` check, routing with retries, fallbacks and breakers, pricing
+per unit or token (``metering.py``: the cost lands in spend rows and telemetry),
+telemetry. ``/v1/completions`` has its own path (``completions.py``: guardrails,
+cache); learned routes are chat-only. The response is relayed piece by piece (``aiter_bytes``): SSE
 completions, audio bytes and JSON alike, never buffered. A request whose body is a
 streamed upload is never retried once its first bytes went upstream.
 """
@@ -26,8 +27,10 @@ from routeiq.llm.attempt import AttemptResult
 from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import decision_headers, read_limited, release
 from routeiq.llm.upstream import map_status, map_transport_error
+from routeiq.pricing.cost import COST_HEADER, format_usd
 from routeiq.routing.deployment_params import translator
 from routeiq.routing.executor import RouteRequest, request_budget, route_and_call
+from routeiq.surfaces.metering import Meter
 from routeiq.surfaces.upload import Upload
 
 if TYPE_CHECKING:
@@ -114,9 +117,10 @@ async def relay(
         built = target.client.build_request("POST", url, content=content, headers=headers)
         left = deadline - trio.current_time()
         timeout = min((dep.stream_timeout if stream else None) or dep.timeout or left, left)
+        meter = Meter(endpoint, req, gw.pricing.units.get(dep.id, {}), gw.pricing.pricer(dep.id))
         try:
             return await _exchange(
-                target.client, built, ctx, send, receive, timeout, gw, upload is None, sent
+                target.client, built, ctx, send, receive, timeout, gw, upload is None, sent, meter
             )
         except RouteIQError as exc:
             if upload is None:
@@ -157,12 +161,14 @@ async def _exchange(
     gw: Gateway,
     watch: bool,
     sent: list[bool],
+    meter: Meter,
 ) -> AttemptResult:
     started = False
+    finished = False
     gone = False
 
     async def relay_response() -> None:
-        nonlocal started
+        nonlocal started, finished
         try:
             response = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -176,6 +182,9 @@ async def _exchange(
             headers.extend(decision_headers(ctx))
             if response.headers.get("content-type", "").startswith("text/event-stream"):
                 headers.append((b"cache-control", b"no-cache"))
+            upfront = meter.upfront()
+            if upfront is not None:
+                headers.append((COST_HEADER, format_usd(upfront)))
             started = sent[0] = True
             ctx.status = response.status_code
             await send(
@@ -183,7 +192,11 @@ async def _exchange(
             )
             async for piece in response.aiter_bytes():
                 if piece:
+                    meter.feed(piece)
                     await send({"type": "http.response.body", "body": piece, "more_body": True})
+            # Priced before the last message: the request's record is written when it goes.
+            ctx.usage, ctx.cost = meter.result()
+            finished = True  # a disconnect from now on is the normal end
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             await response.aclose()
@@ -194,7 +207,7 @@ async def _exchange(
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                gone = True
+                gone = not finished
                 scope.cancel()
                 return
 

@@ -37,7 +37,15 @@ def chat_usage(usage: Any) -> dict[str, Any] | None:
     i = i if isinstance(i, int) else 0
     o = o if isinstance(o, int) else 0
     total = usage.get("total_tokens")
-    out: dict[str, Any] = {
+    out: dict[str, Any] = {}
+    # Anthropic's input_tokens leave out cache reads and writes; the pricer counts
+    # them apart from prompt_tokens under these names.
+    for name in ("cache_read_input_tokens", "cache_creation_input_tokens"):
+        n = usage.get(name)
+        if isinstance(n, int) and n > 0:
+            out[name] = n
+            i += n
+    out |= {
         "prompt_tokens": i,
         "completion_tokens": o,
         "total_tokens": total if isinstance(total, int) else i + o,
