@@ -18,16 +18,17 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import ErrorBody, send_json
 from routeiq.asgi.types import Receive, Scope, Send, header
 from routeiq.errors import ModelNotFound
-from routeiq.routing.filters import estimate_tokens
 from routeiq.surfaces import anthropic_response
 from routeiq.surfaces.anthropic_request import to_chat
 from routeiq.surfaces.raw import relay
 from routeiq.surfaces.relay import TranslatingSend
+from routeiq.surfaces.tokens import count
 
 if TYPE_CHECKING:
     from routeiq.gateway import Gateway
 
 PATHS = ("/v1/messages", "/v1/messages/count_tokens")
+COUNT_HEADER = b"x-routeiq-token-count"
 ERROR_BODIES: dict[str, ErrorBody] = dict.fromkeys(PATHS, anthropic_response.error_body)
 
 
@@ -45,6 +46,10 @@ def _pass_through(gw: Gateway, model: str) -> bool:
         return False
     if mode == "auto" and (cfg.guardrails.configured() or cfg.plugins or cfg.cache.enabled):
         return False
+    return _all_anthropic(gw, model)
+
+
+def _all_anthropic(gw: Gateway, model: str) -> bool:
     router = gw.router
     group = router.groups.get(router.resolver.canonical(model)) or router.resolver.resolve(model)
     return group is not None and len(group) > 0 and all(d.provider == "anthropic" for d in group)
@@ -63,14 +68,18 @@ async def messages(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> N
 
 
 async def count_tokens(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    """An estimate (no tokenizer: ~4 characters a token, as the router's pre-call
-    check counts), for clients that budget their context before sending."""
-    req, _ = await _read(gw, scope, receive)
+    """An Anthropic-format group's own count (forwarded to its
+    ``/v1/messages/count_tokens``); otherwise counted here with a real tokenizer
+    (``tokens.py``; ``x-routeiq-token-count`` says which count it is)."""
+    req, size = await _read(gw, scope, receive)
     chat = to_chat(req, max_messages=gw.limits.max_messages, count_only=True)
     model = validate_chat(chat, gw.limits)
     if not gw.router.has(model) and model not in gw.config.learned:
         raise ModelNotFound(f"The model '{model}' does not exist on this gateway", param="model")
-    tokens = estimate_tokens(chat["messages"])
-    for tool in chat.get("tools") or ():
-        tokens += len(str(tool)) // 4
-    await send_json(send, 200, {"input_tokens": tokens})
+    if _all_anthropic(gw, model):
+        await relay(
+            gw, scope, receive, send, endpoint="count_tokens", model=model, req=req, size=size
+        )
+        return
+    tokens, how = await count(chat)
+    await send_json(send, 200, {"input_tokens": tokens}, [(COUNT_HEADER, how.encode())])

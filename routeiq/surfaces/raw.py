@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 #: default mode is chat); the others must be declared.
 IMPLICIT_MODES = frozenset({"chat", "completion", "embedding", "moderation"})
 _KEEP = frozenset({b"content-type", b"content-disposition"})
+#: Relayed endpoints Anthropic deployments serve natively (path under /v1).
+ANTHROPIC_PATHS = {"messages": "/messages", "count_tokens": "/messages/count_tokens"}
 
 
 def check_mode(gw: Gateway, model: str, mode: str) -> None:
@@ -92,7 +94,7 @@ async def relay(
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
         ctx.attempts += 1
-        native = endpoint == "messages" and dep.provider == "anthropic"
+        native = endpoint in ANTHROPIC_PATHS and dep.provider == "anthropic"
         if not native and translator(gw.translators, dep) is not None:
             raise BadRequest(
                 f"Deployment '{dep.id}' is not OpenAI-format; '{endpoint}' is relayed only "
@@ -100,10 +102,10 @@ async def relay(
                 param="model",
             )
         target = gw.upstreams.targets[dep.id]
-        headers = dict(target.headers)
-        url = target.urls[endpoint]
         if native:
-            url, headers = anthropic_call(dep, scope)
+            url, headers = anthropic_call(dep, scope, ANTHROPIC_PATHS[endpoint])
+        else:
+            url, headers = target.urls[endpoint], dict(target.headers)
         headers["x-request-id"] = ctx.request_id
         if ctx.trace is not None:
             ctx.trace.propagate(headers)
@@ -135,11 +137,13 @@ async def relay(
         raise outcome.result.error
 
 
-def anthropic_call(dep: Deployment, scope: Scope) -> tuple[httpx.URL, dict[str, str]]:
+def anthropic_call(
+    dep: Deployment, scope: Scope, path: str = "/messages"
+) -> tuple[httpx.URL, dict[str, str]]:
     """URL and headers of Anthropic's own Messages API for ``dep`` (pass-through): the
     client's ``anthropic-version`` and ``anthropic-beta`` go along."""
     base = dep.api_base.rstrip("/")
-    url = httpx.URL(base + ("/messages" if base.endswith("/v1") else "/v1/messages"))
+    url = httpx.URL(base + (path if base.endswith("/v1") else "/v1" + path))
     headers = {"content-type": "application/json", "anthropic-version": "2023-06-01"}
     if dep.api_key:
         headers["x-api-key"] = dep.api_key

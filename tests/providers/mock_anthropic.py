@@ -68,6 +68,10 @@ class MockAnthropic:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         req = orjson.loads(body) if body else {}
         self.requests.append(Recorded(scope["path"], headers, req))
+        if scope["path"] == "/v1/messages/count_tokens" and headers.get("x-api-key") == API_KEY:
+            # a count no estimate would give: the test can tell it came from here
+            await send_json(send, 200, {"input_tokens": 7000 + len(orjson.dumps(req))})
+            return
         if scope["path"] != "/v1/messages" or scope["method"] != "POST":
             await send_json(send, 404, _error("not_found_error", "Not found"))
             return
