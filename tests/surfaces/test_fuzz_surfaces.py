@@ -25,6 +25,7 @@ def _config() -> Any:
         ("tts-test", "audio_speech"),
         ("stt-test", "audio_transcription"),
         ("rerank-test", "rerank"),
+        ("text-test", "completion"),
     ]:
         cfg["model_list"].append(
             {
@@ -33,6 +34,13 @@ def _config() -> Any:
                 "litellm_params": {"model": f"openai/{name}", "api_base": DEAD, "api_key": "k"},
             }
         )
+    cfg["model_list"].append(  # served by Responses pass-through
+        {
+            "model_name": "native-test",
+            "model_info": {"id": "native-test", "supported_endpoints": ["/v1/responses"]},
+            "litellm_params": {"model": "openai/native", "api_base": DEAD, "api_key": "k"},
+        }
+    )
     return load_config(cfg)
 
 
@@ -147,7 +155,7 @@ items = st.fixed_dictionaries(
 responses_bodies = st.fixed_dictionaries(
     {},
     optional={
-        "model": st.sampled_from(["gpt-test", "nope"]) | json_values,
+        "model": st.sampled_from(["gpt-test", "native-test", "nope"]) | json_values,
         "input": st.text(max_size=10) | st.lists(items, max_size=3) | json_values,
         "instructions": json_values,
         "tools": st.lists(
@@ -179,7 +187,9 @@ responses_bodies = st.fixed_dictionaries(
 other_bodies = st.fixed_dictionaries(
     {},
     optional={
-        "model": st.sampled_from(["gpt-test", "image-test", "tts-test", "rerank-test", "nope"])
+        "model": st.sampled_from(
+            ["gpt-test", "text-test", "image-test", "tts-test", "rerank-test", "nope"]
+        )
         | json_values,
         "prompt": json_values,
         "input": json_values,
