@@ -91,7 +91,9 @@ def mock(latency: float = 0.0, **kw: Any) -> Any:
     return process(args, r"listening on (http://\S+)")
 
 
-def gateway_config(base: str, **routeiq: Any) -> Path:
+def gateway_config(
+    base: str, *, extra_models: list[dict[str, Any]] | None = None, **routeiq: Any
+) -> Path:
     import yaml
 
     cfg = {
@@ -100,7 +102,8 @@ def gateway_config(base: str, **routeiq: Any) -> Path:
                 "model_name": "bench-model",
                 "litellm_params": {"model": "openai/bench-model", "api_base": base, "api_key": "x"},
                 "model_info": {"id": "bench-dep"},
-            }
+            },
+            *(extra_models or []),
         ],
         "general_settings": {"master_key": KEY},
         "routeiq": routeiq,
@@ -112,9 +115,15 @@ def gateway_config(base: str, **routeiq: Any) -> Path:
 
 
 def gateway(
-    base: str, *, root: Path = ROOT, level: str = "WARNING", quiet: bool = False, **routeiq: Any
+    base: str,
+    *,
+    root: Path = ROOT,
+    level: str = "WARNING",
+    quiet: bool = False,
+    extra_models: list[dict[str, Any]] | None = None,
+    **routeiq: Any,
 ) -> Any:
-    path = gateway_config(base, **routeiq)
+    path = gateway_config(base, extra_models=extra_models, **routeiq)
     args = ["-m", "routeiq.cli", "serve", "--config", str(path), "--port", "0", "--quiet"]
     return process(args, root=root, level=level, quiet=quiet)
 

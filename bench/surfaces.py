@@ -3,7 +3,9 @@
 1. CPU per request (the gateway process's user+system time from /proc, divided by
    the requests wrk completed), non-streamed, for chat completions (the baseline),
    Anthropic Messages (/v1/messages) and the Responses API (/v1/responses, stored:
-   one state write each). Rounds alternate the order; the figure is the median per
+   one state write each), translated, and passed through to a group with the
+   Responses API natively (``responses-native``: the mock serves it; one state
+   write of id -> deployment each). Rounds alternate the order; the figure is the median per
    round of (surface - chat). Target (issue 11): at most +150 us.
 2. Time to first content event of a stream, client-side, requests interleaved
    chat / messages / responses on one connection each: the first ``content`` delta,
@@ -58,7 +60,23 @@ SURFACES: dict[str, tuple[str, dict[str, Any], bytes]] = {
         {"model": "bench-model", "input": PROMPT},
         b"response.output_text.delta",
     ),
+    # the same request to a group with the Responses API natively: relayed as it is
+    "responses-native": (
+        "/v1/responses",
+        {"model": "bench-native", "input": PROMPT},
+        b"response.output_text.delta",
+    ),
 }
+
+
+def native_models(base: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "model_name": "bench-native",
+            "litellm_params": {"model": "openai/bench-model", "api_base": base, "api_key": "x"},
+            "model_info": {"id": "bench-native", "supported_endpoints": ["/v1/responses"]},
+        }
+    ]
 
 
 def cpu_round(url: str, order: list[str], seconds: int) -> dict[str, float]:
@@ -222,12 +240,12 @@ def main() -> None:
     names = list(SURFACES)
     inproc = translation_cpu(args.iterations)
     print(table(inproc, ["surface", "stream", "cpu_us", "extra_us"]))
-    with mock(0.0) as base, gateway(base) as url:
+    with mock(0.0) as base, gateway(base, extra_models=native_models(base)) as url:
         headers = {"authorization": f"Bearer {KEY}"}
         wrk(url + SURFACES["chat"][0], SURFACES["chat"][1], connections=8, seconds=2)  # warm-up
         rounds = []
         for i in range(args.rounds):
-            order = names[i % 3 :] + names[: i % 3]
+            order = names[i % len(names) :] + names[: i % len(names)]
             rounds.append(cpu_round(url, order, args.seconds))
         ttfe: dict[str, list[float]] = {n: [] for n in names}
         clients = {n: httpx.Client(headers=headers, timeout=30) for n in names}
@@ -259,7 +277,10 @@ def main() -> None:
         )
     cols = list(rows[0])
     print(table(rows, cols))
-    print("targets: extra_cpu_us <= 150 (messages, responses); added_ttfe_p99_ms < 5")
+    print(
+        "targets: extra_cpu_us <= 150 (messages, responses, responses-native); "
+        "added_ttfe_p99_ms < 5"
+    )
     path = save(
         "surfaces",
         {
@@ -282,7 +303,8 @@ def plot(rows: list[dict[str, Any]], inproc: list[dict[str, Any]]) -> None:
 
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4))
     names = [r["surface"] for r in rows]
-    a.bar(names, [r["cpu_us_per_req"] for r in rows], color=["grey", "tab:orange", "tab:blue"])
+    colors = ["grey", "tab:orange", "tab:blue", "tab:green"]
+    a.bar(names, [r["cpu_us_per_req"] for r in rows], color=colors[: len(names)])
     a.set_ylabel("gateway CPU per request (us)")
     a.set_title("CPU per non-streamed request")
     for i, r in enumerate(rows):
