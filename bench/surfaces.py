@@ -324,7 +324,7 @@ def plot(rows: list[dict[str, Any]], inproc: list[dict[str, Any]]) -> None:
         label = "10-chunk stream" if stream else "whole answer"
         c.bar(xs, [r["extra_us"] for r in sel], width=0.4, label=label, color=f"C{k + 2}")
     c.axhline(150, color="red", linestyle="--", label="target +150 us")
-    c.set_xticks(range(3), names)
+    c.set_xticks(range(len(sel)), [r["surface"] for r in sel])
     c.set_ylabel("added CPU per request (us, in-process)")
     c.set_title("Translation's own CPU vs chat")
     c.legend()
