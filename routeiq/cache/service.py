@@ -357,8 +357,10 @@ class CacheService:
 
     # -- store -----------------------------------------------------------------------
 
-    def spawn_store(self, q: Query, data: bytes, *, stream: bool) -> None:
-        """Store the response bytes the client got, in the background (bounded)."""
+    def spawn_store(self, q: Query, data: bytes, *, stream: bool | None) -> None:
+        """Store the response bytes the client got, in the background (bounded).
+        ``stream=None``: a whole answer that is not a ``chat.completion``
+        (``/v1/completions``), stored as it is."""
         nursery = self._nursery
         if nursery is None or self._pending >= self.settings.max_pending_stores:
             self.stats.store_skipped["dropped"] += 1
@@ -366,19 +368,9 @@ class CacheService:
         self._pending += 1
         nursery.start_soon(self._store_task, q, data, stream)
 
-    def spawn_answer(self, q: Query, body: bytes) -> None:
-        """Store a whole answer that is not a ``chat.completion`` (``/v1/completions``)
-        as it is, in the background (bounded like ``spawn_store``)."""
-        nursery = self._nursery
-        if nursery is None or self._pending >= self.settings.max_pending_stores:
-            self.stats.store_skipped["dropped"] += 1
-            return
-        self._pending += 1
-        nursery.start_soon(self._store_task, q, body, None)
-
     async def _store_task(self, q: Query, data: bytes, stream: bool | None) -> None:
         try:
-            if stream is None:  # spawn_answer: stored as it is
+            if stream is None:  # not a chat completion: stored as it is
                 body: bytes | None = data
             else:
                 body = assemble_stream(data) if stream else completion_body(data)

@@ -173,8 +173,8 @@ def _override(dep: Deployment, name: str) -> float | None:
     return _num(value)
 
 
-def map_prices(dep: Deployment, table: Mapping[str, ModelPrices]) -> ModelPrices | None:
-    """The map's prices for ``dep`` (see the module docstring for the lookup order)."""
+def map_names(dep: Deployment) -> list[str]:
+    """The names ``dep`` is looked up by in the map, in order (see the module docstring)."""
     names: list[str] = []
     base = dep.model_info.get("base_model") if isinstance(dep.model_info, Mapping) else None
     if isinstance(base, str) and base:
@@ -182,7 +182,12 @@ def map_prices(dep: Deployment, table: Mapping[str, ModelPrices]) -> ModelPrices
     names.append(f"{dep.provider}/{dep.upstream_model}")
     if dep.provider not in SELF_HOSTED:
         names.append(dep.upstream_model)
-    for name in names:
+    return names
+
+
+def map_prices(dep: Deployment, table: Mapping[str, ModelPrices]) -> ModelPrices | None:
+    """The map's prices for ``dep`` (see the module docstring for the lookup order)."""
+    for name in map_names(dep):
         found = table.get(name)
         if found is not None:
             return found

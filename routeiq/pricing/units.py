@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from routeiq.deployment import Deployment
-from routeiq.pricing.table import SELF_HOSTED, price_map_path
+from routeiq.pricing.table import map_names, price_map_path
 
 UNIT_KEYS = (
     "output_cost_per_image",
@@ -65,15 +65,8 @@ def load_units(path: Path | None = None) -> Mapping[str, Mapping[str, float]]:
 
 
 def deployment_units(dep: Deployment, table: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
-    names: list[str] = []
-    base = dep.model_info.get("base_model") if isinstance(dep.model_info, Mapping) else None
-    if isinstance(base, str) and base:
-        names.append(base)
-    names.append(f"{dep.provider}/{dep.upstream_model}")
-    if dep.provider not in SELF_HOSTED:
-        names.append(dep.upstream_model)
     units: dict[str, float] = {}
-    for name in names:
+    for name in map_names(dep):
         if name in table:
             units = dict(table[name])
             break

@@ -126,7 +126,7 @@ class CompletionCache:
         if self.capture:
             body = b"".join(self.capture)
             if len(body) <= self.gw.cache.settings.max_entry_bytes:
-                self.gw.cache.spawn_answer(self.query, body)
+                self.gw.cache.spawn_store(self.query, body, stream=None)
 
 
 def cache_query(

@@ -58,8 +58,9 @@ class Conversations:
         }
         await self.store.set(PREFIX + response["id"], orjson.dumps(record), ttl=self.ttl)
 
-    async def load(self, tenant: str, response_id: str) -> dict[str, Any] | None:
-        raw = await self.store.get(PREFIX + response_id)
+    async def _read(self, key: str, tenant: str) -> dict[str, Any] | None:
+        """The record under ``key`` if ``tenant`` owns it (anything else: None)."""
+        raw = await self.store.get(key)
         if raw is None:
             return None
         try:
@@ -69,6 +70,9 @@ class Conversations:
         if not isinstance(record, dict) or record.get("tenant") != tenant:
             return None
         return record
+
+    async def load(self, tenant: str, response_id: str) -> dict[str, Any] | None:
+        return await self._read(PREFIX + response_id, tenant)
 
     async def delete(self, tenant: str, response_id: str) -> bool:
         if await self.load(tenant, response_id) is None:
@@ -81,16 +85,8 @@ class Conversations:
 
     async def native(self, tenant: str, response_id: str) -> str | None:
         """The deployment holding a pass-through response of ``tenant`` (None: not one)."""
-        raw = await self.store.get(NATIVE_PREFIX + response_id)
-        if raw is None:
-            return None
-        try:
-            record = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(record, dict) or record.get("tenant") != tenant:
-            return None
-        dep = record.get("deployment")
+        record = await self._read(NATIVE_PREFIX + response_id, tenant)
+        dep = None if record is None else record.get("deployment")
         return dep if isinstance(dep, str) else None
 
     async def forget_native(self, response_id: str) -> None:

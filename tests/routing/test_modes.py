@@ -3,6 +3,7 @@ embeddings, and the 400 that names the group and the mode."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,24 +11,11 @@ import pytest
 from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest
 from routeiq.routing.modes import ModeTable
+from tests.routing.helpers import dep as make_dep
 
 
 def dep(i: str, group: str, **info: Any) -> Deployment:
-    return Deployment(
-        id=i,
-        model_name=group,
-        provider="openai",
-        upstream_model="m",
-        api_base="http://x",
-        api_key=None,
-        api_version=None,
-        timeout=None,
-        stream_timeout=None,
-        rpm=None,
-        tpm=None,
-        weight=1.0,
-        model_info=info,
-    )
+    return replace(make_dep(i, group), model_info=info)
 
 
 GROUPS = {
