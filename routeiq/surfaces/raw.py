@@ -83,13 +83,7 @@ async def relay(
     router = gw.router
     stream = bool(req is not None and req.get("stream") is True)
     request = RouteRequest(router.resolver.canonical(model), stream=stream)
-    budget = request_budget(
-        router.groups.get(request.model, ()),
-        gw.config.router.timeout,
-        gw.config.routeiq.server.request_timeout,
-        stream,
-    )
-    deadline = trio.current_time() + budget
+    deadline = deadline_of(gw, request)
 
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
@@ -135,6 +129,17 @@ async def relay(
     outcome = await route_and_call(router, request, attempt, deadline=deadline)
     if outcome.result.error is not None and not sent[0]:
         raise outcome.result.error
+
+
+def deadline_of(gw: Gateway, request: RouteRequest) -> float:
+    """One deadline for the whole request, retries and fallbacks included (trio time)."""
+    budget = request_budget(
+        gw.router.groups.get(request.model, ()),
+        gw.config.router.timeout,
+        gw.config.routeiq.server.request_timeout,
+        request.stream,
+    )
+    return trio.current_time() + budget
 
 
 def anthropic_call(

@@ -33,9 +33,10 @@ from routeiq.llm.proxy import read_limited, release
 from routeiq.llm.upstream import map_status, map_transport_error
 from routeiq.routing.affinity import HEADER as CONVERSATION_HEADER
 from routeiq.routing.affinity import affinity_key
-from routeiq.routing.executor import RouteRequest, request_budget, route_and_call
+from routeiq.routing.executor import RouteRequest, route_and_call
 from routeiq.routing.modes import serves
 from routeiq.surfaces.checks import wrong
+from routeiq.surfaces.raw import deadline_of
 from routeiq.surfaces.responses_exchange import NativeResponsesExchange
 from routeiq.surfaces.responses_store import Conversations, tenant_of
 from routeiq.telemetry.attempts import traced
@@ -156,13 +157,7 @@ async def create(
     if aff.enabled:
         key = affinity_key(req, header(scope, CONVERSATION_HEADER), max_chars=aff.max_key_chars)
     request = RouteRequest(router.resolver.canonical(model), stream=stream, affinity_key=key)
-    budget = request_budget(
-        router.groups.get(request.model, ()),
-        gw.config.router.timeout,
-        gw.config.routeiq.server.request_timeout,
-        stream,
-    )
-    deadline = trio.current_time() + budget
+    deadline = deadline_of(gw, request)
     convo = Conversations(gw.store, gw.config.routeiq.surfaces.responses.ttl_seconds)
     tenant = tenant_of(ctx)
     prev = req.get("previous_response_id")
