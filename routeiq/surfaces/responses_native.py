@@ -161,12 +161,19 @@ async def create(
     convo = Conversations(gw.store, gw.config.routeiq.surfaces.responses.ttl_seconds)
     tenant = tenant_of(ctx)
     prev = req.get("previous_response_id")
-    if prev is not None and await convo.native(tenant, prev) is None:
-        # The upstream would continue any id it holds, whoever made it: only the
-        # tenant that made the response may continue it (as on the translated path).
-        raise NotFound(
-            f"Previous response with id '{prev[:256]}' not found.", param="previous_response_id"
-        )
+    if prev is not None:
+        holder = await convo.native(tenant, prev)
+        if holder is None:
+            # The upstream would continue any id it holds, whoever made it: only the
+            # tenant that made the response may continue it (as on the translated path).
+            raise NotFound(
+                f"Previous response with id '{prev[:256]}' not found.",
+                param="previous_response_id",
+            )
+        if key is not None and holder in router.by_id:
+            # Re-pin the chain to the deployment holding its state: the affinity record
+            # lasts an hour, the stored response (and this record) much longer.
+            await router.affinity.record(key, holder, request.model)
     keep = req.get("store") is not False
     max_error_bytes = gw.config.routeiq.upstream.max_error_body_bytes
     default_timeout = gw.config.router.timeout

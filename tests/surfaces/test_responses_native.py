@@ -174,6 +174,27 @@ async def test_previous_response_id_chain_stays_on_its_deployment() -> None:
         assert len(holder.responses.stored) == 8
 
 
+async def test_a_chain_resumed_after_the_affinity_ttl_finds_its_deployment() -> None:
+    # Affinity records expire (here after 0.2 s); the gateway's id -> deployment record
+    # lives as long as the stored response and pins the chain again.
+    async with native_stack(2, routing={"affinity": {"ttl": 0.2}}) as s:
+        c = client(s.url)
+        prev: str | None = None
+        served: list[str] = []
+        for turn in range(6):
+
+            def ask(turn: int = turn, prev: str | None = prev) -> Any:
+                return c.responses.with_raw_response.create(
+                    model="gpt-native", input=f"late turn {turn}", previous_response_id=prev
+                )
+
+            raw = await trio.to_thread.run_sync(ask)
+            served.append(raw.headers["x-routeiq-deployment"])
+            prev = raw.parse().id
+            await trio.sleep(0.3)  # past the affinity TTL
+        assert len(set(served)) == 1, served
+
+
 async def test_builtin_tools_on_a_translated_group_are_a_400_naming_tool_and_group() -> None:
     async with native_stack() as s:
 
