@@ -150,25 +150,32 @@ async def test_retrieve_and_delete_go_to_the_deployment_that_stored_it() -> None
             await trio.to_thread.run_sync(c.responses.retrieve, resp.id)
 
 
+async def chain(url: str, turns: int, pause: float = 0.0) -> list[str]:
+    """A ``previous_response_id`` chain of ``turns``; the deployment of each turn."""
+    c = client(url)
+    prev: str | None = None
+    served: list[str] = []
+    for turn in range(turns):
+
+        def ask(turn: int = turn, prev: str | None = prev) -> Any:
+            return c.responses.with_raw_response.create(
+                model="gpt-native", input=f"turn {turn}", previous_response_id=prev
+            )
+
+        raw = await trio.to_thread.run_sync(ask)
+        served.append(raw.headers["x-routeiq-deployment"])
+        resp = raw.parse()
+        assert resp.output_text == ANSWER + f"turn {turn}"
+        prev = resp.id
+        await trio.sleep(pause)
+    return served
+
+
 async def test_previous_response_id_chain_stays_on_its_deployment() -> None:
     # Two deployments, each upstream knowing only its own responses (another answers
     # 400 "previous response not found"): affinity must pin every turn of the chain.
     async with native_stack(2) as s:
-        c = client(s.url)
-        prev: str | None = None
-        served: list[str] = []
-        for turn in range(8):
-
-            def ask(turn: int = turn, prev: str | None = prev) -> Any:
-                return c.responses.with_raw_response.create(
-                    model="gpt-native", input=f"turn {turn}", previous_response_id=prev
-                )
-
-            raw = await trio.to_thread.run_sync(ask)
-            served.append(raw.headers["x-routeiq-deployment"])
-            resp = raw.parse()
-            assert resp.output_text == ANSWER + f"turn {turn}"
-            prev = resp.id
+        served = await chain(s.url, 8)
         assert len(set(served)) == 1, served
         holder = s.mocks[int(served[0][-1]) - 1]
         assert len(holder.responses.stored) == 8
@@ -178,20 +185,7 @@ async def test_a_chain_resumed_after_the_affinity_ttl_finds_its_deployment() -> 
     # Affinity records expire (here after 0.2 s); the gateway's id -> deployment record
     # lives as long as the stored response and pins the chain again.
     async with native_stack(2, routing={"affinity": {"ttl": 0.2}}) as s:
-        c = client(s.url)
-        prev: str | None = None
-        served: list[str] = []
-        for turn in range(6):
-
-            def ask(turn: int = turn, prev: str | None = prev) -> Any:
-                return c.responses.with_raw_response.create(
-                    model="gpt-native", input=f"late turn {turn}", previous_response_id=prev
-                )
-
-            raw = await trio.to_thread.run_sync(ask)
-            served.append(raw.headers["x-routeiq-deployment"])
-            prev = raw.parse().id
-            await trio.sleep(0.3)  # past the affinity TTL
+        served = await chain(s.url, 6, pause=0.3)  # each turn past the affinity TTL
         assert len(set(served)) == 1, served
 
 
