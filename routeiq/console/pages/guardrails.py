@@ -31,7 +31,9 @@ def plots(lines: list[BlockSeries], labels: list[str], per: str) -> str:
         ]
         rest = reasons[LINES_PER_PLOT:]
         if rest:
-            summed = [float(sum(c)) for c in zip(*(s.counts for s in rest), strict=True)]
+            summed: list[float | None] = [
+                float(sum(c)) for c in zip(*(s.counts for s in rest), strict=True)
+            ]
             data.append(("other reasons", summed))
         out.append(line_chart(f"{guard}: blocks per {per}", data, labels))
     return "".join(out)
