@@ -14,15 +14,19 @@ Absolute age is checked by the caller (``session.loads``).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import trio
 from trio.lowlevel import RunVar
 
 from routeiq.db.base import Database
+from routeiq.errors import Unavailable
 from routeiq.state.base import StateStore
+
+T = TypeVar("T")
 
 FLASH_TTL = 60.0
 
@@ -42,6 +46,14 @@ def wall_now() -> float:
         offset = time.time() - now
         _ANCHOR.set(offset)
     return offset + now
+
+
+def _database_down(exc: Exception) -> bool:
+    """A failure of the database itself (closed, unreachable, locked), not a bug here:
+    the console answers 503 for it instead of a 500."""
+    if isinstance(exc, (RuntimeError, OSError, sqlite3.Error)):
+        return True
+    return type(exc).__module__.startswith("psycopg")
 
 
 class SessionStore(Protocol):
@@ -99,6 +111,14 @@ class DatabaseSessions:
         self.db = db
         self.clock = clock
 
+    async def _run(self, fn: Callable[[Any, str], T]) -> T:
+        try:
+            return await self.db.read(fn)
+        except Exception as exc:
+            if not _database_down(exc):
+                raise
+            raise Unavailable("The console's session store is unavailable; retry shortly") from exc
+
     async def create(self, sid_hash: str, record: bytes, idle: float) -> None:
         now = self.clock()
 
@@ -109,7 +129,7 @@ class DatabaseSessions:
                 (sid_hash, record.decode(), now + idle),
             )
 
-        await self.db.read(fn)
+        await self._run(fn)
 
     async def touch(self, sid_hash: str, idle: float) -> bytes | None:
         now = self.clock()
@@ -125,13 +145,13 @@ class DatabaseSessions:
             row = cur.fetchone()
             return str(row[0]).encode() if row else None
 
-        return await self.db.read(fn)
+        return await self._run(fn)
 
     async def delete(self, sid_hash: str) -> None:
         def fn(cur: Any, m: str) -> None:
             cur.execute(f"DELETE FROM console_sessions WHERE id = {m}", (sid_hash,))
 
-        await self.db.read(fn)
+        await self._run(fn)
 
     async def set_flash(self, sid_hash: str, message: str) -> None:
         def fn(cur: Any, m: str) -> None:
@@ -139,7 +159,7 @@ class DatabaseSessions:
                 f"UPDATE console_sessions SET flash = {m} WHERE id = {m}", (message, sid_hash)
             )
 
-        await self.db.read(fn)
+        await self._run(fn)
 
     async def pop_flash(self, sid_hash: str) -> str | None:
         def fn(cur: Any, m: str) -> str | None:
@@ -150,7 +170,7 @@ class DatabaseSessions:
             cur.execute(f"UPDATE console_sessions SET flash = NULL WHERE id = {m}", (sid_hash,))
             return str(row[0])
 
-        return await self.db.read(fn)
+        return await self._run(fn)
 
 
 def choose(store: StateStore, db: Database | None, backend: str) -> SessionStore:

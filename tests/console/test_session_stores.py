@@ -100,3 +100,17 @@ def test_the_database_is_chosen_unless_the_store_is_shared() -> None:
     assert isinstance(choose(store, db, "memory"), DatabaseSessions)
     assert isinstance(choose(store, db, "redis"), StoreSessions)
     assert isinstance(choose(store, None, "memory"), StoreSessions)
+
+
+async def test_a_database_that_is_down_is_a_503_not_a_500(tmp_path: Path) -> None:
+    from routeiq.errors import Unavailable
+
+    db = open_database(None, tmp_path)
+    await db.open()
+    sessions = DatabaseSessions(db)
+    with pytest.raises(ZeroDivisionError):  # a bug is not passed off as "unavailable"
+        await sessions._run(lambda cur, m: 1 / 0)
+    await db.close()
+    with pytest.raises(Unavailable) as down:  # "database is closed"
+        await sessions.touch("s", 60)
+    assert down.value.status == 503
