@@ -3,7 +3,9 @@
 One row per refusal: when, the request id, which guard (a guardrail's name, or
 ``policy``), why (the finding types, or the policy rule), the direction (input,
 output, or ``request`` for the policy) and who asked (key alias, team, model).
-Metadata only: the gateway never stores the text it refused.
+Metadata only: the gateway never stores the text it refused. Each batch also adds
+its counts per minute, guard and reason to ``guard_block_minutes``, which the plots
+read (a day is then at most 1,440 rows per guard and reason, however many blocks).
 
 Pure functions over a DB-API cursor and a placeholder style, so they run in the
 database's worker thread (``Database.read``) and are tested on plain connections.
@@ -35,11 +37,27 @@ class BlockRow:
 
 
 def insert(cur: Any, mark: str, rows: Sequence[BlockRow]) -> None:
+    """The rows, and their counts added to ``guard_block_minutes`` (same transaction)."""
     marks = ", ".join(mark for _ in COLUMNS)
     cur.executemany(
         f"INSERT INTO guard_blocks ({', '.join(COLUMNS)}) VALUES ({marks})",
         [tuple(getattr(r, c) for c in COLUMNS) for r in rows],
     )
+    cur.executemany(
+        "INSERT INTO guard_block_minutes (minute, guard, reason, blocks) "
+        f"VALUES ({mark}, {mark}, {mark}, {mark}) ON CONFLICT (minute, guard, reason) "
+        "DO UPDATE SET blocks = guard_block_minutes.blocks + excluded.blocks",
+        [(m, g, r, n) for (m, g, r), n in sorted(per_minute(rows).items())],
+    )
+
+
+def per_minute(rows: Sequence[BlockRow]) -> dict[tuple[int, str, str], int]:
+    """Blocks per (minute since the epoch, guard, reason)."""
+    out: dict[tuple[int, str, str], int] = {}
+    for r in rows:
+        k = (int(r.ts // 60), r.guard, r.reason)
+        out[k] = out.get(k, 0) + 1
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,23 +69,21 @@ class BlockSeries:
 
 
 def series(cur: Any, mark: str, since: float, width: float, n: int) -> list[BlockSeries]:
-    """Blocks per (guard, reason) in ``n`` buckets of ``width`` seconds from ``since``,
-    largest total first; past ``MAX_SERIES`` the rest add up to one ``other`` line."""
+    """Blocks per (guard, reason) in ``n`` buckets of ``width`` seconds from ``since``
+    (both whole minutes), largest total first; past ``MAX_SERIES`` the rest add up to
+    one ``other`` line. Read from the per-minute counts, grouped here."""
     n = max(1, min(n, MAX_BUCKETS))
-    # Rows are never before ``since``, so SQLite's truncating CAST is a floor;
-    # PostgreSQL's CAST rounds, hence its FLOOR (SQLite may lack math functions).
-    bucket = f"(ts - {mark}) / {mark}"
-    bucket = f"FLOOR({bucket})" if mark == "%s" else f"CAST({bucket} AS INTEGER)"
+    first, end = int(since // 60), int((since + width * n) // 60)
     cur.execute(
-        f"SELECT guard, reason, {bucket} AS b, COUNT(*) FROM guard_blocks "
-        f"WHERE ts >= {mark} AND ts < {mark} GROUP BY guard, reason, b",
-        [since, width, since, since + width * n],
+        f"SELECT minute, guard, reason, blocks FROM guard_block_minutes "
+        f"WHERE minute >= {mark} AND minute < {mark}",
+        [first, end],
     )
     lines: dict[tuple[str, str], list[int]] = {}
-    for guard, reason, b, count in cur.fetchall():
-        counts = lines.setdefault((str(guard), str(reason)), [0] * n)
-        i = int(b)
+    for minute, guard, reason, count in cur.fetchall():
+        i = int((int(minute) * 60 - since) // width)
         if 0 <= i < n:
+            counts = lines.setdefault((str(guard), str(reason)), [0] * n)
             counts[i] += int(count)
     ranked = sorted(lines.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
     out = [BlockSeries(g, r, sum(c), c) for (g, r), c in ranked[:MAX_SERIES]]
@@ -94,3 +110,4 @@ def recent(cur: Any, mark: str, since: float, limit: int) -> list[BlockRow]:
 def prune(cur: Any, mark: str, before: float) -> None:
     """Forget blocks older than ``before`` (the console shows a day at most)."""
     cur.execute(f"DELETE FROM guard_blocks WHERE ts < {mark}", [before])
+    cur.execute(f"DELETE FROM guard_block_minutes WHERE minute < {mark}", [int(before // 60)])
