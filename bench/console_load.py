@@ -1,4 +1,5 @@
-"""Admin console pages at scale: 10,000 keys and 1,000,000 spend rows (SQLite).
+"""Admin console pages at scale: 10,000 keys, 1,000,000 spend rows and 200,000
+guardrail blocks in the last day (SQLite).
 
 Question: do the keys and spend pages load in under 1 s at that size? The data is
 written into a gateway's SQLite file (keys as rows, spend through the spend writer,
@@ -7,7 +8,7 @@ then a real gateway process serves the console; each page is fetched signed in,
 ``--repeat`` times, and its median and worst times are reported beside the
 sign-in page (no database work) as the same-run baseline.
 
-    python bench/console_load.py [--keys 10000] [--rows 1000000] [--repeat 5]
+    python bench/console_load.py [--keys 10000] [--rows 1000000] [--blocks 200000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -31,12 +32,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import KEY, gateway, mock, plot_path, save, table
 from routeiq.db.base import SpendRow, open_database
+from routeiq.db.blocks import BlockRow, insert
 
 MODELS = ["gpt-4o", "gpt-4o-mini", "claude-sonnet", "llama-70b", "mistral-large"]
 DAY = 86400.0
 
 
-async def build(data_dir: Path, n_keys: int, n_rows: int, seed: int = 7) -> float:
+GUARDS = {
+    "injection": ["instruction_override", "prompt_extraction", "learned", "role_play"],
+    "pii": ["EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "IPV4"],
+    "content": ["violence", "self_harm", "hate"],
+    "policy": ["interns-no-gpt4", "eu-only", "no-batch"],
+}
+
+
+async def build(
+    data_dir: Path, n_keys: int, n_rows: int, n_blocks: int = 0, seed: int = 7
+) -> float:
     """Fill the database; answer the seconds it took."""
     rng = random.Random(seed)
     t0 = time.perf_counter()
@@ -110,6 +122,26 @@ async def build(data_dir: Path, n_keys: int, n_rows: int, seed: int = 7) -> floa
                 )
             )
         await db.write_spend(rows, [])
+    # The block log's rows (routeiq.blocklog), spread over the last day.
+    pairs = [(g, r) for g, reasons in GUARDS.items() for r in reasons]
+    for start in range(0, n_blocks, batch):
+        blocks = []
+        for j in range(start, min(n_blocks, start + batch)):
+            ki = rng.randrange(n_keys)
+            g, r = pairs[min(len(pairs) - 1, int(rng.expovariate(0.3)))]
+            blocks.append(
+                BlockRow(
+                    now - rng.random() * DAY,
+                    f"blk-{j}",
+                    g,
+                    r,
+                    "request" if g == "policy" else "input",
+                    f"key-{ki:05d}",
+                    teams[ki % len(teams)],
+                    MODELS[ki % len(MODELS)],
+                )
+            )
+        await db.read(lambda cur, mark, b=blocks: insert(cur, mark, b))
     await db.close()
     return time.perf_counter() - t0
 
@@ -139,6 +171,8 @@ PAGES = {
     "spend by day (30 d)": "/ui/spend?start={d30}",
     "spend CSV by key (7 d)": "/ui/spend.csv?by=key",
     "overview (last day)": "/ui/?window=day",
+    "guardrails (last hour)": "/ui/guardrails",
+    "guardrails (last day)": "/ui/guardrails?window=day",
 }
 
 
@@ -146,11 +180,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keys", type=int, default=10_000)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--blocks", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="routeiq-console-bench-"))
-    built = trio.run(build, data_dir, args.keys, args.rows)
-    print(f"built {args.keys} keys and {args.rows} spend rows in {built:.1f} s")
+    built = trio.run(build, data_dir, args.keys, args.rows, args.blocks)
+    print(f"built {args.keys} keys, {args.rows} spend rows, {args.blocks} blocks in {built:.1f} s")
     d30 = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 29 * DAY))
     results = []
     with mock() as base, gateway(base, governance={"data_dir": str(data_dir)}) as url:
@@ -185,6 +220,7 @@ def main() -> None:
         {
             "keys": args.keys,
             "spend_rows": args.rows,
+            "guard_blocks": args.blocks,
             "repeat": args.repeat,
             "build_seconds": built,
             "pages": results,
@@ -203,7 +239,10 @@ def main() -> None:
     ax.axvline(1000, color="#b3261e", linestyle="--", label="1 s target")
     ax.invert_yaxis()
     ax.set_xlabel("page load, ms (server + transfer)")
-    ax.set_title(f"Console pages: {args.keys:,} keys, {args.rows:,} spend rows (SQLite)")
+    ax.set_title(
+        f"Console pages: {args.keys:,} keys, {args.rows:,} spend rows, "
+        f"{args.blocks:,} blocks (SQLite)"
+    )
     ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(plot_path("console_load"), dpi=110)

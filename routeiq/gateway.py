@@ -22,6 +22,7 @@ from routeiq.api.flow import Stage
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import KeyInfo, KeyRing
 from routeiq.asgi.types import RequestContext, Scope
+from routeiq.blocklog import BlockLog
 from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
 from routeiq.cache.service import CacheService
 from routeiq.config import Config
@@ -131,6 +132,11 @@ class Gateway:
         self.cache.bind_metrics(meter)
         # Virtual keys, teams, limits, budgets and spend logs (needs the master key).
         self.governance = open_governance(config, self.pricing, meter)
+        # Guardrail blocks and policy denials as metadata rows (the console's plots).
+        self.blocks: BlockLog | None = None
+        if self.governance is not None:
+            self.blocks = BlockLog(self.governance.db)
+            self.pipeline.on_block = self.policy.on_block = self.blocks.record
         general = config.general
         self.health = HealthChecker(
             config.deployments,
@@ -218,6 +224,8 @@ class Gateway:
         ]
         if self.governance is not None:  # opens and migrates the database
             steps.append(Step("governance", task(self.governance.run)))
+        if self.blocks is not None:  # writes to the database governance opened
+            steps.append(Step("block log", task(self.blocks.run)))
         steps += [
             Step("translators", translators),
             Step("a2a", self.a2a.start, self.a2a.aclose),

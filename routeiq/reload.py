@@ -220,6 +220,7 @@ class Reloader:
             gw.config.routeiq.plugins,
         ):
             pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, gw.identities)
+            pipeline.on_block = gw.pipeline.on_block  # the block log carries on
             await pipeline.start(nursery)
         health = HealthChecker(
             config.deployments,

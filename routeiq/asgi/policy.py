@@ -112,6 +112,8 @@ class PolicyMiddleware:
     def _audit(
         self, scope: Scope, ctx: RequestContext, decision: Decision, model: str | None
     ) -> None:
+        if self.engine.on_block is not None:
+            self.engine.on_block("policy", decision.rule, "request", ctx)
         client = scope.get("client")
         audit.warning(
             "policy deny rule=%s request_id=%s key=%s team=%s user=%s method=%s path=%s "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ from routeiq.console.session import (
     store_key,
     token_ok,
 )
+from routeiq.console.sessions import choose, wall_now
 from routeiq.console.signin import admin_name
 from routeiq.errors import RouteIQError
 
@@ -59,6 +59,8 @@ class Console:
         self.admin = AdminClient(admin_app, master_key)
         self.settings = gw.config.routeiq.console
         self.static = _static_files()  # read once at start-up
+        db = gw.governance.db if gw.governance is not None else None
+        self.sessions = choose(gw.store, db, gw.config.routeiq.state.backend)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -113,7 +115,7 @@ class Console:
             )
             return
         if req.path == "/signout" and req.method == "POST":
-            await self.gw.store.delete(store_key(session_id))
+            await self.sessions.delete(store_key(session_id))
             clear = cookie_header(COOKIE, "", path=PREFIX, secure=req.secure, max_age=0)
             await redirect(send, PREFIX + "/signin", [(b"set-cookie", clear)])
             return
@@ -129,7 +131,7 @@ class Console:
         self, ctx: Ctx, session_id: str, result: Page | Done | Download, send: Send
     ) -> None:
         if isinstance(result, Done):
-            await self.gw.store.set(store_key(session_id) + ":flash", result.message.encode(), 60)
+            await self.sessions.set_flash(store_key(session_id), result.message)
             await redirect(send, result.location)
             return
         if isinstance(result, Download):
@@ -138,17 +140,14 @@ class Console:
                 send, 200, result.body, result.ctype, [(b"content-disposition", disposition)]
             )
             return
-        flash_key = store_key(session_id) + ":flash"
-        flash = await self.gw.store.get(flash_key)
-        if flash is not None:
-            await self.gw.store.delete(flash_key)
+        flash = await self.sessions.pop_flash(store_key(session_id))
         text = html.page(
             result.title,
             result.nav,
             result.body,
             who=ctx.session.who,
             csrf=ctx.csrf,
-            flash=flash.decode("utf-8", "replace") if flash else "",
+            flash=flash or "",
         )
         await send_page(send, 200, text)
 
@@ -157,13 +156,8 @@ class Console:
     async def _session(self, session_id: str) -> Session | None:
         if not session_id or len(session_id) > 128:
             return None
-        key = store_key(session_id)
-        raw = await self.gw.store.get(key)
-        session = loads(raw, time.time(), self.settings.max_age_seconds)
-        if session is None:
-            return None
-        await self.gw.store.set(key, raw or b"", self.settings.idle_seconds)  # idle expiry renewed
-        return session
+        raw = await self.sessions.touch(store_key(session_id), self.settings.idle_seconds)
+        return loads(raw, wall_now(), self.settings.max_age_seconds)
 
     def _same_origin(self, req: Request) -> bool:
         if req.origin is None:  # old browsers and non-browser clients: the token decides
@@ -198,8 +192,10 @@ class Console:
                 extra=[(b"set-cookie", cookie)],
             )
             return
-        session_id, session = new_session(who, time.time())
-        await self.gw.store.set(store_key(session_id), session.dumps(), self.settings.idle_seconds)
+        session_id, session = new_session(who, wall_now())
+        await self.sessions.create(
+            store_key(session_id), session.dumps(), self.settings.idle_seconds
+        )
         log.info("console sign-in", extra={"who": who})
         cookie = cookie_header(
             COOKIE,

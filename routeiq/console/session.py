@@ -2,9 +2,10 @@
 
 A session is created when an operator signs in with the master key or an admin
 key. The browser holds only a random session id in an HttpOnly cookie; the
-server keeps the record (who signed in, the CSRF token, when it was made) in the
-gateway's state store under the SHA-256 of that id, so a leaked store dump
-cannot be replayed as a cookie and several gateway processes on Redis share it.
+server keeps the record (who signed in, the CSRF token, when it was made) under
+the SHA-256 of that id, so a leaked dump cannot be replayed as a cookie: in the
+state store on Redis, else in the gateway's database, so that every process of
+``--workers N`` shares it (``routeiq.console.sessions``).
 
 Expiry is twofold: idle (the store's TTL, renewed on each page) and absolute
 (``created + max_age``, checked here), so a stolen cookie stops working even if

@@ -111,6 +111,38 @@ MIGRATIONS: list[list[str]] = [
             ts {real} NOT NULL)""",
         "CREATE INDEX route_feedback_ref ON route_feedback (ref)",
     ],
+    [
+        # Admin console sessions (routeiq.console.sessions) when the state store is
+        # per process (memory): every worker of `--workers N` finds them here. `id` is
+        # the SHA-256 of the cookie's value; `idle_until` is renewed on each page.
+        """CREATE TABLE console_sessions (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            idle_until {real} NOT NULL,
+            flash TEXT)""",
+        "CREATE INDEX console_sessions_idle ON console_sessions (idle_until)",
+        # Guardrail blocks and policy denials (routeiq.blocklog), written in batches
+        # after the response: metadata only (which guard, why, who), never content.
+        """CREATE TABLE guard_blocks (
+            ts {real} NOT NULL,
+            request_id TEXT NOT NULL,
+            guard TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            key_alias TEXT,
+            team_id TEXT,
+            model TEXT)""",
+        "CREATE INDEX guard_blocks_ts ON guard_blocks (ts)",
+        # Blocks per minute, guard and reason, kept by the same batches: the console's
+        # plots read these (measured by bench/console_load.py: grouping 200,000 rows
+        # of a day took 0.45 s; a day here is at most 1,440 rows per guard and reason).
+        """CREATE TABLE guard_block_minutes (
+            minute {bigint} NOT NULL,
+            guard TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            blocks {bigint} NOT NULL,
+            PRIMARY KEY (minute, guard, reason))""",
+    ],
 ]
 
 LATEST = len(MIGRATIONS)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -110,6 +110,8 @@ class Pipeline:
         self.limiter = trio.CapacityLimiter(max(1, os.cpu_count() or 1))
         #: (guardrail, "input" | "output", action) -> count
         self.verdicts: Counter[tuple[str, str, str]] = Counter()
+        #: (guardrail, finding types, direction, ctx) of each block (routeiq.blocklog)
+        self.on_block: Callable[[str, str, str, RequestContext], None] | None = None
         self.background = 0
         self.background_dropped = 0
 
@@ -140,6 +142,8 @@ class Pipeline:
         for v in verdicts:
             action = v.action or "none"
             self.verdicts[(v.guardrail, direction, action)] += 1
+            if action == "block" and self.on_block is not None:
+                self.on_block(v.guardrail, ",".join(sorted(v.types)), direction, ctx)
             level = logging.WARNING if action in ("warn", "block") else logging.INFO
             if log.isEnabledFor(level):
                 log.log(

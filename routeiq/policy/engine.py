@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 import trio
 import yaml
@@ -84,6 +86,8 @@ class PolicyEngine:
         self.last_error: str | None = None
         #: ("allow" | "deny" | "unavailable_allow" | "unavailable_deny", rule) -> count
         self.decisions: Counter[tuple[str, str]] = Counter()
+        #: ("policy", rule, "request", ctx) of each denial (routeiq.blocklog)
+        self.on_block: Callable[[str, str, str, Any], None] | None = None
 
     def install(self, rules: RulesFile, signature: Signature | None = None) -> Policy:
         """Compile the file's rules after the inline ones and make them current."""

@@ -40,6 +40,7 @@ FIELDS = [
     "model_name",
     "model",
     "api_base",
+    "api_key",
     "rpm",
     "namespace",
     "name",

@@ -128,6 +128,9 @@ async def test_migration_totals_rows_logged_before_it(db_url: str, tmp_path: Pat
         cur.execute("DROP INDEX spend_logs_deployment")
         cur.execute("DROP TABLE route_decisions")  # migration 3 (learned routing)
         cur.execute("DROP TABLE route_feedback")
+        cur.execute("DROP TABLE console_sessions")  # migration 4 (console sessions, blocks)
+        cur.execute("DROP TABLE guard_blocks")
+        cur.execute("DROP TABLE guard_block_minutes")
         cur.execute("UPDATE routeiq_schema SET version = 1")
 
     await d.read(downgrade)

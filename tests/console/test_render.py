@@ -63,3 +63,20 @@ def test_key_search_pages_newest_first() -> None:
     page, total = select_keys(keys, "", "", 99, 25)  # past the end: the last page
     assert total == 100 and page[-1].alias == "k000"
     assert select_keys(keys, "nothing", "", 1, 25) == ([], 0)
+
+
+def test_block_plots_one_per_guard_a_line_per_reason() -> None:
+    from routeiq.console.pages.guardrails import LINES_PER_PLOT, plots
+    from routeiq.db.blocks import BlockSeries
+
+    lines = [BlockSeries("pii", f"R{k}", 2, [1, 1]) for k in range(LINES_PER_PLOT + 2)]
+    lines.append(BlockSeries("policy", "no-<b>", 3, [0, 3]))
+    out = plots(lines, ["10:00", "10:05"], "5 min")
+    figures = re.findall(r'aria-label="([^"]+)"', out)
+    assert figures == ["pii: blocks per 5 min", "policy: blocks per 5 min"]
+    pii = out.split("</figure>")[0]
+    names = re.findall(r"<title>([^<]*)</title>", pii)
+    assert names == [f"R{k}" for k in range(LINES_PER_PLOT)] + ["other reasons"]
+    assert ">2.00<" in pii  # the other line adds up the two left over (1 + 1 per bucket)
+    assert "no-&lt;b&gt;" in out and "no-<b>" not in out
+    assert plots([], [], "5 min") == ""

@@ -24,6 +24,7 @@ from routeiq.console.session import (
     store_key,
     token_ok,
 )
+from routeiq.console.sessions import DatabaseSessions
 from routeiq.console.signin import admin_name
 from routeiq.governance.records import principal
 from tests.conftest import config_dict
@@ -104,7 +105,8 @@ async def test_idle_sessions_end_at_exactly_the_idle_time(
     gw.governance.ready = True
     try:
         sid, s = new_session("master", time.time())
-        await gw.store.set(store_key(sid), s.dumps(), 600)
+        # the memory store is per process: sessions live in the database (any worker)
+        await DatabaseSessions(gw.governance.db).create(store_key(sid), s.dumps(), 600)
         cookie = f"{COOKIE}={sid}"
         start = trio.current_time()
         await trio.sleep(599)

@@ -1,5 +1,8 @@
-"""Guardrails and policy: verdicts by guard, direction and action; the last refused
-requests as metadata (time, request id, key alias, team, model, status), never content."""
+"""Guardrails and policy: blocks by guard and reason over the last hour or day (one plot
+per guard, a line per reason), from the gateway's block log (``guard_blocks``, every
+worker's rows); the last blocked requests as metadata (time, request id, guard,
+reason, key alias, team, model), never content: the gateway does not keep the text
+it refused. Also this process's verdict counts since start (warn, redact, log too)."""
 
 from __future__ import annotations
 
@@ -7,45 +10,86 @@ import time
 
 from routeiq.console import html
 from routeiq.console.core import Ctx, Page
-from routeiq.console.queries import refused, series
 from routeiq.console.svg import hbars, line_chart
+from routeiq.db.blocks import BlockRow, BlockSeries, recent, series
+
+WINDOWS = {"hour": (300.0, 12), "day": (1800.0, 48)}
+RECENT = 50
+LINES_PER_PLOT = 5
+
+
+def plots(lines: list[BlockSeries], labels: list[str], per: str) -> str:
+    """One chart per guard, a line per reason (largest first)."""
+    by_guard: dict[str, list[BlockSeries]] = {}
+    for s in lines:
+        by_guard.setdefault(s.guard, []).append(s)
+    out = []
+    for guard, reasons in by_guard.items():
+        shown = reasons[:LINES_PER_PLOT]
+        data: list[tuple[str, list[float | None]]] = [
+            (s.reason, [float(c) for c in s.counts]) for s in shown
+        ]
+        rest = reasons[LINES_PER_PLOT:]
+        if rest:
+            summed: list[float | None] = [
+                float(sum(c)) for c in zip(*(s.counts for s in rest), strict=True)
+            ]
+            data.append(("other reasons", summed))
+        out.append(line_chart(f"{guard}: blocks per {per}", data, labels))
+    return "".join(out)
+
+
+def _recent_row(r: BlockRow) -> tuple[str, ...]:
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.ts)),
+        f"<code>{html.esc(r.request_id)}</code>",
+        html.esc(r.guard),
+        html.esc(r.reason),
+        html.esc(r.direction),
+        html.esc(r.key_alias or "-"),
+        html.esc(r.team_id or "-"),
+        html.esc(r.model or "-"),
+    )
 
 
 async def view(ctx: Ctx) -> Page:
-    verdicts = sorted(ctx.gw.pipeline.verdicts.items(), key=lambda kv: -kv[1])
-    rows = [(html.esc(g), html.esc(d), html.esc(a), f"{n:,}") for (g, d, a), n in verdicts]
-    chart = hbars([(f"{g} {d} {a}", float(n)) for (g, d, a), n in verdicts[:15]])
+    window = ctx.req.arg("window", "hour")
+    if window not in WINDOWS:
+        window = "hour"
+    width, n = WINDOWS[window]
+    now = time.time()
+    since = (now // width + 1) * width - width * n
+    labels = [time.strftime("%H:%M", time.gmtime(since + i * width)) for i in range(n)]
     gov = ctx.gw.governance
-    recent = []
-    trend = ""
+    lines: list[BlockSeries] = []
+    last: list[BlockRow] = []
     if gov is not None:
-        recent = await gov.db.read(lambda cur, m: refused(cur, m, time.time() - 86400, 50))
-        width, n = 1800.0, 48
-        since = (time.time() // width + 1) * width - width * n
-        buckets = await gov.db.read(lambda cur, m: series(cur, m, since, width, n))
-        labels = [time.strftime("%H:%M", time.gmtime(b.start)) for b in buckets]
-        trend = line_chart(
-            "Refused requests (4xx: guardrail blocks, limits, bad input) per 30 min",
-            [("refused", [b.refused for b in buckets])],
-            labels,
-        )
-    recent_rows = [
-        (
-            time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r["time"])),
-            f"<code>{html.esc(r['request_id'])}</code>",
-            html.esc(r["key_alias"] or "-"),
-            html.esc(r["team_id"] or "-"),
-            html.esc(r["model"] or "-"),
-            str(r["status"]),
-        )
-        for r in recent
-    ]
+        lines = await gov.db.read(lambda cur, m: series(cur, m, since, width, n))
+        last = await gov.db.read(lambda cur, m: recent(cur, m, now - 86400, RECENT))
+    per = "5 min" if window == "hour" else "30 min"
+    switch = " ".join(
+        f'<a href="{html.url("/guardrails", window=w)}"'
+        f"{' aria-current=true' if w == window else ''}>last {w}</a>"
+        for w in WINDOWS
+    )
+    totals = [(html.esc(s.guard), html.esc(s.reason), f"{s.total:,}") for s in lines]
+    charts = plots(lines, labels, per) or "<p class=empty>No blocks in this window.</p>"
+    verdicts = sorted(ctx.gw.pipeline.verdicts.items(), key=lambda kv: -kv[1])
+    vrows = [(html.esc(g), html.esc(d), html.esc(a), f"{c:,}") for (g, d, a), c in verdicts]
+    vchart = hbars([(f"{g} {d} {a}", float(c)) for (g, d, a), c in verdicts[:15]])
+    note = "" if gov is not None else "<p>The block log needs the database (set a master key).</p>"
     body = (
-        "<section><h2>Verdicts since start</h2>"
-        f"<div class=split><div>{html.table(('Guard', 'Direction', 'Action', 'Count'), rows)}</div>"
-        f"<div class=chartbox>{chart}</div></div></section>"
-        f"<section><h2>Over the last day</h2>{trend}</section>"
-        "<section><h2>Last refused requests (24 h, metadata only)</h2>"
-        f"{html.table(('Time (UTC)', 'Request', 'Key', 'Team', 'Model', 'Status'), recent_rows)}</section>"
+        f"<p class=switch>{switch}</p>{note}"
+        f"<section><h2>Blocks by guard and reason, last {window}</h2>"
+        f"<div class=charts>{charts}</div>"
+        f"{html.table(('Guard', 'Reason', 'Blocks'), totals)}</section>"
+        "<section><h2>Last blocked requests (24 h; metadata only, never content)</h2>"
+        + html.table(
+            ("Time (UTC)", "Request", "Guard", "Reason", "Direction", "Key", "Team", "Model"),
+            [_recent_row(r) for r in last],
+        )
+        + "</section><section><h2>Verdicts since this process started</h2>"
+        f"<div class=split><div>{html.table(('Guard', 'Direction', 'Action', 'Count'), vrows)}"
+        f"</div><div class=chartbox>{vchart}</div></div></section>"
     )
     return Page("Guardrails & policy", "/guardrails", body)

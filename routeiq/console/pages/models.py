@@ -67,6 +67,7 @@ async def view(ctx: Ctx) -> Page:
             html.field("model_name", "Model group", extra="required maxlength=256")
             + html.field("model", "Provider/model (e.g. openai/gpt-4o-mini)", extra="required")
             + html.field("api_base", "API base URL")
+            + html.field("api_key", "API key", kind="password", extra="autocomplete=off")
             + html.field("rpm", "RPM", kind="number", extra="min=0")
             + html.button("Add deployment")
         ),
@@ -102,6 +103,7 @@ async def add(ctx: Ctx) -> Done:
         {
             "model": model,
             "api_base": f.get("api_base", "").strip() or None,
+            "api_key": f.get("api_key", "").strip() or None,
             "rpm": form_int(f, "rpm"),
         }
     )
