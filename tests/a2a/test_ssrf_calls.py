@@ -72,7 +72,7 @@ async def test_call_time_check_catches_dns_change() -> None:
     app = mount(gw, not_found)
     headers = {"a2a-version": "1.0"}
     async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+        await nursery.start(gw.run)
         assert gw.registry.get("fake") is not None
         r = await call(app, "POST", "/a2a/fake", orjson.dumps(SEND), headers)
         assert "result" in r.json()

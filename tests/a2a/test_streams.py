@@ -58,7 +58,7 @@ async def gateway(fake: FakeAgent, **settings: Any) -> AsyncIterator[tuple[Any, 
         resolver=public_resolver,
     )
     async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+        await nursery.start(gw.run)
         yield mount(gw, not_found), gw
         nursery.cancel_scope.cancel()
 

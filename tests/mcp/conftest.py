@@ -76,7 +76,7 @@ async def mcp_stack(**settings: Any) -> AsyncIterator[Stack]:
         ]
         gateway = MCPGateway(MCPSettings(servers=specs, **settings), LOCAL)
         async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
+            await nursery.start(gateway.run)
             sock = bind_socket("127.0.0.1", 0)
             await nursery.start(serve_app, app_for(gateway), sock)
             with trio.fail_after(10):

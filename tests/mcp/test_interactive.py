@@ -92,7 +92,7 @@ async def gateway_to_gamma() -> AsyncIterator[tuple[str, MCPGateway]]:
         specs = [MCPServerSpec(name="gamma", url=gamma.url)]
         gateway = MCPGateway(MCPSettings(servers=specs), LOCAL)
         async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
+            await nursery.start(gateway.run)
             sock = bind_socket("127.0.0.1", 0)
             await nursery.start(serve_app, app_for(gateway), sock)
             with trio.fail_after(10):
@@ -102,7 +102,6 @@ async def gateway_to_gamma() -> AsyncIterator[tuple[str, MCPGateway]]:
                 yield url_of(sock) + "/mcp", gateway
             finally:
                 nursery.cancel_scope.cancel()
-                await gateway.aclose()
 
 
 @asynccontextmanager

@@ -25,7 +25,7 @@ async def test_sessions_and_registrations_shared_through_redis(redis_url: str) -
             )
             await nursery.start(store.run)
             gw = MCPGateway(MCPSettings(), LOCAL, store)
-            await gw.start(nursery)
+            await nursery.start(gw.run)
             sock = bind_socket("127.0.0.1", 0)
             await nursery.start(serve_app, app_for(gw), sock)
             urls.append(url_of(sock))

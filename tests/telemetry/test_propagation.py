@@ -68,7 +68,7 @@ async def test_a2a_agent_gets_the_trace_context() -> None:
     body = orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": "SendMessage", "params": msg})
     headers = {"content-type": "application/json", "a2a-version": "1.0", "traceparent": PARENT}
     async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+        await nursery.start(gw.run)
         reply = await call(app, "POST", "/a2a/fake", body, headers)
         assert reply.status == 200
         with recording():
@@ -98,7 +98,7 @@ async def test_mcp_server_gets_the_trace_context_in_meta() -> None:
     async with serve_mcp(traced_server()) as served:
         gateway = MCPGateway(MCPSettings(servers=[MCPServerSpec(name="t", url=served.url)]), LOCAL)
         async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
+            await nursery.start(gateway.run)
             sock = bind_socket("127.0.0.1", 0)
             await nursery.start(serve_app, app_for(gateway), sock)
             with trio.fail_after(10):
