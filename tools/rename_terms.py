@@ -97,7 +97,11 @@ MEMBERS: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("scopes", "cancel_scopes", ("routeiq/gateway.py", "routeiq/reload.py")),
     ("scope", "cancel_scope", ("routeiq/gateway.py",)),  # Running.scope
-    ("scope", "cancel_scope", ("routeiq/mcp/upstream.py", "routeiq/mcp/registry.py")),
+    (
+        "scope",
+        "cancel_scope",
+        ("routeiq/mcp/upstream.py", "routeiq/mcp/registry.py", "tests/mcp/test_admin.py"),
+    ),
     ("gw", "a2a", ("routeiq/api/a2a.py",)),
     ("gw", "mcp", ("routeiq/api/mcp.py",)),
 ]
@@ -398,6 +402,16 @@ def file_edits(
         first = by_pos.setdefault((e.line, e.col), e)
         if first.new != e.new:
             report.skipped.append(f"{rel}:{e.line} {e.old!r}: {first.new!r} kept, not {e.new!r}")
+    scope_files = {f for old, _, files in MEMBERS if old == "scope" for f in files}
+    if rel not in scope_files:
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in CANCEL_ATTRS
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "scope"
+            ):
+                report.leftovers.append(f"{rel}:{node.lineno} {ast.unparse(node)}")
     return sorted(by_pos.values())
 
 
