@@ -40,6 +40,7 @@ MOVES: dict[str, tuple[str, str]] = {
     "tests/core/test_background.py": ("tests/test_background.py", "routeiq/background.py"),
     "tests/core/test_startup.py": ("tests/test_gateway.py", "Gateway.steps/startup/shutdown"),
     "tests/core/test_config.py": ("tests/test_config.py", "routeiq/config.py"),
+    "tests/core/test_app.py": ("tests/test_app.py", "routeiq/app.py (and what README says of it)"),
     "tests/core/test_heap.py": ("tests/test_heap.py", "routeiq/heap.py"),
     "tests/core/test_layers.py": ("tests/test_layers.py", "the whole package's imports"),
     "tests/core/test_backpressure_drain.py": (

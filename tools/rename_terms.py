@@ -128,6 +128,7 @@ TEXT = [
     ("cache/policy.py", "cache/cacheable.py"),
     ("plugins.base.Call", "plugins.base.PluginRequest"),
     ("cache.semantic.Scope", "cache.semantic.Partition"),
+    ("Gateway.scopes", "Gateway.cancel_scopes"),
 ]
 CANCEL_FACTORIES = {"CancelScope", "move_on_after", "move_on_at", "fail_after", "fail_at"}
 CANCEL_ATTRS = {"cancel", "cancelled_caught", "cancel_called", "deadline", "shield"}
