@@ -3,7 +3,7 @@ the middleware chain; the Quart-Trio app owns the lifespan nursery.
 
 Request path (pure ASGI, outermost first)::
 
-    request_id -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
+    request_id -> console -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
         hot routes (chat, embeddings, models, health, metrics) -> pure ASGI handlers
         mounted surfaces (A2A, MCP, cache/governance/config admin, learned routes)
         everything else (admin and debug blueprints, 404s)      -> Quart-Trio app
