@@ -65,6 +65,22 @@ def config_dict(base: str, **routeiq: Any) -> dict[str, Any]:
     }
 
 
+#: Where the chat deployments of a test that calls no model point.
+NOWHERE = "http://127.0.0.1:9/v1"
+
+
+def surface_config(
+    state: dict[str, Any] | None = None, *, allow: str = "127.0.0.1/32", **routeiq: Any
+) -> dict[str, Any]:
+    """:func:`config_dict` for testing a surface that calls no model (A2A, MCP...):
+    the SSRF guard allows ``allow`` (where the test's agents and servers listen),
+    ``state`` is the state section (a shared Redis, say)."""
+    sections: dict[str, Any] = {"ssrf": {"allow_networks": [allow]}, **routeiq}
+    if state is not None:
+        sections["state"] = state
+    return config_dict(NOWHERE, **sections)
+
+
 @dataclass
 class Stack:
     url: str

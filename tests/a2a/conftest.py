@@ -22,7 +22,7 @@ from routeiq.a2a.gateway import A2AGateway
 from routeiq.config import load_config
 from routeiq.gateway import Gateway
 from routeiq.ssrf import SSRFSettings
-from routeiq.testing import AUTH, MASTER_KEY, config_dict, serve_gateway
+from routeiq.testing import AUTH, MASTER_KEY, serve_gateway, surface_config
 from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
 for name in ("httpx", "httpcore", "a2a"):
@@ -32,8 +32,6 @@ __all__ = ["AUTH", "LOCAL", "MASTER", "Stack", "a2a_document", "a2a_stack"]
 
 MASTER = MASTER_KEY
 LOCAL = SSRFSettings(allow_networks=("127.0.0.1/32",))
-#: No model is called in these tests: the chat deployments point nowhere.
-NOWHERE = "http://127.0.0.1:9/v1"
 
 
 def _free_port() -> int:
@@ -91,15 +89,8 @@ def sample_agent(*args: str) -> Iterator[str]:
 def a2a_document(
     agents: list[dict[str, Any]], state: dict[str, Any] | None = None, **settings: Any
 ) -> dict[str, Any]:
-    """A gateway config with ``agents`` registered and 127.0.0.1 allowed by the SSRF
-    guard (``state``: the state backend, e.g. a shared Redis)."""
-    sections: dict[str, Any] = {
-        "a2a": {"agents": agents, **settings},
-        "ssrf": LOCAL.model_dump(mode="json"),
-    }
-    if state is not None:
-        sections["state"] = state
-    return config_dict(NOWHERE, **sections)
+    """A gateway config with ``agents`` registered (``routeiq.testing.surface_config``)."""
+    return surface_config(state, a2a={"agents": agents, **settings})
 
 
 @dataclass

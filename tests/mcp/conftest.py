@@ -19,7 +19,7 @@ from routeiq.config import load_config
 from routeiq.gateway import Gateway
 from routeiq.mcp.gateway import MCPGateway
 from routeiq.ssrf import SSRFSettings
-from routeiq.testing import AUTH, MASTER_KEY, config_dict, serve_gateway
+from routeiq.testing import AUTH, MASTER_KEY, serve_gateway, surface_config
 from tests.mcp.servers import make_alpha, make_beta, serve_mcp
 from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
@@ -30,22 +30,14 @@ __all__ = ["AUTH", "LOCAL", "MASTER", "Stack", "mcp_document", "mcp_stack", "ser
 
 MASTER = MASTER_KEY
 LOCAL = SSRFSettings(allow_networks=("127.0.0.1/32",))
-#: No model is called in these tests: the chat deployments point nowhere.
-NOWHERE = "http://127.0.0.1:9/v1"
 
 
 def mcp_document(
     servers: list[dict[str, Any]], state: dict[str, Any] | None = None, **settings: Any
 ) -> dict[str, Any]:
-    """A gateway config with the MCP ``servers`` and 127.0.0.1 allowed by the SSRF guard
-    (``settings``: the rest of the ``mcp`` section; ``state``: the state backend)."""
-    sections: dict[str, Any] = {
-        "mcp": {"servers": servers, **settings},
-        "ssrf": LOCAL.model_dump(mode="json"),
-    }
-    if state is not None:
-        sections["state"] = state
-    return config_dict(NOWHERE, **sections)
+    """A gateway config with the MCP ``servers`` (``settings``: the rest of the ``mcp``
+    section; ``routeiq.testing.surface_config``)."""
+    return surface_config(state, mcp={"servers": servers, **settings})
 
 
 @dataclass
