@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import trio
+import trio.testing
 from trio.testing import MockClock
 
 from routeiq.config import load_config
@@ -109,3 +110,28 @@ CHAT_REQUEST = {
     "temperature": 0,
     "messages": [{"role": "user", "content": "hi"}],
 }
+
+
+async def test_a_reload_that_replaces_the_pipeline_retires_the_old_one(
+    autojump_clock: MockClock,
+) -> None:
+    upstream = ScriptedUpstream({"up.test": [Reply()]})
+    async with in_process(document(), upstream) as stack:
+        gw = stack.gw
+        old = gw.pipeline
+        assert old.work.running
+        ended = trio.Event()
+
+        async def in_flight() -> None:
+            await trio.sleep(5)
+            ended.set()
+
+        assert old.work.spawn(in_flight)  # post-call work of a request before the reload
+        changed = document(guardrails={"pii": {"action": "redact"}})
+        await gw.reloader._swap(load_config(changed))
+        assert gw.pipeline is not old and gw.pipeline.work.running
+        assert not old.work.spawn(in_flight)  # retired: takes no more work
+        assert old.work.running  # ...but finishes what it has
+        await ended.wait()
+        await trio.testing.wait_all_tasks_blocked()
+        assert not old.work.running and old.work.dropped == 1
