@@ -127,7 +127,7 @@ async def relay_overhead(events: int) -> dict[str, float]:
         resolver=public_resolver,
     )
     async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+        await nursery.start(gw.run)
         app = mount(gw, not_found)
         headers = {"content-type": "application/json", "a2a-version": "1.0"}
         start = time.perf_counter()

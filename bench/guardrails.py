@@ -326,7 +326,7 @@ async def measure_holdback(fake: Faker) -> list[dict[str, Any]]:
         )
         pipeline = Pipeline(section)
         async with trio.open_nursery() as nursery:
-            await pipeline.start(nursery)
+            await nursery.start(pipeline.run)
             delays: list[int] = []
             chars: list[int] = []
             for answer in answers:
@@ -407,7 +407,7 @@ async def run_bench() -> dict[str, Any]:
         pipeline = Pipeline(settings)
         fake.seed_instance(SEED)  # the same conversations for both
         async with trio.open_nursery() as nursery:
-            await pipeline.start(nursery)  # compiles the guardrails in a thread
+            await nursery.start(pipeline.run)  # compiles the guardrails in a thread
             await timed_phase1(pipeline, make_messages(fake, 50))  # warm-up
             gc.collect()
             measured[name] = [await measure(pipeline, fake, size) for size in SIZES]
@@ -426,7 +426,7 @@ async def run_bench() -> dict[str, Any]:
         )
     )
     async with trio.open_nursery() as nursery:
-        await live.start(nursery)
+        await nursery.start(live.run)
         output = await measure_output(live, fake)
         nursery.cancel_scope.cancel()
     holdback = await measure_holdback(fake)

@@ -3,7 +3,7 @@ the middleware chain; the Quart-Trio app owns the lifespan nursery.
 
 Request path (pure ASGI, outermost first)::
 
-    request_id -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
+    request_id -> console -> auth -> body gate -> policy -> backpressure/drain -> Dispatcher
         hot routes (chat, embeddings, models, health, metrics) -> pure ASGI handlers
         mounted surfaces (A2A, MCP, cache/governance/config admin, learned routes)
         everything else (admin and debug blueprints, 404s)      -> Quart-Trio app
@@ -44,6 +44,7 @@ from routeiq.errors import (
 )
 from routeiq.gateway import Gateway
 from routeiq.lifecycle import Lifecycle
+from routeiq.ssrf import Resolver
 from routeiq.surfaces import anthropic as anthropic_surface
 from routeiq.surfaces import endpoints as surface_endpoints
 from routeiq.surfaces import responses as responses_surface
@@ -165,10 +166,13 @@ def create_app(
     lifecycle: Lifecycle | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
 ) -> tuple[ASGIApp, Gateway]:
-    """Build the ASGI app and the gateway it serves (``transport``: a fake upstream
-    network for tests, see ``routeiq.testing``)."""
-    gw = Gateway(config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport)
+    """Build the ASGI app and the gateway it serves (``transport``/``resolver``: a
+    fake network and its DNS for tests, see ``routeiq.testing``)."""
+    gw = Gateway(
+        config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport, resolver=resolver
+    )
     gw.chat_stages, gw.embedding_stages = stages_for(gw)
     quart = cast(ASGIApp, _quart_app(gw))
     dispatcher: ASGIApp = Dispatcher(gw, HOT_ROUTES, _mounts(gw, quart), quart)

@@ -22,6 +22,8 @@ from routeiq.api.flow import Stage
 from routeiq.api.validate import Limits
 from routeiq.asgi.auth import KeyInfo, KeyRing
 from routeiq.asgi.types import RequestContext, Scope
+from routeiq.background import BackgroundWork
+from routeiq.background import bind_metrics as bind_background_metrics
 from routeiq.blocklog import BlockLog
 from routeiq.cache.metrics import prometheus_lookup_histogram as cache_lookup_histogram
 from routeiq.cache.service import CacheService
@@ -42,23 +44,35 @@ from routeiq.pricing import PriceBook, SpendTracker
 from routeiq.reload import Reloader
 from routeiq.routing.breaker_metrics import bind_metrics as bind_breaker_metrics
 from routeiq.routing.router import Router
+from routeiq.ssrf import Resolver
 from routeiq.state import StateStore, open_store
 from routeiq.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from routeiq.learned.service import LearnedRouting
 
-StartFn = Callable[[trio.Nursery], Awaitable[None]]
+RunFn = Callable[..., Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One start-up step: ``start`` (returns once the component is ready) and, when
-    it holds something a task cancel does not release, ``stop``."""
+    """One start-up step: a component's ``run``, started with ``nursery.start`` (it
+    calls ``task_status.started()`` once the component is ready) and cancelled at
+    shutdown; what it holds is released in its own ``finally``. ``reloadable``: a
+    reload replaces it (its cancel scope goes to ``Gateway.scopes``)."""
 
     name: str
-    start: StartFn
-    stop: Callable[[], Awaitable[None]] | None = None
+    run: RunFn
+    reloadable: bool = False
+
+
+@dataclass(slots=True)
+class Running:
+    """A started step: its cancel scope and an event set once its task has ended."""
+
+    name: str
+    scope: trio.CancelScope
+    ended: trio.Event
 
 
 class Gateway:
@@ -73,6 +87,7 @@ class Gateway:
         *,
         routes: Iterable[str] = (),
         transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
     ) -> None:
         self.config = config
         server = config.routeiq.server
@@ -121,8 +136,11 @@ class Gateway:
         ssrf = config.routeiq.ssrf
         a2a = config.routeiq.a2a
         mcp = config.routeiq.mcp
-        self.a2a = A2AGateway(a2a, ssrf, self.store)
-        self.mcp = MCPGateway(mcp, ssrf, self.store)
+        # ``transport`` and ``resolver``: a test's fake network (``routeiq.testing``),
+        # which the agents are on too; the SSRF checks resolve names with ``resolver``.
+        agent_http = None if transport is None else httpx.AsyncClient(transport=transport)
+        self.a2a = A2AGateway(a2a, ssrf, self.store, http=agent_http, resolver=resolver)
+        self.mcp = MCPGateway(mcp, ssrf, self.store, resolver)
         injection = config.routeiq.guardrails.injection
         if mcp.enabled and injection is not None and injection.enabled:
             # Tool results are indirect input: judged with the injection guardrail.
@@ -173,84 +191,88 @@ class Gateway:
         self.ready = False
         self.started_at = time.time()
         self.nursery: trio.Nursery | None = None
-        self._started: list[Step] = []
+        self._started: list[Running] = []
+        #: Step names in the order they started and stopped (tests read it).
+        self.started_order: list[str] = []
+        self.stopped_order: list[str] = []
+        bind_background_metrics(meter, self.background_work)
+
+    def background_work(self) -> list[BackgroundWork]:
+        """The bounded background work of this generation's components."""
+        schemas = self.mcp.registry.schema_work
+        return [self.router.writes, self.pipeline.work, self.cache.stores, schemas]
 
     def steps(self) -> list[Step]:
-        """Start-up, in order; shutdown walks the steps that started in reverse."""
+        """Start-up, in order; shutdown stops the steps that started in reverse."""
 
-        def task(fn: Callable[..., Awaitable[None]]) -> StartFn:
-            async def start(nursery: trio.Nursery) -> None:
-                await nursery.start(fn)
-
-            return start
-
-        def scoped(fn: Callable[[], Callable[..., Awaitable[None]]]) -> StartFn:
-            # A reload stops this generation's task with its cancel scope (routeiq.reload).
-            async def start(nursery: trio.Nursery) -> None:
-                self.scopes.append(await nursery.start(self.run_scoped, fn()))
-
-            return start
-
-        async def translators(nursery: trio.Nursery) -> None:
+        async def translators(*, task_status: trio.TaskStatus[None]) -> None:
             # Imports litellm in a thread, only if a deployment needs translation.
             self.translators = await open_translators(self.config.deployments)
+            task_status.started()
 
-        async def instrument(nursery: trio.Nursery) -> None:
+        async def loop_instrument(*, task_status: trio.TaskStatus[None]) -> None:
             trio.lowlevel.add_instrument(self.telemetry.loop)
             self.telemetry.watch_loop_stacks()  # diagnosis, ROUTEIQ_LOOP_STACKS=1
-
-        async def uninstrument() -> None:
             try:
-                trio.lowlevel.remove_instrument(self.telemetry.loop)
-            except KeyError:
-                pass
+                task_status.started()
+                await trio.sleep_forever()
+            finally:
+                try:
+                    trio.lowlevel.remove_instrument(self.telemetry.loop)
+                except KeyError:
+                    pass
 
-        async def gc_on(nursery: trio.Nursery) -> None:
+        async def gc_instrument(*, task_status: trio.TaskStatus[None]) -> None:
             self.telemetry.gc.install()
+            try:
+                task_status.started()
+                await trio.sleep_forever()
+            finally:
+                self.telemetry.gc.uninstall()
 
-        async def gc_off() -> None:
-            self.telemetry.gc.uninstall()
-
-        async def upstreams_on(nursery: trio.Nursery) -> None:
+        async def upstreams(*, task_status: trio.TaskStatus[None]) -> None:
             self.upstreams.open()
-
-        async def upstreams_off() -> None:
-            await self.upstreams.aclose()  # this generation's pool (a reload swaps it)
+            try:
+                task_status.started()
+                await trio.sleep_forever()
+            finally:
+                with trio.CancelScope(shield=True):
+                    await self.upstreams.aclose()  # this generation's pool (a reload swaps it)
 
         steps = [
-            Step("store", task(self.store.run)),
-            Step("router", scoped(lambda: self.router.run)),
-            Step("spend", task(self.spend.run)),
+            Step("store", self.store.run),
+            Step("router", self.router.run, reloadable=True),
+            Step("spend", self.spend.run),
         ]
         if self.governance is not None:  # opens and migrates the database
-            steps.append(Step("governance", task(self.governance.run)))
+            steps.append(Step("governance", self.governance.run))
         if self.blocks is not None:  # writes to the database governance opened
-            steps.append(Step("block log", task(self.blocks.run)))
+            steps.append(Step("block log", self.blocks.run))
         steps += [
             Step("translators", translators),
-            Step("a2a", self.a2a.start, self.a2a.aclose),
-            Step("mcp", self.mcp.start, self.mcp.aclose),
-            Step("loop instrument", instrument, uninstrument),
+            Step("a2a", self.a2a.run),
+            Step("mcp", self.mcp.run),
+            Step("loop instrument", loop_instrument),
         ]
         if self.telemetry.workers is not None:  # --workers N: publish for the group's scrapes
-            steps.append(Step("worker metrics", task(self.telemetry.workers.run)))
+            steps.append(Step("worker metrics", self.telemetry.workers.run))
         steps += [
-            Step("gc instrument", gc_on, gc_off),
-            Step("upstreams", upstreams_on, upstreams_off),
-            Step("guardrails", self.pipeline.start),  # compiled in a thread
-            Step("cache", self.cache.start),  # the embedding model loads in a thread
-            Step("policy", task(self.policy.run)),  # loads the rules file, then watches it
+            Step("gc instrument", gc_instrument),
+            Step("upstreams", upstreams),
+            Step("guardrails", self.pipeline.run),  # compiled in a thread
+            Step("cache", self.cache.run),  # the embedding model loads in a thread
+            Step("policy", self.policy.run),  # loads the rules file, then watches it
         ]
         if self.config.general.background_health_checks:
-            steps.append(Step("health checks", scoped(lambda: self.health.run)))
-        steps.append(Step("shared models", task(self.shared_models.run)))
+            steps.append(Step("health checks", self.health.run, reloadable=True))
+        steps.append(Step("shared models", self.shared_models.run))
         if not self.config.source.startswith("<"):  # from a file: SIGHUP reloads it
-            steps.append(Step("sighup", task(self.reloader.watch_sighup)))
+            steps.append(Step("sighup", self.reloader.watch_sighup))
         if self.learned is not None:
-            steps.append(Step("learned routes", self._start_learned))
+            steps.append(Step("learned routes", self._run_learned))
         return steps
 
-    async def _start_learned(self, nursery: trio.Nursery) -> None:
+    async def _run_learned(self, *, task_status: trio.TaskStatus[None]) -> None:
         learned = self.learned
         assert learned is not None
         # One embedder (model and micro-batcher) for the semantic cache and the router.
@@ -261,28 +283,46 @@ class Gateway:
             # The semantic cache's runtime (default onnx-int8), also when the
             # cache is off: router files are trained on it (`router train`).
             embedder = Embedder(runtime=self.config.routeiq.cache.semantic.runtime)
-        if embedder is not self.cache.embedder:
-            await nursery.start(embedder.run)
-        learned.embedder = embedder
-        await learned.start(nursery)  # router files load in a thread
+        async with trio.open_nursery() as nursery:
+            if embedder is not self.cache.embedder:
+                await nursery.start(embedder.run)
+            learned.embedder = embedder
+            await nursery.start(learned.run)  # router files load in a thread
+            task_status.started()
 
     async def startup(self, nursery: trio.Nursery) -> None:
-        """Run :meth:`steps` in order; ready once all have started."""
+        """Start :meth:`steps` in order, each with ``nursery.start``; ready once all are."""
         self.nursery = nursery
         for step in self.steps():
-            await step.start(nursery)
-            self._started.append(step)
+            running: Running = await nursery.start(self._host, step)
+            self._started.append(running)
+            self.started_order.append(step.name)
+            if step.reloadable:
+                self.scopes.append(running.scope)
         self.ready = True
 
     async def shutdown(self) -> None:
-        """The mirror of :meth:`startup`: stop what started, last first. Background
-        tasks end with the lifespan nursery that owns them."""
+        """The mirror of :meth:`startup`: cancel the steps that started, last first,
+        each ended before the next (the cache's stores end before the store does)."""
         self.ready = False
         started, self._started = self._started, []
-        for step in reversed(started):
-            if step.stop is not None:
-                await step.stop()
+        for running in reversed(started):
+            running.scope.cancel()
+            await running.ended.wait()
+            self.stopped_order.append(running.name)
         self.telemetry.shutdown()
+
+    @staticmethod
+    async def _host(step: Step, *, task_status: trio.TaskStatus[Running]) -> None:
+        """Run one step under a cancel scope handed back with the event of its end."""
+        ended = trio.Event()
+        try:
+            with trio.CancelScope() as scope:
+                async with trio.open_nursery() as nursery:
+                    await nursery.start(step.run)
+                    task_status.started(Running(step.name, scope, ended))
+        finally:
+            ended.set()
 
     async def run_scoped(
         self,

@@ -221,7 +221,7 @@ class Reloader:
         ):
             pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, gw.identities)
             pipeline.on_block = gw.pipeline.on_block  # the block log carries on
-            await pipeline.start(nursery)
+            await nursery.start(pipeline.run)
         health = HealthChecker(
             config.deployments,
             lambda: gw.upstreams.targets,
@@ -241,6 +241,7 @@ class Reloader:
         # -- the swap: no await from here to the end of the block ----------------
         old_scopes = gw.scopes
         old_router = gw.router
+        old_pipeline = gw.pipeline
         gw.config = config
         gw.pricing = pricing
         gw.router = router
@@ -254,6 +255,8 @@ class Reloader:
         # ------------------------------------------------------------------------
         for scope in old_scopes:
             scope.cancel()
+        if old_pipeline is not pipeline:
+            old_pipeline.retire()  # its post-call work in flight finishes first
         grace = config.routeiq.server.request_timeout
         nursery.start_soon(self._retire, old_pool, old_router, grace)
         log.info(

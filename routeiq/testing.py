@@ -6,10 +6,16 @@ Two ways to run a gateway in a test, both built by ``create_app`` as production 
   and the gateway served by hypercorn on ``127.0.0.1`` port 0, for the official
   clients (``openai``, ``anthropic``...) over real sockets;
 - :func:`in_process`: the gateway started in the current nursery with a
-  :class:`ScriptedUpstream` as its upstream network (no sockets), driven by
-  :func:`asgi_call`, so every deadline, retry and backoff runs on trio's virtual
-  clock (``trio.testing.MockClock(autojump_threshold=0)``) and is asserted to the
-  exact virtual second.
+  :class:`ScriptedUpstream` (or any fake ``httpx`` transport: an A2A agent, say)
+  as its network (no sockets), driven by :func:`asgi_call`, so every deadline,
+  retry and backoff runs on trio's virtual clock
+  (``trio.testing.MockClock(autojump_threshold=0)``) and is asserted to the exact
+  virtual second.
+
+Tests do not assemble gateways of their own (from ``mount()`` calls or component
+constructors): a surface (A2A, MCP, the cache...) is tested through the whole app,
+turned on by its config section (:func:`config_dict`), so the route table, the
+middleware and the start-up steps under test are production's.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 import orjson
@@ -30,8 +36,12 @@ from routeiq.gateway import Gateway
 from routeiq.lifecycle import Lifecycle
 from routeiq.mock_upstream import MockSettings, MockUpstream
 from routeiq.server import bind_socket, serve_app, start_mock, url_of
+from routeiq.ssrf import Resolver
 
 MASTER_KEY = "sk-test-master-key"
+#: The headers of a request made with the master key.
+AUTH = {"authorization": f"Bearer {MASTER_KEY}"}
+T = TypeVar("T", bound=httpx.AsyncBaseTransport)
 CHAT = {"model": "gpt-test", "messages": [{"role": "user", "content": "hello gateway"}]}
 
 
@@ -55,6 +65,22 @@ def config_dict(base: str, **routeiq: Any) -> dict[str, Any]:
     }
 
 
+#: Where the chat deployments of a test that calls no model point.
+NOWHERE = "http://127.0.0.1:9/v1"
+
+
+def surface_config(
+    state: dict[str, Any] | None = None, *, allow: str = "127.0.0.1/32", **routeiq: Any
+) -> dict[str, Any]:
+    """:func:`config_dict` for testing a surface that calls no model (A2A, MCP...):
+    the SSRF guard allows ``allow`` (where the test's agents and servers listen),
+    ``state`` is the state section (a shared Redis, say)."""
+    sections: dict[str, Any] = {"ssrf": {"allow_networks": [allow]}, **routeiq}
+    if state is not None:
+        sections["state"] = state
+    return config_dict(NOWHERE, **sections)
+
+
 @dataclass
 class Stack:
     url: str
@@ -63,11 +89,19 @@ class Stack:
     headers: dict[str, str]
 
 
-def build_gateway(config: Config, *, open_upstreams: bool = False) -> tuple[ASGIApp, Gateway]:
+def build_gateway(
+    config: Config,
+    *,
+    open_upstreams: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
+) -> tuple[ASGIApp, Gateway]:
     """The app and gateway for ``config``, built as production builds them but not
     started (for in-process calls that need no lifespan: fuzzing the surfaces, wiring
-    checks); ``open_upstreams`` opens the upstream pools a request path needs."""
-    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight))
+    checks); ``open_upstreams`` opens the upstream pools a request path needs;
+    ``transport``/``resolver``: a fake network and its DNS."""
+    lifecycle = Lifecycle(config.routeiq.server.max_in_flight)
+    app, gw = create_app(config, lifecycle, transport=transport, resolver=resolver)
     if open_upstreams:
         gw.upstreams.open()
     return app, gw
@@ -78,11 +112,14 @@ async def serve_gateway(
     config: Config,
     *,
     prepare: Callable[[Gateway], None] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolver: Resolver | None = None,
 ) -> tuple[str, Gateway]:
     """Build the app for ``config`` as production does, let ``prepare`` adjust the
     gateway before it starts (a test's embedding model, say), and serve it on
-    127.0.0.1 port 0 in ``nursery``; returns its base URL and the gateway."""
-    app, gw = build_gateway(config)
+    127.0.0.1 port 0 in ``nursery`` (returns once its start-up steps have run);
+    returns its base URL and the gateway."""
+    app, gw = build_gateway(config, transport=transport, resolver=resolver)
     if prepare is not None:
         prepare(gw)
     sock = bind_socket("127.0.0.1", 0)
@@ -273,10 +310,10 @@ async def asgi_call(
 
 
 @dataclass
-class InProcess:
+class InProcess(Generic[T]):
     app: ASGIApp
     gw: Gateway
-    upstream: ScriptedUpstream
+    upstream: T
 
     def call(
         self, path: str, payload: Mapping[str, Any] | None = None, **kw: Any
@@ -286,12 +323,12 @@ class InProcess:
 
 @asynccontextmanager
 async def in_process(
-    document: dict[str, Any], upstream: ScriptedUpstream
-) -> AsyncIterator[InProcess]:
+    document: dict[str, Any], upstream: T, *, resolver: Resolver | None = None
+) -> AsyncIterator[InProcess[T]]:
     """The gateway for ``document`` (a config dict), started in this task's nursery
-    with ``upstream`` as its network; shut down (in reverse order) on exit."""
-    config = load_config(document)
-    app, gw = create_app(config, Lifecycle(config.routeiq.server.max_in_flight), transport=upstream)
+    with ``upstream`` (a :class:`ScriptedUpstream` or any fake transport) as its
+    network and ``resolver`` as its DNS; shut down (in reverse order) on exit."""
+    app, gw = build_gateway(load_config(document), transport=upstream, resolver=resolver)
     async with trio.open_nursery() as nursery:
         await gw.startup(nursery)
         try:

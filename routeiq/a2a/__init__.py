@@ -3,7 +3,7 @@
 Wiring (``routeiq.app``)::
 
     gateway = A2AGateway(settings, ssrf_settings, store)
-    await gateway.start(nursery)              # task expiry; configured agents
+    await nursery.start(gateway.run)          # task expiry; configured agents
     app = routeiq.api.a2a.mount(gateway, inner_app, keys)
 """
 

@@ -77,11 +77,21 @@ class A2AGateway:
         self.deps = Deps(settings, self.client, self.tasks, self.hub)
         self.sync = RegistrySync(self.store, "a2a", AgentSpec, self._sync_add, self._sync_remove)
 
-    async def start(self, nursery: trio.Nursery) -> None:
-        """Background work in the lifespan nursery; registers the configured agents
-        (concurrently: each fetches its card under a short deadline)."""
-        if not self.settings.enabled:
-            return
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """The background work (task expiry, admin sync) until cancelled; ready once the
+        configured agents are registered (concurrently: each fetches its card under a
+        short deadline). The upstream connections close when it ends."""
+        try:
+            async with trio.open_nursery() as nursery:
+                if self.settings.enabled:
+                    await self._start(nursery)
+                task_status.started()
+                await trio.sleep_forever()
+        finally:
+            with trio.CancelScope(shield=True):
+                await self.aclose()
+
+    async def _start(self, nursery: trio.Nursery) -> None:
         if self._own_store:
             await nursery.start(self.store.run)
         await nursery.start(self.tasks.run)

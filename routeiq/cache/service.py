@@ -9,8 +9,9 @@ Tiers, in lookup order::
               is read from L1, then L2 (a vector whose answer is gone is dropped)
 
 A lookup that misses keeps its embedding on the ``Query`` so the store reuses it.
-Stores run in the lifespan nursery after the response was sent (``spawn_store``,
-bounded by ``max_pending_stores``): the answer goes to L1 and L2, its vector to
+Stores run after the response was sent, as bounded background work hosted by
+:meth:`CacheService.run` (``spawn_store``, ``routeiq.background``, at most
+``max_pending_stores`` in flight): the answer goes to L1 and L2, its vector to
 the semantic store and, with the Redis backend, to the other processes through
 ``routeiq.cache.sync``. The semantic tier is skipped (never waited for) while the
 model loads, when the embedding queue is full, or when the request has no user text.
@@ -33,6 +34,7 @@ import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext
+from routeiq.background import BackgroundWork
 from routeiq.cache.answer import (
     CachedAnswer,
     assemble_stream,
@@ -114,8 +116,7 @@ class CacheService:
         self.sync: StreamSync | None = None
         if s.enabled and s.semantic.enabled:
             self._build_semantic(model, state)
-        self._nursery: trio.Nursery | None = None
-        self._pending = 0
+        self.stores = BackgroundWork("cache_store", settings.max_pending_stores)
 
     def _build_semantic(self, model: SentenceEncoder | None, state: StateSettings | None) -> None:
         # Imported here: numpy/hnswlib load only when the semantic tier is on.
@@ -175,11 +176,16 @@ class CacheService:
         e = self.embedder
         return e is None or e.ready or e.load_error is not None
 
-    async def start(self, nursery: trio.Nursery) -> None:
-        """Load the flush rules; start the embedder, the maintenance and the sync."""
-        self._nursery = nursery
-        if not self.enabled:
-            return
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Load the flush rules; start the embedder, the maintenance, the sync and the
+        background stores; ready once all have started. Runs until cancelled."""
+        async with trio.open_nursery() as nursery:
+            if self.enabled:
+                await self._start(nursery)
+            await nursery.start(self.stores.run)
+            task_status.started()
+
+    async def _start(self, nursery: trio.Nursery) -> None:
         raw = await self.store.get(RULES_KEY)
         try:
             stored = orjson.loads(raw) if raw else []
@@ -361,12 +367,8 @@ class CacheService:
         """Store the response bytes the client got, in the background (bounded).
         ``stream=None``: a whole answer that is not a ``chat.completion``
         (``/v1/completions``), stored as it is."""
-        nursery = self._nursery
-        if nursery is None or self._pending >= self.settings.max_pending_stores:
+        if not self.stores.spawn(self._store_task, q, data, stream):
             self.stats.store_skipped["dropped"] += 1
-            return
-        self._pending += 1
-        nursery.start_soon(self._store_task, q, data, stream)
 
     async def _store_task(self, q: Query, data: bytes, stream: bool | None) -> None:
         try:
@@ -380,8 +382,6 @@ class CacheService:
             await self.store_answer(q, body)
         except Exception:
             log.exception("cache store failed")
-        finally:
-            self._pending -= 1
 
     async def store_answer(self, q: Query, body: bytes) -> None:
         """Put a complete ``chat.completion`` body in every tier."""
@@ -472,7 +472,7 @@ class CacheService:
         return {"l1": len(doomed), "semantic": semantic}
 
     def sizes(self) -> dict[str, int]:
-        out = {"l1_entries": len(self.l1), "pending_stores": self._pending}
+        out = {"l1_entries": len(self.l1), "pending_stores": self.stores.pending}
         if self.semantic is not None:
             summary = self.semantic.summary()
             out["semantic_entries"] = summary["entries"]

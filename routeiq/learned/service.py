@@ -236,12 +236,16 @@ class LearnedRouting:
             for name, r in self.routes.items()
         }
 
-    async def start(self, nursery: trio.Nursery) -> None:
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Load the router files (in a thread), then run the request logs and the file
+        watch until cancelled; ready once the routes are loaded."""
         await self.reload()
-        for lg in self.logs.values():
-            await nursery.start(lg.run)
-        if any(r.settings.watch_interval > 0 for r in self.routes.values()):
-            nursery.start_soon(self._watch)
+        async with trio.open_nursery() as nursery:
+            for lg in self.logs.values():
+                await nursery.start(lg.run)
+            if any(r.settings.watch_interval > 0 for r in self.routes.values()):
+                nursery.start_soon(self._watch)
+            task_status.started()
 
     def _changed(self) -> bool:
         for r in self.routes.values():

@@ -3,7 +3,7 @@
 Wiring (``routeiq.app``)::
 
     gateway = MCPGateway(settings, ssrf_settings, store)
-    await gateway.start(nursery)              # upstream sessions, health checks
+    await nursery.start(gateway.run)          # upstream sessions, health checks
     app = routeiq.api.mcp.mount(gateway, inner_app, keys)
 """
 

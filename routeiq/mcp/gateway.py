@@ -91,14 +91,22 @@ class MCPGateway:
             self.store, "mcp", MCPServerSpec, self._sync_add, self._sync_remove
         )
 
-    async def start(self, nursery: trio.Nursery) -> None:
-        """Start the background work in the lifespan nursery."""
-        if not self.settings.enabled:
-            return
-        if self._own_store:
-            await nursery.start(self.store.run)
-        await self.registry.start(nursery)
-        await nursery.start(self.sync.run)  # admin changes made on other processes
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """The upstream sessions and the admin sync until cancelled; ready once the
+        configured servers are started (not yet connected). The relay's upstream
+        connections close when it ends."""
+        try:
+            async with trio.open_nursery() as nursery:
+                if self.settings.enabled:
+                    if self._own_store:
+                        await nursery.start(self.store.run)
+                    await nursery.start(self.registry.run)
+                    await nursery.start(self.sync.run)  # admin changes made on other processes
+                task_status.started()
+                await trio.sleep_forever()
+        finally:
+            with trio.CancelScope(shield=True):
+                await self.aclose()
 
     async def aclose(self) -> None:
         """Close the relay's upstream HTTP connections (at shutdown)."""

@@ -3,7 +3,7 @@
 Servers come from ``MCPSettings.servers`` (started when the gateway starts) or
 from the admin API (:meth:`MCPRegistry.add`, :meth:`MCPRegistry.remove`).
 Each runs as an :class:`~routeiq.mcp.upstream.UpstreamServer` task in the
-lifespan nursery under its own cancel scope, so removing a server closes its
+nursery of :meth:`MCPRegistry.run` under its own cancel scope, so removing a server closes its
 session. The catalog changes only when a server's listing changes (first
 connect, ``list_changed``) or a server is removed; every change wakes the
 ``/mcp`` notification streams through :meth:`wait_changed`.
@@ -15,6 +15,7 @@ from typing import Any
 
 import trio
 
+from routeiq.background import BackgroundWork
 from routeiq.errors import ClientError, NotFound
 from routeiq.mcp.catalog import Catalog, Listing
 from routeiq.mcp.settings import MCPServerSpec, MCPSettings
@@ -35,6 +36,10 @@ def warm_imports() -> None:
     import mcp_types  # noqa: F401
 
 
+#: Schema compiles in flight at once (each compiles one server's listing in turn).
+SCHEMA_WORK_LIMIT = 64
+
+
 class ServerExists(ClientError):
     status = 409
     code = "conflict"
@@ -50,21 +55,30 @@ class MCPRegistry:
         self.checker = ArgumentChecker(self.catalog)
         self.servers: dict[str, UpstreamServer] = {}
         self._nursery: trio.Nursery | None = None
+        # Schema compiles after a listing (bounded; one per listing change).
+        self.schema_work = BackgroundWork("mcp_schemas", SCHEMA_WORK_LIMIT)
         self._changed = trio.Event()
         # One pool for the raw tools/call relay to every server (routeiq.mcp.relay).
         self.http = relay_client()
 
-    async def start(self, nursery: trio.Nursery) -> None:
-        """Start the configured servers (without waiting for them to connect).
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Run the servers' sessions until cancelled; ready once the configured servers
+        are started (without waiting for them to connect).
 
         The mcp SDK (~1.5 s of imports) and jsonschema are imported first, in a
         worker thread: imported by the first connection, they held the loop."""
-        self._nursery = nursery
         if self.settings.servers:
             await trio.to_thread.run_sync(warm_imports)
-        for spec in self.settings.servers:
-            server = self._new(spec)
-            nursery.start_soon(server.run)
+        async with trio.open_nursery() as nursery:
+            await nursery.start(self.schema_work.run)
+            self._nursery = nursery
+            try:
+                for spec in self.settings.servers:
+                    nursery.start_soon(self._new(spec).run)
+                task_status.started()
+                await trio.sleep_forever()
+            finally:
+                self._nursery = None
 
     def _new(self, spec: MCPServerSpec) -> UpstreamServer:
         server = UpstreamServer(spec, self.settings, self.guard, self._on_listing, self.http)
@@ -77,7 +91,7 @@ class MCPRegistry:
         Raises ``SSRFBlocked`` (403) for a forbidden URL and :class:`ServerExists`
         (409) for a taken name unless ``replace``."""
         if self._nursery is None:
-            raise RuntimeError("MCPRegistry.start() has not run")
+            raise RuntimeError("MCPRegistry.run() is not running")
         await self.guard.check_url(spec.url)
         if spec.name in self.servers:
             if not replace:
@@ -103,9 +117,8 @@ class MCPRegistry:
         if server.spec.enabled:
             self.catalog.set_server(server.spec.name, listing, server.spec.disabled_tools)
             self._notify()
-            if self._nursery is not None:  # compile its schemas off the loop, now
-                entries = self.catalog.tools_of(server.spec.name)
-                self._nursery.start_soon(self.checker.warm, entries)
+            # Compile its schemas off the loop, now (if dropped: on first use).
+            self.schema_work.spawn(self.checker.warm, self.catalog.tools_of(server.spec.name))
 
     def _notify(self) -> None:
         self._changed.set()

@@ -16,9 +16,10 @@ For each chat request (``Pipeline.begin`` -> ``RequestRun``)::
              through ``output_hook()`` (streamed output scanned incrementally)
     after    ``after(error)``: output verdicts of warn/log guardrails, the
              verdict pre-warm of the answer for the next turn and the
-             post_call hooks run in the lifespan nursery, never delaying the
-             client (at most ``MAX_BACKGROUND`` at once; beyond, dropped and
-             counted)
+             post_call hooks run as bounded background work
+             (``routeiq.background``, hosted by :meth:`Pipeline.run`), never
+             delaying the client (at most ``MAX_BACKGROUND`` at once; beyond,
+             dropped and counted)
 
 Built-in guardrails run inline rather than one task each: bench/guardrails.py
 measures both in the same run (a nursery with three tasks costs more than the
@@ -37,6 +38,7 @@ import orjson
 import trio
 
 from routeiq.asgi.types import RequestContext, Send
+from routeiq.background import BackgroundWork
 from routeiq.deployment import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
@@ -106,22 +108,29 @@ class Pipeline:
         self.post_success = having("post_call_success")
         self.post_failure = having("post_call_failure")
         self.active = bool(self.table.configured or plugins)
-        self.nursery: trio.Nursery | None = None
+        self.work = BackgroundWork("plugins", MAX_BACKGROUND)
         self.limiter = trio.CapacityLimiter(max(1, os.cpu_count() or 1))
         #: (guardrail, "input" | "output", action) -> count
         self.verdicts: Counter[tuple[str, str, str]] = Counter()
         #: (guardrail, finding types, direction, ctx) of each block (routeiq.blocklog)
         self.on_block: Callable[[str, str, str, RequestContext], None] | None = None
-        self.background = 0
-        self.background_dropped = 0
 
-    async def start(self, nursery: trio.Nursery) -> None:
-        """Compile the guardrails in a worker thread; keep the nursery for background work."""
+    @property
+    def background_dropped(self) -> int:
+        return self.work.dropped
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """Compile the guardrails in a worker thread, then host the post-call work
+        until cancelled (or until :meth:`retire` and the work in flight ends)."""
         if not self.table.built:
             todo = self.table.missing()
             compiled = await trio.to_thread.run_sync(self.table.compile, todo, limiter=self.limiter)
             self.table.build(list(zip(todo, compiled, strict=True)))
-        self.nursery = nursery
+        await self.work.run(task_status=task_status)
+
+    def retire(self) -> None:
+        """A reload replaced this pipeline: finish the work in flight, take no more."""
+        self.work.close()
 
     def begin(
         self, ctx: RequestContext, request: dict[str, Any], *, stream: bool
@@ -160,20 +169,8 @@ class Pipeline:
                 )
 
     def spawn(self, fn: Any, *args: Any) -> None:
-        """Start background work in the lifespan nursery (bounded)."""
-        if self.nursery is None or self.background >= MAX_BACKGROUND:
-            self.background_dropped += 1
-            return
-        self.background += 1
-        self.nursery.start_soon(self._tracked, fn, *args)
-
-    async def _tracked(self, fn: Any, *args: Any) -> None:
-        try:
-            await fn(*args)
-        except Exception:
-            log.exception("background post-call work failed")
-        finally:
-            self.background -= 1
+        """Start post-call work in the background (bounded; dropped and counted when full)."""
+        self.work.spawn(fn, *args)
 
     def bind_metrics(self, meter: Any) -> None:
         """Export the counters as OpenTelemetry observable counters."""

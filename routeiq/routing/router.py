@@ -26,6 +26,7 @@ from typing import Any
 
 import trio
 
+from routeiq.background import BackgroundWork
 from routeiq.config import RouterSettings
 from routeiq.deployment import Deployment
 from routeiq.errors import ModelNotFound
@@ -118,9 +119,16 @@ class Router:
         self.affinity = AffinityTable(self.store, self.settings.affinity, wall)
         self.breakers = BreakerBoard(self.settings.breaker, self.by_id, self._on_local_open)
         self.instance = uuid.uuid4().hex[:12]
-        self._nursery: trio.Nursery | None = None
-        self.pending_writes = 0
-        self.dropped_writes = 0
+        # Deferred store writes (bounded; routeiq.background), hosted by ``run``.
+        self.writes = BackgroundWork("routing_writes", self.settings.max_pending_writes)
+
+    @property
+    def pending_writes(self) -> int:
+        return self.writes.pending
+
+    @property
+    def dropped_writes(self) -> int:
+        return self.writes.dropped
 
     # -- choosing --------------------------------------------------------------
 
@@ -219,36 +227,26 @@ class Router:
     async def write(self, fn: Callable[..., Awaitable[Any]], *args: Any) -> None:
         """Run a store write: inline on the memory store (it never suspends),
         else in the background, bounded by ``max_pending_writes``."""
-        if self.inline_writes or self._nursery is None:
+        if self.inline_writes or not self.writes.running:
             await fn(*args)
             return
-        if self.pending_writes >= self.settings.max_pending_writes:
-            self.dropped_writes += 1
-            return
-        self.pending_writes += 1
-        self._nursery.start_soon(self._background, fn, args)
+        self.writes.spawn(self._background, fn, args)
 
     async def _background(self, fn: Callable[..., Awaitable[Any]], args: tuple[Any, ...]) -> None:
         try:
             await fn(*args)
         except (ValueError, RuntimeError) as exc:  # a caller error or CAS contention
             log.warning("routing: background write failed: %r", exc)
-        finally:
-            self.pending_writes -= 1
 
     # -- breaker sharing ---------------------------------------------------------
 
     def _on_local_open(self, dep_id: str, open_until: float) -> None:
-        if self._nursery is None:
+        if not self.writes.running:
             return  # not running (unit tests): nothing to share with
         wall_until = self.wall() + (open_until - self.clock())
         value = f"{self.instance}|{wall_until:.6f}".encode()
         ttl = max(open_until - self.clock(), 0.001)
-        if self.pending_writes >= self.settings.max_pending_writes:
-            self.dropped_writes += 1
-            return
-        self.pending_writes += 1
-        self._nursery.start_soon(self._background, self._share_open, (dep_id, value, ttl))
+        self.writes.spawn(self._background, self._share_open, (dep_id, value, ttl))
 
     async def _share_open(self, dep_id: str, value: bytes, ttl: float) -> None:
         await self.store.set(BREAKER_KEY + dep_id, value, ttl)
@@ -280,15 +278,12 @@ class Router:
         async with trio.open_nursery() as nursery:
             async with self.store.subscribe(BREAKER_CHANNEL) as sub:
                 await self.sync_breakers()
-                self._nursery = nursery
+                await nursery.start(self.writes.run)
                 nursery.start_soon(self._poll_breakers)
                 task_status.started()
-                try:
-                    async for message in sub:
-                        dep, _, value = message.partition(b"\n")
-                        self.apply_shared(dep.decode("utf-8", "replace"), value)
-                finally:
-                    self._nursery = None
+                async for message in sub:
+                    dep, _, value = message.partition(b"\n")
+                    self.apply_shared(dep.decode("utf-8", "replace"), value)
 
     async def _poll_breakers(self) -> None:
         while True:

@@ -1,4 +1,5 @@
-"""Fixtures: the sample a2a-sdk agent (a subprocess) and an A2A gateway in front of it."""
+"""Fixtures: the sample a2a-sdk agent (a subprocess) and the gateway in front of it
+(the whole app from ``routeiq.testing``, its A2A section on)."""
 
 from __future__ import annotations
 
@@ -18,21 +19,18 @@ import pytest
 import trio
 
 from routeiq.a2a.gateway import A2AGateway
-from routeiq.a2a.settings import A2ASettings, AgentSpec
-from routeiq.api.a2a import mount
-from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
-from routeiq.asgi.request_id import RequestIdMiddleware
-from routeiq.server import bind_socket, serve_app, url_of
+from routeiq.config import load_config
+from routeiq.gateway import Gateway
 from routeiq.ssrf import SSRFSettings
-from routeiq.state.base import StateStore
-from tests.mcp.asgi import not_found
+from routeiq.testing import AUTH, MASTER_KEY, serve_gateway, surface_config
 from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
 for name in ("httpx", "httpcore", "a2a"):
     logging.getLogger(name).setLevel(logging.WARNING)
 
-MASTER = "sk-a2a-master-key"
-AUTH = {"authorization": f"Bearer {MASTER}"}
+__all__ = ["AUTH", "LOCAL", "MASTER", "Stack", "a2a_document", "a2a_stack"]
+
+MASTER = MASTER_KEY
 LOCAL = SSRFSettings(allow_networks=("127.0.0.1/32",))
 
 
@@ -88,17 +86,18 @@ def sample_agent(*args: str) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def app_for(gateway: A2AGateway) -> Any:
-    keys = KeyRing()
-    keys.add(MASTER, KeyInfo("master", None, None, True))
-    auth = AuthMiddleware(mount(gateway, not_found, keys), keys, frozenset())
-    return RequestIdMiddleware(auth, lambda scope, ctx: None)
+def a2a_document(
+    agents: list[dict[str, Any]], state: dict[str, Any] | None = None, **settings: Any
+) -> dict[str, Any]:
+    """A gateway config with ``agents`` registered (``routeiq.testing.surface_config``)."""
+    return surface_config(state, a2a={"agents": agents, **settings})
 
 
 @dataclass
 class Stack:
     url: str
     gateway: A2AGateway
+    gw: Gateway
 
     def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, headers=AUTH, timeout=20)
@@ -106,16 +105,15 @@ class Stack:
 
 @asynccontextmanager
 async def a2a_stack(
-    agent_url: str, store: StateStore | None = None, **settings: Any
+    agent_url: str, state: dict[str, Any] | None = None, **settings: Any
 ) -> AsyncIterator[Stack]:
-    """A gateway with the sample agent registered as ``echo``, on 127.0.0.1 port 0."""
-    spec = AgentSpec(name="echo", url=agent_url + "/", **settings.pop("agent", {}))
-    gateway = A2AGateway(A2ASettings(agents=[spec], **settings), LOCAL, store)
+    """The gateway with the sample agent registered as ``echo``, on 127.0.0.1 port 0
+    (``settings``: the ``a2a`` section; ``agent``: the agent's own fields)."""
+    spec = {"name": "echo", "url": agent_url + "/", **settings.pop("agent", {})}
+    document = a2a_document([spec], state, **settings)
     async with trio.open_nursery() as nursery:
-        await gateway.start(nursery)
-        sock = bind_socket("127.0.0.1", 0)
-        await nursery.start(serve_app, app_for(gateway), sock)
+        url, gw = await serve_gateway(nursery, load_config(document))
         try:
-            yield Stack(url_of(sock), gateway)
+            yield Stack(url, gw.a2a, gw)
         finally:
             nursery.cancel_scope.cancel()

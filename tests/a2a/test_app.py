@@ -52,7 +52,7 @@ async def serve_config(config: Config) -> AsyncIterator[str]:
             nursery.cancel_scope.cancel()
 
 
-async def test_a2a_and_mcp_through_create_app(agent_url: str) -> None:
+async def test_a2a_and_mcp_through_the_whole_app(agent_url: str) -> None:
     async with serve_mcp(make_alpha()) as alpha, serve_mcp(make_beta()) as beta:
         servers = [
             MCPServerSpec(name="alpha", url=alpha.url),

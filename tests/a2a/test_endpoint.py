@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routeiq.a2a.store import RateLimiter
+from routeiq.testing import AUTH
 from tests.a2a.fake_agent import TASK_ID, FakeAgent
 from tests.a2a.test_streams import HEADERS, gateway
 from tests.mcp.asgi import call, check_jsonrpc_reply
@@ -143,22 +144,22 @@ async def test_upstream_failures_become_jsonrpc_errors() -> None:
 async def test_cards() -> None:
     async with gateway(FakeAgent()) as (app, _):
         r = await call(
-            app, "GET", "/a2a/fake/.well-known/agent-card.json", headers={"host": "gw:8"}
+            app, "GET", "/a2a/fake/.well-known/agent-card.json", headers={**AUTH, "host": "gw:8"}
         )
         card = r.json()
         assert card["supportedInterfaces"] == [  # both: the gateway translates
             {"url": "http://gw:8/a2a/fake", "protocolBinding": "JSONRPC", "protocolVersion": v}
             for v in ("1.0", "0.3")
         ]
-        r = await call(app, "GET", "/.well-known/agent-card.json", headers={"host": "gw:8"})
+        r = await call(app, "GET", "/.well-known/agent-card.json", headers={**AUTH, "host": "gw:8"})
         gw_card = r.json()
         assert [s["id"] for s in gw_card["skills"]] == ["fake"]
         directory = gw_card["capabilities"]["extensions"][0]["params"]["agents"]
         card_url = "http://gw:8/a2a/fake/.well-known/agent-card.json"
         assert directory == [{"name": "fake", "url": "http://gw:8/a2a/fake", "card": card_url}]
-        r = await call(app, "GET", "/a2a/nobody/.well-known/agent-card.json")
+        r = await call(app, "GET", "/a2a/nobody/.well-known/agent-card.json", headers=AUTH)
         assert r.status == 404
-        r = await call(app, "PUT", "/a2a/fake")
+        r = await call(app, "PUT", "/a2a/fake", headers=AUTH)
         assert r.status == 405
 
 

@@ -3,35 +3,28 @@ cancellable and followable (pub/sub) through the other."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import trio
 from a2a.client import ClientConfig, create_client
 from a2a.types.a2a_pb2 import CancelTaskRequest, GetTaskRequest, SubscribeToTaskRequest, TaskState
 
-from routeiq.state import RedisStore, StateSettings
 from tests.a2a.conftest import AUTH, Stack, a2a_stack
 from tests.a2a.test_e2e import message, state_of
 
 
+def redis_state(redis_url: str) -> dict[str, Any]:
+    return {"backend": "redis", "redis_url": redis_url, "op_timeout": 1.0}
+
+
 @asynccontextmanager
 async def two_gateways(agent_url: str, redis_url: str) -> AsyncIterator[tuple[Stack, Stack]]:
-    stores = [
-        RedisStore(
-            StateSettings(backend="redis", redis_url=redis_url, op_timeout=1.0),
-            rng=random.Random(i),
-        )
-        for i in range(2)
-    ]
-    async with trio.open_nursery() as nursery:
-        for s in stores:
-            await nursery.start(s.run)
-        async with a2a_stack(agent_url, stores[0]) as a, a2a_stack(agent_url, stores[1]) as b:
-            yield a, b
-        nursery.cancel_scope.cancel()
+    state = redis_state(redis_url)
+    async with a2a_stack(agent_url, state) as a, a2a_stack(agent_url, state) as b:
+        yield a, b
 
 
 async def test_task_readable_and_cancellable_through_another_gateway(
@@ -107,11 +100,5 @@ async def test_admin_registrations_reach_the_other_gateway(agent_url: str, redis
             while a.gateway.registry.get("echo") is not None:
                 await trio.sleep(0.01)
         # A process that starts later catches up from the stored changes.
-        store = RedisStore(
-            StateSettings(backend="redis", redis_url=redis_url), rng=random.Random(9)
-        )
-        async with trio.open_nursery() as nursery:
-            await nursery.start(store.run)
-            async with a2a_stack(agent_url, store) as c:
-                assert sorted(c.gateway.registry.agents) == ["echo2"]
-            nursery.cancel_scope.cancel()
+        async with a2a_stack(agent_url, redis_state(redis_url)) as c:
+            assert sorted(c.gateway.registry.agents) == ["echo2"]

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
 import orjson
-import trio
 
-from routeiq.a2a.gateway import A2AGateway
-from routeiq.a2a.settings import A2ASettings, AgentSpec
-from routeiq.api.a2a import mount
-from routeiq.ssrf import SSRFSettings
-from routeiq.state.memory import MemoryStore
+from routeiq.testing import AUTH, config_dict, in_process
 from tests.a2a.conftest import a2a_stack
 from tests.a2a.fake_agent import FakeAgent
-from tests.mcp.asgi import call, not_found
+from tests.mcp.asgi import call
 
 SEND = {
     "jsonrpc": "2.0",
@@ -62,17 +56,14 @@ async def test_call_time_check_catches_dns_change() -> None:
     async def resolver(host: str, port: int) -> list[str]:
         return [answers[host]]
 
-    gw = A2AGateway(
-        A2ASettings(agents=[AgentSpec(name="fake", url="http://agent.test/")]),
-        SSRFSettings(cache_seconds=0),
-        MemoryStore(),
-        http=httpx.AsyncClient(transport=FakeAgent()),
-        resolver=resolver,
+    document = config_dict(
+        "http://agent.test/v1",
+        a2a={"agents": [{"name": "fake", "url": "http://agent.test/"}]},
+        ssrf={"cache_seconds": 0},
     )
-    app = mount(gw, not_found)
-    headers = {"a2a-version": "1.0"}
-    async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+    headers = {"a2a-version": "1.0", **AUTH}
+    async with in_process(document, FakeAgent(), resolver=resolver) as stack:
+        app, gw = stack.app, stack.gw.a2a
         assert gw.registry.get("fake") is not None
         r = await call(app, "POST", "/a2a/fake", orjson.dumps(SEND), headers)
         assert "result" in r.json()
@@ -80,4 +71,3 @@ async def test_call_time_check_catches_dns_change() -> None:
         r = await call(app, "POST", "/a2a/fake", orjson.dumps(SEND), headers)
         assert r.json()["error"]["code"] == -32054
         assert "10.0.0.8 (private address)" in r.json()["error"]["message"]
-        nursery.cancel_scope.cancel()

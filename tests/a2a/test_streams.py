@@ -7,19 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import orjson
 import trio
 
 from routeiq.a2a.gateway import A2AGateway
-from routeiq.a2a.settings import A2ASettings, AgentSpec
-from routeiq.api.a2a import mount
-from routeiq.ssrf import SSRFSettings
-from routeiq.state.memory import MemoryStore
+from routeiq.testing import AUTH, config_dict, in_process
 from tests.a2a.fake_agent import TASK_ID, FakeAgent, public_resolver, status, task
-from tests.mcp.asgi import Reply, call, not_found
+from tests.mcp.asgi import Reply, call
 
-HEADERS = {"content-type": "application/json", "a2a-version": "1.0"}
+HEADERS = {"content-type": "application/json", "a2a-version": "1.0", **AUTH}
 
 
 def body(method: str, params: dict[str, Any], rid: Any = 1) -> bytes:
@@ -49,18 +45,11 @@ def states(reply: Reply) -> list[str]:
 
 @asynccontextmanager
 async def gateway(fake: FakeAgent, **settings: Any) -> AsyncIterator[tuple[Any, A2AGateway]]:
-    spec = AgentSpec(name="fake", url="http://agent.test/")
-    gw = A2AGateway(
-        A2ASettings(agents=[spec], **settings),
-        SSRFSettings(),
-        MemoryStore(),
-        http=httpx.AsyncClient(transport=fake),
-        resolver=public_resolver,
-    )
-    async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
-        yield mount(gw, not_found), gw
-        nursery.cancel_scope.cancel()
+    """The whole app in process, the fake agent its network (on the virtual clock)."""
+    agents = [{"name": "fake", "url": "http://agent.test/"}]
+    document = config_dict("http://agent.test/v1", a2a={"agents": agents, **settings})
+    async with in_process(document, fake, resolver=public_resolver) as stack:
+        yield stack.app, stack.gw.a2a
 
 
 async def test_events_relayed_as_they_arrive_and_disconnect_closes_upstream(

@@ -71,7 +71,7 @@ async def test_budget_ends_the_wait_and_the_store_reuses_the_encode(
     encoder = GatedEncoder()
     svc = service(100, encoder)
     async with trio.open_nursery() as nursery:
-        await svc.start(nursery)
+        await nursery.start(svc.run)
         q = query(svc, "How do I reset my router?")
         t0 = trio.current_time()
         assert await svc.lookup(q) is None
@@ -97,7 +97,7 @@ async def test_no_budget_waits_for_the_encode(clock: trio.testing.MockClock) -> 
     encoder = GatedEncoder()
     svc = service(None, encoder)
     async with trio.open_nursery() as nursery:
-        await svc.start(nursery)
+        await nursery.start(svc.run)
         q = query(svc, "How do I reset my router?")
 
         async def release_later() -> None:

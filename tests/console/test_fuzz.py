@@ -12,11 +12,11 @@ import trio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routeiq.app import create_app
 from routeiq.asgi.types import Message
 from routeiq.config import load_config
 from routeiq.console.pages import ROUTES
 from routeiq.console.session import COOKIE, new_session, store_key
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 
 CONFIG = load_config(
@@ -84,7 +84,7 @@ forms = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=6), text, max
 async def _run(
     method: str, path: str, form: dict[str, str], query: dict[str, str]
 ) -> tuple[int, bytes]:
-    app, gw = create_app(CONFIG)
+    app, gw = build_gateway(CONFIG)
     gov = gw.governance
     assert gov is not None
     await gov.db.open()

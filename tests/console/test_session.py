@@ -11,7 +11,6 @@ from pathlib import Path
 import trio
 import trio.testing
 
-from routeiq.app import create_app
 from routeiq.asgi.auth import KeyInfo, KeyRing
 from routeiq.config import load_config
 from routeiq.console.session import (
@@ -27,6 +26,7 @@ from routeiq.console.session import (
 from routeiq.console.sessions import DatabaseSessions
 from routeiq.console.signin import admin_name
 from routeiq.governance.records import principal
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 from tests.console.helpers import asgi_get
 
@@ -99,7 +99,7 @@ async def test_idle_sessions_end_at_exactly_the_idle_time(
             console={"idle_seconds": 600, "max_age_seconds": 86400},
         )
     )
-    app, gw = create_app(config)
+    app, gw = build_gateway(config)
     assert gw.governance is not None
     await gw.governance.db.open()
     gw.governance.ready = True

@@ -1,4 +1,5 @@
-"""Fixtures: the two sample MCP servers and an MCP gateway in front of them."""
+"""Fixtures: the two sample MCP servers and the gateway in front of them (the whole
+app from ``routeiq.testing``, its MCP section on)."""
 
 from __future__ import annotations
 
@@ -14,23 +15,29 @@ import trio
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from routeiq.api.mcp import mount
-from routeiq.asgi.auth import AuthMiddleware, KeyInfo, KeyRing
-from routeiq.asgi.request_id import RequestIdMiddleware
+from routeiq.config import load_config
+from routeiq.gateway import Gateway
 from routeiq.mcp.gateway import MCPGateway
-from routeiq.mcp.settings import MCPServerSpec, MCPSettings
-from routeiq.server import bind_socket, serve_app, url_of
 from routeiq.ssrf import SSRFSettings
-from tests.mcp.asgi import not_found
+from routeiq.testing import AUTH, MASTER_KEY, serve_gateway, surface_config
 from tests.mcp.servers import make_alpha, make_beta, serve_mcp
 from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 
 for name in ("httpx", "httpx2", "httpcore", "mcp", "mcp.server", "mcp.client"):
     logging.getLogger(name).setLevel(logging.WARNING)
 
-MASTER = "sk-mcp-master-key"
-AUTH = {"authorization": f"Bearer {MASTER}"}
+__all__ = ["AUTH", "LOCAL", "MASTER", "Stack", "mcp_document", "mcp_stack", "served_mcp"]
+
+MASTER = MASTER_KEY
 LOCAL = SSRFSettings(allow_networks=("127.0.0.1/32",))
+
+
+def mcp_document(
+    servers: list[dict[str, Any]], state: dict[str, Any] | None = None, **settings: Any
+) -> dict[str, Any]:
+    """A gateway config with the MCP ``servers`` (``settings``: the rest of the ``mcp``
+    section; ``routeiq.testing.surface_config``)."""
+    return surface_config(state, mcp={"servers": servers, **settings})
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Stack:
     gateway: MCPGateway
     alpha_url: str
     beta_url: str
+    gw: Gateway | None = None
 
     @property
     def endpoint(self) -> str:
@@ -56,11 +64,19 @@ class Stack:
                 yield client
 
 
-def app_for(gateway: MCPGateway) -> Any:
-    keys = KeyRing()
-    keys.add(MASTER, KeyInfo("master", None, None, True))
-    auth = AuthMiddleware(mount(gateway, not_found, keys), keys, frozenset())
-    return RequestIdMiddleware(auth, lambda scope, ctx: None)
+@asynccontextmanager
+async def served_mcp(document: dict[str, Any]) -> AsyncIterator[tuple[str, Gateway]]:
+    """The gateway for ``document`` on 127.0.0.1 port 0, once its configured MCP
+    servers have connected (or failed to)."""
+    async with trio.open_nursery() as nursery:
+        url, gw = await serve_gateway(nursery, load_config(document))
+        with trio.fail_after(10):
+            while any(s.state == "connecting" for s in gw.mcp.registry.servers.values()):
+                await trio.sleep(0.01)
+        try:
+            yield url, gw
+        finally:
+            nursery.cancel_scope.cancel()
 
 
 @asynccontextmanager
@@ -71,18 +87,8 @@ async def mcp_stack(**settings: Any) -> AsyncIterator[Stack]:
     beta_over = settings.pop("beta", {})
     async with serve_mcp(make_alpha()) as alpha, serve_mcp(make_beta()) as beta:
         specs = [
-            MCPServerSpec(name="alpha", url=alpha.url, **alpha_over),
-            MCPServerSpec(name="beta", url=beta.url, **beta_over),
+            {"name": "alpha", "url": alpha.url, **alpha_over},
+            {"name": "beta", "url": beta.url, **beta_over},
         ]
-        gateway = MCPGateway(MCPSettings(servers=specs, **settings), LOCAL)
-        async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
-            sock = bind_socket("127.0.0.1", 0)
-            await nursery.start(serve_app, app_for(gateway), sock)
-            with trio.fail_after(10):
-                while any(s.state == "connecting" for s in gateway.registry.servers.values()):
-                    await trio.sleep(0.01)
-            try:
-                yield Stack(url_of(sock), gateway, alpha.url, beta.url)
-            finally:
-                nursery.cancel_scope.cancel()
+        async with served_mcp(mcp_document(specs, **settings)) as (url, gw):
+            yield Stack(url, gw.mcp, alpha.url, beta.url, gw)

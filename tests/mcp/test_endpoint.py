@@ -10,15 +10,18 @@ import trio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routeiq.api.mcp import mount
+from routeiq.config import load_config
 from routeiq.mcp.catalog import Listing
 from routeiq.mcp.gateway import MCPGateway
-from routeiq.mcp.settings import MCPSettings
-from routeiq.ssrf import SSRFSettings
-from routeiq.state.memory import MemoryStore
-from tests.mcp.asgi import Reply, call, check_jsonrpc_reply, not_found
+from routeiq.testing import AUTH, build_gateway
+from tests.mcp.asgi import Reply, call, check_jsonrpc_reply
+from tests.mcp.conftest import mcp_document
 
-ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+ACCEPT = {
+    "accept": "application/json, text/event-stream",
+    "content-type": "application/json",
+    **AUTH,
+}
 INIT = {
     "jsonrpc": "2.0",
     "id": 0,
@@ -28,8 +31,9 @@ INIT = {
 
 
 def make(**kw: Any) -> tuple[Any, MCPGateway]:
-    gw = MCPGateway(MCPSettings(**kw), SSRFSettings(), store=MemoryStore())
-    return mount(gw, not_found), gw
+    """The whole app (not started: no upstream server to run) and its MCP gateway."""
+    app, gw = build_gateway(load_config(mcp_document([], **kw)))
+    return app, gw.mcp
 
 
 async def post(app: Any, obj: Any, sid: str | None = None, **headers: str) -> Reply:
@@ -92,7 +96,7 @@ async def test_session_expires_after_idle_ttl(autojump_clock: object) -> None:
 async def test_delete_ends_session() -> None:
     app, _ = make()
     sid = await initialize(app)
-    r = await call(app, "DELETE", "/mcp", headers={"mcp-session-id": sid})
+    r = await call(app, "DELETE", "/mcp", headers={**AUTH, "mcp-session-id": sid})
     assert r.status == 200
     r = await post(app, {"jsonrpc": "2.0", "id": 1, "method": "ping"}, sid)
     assert r.status == 404
@@ -166,7 +170,12 @@ async def test_get_stream_announces_catalog_changes(autojump_clock: object) -> N
     async with trio.open_nursery() as nursery:
         nursery.start_soon(change_later)
         await call(
-            app, "GET", "/mcp", headers={"mcp-session-id": sid}, disconnect=leave, reply=reply
+            app,
+            "GET",
+            "/mcp",
+            headers={**AUTH, "mcp-session-id": sid},
+            disconnect=leave,
+            reply=reply,
         )
     assert reply.status == 200
     assert reply.chunks[:2] == [b": keep-alive\n\n", b": keep-alive\n\n"]

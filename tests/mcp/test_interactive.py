@@ -25,9 +25,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from pydantic import BaseModel
 
 from routeiq.mcp.gateway import MCPGateway
-from routeiq.mcp.settings import MCPServerSpec, MCPSettings
-from routeiq.server import bind_socket, serve_app, url_of
-from tests.mcp.conftest import AUTH, LOCAL, app_for
+from tests.mcp.conftest import AUTH, mcp_document, served_mcp
 from tests.mcp.servers import CANCELLED, STARTED, serve_mcp, sleep_recording
 
 
@@ -89,20 +87,9 @@ def make_gamma() -> MCPServer:
 @asynccontextmanager
 async def gateway_to_gamma() -> AsyncIterator[tuple[str, MCPGateway]]:
     async with serve_mcp(make_gamma()) as gamma:
-        specs = [MCPServerSpec(name="gamma", url=gamma.url)]
-        gateway = MCPGateway(MCPSettings(servers=specs), LOCAL)
-        async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
-            sock = bind_socket("127.0.0.1", 0)
-            await nursery.start(serve_app, app_for(gateway), sock)
-            with trio.fail_after(10):
-                while gateway.registry.servers["gamma"].state == "connecting":
-                    await trio.sleep(0.01)
-            try:
-                yield url_of(sock) + "/mcp", gateway
-            finally:
-                nursery.cancel_scope.cancel()
-                await gateway.aclose()
+        document = mcp_document([{"name": "gamma", "url": gamma.url}])
+        async with served_mcp(document) as (url, gw):
+            yield url + "/mcp", gw.mcp
 
 
 @asynccontextmanager

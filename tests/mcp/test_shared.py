@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import random
-
 import httpx
 import trio
 
-from routeiq.mcp.gateway import MCPGateway
-from routeiq.mcp.settings import MCPSettings
-from routeiq.server import bind_socket, serve_app, url_of
-from routeiq.state import RedisStore, StateSettings
-from tests.mcp.conftest import AUTH, LOCAL, app_for
+from tests.mcp.conftest import AUTH, mcp_document, served_mcp
 from tests.mcp.servers import make_beta, serve_mcp
 
 
 async def test_sessions_and_registrations_shared_through_redis(redis_url: str) -> None:
-    async with serve_mcp(make_beta()) as beta, trio.open_nursery() as nursery:
-        urls: list[str] = []
-        gateways: list[MCPGateway] = []
-        for i in range(2):
-            store = RedisStore(
-                StateSettings(backend="redis", redis_url=redis_url), rng=random.Random(i)
-            )
-            await nursery.start(store.run)
-            gw = MCPGateway(MCPSettings(), LOCAL, store)
-            await gw.start(nursery)
-            sock = bind_socket("127.0.0.1", 0)
-            await nursery.start(serve_app, app_for(gw), sock)
-            urls.append(url_of(sock))
-            gateways.append(gw)
-        a, b = urls
+    document = mcp_document([], {"backend": "redis", "redis_url": redis_url})
+    async with (
+        serve_mcp(make_beta()) as beta,
+        served_mcp(document) as (a, gw_a),
+        served_mcp(document) as (b, gw_b),
+    ):
+        gateways = [gw_a.mcp, gw_b.mcp]
         async with httpx.AsyncClient(headers=AUTH, timeout=10) as http:
             r = await http.post(a + "/routeiq/mcp/servers", json={"name": "beta", "url": beta.url})
             assert r.status_code == 201
@@ -61,4 +47,3 @@ async def test_sessions_and_registrations_shared_through_redis(redis_url: str) -
             with trio.fail_after(5):
                 while gateways[0].registry.catalog.tool("beta__add") is not None:
                     await trio.sleep(0.01)
-        nursery.cancel_scope.cancel()

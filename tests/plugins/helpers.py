@@ -43,7 +43,7 @@ async def started(
     """A pipeline started in a nursery (background work runs there)."""
     pipeline = Pipeline(section or GuardrailsSection(), specs or [], identities or [])
     async with trio.open_nursery() as nursery:
-        await pipeline.start(nursery)
+        await nursery.start(pipeline.run)
         yield pipeline
         nursery.cancel_scope.cancel()
 
@@ -60,5 +60,5 @@ async def no_send(message: Any) -> None:
 
 async def background_done(pipeline: Pipeline) -> None:
     with trio.fail_after(5):
-        while pipeline.background:
+        while pipeline.work.pending:
             await trio.sleep(0.001)

@@ -100,11 +100,11 @@ async def test_background_work_is_bounded() -> None:
     from routeiq.plugins import pipeline as module
 
     async with started(GuardrailsSection(pii=PIISettings())) as pipeline:
-        pipeline.background = module.MAX_BACKGROUND
+        pipeline.work.pending = module.MAX_BACKGROUND
         run = run_of(pipeline, chat("hello"))
         await run.phase1()
         run.after(None)
         assert pipeline.background_dropped == 1
-        pipeline.background = 0
+        pipeline.work.pending = 0
         run.after(None)
-        assert pipeline.background == 1 and pipeline.background_dropped == 1
+        assert pipeline.work.pending == 1 and pipeline.background_dropped == 1

@@ -9,9 +9,9 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routeiq.app import create_app
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import load_config
+from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 from tests.core.test_fuzz import AUTH, FUZZ, call, json_values
 
@@ -49,8 +49,7 @@ ANTHROPIC_PATHS = ("/v1/messages", "/v1/messages/count_tokens")
 
 
 def _app() -> ASGIApp:
-    app, gw = create_app(CONFIG)
-    gw.upstreams.open()
+    app, _ = build_gateway(CONFIG, open_upstreams=True)
     return app
 
 

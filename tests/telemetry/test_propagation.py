@@ -9,24 +9,15 @@ from contextlib import contextmanager
 import httpx
 import httpx2
 import orjson
-import trio
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server.mcpserver import Context, MCPServer
 
-from routeiq.a2a.gateway import A2AGateway
-from routeiq.a2a.settings import A2ASettings, AgentSpec
-from routeiq.api import a2a as a2a_api
-from routeiq.asgi.request_id import RequestIdMiddleware
-from routeiq.mcp.gateway import MCPGateway
-from routeiq.mcp.settings import MCPServerSpec, MCPSettings
-from routeiq.server import bind_socket, serve_app, url_of
-from routeiq.ssrf import SSRFSettings
-from routeiq.state.memory import MemoryStore
+from routeiq.testing import AUTH, config_dict, in_process
 from routeiq.tracecontext import RECORDING
 from tests.a2a.fake_agent import FakeAgent, public_resolver
-from tests.mcp.asgi import call, not_found
-from tests.mcp.conftest import AUTH, LOCAL, app_for
+from tests.mcp.asgi import call
+from tests.mcp.conftest import mcp_document, served_mcp
 from tests.mcp.servers import serve_mcp
 
 TID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -56,25 +47,23 @@ class HeaderAgent(FakeAgent):
 async def test_a2a_agent_gets_the_trace_context() -> None:
     fake = HeaderAgent()
     fake.seen = []
-    gw = A2AGateway(
-        A2ASettings(agents=[AgentSpec(name="fake", url="http://agent.test/")]),
-        SSRFSettings(),
-        MemoryStore(),
-        http=httpx.AsyncClient(transport=fake),
-        resolver=public_resolver,
-    )
-    app = RequestIdMiddleware(a2a_api.mount(gw, not_found), lambda scope, ctx: None)
+    agents = [{"name": "fake", "url": "http://agent.test/"}]
+    document = config_dict("http://agent.test/v1", a2a={"agents": agents})
     msg = {"message": {"messageId": "m", "parts": [{"text": "x"}]}}
     body = orjson.dumps({"jsonrpc": "2.0", "id": 1, "method": "SendMessage", "params": msg})
-    headers = {"content-type": "application/json", "a2a-version": "1.0", "traceparent": PARENT}
-    async with trio.open_nursery() as nursery:
-        await gw.start(nursery)
+    headers = {
+        "content-type": "application/json",
+        "a2a-version": "1.0",
+        "traceparent": PARENT,
+        **AUTH,
+    }
+    async with in_process(document, fake, resolver=public_resolver) as stack:
+        app = stack.app
         reply = await call(app, "POST", "/a2a/fake", body, headers)
         assert reply.status == 200
         with recording():
             await call(app, "POST", "/a2a/fake", body, headers)
         await call(app, "POST", "/a2a/fake", body, {**headers, "traceparent": "junk"})
-        nursery.cancel_scope.cancel()
     # Not recording spans: the client's header as is; recording: same trace, our span.
     assert fake.seen[0] == PARENT
     assert fake.seen[1] is not None and fake.seen[1].split("-")[1] == TID
@@ -96,19 +85,12 @@ def traced_server() -> MCPServer:
 
 async def test_mcp_server_gets_the_trace_context_in_meta() -> None:
     async with serve_mcp(traced_server()) as served:
-        gateway = MCPGateway(MCPSettings(servers=[MCPServerSpec(name="t", url=served.url)]), LOCAL)
-        async with trio.open_nursery() as nursery:
-            await gateway.start(nursery)
-            sock = bind_socket("127.0.0.1", 0)
-            await nursery.start(serve_app, app_for(gateway), sock)
-            with trio.fail_after(10):
-                while any(s.state == "connecting" for s in gateway.registry.servers.values()):
-                    await trio.sleep(0.01)
+        document = mcp_document([{"name": "t", "url": served.url}])
+        async with served_mcp(document) as (url, _):
             headers = {**AUTH, "traceparent": PARENT}
             async with httpx2.AsyncClient(headers=headers, timeout=10) as http:
-                transport = streamable_http_client(url_of(sock) + "/mcp", http_client=http)
+                transport = streamable_http_client(url + "/mcp", http_client=http)
                 async with Client(transport) as client:
                     result = await client.call_tool("t__traceparent", {})
-            nursery.cancel_scope.cancel()
     texts = [getattr(c, "text", "") for c in result.content]
     assert texts == [PARENT]
