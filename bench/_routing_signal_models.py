@@ -35,14 +35,15 @@ class Data:
 
 ROUTERS: dict[str, Sequence[Any]] = {
     "knn": [None],
+    "task": [None],
     "knn-fp32": [None],
     "mlp": [None],
     "task-prior": [None],
     "lr-correct": [0.003, 0.03, 0.3],
     "lr-diff": [0.003, 0.03, 0.3],
-    "hgb-diff": [60, 200],
+    "hgb-diff": [100],
     "mf": [(4, 1e-3), (16, 1e-3), (16, 1e-2)],
-    "knn+lr-diff": [0.003, 0.03, 0.3],
+    "knn+lr-diff": [0.03],
 }
 
 
@@ -135,9 +136,9 @@ def fit_predict(name: str, params: Any, d: Data, fit: np.ndarray, pred: np.ndarr
     from sklearn.linear_model import LogisticRegression
 
     rows = [d.rows[i] for i in fit]
-    if name in ("knn", "knn-fp32", "mlp"):
+    if name in ("knn", "knn-fp32", "mlp", "task"):
         emb = d.emb32 if name == "knn-fp32" else d.emb
-        model = train_router(rows, emb[fit], kind="mlp" if name == "mlp" else "knn")
+        model = train_router(rows, emb[fit], kind="knn" if name == "knn-fp32" else name)
         return model.predict_many(emb[pred], d.feats[pred])
     if name == "task-prior":
         p_fit, p_pred = _task_proba(d, fit, pred)
