@@ -20,6 +20,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from routeiq.learned.evaluate import mixture_choice
+
+__all__ = ["mixture_choice"]  # re-exported for the benches
+
 F32 = npt.NDArray[np.float32]
 
 
@@ -111,25 +115,3 @@ def auc(score: np.ndarray, label: np.ndarray) -> float | None:
         ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     return float((ranks[label].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
-def mixture_choice(points: np.ndarray, budget: float) -> tuple[int, int, float] | None:
-    """(i, j, p): send a request to operating point i with probability p, else to j;
-    the best such mixture at expected cost <= budget on these points (i == j: one point)."""
-    n = len(points)
-    c = points[:, 0].astype(np.float64)
-    q = points[:, 1].astype(np.float64)
-    best: tuple[float, int, int, float] | None = None
-    for i in range(n):
-        if c[i] > budget * (1 + 1e-9):
-            continue
-        if best is None or q[i] > best[0]:
-            best = (q[i], i, i, 1.0)
-        for j in range(n):
-            if c[j] <= budget:
-                continue
-            p = (c[j] - budget) / (c[j] - c[i])  # weight on i so the mean cost hits budget
-            val = p * q[i] + (1 - p) * q[j]
-            if val > best[0] + 1e-12:
-                best = (val, i, j, p)
-    return None if best is None else best[1:]

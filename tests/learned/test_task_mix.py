@@ -90,3 +90,26 @@ def test_mix_setting_is_validated() -> None:
     for bad in ({"cost_weight": -1, "share": 0.5}, {"cost_weight": 1, "share": 1.5}, {"x": 1}):
         with pytest.raises(ValueError):
             LearnedRouteSettings.model_validate({"path": "r", "candidates": ["a"], "mix": bad})
+
+
+def test_eval_reads_the_hull_and_names_the_mix_that_reaches_it() -> None:
+    # Two prompt types, two models: the router's curve has three points (all cheap,
+    # strong on the hard half, all strong); a 25 % budget falls between the first two.
+    from routeiq.learned.evaluate import evaluate, mixture_choice
+
+    quality = np.array([[1.0, 1.0], [0.0, 1.0]] * 50, np.float32)
+    cost = np.array([[0.0, 1.0]] * 100, np.float32)
+    pred = np.array([[0.9, 1.0], [0.1, 1.0]] * 50, np.float32)
+    res = evaluate(pred, cost, quality, cost, ["cheap", "strong"], [0.0, 0.5, 5.0])
+    t = res["targets"]
+    # Single points within 25 % of always-strong's cost: only "all cheap" (0.5).
+    assert t["quality_at_25pct_best_cost"] == pytest.approx(0.5)
+    mix = t["mixed_at_25pct_best_cost"]
+    # Half the requests on weight 0.5 (strong on hard: cost 0.5, quality 1.0), half on
+    # 5.0 (all cheap: cost 0, quality 0.5): cost 0.25, quality 0.75.
+    assert mix["cost_weight"] == 0.5 and mix["mix"] == {"cost_weight": 5.0, "share": 0.5}
+    assert mix["quality"] == pytest.approx(0.75) and mix["cost_usd"] == pytest.approx(0.25)
+    # At 50 % the point (0.5, 1.0) itself is best: no mix.
+    assert t["mixed_at_50pct_best_cost"]["mix"] is None
+    assert t["mixed_at_50pct_best_cost"]["quality"] == pytest.approx(1.0)
+    assert mixture_choice(np.array([[2.0, 1.0]]), 1.0) is None  # nothing within budget
