@@ -150,7 +150,7 @@ def run_routers(d: Data, tr: np.ndarray, dv: np.ndarray) -> list[dict[str, Any]]
         res["curve"] = pts.tolist()
         out.append(res)
         print(f"  {name}: {summary(res)}", flush=True)
-        if name in ("knn", "task-prior", "lr-diff"):
+        if name in ("knn", "task", "lr-diff"):
             out.append(task_weighted(name, d, tr, dv, inner, val, weights, params))
             print(f"  {name}-task-w: {summary(out[-1])}", flush=True)
     return out
