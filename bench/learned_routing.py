@@ -31,8 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import RESULTS, plot_path, save, table
+from bench._routing_readings import mixed, mixture_choice
 from routeiq.learned.cli import embed_rows
-from routeiq.learned.data import Row, load_rows, split_by_hash
+from routeiq.learned.data import Row, load_rows, split_by_hash, text_key
 from routeiq.learned.decision import rank
 from routeiq.learned.evaluate import evaluate
 from routeiq.learned.features import features_matrix, text_features
@@ -104,25 +105,51 @@ def per_task_best(train: list[Row], dev: list[Row], names: list[str]) -> dict[st
 
 
 def weights_from_validation(
-    train: list[Row], emb: np.ndarray, kind: str, fracs: tuple[float, ...]
-) -> dict[str, float]:
+    train: list[Row], emb: np.ndarray, kind: str, fracs: tuple[float, ...], folds: int = 0
+) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
     """The cost weight to deploy for each budget (share of the best model's cost),
     chosen WITHOUT dev: a router trained on 75 % of the train part, its curve on the
-    other 25 % (split by another hash salt), the best-quality weight within budget."""
+    other 25 % (split by another hash salt), the best-quality weight within budget;
+    and the best mixture of two weights there, (weight a, weight b, share of a), as a
+    route's ``cost_weight`` + ``mix`` would run it. ``folds``: instead of one slice,
+    the curve of out-of-fold predictions over the whole train part (k-fold cross-
+    validation: a task mix closer to new traffic's, for routers cheap to refit)."""
     pos = {id(r): i for i, r in enumerate(train)}
-    inner, val = split_by_hash(train, 25, salt="validation")
-    model = train_router(inner, emb[[pos[id(r)] for r in inner]], kind=kind)
-    names = list(model.candidates)
-    q, c, tok = matrices(val, names)
-    val_emb = emb[[pos[id(r)] for r in val]]
-    pred = model.predict_many(val_emb, features_matrix([r.text for r in val]))
-    res = evaluate(pred, model.expected_cost(tok), q, c, names)
+    if folds:  # out-of-fold predictions for every train row (k-fold by a hash salt)
+        fold = {id(r): int(text_key("cv\x00" + r.text)[:8], 16) % folds for r in train}
+        preds = np.zeros((len(train), len(train[0].quality)), np.float32)
+        for f in range(folds):
+            fit = [r for r in train if fold[id(r)] != f]
+            out_ = [pos[id(r)] for r in train if fold[id(r)] == f]
+            model = train_router(fit, emb[[pos[id(r)] for r in fit]], kind=kind)
+            held = [train[i] for i in out_]
+            preds[out_] = model.predict_many(emb[out_], features_matrix([r.text for r in held]))
+        names = list(model.candidates)
+        q, c, tok = matrices(train, names)
+        res = evaluate(preds, model.expected_cost(tok), q, c, names)
+    else:
+        inner, val = split_by_hash(train, 25, salt="validation")
+        model = train_router(inner, emb[[pos[id(r)] for r in inner]], kind=kind)
+        names = list(model.candidates)
+        q, c, tok = matrices(val, names)
+        val_emb = emb[[pos[id(r)] for r in val]]
+        pred = model.predict_many(val_emb, features_matrix([r.text for r in val]))
+        res = evaluate(pred, model.expected_cost(tok), q, c, names)
     best_cost = res["baselines"]["best"]["cost_usd"]
-    out = {}
+    out, mixes = {}, {}
+    pts = np.array([(p["cost_usd"], p["quality"]) for p in res["curve"]])
     for frac in fracs:
         ok = [p for p in res["curve"] if p["cost_usd"] <= frac * best_cost]
         out[f"{frac:.0%}"] = max(ok, key=lambda p: p["quality"])["cost_weight"] if ok else 0.0
-    return out
+        mix = mixture_choice(pts, frac * best_cost)
+        if mix is not None:
+            i, j, share = mix
+            mixes[f"{frac:.0%}"] = (
+                res["curve"][i]["cost_weight"],
+                res["curve"][j]["cost_weight"],
+                share,
+            )
+    return out, mixes
 
 
 def run_dataset(name: str, cross_runtime: bool) -> dict[str, Any]:
@@ -135,6 +162,7 @@ def run_dataset(name: str, cross_runtime: bool) -> dict[str, Any]:
     variants: list[tuple[str, str, Any, Any]] = [
         ("knn", "knn", etr, edv),
         ("mlp", "mlp", etr, edv),
+        ("task", "task", etr, edv),
     ]
     if cross_runtime:
         ttr, tdv = embed(train, "torch"), embed(dev, "torch")
@@ -155,12 +183,14 @@ def run_dataset(name: str, cross_runtime: bool) -> dict[str, Any]:
         res["within_task_auc"] = within_task_auc(pred, dev, names)
         out["curves"][label] = res
         out["baselines"], out["models"] = res["baselines"], res["models"]
-        if label == "knn":
+        if label in ("knn", "task"):
             # The deployable reading: weights picked on a slice of train, applied to dev.
-            chosen = weights_from_validation(train, emb_train, kind, (0.25, 0.5))
+            folds = 5 if label == "task" else 0  # a kNN refit tunes by LOO: too slow x5
+            chosen, mixes = weights_from_validation(train, emb_train, kind, (0.25, 0.5), folds)
             at = evaluate(pred, model.expected_cost(tok), q, c, names, list(chosen.values()))
             best_cost = res["baselines"]["best"]["cost_usd"]
-            out["validation_weights"] = {
+            key = "validation_weights" if label == "knn" else f"validation_weights_{label}"
+            out[key] = {
                 budget: {
                     "cost_weight": w,
                     "quality": p["quality"],
@@ -169,6 +199,18 @@ def run_dataset(name: str, cross_runtime: bool) -> dict[str, Any]:
                 }
                 for (budget, w), p in zip(chosen.items(), at["curve"], strict=True)
             }
+            for budget, (wa, wb, share) in mixes.items():
+                two = evaluate(pred, model.expected_cost(tok), q, c, names, [wa, wb])["curve"]
+                cq = share * two[0]["quality"] + (1 - share) * two[1]["quality"]
+                cc = share * two[0]["cost_usd"] + (1 - share) * two[1]["cost_usd"]
+                out[f"validation_mix_{label}"] = out.get(f"validation_mix_{label}", {})
+                out[f"validation_mix_{label}"][budget] = {
+                    "cost_weight": wb,
+                    "mix": {"cost_weight": wa, "share": share},
+                    "quality": cq,
+                    "cost_usd": cc,
+                    "cost_vs_best": cc / best_cost,
+                }
     out["baselines"]["per_task_best"] = per_task_best(train, dev, names)
     best_cost = out["baselines"]["best"]["cost_usd"]
     out["task_ceiling"] = {
@@ -196,11 +238,13 @@ def summary_rows(name: str, res: dict[str, Any]) -> list[dict[str, Any]]:
             if not pts:
                 continue
             p = max(pts, key=lambda p: p["quality"])
+            hull = np.array([(x["cost_usd"], x["quality"]) for x in cur["curve"]])
             out.append(
                 {
                     "data": name,
                     "policy": f"{kind} (cost <= {frac:.0%} of best)",
                     "quality": p["quality"],
+                    "mixed": mixed(hull, frac * best["cost_usd"]),
                     "cost_usd": f"{p['cost_usd']:.3e}",
                     "cost_vs_best": f"{p['cost_usd'] / best['cost_usd']:.1%}",
                     "cost_weight": f"{p['cost_weight']:.4g}",
@@ -235,10 +279,12 @@ def decision_time(n_train: int = 100_000, n_cand: int = 11, queries: int = 3000)
             f"prompt {i} " * (1 + i % 7),
             {f"m{j}": float(quality[i, j]) for j in range(n_cand)},
             {f"m{j}": 1e-4 * (j + 1) for j in range(n_cand)},
+            {"task": f"task{idx[i] % 14}"},
         )
         for i in range(3000)
     ]
     mlp_model = train_router(rows, emb[:3000], kind="mlp")
+    task_model = train_router(rows, emb[:3000], kind="task")
     qv = base[rng.integers(0, len(base), queries)]
     texts = [
         "What is the derivative of x^2 sin x? Explain step by step." * (1 + i % 3)
@@ -249,7 +295,7 @@ def decision_time(n_train: int = 100_000, n_cand: int = 11, queries: int = 3000)
         "candidates": n_cand,
         "hnsw_build_seconds": round(build, 1),
     }
-    for label, model in (("knn_hnsw_100k", knn_model), ("mlp", mlp_model)):
+    for label, model in (("knn_hnsw_100k", knn_model), ("mlp", mlp_model), ("task", task_model)):
         # Wall time includes being preempted on a shared machine; the thread's CPU
         # time is what the decision itself costs (the issue's "CPU p99").
         wall, cpu = [], []
@@ -283,7 +329,7 @@ def decision_time(n_train: int = 100_000, n_cand: int = 11, queries: int = 3000)
             "p99_ms": float(np.percentile(ems, 99)),
         }
     emb_p50 = out["embedding_one_text_onnx-int8"]["p50_ms"]
-    for label in ("knn_hnsw_100k", "mlp"):
+    for label in ("knn_hnsw_100k", "mlp", "task"):
         out[label]["p99_vs_embedding_p50"] = out[label]["p99_ms"] / emb_p50
     return out
 
@@ -343,7 +389,8 @@ def main() -> None:
         for name in ("routerbench", "llmrouter")
     }
     rows = [r for name, res in results.items() for r in summary_rows(name, res)]
-    print(table(rows, ["data", "policy", "quality", "cost_usd", "cost_vs_best", "cost_weight"]))
+    cols = ["data", "policy", "quality", "mixed", "cost_usd", "cost_vs_best", "cost_weight"]
+    print(table(rows, cols))
     for name, res in results.items():
         for kind, cur in res["curves"].items():
             t = cur["targets"]
@@ -367,12 +414,22 @@ def main() -> None:
                 )
         for kind, cur in res["curves"].items():
             print(f"{name} {kind}: within-task AUC {cur['within_task_auc']}")
-        for budget, v in res.get("validation_weights", {}).items():
-            print(
-                f"{name} knn, cost weight {v['cost_weight']:.4g} chosen on a train slice for "
-                f"cost <= {budget} of best: dev quality {v['quality']:.4f} at "
-                f"{v['cost_vs_best']:.1%} of best's cost"
-            )
+        for key, kind in (("validation_weights", "knn"), ("validation_weights_task", "task")):
+            for budget, v in res.get(key, {}).items():
+                print(
+                    f"{name} {kind}, cost weight {v['cost_weight']:.4g} chosen on a train slice"
+                    f" for cost <= {budget} of best: dev quality {v['quality']:.4f} at "
+                    f"{v['cost_vs_best']:.1%} of best's cost"
+                )
+        for kind in ("knn", "task"):
+            for budget, v in res.get(f"validation_mix_{kind}", {}).items():
+                m = v["mix"]
+                print(
+                    f"{name} {kind}, cost_weight {v['cost_weight']:.4g} + mix {{cost_weight: "
+                    f"{m['cost_weight']:.4g}, share: {m['share']:.3f}}} chosen on a train slice "
+                    f"for cost <= {budget} of best: dev quality {v['quality']:.4f} at "
+                    f"{v['cost_vs_best']:.1%} of best's cost (expectation over the coin)"
+                )
     data: dict[str, Any] = {"datasets": results}
     if not args.skip_timing:
         timing = decision_time()

@@ -166,7 +166,7 @@ def add_parser(sub: Any) -> None:
         "logged decisions with feedback become rows",
     )
     t.add_argument("--out", required=True)
-    t.add_argument("--kind", choices=("knn", "mlp"), default="knn")
+    t.add_argument("--kind", choices=("knn", "mlp", "task"), default="knn")
     t.add_argument("--candidates", help="comma-separated model names (default: all in the data)")
     t.add_argument("--cache", default=DEFAULT_CACHE, help="embedding cache directory")
     t.add_argument(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Decision", "rank", "scores"]
+__all__ = ["Decision", "mixed_weight", "rank", "scores"]
 
 F32 = npt.NDArray[np.float32]
 
@@ -51,3 +51,20 @@ def rank(
     skipped = tuple(i for i in order[: order.index(usable[0])]) if usable else tuple(order)
     rest = [i for i in order if not available[i]]
     return Decision(tuple(usable + rest), quality, cost, cost_weight, skipped)
+
+
+def mixed_weight(
+    cost_weight: float, mix: tuple[float, float] | None, draw: float
+) -> tuple[float, bool]:
+    """(the cost weight for this request, whether it is the mixed-in one).
+
+    ``mix`` is (other cost weight, share): a request whose uniform ``draw`` in [0, 1)
+    falls under ``share`` uses the other weight. Over many requests the route runs a
+    randomised mixture of two operating points, whose expected cost and quality lie on
+    the straight line between them: a budget between two points of a router's curve
+    (e.g. "25 % of the best model's cost") is reached exactly, at the quality of the
+    curve's upper hull rather than of the cheaper point.
+    """
+    if mix is None or draw >= mix[1]:
+        return cost_weight, False
+    return mix[0], True

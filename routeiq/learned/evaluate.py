@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from routeiq.learned.decision import scores
 
-__all__ = ["baselines", "evaluate", "plot", "weight_sweep"]
+__all__ = ["baselines", "evaluate", "mixture_choice", "plot", "weight_sweep"]
 
 F32 = npt.NDArray[np.float32]
 
@@ -95,6 +95,42 @@ def _best_under(curve: Sequence[dict[str, Any]], budget: float) -> float | None:
     return max(ok) if ok else None
 
 
+def mixture_choice(points: np.ndarray, budget: float) -> tuple[int, int, float] | None:
+    """(i, j, p): run operating point i for a share p of requests, j for the rest; the
+    best such mixture at expected cost <= budget among ``points`` ((n, 2): cost,
+    quality). Its cost and quality are the straight line between the two points, so
+    this reads the curve's upper hull; i == j is a single point. None: nothing fits."""
+    c = points[:, 0].astype(np.float64)
+    q = points[:, 1].astype(np.float64)
+    best: tuple[float, int, int, float] | None = None
+    for i in np.flatnonzero(c <= budget * (1 + 1e-9)):
+        if best is None or q[i] > best[0]:
+            best = (float(q[i]), int(i), int(i), 1.0)
+        for j in np.flatnonzero(c > budget):
+            p = float((c[j] - budget) / (c[j] - c[i]))  # the share of i that spends budget
+            val = p * q[i] + (1 - p) * q[j]
+            if val > best[0] + 1e-12:
+                best = (float(val), int(i), int(j), p)
+    return None if best is None else best[1:]
+
+
+def _mix_at(curve: Sequence[dict[str, Any]], budget: float) -> dict[str, Any] | None:
+    """The route settings of the best mixture within budget, and what it gives."""
+    pts = np.array([(p["cost_usd"], p["quality"]) for p in curve], np.float64).reshape(-1, 2)
+    got = mixture_choice(pts, budget)
+    if got is None:
+        return None
+    i, j, share = got
+    cost, quality = share * pts[i] + (1 - share) * pts[j]
+    mix = None if i == j else {"cost_weight": curve[i]["cost_weight"], "share": round(share, 4)}
+    return {
+        "cost_weight": curve[j]["cost_weight"],
+        "mix": mix,
+        "quality": float(quality),
+        "cost_usd": float(cost),
+    }
+
+
 def targets(
     curve: Sequence[dict[str, Any]],
     base: dict[str, dict[str, Any]],
@@ -116,7 +152,11 @@ def targets(
                     "best_fixed_at_cost": max(rivals),
                 }
             )
+    mix50, mix25 = _mix_at(curve, 0.5 * bc), _mix_at(curve, 0.25 * bc)
     return {
+        # A route's cost_weight + mix running these two points reaches the curve's hull.
+        "mixed_at_50pct_best_cost": mix50,
+        "mixed_at_25pct_best_cost": mix25,
         "quality_at_50pct_best_cost": q50,
         "meets_best_quality_at_50pct_cost": q50 is not None and q50 >= bq,
         "quality_at_25pct_best_cost": q25,

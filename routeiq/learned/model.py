@@ -9,12 +9,15 @@ holds arrays and one ``meta`` JSON string::
     cost_b    (M,) USD per prompt token               } prompt of t tokens: a[m] + b[m] * t
     knn:  emb (N, 384) float16 unit rows, quality (N, M) float16, prior (M,)
     mlp:  mean, std (D,), w1 (D, H), b1 (H,), w2 (H, M), b2 (M,)   D = 384 + text features
+    task: w (384, T), b (T,), task_quality (T, M)   T task labels, named in meta["tasks"]
 
 ``RouterModel.predict(embedding, features)`` returns the predicted quality of every
 candidate, in [0, 1]. A kNN router predicts each candidate's quality as the
 similarity-weighted mean of its ``k`` nearest training prompts' scores, shrunk toward
 the candidate's mean (``alpha`` pseudo-neighbours); an MLP router runs one hidden layer
-and a sigmoid per candidate. Loading is blocking (a kNN router over more than
+and a sigmoid per candidate; a task router classifies the prompt's task (a softmax over
+its embedding) and predicts each candidate's mean score on the tasks, weighted by
+their probabilities. Loading is blocking (a kNN router over more than
 ``HNSW_FROM`` prompts builds an HNSW graph): the gateway loads in a worker thread.
 """
 
@@ -30,7 +33,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["HNSW_FROM", "KnnPredictor", "MlpPredictor", "RouterFileError", "RouterModel"]
+__all__ = [
+    "HNSW_FROM",
+    "KnnPredictor",
+    "MlpPredictor",
+    "RouterFileError",
+    "RouterModel",
+    "TaskPredictor",
+]
 
 F32 = npt.NDArray[np.float32]
 FORMAT = 1
@@ -171,6 +181,36 @@ class MlpPredictor:
         }
 
 
+class TaskPredictor:
+    """Task probabilities (softmax of ``emb @ w + b``) times each candidate's mean score
+    per task. Measured on routerbench (bench/learned_routing_signal.py): the prompt says
+    little about which model answers it beyond its task, so this small model routes as
+    well as the kNN, and its few operating points mix well (a route's ``mix`` setting)."""
+
+    kind = "task"
+
+    def __init__(self, w: F32, b: F32, task_quality: F32) -> None:
+        self.w, self.b = w.astype(np.float32), b.astype(np.float32)
+        self.task_quality = task_quality.astype(np.float32)
+
+    def proba(self, emb: F32) -> F32:
+        z = np.atleast_2d(emb).astype(np.float32, copy=False) @ self.w + self.b
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        out: F32 = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        return out
+
+    def predict(self, emb: F32, feats: F32) -> F32:
+        out: F32 = (self.proba(emb) @ self.task_quality)[0]
+        return out
+
+    def predict_many(self, emb: F32, feats: F32) -> F32:
+        out: F32 = self.proba(emb) @ self.task_quality
+        return out
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"w": self.w, "b": self.b, "task_quality": self.task_quality}
+
+
 @dataclass
 class RouterModel:
     """Candidates, a quality predictor and a cost model (see module docstring)."""
@@ -258,6 +298,11 @@ class RouterModel:
                     *(arrays[k] for k in ("mean", "std", "w1", "b1", "w2", "b2"))
                 )
                 m = predictor.w2.shape[1]
+            elif kind == "task":
+                predictor = TaskPredictor(arrays["w"], arrays["b"], arrays["task_quality"])
+                t, m = predictor.task_quality.shape
+                if predictor.w.shape != (predictor.w.shape[0], t) or predictor.b.shape != (t,):
+                    raise RouterFileError(f"{where}: task arrays do not match {t} tasks")
             else:
                 raise RouterFileError(f"{where}: unknown router kind {kind!r}")
             cost_a, cost_b = arrays["cost_a"], arrays["cost_b"]

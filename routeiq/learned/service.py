@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import random
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ import trio
 
 from routeiq.db.base import Database
 from routeiq.errors import BadRequest, RouteIQError
-from routeiq.learned.decision import Decision, rank
+from routeiq.learned.decision import Decision, mixed_weight, rank
 from routeiq.learned.features import route_text, text_features
 from routeiq.learned.logs import DecisionLog, DecisionRecord, open_log_database
 from routeiq.learned.model import RouterFileError, RouterModel
@@ -164,6 +165,7 @@ class LearnedRouting:
             name: {"compared": 0, "agree": 0, "delta_sum": 0.0} for name in settings
         }
         self.reloads = 0
+        self.draw: Callable[[], float] = random.random  # a route's ``mix`` coin
         self._failed: dict[str, float | None] = {}  # path -> mtime of a version that failed
 
     def __contains__(self, model: object) -> bool:
@@ -325,9 +327,18 @@ class LearnedRouting:
         feats = text_features(text)
         quality = loaded.model.predict(emb, feats)[list(loaded.cols)]
         cost = self.expected_cost(route, loaded, tokens)
-        w = route.settings.cost_weight if weight is None else weight
-        decision = rank(quality, cost, w, [available(g) for g in route.groups])
         by = "override" if weight is not None else "router"
+        if weight is None:
+            mix = route.settings.mix
+            w, mixed = mixed_weight(
+                route.settings.cost_weight,
+                None if mix is None else (mix.cost_weight, mix.share),
+                self.draw(),
+            )
+            by += "+mix" if mixed else ""
+        else:
+            w = weight
+        decision = rank(quality, cost, w, [available(g) for g in route.groups])
         if decision.skipped:
             by += "+skip-unavailable"
         chosen = decision.choice

@@ -9,6 +9,8 @@ model_list:
         path: routers/auto.npz          # a file written by `routeiq router train`
         candidates: [gpt-4o, gpt-4o-mini] # model groups; or {group: name in the router file}
         cost_weight: 30                 # quality points given up per USD (0 = best quality)
+        mix: {cost_weight: 5, share: 0.4}  # optional: 40 % of requests, at random, use
+                                        # cost weight 5 (a mixture of two operating points)
         shadow_path: routers/next.npz   # optional: scored beside the live one, never acted on
         watch_interval: 2               # seconds between file checks (0 = only /reload)
         log: true                       # log decisions and feedback (false = off)
@@ -28,9 +30,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["LLMROUTER_STRATEGIES", "LearnedRouteSettings", "from_strategy_args"]
+__all__ = ["LLMROUTER_STRATEGIES", "CostWeightMix", "LearnedRouteSettings", "from_strategy_args"]
 
 LLMROUTER_STRATEGIES = ("llmrouter-knn", "llmrouter-mlp")
+
+
+class CostWeightMix(BaseModel):
+    """A share of a route's requests (drawn at random) decided with another cost weight:
+    the route then runs a mixture of two operating points, to hit a budget between them
+    (see ``routeiq.learned.decision.mixed_weight``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cost_weight: float = Field(ge=0)
+    share: float = Field(ge=0, le=1)
 
 
 class LearnedRouteSettings(BaseModel):
@@ -39,6 +52,7 @@ class LearnedRouteSettings(BaseModel):
     path: str = Field(min_length=1)
     candidates: list[str] | dict[str, str] = Field(min_length=1)
     cost_weight: float = Field(default=0.0, ge=0)
+    mix: CostWeightMix | None = None
     shadow_path: str | None = None
     watch_interval: float = Field(default=2.0, ge=0)
     log: bool = True

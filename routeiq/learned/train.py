@@ -7,6 +7,8 @@
 * mlp: one hidden layer (ReLU) and a sigmoid per candidate over [embedding, text
   features], trained with Adam on cross-entropy against the (soft) scores, with weight
   decay and early stopping on a 10 % slice of the training rows.
+* task: a softmax regression of the row's ``task`` label on the embedding (Adam, L2,
+  early stopping on a 10 % slice) and each candidate's mean score per task.
 * the cost model: per candidate, least squares of the row's USD cost on
   [1, prompt tokens], clipped to non-negative.
 """
@@ -25,12 +27,12 @@ import numpy.typing as npt
 from routeiq.learned.data import Row, model_names
 from routeiq.learned.evaluate import evaluate
 from routeiq.learned.features import N_FEATURES, features_matrix, prompt_tokens
-from routeiq.learned.model import KnnPredictor, MlpPredictor, RouterModel
+from routeiq.learned.model import KnnPredictor, MlpPredictor, RouterModel, TaskPredictor
 
-__all__ = ["fit_cost", "fit_knn", "fit_mlp", "matrices", "train_router"]
+__all__ = ["fit_cost", "fit_knn", "fit_mlp", "fit_task", "matrices", "train_router"]
 
 F32 = npt.NDArray[np.float32]
-KINDS = ("knn", "mlp")
+KINDS = ("knn", "mlp", "task")
 
 
 def matrices(rows: Sequence[Row], candidates: Sequence[str]) -> tuple[F32, F32, F32]:
@@ -173,6 +175,56 @@ def fit_mlp(
     return mlp, info
 
 
+def fit_task(
+    emb: F32,
+    labels: Sequence[str],
+    quality: F32,
+    *,
+    decay: float = 1e-3,
+    lr: float = 0.05,
+    steps: int = 400,
+    seed: int = 0,
+) -> tuple[TaskPredictor, dict[str, Any]]:
+    """A task classifier on the embedding and the candidates' mean score per task."""
+    tasks = sorted(set(labels))
+    if len(tasks) < 2:
+        raise ValueError("a task router needs rows of at least two different 'task' labels")
+    y = np.array([tasks.index(t) for t in labels])
+    task_quality = np.stack([quality[y == i].mean(axis=0) for i in range(len(tasks))])
+    onehot = np.eye(len(tasks), dtype=np.float32)[y]
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(len(y))
+    n_val = len(y) // 10 if len(y) >= 50 else 0
+    val, tr = perm[:n_val], perm[n_val:]
+    w = np.zeros((emb.shape[1], len(tasks)), np.float32)
+    b = np.log(onehot[tr].mean(axis=0) + 1e-3).astype(np.float32)
+    m = {"w": np.zeros_like(w), "b": np.zeros_like(b)}
+    v = {"w": np.zeros_like(w), "b": np.zeros_like(b)}
+    best: tuple[float, F32, F32, int] = (np.inf, w.copy(), b.copy(), 0)
+    for step in range(1, steps + 1):
+        p = TaskPredictor(w, b, task_quality).proba(emb[tr])
+        g = (p - onehot[tr]) / len(tr)
+        grads = {"w": emb[tr].T @ g + decay * w, "b": g.sum(axis=0)}
+        params = {"w": w, "b": b}
+        for k, gk in grads.items():
+            m[k] = 0.9 * m[k] + 0.1 * gk
+            v[k] = 0.999 * v[k] + 0.001 * gk * gk
+            upd = lr * (m[k] / (1 - 0.9**step)) / (np.sqrt(v[k] / (1 - 0.999**step)) + 1e-8)
+            params[k] = (params[k] - upd).astype(np.float32)
+        w, b = params["w"], params["b"]
+        if n_val:
+            pv = TaskPredictor(w, b, task_quality).proba(emb[val])
+            loss = float(-np.log(pv[np.arange(n_val), y[val]] + 1e-9).mean())
+            if loss < best[0] - 1e-5:
+                best = (loss, w.copy(), b.copy(), step)
+            elif step - best[3] >= 40:
+                break
+    if n_val:
+        w, b = best[1], best[2]
+    info = {"tasks": tasks, "steps": int(best[3] or steps), "val_ce": round(float(best[0]), 5)}
+    return TaskPredictor(w, b, task_quality), info
+
+
 MLP_GRID = ((64, 1e-3), (32, 1e-2), (16, 3e-2), (64, 3e-2))  # (hidden units, weight decay)
 
 
@@ -207,8 +259,13 @@ def train_router(
     quality, cost, tokens = matrices(rows, names)
     cost_a, cost_b = fit_cost(cost, tokens)
     params: dict[str, Any]
-    if kind == "knn":
-        predictor: KnnPredictor | MlpPredictor
+    predictor: KnnPredictor | MlpPredictor | TaskPredictor
+    if kind == "task":
+        labels = [r.extra.get("task") for r in rows]
+        if any(not isinstance(t, str) or not t for t in labels):
+            raise ValueError("--kind task needs a 'task' label (a string) on every row")
+        predictor, params = fit_task(emb, [str(t) for t in labels], quality)
+    elif kind == "knn":
         cost_hat = cost_a + cost_b * tokens[:, None]
         predictor, params = fit_knn(emb, quality, cost=cost, cost_hat=cost_hat, tune=tune)
     else:
