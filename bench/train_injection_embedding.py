@@ -49,6 +49,7 @@ from train_injection_model import DIRECT_FP, EVAL_ONLY, REAL_USER_FP, threshold_
 
 from routeiq.plugins.guardrails.embedding_head import EMBEDDING_PATH
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
+from routeiq.plugins.guardrails.learned import length_factor
 
 C_GRID = (1.0, 10.0)
 VERSION = "1"
@@ -67,6 +68,8 @@ def main() -> None:
     print(f"user texts: train {len(train)}, calib {len(calib)} (test not read)")
     x_train = embeddings([s.text for s in train])
     x_calib = embeddings([s.text for s in calib])
+    # As served (``with_embedding``): short texts' vectors scaled by ``length_factor``.
+    x_calib *= np.array([[length_factor(s.text)] for s in calib], dtype=np.float32)
     y_train = np.array([s.label for s in train])
     y_calib = np.array([s.label for s in calib])
     w_train = source_weights(train, 0.5)

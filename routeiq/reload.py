@@ -220,6 +220,7 @@ class Reloader:
             gw.config.routeiq.plugins,
         ):
             pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, gw.identities)
+            pipeline.embedder = gw.pipeline.embedder
             await pipeline.start(nursery)
         health = HealthChecker(
             config.deployments,

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from routeiq.plugins.guardrails.base import Finding, Verdict
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
-from routeiq.plugins.guardrails.learned import MODEL_PATH
+from routeiq.plugins.guardrails.learned import MODEL_PATH, length_factor
 
 EMBEDDING_PATH = MODEL_PATH.parent / "injection_embedding.npz"
 #: Characters of a text that are embedded (MiniLM reads at most 256 word pieces).
@@ -89,7 +89,10 @@ def with_embedding(
     """The injection verdict for direct (user) ``text`` with the embedding's say:
     the rules' findings (kept for redaction spans) plus one ``learned`` finding
     whose score is the head's stacked probability, decided against the
-    guardrail's direct threshold. CPU: the n-gram model and the rules (~0.1 ms);
+    guardrail's direct threshold. A text of fewer than 8 words gives the vector a
+    share of its say by its length, as it does the n-grams' (``length_factor``: the
+    head put "yes please" and "continue" near attacks). CPU: the n-gram model and
+    the rules (~0.1 ms);
     call it where the vector was computed (a worker thread) or on the loop."""
     decoded: list[str] = []
     findings = guard.rule_findings(text, decoded)
@@ -97,6 +100,6 @@ def with_embedding(
     if guard.model is None:
         raise ValueError("the embedding head stacks the n-gram model's logit: learned is off")
     ngram = guard.decoded_logit(guard.model, text, decoded)
-    p = head.probability(ngram, vector, rules)
+    p = head.probability(ngram, vector * length_factor(text), rules)
     findings.append(Finding(guard.name, "learned", 0, len(text), p, "model+embedding"))
     return guard.decide(findings, text)

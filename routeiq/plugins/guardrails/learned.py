@@ -48,6 +48,8 @@ _CHAR_SIZES = (3, 4, 5)
 #: 150: 0.70, 0.902.
 WINDOW = 250
 STEP = 125
+#: Lines of at least this many characters are scored as windows of their own.
+LINE_MIN = 40
 
 Buckets = npt.NDArray[np.uint64]
 
@@ -164,7 +166,17 @@ def window_pairs(text: str) -> list[tuple[str, str]]:
     raw = text if len(text) == len(folded) else folded
     if len(folded) <= WINDOW:
         return [(folded, raw)]
-    return [(folded[i : i + WINDOW], raw[i : i + WINDOW]) for i in window_starts(len(folded))]
+    pairs = [(folded[i : i + WINDOW], raw[i : i + WINDOW]) for i in window_starts(len(folded))]
+    # Each line of a document is a window of its own too: an instruction planted
+    # as a paragraph longer than half a window is cut in two by the fixed windows
+    # and diluted by the text around it in both.
+    start = 0
+    for line in folded.split("\n"):
+        end = start + len(line)
+        if LINE_MIN <= len(line) <= WINDOW:
+            pairs.append((line, raw[start:end]))
+        start = end + 1
+    return pairs
 
 
 def window_starts(length: int) -> range:
