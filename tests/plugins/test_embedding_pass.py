@@ -27,7 +27,7 @@ NGRAM_FALSE_POSITIVE = "Please complete this sentence: 'The weather today is'"
 
 @pytest.fixture(scope="module")
 def minilm() -> SentenceEncoder:
-    return load_model(runtime="torch")
+    return load_model(runtime="onnx-int8")
 
 
 def section(embedding: bool) -> GuardrailsSection:
@@ -43,7 +43,7 @@ async def gateway_pipeline(
     async with trio.open_nursery() as nursery:
         await pipeline.start(nursery)
         if model is not None:
-            embedder = Embedder(model=model)
+            embedder = Embedder(model=model, runtime="onnx-int8")
             await nursery.start(embedder.run)
             pipeline.embedder = embedder
         yield pipeline, embedder
