@@ -11,8 +11,9 @@ verdict: the embedding can clear an n-gram false positive as well as catch what 
 n-grams missed (held-out direct recall 0.920 at 0.43% false positives, against
 0.906 at 1.13% for the n-grams; ``model/MODEL_CARD.md``).
 
-The cost is one embedding per new user message (~20 ms of CPU on 2 cores, in the
-thread) added to phase 1's wall time; the loop's share is the n-gram scan it
+The cost is one embedding per new user message (onnx-int8, in the embedder's
+thread) added to phase 1's wall time: 2.46 ms p50 against 0.097 ms without, on a
+loaded 2-core machine (``bench/guard_embedding_latency.py``); the loop's share is the n-gram scan it
 would have run anyway. When the embedder is loading, busy (its queue full) or
 fails, the text falls back to the n-gram verdict (never blocks the request on
 the embedder).

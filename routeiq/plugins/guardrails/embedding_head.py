@@ -10,7 +10,8 @@ compute once per request) places those near the attacks it was trained on.
 n-gram logit and the rules' score into one calibrated probability for direct
 (user) texts (``bench/train_injection_embedding.py``; held-out figures in
 ``model/MODEL_CARD.md``). Pure numpy, I/O-free: the caller brings the vector
-(computing it costs ~20 ms of CPU on 2 cores, so it belongs in a worker thread,
+(computing it costs milliseconds of CPU, ~2.5 ms with onnx-int8 on 2 cores and
+much more with torch, so it belongs in a worker thread,
 never on the loop); scoring one vector is a 384-element dot product.
 """
 
