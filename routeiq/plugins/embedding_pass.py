@@ -15,9 +15,10 @@ the n-grams alone; ``model/MODEL_CARD.md``).
 The cost is one embedding per new user message (onnx-int8, in the embedder's
 thread) added to phase 1's wall time: 2.46 ms p50 against 0.097 ms without, on a
 loaded 2-core machine (``bench/guard_embedding_latency.py``); the loop's share is
-the n-gram scan it would have run anyway (its longest step 0.228 ms p50). When the embedder is loading, busy (its queue full) or
-fails, the text falls back to the n-gram verdict (never blocks the request on
-the embedder).
+the n-gram scan it would have run anyway (its longest step 0.228 ms p50). When
+the embedder is loading, busy (its queue full) or fails, the text falls back to
+the n-gram verdict (never blocks the request on the embedder); that verdict is
+cached like any other, so a text first seen while the model loads keeps it.
 """
 
 from __future__ import annotations
