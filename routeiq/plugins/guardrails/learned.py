@@ -158,10 +158,10 @@ def features(folded: str, bits: int, raw: str | None = None) -> Buckets:
     return buckets
 
 
-def _batch_grams(
-    datas: Sequence[bytes], tags: npt.NDArray[np.uint64]
-) -> tuple[Buckets, npt.NDArray[np.intp]]:
-    """``_grams`` of several byte strings in one pass, and which string each is from.
+def _batch_grams(datas: Sequence[bytes], texts: int) -> tuple[Buckets, npt.NDArray[np.intp]]:
+    """``_grams`` of several byte strings in one pass, and which text each is from:
+    the first ``texts`` strings are texts (``_GRAM_TAGS``), any after them their
+    shapes (``_SHAPE_TAGS``; string ``texts + i`` belongs to text i).
 
     The strings are joined with two zero bytes between them: a string's last 4-
     and 5-grams then read zeros, as ``_grams`` reads its padding; grams that start
@@ -176,8 +176,13 @@ def _batch_grams(
     starts = np.cumsum(lengths + 2) - (lengths + 2)
     keep = np.flatnonzero(np.arange(count) - starts[owner] < (lengths - 2)[owner])
     packed: Buckets = np.ndarray((count,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
+    owner = owner[keep]
+    tags = _GRAM_TAGS
+    if len(datas) > texts:
+        tags = np.where(owner >= texts, _SHAPE_TAGS, _GRAM_TAGS)
+        owner = owner % texts
     grams: Buckets = ((packed[keep] & _GRAM_MASKS) | tags).ravel()
-    return grams, np.tile(owner[keep], len(_CHAR_SIZES))
+    return grams, np.tile(owner, len(_CHAR_SIZES))
 
 
 def batch_features(
@@ -189,12 +194,9 @@ def batch_features(
     if not folded:
         return _EMPTY, _NO_SEGMENTS
     datas = [(" " + text + " ").encode("utf-8", "surrogatepass") for text in folded]
-    keys, owners = _batch_grams(datas, _GRAM_TAGS)
+    shapes = [b" " + shape(raw) + b" " for raw in raws] if raws is not None else []
+    keys, owners = _batch_grams(datas + shapes, len(datas))
     parts, part_owners = [keys], [owners]
-    if raws is not None:
-        keys, owners = _batch_grams([b" " + shape(raw) + b" " for raw in raws], _SHAPE_TAGS)
-        parts.append(keys)
-        part_owners.append(owners)
     word_lists = [_word_hashes(text, data) for text, data in zip(folded, datas, strict=True)]
     words = [h for hashes in word_lists for h in hashes]
     if words:
