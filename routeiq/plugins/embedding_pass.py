@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     from routeiq.cache.embedder import Embedder
 
 
+#: New direct texts embedded per request at most (the newest; older ones keep the
+#: n-gram verdict): a first turn of hundreds of messages must not cost hundreds of
+#: embeddings.
+MAX_EMBEDDED = 8
+
+
 def embedding_guard(guardrails: Sequence[Guardrail]) -> InjectionGuardrail | None:
     """The injection guardrail that asks for the embedding pass, if any."""
     for guardrail in guardrails:
@@ -81,7 +87,7 @@ async def embedding_pass(
     """Judge the new direct texts with their embedding; returns how many were."""
     if not embedder.ready:
         return 0
-    todo = texts_to_embed(guard, digests, roles, cache)
+    todo = texts_to_embed(guard, digests, roles, cache)[-MAX_EMBEDDED:]
     if not todo:
         return 0
     vectors: list[np.ndarray | None] = [None] * len(todo)

@@ -104,3 +104,14 @@ async def test_only_new_user_texts_are_embedded(minilm: SentenceEncoder) -> None
         assert embedder.stats.encoded_texts == 3
         assert not await blocked(pipeline, chat(*turn))
         assert embedder.stats.encoded_texts == 3  # the same conversation again: nothing new
+
+
+async def test_a_request_embeds_at_most_its_newest_texts(minilm: SentenceEncoder) -> None:
+    from routeiq.plugins.embedding_pass import MAX_EMBEDDED
+
+    many = [("user", f"Question number {i}: what is {i} squared?") for i in range(MAX_EMBEDDED + 5)]
+    attack_last = chat(*many, ("user", SUFFIX_ATTACK))
+    async with gateway_pipeline(True, minilm) as (pipeline, embedder):
+        assert embedder is not None
+        assert await blocked(pipeline, attack_last)  # the newest text is among those embedded
+        assert embedder.stats.encoded_texts == MAX_EMBEDDED
