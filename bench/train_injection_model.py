@@ -43,13 +43,15 @@ from routeiq.plugins.guardrails.learned import (
     InjectionModel,
     Stacking,
     batch_features,
-    windows,
+    window_pairs,
 )
 from routeiq.plugins.guardrails.normalize import normalize
 
 BITS = 20
+#: Word-shape n-grams beside the characters and words (model version 8).
+SHAPES = True
 TRAIN_CHARS = 6000
-VERSION = "7"
+VERSION = "9"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
 # with v6's: 256 0.788, 1024 0.784.
 # Version 7 serves v6's n-gram weights (trained on 1,200-character windows) on
@@ -68,27 +70,32 @@ INDIRECT_FP = 0.01
 
 def serving(weights: np.ndarray, bias: float) -> InjectionModel:
     """The serving model for given weights (stacking unused by ``logits``)."""
-    return InjectionModel(weights.astype(np.float32), bias, Stacking(0, 1, 0), 0.5, 0.5, "train")
+    return InjectionModel(
+        weights.astype(np.float32), bias, Stacking(0, 1, 0), 0.5, 0.5, "train", SHAPES
+    )
 
 
-def training_windows(sample: Sample) -> list[str]:
-    """The folded windows a sample trains on, as the model scores them.
+def training_windows(sample: Sample) -> list[tuple[str, str]]:
+    """The (folded, raw) windows a sample trains on, as the model scores them.
 
     A benign text trains on every window. A positive whose attack string is known
     (its group, e.g. a BIPIA attack planted in a document) trains on the window
     centred on the attack; other positives on every window (a long jailbreak reads
     as one in each of its parts).
     """
-    folded, _ = normalize(sample.text[:TRAIN_CHARS])
-    if len(folded) <= WINDOW:
-        return [folded]
+    text = sample.text[:TRAIN_CHARS]
+    pairs = window_pairs(text)
+    if len(pairs) == 1:
+        return pairs
     if sample.label == 1 and sample.group and sample.group != sample.text:
+        folded, _ = normalize(text)
+        raw = text if len(text) == len(folded) else folded
         attack, _ = normalize(sample.group)
         at = folded.find(attack[:200])
         if at >= 0:
             start = max(0, min(at + len(attack) // 2 - WINDOW // 2, len(folded) - WINDOW))
-            return [folded[start : start + WINDOW]]
-    return windows(folded)
+            return [(folded[start : start + WINDOW], raw[start : start + WINDOW])]
+    return pairs
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -123,7 +130,7 @@ def fragments(samples: list[Sample], seed: int = 6) -> list[Sample]:
 def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     """Rows = training windows (scaled as ``InjectionModel.logits`` scales them),
     their labels and their sample weights."""
-    pieces: list[str] = []
+    pieces: list[tuple[str, str]] = []
     labels: list[int] = []
     sources: list[str] = []
     for sample in samples:
@@ -135,7 +142,9 @@ def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     indices: list[np.ndarray] = []
     data: list[np.ndarray] = []
     for start in range(0, len(pieces), 256):
-        buckets, owner = batch_features(pieces[start : start + 256], BITS)
+        chunk = pieces[start : start + 256]
+        raws = [r for _, r in chunk] if SHAPES else None
+        buckets, owner = batch_features([f for f, _ in chunk], BITS, raws)
         order = np.argsort(owner, kind="stable")
         buckets, owner = buckets[order], owner[order]
         counts = np.bincount(owner, minlength=min(256, len(pieces) - start))
@@ -235,6 +244,8 @@ def finish(
     logit_calib = np.array([served.model_logit(t) for t in texts])
     # Stacking and thresholds on the scanned roles only (system prompts are trusted),
     # each source weighted equally so one large template family does not decide.
+    # (Version 9 tried the stacking on user texts alone: calib direct recall 0.948
+    # against 0.965, so both roles stay.)
     roles = np.array([s.role for s in calib])
     scanned = roles != "system"
     sources = [s.source for s in calib]
@@ -271,7 +282,9 @@ def finish(
         )
     meta = np.array([bias, intercept, a_model, a_rules, 0.5, indirect], dtype=np.float64)
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(MODEL_PATH, weights=weights, meta=meta, version=np.array(VERSION))
+    np.savez_compressed(
+        MODEL_PATH, weights=weights, meta=meta, version=np.array(VERSION), shapes=np.array(SHAPES)
+    )
     info = {
         "version": VERSION,
         "bits": BITS,

@@ -147,6 +147,7 @@ class Gateway:
             self.mcp.tool_result_hook = tool_result_scanner(injection)
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
+        self.pipeline.embedder = self.cache.embedder  # the injection embedding pass's
         self.cache.bind_metrics(meter)
         # Virtual keys, teams, limits, budgets and spend logs (needs the master key).
         self.governance = open_governance(config, self.pricing, meter)
@@ -287,6 +288,7 @@ class Gateway:
             if embedder is not self.cache.embedder:
                 await nursery.start(embedder.run)
             learned.embedder = embedder
+            self.pipeline.embedder = embedder
             await nursery.start(learned.run)  # router files load in a thread
             task_status.started()
 

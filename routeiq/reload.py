@@ -221,6 +221,7 @@ class Reloader:
         ):
             pipeline = Pipeline(config.routeiq.guardrails, config.routeiq.plugins, gw.identities)
             pipeline.on_block = gw.pipeline.on_block  # the block log carries on
+            pipeline.embedder = gw.pipeline.embedder
             await nursery.start(pipeline.run)
         health = HealthChecker(
             config.deployments,

@@ -32,7 +32,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import trio
@@ -43,6 +43,7 @@ from routeiq.deployment import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
 from routeiq.plugins.base import Call
+from routeiq.plugins.embedding_pass import embedding_guard, embedding_pass
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
     DigestMemo,
@@ -64,6 +65,9 @@ from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
 
+if TYPE_CHECKING:
+    from routeiq.cache.embedder import Embedder
+
 log = logging.getLogger("routeiq.guardrails")
 
 MAX_BACKGROUND = 1024
@@ -83,6 +87,9 @@ class Pipeline:
         self.table = GuardTable(section, identities)
         self.cache = VerdictCache(section.verdict_cache_messages)
         self.digests = DigestMemo()
+        #: The gateway's sentence embedder (semantic cache / learned routing), for
+        #: the injection guardrail's embedding pass (``embedding_pass.py``).
+        self.embedder: Embedder | None = None
         #: Each seen conversation's phase-1 outcome, for its next turn.
         self.prefixes: PrefixMemo[InputScan] = PrefixMemo(section.verdict_cache_messages)
         problems: list[tuple[str, str]] = []
@@ -274,6 +281,8 @@ class RequestRun:
                     check_pairs, inputs, texts, missing, abandon_on_cancel=True, limiter=p.limiter
                 )
                 store_pairs(inputs, digests, missing, verdicts, p.cache)
+        if p.embedder is not None and (guard := embedding_guard(inputs)) is not None:
+            await embedding_pass(guard, p.embedder, texts, digests, roles, p.cache)
         scan = scan_input(inputs, texts, digests, p.cache, roles)
         if history is not None:
             scan = followed_by(history, scan, offset)

@@ -28,7 +28,18 @@ from routeiq.plugins.guardrails.learned import (
 def test_hashing_is_stable_across_processes() -> None:
     # Python's str hash is salted per process; the model's must not be, or the
     # shipped weights would mean nothing. These buckets were computed once.
-    assert features("ab", 20).tolist() == [370681, 577476, 797877, 872108]
+    # Version 8: character 3/4/5-grams of " ab " (the last two reach into the
+    # zero padding: end-of-text features), then the word "ab".
+    assert features("ab", 20).tolist() == [672019, 679136, 954280, 765152, 1040296, 851168, 169298]
+    # With the raw text, the 3/4/5-grams of its shape (" Aa ") too.
+    assert features("ab", 20, "Ab").tolist()[6:12] == [
+        569864,
+        1013329,
+        852125,
+        50769,
+        938141,
+        136785,
+    ]
     assert features("", 20).tolist() == []
 
 

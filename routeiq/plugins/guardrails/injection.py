@@ -177,7 +177,7 @@ class InjectionGuardrail:
         # Hiding instructions in an encoding is itself a signal: at least the payload weight.
         return max(ENCODED_PAYLOAD_WEIGHT, noisy_or([f.score for f in inner]))
 
-    def _rule_findings(self, text: str, decoded: list[str] | None = None) -> list[Finding]:
+    def rule_findings(self, text: str, decoded: list[str] | None = None) -> list[Finding]:
         """The phrase findings, their weights scaled down where the text mentions
         an attack rather than making one (``framing``: quoted, discussion, code)."""
         enabled = self.settings.category_enabled
@@ -206,16 +206,16 @@ class InjectionGuardrail:
         the stacked probability."""
         enabled = self.settings.category_enabled
         decoded: list[str] = []
-        findings = self._rule_findings(text, decoded)
+        findings = self.rule_findings(text, decoded)
         model = self.model
         if model is not None and enabled("learned"):
             rules = self.score(findings)
-            logit = self._logit(model, text, decoded)
+            logit = self.decoded_logit(model, text, decoded)
             probability = model.stacking.combine(logit, rules)
             findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))
         return findings
 
-    def _logit(self, model: InjectionModel, text: str, decoded: Sequence[str]) -> float:
+    def decoded_logit(self, model: InjectionModel, text: str, decoded: Sequence[str]) -> float:
         """The model's input to the stacking: its logit (prefetched if it was),
         the highest with any text decoded from the rules' base64/hex runs (as if
         sent plainly; rare: only runs that decode to mostly-letter UTF-8 text),
@@ -232,8 +232,8 @@ class InjectionGuardrail:
         if self.model is None:
             raise ValueError("no model")
         decoded: list[str] = []
-        self._rule_findings(text, decoded)
-        return self._logit(self.model, text, decoded)
+        self.rule_findings(text, decoded)
+        return self.decoded_logit(self.model, text, decoded)
 
     def prefetch(self, texts: Sequence[str]) -> None:
         """Compute the model's logits of ``texts`` in one batch for the ``scan``
@@ -246,7 +246,7 @@ class InjectionGuardrail:
 
     def rule_score(self, text: str) -> float:
         """The rules' noisy-OR score alone (the model's stacking input)."""
-        return self.score(self._rule_findings(text))
+        return self.score(self.rule_findings(text))
 
     def score(self, findings: Sequence[Finding]) -> float:
         """The learned finding's probability if there is one, else noisy-OR over
