@@ -91,7 +91,7 @@ async def run_bench() -> dict[str, Any]:
         wall: list[int] = []
         steps: list[int] = []
         async with trio.open_nursery() as nursery:
-            await pipeline.start(nursery)
+            await nursery.start(pipeline.run)
             embedder = Embedder(model=model, runtime="onnx-int8")
             await nursery.start(embedder.run)
             pipeline.embedder = embedder

@@ -41,7 +41,7 @@ async def gateway_pipeline(
     pipeline = Pipeline(section(embedding), [], [])
     embedder = None
     async with trio.open_nursery() as nursery:
-        await pipeline.start(nursery)
+        await nursery.start(pipeline.run)
         if model is not None:
             embedder = Embedder(model=model, runtime="onnx-int8")
             await nursery.start(embedder.run)
