@@ -144,6 +144,9 @@ def main() -> None:
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
     ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
+    ap.add_argument(
+        "--no-trace", action="store_true", help="skip the tracemalloc phase even if RSS grew"
+    )
     args = ap.parse_args()
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
     if args.gc_gen1_threshold is not None:
@@ -203,7 +206,7 @@ def main() -> None:
         "longest_steps": steps,
         **result,
     }
-    if growth >= 0.05:
+    if growth >= 0.05 and not args.no_trace:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))
     save(args.name, out)
