@@ -29,7 +29,18 @@ import trio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import KEY, PIDS, gateway, gc_and_loop, longest_steps, mock, plot_path, save, table
+from _common import (
+    KEY,
+    PIDS,
+    costliest_steps,
+    gateway,
+    gc_and_loop,
+    longest_steps,
+    mock,
+    plot_path,
+    save,
+    table,
+)
 
 from routeiq.llm.pool import lean_transport
 
@@ -165,6 +176,7 @@ def main() -> None:
         after_rss = rss_mb(pid)
         pauses = gc_and_loop(gw_url)
         steps = longest_steps(gw_url)
+        costly = costliest_steps(gw_url)
     samples = result["samples"]
     warm = [mb for t, mb in samples if t >= args.warmup]
     warm_rss = warm[0] if warm else samples[-1][1]
@@ -199,11 +211,17 @@ def main() -> None:
     if steps:
         print("\nlongest loop steps (wall, the loop thread's CPU, GC inside; the rest is the OS):")
         print(table(steps, ["wall_ms", "cpu_ms", "gc_ms", "task"]))
+    if costly:
+        # The scrapes above are steps too; the load's own steps come first here
+        # unless a scrape was costlier (task hypercorn..._handle, at .../health.py).
+        print("\ncostliest loop steps in CPU (and where the task stopped after each):")
+        print(table(costly, ["cpu_ms", "wall_ms", "gc_ms", "task", "at"]))
     out: dict[str, Any] = {
         "args": vars(args),
         "verdict": verdict,
         "pauses": pauses,
         "longest_steps": steps,
+        "costliest_steps": costly,
         **result,
     }
     if growth >= 0.05 and not args.no_trace:

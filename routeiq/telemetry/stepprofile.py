@@ -45,6 +45,10 @@ class LoopStepProfile(LoopBlockInstrument):
         self.max_cpu_seconds = 0.0
         self.max_cpu_task = ""
         self.longest: list[tuple[float, float, float, str]] = []  # a min-heap by wall
+        # The ``keep`` costliest steps in CPU: (cpu, wall, gc, task name, where the
+        # task stopped at the end of that step), a min-heap by CPU. Where it stopped
+        # is taken only when a step enters this list (rare once it is full).
+        self.costliest: list[tuple[float, float, float, str, str]] = []
         self._sampler: StepProfiler | None = None
 
     def watch_stacks(self, report_cpu: float = STACK_CPU) -> None:
@@ -81,6 +85,10 @@ class LoopStepProfile(LoopBlockInstrument):
         if cpu > self.max_cpu_seconds:
             self.max_cpu_seconds = cpu
             self.max_cpu_task = task.name
+        if len(self.costliest) < self._keep:
+            heapq.heappush(self.costliest, (cpu, d, gc_s, task.name, stopped_at(task)))
+        elif cpu > self.costliest[0][0]:
+            heapq.heapreplace(self.costliest, (cpu, d, gc_s, task.name, stopped_at(task)))
         if len(self.longest) < self._keep:
             heapq.heappush(self.longest, (d, cpu, gc_s, task.name))
         elif d > self.longest[0][0]:
@@ -104,6 +112,7 @@ class LoopStepProfile(LoopBlockInstrument):
     def reset_max(self) -> float:
         self.max_cpu_seconds = 0.0
         self.longest = []
+        self.costliest = []
         return super().reset_max()
 
     def prometheus(self) -> str:
@@ -122,4 +131,48 @@ class LoopStepProfile(LoopBlockInstrument):
             task = name.replace("\\", "\\\\").replace('"', '\\"')
             for kind, v in (("wall", wall), ("cpu", cpu), ("gc", gc_s)):
                 lines.append(f'{n}{{rank="{rank}",kind="{kind}",task="{task}"}} {v}')
+        c = "routeiq_loop_costliest_step_seconds"
+        lines += [
+            f"# HELP {c} The task steps that used the most CPU, with wall and GC time, and"
+            " where the task stopped at the end of the step.",
+            f"# TYPE {c} gauge",
+        ]
+        for rank, (cpu, wall, gc_s, name, at) in enumerate(sorted(self.costliest, reverse=True)):
+            labels = f'rank="{rank}",task="{_esc(name)}",at="{_esc(at)}"'
+            for kind, v in (("cpu", cpu), ("wall", wall), ("gc", gc_s)):
+                lines.append(f'{c}{{{labels},kind="{kind}"}} {v}')
         return super().prometheus() + "\n".join(lines) + "\n"
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def stopped_at(task: trio.lowlevel.Task) -> str:
+    """Where ``task`` is suspended: its innermost routeiq frame and its innermost
+    frame outside trio (``"ended"`` if the step was its last)."""
+    chain = [(f.f_code, line) for f, line in task.iter_await_frames()]
+    if not chain:
+        return "ended"
+    picked: set[int] = set()
+    for i in range(len(chain) - 1, -1, -1):
+        path = chain[i][0].co_filename
+        if "/routeiq/" in path:
+            picked.add(i)
+            break
+    for i in range(len(chain) - 1, -1, -1):
+        if "/trio/" not in chain[i][0].co_filename:
+            picked.add(i)
+            break
+    return " > ".join(
+        f"{_short(chain[i][0].co_filename)}:{chain[i][1]} {chain[i][0].co_name}"
+        for i in sorted(picked or {len(chain) - 1})
+    )
+
+
+def _short(path: str) -> str:
+    for marker in ("/site-packages/", "/routeiq/"):
+        i = path.rfind(marker)
+        if i >= 0:
+            return path[i + len(marker) :] if marker != "/routeiq/" else path[i + 1 :]
+    return path.rsplit("/", 1)[-1]

@@ -63,6 +63,9 @@ class StepProfiler:
             self._profile = None
 
     def begin(self) -> None:
+        if self._profile is not None:  # a step that never ended (instrument added mid-step)
+            self._profile.disable()
+            self._profile = None
         if self._on:
             # Timed in this thread's CPU time: wall time would bill the OS's
             # descheduling to whatever function was running.

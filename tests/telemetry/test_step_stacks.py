@@ -57,3 +57,39 @@ async def test_a_step_long_only_in_wall_time_is_not_logged(
 ) -> None:
     # 100 ms blocked in a syscall (as when the OS runs another process): no CPU used.
     assert await _reports(caplog, lambda: time.sleep(0.1)) == []
+
+
+async def _park_after_computing(seconds: float, parked: trio.Event) -> None:
+    _compute_for(seconds)
+    parked.set()
+    await trio.sleep_forever()  # the step above ends here
+
+
+async def test_costliest_steps_say_where_the_task_stopped() -> None:
+    """Without any profiler: the steps that used the most CPU are kept with the
+    line their task stopped at, so a rare long step can be found in a soak."""
+    profile = LoopStepProfile(10.0, GcPauses(), keep=3)
+    trio.lowlevel.add_instrument(profile)
+    try:
+        async with trio.open_nursery() as nursery:
+            parked = trio.Event()
+            nursery.start_soon(_park_after_computing, 0.03, parked)
+            await parked.wait()
+            for _ in range(20):
+                _quick()
+                await trio.lowlevel.checkpoint()
+            nursery.cancel_scope.cancel()
+    finally:
+        trio.lowlevel.remove_instrument(profile)
+    cpu, _, _, task, at = max(profile.costliest)
+    assert cpu >= 0.03
+    assert task.endswith("_park_after_computing")
+    assert "test_step_stacks.py" in at and "_park_after_computing" in at
+    text = profile.prometheus()
+    assert 'routeiq_loop_costliest_step_seconds{rank="0",task="' in text
+    cpu_lines = [
+        line
+        for line in text.splitlines()
+        if line.startswith("routeiq_loop_costliest_step_seconds{") and 'kind="cpu"' in line
+    ]
+    assert len(cpu_lines) == 3  # keep=3
