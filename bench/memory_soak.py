@@ -69,6 +69,7 @@ class Counts:
 
 async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: Counts) -> None:
     r = rng.random()
+    kind = "stream" if r < 0.5 else "unary" if r < 0.9 else "bad"
     try:
         if r < 0.5:
             body = {**CHAT, "stream": True, "metadata": {"mock_chunks": 20, "mock_chunk_gap": 0.05}}
@@ -99,7 +100,7 @@ async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: C
             counts.add("bad", str(resp.status_code))
     except httpx.HTTPError as exc:
         counts.add("client-error", type(exc).__name__)
-        key = f"{type(exc).__name__}: {exc}"[:120]
+        key = f"{kind}: {type(exc).__name__}: {exc}"[:120]
         counts.errors[key] = counts.errors.get(key, 0) + 1
 
 
@@ -155,6 +156,7 @@ def main() -> None:
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
     ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
+    ap.add_argument("--keep-alive", type=float, default=None, help="keep_alive_seconds")
     ap.add_argument(
         "--no-trace", action="store_true", help="skip the tracemalloc phase even if RSS grew"
     )
@@ -162,6 +164,8 @@ def main() -> None:
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
     if args.gc_gen1_threshold is not None:
         server["gc_gen1_threshold"] = args.gc_gen1_threshold
+    if args.keep_alive is not None:
+        server["keep_alive_seconds"] = args.keep_alive
     if args.gc_gen0_threshold is not None:
         server["gc_gen0_threshold"] = args.gc_gen0_threshold
     # Each long loop step attributed to its own CPU time, GC pauses and the OS.
