@@ -257,3 +257,18 @@ def longest_steps(url: str) -> list[dict[str, Any]]:
         step = steps.setdefault(int(m.group(1)), {"task": m.group(3)})
         step[f"{m.group(2)}_ms"] = round(float(m.group(4)) * 1000, 2)
     return [steps[k] for k in sorted(steps)]
+
+
+def costliest_steps(url: str) -> list[dict[str, Any]]:
+    """The gateway's steps that used the most CPU (CPU, wall and GC ms, task, where the
+    task stopped), costliest first; empty unless it runs with ROUTEIQ_LOOP_PROFILE=1."""
+    text = httpx.get(url + "/metrics", headers={"authorization": f"Bearer {KEY}"}).text
+    steps: dict[int, dict[str, Any]] = {}
+    pattern = (
+        r'^routeiq_loop_costliest_step_seconds\{rank="(\d+)",task="(.*)",at="(.*)",'
+        r'kind="(\w+)"\} (\S+)$'
+    )
+    for m in re.finditer(pattern, text, re.M):
+        step = steps.setdefault(int(m.group(1)), {"task": m.group(2), "at": m.group(3)})
+        step[f"{m.group(4)}_ms"] = round(float(m.group(5)) * 1000, 2)
+    return [steps[k] for k in sorted(steps)]

@@ -29,7 +29,18 @@ import trio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import KEY, PIDS, gateway, gc_and_loop, longest_steps, mock, plot_path, save, table
+from _common import (
+    KEY,
+    PIDS,
+    costliest_steps,
+    gateway,
+    gc_and_loop,
+    longest_steps,
+    mock,
+    plot_path,
+    save,
+    table,
+)
 
 from routeiq.llm.pool import lean_transport
 
@@ -58,6 +69,7 @@ class Counts:
 
 async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: Counts) -> None:
     r = rng.random()
+    kind = "stream" if r < 0.5 else "unary" if r < 0.9 else "bad"
     try:
         if r < 0.5:
             body = {**CHAT, "stream": True, "metadata": {"mock_chunks": 20, "mock_chunk_gap": 0.05}}
@@ -88,7 +100,7 @@ async def one(client: httpx.AsyncClient, url: str, rng: random.Random, counts: C
             counts.add("bad", str(resp.status_code))
     except httpx.HTTPError as exc:
         counts.add("client-error", type(exc).__name__)
-        key = f"{type(exc).__name__}: {exc}"[:120]
+        key = f"{kind}: {type(exc).__name__}: {exc}"[:120]
         counts.errors[key] = counts.errors.get(key, 0) + 1
 
 
@@ -144,10 +156,16 @@ def main() -> None:
     ap.add_argument("--gc-gen1-threshold", type=int, default=None)
     ap.add_argument("--gc-gen0-threshold", type=int, default=None)
     ap.add_argument("--name", default="memory_soak", help="results file name")
+    ap.add_argument("--keep-alive", type=float, default=None, help="keep_alive_seconds")
+    ap.add_argument(
+        "--no-trace", action="store_true", help="skip the tracemalloc phase even if RSS grew"
+    )
     args = ap.parse_args()
     server = {"max_in_flight": 4096, "gc_full_threshold": args.gc_full_threshold}
     if args.gc_gen1_threshold is not None:
         server["gc_gen1_threshold"] = args.gc_gen1_threshold
+    if args.keep_alive is not None:
+        server["keep_alive_seconds"] = args.keep_alive
     if args.gc_gen0_threshold is not None:
         server["gc_gen0_threshold"] = args.gc_gen0_threshold
     # Each long loop step attributed to its own CPU time, GC pauses and the OS.
@@ -162,6 +180,7 @@ def main() -> None:
         after_rss = rss_mb(pid)
         pauses = gc_and_loop(gw_url)
         steps = longest_steps(gw_url)
+        costly = costliest_steps(gw_url)
     samples = result["samples"]
     warm = [mb for t, mb in samples if t >= args.warmup]
     warm_rss = warm[0] if warm else samples[-1][1]
@@ -196,14 +215,20 @@ def main() -> None:
     if steps:
         print("\nlongest loop steps (wall, the loop thread's CPU, GC inside; the rest is the OS):")
         print(table(steps, ["wall_ms", "cpu_ms", "gc_ms", "task"]))
+    if costly:
+        # The scrapes above are steps too; the load's own steps come first here
+        # unless a scrape was costlier (task hypercorn..._handle, at .../health.py).
+        print("\ncostliest loop steps in CPU (and where the task stopped after each):")
+        print(table(costly, ["cpu_ms", "wall_ms", "gc_ms", "task", "at"]))
     out: dict[str, Any] = {
         "args": vars(args),
         "verdict": verdict,
         "pauses": pauses,
         "longest_steps": steps,
+        "costliest_steps": costly,
         **result,
     }
-    if growth >= 0.05:
+    if growth >= 0.05 and not args.no_trace:
         # tracemalloc slows every allocation: trace a lighter load so snapshots finish.
         out["top_sites"] = traced_phase(60.0, min(args.concurrency, 100))
     save(args.name, out)

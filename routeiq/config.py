@@ -141,6 +141,13 @@ class ServerSettings(_Strict):
     #: The whole request body must arrive within this many seconds (else 408);
     #: a request counts against max_in_flight only once its body is in.
     body_timeout: float = Field(default=30.0, gt=0)
+    #: An idle keep-alive connection is closed after this many seconds. It must
+    #: outlast the clients' own idle expiry (5 s in httpx and so in the openai and
+    #: anthropic SDKs; a load balancer's idle timeout in front of the gateway), so
+    #: the client retires a connection before we close it: at 5 s both sides let
+    #: go together, and a request sent on the closing connection failed
+    #: ("Server disconnected without sending a response").
+    keep_alive_seconds: float = Field(default=10.0, gt=0)
     #: After load, once no request arrived for this long and none is in flight,
     #: collect cyclic garbage and hand free heap pages back to the OS (0: never).
     idle_release_seconds: float = Field(default=10.0, ge=0)

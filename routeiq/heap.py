@@ -140,11 +140,28 @@ def defer_full_collections(
     return gc.get_threshold()
 
 
+#: How many objects are frozen, counted when they are frozen: ``gc.get_freeze_count``
+#: walks the whole permanent generation's list (CPython 3.11), so asking it on each
+#: /metrics scrape took 10-13 ms of CPU in one loop step under the soak's load.
+_frozen = 0
+
+
+def frozen_objects() -> int:
+    """Objects frozen by this module's freezes, as counted at the last freeze."""
+    return _frozen
+
+
+def _freeze() -> int:
+    global _frozen
+    gc.freeze()
+    _frozen = gc.get_freeze_count()
+    return _frozen
+
+
 def freeze_startup_heap() -> int:
     """Collect once, then freeze every live object; return how many are frozen."""
     gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
+    return _freeze()
 
 
 @contextmanager
@@ -155,7 +172,7 @@ def collection_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        _freeze()
         if was_enabled:
             gc.enable()
 
@@ -241,7 +258,7 @@ class GcPauses:
             ),
             "# HELP routeiq_gc_frozen_objects Objects frozen out of the collector's reach.",
             "# TYPE routeiq_gc_frozen_objects gauge",
-            f"routeiq_gc_frozen_objects {gc.get_freeze_count()}",
+            f"routeiq_gc_frozen_objects {_frozen}",
         ]
         return "\n".join(lines) + "\n"
 

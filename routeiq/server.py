@@ -57,13 +57,18 @@ def bind_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def hyper_config(graceful: float = 1.0) -> HyperConfig:
+#: routeiq.server.keep_alive_seconds' default (config.py says why it is not 5).
+KEEP_ALIVE_SECONDS = 10.0
+
+
+def hyper_config(graceful: float = 1.0, keep_alive: float = KEEP_ALIVE_SECONDS) -> HyperConfig:
     hc = HyperConfig()
     hc.accesslog = None
     # Our logger (one handler, our format) instead of hypercorn's own stderr handler.
     hc.errorlog = logging.getLogger("hypercorn.error")
-    # Hypercorn's default: an idle keep-alive connection costs a descriptor.
-    hc.keep_alive_timeout = 5
+    # Short (an idle connection costs a descriptor; a peer's FIN closes it at once,
+    # netguard.py), but longer than the clients' own expiry (config.py).
+    hc.keep_alive_timeout = keep_alive
     hc.graceful_timeout = graceful
     hc.h11_max_incomplete_size = 32 * 1024  # bounds request line + headers
     hc.backlog = 1024
@@ -76,10 +81,11 @@ async def serve_app(
     *,
     shutdown_trigger: Callable[[], Awaitable[None]] | None = None,
     graceful: float = 1.0,
+    keep_alive: float = KEEP_ALIVE_SECONDS,
     task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Serve ``app`` on an already-bound socket until ``shutdown_trigger`` returns."""
-    hc = hyper_config(graceful)
+    hc = hyper_config(graceful, keep_alive)
     sockets = Sockets(secure_sockets=[], insecure_sockets=[sock], quic_sockets=[])
     await worker_serve(
         wrap_app(app, hc.wsgi_max_body_size, "asgi"),  # type: ignore[arg-type]
@@ -144,7 +150,14 @@ async def run_gateway(
             # graceful=0: the drain above is the whole deadline (drain_seconds, no
             # extra); what is left after it are idle keep-alive connections.
             await server_nursery.start(
-                partial(serve_app, app, sock, shutdown_trigger=shutdown_trigger, graceful=0.0)
+                partial(
+                    serve_app,
+                    app,
+                    sock,
+                    shutdown_trigger=shutdown_trigger,
+                    graceful=0.0,
+                    keep_alive=config.routeiq.server.keep_alive_seconds,
+                )
             )
             frozen = freeze_startup_heap()  # full collections skip the start-up heap
             log.info("start-up heap frozen: %d objects out of the collector's reach", frozen)

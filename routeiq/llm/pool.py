@@ -16,9 +16,13 @@ I/O, and replaces only ``_assign_requests_to_connections``:
 * one pass over the connections drops closed ones and closes idle ones beyond
   ``max_keepalive_connections``;
 * an idle connection's socket is polled when it is about to be handed out
-  (only that one) and in a sweep of all idle connections at most once per
-  ``sweep_interval`` (so idle connections past ``keepalive_expiry`` or closed by
-  the server still go, a little later);
+  (only that one) and in a sweep of all idle connections started at most once
+  per ``sweep_interval`` (so idle connections past ``keepalive_expiry`` or closed
+  by the server still go, a little later); a sweep polls at most
+  ``sweep_batch`` sockets per pass and resumes in the next pass, so no single
+  request's step pays for polling the whole pool (at 128 idle connections a
+  one-pass sweep was the largest part of the gateway's costliest request steps
+  in a profiled soak);
 * a connection is handed to at most one queued request per pass.
 """
 
@@ -38,7 +42,9 @@ __all__ = ["LeanConnectionPool", "lean_transport"]
 
 class LeanConnectionPool(httpcore.AsyncConnectionPool):
     sweep_interval = 1.0
+    sweep_batch = 16
     _next_sweep = 0.0
+    _sweep_at = -1  # where the sweep in progress resumes in _connections; -1: none
 
     @classmethod
     def adopt(cls, pool: httpcore.AsyncConnectionPool) -> LeanConnectionPool:
@@ -54,21 +60,32 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
     def _assign_requests_to_connections(self) -> list[AsyncConnectionInterface]:
         closing: list[AsyncConnectionInterface] = []
         now = time.monotonic()
-        sweep = now >= self._next_sweep
-        if sweep:
+        if self._sweep_at < 0 and now >= self._next_sweep:
             self._next_sweep = now + self.sweep_interval
+            self._sweep_at = 0
+        start, resume, budget = self._sweep_at, -1, self.sweep_batch
         kept: list[AsyncConnectionInterface] = []
         idle = 0
-        for conn in self._connections:
+        for i, conn in enumerate(self._connections):
             if conn.is_closed():
                 continue
             if conn.is_idle():
-                if idle >= self._max_keepalive_connections or (sweep and conn.has_expired()):
+                if idle >= self._max_keepalive_connections:
                     closing.append(conn)
                     continue
+                if 0 <= start <= i and resume < 0:
+                    if budget:
+                        budget -= 1
+                        if conn.has_expired():  # polls this one socket
+                            closing.append(conn)
+                            continue
+                    else:
+                        resume = len(kept)  # this one is the next pass's first
                 idle += 1
             kept.append(conn)
         self._connections = kept
+        if start >= 0:
+            self._sweep_at = resume  # -1 when this pass reached the end
 
         # Queued requests are matched against an index of the available
         # connections by origin, built once per pass: scanning every connection

@@ -171,10 +171,11 @@ class Telemetry:
         return [Observation(n, {"model": m, "kind": k}) for (m, k), n in self.stats.tokens.items()]
 
     def watch_loop_stacks(self) -> None:
-        """With ROUTEIQ_LOOP_PROFILE=1 and ROUTEIQ_LOOP_STACKS=1: log the loop thread's
-        stack during any step longer than 12 ms (routeiq.telemetry.stepprofile)."""
+        """With ROUTEIQ_LOOP_PROFILE=1 and ROUTEIQ_LOOP_STACKS=1: log the
+        profile of every step over ROUTEIQ_LOOP_STACKS_CPU_MS (8) of CPU
+        (routeiq.telemetry.stepprofiler)."""
         if isinstance(self.loop, LoopStepProfile) and os.environ.get(STACKS_ENV) == "1":
-            self.loop.watch_stacks()
+            self.loop.watch_stacks(float(os.environ.get(STACKS_ENV + "_CPU_MS", "8")) / 1000.0)
 
     def set_models(self, models: Iterable[str]) -> None:
         """The model label's known values (a config reload changes them)."""

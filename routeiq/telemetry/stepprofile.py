@@ -15,21 +15,21 @@ default and on with ``ROUTEIQ_LOOP_PROFILE=1`` (the benches turn it on).
 from __future__ import annotations
 
 import heapq
-import sys
-import threading
-import traceback
-from time import perf_counter, sleep, thread_time
+from time import perf_counter, thread_time
 
 import trio
 
 from routeiq.heap import GcPauses
 from routeiq.telemetry.loopblock import LoopBlockInstrument, log
+from routeiq.telemetry.stepprofiler import StepProfiler
 
 ENV = "ROUTEIQ_LOOP_PROFILE"
-#: With this also set, a watchdog thread logs the loop thread's stack once a step
-#: has run STACK_AFTER seconds (diagnosis only: it samples every millisecond).
+#: With this also set, every step runs under a profiler, and each step that used
+#: more than STACK_CPU seconds of CPU is logged with its profile (diagnosis only;
+#: stepprofiler.py). Wall time is no guide on a loaded
+#: machine: a step waiting for a core looks as long as one computing.
 STACKS_ENV = "ROUTEIQ_LOOP_STACKS"
-STACK_AFTER = 0.012
+STACK_CPU = 0.008
 
 
 class LoopStepProfile(LoopBlockInstrument):
@@ -45,54 +45,50 @@ class LoopStepProfile(LoopBlockInstrument):
         self.max_cpu_seconds = 0.0
         self.max_cpu_task = ""
         self.longest: list[tuple[float, float, float, str]] = []  # a min-heap by wall
+        # The ``keep`` costliest steps in CPU: (cpu, wall, gc, task name, where the
+        # task stopped at the end of that step), a min-heap by CPU. Where it stopped
+        # is taken only when a step enters this list (rare once it is full).
+        self.costliest: list[tuple[float, float, float, str, str]] = []
+        self._sampler: StepProfiler | None = None
 
-    def watch_stacks(self) -> None:
-        """Start the stack watchdog (a daemon thread) for the calling (loop) thread."""
-        self._loop_thread = threading.get_ident()
-        self._step = 0
-        self._in_step = False
-        self._watching = True
-        threading.Thread(target=self._watch, name="routeiq-step-stacks", daemon=True).start()
+    def watch_stacks(self, report_cpu: float = STACK_CPU) -> None:
+        """Profile every step; log the profile of each over ``report_cpu`` seconds
+        of CPU (stepprofiler.py)."""
+        self._sampler = StepProfiler(report_cpu)
+        self._sampler.start()
 
     def stop_stacks(self) -> None:
-        """Stop the watchdog (it ends within a millisecond)."""
-        self._watching = False
-
-    def _watch(self) -> None:
-        seen = -1
-        while self._watching:
-            sleep(0.001)
-            t0, step = self._t0, self._step
-            if self._in_step and t0 and step != seen and perf_counter() - t0 > STACK_AFTER:
-                frame = sys._current_frames().get(self._loop_thread)
-                if frame is not None and self._step == step:
-                    seen = step
-                    stack = "".join(traceback.format_stack(frame, limit=25))
-                    log.warning(
-                        "step running %.1f ms, loop stack:\n%s", 1000 * (perf_counter() - t0), stack
-                    )
+        """Stop profiling steps."""
+        sampler, self._sampler = self._sampler, None
+        if sampler is not None:
+            sampler.stop()
 
     def _gc_total(self) -> float:
         t = self._gc.total
         return t[0] + t[1] + t[2]
 
     def before_task_step(self, task: trio.lowlevel.Task) -> None:
-        self._step = getattr(self, "_step", 0) + 1
-        self._in_step = True
+        if self._sampler is not None:
+            self._sampler.begin()
         self._g0 = self._gc_total()
         self._c0 = thread_time()
         self._t0 = perf_counter()
 
     def after_task_step(self, task: trio.lowlevel.Task) -> None:
-        self._in_step = False
         if not self._t0:
             return
         d = perf_counter() - self._t0
         cpu = thread_time() - self._c0
         gc_s = self._gc_total() - self._g0
+        if self._sampler is not None:
+            self._sampler.end(d, cpu, gc_s, task.name)
         if cpu > self.max_cpu_seconds:
             self.max_cpu_seconds = cpu
             self.max_cpu_task = task.name
+        if len(self.costliest) < self._keep:
+            heapq.heappush(self.costliest, (cpu, d, gc_s, task.name, stopped_at(task)))
+        elif cpu > self.costliest[0][0]:
+            heapq.heapreplace(self.costliest, (cpu, d, gc_s, task.name, stopped_at(task)))
         if len(self.longest) < self._keep:
             heapq.heappush(self.longest, (d, cpu, gc_s, task.name))
         elif d > self.longest[0][0]:
@@ -116,6 +112,7 @@ class LoopStepProfile(LoopBlockInstrument):
     def reset_max(self) -> float:
         self.max_cpu_seconds = 0.0
         self.longest = []
+        self.costliest = []
         return super().reset_max()
 
     def prometheus(self) -> str:
@@ -134,4 +131,48 @@ class LoopStepProfile(LoopBlockInstrument):
             task = name.replace("\\", "\\\\").replace('"', '\\"')
             for kind, v in (("wall", wall), ("cpu", cpu), ("gc", gc_s)):
                 lines.append(f'{n}{{rank="{rank}",kind="{kind}",task="{task}"}} {v}')
+        c = "routeiq_loop_costliest_step_seconds"
+        lines += [
+            f"# HELP {c} The task steps that used the most CPU, with wall and GC time, and"
+            " where the task stopped at the end of the step.",
+            f"# TYPE {c} gauge",
+        ]
+        for rank, (cpu, wall, gc_s, name, at) in enumerate(sorted(self.costliest, reverse=True)):
+            labels = f'rank="{rank}",task="{_esc(name)}",at="{_esc(at)}"'
+            for kind, v in (("cpu", cpu), ("wall", wall), ("gc", gc_s)):
+                lines.append(f'{c}{{{labels},kind="{kind}"}} {v}')
         return super().prometheus() + "\n".join(lines) + "\n"
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def stopped_at(task: trio.lowlevel.Task) -> str:
+    """Where ``task`` is suspended: its innermost routeiq frame and its innermost
+    frame outside trio (``"ended"`` if the step was its last)."""
+    chain = [(f.f_code, line) for f, line in task.iter_await_frames()]
+    if not chain:
+        return "ended"
+    picked: set[int] = set()
+    for i in range(len(chain) - 1, -1, -1):
+        path = chain[i][0].co_filename
+        if "/routeiq/" in path:
+            picked.add(i)
+            break
+    for i in range(len(chain) - 1, -1, -1):
+        if "/trio/" not in chain[i][0].co_filename:
+            picked.add(i)
+            break
+    return " > ".join(
+        f"{_short(chain[i][0].co_filename)}:{chain[i][1]} {chain[i][0].co_name}"
+        for i in sorted(picked or {len(chain) - 1})
+    )
+
+
+def _short(path: str) -> str:
+    for marker in ("/site-packages/", "/routeiq/"):
+        i = path.rfind(marker)
+        if i >= 0:
+            return path[i + len(marker) :] if marker != "/routeiq/" else path[i + 1 :]
+    return path.rsplit("/", 1)[-1]

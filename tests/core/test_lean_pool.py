@@ -210,3 +210,36 @@ async def test_a_request_leaves_in_one_socket_write(monkeypatch: pytest.MonkeyPa
         assert r.status_code == 200
     assert len(writes) == 6, writes
     assert all(n > 200 for n in writes[:5])  # header block and JSON body in each
+
+
+async def test_a_sweep_polls_a_bounded_number_of_sockets_per_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """40 idle connections past their keep-alive: a sweep polls at most
+    ``sweep_batch`` (16) of them in one pass and goes on in the next, so all 40 are
+    gone after 3 passes; one pass used to poll all of them (one syscall each, in
+    whichever request's step ran the pass)."""
+    polls: list[int] = []
+    original = httpcore.AsyncHTTP11Connection.has_expired
+
+    def counted(self: httpcore.AsyncHTTP11Connection) -> bool:
+        polls[-1] += 1
+        return original(self)
+
+    async with mock_and_client(64, 64) as (_, base, client, pool):
+        await wave(client, base, 40, 0.05)
+        assert len(pool._connections) == 40
+        for conn in pool._connections:
+            inner = conn._connection  # type: ignore[attr-defined]
+            assert isinstance(inner, httpcore.AsyncHTTP11Connection)
+            inner._expire_at = 0.0
+        monkeypatch.setattr(httpcore.AsyncHTTP11Connection, "has_expired", counted)
+        pool._next_sweep = 0.0  # the next pass starts a sweep
+        remaining = []
+        for _ in range(4):
+            polls.append(0)
+            closing = pool._assign_requests_to_connections()
+            await pool._close_connections(closing)
+            remaining.append(len(pool._connections))
+        assert polls == [16, 16, 8, 0], polls  # the fourth: the sweep ended, none due yet
+        assert remaining == [24, 8, 0, 0]

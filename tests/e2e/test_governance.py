@@ -97,15 +97,22 @@ def test_a_deleted_key_stops_working_in_another_process_within_a_second(tmp_path
         assert r.status_code == 200
         deleted = time.monotonic()
         c = sdk(b, key)
+        # The latest send time of a call B still accepted: a call sent later than 1 s
+        # after the delete and accepted is the defect. (Timing the refusal instead
+        # also counted the calls' own latency, which a loaded machine stretches.)
+        worked_until = 0.0
         while True:
+            sent = time.monotonic()
             try:
                 c.chat.completions.create(model="gpt-test", messages=MSG)
             except openai.AuthenticationError:
-                took = time.monotonic() - deleted
                 break
-            assert time.monotonic() - deleted < 5, "the key still works through B"
+            worked_until = sent - deleted
+            assert time.monotonic() - deleted < 10, "the key still works through B"
             time.sleep(0.02)
-        assert took < 1.0, f"revoked key worked through the other process for {took:.2f} s"
+        assert worked_until < 1.0, (
+            f"B accepted the revoked key on a call sent {worked_until:.2f} s after the delete"
+        )
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import socket
 from typing import Any
 
+import httpx
+import openai._constants
 import pytest
 import trio
 import trio.testing
@@ -74,6 +76,44 @@ async def test_request_at_keepalive_expiry_is_answered(mock_clock: trio.testing.
             clock.autojump_threshold = float("inf")
             assert head.startswith(b"HTTP/1.1 200"), (trial, head)
         raw.close()
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_connection_idle_for_the_clients_expiry_is_still_served(
+    mock_clock: trio.testing.MockClock,
+) -> None:
+    """The soak's last client errors (3 RemoteProtocolError "Server disconnected
+    without sending a response" per 25.6k requests): httpx, and so the openai and
+    anthropic SDKs, reuse a connection idle for up to 5 s, and the server closed
+    idle connections after 5 s too. A client that picked a connection just before
+    its 5 s, while the server's timer was running out, sent its request into a
+    closing connection. The server's idle timeout must outlast the client's
+    expiry, with room for a loaded client's lag (here 1 s), so the client always
+    lets go first."""
+    clock = mock_clock
+    clock.autojump_threshold = float("inf")
+    client_expiry = httpx.Limits().keepalive_expiry
+    assert client_expiry is not None
+    assert openai._constants.DEFAULT_CONNECTION_LIMITS.keepalive_expiry == client_expiry
+    listener = bind_socket("127.0.0.1", 0)
+    port = listener.getsockname()[1]
+    async with trio.open_nursery() as nursery:
+        await nursery.start(serve_app, hello, listener)
+        client = await trio.open_tcp_stream("127.0.0.1", port)
+        for trial in range(3):
+            await client.send_all(REQUEST)
+            buf = b""
+            clock.autojump_threshold = 0.05
+            with trio.fail_after(60):
+                while not buf.endswith(b"ok"):
+                    data = await client.receive_some(65536)
+                    assert data, (trial, "the server closed the connection", buf)
+                    buf += data
+            clock.autojump_threshold = float("inf")
+            await trio.testing.wait_all_tasks_blocked()  # the idle timer is armed
+            clock.jump(client_expiry + 1.0)  # the client still holds it as fresh...
+            await trio.testing.wait_all_tasks_blocked()  # ...whatever the server does now
+        await client.aclose()
         nursery.cancel_scope.cancel()
 
 

@@ -112,6 +112,19 @@ async def test_a_model_rule_peeks_and_replays_the_body(caplog: pytest.LogCapture
     )
 
 
+async def test_client_text_in_the_audit_line_is_escaped(caplog: pytest.LogCaptureFixture) -> None:
+    """Item 1 of issue 9 (policy audit): the model and path come from the client; CR/LF
+    in them must not forge a second audit line."""
+    body = orjson.dumps({"model": "gpt-4o\r\nforged=1", "messages": []})
+    with caplog.at_level(logging.WARNING, logger="routeiq.audit"):
+        _, sent, _ = await call(RULES, scope(), body)
+    assert sent[0]["status"] == 403
+    [record] = [r for r in caplog.records if r.name == "routeiq.audit"]
+    line = record.getMessage()
+    assert "\r" not in line and "\n" not in line
+    assert "model=gpt-4o%0D%0Aforged=1 " in line
+
+
 async def test_the_rule_message_is_shown_and_exempt_paths_pass() -> None:
     settings = {"default_action": "deny", "rules": [{"action": "deny", "message": "Not here"}]}
     _, sent, _ = await call(settings, scope())
