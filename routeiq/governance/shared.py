@@ -405,6 +405,12 @@ class SharedCounters:
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.local.spend(rule, time.time())
 
+    def prepare(self, rule: Rule) -> None:
+        self._encoded(rule)
+
+    def forget(self, ns: str) -> None:
+        self.local.forget(ns)
+
     async def read_spend(self, rule: Rule) -> float | None:
         """The spend Redis holds for ``rule`` (``None``: unknown or down)."""
         client = self._client
