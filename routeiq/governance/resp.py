@@ -169,11 +169,16 @@ class RespConnection:
         Cancelled while waiting: the reply is read and dropped by :meth:`run`.
         Cancelled while writing: the socket may hold half a command, so the
         connection is broken for every caller (the owner reconnects)."""
+        return await self.call_encoded(encode(*parts))
+
+    async def call_encoded(self, command: bytes) -> Reply:
+        """:meth:`call` with the command already RESP-encoded (the admission script
+        call is assembled from pieces encoded when the keys were loaded)."""
         if self._broken is not None:
             raise trio.BrokenResourceError("redis connection lost") from self._broken
         waiter = _Waiter()
         self._waiters.append(waiter)
-        self._out.append(encode(*parts))
+        self._out.append(command)
         if not self._sending:  # else the task sending now writes ours with its next batch
             self._sending = True
             try:

@@ -89,13 +89,13 @@ async def test_admission_goes_through_the_lean_connection(redis_url: str) -> Non
         await nursery.start(shared.run)
         assert shared._fast is not None
         sent = []
-        real = shared._fast.call
+        real = shared._fast.call_encoded
 
-        async def spy(*parts: bytes | str | int) -> object:
-            sent.append(parts[0])
-            return await real(*parts)
+        async def spy(command: bytes) -> object:
+            sent.append(command.split(b"\r\n")[2])
+            return await real(command)
 
-        shared._fast.call = spy  # type: ignore[method-assign]
+        shared._fast.call_encoded = spy  # type: ignore[method-assign]
         rule = (Rule("key:lean", rpm=2),)
         admitted = [(await shared.admit(rule, 1, 0.0))[1] is not None for _ in range(3)]
         assert admitted == [True, True, False]
