@@ -203,18 +203,19 @@ class SharedCounters:
             for item in carried:
                 wires += item.wires
             try:
-                with trio.fail_after(self.op_timeout):
-                    fast = self._fast
-                    if fast is not None:
-                        args = [_HEAD_BULK + head + b"\r\n"]
-                        args += [w.arg for w in wires[: len(rules)]]
-                        args += [bulk(item.raw) for item in carried]
-                        out = await fast.call_encoded(self._command(ADMIT_SHA, wires, args))
-                        if isinstance(out, RespError):
-                            if not str(out).startswith("NOSCRIPT"):
-                                raise out
+                fast = self._fast
+                if fast is not None:  # its wait is bounded by RespConnection.watch
+                    args = [_HEAD_BULK + head + b"\r\n"]
+                    args += [w.arg for w in wires[: len(rules)]]
+                    args += [bulk(item.raw) for item in carried]
+                    out = await fast.call_encoded(self._command(ADMIT_SHA, wires, args))
+                    if isinstance(out, RespError):
+                        if not str(out).startswith("NOSCRIPT"):
+                            raise out
+                        with trio.fail_after(self.op_timeout):
                             out = await self._eval(client, ADMIT, wires, head, rules, carried)
-                    else:
+                else:
+                    with trio.fail_after(self.op_timeout):
                         out = await self._eval(client, ADMIT, wires, head, rules, carried)
             except trio.Cancelled:
                 self._requeue(carried)  # not sent (or not known to be): try again
@@ -412,6 +413,7 @@ class SharedCounters:
                         async with trio.open_nursery() as flushing:
                             if fast is not None and addr is not None:
                                 await flushing.start(fast.run)
+                                flushing.start_soon(fast.watch, self.op_timeout)
                                 with trio.fail_after(self.op_timeout * 4):
                                     await fast.hello(addr)
                             self._fast = fast
