@@ -31,6 +31,14 @@ class Counters(Protocol):
 
     def spend(self, rule: Rule) -> tuple[float, float]: ...
 
+    def prepare(self, rule: Rule) -> None:
+        """Build what ``rule``'s requests need, when its record is loaded (off the hot path)."""
+        ...
+
+    def forget(self, ns: str) -> None:
+        """A principal's record was deleted: drop what :meth:`prepare` built."""
+        ...
+
     async def run(
         self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
     ) -> None: ...
@@ -52,6 +60,12 @@ class LocalCounters:
 
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.ledger.spend(rule, time.time())
+
+    def prepare(self, rule: Rule) -> None:
+        self.ledger.prepare(rule, time.time())
+
+    def forget(self, ns: str) -> None:
+        self.ledger.forget(ns)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         task_status.started()

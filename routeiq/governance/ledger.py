@@ -125,6 +125,16 @@ class Ledger:
             st.period = period
         return st
 
+    def prepare(self, rule: Rule, wall: float) -> None:
+        """Build ``rule``'s state now (when its record is loaded), so that its first
+        request allocates nothing that outlives it: objects made on the hot path and
+        kept are what sets off the collector's young collections inside the check."""
+        self._state(rule, wall)
+
+    def forget(self, ns: str) -> None:
+        """Drop a deleted principal's counters (its record is gone)."""
+        self.states.pop(ns, None)
+
     def spend(self, rule: Rule, wall: float) -> tuple[float, float]:
         """``(spend, reserved)`` of ``rule``'s principal in the current period."""
         st = self._state(rule, wall)
@@ -152,10 +162,7 @@ class Ledger:
             rpm = rule.rpm
             if rpm is not None:
                 log = st.rpm
-                stamps, horizon = log.stamps, now - MINUTE
-                while stamps and stamps[0] <= horizon:
-                    stamps.popleft()
-                slots = rpm - len(stamps) - 1
+                slots = rpm - log.expire(now) - 1
                 if slots < 0:
                     denial = Denial("rpm", rule.ns, rpm, log.wait_for(now, rpm))
                     return Decision(denial, Meter(rpm, 0, log.full_reset(now))), None

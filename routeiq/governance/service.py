@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,13 +27,14 @@ from typing import Any
 import trio
 
 from routeiq.asgi.types import RequestContext
-from routeiq.db.base import Database, EntityRow, SpendDelta, SpendRow
+from routeiq.db.base import Database, EntityRow
 from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
 from routeiq.governance.ledger import Decision, Ticket
 from routeiq.governance.records import Principal, principal
 from routeiq.governance.settings import GovernanceSettings
+from routeiq.governance.spend_queue import SpendQueue, SpendTotals
 
 log = logging.getLogger("routeiq.governance")
 
@@ -123,8 +123,8 @@ class Governance:
         }
         self.keys = self.records["key"]
         self.seq = 0
-        self.rows: list[SpendRow] = []
-        self.deltas: dict[tuple[str, str, int], float] = {}
+        self.rows = SpendQueue()
+        self.deltas = SpendTotals()
         self.dropped_rows = 0
         self.rows_written = 0
         self.soft_alerts = 0
@@ -140,9 +140,12 @@ class Governance:
         if table is None:  # another component's record (e.g. the runtime models)
             return
         if row.data is None:
-            table.pop(row.id, None)
+            if table.pop(row.id, None) is not None:
+                self.counters.forget(f"{row.kind}:{row.id}")
         else:
-            table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
+            p = table[row.id] = principal(row.kind, row.id, row.data, row.spend, row.spend_period)
+            if p.limited:  # its counters are built now, not by its first request
+                self.counters.prepare(p.rule)
 
     async def refresh(self, *, blocking: bool = False) -> int:
         """Read the change feed once; answer how many records changed."""
@@ -284,34 +287,20 @@ class Governance:
         now = time.time()
         if cost > 0:
             for p in principals:
-                period = period_index(now, p.rule.anchor, p.rule.budget_duration)
-                slot = (p.kind, p.id, period)
-                self.deltas[slot] = self.deltas.get(slot, 0.0) + cost
-                self._soft_check(p, cost)
+                rule = p.rule
+                duration = rule.budget_duration
+                period = 0 if duration is None else period_index(now, rule.anchor, duration)
+                self.deltas.add(rule.ns, period, cost)
+                if p.soft_budget is not None:
+                    self._soft_check(p, cost)
         if len(self.rows) >= self.settings.max_pending_spend_rows:
             self.dropped_rows += 1
             return
         started = now - (time.perf_counter() - ctx.started)
         self.rows.append(
-            SpendRow(
-                row_id=secrets.token_hex(12),
-                request_id=ctx.request_id,
-                key_hash=ctx.key_id,
-                key_alias=ctx.key_name,
-                team_id=ctx.team,
-                user_id=ctx.user,
-                end_user=ctx.end_user,
-                model_group=ctx.model,
-                deployment=ctx.deployment,
-                prompt_tokens=prompt,
-                completion_tokens=completion,
-                total_tokens=total,
-                spend=cost,
-                status=ctx.status,
-                start_time=started,
-                end_time=now,
-            )
-        )
+            ctx.request_id, ctx.key_id, ctx.key_name, ctx.team, ctx.user, ctx.end_user,
+            ctx.model, ctx.deployment, prompt, completion, total, cost, ctx.status, started, now,
+        )  # fmt: skip
 
     def _soft_check(self, p: Principal, cost: float) -> None:
         if p.soft_budget is None:
@@ -330,19 +319,16 @@ class Governance:
 
     async def flush(self) -> int:
         """Write the queued spend rows and totals in one transaction; keep them on failure."""
-        rows, self.rows = self.rows, []
-        deltas, self.deltas = self.deltas, {}
+        rows = self.rows.take()
+        deltas = self.deltas.take()
         if not rows and not deltas:
             return 0
         try:
-            await self.db.write_spend(
-                rows, [SpendDelta(k, i, p, usd) for (k, i, p), usd in deltas.items()]
-            )
+            await self.db.write_spend(rows, deltas)
         except Exception as exc:
             log.warning("governance: spend batch not written (%r); retrying", exc)
-            self.rows[:0] = rows
-            for slot, usd in deltas.items():
-                self.deltas[slot] = self.deltas.get(slot, 0.0) + usd
+            self.rows.give_back(rows)
+            self.deltas.give_back(deltas)
             return 0
         self.rows_written += len(rows)
         return len(rows)

@@ -17,33 +17,56 @@ script (``routeiq.governance.shared`` runs the same arithmetic there).
 from __future__ import annotations
 
 import math
-from collections import deque
+from array import array
 from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
 class Log:
+    """Admission times in order: ``stamps[head:]`` are the live ones.
+
+    An ``array`` of doubles, not a deque: it is no container for the garbage
+    collector (a deque is, and one made per key on its first request was one of
+    the survivors that set off young collections inside the check at 100k keys),
+    and an empty one costs 64 bytes, so every key's log is built when its record
+    is loaded. Expired entries are skipped by moving ``head``; the array is
+    compacted once they are the larger half (amortised O(1))."""
+
     period: float
-    stamps: deque[float] = field(default_factory=deque)
+    stamps: array[float] = field(default_factory=lambda: array("d"))
+    head: int = 0
+
+    def expire(self, now: float) -> int:
+        """Drop the entries older than one period; answer how many are left."""
+        stamps, head, horizon = self.stamps, self.head, now - self.period
+        end = len(stamps)
+        while head < end and stamps[head] <= horizon:
+            head += 1
+        if head > 64 and head * 2 >= end:
+            del stamps[:head]
+            end -= head
+            head = 0
+        self.head = head
+        return end - head
+
+    def add(self, now: float) -> None:
+        self.stamps.append(now)
 
     def count(self, now: float) -> int:
-        stamps, horizon = self.stamps, now - self.period
-        while stamps and stamps[0] <= horizon:
-            stamps.popleft()
-        return len(stamps)
+        return self.expire(now)
 
     def wait_for(self, now: float, limit: int) -> float:
         """Seconds until one more request fits under ``limit`` (``inf``: never)."""
-        n = self.count(now)
+        n = self.expire(now)
         if n + 1 <= limit:
             return 0.0
         if limit <= 0:
             return math.inf
-        return self.stamps[n - limit] + self.period - now  # that one must expire first
+        return self.stamps[self.head + n - limit] + self.period - now  # that one must expire first
 
     def full_reset(self, now: float) -> float:
         """Seconds until the log is empty again."""
-        return self.stamps[-1] + self.period - now if self.count(now) else 0.0
+        return self.stamps[-1] + self.period - now if self.expire(now) else 0.0
 
 
 @dataclass(slots=True)

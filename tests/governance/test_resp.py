@@ -89,13 +89,13 @@ async def test_admission_goes_through_the_lean_connection(redis_url: str) -> Non
         await nursery.start(shared.run)
         assert shared._fast is not None
         sent = []
-        real = shared._fast.call
+        real = shared._fast.call_encoded
 
-        async def spy(*parts: bytes | str | int) -> object:
-            sent.append(parts[0])
-            return await real(*parts)
+        async def spy(command: bytes) -> object:
+            sent.append(command.split(b"\r\n")[2])
+            return await real(command)
 
-        shared._fast.call = spy  # type: ignore[method-assign]
+        shared._fast.call_encoded = spy  # type: ignore[method-assign]
         rule = (Rule("key:lean", rpm=2),)
         admitted = [(await shared.admit(rule, 1, 0.0))[1] is not None for _ in range(3)]
         assert admitted == [True, True, False]
@@ -105,3 +105,41 @@ async def test_admission_goes_through_the_lean_connection(redis_url: str) -> Non
         assert (await shared.admit((Rule("key:lean2", rpm=1),), 1, 0.0))[1] is not None
         assert shared.downs == 0
         nursery.cancel_scope.cancel()
+
+
+async def test_an_overdue_reply_fails_every_caller_at_exactly_the_timeout(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    """The connection's one watchdog bounds each call (no cancel scope per call)."""
+    client, server = trio.testing.memory_stream_pair()
+    conn = RespConnection(client)
+    got: dict[str, tuple[float, object]] = {}
+
+    async def caller(name: str, delay: float) -> None:
+        await trio.sleep(delay)
+        reply = await conn.call(b"PING")
+        got[name] = (trio.current_time(), reply)
+
+    too_slow = False
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(conn.run)
+            nursery.start_soon(conn.watch, 0.25)
+            await trio.sleep(1.0)  # idle: nothing is overdue
+            # The server answers the first command only, at 1.1; the second one's
+            # reply never comes.
+            nursery.start_soon(caller, "first", 0.0)
+            nursery.start_soon(caller, "second", 0.05)
+            await trio.sleep(0.1)
+            received = b""
+            while received.count(b"PING") < 2:
+                received += await server.receive_some()
+            await server.send_all(b"+PONG\r\n")
+    except* trio.TooSlowError:
+        too_slow = True
+    assert too_slow
+    assert got["first"] == (1.1, b"PONG")
+    when, reply = got["second"]
+    assert when == 1.0 + 0.05 + 0.25 and isinstance(reply, RespError)
+    with pytest.raises(trio.BrokenResourceError):
+        await conn.call(b"PING")

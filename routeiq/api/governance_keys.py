@@ -1,0 +1,159 @@
+"""Governance admin routes for virtual keys: ``/key/*`` (served by ``governance_admin``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from routeiq.api.governance_base import (
+    AdminState,
+    Route,
+    delete,
+    fields,
+    paginate,
+    team_allowed,
+    who,
+)
+from routeiq.api.governance_spend import Query
+from routeiq.asgi.types import Receive, Scope
+from routeiq.errors import BadRequest, NotFound
+from routeiq.governance import schemas as s
+from routeiq.governance.duration import parse_duration
+from routeiq.governance.tokens import hash_key, key_id, new_key
+
+
+async def _key_record(a: AdminState, scope: Scope, ident: str) -> dict[str, Any]:
+    """The stored key a caller may change (another team's key: not found, as if absent)."""
+    data = await a.existing("key", ident)
+    if not who(scope).may_team(data.get("team_id")):
+        raise NotFound(f"No key {ident!r}", code="key_not_found")
+    return data
+
+
+def _expiry(data: dict[str, Any], now: float) -> None:
+    duration = data.pop("duration", None)
+    if duration is not None:
+        data["expires_at"] = now + parse_duration(duration)
+
+
+async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    body = await a.body(scope, receive, s.KeyGenerate)
+    data = fields(body)
+    caller = who(scope)
+    if not caller.master and data.get("team_id") is None and len(caller.teams) == 1:
+        data["team_id"] = next(iter(caller.teams))  # a team admin's keys join its team
+    team_allowed(caller, data.get("team_id"))
+    a.check_refs(data)
+    now = time.time()
+    data["created_at"] = now
+    _expiry(data, now)
+    key = new_key()
+    ident = hash_key(key)
+    await a.save("key", ident, data)
+    return {**a.key_out(ident, data), "key": key}
+
+
+async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    body = await a.body(scope, receive, s.KeyUpdate)
+    ident = key_id(body.key)
+    data = await _key_record(a, scope, ident)
+    data.pop("spend", None)
+    changes = fields(body, "key")
+    if "team_id" in changes:
+        team_allowed(who(scope), changes["team_id"])
+    a.check_refs(changes)
+    data.update(changes)
+    _expiry(data, time.time())
+    await a.save("key", ident, data)
+    return a.key_out(ident, data)
+
+
+async def key_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    body = await a.body(scope, receive, s.KeyDelete)
+    idents = [key_id(k) for k in body.keys]
+    aliases = set(body.key_aliases)
+    if aliases:
+        idents += [i for i, p in a.gov.keys.items() if p.alias in aliases]
+    if not idents:
+        raise BadRequest("give keys or key_aliases", param="keys")
+    caller = who(scope)
+    if not caller.master:  # only the team's keys; another team's are "not found"
+        idents = [i for i in idents if (p := a.gov.keys.get(i)) and caller.may_team(p.team_id)]
+        if not idents:
+            raise NotFound("None of these keys exist", code="key_not_found")
+    return {"deleted_keys": await delete(a, "key", idents)}
+
+
+async def _set_blocked(a: AdminState, scope: Scope, receive: Receive, blocked: bool) -> Any:
+    body = await a.body(scope, receive, s.KeyRef)
+    ident = key_id(body.key)
+    data = await _key_record(a, scope, ident)
+    data.pop("spend", None)
+    data["blocked"] = blocked
+    await a.save("key", ident, data)
+    return a.key_out(ident, data)
+
+
+async def key_block(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    return await _set_blocked(a, scope, receive, True)
+
+
+async def key_unblock(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    return await _set_blocked(a, scope, receive, False)
+
+
+async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    """A new secret for the same settings; the old one stops working."""
+    body = await a.body(scope, receive, s.KeyRef)
+    old = key_id(body.key)
+    data = await _key_record(a, scope, old)
+    data.pop("spend", None)
+    key = new_key()
+    ident = hash_key(key)
+    await a.db.put("key", ident, data)
+    await a.db.delete("key", old)
+    await a.gov.refresh()
+    return {**a.key_out(ident, data), "key": key}
+
+
+async def key_info(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    caller = who(scope)
+    if not q.get("key") and caller.key_id is None:
+        raise BadRequest("give ?key=", param="key")
+    ident = key_id(q["key"]) if q.get("key") else str(caller.key_id)  # no ?key=: the caller's
+    data = await a.existing("key", ident)
+    if not caller.may_key(data, ident):
+        raise NotFound(f"No key {ident!r}", code="key_not_found")
+    return {"key": ident, "info": a.key_out(ident, data)}
+
+
+async def key_list(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
+    keys = sorted(a.gov.keys.values(), key=lambda p: (p.rule.anchor, p.id))
+    caller = who(scope)
+    if not caller.master:  # a team admin lists its teams' keys
+        if q.get("team_id"):
+            team_allowed(caller, q["team_id"])
+        keys = [p for p in keys if caller.may_team(p.team_id)]
+    if q.get("team_id"):
+        keys = [p for p in keys if p.team_id == q["team_id"]]
+    if q.get("user_id"):
+        keys = [p for p in keys if p.user_id == q["user_id"]]
+    if q.get("key_alias"):
+        keys = [p for p in keys if p.alias == q["key_alias"]]
+    page = paginate(keys, q)
+    full = q.get("return_full_object", "").lower() == "true"
+    items = page.pop("items")
+    page["keys"] = [a.key_out(p.id, dict(p.data)) if full else p.id for p in items]
+    return page
+
+
+ROUTES: dict[str, tuple[str, Route]] = {
+    "/key/generate": ("POST", key_generate),
+    "/key/update": ("POST", key_update),
+    "/key/delete": ("POST", key_delete),
+    "/key/block": ("POST", key_block),
+    "/key/unblock": ("POST", key_unblock),
+    "/key/regenerate": ("POST", key_regenerate),
+    "/key/info": ("GET", key_info),
+    "/key/list": ("GET", key_list),
+}

@@ -1,0 +1,87 @@
+"""The Redis admission script's own behaviour (real redis-server): what rides along
+with an admission, what each principal's hash holds, and how long it lives."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import trio
+
+from routeiq.governance.ledger import Rule
+from routeiq.governance.shared import SharedCounters
+from tests.redis_fixture import RedisServer
+
+
+@pytest.fixture
+async def shared(redis_url: str) -> AsyncIterator[SharedCounters]:
+    # The flusher would send queued settlements after an hour: what reaches Redis
+    # here rode along with an admission.
+    counters = SharedCounters(redis_url, "s:", flush_delay=3600.0)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(counters.run)
+        yield counters
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_sequential_client_sees_its_previous_request_settled(
+    shared: SharedCounters,
+) -> None:
+    mine = (Rule("key:seq", parallel=1, max_budget=1.0),)
+    other = (Rule("key:other", rpm=100),)
+    for _ in range(5):  # one in flight at a time: never refused
+        decision, ticket = await shared.admit(mine, 0, 0.1)
+        assert ticket is not None, decision.denial
+        shared.settle(ticket, 0, 0.05)
+    assert len(shared._pending) == 1
+    # Another principal's admission does not carry it (no work on its round trip)...
+    assert (await shared.admit(other, 0, 0.0))[1] is not None
+    assert len(shared._pending) == 1
+    # ...the next one of the same principal does, before it is checked.
+    decision, ticket = await shared.admit(mine, 0, 0.1)
+    assert ticket is not None and not shared._pending
+    assert await shared.read_spend(mine[0]) == pytest.approx(0.25)
+
+
+async def test_only_the_limits_that_are_set_are_written(
+    shared: SharedCounters, redis_server: RedisServer
+) -> None:
+    await shared.admit((Rule("key:tpm", tpm=1000),), 30, 0.0)
+    await shared.admit((Rule("key:budget", max_budget=5.0),), 30, 0.25)
+    await shared.admit((Rule("key:rpm", rpm=5),), 30, 0.0)
+    client = shared._client
+    tpm = await client.hgetall("s:gov:key:tpm")
+    assert set(tpm) == {b"b", b"tc", b"tp"} and tpm[b"tc"] == b"30"
+    budget = await client.hgetall("s:gov:key:budget")
+    assert set(budget) == {b"b", b"tp", b"tc", b"pi", b"sp", b"rs"}
+    assert float(budget[b"rs"]) == 0.25 and float(budget[b"sp"]) == 0.0
+    assert await client.zcard("s:gov:key:rpm:r") == 1
+    # Window-only hashes expire after two idle windows; a budget's never does (its
+    # spend survives a gateway restart); an rpm log after one window.
+    assert 0 < await client.ttl("s:gov:key:tpm") <= 180
+    assert await client.ttl("s:gov:key:budget") == -1
+    assert 0 < await client.ttl("s:gov:key:rpm:r") <= 121
+
+
+async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> None:
+    rule = (Rule("key:restart", max_budget=1.0),)
+    first = SharedCounters(redis_url, "r:", flush_delay=0.01)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(first.run)
+        _, ticket = await first.admit(rule, 0, 0.5)
+        assert ticket is not None
+        first.settle(ticket, 0, 0.4)
+        with trio.fail_after(5):
+            while first._pending:
+                await trio.sleep(0.01)
+        nursery.cancel_scope.cancel()
+    second = SharedCounters(redis_url, "r:")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(second.run)
+        assert await second.read_spend(rule[0]) == pytest.approx(0.4)
+        # 0.4 spent + 0.7 > 1.0: refused by the new process without a local record.
+        decision, ticket = await second.admit(rule, 0, 0.7)
+        assert ticket is None and decision.denial is not None
+        assert decision.denial.kind == "budget"
+        assert decision.denial.spend == pytest.approx(0.4)
+        nursery.cancel_scope.cancel()
