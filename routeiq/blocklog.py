@@ -94,6 +94,6 @@ class BlockLog:
                 if ticks % PRUNE_EVERY == 0:
                     await self.prune()
         finally:
-            with trio.move_on_after(5) as scope:
-                scope.shield = True
+            with trio.move_on_after(5) as cancel_scope:
+                cancel_scope.shield = True
                 await self.flush()

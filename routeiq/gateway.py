@@ -3,7 +3,7 @@
 ``routeiq.app`` (the composition root) builds one, puts the route table and the
 middleware in front of it and runs its start-up in the lifespan nursery. The
 handlers in ``routeiq.api`` read the components from it; this module imports
-none of them, so imports only go downward (``tests/core/test_layers.py``).
+none of them, so imports only go downward (``tests/test_layers.py``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Running:
     """A started step: its cancel scope and an event set once its task has ended."""
 
     name: str
-    scope: trio.CancelScope
+    cancel_scope: trio.CancelScope
     ended: trio.Event
 
 
@@ -169,7 +169,7 @@ class Gateway:
         self.reloader = Reloader(self)
         db = self.governance.db if self.governance is not None else None
         self.shared_models = SharedModels(self.reloader, self.store, db)
-        self.scopes: list[trio.CancelScope] = []
+        self.cancel_scopes: list[trio.CancelScope] = []
         # Learned routes (routeiq.learned): numpy loads only when the config has one.
         self.learned: LearnedRouting | None = None
         if config.learned:
@@ -300,7 +300,7 @@ class Gateway:
             self._started.append(running)
             self.started_order.append(step.name)
             if step.reloadable:
-                self.scopes.append(running.scope)
+                self.cancel_scopes.append(running.cancel_scope)
         self.ready = True
 
     async def shutdown(self) -> None:
@@ -309,7 +309,7 @@ class Gateway:
         self.ready = False
         started, self._started = self._started, []
         for running in reversed(started):
-            running.scope.cancel()
+            running.cancel_scope.cancel()
             await running.ended.wait()
             self.stopped_order.append(running.name)
         self.telemetry.shutdown()
@@ -319,10 +319,10 @@ class Gateway:
         """Run one step under a cancel scope handed back with the event of its end."""
         ended = trio.Event()
         try:
-            with trio.CancelScope() as scope:
+            with trio.CancelScope() as cancel_scope:
                 async with trio.open_nursery() as nursery:
                     await nursery.start(step.run)
-                    task_status.started(Running(step.name, scope, ended))
+                    task_status.started(Running(step.name, cancel_scope, ended))
         finally:
             ended.set()
 
@@ -334,10 +334,10 @@ class Gateway:
     ) -> None:
         """Run ``fn`` (started with ``nursery.start``) under a cancel scope of its own,
         handed back to the caller: a reload stops the old generation's tasks with it."""
-        with trio.CancelScope() as scope:
+        with trio.CancelScope() as cancel_scope:
             async with trio.open_nursery() as nursery:
                 await nursery.start(fn)
-                task_status.started(scope)
+                task_status.started(cancel_scope)
 
     def health_failed(self, deployment_id: str, until: float) -> None:
         self.router.breakers.force_open(deployment_id, until, trio.current_time())

@@ -46,7 +46,7 @@ log = logging.getLogger("routeiq.heap")
 
 #: CPython's default third threshold is 10: a full collection after every 10
 #: generation-1 collections (and once the survivors grew by a quarter). The
-#: request path makes no reference cycles (tests/hardening/test_no_cycles.py),
+#: request path makes no reference cycles (tests/e2e/test_no_cycles.py),
 #: so a full collection under load finds nothing and only holds the loop
 #: (the 3-minute soak: 10 of them, 0 objects found); they are deferred to the
 #: idle collection of ``release_when_idle`` instead, with this as a backstop.

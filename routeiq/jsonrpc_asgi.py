@@ -54,9 +54,9 @@ async def run_beside_client(
     cancel them all and raise ``ClientClosed`` (the batch runner of both gateways)."""
     disconnected = False
 
-    async def watch(scope: trio.CancelScope) -> None:
+    async def watch(cancel_scope: trio.CancelScope) -> None:
         nonlocal disconnected
-        disconnected = await watch_disconnect(receive, scope)
+        disconnected = await watch_disconnect(receive, cancel_scope)
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(watch, nursery.cancel_scope)

@@ -47,12 +47,12 @@ class Lifecycle:
         if self.in_flight == 0:
             self._idle.set()
 
-    def track(self, scope: trio.CancelScope) -> None:
+    def track(self, cancel_scope: trio.CancelScope) -> None:
         """Register an admitted request's cancel scope, cancelled if the drain runs out."""
-        self._running.add(scope)
+        self._running.add(cancel_scope)
 
-    def untrack(self, scope: trio.CancelScope) -> None:
-        self._running.discard(scope)
+    def untrack(self, cancel_scope: trio.CancelScope) -> None:
+        self._running.discard(cancel_scope)
 
     def begin_drain(self) -> None:
         self.draining = True
@@ -77,8 +77,8 @@ class Lifecycle:
         # The deadline is exactly ``grace``: cut what is left, right now.
         running, self._running = self._running, set()
         self.cut_requests += len(running)
-        for scope in running:
-            scope.cancel()
+        for cancel_scope in running:
+            cancel_scope.cancel()
         if running:
             with trio.move_on_after(CUT_WRITE_SECONDS):
                 await self.wait_idle()

@@ -127,7 +127,7 @@ class MockResponses:
         resp["output"] = _builtin_items(req)
         if req.get("stream") is True:
             stream = rs.ResponseStream(resp)
-            body = stream.begin()
+            body = stream.preamble()
             await send(
                 {
                     "type": "http.response.start",

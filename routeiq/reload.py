@@ -51,7 +51,7 @@ class Gateway(Protocol):
     upstreams: UpstreamPool
     pipeline: Pipeline
     health: HealthChecker
-    scopes: list[trio.CancelScope]
+    cancel_scopes: list[trio.CancelScope]
     nursery: trio.Nursery | None
     identities: list[tuple[str, str | None]]
     store: StateStore
@@ -240,7 +240,7 @@ class Reloader:
         upstreams.targets = {**old_pool.targets, **upstreams.targets}
         translators = {**gw.translators, **translators}
         # -- the swap: no await from here to the end of the block ----------------
-        old_scopes = gw.scopes
+        old_scopes = gw.cancel_scopes
         old_router = gw.router
         old_pipeline = gw.pipeline
         gw.config = config
@@ -250,12 +250,12 @@ class Reloader:
         gw.upstreams = upstreams
         gw.pipeline = pipeline
         gw.health = health
-        gw.scopes = [router_scope] + ([health_scope] if health_scope is not None else [])
+        gw.cancel_scopes = [router_scope] + ([health_scope] if health_scope is not None else [])
         gw.telemetry.set_models(config.groups.keys())  # a model added now is labelled
         self.generation += 1
         # ------------------------------------------------------------------------
-        for scope in old_scopes:
-            scope.cancel()
+        for cancel_scope in old_scopes:
+            cancel_scope.cancel()
         if old_pipeline is not pipeline:
             old_pipeline.retire()  # its post-call work in flight finishes first
         grace = config.routeiq.server.request_timeout

@@ -205,9 +205,9 @@ class SSRFGuard:
         hit = self._cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        with trio.move_on_after(self.settings.resolve_timeout) as scope:
+        with trio.move_on_after(self.settings.resolve_timeout) as cancel_scope:
             addrs = await self._resolver(host, port)
-        if scope.cancelled_caught:
+        if cancel_scope.cancelled_caught:
             raise SSRFBlocked(f"Resolving {host!r} timed out")
         if self.settings.cache_seconds > 0:
             if len(self._cache) >= self.settings.cache_size:

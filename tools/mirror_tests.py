@@ -120,6 +120,7 @@ MOVES: dict[str, tuple[str, str]] = {
 }
 #: The guardrail tests, file for file: routeiq/plugins/guardrails/.
 GUARDRAIL_TESTS = (
+    "test_embedding_head",
     "test_cache",
     "test_content",
     "test_hard_negatives",

@@ -45,7 +45,7 @@ class A2AApp:
     """Serves the A2A routes; passes everything else to ``inner``."""
 
     def __init__(self, gateway: A2AGateway, inner: ASGIApp, keys: KeyRing | None = None):
-        self.gw = gateway
+        self.a2a = gateway
         self.inner = inner
         self.keys = keys
 
@@ -60,13 +60,13 @@ class A2AApp:
             await self.admin(scope, receive, send)
         elif path == CARD_PATH:
             self._only(scope, "GET")
-            await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
+            await send_json(send, 200, self.a2a.registry.gateway_card(self.base_url(scope)))
         else:
             await self.agent_route(scope, receive, send, path[len(PREFIX) :])  # "/a2a" -> ""
 
     def base_url(self, scope: Scope) -> str:
-        if self.gw.settings.public_url:
-            return self.gw.settings.public_url.rstrip("/")
+        if self.a2a.settings.public_url:
+            return self.a2a.settings.public_url.rstrip("/")
         host = header(scope, b"host")
         if host is None:
             server = scope.get("server") or ("localhost", 80)
@@ -82,7 +82,7 @@ class A2AApp:
         name, _, tail = rest.partition("/")
         if name == "" or (name == ".well-known" and tail == "agent-card.json"):
             if scope["method"] in ("GET", "HEAD") and not (name == "" and tail):
-                await send_json(send, 200, self.gw.registry.gateway_card(self.base_url(scope)))
+                await send_json(send, 200, self.a2a.registry.gateway_card(self.base_url(scope)))
                 return
             if name == "" and not tail:
                 self._only(scope, "POST")
@@ -90,7 +90,7 @@ class A2AApp:
                 return
             raise NotFound("No such route on this gateway")
         if tail in ("", CARD_PATH.lstrip("/")) and scope["method"] in ("GET", "HEAD"):
-            await send_json(send, 200, self.gw.registry.card(name, self.base_url(scope)))
+            await send_json(send, 200, self.a2a.registry.card(name, self.base_url(scope)))
             return
         if tail:
             raise NotFound("No such route on this gateway")
@@ -99,12 +99,12 @@ class A2AApp:
 
     async def post(self, scope: Scope, receive: Receive, send: Send, agent: str | None) -> None:
         try:
-            body = await read_body(scope, receive, self.gw.settings.max_body_bytes)
+            body = await read_body(scope, receive, self.a2a.settings.max_body_bytes)
         except PayloadTooLarge as exc:
             data = rpc.error_bytes(None, rpc.INVALID_REQUEST, exc.message)
             await send_bytes(send, 413, data, _JSON)
             return
-        batch = rpc.parse(body, max_batch=self.gw.settings.max_batch)
+        batch = rpc.parse(body, max_batch=self.a2a.settings.max_batch)
         raw_version = header(scope, b"a2a-version")
         version = raw_version.decode("latin-1") if raw_version else None
         first = batch.messages[0]
@@ -133,7 +133,7 @@ class A2AApp:
         tenant: str,
     ) -> None:
         sse = ClientSSE(send, req.id)
-        job = partial(self.gw.stream, agent, req, version, sse, tenant)
+        job = partial(self.a2a.stream, agent, req, version, sse, tenant)
         # Raises ClientClosed (the stream is cancelled) if the client goes away.
         await run_beside_client(receive, [job])
         await sse.close()
@@ -150,7 +150,7 @@ class A2AApp:
 
         async def one(i: int, req: rpc.Request) -> None:
             try:
-                reply = await self.gw.call(agent, req, version, tenant)
+                reply = await self.a2a.call(agent, req, version, tenant)
             except rpc.RpcError as err:
                 reply = rpc.error(req.id, err)
             if not req.is_notification:
@@ -170,16 +170,16 @@ class A2AApp:
 
     async def admin(self, scope: Scope, receive: Receive, send: Send) -> None:
         require_master(scope, self.keys)
-        registry = self.gw.registry
+        registry = self.a2a.registry
         method = scope["method"]
         name = scope["path"][len(ADMIN) :].strip("/")
         if not name:
             if method == "GET":
                 agents = [self._status(n) for n in registry.agents]
-                await send_json(send, 200, {"agents": agents, "tasks": len(self.gw.tasks)})
+                await send_json(send, 200, {"agents": agents, "tasks": len(self.a2a.tasks)})
             elif method == "POST":
                 spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
-                await self.gw.admin_add(spec)
+                await self.a2a.admin_add(spec)
                 await send_json(send, 201, self._status(spec.name))
             else:
                 raise MethodNotAllowed("Use GET or POST", headers={"allow": "GET, POST"})
@@ -192,17 +192,17 @@ class A2AApp:
             spec = await read_model(scope, receive, AgentSpec, 64 * 1024)
             if spec.name != name:
                 raise NotFound(f"The body names {spec.name!r}, the path {name!r}")
-            await self.gw.admin_add(spec, replace=True)
+            await self.a2a.admin_add(spec, replace=True)
             await send_json(send, 200, self._status(name))
         elif method == "DELETE":
-            await self.gw.admin_remove(name)
+            await self.a2a.admin_remove(name)
             await send_json(send, 200, {"deleted": name})
         else:
             raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})
 
     def _status(self, name: str) -> dict[str, Any]:
-        spec = self.gw.registry.agents[name]
-        card = self.gw.registry.upstream_cards.get(name)
+        spec = self.a2a.registry.agents[name]
+        card = self.a2a.registry.upstream_cards.get(name)
         out = spec.model_dump()
         out["headers"] = {k: "***" for k in spec.headers}  # never echo credentials
         out["card_fetched"] = card is not None

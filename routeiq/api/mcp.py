@@ -75,8 +75,8 @@ class ClientStream:
     the client (an :class:`~routeiq.mcp.relay.Outbox`). Disabled (batches, clients
     that accept only JSON): notifications are dropped and requests refused."""
 
-    def __init__(self, gw: MCPGateway, session: McpSession, send: Send, enabled: bool) -> None:
-        self.gw = gw
+    def __init__(self, mcp: MCPGateway, session: McpSession, send: Send, enabled: bool) -> None:
+        self.mcp = mcp
         self.session = session
         self.send = send
         self.enabled = enabled
@@ -105,7 +105,7 @@ class ClientStream:
         if problem is not None:
             return rpc.error(None, rpc.RpcError(*problem))
         # The answer comes in another POST, maybe to another gateway process.
-        async with self.gw.store.subscribe(reply_channel(self.session.id, request_id)) as sub:
+        async with self.mcp.store.subscribe(reply_channel(self.session.id, request_id)) as sub:
             request = {"jsonrpc": "2.0", "id": request_id, "method": method}
             if params is not None:
                 request["params"] = params
@@ -123,7 +123,7 @@ class MCPApp:
     """Serves the MCP routes; passes everything else to ``inner``."""
 
     def __init__(self, gateway: MCPGateway, inner: ASGIApp, keys: KeyRing | None = None):
-        self.gw = gateway
+        self.mcp = gateway
         self.inner = inner
         self.keys = keys
 
@@ -149,7 +149,7 @@ class MCPApp:
         if method == "GET":
             await self.notifications(session, receive, send)
         elif method == "DELETE":
-            await self.gw.sessions.delete(session.id)
+            await self.mcp.sessions.delete(session.id)
             await send_bytes(send, 200, b"", _JSON)
         else:
             raise MethodNotAllowed(
@@ -166,7 +166,7 @@ class MCPApp:
                 "Missing Mcp-Session-Id header: send initialize first",
             )
             return None
-        session = await self.gw.sessions.get(sid.decode("latin-1"), tenant_of(scope))
+        session = await self.mcp.sessions.get(sid.decode("latin-1"), tenant_of(scope))
         if session is None:
             await _rpc_error(
                 send, 404, rpc.INVALID_REQUEST, "Session not found or expired: initialize again"
@@ -186,11 +186,11 @@ class MCPApp:
             )
             return
         try:
-            body = await read_body(scope, receive, self.gw.settings.max_body_bytes)
+            body = await read_body(scope, receive, self.mcp.settings.max_body_bytes)
         except PayloadTooLarge as exc:
             await _rpc_error(send, 413, rpc.INVALID_REQUEST, exc.message)
             return
-        batch = rpc.parse(body, max_batch=self.gw.settings.max_batch)
+        batch = rpc.parse(body, max_batch=self.mcp.settings.max_batch)
         requests = [m for m in batch.messages if isinstance(m, rpc.Request)]
         invalid = [m for m in batch.messages if isinstance(m, rpc.Invalid)]
         if not requests and invalid:
@@ -208,7 +208,7 @@ class MCPApp:
                 await _rpc_error(send, 400, rpc.INVALID_REQUEST, "initialize needs an id")
                 return
             try:
-                result, session = await self.gw.initialize(init, tenant_of(scope))
+                result, session = await self.mcp.initialize(init, tenant_of(scope))
             except rpc.RpcError as err:
                 await send_bytes(send, 400, orjson.dumps(rpc.error(init.id, err)), _JSON)
                 return
@@ -220,7 +220,7 @@ class MCPApp:
                 return
             session = maybe
             single = not batch.is_batch and len(requests) == 1
-            stream = ClientStream(self.gw, session, send, sse_ok and single)
+            stream = ClientStream(self.mcp, session, send, sse_ok and single)
             replies, withdrawn = await self._run(batch, session, receive, stream, sse_ok)
             if stream.started or (withdrawn and sse_ok and not replies):
                 # progress or a request went out first, or the client withdrew its
@@ -257,21 +257,21 @@ class MCPApp:
 
         async def one(i: int, req: rpc.Request) -> None:
             key = (session.id, req.id)
-            with trio.CancelScope() as scope:
+            with trio.CancelScope() as cancel_scope:
                 if not req.is_notification:
-                    self.gw.in_flight[key] = scope
+                    self.mcp.in_flight[key] = cancel_scope
                 try:
-                    replies[i] = rpc.result(req.id, await self.gw.call(req, session, outbox))
+                    replies[i] = rpc.result(req.id, await self.mcp.call(req, session, outbox))
                 except rpc.RpcError as err:
                     replies[i] = rpc.error(req.id, err)
                 finally:
-                    if self.gw.in_flight.get(key) is scope:
-                        del self.gw.in_flight[key]
-            if key in self.gw.withdrawn:
-                self.gw.withdrawn.discard(key)
-                if scope.cancelled_caught:
+                    if self.mcp.in_flight.get(key) is cancel_scope:
+                        del self.mcp.in_flight[key]
+            if key in self.mcp.withdrawn:
+                self.mcp.withdrawn.discard(key)
+                if cancel_scope.cancelled_caught:
                     withdrawn[i] = True
-            if scope.cancelled_caught and not req.is_notification:
+            if cancel_scope.cancelled_caught and not req.is_notification:
                 replies[i] = rpc.error(
                     req.id, rpc.RpcError(rpc.INTERNAL_ERROR, "Request cancelled")
                 )
@@ -283,10 +283,10 @@ class MCPApp:
             if isinstance(msg, rpc.Invalid):
                 replies[i] = rpc.error(msg.id, msg.error)
             elif isinstance(msg, rpc.Response):
-                await self.gw.deliver_reply(session, msg.id, msg.body)
+                await self.mcp.deliver_reply(session, msg.id, msg.body)
             elif isinstance(msg, rpc.Request):
                 if msg.is_notification and msg.method.startswith("notifications/"):
-                    self.gw.notify(msg, session)
+                    self.mcp.notify(msg, session)
                 else:
                     jobs.append(partial(one, i, msg))
         await run_beside_client(receive, jobs)
@@ -298,13 +298,13 @@ class MCPApp:
         return [r for r in replies if r is not None], any(withdrawn)
 
     async def notifications(self, session: McpSession, receive: Receive, send: Send) -> None:
-        registry = self.gw.registry
+        registry = self.mcp.registry
         await start_stream(send, 200, [(b"mcp-session-id", session.id.encode())])
         async with trio.open_nursery() as nursery:
             nursery.start_soon(watch_disconnect, receive, nursery.cancel_scope)
             version = registry.catalog.version
             while True:
-                with trio.move_on_after(self.gw.settings.keepalive_interval):
+                with trio.move_on_after(self.mcp.settings.keepalive_interval):
                     await registry.wait_changed(version)
                 if registry.catalog.version == version:
                     await send_chunk(send, KEEPALIVE)
@@ -315,7 +315,7 @@ class MCPApp:
 
     async def admin(self, scope: Scope, receive: Receive, send: Send) -> None:
         require_master(scope, self.keys)
-        registry = self.gw.registry
+        registry = self.mcp.registry
         method = scope["method"]
         name = scope["path"][len(ADMIN) :].strip("/")
         if not name:
@@ -331,7 +331,7 @@ class MCPApp:
                 )
             elif method == "POST":
                 spec = await read_model(scope, receive, MCPServerSpec, 64 * 1024)
-                server = await self.gw.admin_add(spec)
+                server = await self.mcp.admin_add(spec)
                 await send_json(send, 201, server.status())
             else:
                 raise MethodNotAllowed("Use GET or POST", headers={"allow": "GET, POST"})
@@ -345,10 +345,10 @@ class MCPApp:
             spec = await read_model(scope, receive, MCPServerSpec, 64 * 1024)
             if spec.name != name:
                 raise NotFound(f"The body names {spec.name!r}, the path {name!r}")
-            server = await self.gw.admin_add(spec, replace=True)
+            server = await self.mcp.admin_add(spec, replace=True)
             await send_json(send, 200, server.status())
         elif method == "DELETE":
-            await self.gw.admin_remove(name)
+            await self.mcp.admin_remove(name)
             await send_json(send, 200, {"deleted": name})
         else:
             raise MethodNotAllowed("Use GET, PUT or DELETE", headers={"allow": "GET, PUT, DELETE"})

@@ -14,7 +14,7 @@ def _never() -> bool:
 
 
 async def watch_disconnect(
-    receive: Receive, scope: trio.CancelScope, finished: Callable[[], bool] = _never
+    receive: Receive, cancel_scope: trio.CancelScope, finished: Callable[[], bool] = _never
 ) -> bool:
     """Cancel ``scope`` when the client disconnects and return True; return False
     without cancelling when ``finished()`` says the response was already complete
@@ -24,5 +24,5 @@ async def watch_disconnect(
         if message["type"] == "http.disconnect":
             if finished():
                 return False
-            scope.cancel()
+            cancel_scope.cancel()
             return True

@@ -4,7 +4,7 @@ Modules, from the I/O-free core outwards (import them directly; this package
 imports nothing, so ``import routeiq.cache.keys`` never pulls in numpy or torch):
 
     keys         exact key, semantic query (text + params fingerprint)   pure
-    policy       cacheable(request, headers) -> CacheDecision            pure
+    cacheable    cacheable(request, headers) -> CacheDecision            pure
     lru          LRUCache: size cap + TTL, heap of deadlines             pure (injected clock)
     exact        ExactIndex: numpy matrix, swap-with-last deletes        pure
     hnsw         HnswIndex: hnswlib graph, mark_deleted + slot reuse     pure

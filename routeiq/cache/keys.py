@@ -54,7 +54,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from routeiq.cache.policy import (
+from routeiq.cache.cacheable import (
     DEFAULT_TEMPERATURE,
     DEFAULT_TEMPERATURE_CEILING,
     CacheDecision,

@@ -52,7 +52,7 @@ async def run_maintenance(
     task_status.started()
     while True:
         store.expire(sweep_limit)
-        for scope, index in store.take_rebuilds():
+        for partition, index in store.take_rebuilds():
             await rebuild_index(index, limiter=limiter)
-            store.rebuild_done(scope)
+            store.rebuild_done(partition)
         await trio.sleep(interval)

@@ -29,10 +29,10 @@ from routeiq.cache.exact import unit
 from routeiq.cache.index import IndexConfig, VectorIndex
 from routeiq.cache.lru import LRUCache
 
-__all__ = ["DEFAULT_THRESHOLD", "Scope", "SemanticHit", "SemanticStats", "SemanticStore"]
+__all__ = ["DEFAULT_THRESHOLD", "Partition", "SemanticHit", "SemanticStats", "SemanticStore"]
 
 V = TypeVar("V")
-Scope = tuple[str, str, str]  # (namespace, model group, params fingerprint)
+Partition = tuple[str, str, str]  # (namespace, model group, params fingerprint)
 
 #: Cosine similarity a semantic hit needs. Measured with all-MiniLM-L6-v2:
 #: "What is 2+2?" vs "What is 2+3?" 0.888, "...capital of France?" vs "Which city
@@ -50,7 +50,7 @@ class SemanticHit(Generic[V]):
 
 @dataclass(slots=True)
 class _Entry(Generic[V]):
-    scope: Scope
+    scope: Partition
     value: V
 
 
@@ -82,8 +82,8 @@ class SemanticStore(Generic[V]):
         self._entries: LRUCache[str, _Entry[V]] = LRUCache(
             max_entries, ttl, now=now, on_drop=self._on_drop
         )
-        self._indexes: dict[Scope, VectorIndex] = {}
-        self._rebuild_wanted: set[Scope] = set()
+        self._indexes: dict[Partition, VectorIndex] = {}
+        self._rebuild_wanted: set[Partition] = set()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -108,10 +108,10 @@ class SemanticStore(Generic[V]):
         """
         self.stats.lookups += 1
         threshold = self.threshold if threshold is None else threshold
-        scope = (namespace, model_group, fingerprint)
+        partition = (namespace, model_group, fingerprint)
         # Two tries: the nearest may have expired un-swept; reading it drops it.
         for _ in range(2):
-            index = self._indexes.get(scope)
+            index = self._indexes.get(partition)
             if index is None:
                 return None
             found = index.search(vector, k=k)
@@ -154,14 +154,14 @@ class SemanticStore(Generic[V]):
         self.remove(entry_id)
         if ttl is not None and ttl <= 0:
             return
-        scope = (namespace, model_group, fingerprint)
-        index = self._indexes.get(scope)
+        partition = (namespace, model_group, fingerprint)
+        index = self._indexes.get(partition)
         if index is None:
-            index = self._indexes[scope] = VectorIndex(self.index_config)
+            index = self._indexes[partition] = VectorIndex(self.index_config)
         index.add(entry_id, v)
         self.stats.stores += 1
-        self._entries.set(entry_id, _Entry(scope, value), ttl)  # may evict others
-        self._note(scope, index)
+        self._entries.set(entry_id, _Entry(partition, value), ttl)  # may evict others
+        self._note(partition, index)
 
     def remove(self, entry_id: str) -> bool:
         """Delete ``entry_id`` and its vector; ``False`` if it was not live."""
@@ -177,14 +177,14 @@ class SemanticStore(Generic[V]):
         O(entries) Python work: an admin operation, not for the request path.
         """
 
-        def matches(scope: Scope) -> bool:
-            return (namespace is None or scope[0] == namespace) and (
-                model_group is None or scope[1] == model_group
+        def matches(partition: Partition) -> bool:
+            return (namespace is None or partition[0] == namespace) and (
+                model_group is None or partition[1] == model_group
             )
 
-        for scope in [s for s in self._indexes if matches(s)]:
-            del self._indexes[scope]  # a rebuild still running on it finishes detached
-            self._rebuild_wanted.discard(scope)
+        for partition in [s for s in self._indexes if matches(s)]:
+            del self._indexes[partition]  # a rebuild still running on it finishes detached
+            self._rebuild_wanted.discard(partition)
         doomed = [key for key, entry in self._entries.items() if matches(entry.scope)]
         for key in doomed:
             self._entries.pop(key)
@@ -197,23 +197,23 @@ class SemanticStore(Generic[V]):
     def next_deadline(self) -> float | None:
         return self._entries.next_deadline()
 
-    def index(self, scope: Scope) -> VectorIndex | None:
-        return self._indexes.get(scope)
+    def index(self, partition: Partition) -> VectorIndex | None:
+        return self._indexes.get(partition)
 
-    def take_rebuilds(self) -> list[tuple[Scope, VectorIndex]]:
+    def take_rebuilds(self) -> list[tuple[Partition, VectorIndex]]:
         """Indexes that want a rebuild (see ``VectorIndex``), each handed out once."""
         wanted = [(s, self._indexes[s]) for s in self._rebuild_wanted if s in self._indexes]
         self._rebuild_wanted.clear()
         return [(s, i) for s, i in wanted if i.needs_rebuild()]
 
-    def rebuild_done(self, scope: Scope) -> None:
+    def rebuild_done(self, partition: Partition) -> None:
         """Called after a rebuild of ``scope`` ends: drop it if empty, else re-check."""
-        index = self._indexes.get(scope)
+        index = self._indexes.get(partition)
         if index is not None and not index.rebuilding:
             if len(index) == 0:
-                del self._indexes[scope]
+                del self._indexes[partition]
             else:
-                self._note(scope, index)
+                self._note(partition, index)
 
     def summary(self) -> dict[str, int]:
         kinds = [i.kind for i in self._indexes.values()]
@@ -232,17 +232,17 @@ class SemanticStore(Generic[V]):
     def _on_drop(self, entry_id: str, entry: _Entry[V]) -> None:
         self._unindex(entry_id, entry.scope)
 
-    def _unindex(self, entry_id: str, scope: Scope) -> None:
-        index = self._indexes.get(scope)
+    def _unindex(self, entry_id: str, partition: Partition) -> None:
+        index = self._indexes.get(partition)
         if index is None:
             return
         index.remove(entry_id)
         if len(index) == 0 and not index.rebuilding:
-            del self._indexes[scope]
-            self._rebuild_wanted.discard(scope)
+            del self._indexes[partition]
+            self._rebuild_wanted.discard(partition)
         else:
-            self._note(scope, index)
+            self._note(partition, index)
 
-    def _note(self, scope: Scope, index: VectorIndex) -> None:
+    def _note(self, partition: Partition, index: VectorIndex) -> None:
         if index.needs_rebuild():
-            self._rebuild_wanted.add(scope)
+            self._rebuild_wanted.add(partition)

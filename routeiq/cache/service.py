@@ -412,7 +412,7 @@ class CacheService:
     def apply_add(
         self,
         key: str,
-        scope: tuple[str, str, str],
+        partition: tuple[str, str, str],
         vector: Vector,
         expires_at: float,
         facts: Facts | None = None,
@@ -421,7 +421,7 @@ class CacheService:
         ttl = min(expires_at - time.time(), self.semantic_ttl)
         if self.semantic is None or ttl <= 0:
             return False
-        self.semantic.store(key, *scope, vector, facts, ttl=ttl)
+        self.semantic.store(key, *partition, vector, facts, ttl=ttl)
         return True
 
     def apply_flush(self, rule: FlushRule) -> None:

@@ -60,7 +60,7 @@ class SyncTarget(Protocol):
     def apply_add(
         self,
         key: str,
-        scope: tuple[str, str, str],
+        partition: tuple[str, str, str],
         vector: Vector,
         expires_at: float,
         facts: Facts | None = None,
@@ -127,12 +127,12 @@ class StreamSync:
     async def publish_add(
         self,
         key: str,
-        scope: tuple[str, str, str],
+        partition: tuple[str, str, str],
         vector: Vector,
         expires_at: float,
         facts: Facts | None = None,
     ) -> None:
-        ns, model, fp = scope
+        ns, model, fp = partition
         fields: dict[str, bytes] = {
             "o": self.origin,
             "op": b"add",
@@ -263,14 +263,14 @@ class StreamSync:
         op = fields[b"op"]
         if op == b"add":
             vector = np.frombuffer(fields[b"v"], dtype="<f4").astype(np.float32)
-            scope = (fields[b"ns"].decode(), fields[b"m"].decode(), fields[b"fp"].decode())
+            partition = (fields[b"ns"].decode(), fields[b"m"].decode(), fields[b"fp"].decode())
             expires_at = float(fields[b"x"])
             if expires_at <= time.time():
                 self.stats.expired += 1
                 return
             raw_facts = fields.get(b"f")
             facts = load_facts(orjson.loads(raw_facts)) if raw_facts else None
-            self.target.apply_add(fields[b"k"].decode(), scope, vector, expires_at, facts)
+            self.target.apply_add(fields[b"k"].decode(), partition, vector, expires_at, facts)
             self.stats.received += 1
         elif op == b"flush":
             ns, model = fields.get(b"ns"), fields.get(b"m")

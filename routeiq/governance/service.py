@@ -363,8 +363,8 @@ class Governance:
                 await self.flush()
                 due = max(due, trio.current_time() - interval)
         finally:
-            with trio.CancelScope(shield=True) as scope:
-                scope.deadline = trio.current_time() + 2.0
+            with trio.CancelScope(shield=True) as cancel_scope:
+                cancel_scope.deadline = trio.current_time() + 2.0
                 await self.flush()
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:

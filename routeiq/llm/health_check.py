@@ -100,14 +100,14 @@ class HealthChecker:
             return "not started"
         embedding = dep.model_info.get("mode") == "embedding"
         timeout = min(dep.timeout or DEFAULT_TIMEOUT, DEFAULT_TIMEOUT)
-        with trio.move_on_after(timeout) as scope:
+        with trio.move_on_after(timeout) as cancel_scope:
             try:
                 return await self._call(dep, target, embedding)
             except httpx.HTTPError as exc:
                 return f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
             except Exception as exc:  # a translation error of this deployment's adapter
                 return f"{type(exc).__name__}: {exc}"[:500]
-        assert scope.cancelled_caught
+        assert cancel_scope.cancelled_caught
         return f"no answer within {timeout:g} s"
 
     async def _call(self, dep: Deployment, target: Target, embedding: bool) -> str | None:

@@ -170,8 +170,8 @@ class Exchange:
         if b'"finish_reason"' in block:
             self.last_block = block
 
-    async def _watch_disconnect(self, receive: Receive, scope: trio.CancelScope) -> None:
-        self.client_gone = await watch_disconnect(receive, scope, self._is_finished)
+    async def _watch_disconnect(self, receive: Receive, cancel_scope: trio.CancelScope) -> None:
+        self.client_gone = await watch_disconnect(receive, cancel_scope, self._is_finished)
 
     def _is_finished(self) -> bool:
         return self.finished

@@ -198,10 +198,10 @@ class MCPGateway:
         """Handle a client notification (no answer is sent)."""
         if req.method == "notifications/cancelled" and isinstance(req.params, dict):
             key = (session.id, req.params.get("requestId"))
-            scope = self.in_flight.get(key)
-            if scope is not None:
+            cancel_scope = self.in_flight.get(key)
+            if cancel_scope is not None:
                 self.withdrawn.add(key)
-                scope.cancel()
+                cancel_scope.cancel()
 
     async def call_tool(
         self, params: dict[str, Any], outbox: Outbox | None = None

@@ -107,7 +107,7 @@ class MCPRegistry:
         server = self.servers.pop(name, None)
         if server is None:
             raise NotFound(f"No MCP server named {name!r}")
-        server.scope.cancel()
+        server.cancel_scope.cancel()
         if self.catalog.remove_server(name):
             self._notify()
 

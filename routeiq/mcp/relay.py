@@ -274,14 +274,14 @@ class RawCall:
             )
         else:
             client_id = f"gw-{secrets.token_hex(8)}"
-            with trio.CancelScope() as scope:
-                self.asking[rid] = (client_id, scope)
+            with trio.CancelScope() as cancel_scope:
+                self.asking[rid] = (client_id, cancel_scope)
                 try:
                     method = str(request["method"])
                     answer = await self.outbox.ask(method, request.get("params"), client_id)
                 finally:
                     self.asking.pop(rid, None)
-            if scope.cancelled_caught:
+            if cancel_scope.cancelled_caught:
                 return  # withdrawn by the upstream: it expects no answer
             reply = {"jsonrpc": "2.0", "id": rid}
             if isinstance(answer.get("error"), dict):
@@ -297,8 +297,8 @@ class RawCall:
         """The upstream cancelled a request it put to the client: tell the client."""
         if not isinstance(params, dict) or params.get("requestId") not in self.asking:
             return
-        client_id, scope = self.asking[params["requestId"]]
-        scope.cancel()
+        client_id, cancel_scope = self.asking[params["requestId"]]
+        cancel_scope.cancel()
         if self.outbox is not None:
             note_params = {"requestId": client_id}
             if isinstance(params.get("reason"), str):

@@ -91,7 +91,7 @@ class UpstreamServer:
         self.connects = 0
         self.failures = 0
         self.listing: Listing | None = None
-        self.scope = trio.CancelScope()
+        self.cancel_scope = trio.CancelScope()
         self._client: Client | None = None
         self._relist = trio.Event()
 
@@ -121,7 +121,7 @@ class UpstreamServer:
                 task_status.started()
 
         failed = 0  # tries in a row that did not serve
-        with self.scope:
+        with self.cancel_scope:
             while True:
                 try:
                     await self._session(mark_started)
@@ -149,12 +149,14 @@ class UpstreamServer:
         # One scope covers the whole session: the connect deadline applies until
         # the first listing arrives, then it is lifted (a cancel scope cannot be
         # exited before the client's own task group, so no nested fail_after).
-        scope = trio.CancelScope(deadline=trio.current_time() + self.settings.connect_timeout)
+        cancel_scope = trio.CancelScope(
+            deadline=trio.current_time() + self.settings.connect_timeout
+        )
         try:
-            with scope:
+            with cancel_scope:
                 async with self._open() as client:
                     listing = await self._fetch(client)
-                    scope.deadline = math.inf
+                    cancel_scope.deadline = math.inf
                     self._client = client
                     if self.spec.transport == "streamable_http" and self.http is not None:
                         self.link = Link(
@@ -180,7 +182,7 @@ class UpstreamServer:
             self._client = None  # no call may use a session that is closing
             self.link = None
             self._session_id = None
-        if scope.cancelled_caught:
+        if cancel_scope.cancelled_caught:
             raise TimeoutError(f"no answer within {self.settings.connect_timeout} s")
 
     @asynccontextmanager

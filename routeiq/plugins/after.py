@@ -20,7 +20,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext
 from routeiq.errors import GuardrailBlocked, RouteIQError
-from routeiq.plugins.base import Call, CallResult
+from routeiq.plugins.base import CallResult, PluginRequest
 from routeiq.plugins.guardrails import Verdict, VerdictCache, scan_conversation
 from routeiq.plugins.guards import DigestMemo, Guards, check_pairs, store_pairs, uncached
 from routeiq.plugins.output import OutputGuard, blocked_error
@@ -53,7 +53,7 @@ class RequestRun(Protocol):
     @property
     def pipeline(self) -> PostCallPipeline: ...
     @property
-    def call(self) -> Call: ...
+    def call(self) -> PluginRequest: ...
     @property
     def guards(self) -> Guards: ...
     @property

@@ -91,7 +91,7 @@ class CallResult:
     cost_usd: float | None = None  # priced by routeiq.pricing (None: no price known)
 
 
-class Call:
+class PluginRequest:
     """One chat request as plugins see it.
 
     ``request`` is the parsed body; phase-2 hooks may rewrite it in place.
@@ -128,19 +128,19 @@ class Plugin:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
 
-    async def on_request(self, call: Call) -> Answer | None:
+    async def on_request(self, call: PluginRequest) -> Answer | None:
         return None
 
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         return None
 
-    async def on_chunk(self, call: Call, chunk: Chunk) -> None:
+    async def on_chunk(self, call: PluginRequest, chunk: Chunk) -> None:
         return None
 
-    async def post_call_success(self, call: Call, result: CallResult) -> None:
+    async def post_call_success(self, call: PluginRequest, result: CallResult) -> None:
         return None
 
-    async def post_call_failure(self, call: Call, error: RouteIQError) -> None:
+    async def post_call_failure(self, call: PluginRequest, error: RouteIQError) -> None:
         return None
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from routeiq.errors import GuardrailBlocked
-from routeiq.plugins.base import Call, Chunk
+from routeiq.plugins.base import Chunk, PluginRequest
 from routeiq.plugins.guardrails import Verdict, VerdictCache, scan_messages
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 from routeiq.plugins.settings import OutputGuardSettings
@@ -53,7 +53,7 @@ class OutputGuard:
 
     def __init__(
         self,
-        call: Call,
+        call: PluginRequest,
         guards: Guards,
         settings: OutputGuardSettings,
         plugins: tuple[LoadedPlugin, ...],

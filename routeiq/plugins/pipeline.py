@@ -42,7 +42,7 @@ from routeiq.background import BackgroundWork
 from routeiq.deployment import ConfigError
 from routeiq.errors import RouteIQError, Unavailable
 from routeiq.plugins.after import output_error, run_after
-from routeiq.plugins.base import Call
+from routeiq.plugins.base import PluginRequest
 from routeiq.plugins.embedding_pass import embedding_guard, embedding_pass
 from routeiq.plugins.guardrails import Verdict, VerdictCache
 from routeiq.plugins.guards import (
@@ -147,10 +147,10 @@ class Pipeline:
             return None
         if not self.table.built:
             raise Unavailable("The guardrails are still starting; retry shortly")
-        from routeiq.plugins.base import Call
+        from routeiq.plugins.base import PluginRequest
 
         return RequestRun(
-            self, Call(ctx, request, stream=stream), self.table.get(ctx.key_name, ctx.team)
+            self, PluginRequest(ctx, request, stream=stream), self.table.get(ctx.key_name, ctx.team)
         )
 
     def count(self, verdicts: Iterable[Verdict], direction: str, ctx: RequestContext) -> None:
@@ -191,7 +191,7 @@ class RequestRun:
 
     __slots__ = ("_body", "_hook", "_redact", "_roles", "call", "guards", "pipeline", "warned")
 
-    def __init__(self, pipeline: Pipeline, call: Call, guards: Guards) -> None:
+    def __init__(self, pipeline: Pipeline, call: PluginRequest, guards: Guards) -> None:
         self.pipeline = pipeline
         self.call = call
         self.guards = guards
@@ -291,13 +291,13 @@ class RequestRun:
         return scan
 
     async def _guard_task(
-        self, lp: LoadedPlugin, scope: trio.CancelScope, failures: list[RouteIQError]
+        self, lp: LoadedPlugin, cancel_scope: trio.CancelScope, failures: list[RouteIQError]
     ) -> None:
         try:
             await call_hook(lp, "pre_call", self.call)
         except RouteIQError as err:
             failures.append(err)
-            scope.cancel()  # the first block (or fail-closed failure) cancels the siblings
+            cancel_scope.cancel()  # the first block (or fail-closed failure) cancels the siblings
 
     def phase2(self) -> None:
         """Apply redactions in GUARD_ORDER (the request is rewritten in place)."""

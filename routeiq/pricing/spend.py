@@ -125,8 +125,8 @@ class SpendTracker:
                 if self.pending:
                     await self.flush()
         finally:
-            with trio.CancelScope(shield=True) as scope:
-                scope.deadline = trio.current_time() + self.shutdown_grace
+            with trio.CancelScope(shield=True) as cancel_scope:
+                cancel_scope.deadline = trio.current_time() + self.shutdown_grace
                 if self.pending:
                     await self.flush()
 

@@ -117,7 +117,7 @@ class Breaker:
 
     # -- outcomes --------------------------------------------------------------
 
-    def begin(self, now: float) -> int | None:
+    def admit(self, now: float) -> int | None:
         """A request is being sent. Returns a probe ticket (pass it to :meth:`end`)
         when it is a probe (HALF_OPEN, or a forced try while OPEN), else ``None``."""
         state = self.refresh(now)
@@ -279,9 +279,9 @@ class BreakerBoard:
             return out
         return [min(candidates, key=lambda d: breakers[d.id].open_until)]
 
-    def begin(self, deployment_id: str, now: float) -> int | None:
+    def admit(self, deployment_id: str, now: float) -> int | None:
         b = self.breakers.get(deployment_id)
-        return None if b is None or not self.enabled else b.begin(now)
+        return None if b is None or not self.enabled else b.admit(now)
 
     def end(self, deployment_id: str, ok: bool | None, now: float, ticket: int | None) -> None:
         b = self.breakers.get(deployment_id)

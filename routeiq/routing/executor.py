@@ -110,7 +110,7 @@ async def _call(
     stats = router.stats[dep.id]
     if router.usage_based:
         await router.count_usage(dep.id, requests=1)
-    ticket = router.breakers.begin(dep.id, t0)
+    ticket = router.breakers.admit(dep.id, t0)
     stats.in_flight += 1
     outcome: bool | None = None  # None: not the deployment's fault (or cancelled)
     ended: float | None = None

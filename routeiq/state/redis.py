@@ -333,24 +333,24 @@ class RedisStore:
         while down, it receives what this process publishes."""
         async with self._fallback.broker.subscribe(channel) as sub:
             nursery = self._nursery
-            scope = trio.CancelScope()
+            cancel_scope = trio.CancelScope()
             if nursery is not None:
-                await nursery.start(self._relay, channel, sub, scope)
+                await nursery.start(self._relay, channel, sub, cancel_scope)
             try:
                 yield sub
             finally:
-                scope.cancel()
+                cancel_scope.cancel()
 
     async def _relay(
         self,
         channel: str,
         sub: LocalSubscription,
-        scope: trio.CancelScope,
+        cancel_scope: trio.CancelScope,
         *,
         task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
     ) -> None:
         started = False
-        with scope:
+        with cancel_scope:
             while True:
                 client = self._client
                 if client is None:

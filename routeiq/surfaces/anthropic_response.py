@@ -140,7 +140,7 @@ class MessageStream:
         self.usage: dict[str, int] = {"input_tokens": 0, "output_tokens": 0}
         self.failed = False
 
-    def begin(self) -> bytes:
+    def preamble(self) -> bytes:
         msg: dict[str, Any] = {
             "id": self.id,
             "type": "message",

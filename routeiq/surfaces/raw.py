@@ -211,13 +211,13 @@ async def _exchange(
             await response.aclose()
             release(response)
 
-    async def watch_disconnect(scope: trio.CancelScope) -> None:
+    async def watch_disconnect(cancel_scope: trio.CancelScope) -> None:
         nonlocal gone
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 gone = not finished
-                scope.cancel()
+                cancel_scope.cancel()
                 return
 
     failure: RouteIQError | None = None

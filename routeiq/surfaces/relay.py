@@ -28,7 +28,7 @@ _DROP = frozenset({b"content-length", b"content-type"})
 
 
 class StreamTranslator(Protocol):
-    def begin(self) -> bytes: ...
+    def preamble(self) -> bytes: ...
 
     def chunk(self, obj: dict[str, object]) -> bytes: ...
 
@@ -71,7 +71,11 @@ class TranslatingSend:
                 self._chunks = ChatChunks()
                 await self._send(message)  # SSE headers, decision headers: unchanged
                 await self._send(
-                    {"type": "http.response.body", "body": self._stream.begin(), "more_body": True}
+                    {
+                        "type": "http.response.body",
+                        "body": self._stream.preamble(),
+                        "more_body": True,
+                    }
                 )
             else:
                 self._start = message

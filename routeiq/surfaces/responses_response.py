@@ -161,7 +161,7 @@ class ResponseStream:
         self.seq += 1
         return event(kind, obj)
 
-    def begin(self) -> bytes:
+    def preamble(self) -> bytes:
         snapshot = {**self.resp, "output": []}
         return self._event("response.created", response=snapshot) + self._event(
             "response.in_progress", response=snapshot

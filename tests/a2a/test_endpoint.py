@@ -55,7 +55,7 @@ async def test_error_codes() -> None:
 
 async def test_batch_and_notifications() -> None:
     fake = FakeAgent()
-    async with gateway(fake) as (app, gw):
+    async with gateway(fake) as (app, a2a):
         r = await post(
             app,
             [
@@ -70,7 +70,7 @@ async def test_batch_and_notifications() -> None:
         assert [o["id"] for o in out] == ["a", "b", None, "c"]
         assert out[0]["result"]["task"]["status"]["state"] == "TASK_STATE_COMPLETED"
         assert [o.get("error", {}).get("code") for o in out] == [None, -32601, -32600, -32600]
-        record = await gw.tasks.get(TASK_ID)
+        record = await a2a.tasks.get(TASK_ID)
         assert record is not None and record.state == "completed"
         # Only notifications: processed, nothing to answer.
         r = await post(app, [rpc("SendMessage", SEND, ...)])
@@ -80,7 +80,7 @@ async def test_batch_and_notifications() -> None:
 
 async def test_tasks_are_scoped_to_their_agent_and_get_refreshes() -> None:
     fake = FakeAgent()
-    async with gateway(fake) as (app, gw):
+    async with gateway(fake) as (app, a2a):
         await post(app, rpc("SendMessage", SEND))
         fake.state = "COMPLETED"
         r = await post(app, rpc("GetTask", {"id": TASK_ID}, "g"))
@@ -90,10 +90,10 @@ async def test_tasks_are_scoped_to_their_agent_and_get_refreshes() -> None:
             "status": {"state": "TASK_STATE_COMPLETED"},
         }
         assert r.json() == {"jsonrpc": "2.0", "id": "g", "result": expected}
-        record = await gw.tasks.get(TASK_ID)
+        record = await a2a.tasks.get(TASK_ID)
         assert record is not None and record.agent == "fake"
         # A task of another agent is "not found" here (no cross-agent access).
-        await gw.tasks.apply("other", record_update("t-other"), False)
+        await a2a.tasks.apply("other", record_update("t-other"), False)
         r = await post(app, rpc("GetTask", {"id": "t-other"}))
         assert r.json()["error"]["code"] == -32001
 
@@ -115,8 +115,8 @@ async def test_subscribe_to_terminal_task_is_refused() -> None:
 
 
 async def test_per_agent_rate_limit() -> None:
-    async with gateway(FakeAgent(), rate_limit_rpm=2) as (app, gw):
-        gw.limiter = RateLimiter(gw.store, clock=lambda: 120.0 + 20.0)
+    async with gateway(FakeAgent(), rate_limit_rpm=2) as (app, a2a):
+        a2a.limiter = RateLimiter(a2a.store, clock=lambda: 120.0 + 20.0)
         codes = []
         for _ in range(3):
             r = await post(app, rpc("SendMessage", SEND))

@@ -40,8 +40,8 @@ async def test_task_readable_and_cancellable_through_another_gateway(
         assert got.status.state == TaskState.TASK_STATE_WORKING
         canceled = await via_b.cancel_task(CancelTaskRequest(id=task_id))
         assert canceled.status.state == TaskState.TASK_STATE_CANCELED
-        for gw in (a, b):
-            record = await gw.gateway.tasks.get(task_id)
+        for stack in (a, b):
+            record = await stack.gateway.tasks.get(task_id)
             assert record is not None and record.state == "canceled"
 
 

@@ -63,8 +63,8 @@ async def test_call_time_check_catches_dns_change() -> None:
     )
     headers = {"a2a-version": "1.0", **AUTH}
     async with in_process(document, FakeAgent(), resolver=resolver) as stack:
-        app, gw = stack.app, stack.gw.a2a
-        assert gw.registry.get("fake") is not None
+        app, a2a = stack.app, stack.gw.a2a
+        assert a2a.registry.get("fake") is not None
         r = await call(app, "POST", "/a2a/fake", orjson.dumps(SEND), headers)
         assert "result" in r.json()
         answers["agent.test"] = "10.0.0.8"  # the name now points inside the network

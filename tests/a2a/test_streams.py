@@ -56,7 +56,7 @@ async def test_events_relayed_as_they_arrive_and_disconnect_closes_upstream(
     autojump_clock: object,
 ) -> None:
     fake = FakeAgent()
-    async with gateway(fake) as (app, gw):
+    async with gateway(fake) as (app, a2a):
 
         async def leave() -> None:
             await trio.sleep(2.5)
@@ -66,14 +66,14 @@ async def test_events_relayed_as_they_arrive_and_disconnect_closes_upstream(
         assert reply.chunk_times == [0.0, 1.0, 2.0]  # no buffering: each event at once
         assert states(reply) == ["TASK_STATE_SUBMITTED", "TASK_STATE_WORKING", "TASK_STATE_WORKING"]
         assert fake.closed == [2.5]  # the upstream stream closed the instant the client left
-        assert await gw.hub.holder(TASK_ID) is None  # relay lease released
-        record = await gw.tasks.get(TASK_ID)
+        assert await a2a.hub.holder(TASK_ID) is None  # relay lease released
+        record = await a2a.tasks.get(TASK_ID)
         assert record is not None and record.state == "working"
 
 
 async def test_cancel_task_ends_every_stream_and_closes_upstream(autojump_clock: object) -> None:
     fake = FakeAgent()
-    async with gateway(fake) as (app, gw):
+    async with gateway(fake) as (app, a2a):
         streamer, follower = Reply(), Reply()
         cancel_reply: list[Reply] = []
 
@@ -102,7 +102,7 @@ async def test_cancel_task_ends_every_stream_and_closes_upstream(autojump_clock:
         assert follower.chunk_times == [1.5, 2.0, 3.0, 3.5]
         assert states(follower)[:3] == ["TASK_STATE_WORKING"] * 3
         assert [c for c in fake.calls if c[0] == "SubscribeToTask"] == []  # followed via pub/sub
-        record = await gw.tasks.get(TASK_ID)
+        record = await a2a.tasks.get(TASK_ID)
         assert record is not None and record.state == "canceled"
 
 

@@ -87,14 +87,14 @@ async def test_subscriber_taking_over_rebuilds_the_whole_artifact(agent_url: str
         followed: list[StreamResponse] = []
         two = trio.Event()
 
-        async def stream_then_leave(scope: trio.CancelScope) -> None:
-            with scope:
+        async def stream_then_leave(cancel_scope: trio.CancelScope) -> None:
+            with cancel_scope:
                 async for ev in streamer.send_message(message("chunks 8")):
                     streamed.append(ev)
                     if sum(map(artifact_chunks, streamed)) == 2:
                         two.set()
                     if sum(map(artifact_chunks, streamed)) == 4:
-                        scope.cancel()  # the streaming client disconnects
+                        cancel_scope.cancel()  # the streaming client disconnects
 
         async def follow() -> None:
             task_id = streamed[0].task.id

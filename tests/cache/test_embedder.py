@@ -137,9 +137,9 @@ async def test_a_caller_cancelled_in_the_queue_is_skipped(minilm: SentenceEncode
         results: dict[int, F32] = {}
 
         async def one(i: int, scope_out: list[trio.CancelScope] | None = None) -> None:
-            with trio.CancelScope() as scope:
+            with trio.CancelScope() as cancel_scope:
                 if scope_out is not None:
-                    scope_out.append(scope)
+                    scope_out.append(cancel_scope)
                 results[i] = await embedder.embed(TEXTS[i])
 
         async with trio.open_nursery() as nursery:
@@ -172,10 +172,10 @@ async def test_a_caller_cancelled_mid_encode_does_not_break_the_batch(
         cancelled: list[int] = []
 
         async def one(i: int, scopes: dict[int, trio.CancelScope]) -> None:
-            with trio.CancelScope() as scope:
-                scopes[i] = scope
+            with trio.CancelScope() as cancel_scope:
+                scopes[i] = cancel_scope
                 results[i] = await embedder.embed(TEXTS[i])
-            if scope.cancelled_caught:
+            if cancel_scope.cancelled_caught:
                 cancelled.append(i)
 
         async with trio.open_nursery() as nursery:

@@ -6,8 +6,8 @@ import httpx
 import pytest
 import trio
 
-from tests.providers.mock_others import AWS_KEY_ID, AWS_REGION, AWS_SECRET, MockBedrock
-from tests.providers.stack import provider_stack, serve
+from tests.llm.translated.mock_others import AWS_KEY_ID, AWS_REGION, AWS_SECRET, MockBedrock
+from tests.llm.translated.stack import provider_stack, serve
 
 MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 

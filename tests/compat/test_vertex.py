@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from routeiq.asgi.types import Receive, Scope, Send
 from tests.compat.stack import litellm_stack
-from tests.providers.stack import serve
+from tests.llm.translated.stack import serve
 
 TOKEN = "ya29.test-vertex-token"
 PROJECT = "proj-routeiq"

@@ -29,8 +29,8 @@ import trio
 import yaml
 from openai import OpenAI
 
-from tests.providers.mock_anthropic import MockAnthropic
-from tests.providers.stack import anthropic_entry, serve
+from tests.llm.translated.mock_anthropic import MockAnthropic
+from tests.llm.translated.stack import anthropic_entry, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk-image-test"

@@ -16,8 +16,8 @@ from routeiq.api.governance_admin import ROUTES
 from routeiq.config import load_config
 from routeiq.governance.tokens import hash_key
 from routeiq.testing import build_gateway
+from tests.api.test_fuzz import AUTH, FUZZ, call, check, json_values
 from tests.conftest import config_dict
-from tests.core.test_fuzz import AUTH, FUZZ, call, check, json_values
 
 CONFIG = load_config(
     config_dict("http://127.0.0.1:9/v1", governance={"data_dir": tempfile.mkdtemp()})

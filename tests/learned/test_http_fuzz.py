@@ -17,7 +17,7 @@ from routeiq.config import ConfigError, load_config
 from routeiq.gateway import Gateway
 from routeiq.learned.train import train_router
 from routeiq.testing import build_gateway
-from tests.core.test_fuzz import AUTH, call, check, json_values
+from tests.api.test_fuzz import AUTH, call, check, json_values
 from tests.learned.test_core import toy
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))

@@ -74,7 +74,7 @@ async def test_health_check_marks_down_and_calls_fail_as_tool_errors() -> None:
                 assert not any(n.startswith("gone__") for n in names)
                 # alpha goes away: its tools stay listed, calls become tool errors.
                 alpha = stack.gateway.registry.servers["alpha"]
-                alpha.scope.cancel()
+                alpha.cancel_scope.cancel()
                 await trio.sleep(0.05)
                 result = await client.call_tool("alpha__echo", {"text": "x"})
                 assert result.is_error

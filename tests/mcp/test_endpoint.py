@@ -132,8 +132,8 @@ async def test_initialize_cannot_be_batched() -> None:
 
 
 async def test_sse_response_when_client_accepts_only_sse() -> None:
-    app, gw = make()
-    gw.registry.catalog.set_server("s", Listing(tools=[{"name": "t", "inputSchema": {}}]))
+    app, mcp = make()
+    mcp.registry.catalog.set_server("s", Listing(tools=[{"name": "t", "inputSchema": {}}]))
     sid = await initialize(app)
     r = await post(
         app, {"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, sid, accept="text/event-stream"
@@ -155,14 +155,14 @@ async def test_not_acceptable_and_too_large() -> None:
 
 
 async def test_get_stream_announces_catalog_changes(autojump_clock: object) -> None:
-    app, gw = make(keepalive_interval=10.0)
+    app, mcp = make(keepalive_interval=10.0)
     sid = await initialize(app)
     reply = Reply()
 
     async def change_later() -> None:
         await trio.sleep(25.0)
-        gw.registry.catalog.set_server("s", Listing(tools=[{"name": "t"}]))
-        gw.registry._notify()
+        mcp.registry.catalog.set_server("s", Listing(tools=[{"name": "t"}]))
+        mcp.registry._notify()
 
     async def leave() -> None:
         await trio.sleep(30.0)
@@ -185,7 +185,7 @@ async def test_get_stream_announces_catalog_changes(autojump_clock: object) -> N
 
 
 async def test_client_disconnect_cancels_a_call(autojump_clock: object) -> None:
-    app, gw = make()
+    app, mcp = make()
     sid = await initialize(app)
     started: list[float] = []
     cancelled: list[float] = []
@@ -198,7 +198,7 @@ async def test_client_disconnect_cancels_a_call(autojump_clock: object) -> None:
             cancelled.append(trio.current_time())
         return {}
 
-    gw.call = slow_call  # type: ignore[method-assign]
+    mcp.call = slow_call  # type: ignore[method-assign]
 
     async def leave() -> None:
         await trio.sleep(3.0)
@@ -264,8 +264,8 @@ async def test_fuzz_any_json_gets_jsonrpc_answer(
     value: Any, method: str, params: Any, fuzz_target: dict[str, Any]
 ) -> None:
     if "app" not in fuzz_target:
-        app, gw = make()
-        gw.registry.catalog.set_server("s", Listing(tools=[{"name": "t", "inputSchema": {}}]))
+        app, mcp = make()
+        mcp.registry.catalog.set_server("s", Listing(tools=[{"name": "t", "inputSchema": {}}]))
         fuzz_target["app"] = app
         fuzz_target["sid"] = await initialize(app)
     app, sid = fuzz_target["app"], fuzz_target["sid"]

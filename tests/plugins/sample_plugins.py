@@ -8,7 +8,7 @@ import trio
 from pydantic import BaseModel
 
 from routeiq.errors import RouteIQError
-from routeiq.plugins.base import Answer, Blocked, Call, CallResult, Chunk, Plugin
+from routeiq.plugins.base import Answer, Blocked, CallResult, Chunk, Plugin, PluginRequest
 
 
 class SleepGuard(Plugin):
@@ -26,7 +26,7 @@ class SleepGuard(Plugin):
         self.finished: float | None = None
         self.cancelled = False
 
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         self.started = trio.current_time()
         try:
             await trio.sleep(self.settings.sleep)
@@ -56,10 +56,10 @@ class Broken(Plugin):
             await trio.sleep_forever()
         raise RuntimeError("plugin bug")
 
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         await self._fail()
 
-    async def on_chunk(self, call: Call, chunk: Chunk) -> None:
+    async def on_chunk(self, call: PluginRequest, chunk: Chunk) -> None:
         await self._fail()
 
 
@@ -69,14 +69,14 @@ class SystemPrompt(Plugin):
     class Settings(BaseModel):
         text: str = "Be brief."
 
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         call.request["messages"].insert(0, {"role": "system", "content": self.settings.text})
 
 
 class Canned(Plugin):
     """Answers directly when the user says exactly ``ping``."""
 
-    async def on_request(self, call: Call) -> Answer | None:
+    async def on_request(self, call: PluginRequest) -> Answer | None:
         last = call.request["messages"][-1].get("content")
         if last != "ping":
             return None
@@ -112,17 +112,17 @@ class Recorder(Plugin):
         self.failures: list[RouteIQError] = []
         self.done = trio.Event()
 
-    async def on_chunk(self, call: Call, chunk: Chunk) -> None:
+    async def on_chunk(self, call: PluginRequest, chunk: Chunk) -> None:
         self.chunks.append(chunk.text)
         if self.settings.block_on and self.settings.block_on in chunk.text:
             raise Blocked("recorder saw a forbidden word")
 
-    async def post_call_success(self, call: Call, result: CallResult) -> None:
+    async def post_call_success(self, call: PluginRequest, result: CallResult) -> None:
         await trio.sleep(self.settings.sleep)
         self.successes.append(result)
         self.done.set()
 
-    async def post_call_failure(self, call: Call, error: RouteIQError) -> None:
+    async def post_call_failure(self, call: PluginRequest, error: RouteIQError) -> None:
         self.failures.append(error)
         self.done.set()
 
@@ -135,7 +135,7 @@ class NotAPlugin:
 
 
 class ExplodingInit(Plugin):
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         return None
 
     def __init__(self, settings: Any) -> None:
@@ -148,5 +148,5 @@ class DuckTyped:
     def __init__(self, settings: Any) -> None:
         self.calls = 0
 
-    async def pre_call(self, call: Call) -> None:
+    async def pre_call(self, call: PluginRequest) -> None:
         self.calls += 1

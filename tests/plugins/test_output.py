@@ -18,14 +18,14 @@ CARD = "4111 1111 1111 1111"
 
 
 def guard(pii: PIISettings, **output: Any) -> OutputGuard:
-    from routeiq.plugins.base import Call
+    from routeiq.plugins.base import PluginRequest
     from routeiq.plugins.guardrails import VerdictCache
 
     section = GuardrailsSection(pii=pii, output=OutputGuardSettings(**output))
     table = GuardTable(section, [])
     table.build()
     return OutputGuard(
-        Call(ctx(), chat("hi"), stream=True),
+        PluginRequest(ctx(), chat("hi"), stream=True),
         table.get(None, None),
         section.output,
         (),

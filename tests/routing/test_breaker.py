@@ -67,12 +67,12 @@ def test_open_to_half_open_after_cooldown_then_close_after_successes() -> None:
     assert not b.available(5.7499)
     assert b.available(5.75)  # cool-down over: half-open, one probe slot free
     assert b.state is HALF_OPEN
-    ticket = b.begin(5.75)
+    ticket = b.admit(5.75)
     assert ticket is not None
     assert not b.available(5.8)  # the single probe slot is taken
     b.end(True, 6.0, ticket)
     assert b.state is HALF_OPEN and b.available(6.0)
-    ticket = b.begin(6.25)
+    ticket = b.admit(6.25)
     b.end(True, 6.5, ticket)
     assert b.state is CLOSED
     assert b.window_counts(6.5) == (0, 0)  # a fresh window after closing
@@ -87,7 +87,7 @@ def test_probe_failure_reopens_for_another_cooldown() -> None:
     b, _ = make()
     for t in (0.0, 0.25, 0.5, 0.75):
         b.end(False, t)
-    ticket = b.begin(6.0)
+    ticket = b.admit(6.0)
     b.end(False, 6.5, ticket)
     assert b.state is OPEN and b.open_until == 11.5  # 6.5 + cooldown 5
 
@@ -105,7 +105,7 @@ def test_cancelled_probe_releases_its_slot() -> None:
     b, _ = make()
     for t in (0.0, 0.25, 0.5, 0.75):
         b.end(False, t)
-    ticket = b.begin(6.0)
+    ticket = b.admit(6.0)
     assert not b.available(6.0)
     b.end(None, 6.1, ticket)  # client went away: not counted, slot freed
     assert b.state is HALF_OPEN and b.available(6.1)
@@ -115,11 +115,11 @@ def test_forced_probe_while_open_success_half_opens() -> None:
     b, _ = make()
     for t in (0.0, 0.25, 0.5, 0.75):
         b.end(False, t)
-    ticket = b.begin(1.0)  # picked although open: every sibling was open too
+    ticket = b.admit(1.0)  # picked although open: every sibling was open too
     assert ticket is not None
     b.end(True, 1.1, ticket)
     assert b.state is HALF_OPEN
-    ticket = b.begin(1.2)
+    ticket = b.admit(1.2)
     b.end(True, 1.3, ticket)
     assert b.state is CLOSED
 
@@ -165,4 +165,4 @@ def test_disabled_board_never_blocks() -> None:
     for t in range(10):
         board.end("a", False, float(t), None)
     assert board.available("a", 10.0)
-    assert board.begin("a", 10.0) is None
+    assert board.admit("a", 10.0) is None

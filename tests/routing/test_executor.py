@@ -299,9 +299,9 @@ async def test_cancellation_releases_in_flight_and_probe_slot(
 async def test_backoff_wait_is_cancellable(autojump_clock: trio.testing.MockClock) -> None:
     r = router({"m": [dep("a")]}, retry_backoff_initial=2.0, retry_backoff_cap=2.0)
     up = Upstreams({"a": [UpstreamError("x"), OK]})
-    with trio.move_on_after(0.5) as scope:
+    with trio.move_on_after(0.5) as cancel_scope:
         await route_and_call(r, RouteRequest("m"), up, deadline=60.0)
-    assert scope.cancelled_caught
+    assert cancel_scope.cancelled_caught
     assert trio.current_time() == 0.5
     assert up.calls == [(0.0, "a")]
 

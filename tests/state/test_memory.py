@@ -115,14 +115,14 @@ async def test_set_without_ttl_persists(autojump_clock: trio.testing.MockClock) 
 
 async def test_memory_ops_never_checkpoint() -> None:
     store = MemoryStore(max_keys=10)
-    with trio.CancelScope() as scope:
-        scope.cancel()
+    with trio.CancelScope() as cancel_scope:
+        cancel_scope.cancel()
         # Already cancelled: any checkpoint would raise Cancelled here.
         await store.set("k", b"v", ttl=1.0)
         assert await store.get("k") == b"v"
         assert await store.update("k", lambda raw: b"w") == b"w"
         assert await store.incr("n") == 1
-    assert not scope.cancelled_caught
+    assert not cancel_scope.cancelled_caught
 
 
 def test_broker_counts_drops_and_forgets_empty_channels() -> None:

@@ -10,8 +10,8 @@ import trio
 from anthropic import Anthropic
 
 from tests.conftest import MASTER_KEY
-from tests.providers.mock_anthropic import API_KEY, MockAnthropic
-from tests.providers.stack import CLAUDE, provider_stack
+from tests.llm.translated.mock_anthropic import API_KEY, MockAnthropic
+from tests.llm.translated.stack import CLAUDE, provider_stack
 
 ASK = {
     "model": "claude",

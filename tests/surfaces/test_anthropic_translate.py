@@ -203,7 +203,7 @@ def test_stream_state_machine_text_then_tool() -> None:
         + b": x-routeiq-response-cost=0.1\n\ndata: [DONE]\n\n"
     )
     reader = ChatChunks()
-    out = s.begin()
+    out = s.preamble()
     for i in range(0, len(raw), 7):  # arbitrary piece boundaries
         for obj in reader.feed(raw[i : i + 7]):
             out += s.chunk(obj)

@@ -12,8 +12,8 @@ from anthropic import Anthropic
 
 from routeiq.surfaces import tokens
 from tests.conftest import MASTER_KEY
-from tests.providers.mock_anthropic import MockAnthropic
-from tests.providers.stack import CLAUDE, provider_stack
+from tests.llm.translated.mock_anthropic import MockAnthropic
+from tests.llm.translated.stack import CLAUDE, provider_stack
 
 MESSAGES = [{"role": "user", "content": "hello world"}]
 

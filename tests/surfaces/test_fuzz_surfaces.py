@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from routeiq.asgi.types import ASGIApp
 from routeiq.config import load_config
 from routeiq.testing import build_gateway
+from tests.api.test_fuzz import AUTH, FUZZ, call, json_values
 from tests.conftest import config_dict
-from tests.core.test_fuzz import AUTH, FUZZ, call, json_values
 
 DEAD = "http://127.0.0.1:9/v1"  # valid requests get a 502, never a 500
 

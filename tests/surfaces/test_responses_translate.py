@@ -160,7 +160,7 @@ def test_stream_text_then_call_sequence() -> None:
         + b"data: [DONE]\n\n"
     )
     reader = ChatChunks()
-    out = s.begin()
+    out = s.preamble()
     for i in range(0, len(raw), 5):
         for obj in reader.feed(raw[i : i + 5]):
             out += s.chunk(obj)

@@ -19,7 +19,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from routeiq.mock_upstream import MockSettings
 from routeiq.server import start_mock
 from tests.conftest import CHAT, CHAT_STREAM, Stack, running_stack
-from tests.providers.stack import CLAUDE, provider_stack
+from tests.llm.translated.stack import CLAUDE, provider_stack
 
 PARAMS = {"max_tokens": 64, "temperature": 0.5, "top_p": 0.9}
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

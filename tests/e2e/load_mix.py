@@ -1,6 +1,6 @@
 """A mixed load from another process: streams (a fifth dropped), completions, bad requests.
 
-python -m tests.hardening.load_mix URL KEY REQUESTS CONCURRENCY
+python -m tests.e2e.load_mix URL KEY REQUESTS CONCURRENCY
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def test_routing_strategy_and_context_fallbacks_are_checked() -> None:
 
 
 def test_example_config_loads() -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     env = {
         "OPENAI_API_KEY": "x",
         "AZURE_API_KEY": "y",

@@ -20,7 +20,7 @@ from routeiq.gateway import Gateway
 from routeiq.server import bind_socket, serve_app, url_of
 from routeiq.testing import serve_gateway
 from tests.conftest import MASTER_KEY
-from tests.providers.mock_anthropic import API_KEY, MockAnthropic
+from tests.llm.translated.mock_anthropic import API_KEY, MockAnthropic
 
 CLAUDE = "claude-sonnet-4-5"  # priced in litellm's map: 3e-6 in, 1.5e-5 out, 3e-7 cache read
 

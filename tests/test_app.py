@@ -15,7 +15,7 @@ from routeiq.config import RouteIQSettings, load_config
 from routeiq.dispatch import Dispatcher
 from routeiq.testing import build_gateway, config_dict
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 #: The README's word for each layer of the app, outermost first.
 WORDS = {

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _load(url: str, requests: int, concurrency: int) -> None:
-    args = [sys.executable, "-m", "tests.hardening.load_mix", url, MASTER_KEY]
+    args = [sys.executable, "-m", "tests.e2e.load_mix", url, MASTER_KEY]
     await trio.run_process([*args, str(requests), str(concurrency)], cwd=str(ROOT))
 
 

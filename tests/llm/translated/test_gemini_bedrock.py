@@ -10,7 +10,7 @@ import trio
 
 from routeiq.pricing import format_usd, load_price_map
 from routeiq.server import start_mock
-from tests.providers.mock_others import (
+from tests.llm.translated.mock_others import (
     AWS_KEY_ID,
     AWS_REGION,
     AWS_SECRET,
@@ -18,8 +18,8 @@ from tests.providers.mock_others import (
     MockBedrock,
     MockGemini,
 )
-from tests.providers.stack import ProviderStack, provider_stack, serve
-from tests.providers.test_anthropic import sse_events
+from tests.llm.translated.stack import ProviderStack, provider_stack, serve
+from tests.llm.translated.test_anthropic import sse_events
 
 ASK = {
     "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}],

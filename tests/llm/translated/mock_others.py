@@ -23,7 +23,7 @@ import orjson
 
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send
-from tests.providers.mock_anthropic import Recorded
+from tests.llm.translated.mock_anthropic import Recorded
 
 GEMINI_KEY = "AIza-test-key"
 AWS_KEY_ID = "AKIDTESTKEY"

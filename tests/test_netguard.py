@@ -13,8 +13,8 @@ import trio
 
 from routeiq.netguard import ACCEPT_ERRORS, AcceptErrorLog
 from routeiq.server import start_mock
+from tests.asgi.test_backpressure_drain import _start_gateway
 from tests.conftest import MASTER_KEY, running_stack
-from tests.core.test_backpressure_drain import _start_gateway
 
 FD_LIMIT = 1024
 

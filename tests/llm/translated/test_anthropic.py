@@ -10,8 +10,8 @@ import orjson
 import trio
 
 from routeiq.pricing import read_spend
-from tests.providers.mock_anthropic import MockAnthropic
-from tests.providers.stack import CLAUDE, provider_stack
+from tests.llm.translated.mock_anthropic import MockAnthropic
+from tests.llm.translated.stack import CLAUDE, provider_stack
 
 CHAT = {
     "model": "claude",

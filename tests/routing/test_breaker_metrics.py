@@ -24,7 +24,7 @@ def test_state_and_transitions_follow_the_board() -> None:
     board = BreakerBoard(BreakerSettings(min_requests=2, cooldown=10.0), ["a", "b"])
     assert _states(board, 0.0)[("a", "closed")] == 1
     for t in (1.0, 2.0):
-        board.end("a", False, t, board.begin("a", t))
+        board.end("a", False, t, board.admit("a", t))
     s = _states(board, 3.0)
     assert (s[("a", "open")], s[("a", "closed")], s[("b", "closed")]) == (1, 0, 1)
     s = _states(board, 12.0)  # cooldown over: half-open, noticed when scraped
