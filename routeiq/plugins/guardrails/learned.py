@@ -27,7 +27,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 from zlib import crc32
 
 import numpy as np
@@ -132,11 +134,6 @@ _NO_SEGMENTS = np.zeros(0, dtype=np.intp)
 def features(folded: str, bits: int, raw: str | None = None) -> Buckets:
     """Bucket indices of every n-gram of one folded text (duplicates kept).
 
-    Model version 8: about ten numpy calls per text, whatever its length, so
-    that a chat message costs ~15-20 us here (version 7's rolling hash took ~30
-    numpy calls, and on a turn the loop pays per call: ~45 us p50 on a 5-message
-    turn, ~95 us after a 50-message one had evicted numpy's caches).
-
     - character 3-, 4- and 5-grams of ``folded`` (UTF-8, one space added on
       each side) read straight out of the bytes as integers: one strided view,
       one mask, one tag (the last 4- and 5-grams reach into the zero padding:
@@ -144,18 +141,69 @@ def features(folded: str, bits: int, raw: str | None = None) -> Buckets:
     - word unigrams and bigrams, ``crc32`` per word (a message has tens of words);
     - with ``raw`` (the same characters before folding), 3-, 4- and 5-grams of
       its ``shape``.
+
+    The order is the text's 3-, 4-, 5-grams, the shape's, the words, the
+    bigrams (the logit sums in that order). On a next turn the one new message
+    is scored with caches cold (the history's scan ran just before), where every
+    numpy call costs a few microseconds whatever its size: the text and its
+    shape share one strided view, one mask, one tag pass (``_fused_grams``), the
+    word bigrams are combined in Python ints (tens of them: cheaper than three
+    numpy calls), and the hashing runs in place. Ten numpy calls where version
+    8's layout made eighteen; the same buckets in the same order.
     """
     data = (" " + folded + " ").encode("utf-8", "surrogatepass")
-    parts = [_grams(data, _GRAM_TAGS)]
-    if raw is not None:
-        parts.append(_grams(b" " + shape(raw) + b" ", _SHAPE_TAGS))
     words = _word_hashes(folded, data)
+    words += _bigrams(words)
+    parts = _fused_grams(data, b" " + shape(raw) + b" " if raw is not None else None)
     if words:
-        hashed = np.array(words, dtype=np.uint64)
-        parts += (hashed, hashed[:-1] * _PRIME + hashed[1:])
-    keys = np.concatenate(parts)
-    buckets: Buckets = (keys * _MIX) >> np.uint64(64 - bits)
-    return buckets
+        parts.append(np.array(words, dtype=np.uint64))
+    if not parts:
+        return _EMPTY
+    keys = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+    keys *= _MIX
+    keys >>= np.uint64(64 - bits)
+    return keys
+
+
+_add = np.add.reduce
+_PRIME_INT = int(_PRIME)
+_U64 = (1 << 64) - 1
+
+
+def _bigrams(words: list[int]) -> list[int]:
+    """The word bigram keys, ``a * _PRIME + b`` modulo 2**64 as numpy computes
+    them, in Python ints: tens of them cost less than three numpy calls."""
+    return [(a * _PRIME_INT + b) & _U64 for a, b in pairwise(words)]
+
+
+#: The tag bit that tells a shape's n-gram from the text's (``_SHAPE_TAGS`` is
+#: ``_GRAM_TAGS`` with it set).
+_SHAPE_BIT = np.uint64(16 << 56)
+#: Two zero bytes between a text and its shape: the text's last 4- and 5-grams
+#: read zeros there, as ``_grams`` reads its padding.
+_GAP = b"\0\0"
+
+
+def _fused_grams(data: bytes, shaped: bytes | None) -> list[Buckets]:
+    """``_grams(data, _GRAM_TAGS)`` and ``_grams(shaped, _SHAPE_TAGS)`` as row
+    slices (3-, 4-, 5-grams of the text, then of the shape) of one pass over the
+    two strings side by side; grams that start in the gap are left out."""
+    text_count = len(data) - 2
+    joined = data if shaped is None else data + _GAP + shaped
+    count = len(joined) - 2
+    if count <= 0:
+        return []
+    packed: Buckets = np.ndarray((count,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
+    grams: Buckets = packed & _GRAM_MASKS
+    grams |= _GRAM_TAGS
+    rows: list[Buckets] = []
+    if text_count > 0:
+        rows += (grams[0, :text_count], grams[1, :text_count], grams[2, :text_count])
+    if shaped is not None and len(shaped) > 2:
+        start = len(data) + len(_GAP)
+        grams[:, start:] |= _SHAPE_BIT
+        rows += (grams[0, start:], grams[1, start:], grams[2, start:])
+    return rows
 
 
 def _batch_grams(datas: Sequence[bytes], texts: int) -> tuple[Buckets, npt.NDArray[np.intp]]:
@@ -209,6 +257,76 @@ def batch_features(
         part_owners += (word_owner, word_owner[:-1][same])
     buckets: Buckets = (np.concatenate(parts) * _MIX) >> np.uint64(64 - bits)
     return buckets, np.concatenate(part_owners)
+
+
+def batch_sums(
+    weights: npt.NDArray[np.floating[Any]],
+    bits: int,
+    folded: Sequence[str],
+    raws: Sequence[str] | None = None,
+) -> tuple[list[float], list[int]]:
+    """Per folded text: the sum of its features' weights, and their count (the
+    buckets of ``features``, scored in one pass for all the texts).
+
+    A first turn's texts are scored together; on that path every numpy call
+    costs microseconds with the caches cold, so the pass makes about a dozen,
+    whatever the number of texts (``batch_features`` made about thirty): the
+    texts and shapes are laid side by side (two zero bytes apart) and read as
+    one (3, positions) grid; the grams that start at a junction are not dropped
+    but sent to a spare bin of the per-text ``bincount``; which text owns which
+    key is one ``np.repeat`` over run lengths known in Python.
+
+    The sums equal ``features``' exactly, in any order: the shipped weights are
+    float16, multiples of 2**-24 under 16 in magnitude, so every partial sum of
+    fewer than 2**20 of them is exact in float64.
+    """
+    n = len(folded)
+    datas = [(" " + text + " ").encode("utf-8", "surrogatepass") for text in folded]
+    strings = datas + ([b" " + shape(raw) + b" " for raw in raws] if raws is not None else [])
+    counts = [0] * n
+    ids: list[int] = []
+    lengths: list[int] = []
+    for index, string in enumerate(strings):
+        valid = max(len(string) - 2, 0)
+        counts[index % n] += 3 * valid
+        # The string's grams, then the junk ones (starting in its last two bytes
+        # or in the gap after it) for the spare bin n.
+        ids += (index % n, n)
+        lengths += (valid, len(string) + len(_GAP) - valid)
+    lengths[-1] -= 2 * len(_GAP)  # no gap after the last string, and no grams in its end
+    joined = _GAP.join(strings)
+    positions = len(joined) - 2
+    parts: list[Buckets] = []
+    if positions > 0:
+        packed: Buckets = np.ndarray((positions,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
+        grams: Buckets = packed & _GRAM_MASKS
+        grams |= _GRAM_TAGS
+        if raws is not None:
+            grams[:, sum(len(d) + len(_GAP) for d in datas) :] |= _SHAPE_BIT
+        parts.append(grams.ravel())
+        ids *= 3
+        lengths *= 3
+    else:
+        ids, lengths = [], []
+    word_keys: list[int] = []
+    for owner, (text, data) in enumerate(zip(folded, datas, strict=True)):
+        words = _word_hashes(text, data)
+        if words:
+            words += _bigrams(words)
+            word_keys += words
+            ids.append(owner)
+            lengths.append(len(words))
+            counts[owner] += len(words)
+    if word_keys:
+        parts.append(np.array(word_keys, dtype=np.uint64))
+    if not parts:
+        return [0.0] * n, counts
+    keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    keys *= _MIX
+    keys >>= np.uint64(64 - bits)
+    owners = np.repeat(np.array(ids, dtype=np.intp), lengths)
+    sums = np.bincount(owners, weights=weights.take(keys), minlength=n + 1)
+    return sums[:n].tolist(), counts
 
 
 def window_pairs(text: str) -> list[tuple[str, str]]:
@@ -283,7 +401,7 @@ class InjectionModel:
 
     def __init__(
         self,
-        weights: npt.NDArray[np.float32],
+        weights: npt.NDArray[np.float16] | npt.NDArray[np.float32],
         bias: float,
         stacking: Stacking,
         direct_threshold: float,
@@ -321,16 +439,18 @@ class InjectionModel:
             folded, original = pieces[0]
             buckets = features(folded, self.bits, original if raw else None)
             found = len(buckets)
-            total = float(self.weights[buckets].sum(dtype=np.float64)) if found else 0.0
+            total = float(_add(self.weights.take(buckets), dtype=np.float64)) if found else 0.0
             return [self.bias + total / math.sqrt(max(found, 1))]
-        buckets, segments = batch_features(
-            [f for f, _ in pieces], self.bits, [r for _, r in pieces] if raw else None
+        sums, counts = batch_sums(
+            self.weights,
+            self.bits,
+            [f for f, _ in pieces],
+            [r for _, r in pieces] if raw else None,
         )
-        sums = np.bincount(segments, weights=self.weights[buckets], minlength=len(pieces))
-        counts = np.bincount(segments, minlength=len(pieces))
-        scores = self.bias + sums / np.sqrt(np.maximum(counts, 1))
+        bias = self.bias
+        scores = [bias + s / math.sqrt(max(c, 1)) for s, c in zip(sums, counts, strict=True)]
         best = [-math.inf] * len(texts)
-        for index, value in zip(owner, scores.tolist(), strict=True):
+        for index, value in zip(owner, scores, strict=True):
             if value > best[index]:
                 best[index] = value
         return best
@@ -338,7 +458,13 @@ class InjectionModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> InjectionModel:
         with np.load(path, allow_pickle=False) as data:
-            weights = data["weights"].astype(np.float32)
+            weights = data["weights"]
+            # Served in the dtype they ship in: float16 (training rounds the
+            # weights to it), a 2 MB table instead of float32's 4 MB for the few
+            # hundred random lookups of a text. The sums are the same bits:
+            # float16 -> float64 is exact (and so is the sum, see ``batch_sums``).
+            if weights.dtype != np.float16:
+                weights = weights.astype(np.float32)
             meta = data["meta"].astype(np.float64)
             version = str(data["version"])
             shapes = bool(data["shapes"]) if "shapes" in data else False
