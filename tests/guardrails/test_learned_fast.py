@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from routeiq.plugins.guardrails import learned
+from routeiq.plugins.guardrails import ngram_sums, ngrams
 from routeiq.plugins.guardrails.learned import (
     GramGrid,
     InjectionModel,
@@ -73,13 +73,13 @@ def test_batch_sums_equal_the_sums_of_features(with_shapes: bool) -> None:
 
 def test_shapes_and_words_of_a_batch_fall_back_on_nul_and_non_ascii() -> None:
     raws = ["Hello World 42", "nul\x00here", "Ünïcode"]
-    assert learned._shapes(raws) == [shape(r) for r in raws]
-    assert learned._shapes(raws[:1] + raws[2:]) == [shape(raws[0]), shape(raws[2])]
+    assert ngram_sums._shapes(raws) == [shape(r) for r in raws]
+    assert ngram_sums._shapes(raws[:1] + raws[2:]) == [shape(raws[0]), shape(raws[2])]
     folded = ["hello world", "it's 42", "naïve"]
     datas = [(" " + t + " ").encode() for t in folded]
-    expected = [learned._word_hashes(t, d) for t, d in zip(folded, datas, strict=True)]
-    assert learned._batch_word_hashes(folded, datas) == expected
-    assert learned._batch_word_hashes(folded[:2], datas[:2]) == expected[:2]
+    expected = [ngrams._word_hashes(t, d) for t, d in zip(folded, datas, strict=True)]
+    assert ngram_sums._batch_word_hashes(folded, datas) == expected
+    assert ngram_sums._batch_word_hashes(folded[:2], datas[:2]) == expected[:2]
 
 
 def test_a_table_without_a_zero_weight_scores_through_features() -> None:
