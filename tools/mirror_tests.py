@@ -120,6 +120,8 @@ MOVES: dict[str, tuple[str, str]] = {
 }
 #: The guardrail tests, file for file: routeiq/plugins/guardrails/.
 GUARDRAIL_TESTS = (
+    "test_learned_fast",
+    "test_learned_pinned",
     "test_embedding_head",
     "test_cache",
     "test_content",

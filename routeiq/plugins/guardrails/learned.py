@@ -15,6 +15,9 @@ count, the same scaling the training script uses). Long texts are scored in
 overlapping windows and the highest logit wins, so an instruction planted in
 the middle of a long tool result is not diluted by the document around it.
 
+The features live in ``ngrams.py`` and the serving path's fast sums of their
+weights in ``ngram_sums.py`` (re-exported here).
+
 The weights, the rule-stacking coefficients and the thresholds chosen on the
 calibration split ship in ``model/injection_model.npz`` (trained by
 ``bench/train_injection_model.py``; see ``model/MODEL_CARD.md``).
@@ -23,23 +26,40 @@ calibration split ship in ``model/injection_model.npz`` (trained by
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from zlib import crc32
 
 import numpy as np
 import numpy.typing as npt
 
+from routeiq.plugins.guardrails.ngram_sums import GramGrid, batch_sums
+from routeiq.plugins.guardrails.ngrams import _add, batch_features, features, shape
 from routeiq.plugins.guardrails.normalize import normalize
+
+__all__ = [
+    "LINE_MIN",
+    "MODEL_PATH",
+    "SHORT_TEXT_WORDS",
+    "STEP",
+    "WINDOW",
+    "GramGrid",
+    "InjectionModel",
+    "Stacking",
+    "batch_features",
+    "batch_sums",
+    "default_model",
+    "features",
+    "length_factor",
+    "shape",
+    "window_pairs",
+    "window_starts",
+    "windows",
+]
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "injection_model.npz"
 
-_PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: odd, so the hash mixes every byte
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: multiply-shift hashing
-_CHAR_SIZES = (3, 4, 5)
 #: Window of folded characters scored at once, and the step between windows.
 #: An instruction planted in a document is a sentence or two: in a short window
 #: it is most of what the model sees. Chosen on the calib split (model v6's
@@ -50,165 +70,6 @@ WINDOW = 250
 STEP = 125
 #: Lines of at least this many characters are scored as windows of their own.
 LINE_MIN = 40
-
-Buckets = npt.NDArray[np.uint64]
-
-#: Seven zero bytes after the text, so that a uint64 can be read at every byte
-#: offset of it (``_packed``).
-_PAD = bytes(7)
-#: A character n-gram of n <= 5 bytes is its own 40-bit number: the little-endian
-#: uint64 read at its first byte, masked to n bytes. The size goes in the top byte
-#: so that a 3-gram and the 4-gram starting with it differ. Rows: 3, 4, 5.
-_GRAM_MASKS = np.array([[(1 << (8 * n)) - 1] for n in _CHAR_SIZES], dtype=np.uint64)
-_GRAM_TAGS = np.array([[n << 56] for n in _CHAR_SIZES], dtype=np.uint64)
-#: Words: runs of letters, digits and apostrophes, or of non-ASCII letters, of the
-#: folded text.
-_WORD = re.compile(r"[a-z0-9']+|[^\x00-\x7f\W]+")
-_WORD_SALT = 0x2545F4914F6CDD1D
-
-
-_WORD_ASCII = re.compile(rb"[a-z0-9']+")
-
-
-def _word_hashes(folded: str, data: bytes) -> list[int]:
-    """crc32 of each word of ``folded`` (``data`` is its UTF-8 encoding, padded).
-    ASCII text (the common case) is split as bytes: the same words, without an
-    ``encode`` per word (half the cost of a message's words)."""
-    if folded.isascii():
-        return [crc32(word) ^ _WORD_SALT for word in _WORD_ASCII.findall(data)]
-    return [crc32(w.encode("utf-8", "surrogatepass")) ^ _WORD_SALT for w in _WORD.findall(folded)]
-
-
-def _shape_table() -> bytes:
-    table = bytearray(range(256))
-    for byte in range(256):
-        char = chr(byte)
-        if "a" <= char <= "z":
-            table[byte] = ord("a")
-        elif "A" <= char <= "Z":
-            table[byte] = ord("A")
-        elif "0" <= char <= "9":
-            table[byte] = ord("0")
-        elif char in " \t\x0b\x0c":
-            table[byte] = ord(" ")
-        elif char in "\r\n":
-            table[byte] = ord("\n")
-    return bytes(table)
-
-
-#: Word shapes: every letter run becomes "a" (lower case) or "A" (upper case),
-#: every digit run "0", punctuation stays, anything non-ASCII is "?".
-_SHAPE_TABLE = _shape_table()
-#: A repeat of the class character before it (deleted: runs collapse to one; a
-#: literal empty replacement keeps ``sub`` in C, where a ``\1`` template costs a
-#: Python call per match: ~13 us a message).
-_SHAPE_REPEATS = re.compile(rb"(?<=a)a+|(?<=A)A+|(?<=0)0+|(?<= ) +")
-_SHAPE_TAGS = np.array([[(16 + n) << 56] for n in _CHAR_SIZES], dtype=np.uint64)
-
-
-def shape(raw: str) -> bytes:
-    """The shape of ``raw`` (original case): "Write a keylogger !Bit (+ Alternativelyspan)"
-    is b"Aa a a !Aa (+ Aa)". Adversarial suffixes (GCG: camel-cased mash-ups and
-    punctuation between words) differ from prose and from code in their shape
-    n-grams far more than in their exact characters, which never repeat."""
-    data = raw.encode("ascii", "replace").translate(_SHAPE_TABLE)
-    return _SHAPE_REPEATS.sub(b"", data)
-
-
-def _grams(data: bytes, tags: npt.NDArray[np.uint64]) -> Buckets:
-    """The 3-, 4- and 5-grams of ``data`` as tagged integers, (3, len - 2)."""
-    count = len(data) - 2
-    if count <= 0:
-        return _EMPTY
-    packed: Buckets = np.ndarray((count,), dtype="<u8", buffer=data + _PAD, strides=(1,))
-    grams: Buckets = ((packed & _GRAM_MASKS) | tags).ravel()
-    return grams
-
-
-_EMPTY = np.zeros(0, dtype=np.uint64)
-_NO_SEGMENTS = np.zeros(0, dtype=np.intp)
-
-
-def features(folded: str, bits: int, raw: str | None = None) -> Buckets:
-    """Bucket indices of every n-gram of one folded text (duplicates kept).
-
-    Model version 8: about ten numpy calls per text, whatever its length, so
-    that a chat message costs ~15-20 us here (version 7's rolling hash took ~30
-    numpy calls, and on a turn the loop pays per call: ~45 us p50 on a 5-message
-    turn, ~95 us after a 50-message one had evicted numpy's caches).
-
-    - character 3-, 4- and 5-grams of ``folded`` (UTF-8, one space added on
-      each side) read straight out of the bytes as integers: one strided view,
-      one mask, one tag (the last 4- and 5-grams reach into the zero padding:
-      they are end-of-text features);
-    - word unigrams and bigrams, ``crc32`` per word (a message has tens of words);
-    - with ``raw`` (the same characters before folding), 3-, 4- and 5-grams of
-      its ``shape``.
-    """
-    data = (" " + folded + " ").encode("utf-8", "surrogatepass")
-    parts = [_grams(data, _GRAM_TAGS)]
-    if raw is not None:
-        parts.append(_grams(b" " + shape(raw) + b" ", _SHAPE_TAGS))
-    words = _word_hashes(folded, data)
-    if words:
-        hashed = np.array(words, dtype=np.uint64)
-        parts += (hashed, hashed[:-1] * _PRIME + hashed[1:])
-    keys = np.concatenate(parts)
-    buckets: Buckets = (keys * _MIX) >> np.uint64(64 - bits)
-    return buckets
-
-
-def _batch_grams(datas: Sequence[bytes], texts: int) -> tuple[Buckets, npt.NDArray[np.intp]]:
-    """``_grams`` of several byte strings in one pass, and which text each is from:
-    the first ``texts`` strings are texts (``_GRAM_TAGS``), any after them their
-    shapes (``_SHAPE_TAGS``; string ``texts + i`` belongs to text i).
-
-    The strings are joined with two zero bytes between them: a string's last 4-
-    and 5-grams then read zeros, as ``_grams`` reads its padding; grams that start
-    in a separator or run into the next string are dropped.
-    """
-    joined = b"\0\0".join(datas)
-    count = len(joined) - 2
-    if count <= 0:
-        return _EMPTY, _NO_SEGMENTS
-    lengths = np.fromiter(map(len, datas), dtype=np.intp, count=len(datas))
-    owner = np.repeat(np.arange(len(datas), dtype=np.intp), lengths + 2)[:count]
-    starts = np.cumsum(lengths + 2) - (lengths + 2)
-    keep = np.flatnonzero(np.arange(count) - starts[owner] < (lengths - 2)[owner])
-    packed: Buckets = np.ndarray((count,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
-    owner = owner[keep]
-    tags = _GRAM_TAGS
-    if len(datas) > texts:
-        tags = np.where(owner >= texts, _SHAPE_TAGS, _GRAM_TAGS)
-        owner = owner % texts
-    grams: Buckets = ((packed[keep] & _GRAM_MASKS) | tags).ravel()
-    return grams, np.tile(owner, len(_CHAR_SIZES))
-
-
-def batch_features(
-    folded: Sequence[str], bits: int, raws: Sequence[str] | None = None
-) -> tuple[Buckets, npt.NDArray[np.intp]]:
-    """Bucket indices of every n-gram of each folded text, and which text each is
-    from: the same buckets as ``features`` per text, in one vectorised pass (a
-    first turn's five messages cost about what one costs)."""
-    if not folded:
-        return _EMPTY, _NO_SEGMENTS
-    datas = [(" " + text + " ").encode("utf-8", "surrogatepass") for text in folded]
-    shapes = [b" " + shape(raw) + b" " for raw in raws] if raws is not None else []
-    keys, owners = _batch_grams(datas + shapes, len(datas))
-    parts, part_owners = [keys], [owners]
-    word_lists = [_word_hashes(text, data) for text, data in zip(folded, datas, strict=True)]
-    words = [h for hashes in word_lists for h in hashes]
-    if words:
-        hashed = np.array(words, dtype=np.uint64)
-        word_owner = np.repeat(
-            np.arange(len(folded), dtype=np.intp), [len(hashes) for hashes in word_lists]
-        )
-        same = word_owner[:-1] == word_owner[1:]
-        parts += (hashed, (hashed[:-1] * _PRIME + hashed[1:])[same])
-        part_owners += (word_owner, word_owner[:-1][same])
-    buckets: Buckets = (np.concatenate(parts) * _MIX) >> np.uint64(64 - bits)
-    return buckets, np.concatenate(part_owners)
 
 
 def window_pairs(text: str) -> list[tuple[str, str]]:
@@ -283,7 +144,7 @@ class InjectionModel:
 
     def __init__(
         self,
-        weights: npt.NDArray[np.float32],
+        weights: npt.NDArray[np.float16] | npt.NDArray[np.float32],
         bias: float,
         stacking: Stacking,
         direct_threshold: float,
@@ -303,6 +164,7 @@ class InjectionModel:
         self.version = version
         #: Whether the model has word-shape features (version 8 on).
         self.shapes = shapes
+        self._grid = GramGrid(weights, bits)
 
     def logit(self, text: str) -> float:
         """The model's logit for ``text`` (the highest over its windows)."""
@@ -319,18 +181,23 @@ class InjectionModel:
         raw = self.shapes
         if len(pieces) == 1:  # one short text: no per-segment sums needed
             folded, original = pieces[0]
+            if raw and (fast := self._grid.total(folded, original)) is not None:
+                total, found = fast
+                return [self.bias + total / math.sqrt(max(found, 1))]
             buckets = features(folded, self.bits, original if raw else None)
             found = len(buckets)
-            total = float(self.weights[buckets].sum(dtype=np.float64)) if found else 0.0
+            total = float(_add(self.weights.take(buckets), dtype=np.float64)) if found else 0.0
             return [self.bias + total / math.sqrt(max(found, 1))]
-        buckets, segments = batch_features(
-            [f for f, _ in pieces], self.bits, [r for _, r in pieces] if raw else None
+        sums, counts = batch_sums(
+            self.weights,
+            self.bits,
+            [f for f, _ in pieces],
+            [r for _, r in pieces] if raw else None,
         )
-        sums = np.bincount(segments, weights=self.weights[buckets], minlength=len(pieces))
-        counts = np.bincount(segments, minlength=len(pieces))
-        scores = self.bias + sums / np.sqrt(np.maximum(counts, 1))
+        bias = self.bias
+        scores = [bias + s / math.sqrt(max(c, 1)) for s, c in zip(sums, counts, strict=True)]
         best = [-math.inf] * len(texts)
-        for index, value in zip(owner, scores.tolist(), strict=True):
+        for index, value in zip(owner, scores, strict=True):
             if value > best[index]:
                 best[index] = value
         return best
@@ -338,7 +205,13 @@ class InjectionModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> InjectionModel:
         with np.load(path, allow_pickle=False) as data:
-            weights = data["weights"].astype(np.float32)
+            weights = data["weights"]
+            # Served in the dtype they ship in: float16 (training rounds the
+            # weights to it), a 2 MB table instead of float32's 4 MB for the few
+            # hundred random lookups of a text. The sums are the same bits:
+            # float16 -> float64 is exact (and so is the sum, see ``batch_sums``).
+            if weights.dtype != np.float16:
+                weights = weights.astype(np.float32)
             meta = data["meta"].astype(np.float64)
             version = str(data["version"])
             shapes = bool(data["shapes"]) if "shapes" in data else False
