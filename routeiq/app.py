@@ -31,6 +31,7 @@ from routeiq.api.stages import stages_for
 from routeiq.asgi.auth import AuthMiddleware
 from routeiq.asgi.backpressure import BackpressureMiddleware
 from routeiq.asgi.body_gate import BodyGate
+from routeiq.asgi.final_send import shield_final_send
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.types import ASGIApp
@@ -174,7 +175,8 @@ def create_app(
         config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport, resolver=resolver
     )
     gw.chat_stages, gw.embedding_stages = stages_for(gw)
-    quart = cast(ASGIApp, _quart_app(gw))
+    # Quart's answers to `Connection: close` clients must still close the socket.
+    quart = shield_final_send(cast(ASGIApp, _quart_app(gw)))
     dispatcher: ASGIApp = Dispatcher(gw, HOT_ROUTES, _mounts(gw, quart), quart)
     inner: ASGIApp = BackpressureMiddleware(
         dispatcher, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
