@@ -10,21 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import trio
 
 from routeiq.testing import running_stack
-
-
-async def _all(calls: list[Any]) -> list[httpx.Response]:
-    out: list[httpx.Response] = []
-
-    async def one(call: Any) -> None:
-        out.append(await call())
-
-    async with trio.open_nursery() as nursery:
-        for call in calls:
-            nursery.start_soon(one, call)
-    return out
+from tests.governance.test_admin_concurrency import concurrently
 
 
 async def _names(c: httpx.AsyncClient) -> list[str]:
@@ -42,13 +30,15 @@ async def test_eight_concurrent_adds_then_deletes_all_apply() -> None:
                 "/model/new", json={"model_name": f"m{i}", "litellm_params": params}
             )
 
-        added = await _all([add(i) for i in range(8)])
+        added = await concurrently([add(i) for i in range(8)])
         assert [r.status_code for r in added] == [200] * 8, [r.text[:200] for r in added]
         assert await _names(c) == [f"m{i}" for i in range(8)]
         chat = {"model": "m5", "messages": [{"role": "user", "content": "hi"}]}
         assert (await c.post("/v1/chat/completions", json=chat)).status_code == 200
 
         ids = [r.json()["model_info"]["id"] for r in added]
-        deleted = await _all([lambda i=i: c.post("/model/delete", json={"id": i}) for i in ids])
+        deleted = await concurrently(
+            [lambda i=i: c.post("/model/delete", json={"id": i}) for i in ids]
+        )
         assert [r.status_code for r in deleted] == [200] * 8
         assert await _names(c) == []

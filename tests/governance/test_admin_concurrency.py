@@ -16,7 +16,8 @@ import trio
 from routeiq.testing import running_stack
 
 
-async def _all(calls: list[Any]) -> list[httpx.Response]:
+async def concurrently(calls: list[Any]) -> list[httpx.Response]:
+    """Run the calls at once; their responses in the order they finished."""
     out: list[httpx.Response] = []
 
     async def one(call: Any) -> None:
@@ -37,7 +38,7 @@ async def test_concurrent_member_adds_and_key_updates_are_all_kept() -> None:
             )
             for i in range(10)
         ]
-        assert {r.status_code for r in await _all(adds)} == {200}
+        assert {r.status_code for r in await concurrently(adds)} == {200}
         info = (await c.get("/team/info", params={"team_id": "t"})).json()["team_info"]
         assert sorted(m["user_id"] for m in info["members_with_roles"]) == sorted(
             f"u{i}" for i in range(10)
@@ -51,7 +52,7 @@ async def test_concurrent_member_adds_and_key_updates_are_all_kept() -> None:
             {"models": ["gpt-test"]},
         ]
         updates = [lambda ch=ch: c.post("/key/update", json={"key": key, **ch}) for ch in changes]
-        assert {r.status_code for r in await _all(updates)} == {200}
+        assert {r.status_code for r in await concurrently(updates)} == {200}
         stored = (await c.get("/key/info", params={"key": key})).json()["info"]
         for ch in changes:
             for field, value in ch.items():
@@ -64,11 +65,11 @@ async def test_concurrent_creates_of_one_id_and_regenerates_of_one_key_succeed_o
             lambda i=i: c.post("/team/new", json={"team_id": "same", "metadata": {"n": i}})
             for i in range(6)
         ]
-        codes = sorted(r.status_code for r in await _all(teams))
+        codes = sorted(r.status_code for r in await concurrently(teams))
         assert codes == [200] + [400] * 5, codes
 
         key = (await c.post("/key/generate", json={})).json()["key"]
         regens = [lambda: c.post("/key/regenerate", json={"key": key}) for _ in range(6)]
-        answers = await _all(regens)
+        answers = await concurrently(regens)
         fresh = [r.json()["key"] for r in answers if r.status_code == 200]
         assert len(fresh) == 1, [r.status_code for r in answers]  # one old key, one new key
