@@ -23,6 +23,7 @@ import httpx
 from quart import Response
 from quart_trio import QuartTrio
 
+from routeiq import jsonrpc_errors
 from routeiq.a2a.registry import CARD_PATH
 from routeiq.api import a2a as a2a_api
 from routeiq.api import admin, cache_admin, config_admin, debug, governance_admin, health, openai
@@ -31,6 +32,7 @@ from routeiq.api.stages import stages_for
 from routeiq.asgi.auth import AuthMiddleware
 from routeiq.asgi.backpressure import BackpressureMiddleware
 from routeiq.asgi.body_gate import BodyGate
+from routeiq.asgi.final_send import shield_final_send
 from routeiq.asgi.policy import PolicyMiddleware
 from routeiq.asgi.request_id import RequestIdMiddleware
 from routeiq.asgi.types import ASGIApp
@@ -174,7 +176,8 @@ def create_app(
         config, lifecycle, routes=HOT_ROUTES.keys(), transport=transport, resolver=resolver
     )
     gw.chat_stages, gw.embedding_stages = stages_for(gw)
-    quart = cast(ASGIApp, _quart_app(gw))
+    # Quart's answers to `Connection: close` clients must still close the socket.
+    quart = shield_final_send(cast(ASGIApp, _quart_app(gw)))
     dispatcher: ASGIApp = Dispatcher(gw, HOT_ROUTES, _mounts(gw, quart), quart)
     inner: ASGIApp = BackpressureMiddleware(
         dispatcher, gw.lifecycle, OPEN_PATHS, config.routeiq.server.retry_after_seconds
@@ -193,5 +196,13 @@ def create_app(
     # The admin console at /ui signs in with a cookie, so it sits before the key check;
     # its pages call the admin routes in process, through the route table.
     inner = console_app.mount(gw, inner, dispatcher)
-    outer = RequestIdMiddleware(inner, gw.on_request_done, anthropic_surface.ERROR_BODIES)
+    # Errors in each surface's shape: Anthropic's on /v1/messages, JSON-RPC on /mcp and
+    # on the A2A agents' POST endpoints.
+    error_bodies = {**anthropic_surface.ERROR_BODIES, mcp_api.ENDPOINT: jsonrpc_errors.error_body}
+    outer = RequestIdMiddleware(
+        inner,
+        gw.on_request_done,
+        error_bodies,
+        ((a2a_api.PREFIX, jsonrpc_errors.error_body),),
+    )
     return outer, gw

@@ -44,6 +44,7 @@ from routeiq.routing.settings import RoutingSettings
 from routeiq.ssrf import SSRFSettings
 from routeiq.state.settings import StateSettings
 from routeiq.surfaces.settings import SurfaceSettings
+from routeiq.urlcheck import url_problem
 
 ENV_PREFIX = "os.environ/"
 USED_SECTIONS = (
@@ -82,6 +83,9 @@ class LiteLLMParams(BaseModel):
     def _check_base(cls, v: str | None) -> str | None:
         if v is not None and not v.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
+        problem = url_problem(v) if v else None
+        if problem is not None:
+            raise ValueError(problem)
         return v.rstrip("/") if v else v
 
 

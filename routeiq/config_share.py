@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import trio
+from pydantic import ValidationError
 
 from routeiq.state.base import StateStore
 
@@ -35,6 +36,23 @@ log = logging.getLogger("routeiq.reload")
 KEY = "cfg:models"
 CHANNEL = "config.models"
 DB_KIND, DB_ID = "config", "models"  # the record in the key database
+
+
+def _loadable(dep_id: str, entry: Any) -> bool:
+    """Whether a stored entry passes this gateway's checks of one model entry. One an
+    older gateway stored and this one refuses (an ``api_base`` DNS cannot carry, say)
+    is skipped with a warning, not allowed to make the whole stored set fail to load
+    (which also made every later ``/model/new`` fail on that entry's error)."""
+    from routeiq.config import ModelEntry
+
+    try:
+        ModelEntry.model_validate(entry)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        log.warning("stored runtime model %s skipped: %s: %s", dep_id, where, first["msg"])
+        return False
+    return True
 
 
 class SharedModels:
@@ -60,6 +78,7 @@ class SharedModels:
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             log.warning("ignoring a malformed %s value", KEY)
             return False
+        runtime = {k: v for k, v in runtime.items() if _loadable(k, v)}
         r = self.reloader
         if runtime == r.runtime and deleted == r.deleted:
             return False

@@ -16,6 +16,7 @@ else ever reaches the client (and nothing becomes a 500 with a stack trace)::
     │   ├── NotFound              404    (ModelNotFound: code=model_not_found)
     │   ├── MethodNotAllowed      405
     │   ├── RequestTimeout        408    the body did not arrive in time
+    │   ├── Conflict              409    changed by a concurrent edit; read it again
     │   ├── PayloadTooLarge       413
     │   ├── UnsupportedMediaType  415
     │   ├── RateLimited           429    (Retry-After)
@@ -123,6 +124,11 @@ class ModelNotFound(NotFound):
 class MethodNotAllowed(ClientError):
     status = 405
     code = "method_not_allowed"
+
+
+class Conflict(ClientError):
+    status = 409
+    code = "conflict"
 
 
 class PayloadTooLarge(ClientError):

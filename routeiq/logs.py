@@ -92,9 +92,21 @@ class JsonFormatter(logging.Formatter):
         return mask_secrets(line)
 
 
+def one_line(text: str) -> str:
+    """``text`` with its non-printable characters (CR, LF, NUL, U+2028...) escaped as
+    ``\\r``, ``\\x00``...: a path or key alias a client chose cannot forge a log line.
+    Printable text (the usual case, one C-level check) is returned as it is."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = f"{_iso(record.created)} {record.levelname} {record.name}: {record.getMessage()}"
+        msg = one_line(record.getMessage())
+        line = f"{_iso(record.created)} {record.levelname} {record.name}: {msg}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         rid = getattr(record, "request_id", None)

@@ -176,7 +176,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (``getaddrinfo`` runs in a thread)."""
     try:
         infos = await trio.socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:  # UnicodeError: a name IDNA cannot encode
         raise SSRFBlocked(f"Host {host!r} could not be resolved: {exc}") from None
     return sorted({str(info[4][0]) for info in infos})
 

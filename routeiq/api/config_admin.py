@@ -17,13 +17,14 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import trio
 from pydantic import BaseModel, ConfigDict, Field
 
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.boundary import Boundary
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
-from routeiq.errors import BadRequest, MethodNotAllowed, NotFound
+from routeiq.errors import BadRequest, Conflict, MethodNotAllowed, NotFound
 from routeiq.jsonrpc_asgi import read_model, require_master
 
 if TYPE_CHECKING:
@@ -88,6 +89,10 @@ class ConfigAdminApp:
         self.gw = gw
         self.inner = inner
         self.keys = keys
+        # An edit takes in the stored edits, changes one entry, rebuilds and publishes,
+        # awaiting in between: one edit at a time, or a concurrent one's sync drops the
+        # entry this one just added (or brings back the one it deleted).
+        self._edits = trio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -101,7 +106,11 @@ class ConfigAdminApp:
         want = "GET" if path == "/model/info" else "POST"
         if scope["method"] != want:
             raise MethodNotAllowed(f"Use {want}", headers={"allow": want})
-        status, body = await self._route(scope, receive, path)
+        if want == "POST":
+            async with self._edits:
+                status, body = await self._route(scope, receive, path)
+        else:
+            status, body = await self._route(scope, receive, path)
         set_status(scope, status)
         await send_json(send, status, body)
 
@@ -161,7 +170,9 @@ class ConfigAdminApp:
                 reloader.runtime[dep_id] = undo
             raise _rejected(result)
         await shared.publish()
-        dep = next(d for d in self.gw.config.deployments if d.id == dep_id)
+        dep = next((d for d in self.gw.config.deployments if d.id == dep_id), None)
+        if dep is None:  # another process's edit, taken in meanwhile, removed it
+            raise Conflict(f"Deployment {dep_id!r} was changed by another edit; read it again")
         return 200, model_entry(dep)
 
 

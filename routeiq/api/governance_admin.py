@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import trio
+
 from routeiq.api import governance_keys, governance_teams, governance_users
 from routeiq.api.governance_base import AdminState, Route
 from routeiq.api.governance_spend import spend_logs, spend_report
@@ -51,6 +53,11 @@ class GovernanceAdmin(AdminState):
         super().__init__(gov)
         self.inner = inner
         self.keys = keys
+        # Every change is a read-modify-write (or an "exists?" check and a write) with
+        # database awaits in between: one at a time in this process, or concurrent
+        # ones overwrite each other. Admin writes are rare and off the request path,
+        # and their bodies were read before routing (BodyGate), so no client holds it.
+        self._writes = trio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -75,7 +82,11 @@ class GovernanceAdmin(AdminState):
             raise MethodNotAllowed(f"Use {method} on {path}", headers={"allow": method})
         raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         query = {k: v[-1] for k, v in raw.items()}
-        result = await route(self, scope, receive, query)
+        if method == "POST":
+            async with self._writes:
+                result = await route(self, scope, receive, query)
+        else:
+            result = await route(self, scope, receive, query)
         set_status(scope, 200)
         await send_json(send, 200, result)
 

@@ -47,10 +47,12 @@ class RequestIdMiddleware:
         app: ASGIApp,
         on_done: Callable[[Scope, RequestContext], None],
         error_bodies: dict[str, ErrorBody] | None = None,
+        error_prefixes: tuple[tuple[str, ErrorBody], ...] = (),
     ) -> None:
         self.app = app
         self.on_done = on_done
         self.error_bodies = error_bodies or {}  # path -> that surface's error shape
+        self.error_prefixes = error_prefixes  # (path prefix, shape) for POSTs under it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +68,11 @@ class RequestIdMiddleware:
         path = scope["path"]
         if "//" in path:  # one spelling per route, before any middleware matches on it
             scope["path"] = _SLASHES.sub("/", path)
-        ERROR_BODY.set(self.error_bodies.get(scope["path"]))
+        render = self.error_bodies.get(scope["path"])
+        if render is None and self.error_prefixes and scope["method"] == "POST":
+            path = scope["path"]
+            render = next((r for p, r in self.error_prefixes if path.startswith(p)), None)
+        ERROR_BODY.set(render)
         rid = accept_request_id(supplied)
         ctx = RequestContext(rid, time.perf_counter())
         scope[CTX_KEY] = ctx
