@@ -217,8 +217,11 @@ def _submit_confirmed(driver: Any, button: Any) -> None:
 
 
 def _flash(driver: Any) -> str:
-    found = driver.find_elements(By.CSS_SELECTOR, "p.flash")
-    return str(found[0].text) if found else ""
+    try:  # the page may be replaced between finding the message and reading it
+        found = driver.find_elements(By.CSS_SELECTOR, "p.flash")
+        return str(found[0].text) if found else ""
+    except WebDriverException:  # a stale element: the caller's wait asks again
+        return ""
 
 
 def test_operator_session(servers: dict[str, Any], browser: Any) -> None:
