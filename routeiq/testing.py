@@ -30,7 +30,7 @@ import orjson
 import trio
 
 from routeiq.app import create_app
-from routeiq.asgi.types import ASGIApp, Message
+from routeiq.asgi.types import ASGIApp, Message, http_scope
 from routeiq.config import Config, load_config
 from routeiq.gateway import Gateway
 from routeiq.lifecycle import Lifecycle
@@ -243,27 +243,6 @@ class Answer:
 
     def json(self) -> Any:
         return orjson.loads(self.body)
-
-
-def http_scope(
-    method: str, path: str, headers: list[tuple[bytes, bytes]], **extra: Any
-) -> dict[str, Any]:
-    """An ASGI HTTP scope as hypercorn builds one (``extra`` adds or replaces keys)."""
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "replace"),
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-        **extra,
-    }
 
 
 async def asgi_call(

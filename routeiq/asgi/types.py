@@ -80,3 +80,25 @@ def header(scope: Scope, name: bytes) -> bytes | None:
         if k == name:
             return bytes(v)
     return None
+
+
+def http_scope(
+    method: str, path: str, headers: list[tuple[bytes, bytes]], **extra: Any
+) -> dict[str, Any]:
+    """An ASGI HTTP scope as hypercorn builds one (``extra`` adds or replaces keys), for
+    requests made inside the process (the console's admin calls, the test harness)."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "replace"),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        **extra,
+    }

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from routeiq.asgi.types import ASGIApp, Message, RequestContext
+from routeiq.asgi.types import ASGIApp, Message, RequestContext, http_scope
 
 # The admin handlers read their body in one message; this bounds what we send.
 MAX_BODY = 64 * 1024
@@ -54,21 +54,15 @@ class AdminClient:
                 (b"content-type", b"application/json"),
                 (b"content-length", b"%d" % len(data)),
             ]
-        scope: dict[str, Any] = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": query.encode(),
-            "root_path": "",
-            "headers": headers,
-            "client": ("127.0.0.1", 0),
-            "server": ("127.0.0.1", 0),
-            "routeiq.ctx": RequestContext("console", 0.0),
-        }
+        scope = http_scope(
+            method,
+            path,
+            headers,
+            query_string=query.encode(),
+            client=("127.0.0.1", 0),
+            server=("127.0.0.1", 0),
+            **{"routeiq.ctx": RequestContext("console", 0.0)},
+        )
         sent = False
         status = 500
         chunks: list[bytes] = []
