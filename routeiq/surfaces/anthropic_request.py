@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from routeiq.errors import BadRequest
-from routeiq.surfaces.checks import array, is_int, need, number, obj, text, wrong
+from routeiq.surfaces.checks import array, is_int, need, number, obj, tag, text, wrong
 
 MAX_TOKENS = 1 << 31
 _DROPPED_BLOCKS = frozenset({"thinking", "redacted_thinking"})
@@ -28,7 +28,7 @@ def _text_of(blocks: Any, param: str) -> str:
     out = []
     for i, block in enumerate(array(blocks, param)):
         block = obj(block, f"{param}[{i}]")
-        kind = block.get("type")
+        kind = tag(block.get("type"))
         if kind == "text":
             out.append(text(block.get("text"), f"{param}[{i}].text"))
         elif kind != "image":  # an image in a tool result has no chat-text equivalent
@@ -38,7 +38,7 @@ def _text_of(blocks: Any, param: str) -> str:
 
 def _image(block: dict[str, Any], param: str) -> dict[str, Any]:
     source = obj(need(block, "source", param + "."), param + ".source")
-    kind = source.get("type")
+    kind = tag(source.get("type"))
     if kind == "base64":
         media = text(need(source, "media_type", param + ".source."), param + ".source.media_type")
         data = text(need(source, "data", param + ".source."), param + ".source.data")
@@ -56,7 +56,7 @@ def _user(content: list[Any], param: str) -> list[dict[str, Any]]:
     for i, block in enumerate(content):
         p = f"{param}[{i}]"
         block = obj(block, p)
-        kind = block.get("type")
+        kind = tag(block.get("type"))
         if kind == "text":
             parts.append({"type": "text", "text": text(block.get("text"), p + ".text")})
         elif kind == "image":
@@ -82,7 +82,7 @@ def _assistant(content: list[Any], param: str) -> dict[str, Any]:
     for i, block in enumerate(content):
         p = f"{param}[{i}]"
         block = obj(block, p)
-        kind = block.get("type")
+        kind = tag(block.get("type"))
         if kind == "text":
             texts.append(text(block.get("text"), p + ".text"))
         elif kind == "tool_use":
@@ -118,7 +118,7 @@ def _messages(value: Any, max_messages: int) -> list[dict[str, Any]]:
     for i, msg in enumerate(messages):
         p = f"messages[{i}]"
         msg = obj(msg, p)
-        role = msg.get("role")
+        role = tag(msg.get("role"))
         content = need(msg, "content", p + ".")
         if role not in ("user", "assistant"):
             raise wrong(p + ".role", "'user' or 'assistant'")
@@ -157,7 +157,7 @@ def _tools(value: Any) -> list[dict[str, Any]]:
 
 def _tool_choice(value: Any, chat: dict[str, Any]) -> None:
     choice = obj(value, "tool_choice")
-    kind = choice.get("type")
+    kind = tag(choice.get("type"))
     if kind == "auto":
         chat["tool_choice"] = "auto"
     elif kind == "any":

@@ -52,3 +52,10 @@ def array(value: Any, param: str) -> list[Any]:
     if not isinstance(value, list):
         raise wrong(param, "an array")
     return value
+
+
+def tag(value: Any) -> str | None:
+    """A discriminator field (``type``, ``role``) as a string for set lookups: ``None``
+    stays ``None``, any other non-string becomes ``""`` (matches no known tag, so the
+    caller's "one of ..." 400 answers it; a list would not even be hashable)."""
+    return value if value is None or isinstance(value, str) else ""

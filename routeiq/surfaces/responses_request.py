@@ -14,7 +14,7 @@ import secrets
 from typing import Any
 
 from routeiq.errors import BadRequest
-from routeiq.surfaces.checks import array, is_int, need, number, obj, text, wrong
+from routeiq.surfaces.checks import array, is_int, need, number, obj, tag, text, wrong
 
 _ROLES = frozenset({"user", "assistant", "system", "developer"})
 _TEXT_PARTS = frozenset({"input_text", "output_text", "text", "refusal"})
@@ -31,7 +31,7 @@ def _content(value: Any, param: str) -> str | list[dict[str, Any]]:
     for i, part in enumerate(array(value, param)):
         p = f"{param}[{i}]"
         part = obj(part, p)
-        kind = part.get("type")
+        kind = tag(part.get("type"))
         if kind in _TEXT_PARTS:
             key = "refusal" if kind == "refusal" else "text"
             parts.append({"type": "text", "text": text(part.get(key), f"{p}.{key}")})
@@ -62,7 +62,7 @@ def input_items(value: Any) -> list[dict[str, Any]]:
     items = []
     for i, item in enumerate(array(value, "input")):
         item = obj(item, f"input[{i}]")
-        kind = item.get("type", "message")
+        kind = tag(item.get("type", "message"))
         if kind == "message" and isinstance(item.get("content"), str):
             part_type = "output_text" if item.get("role") == "assistant" else "input_text"
             item = {**item, "content": [{"type": part_type, "text": item["content"]}]}
@@ -84,9 +84,9 @@ def to_messages(value: Any, max_messages: int) -> list[dict[str, Any]]:
     for i, item in enumerate(items):
         p = f"input[{i}]"
         item = obj(item, p)
-        kind = item.get("type", "message")
+        kind = tag(item.get("type", "message"))
         if kind == "message":
-            role = item.get("role")
+            role = tag(item.get("role"))
             if role not in _ROLES:
                 raise wrong(p + ".role", "one of 'user', 'assistant', 'system', 'developer'")
             content = _content(need(item, "content", p + "."), p + ".content")
@@ -156,7 +156,7 @@ def _text_format(value: Any) -> dict[str, Any] | None:
     if fmt is None:
         return None
     fmt = obj(fmt, "text.format")
-    kind = fmt.get("type")
+    kind = tag(fmt.get("type"))
     if kind == "text":
         return None
     if kind == "json_object":

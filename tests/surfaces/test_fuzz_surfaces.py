@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from routeiq.asgi.types import ASGIApp
@@ -215,6 +215,7 @@ async def test_messages_never_500(body: dict[str, Any], path: str) -> None:
 
 @FUZZ
 @given(body=responses_bodies)
+@example(body={"model": "gpt-test", "input": [{"role": []}]})  # was a 500 (unhashable role)
 async def test_responses_never_500(body: dict[str, Any]) -> None:
     check("/v1/responses", *await call(_app(), "POST", "/v1/responses", AUTH, orjson.dumps(body)))
 
