@@ -328,7 +328,10 @@ async def test_guardrail_blocks_show_as_counts_and_metadata_only(tmp_path: Path)
         async with _signed_in(s) as c:
             for _ in range(100):  # the block log writes once a second
                 page = await c.get(f"{s.url}/ui/guardrails")
-                if "blocked-req-1" in page.text and "denied-req-1" in page.text:
+                # the page reads the plots, then the last rows: a batch written between
+                # the two reads shows its rows before its counts, so wait for both
+                totals = re.search(r"<td>policy</td><td>no-forbidden</td><td>2</td>", page.text)
+                if "blocked-req-1" in page.text and "denied-req-1" in page.text and totals:
                     break
                 await trio.sleep(0.1)
             # the last blocked requests, by id, guard and reason; never the text
