@@ -81,6 +81,7 @@ class Engine(Protocol):
     real: str
     bigint: str
     migration_lock: str  # a statement that holds off other migrators until commit
+    snapshot: str  # starts a transaction whose reads all see one snapshot
 
     def connect(self) -> Any: ...
 
@@ -126,6 +127,17 @@ class Database:
         """``fn(cursor, placeholder)`` in a worker thread: reads of other components
         (the admin console's aggregates), written with the engine's placeholder."""
         return await self._run(lambda cur: fn(cur, self.engine.placeholder))
+
+    async def snapshot(self, fn: Callable[[Any, str], T]) -> T:
+        """As :meth:`read`, but every statement of ``fn`` sees the same snapshot: a
+        page that shows counts and the rows behind them reads them consistently
+        even while a batch is written between its two queries."""
+
+        def job(cur: Any) -> T:
+            cur.execute(self.engine.snapshot)
+            return fn(cur, self.engine.placeholder)
+
+        return await self._run(job)
 
     # -- lifecycle ----------------------------------------------------------------
 

@@ -11,6 +11,8 @@ class PostgresEngine:
     real = "DOUBLE PRECISION"
     bigint = "BIGINT"
     migration_lock = "SELECT pg_advisory_xact_lock(74120010)"
+    # READ COMMITTED (the default) takes a new snapshot per statement
+    snapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def __init__(self, url: str, connect_timeout: int = 5) -> None:
         self.url = url

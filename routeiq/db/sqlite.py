@@ -16,6 +16,8 @@ class SqliteEngine:
     real = "REAL"
     bigint = "INTEGER"
     migration_lock = "BEGIN IMMEDIATE"
+    # WAL: a deferred transaction's snapshot is taken at its first read and held
+    snapshot = "BEGIN"
 
     def __init__(self, path: Path) -> None:
         self.path = path

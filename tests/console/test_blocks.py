@@ -189,3 +189,30 @@ async def test_a_reload_with_new_guardrails_keeps_the_block_log(tmp_path: Path) 
             rows = await s.gw.blocks.db.read(lambda cur, m: recent(cur, m, 0, 10))
             noted = [b.request_id for b in s.gw.blocks.pending] + [b.request_id for b in rows]
         assert "after-reload" in noted
+
+
+async def test_a_snapshot_read_sees_a_batch_in_both_queries_or_neither(db: Database) -> None:
+    """The guardrails page reads the plots, then the rows: a batch committed by another
+    connection between the two must not show in the rows without its counts."""
+    await db.read(lambda cur, m: insert(cur, m, [_row(T0 + 1, "pii", "EMAIL", "old")]))
+
+    def between() -> None:  # another gateway's block log writing its batch
+        conn = db.engine.connect()
+        try:
+            m = db.engine.placeholder
+            insert(conn.cursor(), m, [_row(T0 + 2, "pii", "EMAIL", "new")])
+            conn.commit()
+        finally:
+            conn.close()
+
+    def both(cur: Any, m: str) -> tuple[int, list[str]]:
+        total = sum(s.total for s in series(cur, m, T0, 300.0, 12))
+        between()
+        return total, [r.request_id for r in recent(cur, m, T0, 10)]
+
+    # plain reads: each statement sees the latest commit, so the two disagree
+    assert await db.read(both) == (1, ["new", "old"])
+    # a snapshot: both queries see the database as it was at the first
+    assert await db.snapshot(both) == (2, ["new", "old"])
+    total, rows = await db.snapshot(both)
+    assert (total, len(rows)) == (3, 3)

@@ -64,8 +64,10 @@ async def view(ctx: Ctx) -> Page:
     lines: list[BlockSeries] = []
     last: list[BlockRow] = []
     if gov is not None:
-        lines = await gov.db.read(lambda cur, m: series(cur, m, since, width, n))
-        last = await gov.db.read(lambda cur, m: recent(cur, m, now - 86400, RECENT))
+        # one snapshot: a batch written between the two queries shows in both or neither
+        lines, last = await gov.db.snapshot(
+            lambda cur, m: (series(cur, m, since, width, n), recent(cur, m, now - 86400, RECENT))
+        )
     per = "5 min" if window == "hour" else "30 min"
     switch = " ".join(
         f'<a href="{html.url("/guardrails", window=w)}"'
