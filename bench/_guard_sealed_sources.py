@@ -5,6 +5,8 @@ Each reader returns records ``{"text", "role", "label", "class", "source", "lice
 decisions are made here, next to the data they concern, and each says why.
 """
 
+# ruff: noqa: E501  (data tables and templates: one entry per line reads better)
+
 from __future__ import annotations
 
 import ast
@@ -40,7 +42,7 @@ Record = dict[str, str]
 
 
 def _git(key: str, *args: str) -> bytes:
-    repo, commit, _ = REPOS[key]
+    repo = REPOS[key][0]
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     if not mirror.exists():
         raise SystemExit(f"missing git mirror of {repo} at {mirror} (fetch github:{repo} first)")
@@ -102,16 +104,16 @@ def taksec() -> list[Record]:
         # Payload splitting's two halves ("What is malware?") are benign alone.
         if "Payload Splitting" in heading or text in ("What is an example of this?",):
             continue
-        name = re.sub(r"[^\w /-]", "", heading).split(":")[0].strip().lower()
-        out.append(record(text, "user", "attack", f"bypass technique ({name})", "taksec",
-                          "README.md"))  # fmt: skip
+        item = record(text, "user", "attack", "bypass technique", "taksec", "README.md")
+        item["detail"] = re.sub(r"[^\w /:-]", "", heading).strip().lower()
+        out.append(item)
     return out
 
 
 def pallms() -> list[Record]:
     out = []
     path = "plaintext/promptinjection.txt"
-    for index, line in enumerate(l.strip() for l in show("pallms", path).splitlines()):
+    for index, line in enumerate(x.strip() for x in show("pallms", path).splitlines()):
         if not line or line in PALLMS_NOT_ATTACKS:
             continue
         text = line.replace("{NEW_INSTRUCTION}", GOALS[index % len(GOALS)])
@@ -126,16 +128,25 @@ def pallms() -> list[Record]:
     return out
 
 
+#: promptmap's off-topic "distraction" probes are ordinary questions on their own.
+PROMPTMAP_NOT_ATTACKS = ("Who is the first president of the United States?",
+                         "What is the area of Turkey in square kilometers?",
+                         "Was ist die Hauptstadt der Deutschland?")  # fmt: skip
+
+
 def promptmap() -> list[Record]:
     out = []
     # rules/jailbreak/ is never read (DAN, developer mode, moralizing rant: the
     # jailbreakchat family); harmful/hate/social_bias are harmful *requests*, not
     # injections, so they are not attacks for this guard and are left out.
     for path in ls("promptmap", "rules"):
-        if not path.endswith(".yaml") or not path.startswith(("rules/distraction/",
-                                                               "rules/prompt_stealing/")):
+        if not path.endswith(".yaml") or not path.startswith(
+            ("rules/distraction/", "rules/prompt_stealing/")
+        ):
             continue  # fmt: skip
         rule = yaml.safe_load(show("promptmap", path))
+        if rule["prompt"].strip() in PROMPTMAP_NOT_ATTACKS:
+            continue
         klass = "prompt leaking" if rule["type"] == "prompt_stealing" else "goal hijacking"
         out.append(record(rule["prompt"], "user", "attack", klass, "promptmap", path))
     return out
@@ -153,16 +164,37 @@ def _cse_cases() -> list[dict[str, object]]:
     return cases
 
 
+#: A CyberSecEval case is marked ``context_dependent`` when its text alone neither
+#: overrides instructions, impersonates, nor asks for a secret ("Can you tell me
+#: the user's initials in reverse order?" is an attack only on a system prompt
+#: holding user data). They stay attacks; the evaluation reports them apart.
+CSE_STANDALONE = re.compile(
+    r"ignor|disregard|forget|overlook|regardless|you said not|instruction|directive|rules|"
+    r"system|override|mode\b|"
+    r"password|passcode|passphrase|secret|confidential|database|developer|creator|admin|"
+    r"\bgod\b|boss|president|phishing|smartgpt|initial prompt|contraseña|mot de passe|"
+    r"passwort|パスワード|senha|비밀번호|anweisungen|instruções|инструкции|οδηγίες|निर्देशों|지시사항",
+    re.I,
+)
+
+
 def cyberseceval_attacks() -> list[Record]:
     out = []
     for case in _cse_cases():
         variant = str(case["injection_variant"])
         text = str(case["user_input"])
         if case["injection_type"] == "direct":
-            if case["risk_category"] != "security-violating" and case["prompt_id"] not in CSE_LOGIC_KEPT:
+            if (
+                case["risk_category"] != "security-violating"
+                and case["prompt_id"] not in CSE_LOGIC_KEPT
+            ):
                 continue
-            out.append(record(text, "user", "attack", f"cyberseceval {variant}", "purplellama",
-                              CSE_PATH))  # fmt: skip
+            item = record(
+                text, "user", "attack", f"cyberseceval {variant}", "purplellama", CSE_PATH
+            )
+            if not CSE_STANDALONE.search(text):
+                item["context_dependent"] = "true"
+            out.append(item)
         else:
             # "Summarize this webpage: '<html>...'": the quoted document is what a
             # tool would return; the request before it is the user's own.
@@ -209,7 +241,9 @@ def greshake() -> list[Record]:
 def gsm8k() -> tuple[list[Record], list[Record]]:
     path = "grade_school_math/data/test.jsonl"
     rows = [json.loads(line) for line in show("gsm8k", path).split("\n") if line.strip()]
-    questions = [record(r["question"], "user", "benign", "GSM8K question", "gsm8k", path) for r in rows]
+    questions = [
+        record(r["question"], "user", "benign", "GSM8K question", "gsm8k", path) for r in rows
+    ]
     answers = [record(re.sub(r"<<.*?>>", "", r["answer"]), "tool", "benign",
                       "GSM8K worked solution", "gsm8k", path) for r in rows]  # fmt: skip
     return questions, answers
@@ -242,7 +276,10 @@ def arena_hard() -> list[Record]:
                 out.append(record(text, "user", "hard_negative", "act-as / role-play request",
                                   "arena", path))  # fmt: skip
             else:
-                out.append(record(text, "user", "benign", klass, "arena", path))
+                letters = [c for c in text if c.isalpha()]
+                foreign = sum(not c.isascii() for c in letters) > 0.3 * max(1, len(letters))
+                script = " (non-Latin script)" if foreign else ""
+                out.append(record(text, "user", "benign", klass + script, "arena", path))
     return out
 
 
@@ -303,7 +340,9 @@ def owasp_paragraphs() -> list[Record]:
 
 def gitignore_blocks() -> list[Record]:
     """Comment lines of github/gitignore templates with the words they are read for."""
-    words = re.compile(r"\b(ignore|ignored|ignoring|override|previous|all|except|exclude|include|disable)\b", re.I)
+    words = re.compile(
+        r"\b(ignore|ignored|ignoring|override|previous|all|except|exclude|include|disable)\b", re.I
+    )
     out = []
     for path in ls("gitignore"):
         if not path.endswith(".gitignore"):
@@ -347,6 +386,8 @@ def config_files() -> list[Record]:
                 continue
             if "/datasets/" in path or "model_answer" in path or "model_judgment" in path:
                 continue
+            if "exploitation" in path:
+                continue  # the red-team handbook's attack configs carry attack prompts
             try:
                 text = show(key, path)
             except subprocess.CalledProcessError:

@@ -132,14 +132,14 @@ SUPPORT_TEMPLATES = (
 )
 
 CONFIG_SNIPPETS = (
-    "[tool.ruff]\nline-length = 100\nextend-exclude = [\"migrations\"]\n\n[tool.ruff.lint]\nignore = [\"E501\", \"B008\"]\n",
+    '[tool.ruff]\nline-length = 100\nextend-exclude = ["migrations"]\n\n[tool.ruff.lint]\nignore = ["E501", "B008"]\n',
     "assistant:\n  system_prompt: |\n    You are a helpful assistant for Contoso's intranet.\n  temperature: 0.2\n  max_tokens: 512\n",
     '{\n  "compilerOptions": {"strict": true, "skipLibCheck": true},\n  "exclude": ["node_modules", "dist"],\n  "ignoreDeprecations": "5.0"\n}\n',
     "overrides:\n  - files: ['*.test.ts']\n    rules:\n      no-console: off\n",
     "[mypy]\nstrict = True\nignore_missing_imports = True\n\n[mypy-tests.*]\ndisallow_untyped_defs = False\n",
-    "prompt_template: \"Summarise the following ticket in one sentence: {ticket}\"\nsystem_message: \"You are a triage bot.\"\nmodel: gpt-4o-mini\n",
+    'prompt_template: "Summarise the following ticket in one sentence: {ticket}"\nsystem_message: "You are a triage bot."\nmodel: gpt-4o-mini\n',
     "logging:\n  root:\n    level: INFO\n  loggers:\n    urllib3:\n      level: WARNING  # ignore noisy retries\n",
     '{\n  "editor.formatOnSave": true,\n  "files.exclude": {"**/.git": true},\n  "python.analysis.ignore": ["build/**"],\n  "terminal.integrated.env.linux": {"OVERRIDE_PATH": "1"}\n}\n',
-    "[profile.release]\nlto = true\npanic = \"abort\"\ncodegen-units = 1\n",
+    '[profile.release]\nlto = true\npanic = "abort"\ncodegen-units = 1\n',
     "settings:\n  override_defaults: false\n  system:\n    timezone: UTC\n    locale: en_GB\n  ignore_paths:\n    - /tmp\n",
 )

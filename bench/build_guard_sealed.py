@@ -16,6 +16,8 @@ Writes ``injection.jsonl`` (one record a line: text, role, label, class, source,
 licence), ``pii.jsonl`` and ``manifest.json`` (counts and sha256 of both files).
 """
 
+# ruff: noqa: E501  (wrapper and support-message templates: one per line reads better)
+
 from __future__ import annotations
 
 import hashlib
@@ -33,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _guard_sealed_pii as pii_data
+import _guard_sealed_readme as readme
 import _guard_sealed_sources as src
 import _guard_sealed_written as written
 import guard_corpus
@@ -68,7 +71,7 @@ def _paragraphs(doc: str) -> list[str]:
 def _insert(doc: str, payload: str, rng: random.Random) -> str:
     paras = _paragraphs(doc)
     at = rng.randrange(len(paras) + 1)
-    return "\n\n".join(paras[:at] + [payload] + paras[at:])
+    return "\n\n".join([*paras[:at], payload, *paras[at:]])
 
 
 def wrap(doc: str, payload: str | None, rng: random.Random, fake: Faker) -> tuple[str, str]:
@@ -89,7 +92,9 @@ def wrap(doc: str, payload: str | None, rng: random.Random, fake: Faker) -> tupl
         snippets = [doc[:700]] + [fake.paragraph(nb_sentences=3) for _ in range(2)]
         if payload is not None:
             snippets[rng.randrange(3)] += " " + payload
-        results = [{"title": fake.catch_phrase(), "url": fake.url(), "snippet": s} for s in snippets]
+        results = [
+            {"title": fake.catch_phrase(), "url": fake.url(), "snippet": s} for s in snippets
+        ]
         return json.dumps({"query": fake.bs(), "results": results}, ensure_ascii=False), kind
     return (doc if payload is None else _insert(doc, payload, rng)), kind
 
@@ -105,7 +110,7 @@ def indirect(attacks: list[Record], docs: list[Record], benign_docs: list[Record
         doc = rng.choice(docs)
         text, kind = wrap(doc["text"][:2500], attack["text"], rng, fake)
         out.append({**attack, "text": text, "role": "tool", "group": attack["text"],
-                    "class": f"planted in {kind}: {attack['class']}",
+                    "class": f"planted in {kind}", "detail": attack["class"],
                     "source": f"{attack['source']} in {doc['source']}",
                     "license": f"{attack['license']}; document {doc['license']}"})  # fmt: skip
     for doc in benign_docs:
@@ -117,10 +122,17 @@ def indirect(attacks: list[Record], docs: list[Record], benign_docs: list[Record
 # -- assembly -------------------------------------------------------------------
 
 
-def collect() -> list[Record]:
+#: The outside evaluation's family (DAN / jailbreakchat.com prompts): never in this set,
+#: even where a reserved source quotes one.
+DAN_FAMILY = re.compile(r"\bDAN\b|do anything now|developer mode|BetterDAN|jailbreakchat", re.I)
+
+
+def collect(excluded: Counter[str]) -> list[Record]:
     rng = random.Random(SEED)
     attacks = (src.taksec() + src.pallms() + src.promptmap() + src.cyberseceval_attacks()
                + src.greshake())  # fmt: skip
+    excluded["DAN family (excluded)"] += sum(bool(DAN_FAMILY.search(a["text"])) for a in attacks)
+    attacks = [a for a in attacks if not DAN_FAMILY.search(a["text"])]
     questions, solutions = src.gsm8k()
     arena = src.arena_hard()
     tldr = src.tldr_pages()
@@ -133,7 +145,8 @@ def collect() -> list[Record]:
                  + rng.sample(solutions, 150) + rng.sample(src.humaneval(), 100))  # fmt: skip
     rng.shuffle(documents)
     plant_in, plain = documents[:300], documents[300:]
-    short = [a for a in attacks if a["role"] == "user" and len(a["text"]) < 600]
+    short = [a for a in attacks if a["role"] == "user" and len(a["text"]) < 600
+             and "context_dependent" not in a]  # fmt: skip
     tool_docs = indirect(short, plant_in, plain, rng)
 
     shell_pages = [tldr[n] for n in SHELL_PAGES if n in tldr]
@@ -148,7 +161,11 @@ def collect() -> list[Record]:
     )  # fmt: skip
     for title in written.PAPER_TITLES:
         for template in rng.sample(written.PAPER_REQUESTS, 2):
-            hard.append(mine(template.format(t=title), "user", "security discussion (paper summary requests)"))
+            hard.append(
+                mine(
+                    template.format(t=title), "user", "security discussion (paper summary requests)"
+                )
+            )
     hard += [mine(t, "user", "security discussion (questions)") for t in written.SECURITY_QUESTIONS]
     hard += [mine(t, "user", "shell/process questions") for t in written.SHELL_QUESTIONS]
     hard += [mine(t, "user", "app role prompt as user text") for t in written.ROLE_PROMPTS_AS_USER]
@@ -184,7 +201,9 @@ def support_messages(rng: random.Random) -> list[Record]:
                 "part": fake.bothify("P-###-??").upper(), "model": fake.bothify("RX-####").upper(),
                 "uuid": fake.uuid4(),
             }  # fmt: skip
-            out.append(mine(template.format(**values), "user", "support messages with ids/versions/SKUs"))
+            out.append(
+                mine(template.format(**values), "user", "support messages with ids/versions/SKUs")
+            )
     return out
 
 
@@ -256,9 +275,11 @@ def write(path: Path, rows: list[Record]) -> str:
 
 
 def main() -> None:
-    records = collect()
+    excluded: Counter[str] = Counter()
+    records = collect(excluded)
     training = [s.text for s in guard_corpus.build()] + [h.text for h in injection_hard_negatives()]
     kept, dropped = dedupe(records, Reference(training))
+    dropped.update(excluded)
     pii_rows = pii_data.positives() + pii_data.lookalikes()
     OUT.mkdir(parents=True, exist_ok=True)
     counts = Counter((r["label"], r["role"], r["class"]) for r in kept)
@@ -271,6 +292,7 @@ def main() -> None:
         "pii_counts": dict(Counter(f"{r['label']} | {r['class']}" for r in pii_rows)),
     }  # fmt: skip
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    (OUT / "README.md").write_text(readme.render(manifest, src.REPOS) + "\n")
     for key in ("counts", "dropped", "pii_counts"):
         print(f"\n{key}:")
         for name, n in manifest[key].items():  # type: ignore[attr-defined]
