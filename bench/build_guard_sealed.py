@@ -124,7 +124,7 @@ def indirect(attacks: list[Record], docs: list[Record], benign_docs: list[Record
 
 #: The outside evaluation's family (DAN / jailbreakchat.com prompts): never in this set,
 #: even where a reserved source quotes one.
-DAN_FAMILY = re.compile(r"\bDAN\b|do anything now|developer mode|BetterDAN|jailbreakchat", re.I)
+DAN_FAMILY = re.compile(r"\bDAN\b|(?i:do anything now|developer mode|betterdan|jailbreakchat)")
 
 
 def collect(excluded: Counter[str]) -> list[Record]:
@@ -264,12 +264,17 @@ def dedupe(records: list[Record], reference: Reference) -> tuple[list[Record], C
             dropped[f"in training/dev data: {item['class']}"] += 1
             continue
         own.add(key)
-        kept.append(item)
+        kept.append({**item, "text": text})
     return kept, dropped
 
 
 def write(path: Path, rows: list[Record]) -> str:
-    data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    # U+2028/U+2029 escaped: tools that split lines on them (str.splitlines) read one
+    # record a line too.
+    lines = (json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+    data = "".join(
+        line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n" for line in lines
+    )
     path.write_text(data, encoding="utf-8")
     return hashlib.sha256(data.encode()).hexdigest()
 
