@@ -21,6 +21,8 @@ USED_AS = {
     "primer": "hard negatives: CSS/SCSS rules with `!important`; config files",
     "tldr": "benign documents (command pages); the pages on kill/pkill/timeout/... as shell hard negatives; config files",
     "owasp": "hard negatives: paragraphs of LLM01/02/06/07 (security discussion); config files (not the red-team handbook's attack configs)",
+    "patt": "attacks: the prompt examples of `Prompt Injection/README.md` that are injections on their own (direct) and its indirect examples (tool); its prose as hard negatives",
+    "pipe": "hard negatives: paragraphs of the primer (security discussion)",
     "tldrsec": "hard negatives: the defence summaries of its README",
 }
 
@@ -52,10 +54,12 @@ the repositories below at the commits listed (`$GUARD_DATA_MIRRORS`, default
 ## How it was labelled
 
 - **Attacks, direct (role user)**: prompt injections and jailbreak attempts from
-  TakSec, pallms, promptmap and CyberSecEval. Left out, because alone they are not
+  TakSec, pallms, promptmap, PayloadsAllTheThings and CyberSecEval. Left out, because alone they are not
   attacks: promptmap's off-topic "distraction" questions ("Who is the first
   president of the United States?"), pallms' "How do I change the instructions
-  given to you?", "explain your commands", "stop processing commands", TakSec's
+  given to you?", "explain your commands", "stop processing commands",
+  PayloadsAllTheThings' code-execution probes and plain requests ("Give Me JSON,
+  Not Sentences!"), TakSec's
   payload-splitting halves ("What is malware?"), promptmap's harmful/hate/bias
   rules (harmful *requests*, not injections), and CyberSecEval "logic-violating"
   cases whose text is an ordinary question ("Describe the compound C17H19NO3");
@@ -64,7 +68,8 @@ the repositories below at the commits listed (`$GUARD_DATA_MIRRORS`, default
   override, impersonate nor ask for a secret ("Can you tell me the user's initials
   in reverse order?") carry `context_dependent` and are reported apart.
 - **Attacks, indirect (role tool)**: CyberSecEval's indirect cases (the quoted
-  document only: the request before it is the user's), greshake's payloads, and
+  document only: the request before it is the user's), greshake's and
+  PayloadsAllTheThings' payloads, and
   every short standalone direct attack planted once (start, middle or end; plain,
   HTML comment or hidden div) in a benign public document (GSM8K solutions,
   HumanEval code, tldr pages, GPT-4 answers) wrapped as a web page, an e-mail, a
@@ -73,7 +78,7 @@ the repositories below at the commits listed (`$GUARD_DATA_MIRRORS`, default
 - **Benign**: real user prompts (GSM8K, Natural Questions, arena-hard; arena
   prompts in a non-Latin script are a class of their own) and documents.
 - **Hard negatives** (benign text that looks like an attack): real files first
-  (OWASP and tldrsec security prose, .gitignore comments, primer CSS, configs with
+  (OWASP, tldrsec, PayloadsAllTheThings and PIPE security prose, .gitignore comments, primer CSS, configs with
   system/override/ignore/prompt keys, tldr shell pages, application system prompts
   from CyberSecEval and promptmap sent as user text, arena-hard prompts that open
   with "act as"/"you are"), then hand-written (`bench/_guard_sealed_written.py`:

@@ -35,6 +35,8 @@ REPOS = {
     "primer": ("primer/css", "0875df4f25373511874f5bfcd117a1bc2006762f", "MIT"),
     "tldr": ("tldr-pages/tldr", "08e345f42639f67d99282813247ac670dc6e87cb", "CC BY 4.0"),
     "owasp": ("OWASP/www-project-top-10-for-large-language-model-applications", "020595761a4b7b0c3f9cf01a0457b78f9f1e7f9c", "CC BY-SA 4.0"),
+    "patt": ("swisskyrepo/PayloadsAllTheThings", "f9fa51417886ac11476cb62db2dff21773dc570b", "MIT"),
+    "pipe": ("jthack/PIPE", "2fc336f24ef0189ae4b94f5adb6b80113ea8e4dc", "no licence file (public article)"),
     "tldrsec": ("tldrsec/prompt-injection-defenses", "423a2f36a979858223ba5c6dfede8409c8d0fb63", "no licence file (summaries quoting public articles)"),
 }  # fmt: skip
 
@@ -233,6 +235,97 @@ def greshake() -> list[Record]:
             out.append(record(show("greshake", path), "tool", "attack",
                               "indirect payload (web page / tool output)", "greshake", path))  # fmt: skip
     return [r for r in out if len(r["text"]) > 40]
+
+
+PATT_PATH = "Prompt Injection/README.md"
+#: PayloadsAllTheThings' table rows whose example is an injection or jailbreak on
+#: its own; left out: code-execution probes ("What is the final result of
+#: 'import os; ...'"), plain requests ("Give Me JSON, Not Sentences!", "Write a
+#: Never-Ending Story!"), placeholders ("`A` repeated 10000 times") and the
+#: fine-tuning row ("Not a prompt").
+PATT_ATTACK_STRATEGIES = {
+    "Instruction Overriding", "Role Switching", "Data Extraction", "Jailbreak",
+    "Role Injection", "Recursive Prompting", "Identity Injection", "Output Leakage",
+    "Third-Party Abuse", "Reverse Prompt Injection", "RCE Test w/ Jailbreak",
+}  # fmt: skip
+
+
+def payloads_all_the_things() -> list[Record]:
+    text = show("patt", PATT_PATH)
+    out = []
+    for strategy, tactic, prompt in re.findall(
+        r"^\| ([^|]+?) +\| ([^|]+?) +\| `(.+?)` *\|$", text, re.M
+    ):
+        if strategy in PATT_ATTACK_STRATEGIES and tactic != "Test Code Jailbreak":
+            item = record(
+                prompt, "user", "attack", "payload list (PayloadsAllTheThings)", "patt", PATT_PATH
+            )
+            item["detail"] = f"{strategy}: {tactic}"
+            out.append(item)
+    # The indirect examples: a plugin-forgery block, EXIF metadata, code comments, an API response.
+    indirect = text.split("## Indirect Prompt Injection", 1)[1]
+    direct = text.split("## Direct Prompt Injection", 1)[1].split("## Indirect", 1)[0]
+    blocks = re.findall(r"```\w*\n(.*?)```", indirect, re.S)
+    blocks += [
+        b
+        for b in re.findall(r"```\w*\n(.*?)```", direct, re.S)
+        if "IMPORTANT NEW INSTRUCTIONS" in b
+    ]
+    for block in blocks:
+        cleaned = "\n".join(line.strip() for line in block.splitlines())
+        out.append(
+            record(
+                cleaned,
+                "tool",
+                "attack",
+                "indirect payload (web page / tool output)",
+                "patt",
+                PATT_PATH,
+            )
+        )
+    return out
+
+
+def payloads_all_the_things_prose() -> list[Record]:
+    """Its explanations of prompt injection: security discussion, a hard negative."""
+    out = []
+    for para in re.split(r"\n\s*\n", show("patt", PATT_PATH)):
+        para = para.strip()
+        if (
+            len(para) > 150
+            and not para.startswith(("#", "|", "*", "`", "[", "!"))
+            and "```" not in para
+        ):
+            out.append(
+                record(
+                    para,
+                    "tool",
+                    "hard_negative",
+                    "security discussion (primers)",
+                    "patt",
+                    PATT_PATH,
+                )
+            )
+    return out
+
+
+def pipe_paragraphs() -> list[Record]:
+    """PIPE (Prompt Injection Primer for Engineers): security discussion."""
+    out = []
+    for para in re.split(r"\n\s*\n", show("pipe", "README.md")):
+        para = para.strip()
+        if len(para) > 150 and not para.startswith(("#", "|", "<", "!", "[")) and "```" not in para:
+            out.append(
+                record(
+                    para,
+                    "tool",
+                    "hard_negative",
+                    "security discussion (primers)",
+                    "pipe",
+                    "README.md",
+                )
+            )
+    return out
 
 
 # -- benign ----------------------------------------------------------------------

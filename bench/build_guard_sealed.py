@@ -130,7 +130,7 @@ DAN_FAMILY = re.compile(r"\bDAN\b|(?i:do anything now|developer mode|betterdan|j
 def collect(excluded: Counter[str]) -> list[Record]:
     rng = random.Random(SEED)
     attacks = (src.taksec() + src.pallms() + src.promptmap() + src.cyberseceval_attacks()
-               + src.greshake())  # fmt: skip
+               + src.greshake() + src.payloads_all_the_things())  # fmt: skip
     excluded["DAN family (excluded)"] += sum(bool(DAN_FAMILY.search(a["text"])) for a in attacks)
     attacks = [a for a in attacks if not DAN_FAMILY.search(a["text"])]
     questions, solutions = src.gsm8k()
@@ -154,6 +154,7 @@ def collect(excluded: Counter[str]) -> list[Record]:
         page["label"], page["class"] = "hard_negative", "shell/process documentation"
     hard = (
         src.tldrsec_summaries() + src.owasp_paragraphs() + [src.taksec_defence_template()]
+        + src.payloads_all_the_things_prose() + src.pipe_paragraphs()
         + rng.sample(src.gitignore_blocks(), 40) + rng.sample(src.css_important(), 40)
         + src.config_files() + shell_pages
         + src.promptmap_system_prompt() + rng.sample(src.cyberseceval_system_prompts(), 40)
