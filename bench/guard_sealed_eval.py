@@ -117,8 +117,18 @@ def summarise(records: list[dict[str, str]], flags: list[bool]) -> list[dict[str
                 key = (key[0], f"{record['label']} / (groups with n < {MIN_GROUP}, pooled)")
             counts[key][0] += int(flag)
             counts[key][1] += 1
-    return [{"dimension": d, "group": g, "flagged": f, "n": n, "rate": rate(f, n)}
-            for (d, g), (f, n) in sorted(counts.items())]  # fmt: skip
+    return [{"dimension": d, "group": g, "flagged": f, "n": n, "rate": rate(f, n),
+             "wilson95": wilson(f, n)} for (d, g), (f, n) in sorted(counts.items())]  # fmt: skip
+
+
+def wilson(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a rate: most groups here are small."""
+    if total == 0:
+        return (float("nan"), float("nan"))
+    p = hits / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * ((p * (1 - p) / total + z * z / (4 * total * total)) ** 0.5) / (1 + z * z / total)
+    return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
 
 
 def pii_rows(records: list[dict[str, str]]) -> list[dict[str, object]]:
@@ -139,8 +149,8 @@ def pii_rows(records: list[dict[str, str]]) -> list[dict[str, object]]:
         ):
             counts[key][0] += int(hit)
             counts[key][1] += 1
-    return [{"dimension": d, "group": g, "flagged": f, "n": n, "rate": rate(f, n)}
-            for (d, g), (f, n) in sorted(counts.items())]  # fmt: skip
+    return [{"dimension": d, "group": g, "flagged": f, "n": n, "rate": rate(f, n),
+             "wilson95": wilson(f, n)} for (d, g), (f, n) in sorted(counts.items())]  # fmt: skip
 
 
 def print_report(report: dict[str, object]) -> None:
@@ -159,6 +169,14 @@ def print_report(report: dict[str, object]) -> None:
             cells = " ".join(f"{guards[n][index]['rate']:>18.3f}" for n in names)  # type: ignore[index]
             print(f"{row['group'][:72]:<72} {row['n']:>5} {cells}")
         print()
+    print(f"-- 95% Wilson intervals, {names[0]}")
+    for row in guards[names[0]]:  # type: ignore[index]
+        if row["dimension"] in ("label", "label/role"):
+            low, high = row["wilson95"]
+            print(
+                f"{row['group'][:72]:<72} {row['n']:>5} {row['rate']:.3f} [{low:.3f}, {high:.3f}]"
+            )
+    print()
     print("-- PII guard (pii: recall, value covered; lookalike: FP rate)")
     for row in report["pii"]:  # type: ignore[attr-defined]
         print(f"{row['dimension']:<6} {row['group']:<40} n={row['n']:<4} {row['rate']:.3f}")
@@ -189,7 +207,7 @@ def plot(report: dict[str, object], path: Path) -> None:
         target = TARGETS["recall" if kind == "attack" else kind]
         axes[0].hlines(target, i - 0.1, i + 0.8, colors="red", linestyles="dashed")
     axes[0].set_xticks([i + 0.4 - width / 2 for i in range(len(wanted))],
-                       [w.replace(" / ", "\n") for w in wanted], fontsize=7)  # fmt: skip
+                       [w.replace(" / ", "\n").replace(" (", "\n(") for w in wanted], fontsize=7)  # fmt: skip
     axes[0].set_title("injection: share flagged per label / role (red: target)")
     axes[0].legend(fontsize=7)
     pii = [r for r in report["pii"] if r["dimension"] == "class"]  # type: ignore[attr-defined]

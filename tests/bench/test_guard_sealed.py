@@ -138,3 +138,11 @@ def test_small_groups_are_pooled_so_no_single_verdict_is_reported() -> None:
     pooled = groups[("class", f"attack / (groups with n < {sealed_eval.MIN_GROUP}, pooled)")]
     assert (pooled["n"], pooled["flagged"]) == (1, 1)
     assert groups[("label", "attack")]["n"] == 7
+
+
+def test_wilson_interval_brackets_the_rate_and_widens_when_small() -> None:
+    low, high = sealed_eval.wilson(5, 10)
+    assert low < 0.5 < high and abs((0.5 - low) - (high - 0.5)) < 1e-3
+    assert sealed_eval.wilson(0, 10)[0] == 0.0 and sealed_eval.wilson(10, 10)[1] == 1.0
+    small, large = sealed_eval.wilson(3, 10), sealed_eval.wilson(300, 1000)
+    assert small[1] - small[0] > large[1] - large[0]
