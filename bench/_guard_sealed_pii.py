@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from faker import Faker
+from guard_hard_negatives import _luhn_complete
 
 SEED = 20261208
 SOURCE_FAKER = "Faker 40.63.0 (generated)"
@@ -44,18 +45,6 @@ POSITIVE_TEMPLATES = {
              "Blocked traffic from {v} after repeated probes.",
              "AAAA record: {v}"),
 }  # fmt: skip
-
-
-def _luhn_complete(partial: str) -> str:
-    for check in "0123456789":
-        digits = partial + check
-        total = 0
-        for index, char in enumerate(reversed(digits)):
-            value = int(char) * (2 if index % 2 else 1)
-            total += value - 9 if value > 9 else value
-        if total % 10 == 0:
-            return digits
-    raise AssertionError
 
 
 def _grouped(digits: str, rng: random.Random) -> str:

@@ -286,46 +286,25 @@ def payloads_all_the_things() -> list[Record]:
     return out
 
 
-def payloads_all_the_things_prose() -> list[Record]:
-    """Its explanations of prompt injection: security discussion, a hard negative."""
+def prose(key: str, path: str, klass: str, skip: tuple[str, ...]) -> list[Record]:
+    """Paragraphs of a markdown file (no headings, tables, lists starting with ``skip``
+    or code): security discussion, a hard negative."""
     out = []
-    for para in re.split(r"\n\s*\n", show("patt", PATT_PATH)):
+    for para in re.split(r"\n\s*\n", show(key, path)):
         para = para.strip()
-        if (
-            len(para) > 150
-            and not para.startswith(("#", "|", "*", "`", "[", "!"))
-            and "```" not in para
-        ):
-            out.append(
-                record(
-                    para,
-                    "tool",
-                    "hard_negative",
-                    "security discussion (primers)",
-                    "patt",
-                    PATT_PATH,
-                )
-            )
+        if len(para) > 150 and not para.startswith(skip) and "```" not in para:
+            out.append(record(para, "tool", "hard_negative", klass, key, path))
     return out
+
+
+def payloads_all_the_things_prose() -> list[Record]:
+    """Its explanations of prompt injection."""
+    return prose("patt", PATT_PATH, "security discussion (primers)", ("#", "|", "*", "`", "[", "!"))
 
 
 def pipe_paragraphs() -> list[Record]:
-    """PIPE (Prompt Injection Primer for Engineers): security discussion."""
-    out = []
-    for para in re.split(r"\n\s*\n", show("pipe", "README.md")):
-        para = para.strip()
-        if len(para) > 150 and not para.startswith(("#", "|", "<", "!", "[")) and "```" not in para:
-            out.append(
-                record(
-                    para,
-                    "tool",
-                    "hard_negative",
-                    "security discussion (primers)",
-                    "pipe",
-                    "README.md",
-                )
-            )
-    return out
+    """PIPE (Prompt Injection Primer for Engineers)."""
+    return prose("pipe", "README.md", "security discussion (primers)", ("#", "|", "<", "!", "["))
 
 
 # -- benign ----------------------------------------------------------------------
@@ -349,6 +328,7 @@ def natural_questions() -> list[Record]:
             for r in rows]  # fmt: skip
 
 
+#: Openings of role-play and persona requests (not "You are given a string...": a task).
 ACT_AS = re.compile(r"^\s*(act as|you are|pretend|imagine you|i want you to act|you will act|"
                     r"roleplay|role-play|let's play|you're a)", re.I)  # fmt: skip
 
@@ -365,7 +345,9 @@ def arena_hard() -> list[Record]:
             text = row["prompt"] if "prompt" in row else row["turns"][0]["content"]
             if len(text) > 4000:
                 continue
-            if ACT_AS.match(text):
+            if ACT_AS.match(text) and not re.match(
+                r"\s*you are (given|going|playing)\b", text, re.I
+            ):
                 out.append(record(text, "user", "hard_negative", "act-as / role-play request",
                                   "arena", path))  # fmt: skip
             else:
@@ -422,12 +404,8 @@ def owasp_paragraphs() -> list[Record]:
     out = []
     for name in ("LLM01_PromptInjection.md", "LLM07_SystemPromptLeakage.md",
                  "LLM06_ExcessiveAgency.md", "LLM02_SensitiveInformationDisclosure.md"):  # fmt: skip
-        path = f"2_0_vulns/{name}"
-        for para in re.split(r"\n\s*\n", show("owasp", path)):
-            para = para.strip()
-            if len(para) > 150 and not para.startswith(("#", "|", "[")):
-                out.append(record(para, "tool", "hard_negative", "security discussion (OWASP LLM Top 10)",
-                                  "owasp", path))  # fmt: skip
+        out += prose("owasp", f"2_0_vulns/{name}", "security discussion (OWASP LLM Top 10)",
+                     ("#", "|", "["))  # fmt: skip
     return out
 
 

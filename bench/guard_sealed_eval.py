@@ -206,8 +206,8 @@ def plot(report: dict[str, object], path: Path) -> None:
         kind = group.split(" ", 1)[0]
         target = TARGETS["recall" if kind == "attack" else kind]
         axes[0].hlines(target, i - 0.1, i + 0.8, colors="red", linestyles="dashed")
-    axes[0].set_xticks([i + 0.4 - width / 2 for i in range(len(wanted))],
-                       [w.replace(" / ", "\n").replace(" (", "\n(") for w in wanted], fontsize=7)  # fmt: skip
+    ticks = [w.replace(" / ", "\n").replace(" (", "\n(") for w in wanted]
+    axes[0].set_xticks([i + 0.4 - width / 2 for i in range(len(wanted))], ticks, fontsize=7)
     axes[0].set_title("injection: share flagged per label / role (red: target)")
     axes[0].legend(fontsize=7)
     pii = [r for r in report["pii"] if r["dimension"] == "class"]  # type: ignore[attr-defined]
