@@ -96,6 +96,14 @@ the repositories below at the commits listed (`$GUARD_DATA_MIRRORS`, default
   model: databrickslabs/dolly, f/awesome-chatgpt-prompts, NVIDIA/NeMo-Guardrails,
   Giskard-AI/prompt-injections, protectai/rebuff, qiuhuachuan/latent-jailbreak,
   praguna/sick_dataset, tatsu-lab/stanford_alpaca.
+- **Overlap with a new model's sources**: `PYTHONPATH=. python bench/guard_sealed_overlap.py
+  owner/name ...` counts the sealed records that a repository repeats (same rule as
+  the dedupe). On 2026-12-07 it found none in the repositories fetched into the shared
+  mirrors while the model was being improved (Giskard-AI/prompt-injections,
+  protectai/rebuff, qiuhuachuan/latent-jailbreak, f/awesome-chatgpt-prompts,
+  databrickslabs/dolly, tatsu-lab/stanford_alpaca, praguna/sick_dataset,
+  NVIDIA/NeMo-Guardrails), and 224 in meta-llama/PurpleLlama, a source of the set
+  (the check's positive control).
 - **Dedupe**: exact after normalising (case, punctuation, spaces) inside the set;
   against the training corpus (`bench/guard_corpus.py`, all splits) and the
   development hard negatives (`bench/guard_hard_negatives.py`) both exact and
