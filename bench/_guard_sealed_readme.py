@@ -132,7 +132,9 @@ LIMITS = """
 - Hand-written hard negatives were written for this set by the engineer who built
   it, before any model was run on it; the real-file classes carry most of the weight.
 - Dedupe covers the training corpus of the model card (version 9); the new model's
-  added sources are not known here: the lead should dedupe again against them.
+  added sources are not known here: run `bench/guard_sealed_overlap.py` on them.
+  The mirrors of this set's sources sit in the shared mirror folder, where the model's
+  engineers could see them; only the first ten of the Sources table were reserved.
 """
 
 

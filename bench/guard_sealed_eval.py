@@ -2,7 +2,8 @@
 
 Runs the shipped guards exactly as ``bench/guardrail_quality.py`` judges them (its
 ``verdict_as``: each text in its role, user = direct, tool = indirect; its PII
-coverage rule; the embedding head on user texts when its weights exist) and
+coverage rule, restated here because it is local to its ``evaluate``; the
+embedding head on user texts when its weights exist) and
 prints recall / false-positive rates per label, role, class and source.
 
 The set is meant to be measured once per model, by the lead, after the model is
