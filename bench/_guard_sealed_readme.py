@@ -134,7 +134,8 @@ LIMITS = """
 - Dedupe covers the training corpus of the model card (version 9); the new model's
   added sources are not known here: run `bench/guard_sealed_overlap.py` on them.
   The mirrors of this set's sources sit in the shared mirror folder, where the model's
-  engineers could see them; only the first ten of the Sources table were reserved.
+  engineers could see them; of the sources used here only TakSec, pallms, promptmap,
+  grade-school-math, gitignore and OWASP were reserved for this set by name.
 """
 
 
