@@ -12,9 +12,10 @@ The layout it gives (docs/ARCHITECTURE.md, "Tests"):
   ``routeiq/llm/translated/``, ``tests/plugins/guardrails/`` tests
   ``routeiq/plugins/guardrails/``);
 - ``tests/test_<module>.py`` tests a top-level module ``routeiq/<module>.py``;
-- two folders are not packages of routeiq/, by design: ``tests/e2e/`` (the real
-  server driven by the official clients, and load from other processes: cross-cutting)
-  and ``tests/deploy/`` (tests of the repository's ``deploy/`` folder and image).
+- three folders are not packages of routeiq/, by design: ``tests/e2e/`` (the real
+  server driven by the official clients, and load from other processes: cross-cutting),
+  ``tests/deploy/`` (tests of the repository's ``deploy/`` folder and image) and
+  ``tests/bench/`` (tests of the repository's ``bench/`` data and scripts).
 
 Each file of the folders that mirrored nothing (``core``, ``hardening``,
 ``providers``, ``guardrails``) goes where what it tests lives, decided by its
@@ -139,7 +140,7 @@ for _name in GUARDRAIL_TESTS:
         "routeiq/plugins/guardrails/",
     )
 #: Folders of tests/ that mirror no package of routeiq/, on purpose.
-NOT_PACKAGES = {"e2e", "deploy"}
+NOT_PACKAGES = {"e2e", "deploy", "bench"}
 PARENTS = re.compile(r"(Path\(__file__\)\.resolve\(\)\.parents\[)(\d+)(\])")
 
 
