@@ -52,7 +52,7 @@ from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import length_factor
 
 C_GRID = (1.0, 10.0)
-VERSION = "2"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default)
+VERSION = "3"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:
