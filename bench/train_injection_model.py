@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
+from guard_corpus_extra import EXTRA_REPOS
 
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import (
@@ -300,7 +301,7 @@ def finish(
         "train": n_train,
         "calib": len(calib),
         "train_positives": n_positives,
-        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in REPOS.items()},
+        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
         "seconds": round(time.perf_counter() - started, 1),
