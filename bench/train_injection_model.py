@@ -61,7 +61,7 @@ VERSION = "10"
 # stacked calib recall was direct 0.919 (same), indirect 0.545 (v7: 0.599), so the
 # v6 weights were kept: ``--stack-only`` rebuilds version 7 from them, while a full
 # run now trains on ``WINDOW``-sized windows (that experiment).
-C_GRID = (256.0,)
+C_GRID = tuple(float(c) for c in os.environ.get("GUARD_TRAIN_C", "256").split(","))
 EVAL_ONLY = frozenset(
     f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
 )
