@@ -15,6 +15,8 @@
 
 Needs scikit-learn and scipy (dev only; serving is numpy). Run:
 ``PYTHONPATH=. .venv/bin/python bench/train_injection_model.py``
+(experiments: ``GUARD_MODEL_OUT`` writes the model elsewhere, ``GUARD_TRAIN_C`` sets
+the C grid, ``GUARD_TRAIN_WITHOUT`` leaves out sources by name prefix).
 """
 
 from __future__ import annotations
