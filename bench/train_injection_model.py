@@ -15,12 +15,15 @@
 
 Needs scikit-learn and scipy (dev only; serving is numpy). Run:
 ``PYTHONPATH=. .venv/bin/python bench/train_injection_model.py``
+(experiments: ``GUARD_MODEL_OUT`` writes the model elsewhere, ``GUARD_TRAIN_C`` sets
+the C grid, ``GUARD_TRAIN_WITHOUT`` leaves out sources by name prefix).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -35,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
+from guard_corpus_extra import EXTRA_REPOS
 
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import (
@@ -51,7 +55,7 @@ BITS = 20
 #: Word-shape n-grams beside the characters and words (model version 8).
 SHAPES = True
 TRAIN_CHARS = 6000
-VERSION = "9"
+VERSION = "10"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
 # with v6's: 256 0.788, 1024 0.784.
 # Version 7 serves v6's n-gram weights (trained on 1,200-character windows) on
@@ -59,10 +63,13 @@ VERSION = "9"
 # stacked calib recall was direct 0.919 (same), indirect 0.545 (v7: 0.599), so the
 # v6 weights were kept: ``--stack-only`` rebuilds version 7 from them, while a full
 # run now trains on ``WINDOW``-sized windows (that experiment).
-C_GRID = (256.0,)
+C_GRID = tuple(float(c) for c in os.environ.get("GUARD_TRAIN_C", "256").split(","))
 EVAL_ONLY = frozenset(
     f"alpaca_eval ({name})" for name in ("helpful_base", "koala", "oasst", "selfinstruct", "vicuna")
 )
+#: Experiments: write elsewhere, leave sources out (comma-separated source prefixes).
+OUT = Path(os.environ.get("GUARD_MODEL_OUT", str(MODEL_PATH)))
+WITHOUT = tuple(p for p in os.environ.get("GUARD_TRAIN_WITHOUT", "").split(",") if p)
 DIRECT_FP = 0.0075
 REAL_USER_FP = 0.01
 INDIRECT_FP = 0.01
@@ -181,6 +188,7 @@ def main() -> None:
     corpus = build()
     # AlpacaEval's prompts are CC BY-NC 4.0: evaluated on (calib/test), never trained on.
     train = [s for s in corpus if split_of(s) == "train" and s.source not in EVAL_ONLY]
+    train = [s for s in train if not (WITHOUT and s.source.startswith(WITHOUT))]
     train += fragments(train)
     calib = [s for s in corpus if split_of(s) == "calib"]
     print(f"corpus {len(corpus)}: train {len(train)}, calib {len(calib)} (test not read)")
@@ -281,9 +289,9 @@ def finish(
             f" fp {np.mean(zz[yy == 0] >= cut):.4f} (n+ {int(yy.sum())}, n- {int((yy == 0).sum())})"
         )
     meta = np.array([bias, intercept, a_model, a_rules, 0.5, indirect], dtype=np.float64)
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        MODEL_PATH, weights=weights, meta=meta, version=np.array(VERSION), shapes=np.array(SHAPES)
+        OUT, weights=weights, meta=meta, version=np.array(VERSION), shapes=np.array(SHAPES)
     )
     info = {
         "version": VERSION,
@@ -295,12 +303,12 @@ def finish(
         "train": n_train,
         "calib": len(calib),
         "train_positives": n_positives,
-        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in REPOS.items()},
+        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
         "nonzero_weights": int(np.count_nonzero(weights)),
-        "file_bytes": MODEL_PATH.stat().st_size,
+        "file_bytes": OUT.stat().st_size,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    (MODEL_PATH.parent / "training.json").write_text(json.dumps(info, indent=1))
+    (OUT.parent / "training.json").write_text(json.dumps(info, indent=1))
     print(json.dumps(info, indent=1))
 
 

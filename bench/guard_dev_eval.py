@@ -1,0 +1,88 @@
+"""Compare candidate injection models on development data only (never the test split).
+
+Reads the calib split of ``guard_corpus`` (where the thresholds are chosen) and
+the development hard negatives of ``guard_hard_negatives_dev``; prints direct
+recall and false positives (all benign user texts, real users' prompts, each
+benign source), indirect recall and false positives, and the dev hard
+negatives, for the shipped n-gram model and (``--embedding``) the shipped
+embedding head. ``bench/guardrail_quality.py`` is the one that reads the test
+split; this script exists so that choosing between candidates does not.
+
+Run: ``PYTHONPATH=. .venv/bin/python bench/guard_dev_eval.py [--embedding] [--show]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from guard_corpus import build, split_of
+from guard_hard_negatives_dev import injection_hard_negatives_dev
+
+from routeiq.plugins.guardrails import InjectionGuardrail
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedding", action="store_true", help="also the embedding head")
+    parser.add_argument("--show", action="store_true", help="print the dev errors")
+    args = parser.parse_args()
+    guard = InjectionGuardrail()
+    calib = [s for s in build() if split_of(s) == "calib" and s.role != "system"]
+    hard = injection_hard_negatives_dev()
+
+    def verdict(text: str, role: str) -> bool:
+        v = guard.check(text)
+        return guard.for_kind(v, guard.role_kind(role), text).triggered
+
+    flags = {"ngram": [verdict(s.text, s.role) for s in calib]}
+    hard_flags = {"ngram": [verdict(h.text, h.role) for h in hard]}
+    if args.embedding:
+        from guard_embeddings import embeddings
+
+        from routeiq.plugins.guardrails.embedding_head import default_head, with_embedding
+
+        head = default_head()
+        users = [s.text for s in calib if s.role == "user"]
+        vectors = iter(embeddings(users))
+        flags["embedding"] = [
+            with_embedding(guard, head, s.text, next(vectors)).triggered if s.role == "user" else f
+            for s, f in zip(calib, flags["ngram"], strict=True)
+        ]
+        hv = embeddings([h.text for h in hard])
+        hard_flags["embedding"] = [
+            with_embedding(guard, head, h.text, v).triggered for h, v in zip(hard, hv, strict=True)
+        ]
+    for name, got in flags.items():
+        print(f"== {name} (model {guard.model.version if guard.model else '-'})")
+        for role, kind in (("user", "direct"), ("tool", "indirect")):
+            pos = [f for s, f in zip(calib, got, strict=True) if s.role == role and s.label]
+            neg = [f for s, f in zip(calib, got, strict=True) if s.role == role and not s.label]
+            print(f"calib {kind}: recall {sum(pos) / len(pos):.4f} (n={len(pos)})"
+                  f"  fp {sum(neg) / len(neg):.4f} ({sum(neg)} of {len(neg)})")  # fmt: skip
+        by_source: dict[str, list[bool]] = defaultdict(list)
+        for s, f in zip(calib, got, strict=True):
+            by_source[f"{s.label} {s.role} {s.source}"].append(f)
+        for key, values in sorted(by_source.items()):
+            if key.startswith("0") and sum(values):
+                print(f"   fp {sum(values):>3} of {len(values):<5} {key}")
+            if key.startswith("1"):
+                print(f"   recall {sum(values) / len(values):.3f} n={len(values):<5} {key}")
+        hf = hard_flags[name]
+        print(f"dev hard negatives: {sum(hf)} of {len(hf)} ({sum(hf) / len(hf):.3f})")
+        if args.show:
+            for h, f in zip(hard, hf, strict=True):
+                if f:
+                    print(f"   [hard fp] {h.kind}: {h.text[:120]!r}")
+            for s, f in zip(calib, got, strict=True):
+                if f != bool(s.label) and (s.role == "user" or not s.label):
+                    print(f"   [{'miss' if s.label else 'fp'}] {s.source}: {s.text[:160]!r}")
+
+
+if __name__ == "__main__":
+    main()
