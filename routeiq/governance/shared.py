@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from routeiq.governance.resp import RespConnection, RespError, address
 from routeiq.governance.scripts import (
     ADMIT,
     ADMIT_SHA,
+    CLOCK,
     HEAD,
     KINDS,
     RECONCILE,
@@ -45,6 +47,7 @@ from routeiq.governance.scripts import (
     SETTLED,
     bulk,
     command_head,
+    header_spend,
     rule_bytes,
 )
 from routeiq.governance.window import wait_for
@@ -92,9 +95,14 @@ class SharedCounters:
         backoff_initial: float = 0.1,
         backoff_cap: float = 5.0,
         flush_delay: float = 0.01,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.url = url
-        self.prefix = prefix + "gov:"
+        # v2: the packed layout of routeiq.governance.scripts (the hashes of the first
+        # layout are left alone; their spend comes back from the database's totals).
+        self.prefix = prefix + "gov:v2:"
+        #: Redis-side time for the scripts (tests inject exact times); None: Redis TIME.
+        self.clock = clock
         self.reserve = reserve
         self.op_timeout = op_timeout
         self.backoff = (backoff_initial, backoff_cap)
@@ -199,7 +207,8 @@ class SharedCounters:
             carried = self._carried(rules)
             self._seq += 1
             member = self._member + self._seq % _MEMBER_SEQ
-            head = HEAD.pack(len(rules), 1 if self.reserve else 0, tokens, max_cost, member)
+            now = -1.0 if self.clock is None else self.clock()
+            head = HEAD.pack(now, len(rules), 1 if self.reserve else 0, tokens, max_cost, member)
             for item in carried:
                 wires += item.wires
             try:
@@ -271,7 +280,7 @@ class SharedCounters:
         cost ~80 us more per call here.)"""
         sha = ADMIT_SHA if script is ADMIT else SETTLE_SHA
         keys = [w.name for w in wires]
-        args = [] if head is None else [head]
+        args = [head if head is not None else self._clock_arg()]
         args += [w.raw for w in wires[: len(rules)]]
         args += [item.raw for item in carried]
         try:
@@ -324,7 +333,8 @@ class SharedCounters:
                 fast = self._fast
                 out: Any = None
                 if fast is not None:
-                    args = [bulk(item.raw) for item in carried]
+                    args = [bulk(self._clock_arg())]
+                    args += [bulk(item.raw) for item in carried]
                     out = await fast.call_encoded(self._command(SETTLE_SHA, wires, args))
                 if fast is None or isinstance(out, RespError):
                     if isinstance(out, RespError) and not str(out).startswith("NOSCRIPT"):
@@ -350,6 +360,9 @@ class SharedCounters:
             ):
                 await self._flush()
 
+    def _clock_arg(self) -> bytes:
+        return CLOCK.pack(-1.0 if self.clock is None else self.clock())
+
     def _note_outage(self, ticket: Ticket, cost: float) -> None:
         if cost > 0:
             for r in ticket.rules:
@@ -366,13 +379,13 @@ class SharedCounters:
             return None
         try:
             with trio.fail_after(self.op_timeout):
-                raw = await client.hget(self.prefix + rule.ns, "sp")
+                raw = await client.get(self.prefix + rule.ns)
         except trio.Cancelled:
             raise
         except Exception as exc:
             self._lose(exc)
             return None
-        return float(raw) if raw is not None else None
+        return header_spend(raw)
 
     async def _reconcile(self, client: Any) -> None:
         pending, self.outage_spend = self.outage_spend, {}

@@ -1,5 +1,6 @@
 """The Redis admission script's own behaviour (real redis-server): what rides along
-with an admission, what each principal's hash holds, and how long it lives."""
+with an admission, and spend that outlives a gateway process (what each principal's
+string holds, and how long it lives: test_ring.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import trio
 
 from routeiq.governance.ledger import Rule
 from routeiq.governance.shared import SharedCounters
-from tests.redis_fixture import RedisServer
 
 
 @pytest.fixture
@@ -41,26 +41,6 @@ async def test_a_sequential_client_sees_its_previous_request_settled(
     decision, ticket = await shared.admit(mine, 0, 0.1)
     assert ticket is not None and not shared._pending
     assert await shared.read_spend(mine[0]) == pytest.approx(0.25)
-
-
-async def test_only_the_limits_that_are_set_are_written(
-    shared: SharedCounters, redis_server: RedisServer
-) -> None:
-    await shared.admit((Rule("key:tpm", tpm=1000),), 30, 0.0)
-    await shared.admit((Rule("key:budget", max_budget=5.0),), 30, 0.25)
-    await shared.admit((Rule("key:rpm", rpm=5),), 30, 0.0)
-    client = shared._client
-    tpm = await client.hgetall("s:gov:key:tpm")
-    assert set(tpm) == {b"b", b"tc", b"tp"} and tpm[b"tc"] == b"30"
-    budget = await client.hgetall("s:gov:key:budget")
-    assert set(budget) == {b"b", b"tp", b"tc", b"pi", b"sp", b"rs"}
-    assert float(budget[b"rs"]) == 0.25 and float(budget[b"sp"]) == 0.0
-    assert await client.zcard("s:gov:key:rpm:r") == 1
-    # Window-only hashes expire after two idle windows; a budget's never does (its
-    # spend survives a gateway restart); an rpm log after one window.
-    assert 0 < await client.ttl("s:gov:key:tpm") <= 180
-    assert await client.ttl("s:gov:key:budget") == -1
-    assert 0 < await client.ttl("s:gov:key:rpm:r") <= 121
 
 
 async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> None:
