@@ -30,7 +30,7 @@ local horizon = now - P
 
 # Reads `key`'s header into locals and rolls it to now: the token bucket to this
 # minute, the budget period to now's (a new period's spend is the database's total
-# when it is the one the record was loaded with). Needs rpm..bp unpacked.
+# when it is the one the record was loaded with). Needs key and rpm..bp.
 _LOAD = """
 local raw = redis.call('GET', key)
 local b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re
@@ -66,111 +66,102 @@ if rolled then
 end
 """
 
-# Settlements ARGV[o .. e], their keys from KEYS[k]: the real tokens replace the
-# estimate, the reservation becomes the cost, one request fewer in flight.
+# A settlement summed per principal (``scripts.SETTLE_PART``: real tokens minus the
+# estimates, requests, their reservations, their cost), applied to the locals
+# _LOAD made: the real tokens replace the estimate, the reservations become the
+# cost, that many requests fewer in flight. A window-only header that expired
+# meanwhile has nothing left to settle.
+_APPLY = """
+if count > 0 and (raw or budget >= 0) then
+  if tpm >= 0 then tc = math.max(0, tc + delta) end
+  if par >= 0 then pa = math.max(0, pa - count) end
+  if budget >= 0 then
+    rs = math.max(0, rs - reserved)
+    sp = sp + spent
+  end
+end
+"""
+
+# ARGV[2 ..]: RULE + SETTLE_PART per principal, KEYS[1 ..].
 _SETTLE = (
     """
-for j = o, e do
-  local a = ARGV[j]
-  local nk, delta, reserved, cost, pos = struct.unpack('<Bddd', a)
-  for _ = 1, nk do
-    local rpm, tpm, par, budget, dur, anchor, base, bp
-    rpm, tpm, par, budget, dur, anchor, base, bp, pos = struct.unpack('<dddddddd', a, pos)
-    local key = KEYS[k]
-    k = k + 1
+for j = 2, #ARGV do
+  local rpm, tpm, par, budget, dur, anchor, base, bp, delta, count, reserved, spent =
+    struct.unpack('<dddddddddddd', ARGV[j])
+  local key = KEYS[j - 1]
 """
     + _LOAD
+    + _APPLY
     + """
-    -- A window-only header that expired meanwhile has nothing left to settle.
-    if raw or budget >= 0 then
-      if tpm >= 0 then tc = math.max(0, tc + delta) end
-      if par >= 0 then pa = math.max(0, pa - 1) end
-      if budget >= 0 then
-        rs = math.max(0, rs - reserved)
-        sp = sp + cost
-      end
-      redis.call('SETRANGE', key, 0, """
+  if raw or budget >= 0 then
+    redis.call('SETRANGE', key, 0, """
     + _PACK
     + """)
 """
     + _EXPIRY
     + """
-    end
   end
 end
 """
 )
 
-SETTLE = (
-    _CLOCK
-    + """local k, o, e = 1, 2, #ARGV
-"""
-    + _SETTLE
-    + """return 1
-"""
-)
+SETTLE = _CLOCK + _SETTLE + "return 1\n"
 
 # The rpm ring (limits up to RING_MAX): head and tail count admissions since the
 # ring last started (slot = position % cap, cap: the limit it was laid out for),
 # ts: the tail's time, nw: the newest time, re: the minute its expiry was set in.
-_RING_HELPERS = """
-local function stamp_at(ring, cap, p)
-  local o = (p % cap) * 8
-  local v = redis.call('GETRANGE', ring, o, o + 7)
-  if #v < 8 then return 0 end  -- a ring lost meanwhile: its entries count as expired
-  return (struct.unpack('<d', v))
-end
--- The tail expired and the newest did not: the oldest live entry and its time (a
--- chunk after the tail first, the common case; a binary search past it).
-local function advance(ring, tail, head, nw, cap)
-  local lo, hi, hs = tail + 1, head - 1, nw
-  local first = lo % cap
-  local m = math.min(K, hi - lo, cap - first)
-  if m > 0 then
-    local chunk = redis.call('GETRANGE', ring, first * 8, (first + m) * 8 - 1)
-    for j = 0, m - 1 do
-      local v = 0
-      if #chunk >= (j + 1) * 8 then v = struct.unpack('<d', chunk, j * 8 + 1) end
-      if v > horizon then return lo + j, v end
+# The tail expired and the newest did not: find the oldest live entry and its time
+# (a chunk after the tail first, the common case; then a binary search past it).
+# Inline, like the rest: a closure per call costs even when the branch is not taken.
+_ADVANCE = """
+local lo, hi, hs = tail + 1, head - 1, nw
+local first = lo % cap
+local m = math.min(K, hi - lo, cap - first)
+if m > 0 then
+  local chunk = redis.call('GETRANGE', log, first * 8, (first + m) * 8 - 1)
+  local j = 0
+  while j < m do
+    local v = 0
+    if #chunk >= (j + 1) * 8 then v = struct.unpack('<d', chunk, j * 8 + 1) end
+    if v > horizon then
+      hi, hs = lo + j, v
+      break
     end
-    lo = lo + m
+    j = j + 1
   end
-  while lo < hi do
-    local mid = math.floor((lo + hi) / 2)
-    local v = stamp_at(ring, cap, mid)
-    if v > horizon then hi, hs = mid, v else lo = mid + 1 end
-  end
-  return lo, hs
+  if j < m then lo = hi else lo = lo + m end
 end
--- The limit changed: the live entries laid out again from slot 0 (a smaller limit
--- waits until no more than it are live; every live entry still counts).
-local function relay(ring, tail, head, cap)
-  local all = redis.call('GET', ring) or ''
-  local parts = {}
-  for p = tail, head - 1 do
-    local o = (p % cap) * 8
-    local v = string.sub(all, o + 1, o + 8)
-    if #v < 8 then v = struct.pack('<d', 0) end
-    parts[#parts + 1] = v
-  end
-  redis.call('SET', ring, table.concat(parts), 'KEEPTTL')
+while lo < hi do
+  local mid = math.floor((lo + hi) / 2)
+  local o = (mid % cap) * 8
+  local v = redis.call('GETRANGE', log, o, o + 7)
+  if #v < 8 then v = 0 else v = struct.unpack('<d', v) end  -- a lost ring: expired
+  if v > horizon then hi, hs = mid, v else lo = mid + 1 end
 end
+tail, ts = lo, hs
 """
 
-# ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE per rule (KEYS[1 .. na]); then the
-# settlements that ride along (applied first, so a sequential client's own
-# request sees its previous one settled), keys after the rules'.
+# The limit changed: the live entries laid out again from slot 0 (a smaller limit
+# waits until no more than it are live; every live entry still counts).
+_RELAY = """
+local all = redis.call('GET', log) or ''
+local parts = {}
+for p = tail, head - 1 do
+  local o = (p % cap) * 8
+  local v = string.sub(all, o + 1, o + 8)
+  if #v < 8 then v = struct.pack('<d', 0) end
+  parts[#parts + 1] = v
+end
+redis.call('SET', log, table.concat(parts), 'KEEPTTL')
+"""
+
+# ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE + SETTLE_PART per rule (KEYS[1 .. na]): what
+# this process settled of that principal since its last call rides along (zeros
+# if nothing) and is applied before the checks, so a sequential client's own
+# request sees its previous one settled, at no extra Redis call.
 ADMIT = (
     _CLOCK
     + """local na, reserve, tokens, cost = struct.unpack('<BBddd', ARGV[1], 9)
-if #ARGV > na + 1 then
-  local k, o, e = na + 1, na + 2, #ARGV
-"""
-    + _SETTLE
-    + """end
-"""
-    + _RING_HELPERS
-    + """
 local elapsed = now - idx * P
 local keep = 1 - elapsed / P
 local r = 0
@@ -182,9 +173,11 @@ local rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
 local w = {}
 for i = 1, na do
   local key = KEYS[i]
-  local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', ARGV[i + 1])
+  local rpm, tpm, par, budget, dur, anchor, base, bp, delta, count, reserved, spent =
+    struct.unpack('<dddddddddddd', ARGV[i + 1])
 """
     + _LOAD
+    + _APPLY
     + """
   local op, slot = 0, 0
   if rpm >= 0 then
@@ -195,20 +188,30 @@ for i = 1, na do
       if head == tail or nw <= horizon then  -- empty, or every entry expired
         head, tail, cap = 0, 0, rpm
       else
-        if ts <= horizon then tail, ts = advance(key .. ':r', tail, head, nw, cap) end
+        local log = key .. ':r'
+        if ts <= horizon then
+"""
+    + _ADVANCE
+    + """
+        end
         local n = head - tail
         if cap < rpm or (cap > rpm and n <= rpm) then
-          relay(key .. ':r', tail, head, cap)
+"""
+    + _RELAY
+    + """
           head, tail, cap, re = n, 0, rpm, -1  -- (its expiry is set again by the next push)
+        end
+        if n >= rpm then  -- refused: the rpm-th newest must expire first
+          wait = ts
+          local p = head - rpm
+          if p ~= tail then
+            local o = (p % cap) * 8
+            wait = struct.unpack('<d', redis.call('GETRANGE', log, o, o + 7))
+          end
+          wait = wait + P - now
         end
       end
       left = rpm - (head - tail) - 1
-      if left < 0 then  -- the rpm-th newest must expire first
-        local p = head - rpm
-        local v = ts
-        if p ~= tail then v = stamp_at(key .. ':r', cap, p) end
-        wait = v + P - now
-      end
     else  -- above the ring's size: a sorted set of the last minute's admissions
       local log = key .. ':r'
       redis.call('ZREMRANGEBYSCORE', log, '-inf', string.format('%.6f', horizon))

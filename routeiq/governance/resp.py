@@ -145,6 +145,12 @@ class RespConnection:
         self._sending = False
         self._broken: BaseException | None = None
 
+    @property
+    def broken(self) -> bool:
+        """Failed for every caller (a send was cut short, the socket closed, or a reply
+        was overdue): a command may have been half sent."""
+        return self._broken is not None
+
     @classmethod
     async def open(cls, addr: Address) -> RespConnection:
         stream = await trio.open_tcp_stream(addr.host, addr.port)

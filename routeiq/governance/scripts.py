@@ -57,8 +57,10 @@ RULE = struct.Struct("<8d")
 HEAD = struct.Struct("<dBBddd")
 #: the clock alone (the SETTLE script's first argument)
 CLOCK = struct.Struct("<d")
-#: settled keys, token delta, reserved, cost; then RULE per key
-SETTLED = struct.Struct("<Bddd")
+#: what a principal's settlements add up to (after its RULE in both scripts): real
+#: tokens minus the estimates, requests, their reservations, their cost
+SETTLE_PART = struct.Struct("<4d")
+NOTHING_SETTLED = SETTLE_PART.pack(0.0, 0.0, 0.0, 0.0)
 #: admitted (1): rpm limit, remaining, reset, tpm limit, remaining, reset (limit -1: none);
 #: refused (0): kind, rule index, limit, rpm wait / tpm previous, tpm current, elapsed,
 #: spend + reserved, 0

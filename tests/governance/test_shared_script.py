@@ -10,6 +10,7 @@ import pytest
 import trio
 
 from routeiq.governance.ledger import Rule
+from routeiq.governance.scripts import HEADER
 from routeiq.governance.shared import SharedCounters
 
 
@@ -65,3 +66,34 @@ async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> 
         assert decision.denial.kind == "budget"
         assert decision.denial.spend == pytest.approx(0.4)
         nursery.cancel_scope.cancel()
+
+
+async def test_a_principal_s_settlements_ride_along_as_one_sum(shared: SharedCounters) -> None:
+    rule = Rule("key:sum", parallel=3, max_budget=10.0)
+    tickets = [(await shared.admit((rule,), 0, 1.0))[1] for _ in range(3)]
+    for t in tickets:
+        assert t is not None
+        shared.settle(t, 0, 0.1)
+    assert len(shared._pending) == 1
+    (queued,) = shared._pending.sums.values()
+    assert (queued.count, queued.reserved, queued.cost) == (3, 3.0, 0.1 + 0.1 + 0.1)
+    # All three in flight were settled by this admission's own argument: it is the
+    # only one in flight now, and the spend is the three costs.
+    assert (await shared.admit((rule,), 0, 1.0))[1] is not None
+    assert not shared._pending
+    raw = await shared._client.get(shared.prefix + "key:sum")
+    pa, pi, sp, rs = HEADER.unpack(raw)[3:7]
+    assert (pa, pi, rs) == (1, 0, 1.0) and sp == pytest.approx(0.3)
+
+
+async def test_a_refused_admission_leaves_what_it_carried_queued(shared: SharedCounters) -> None:
+    rule = Rule("key:refused", rpm=1, parallel=1)
+    _, ticket = await shared.admit((rule,), 0, 0.0)
+    assert ticket is not None
+    shared.settle(ticket, 0, 0.0)
+    decision, again = await shared.admit((rule,), 0, 0.0)  # carries it, refused on rpm
+    assert again is None and decision.denial is not None and decision.denial.kind == "rpm"
+    assert len(shared._pending) == 1  # the script wrote nothing: still to be sent
+    await shared._flush()
+    raw = await shared._client.get(shared.prefix + "key:refused")
+    assert HEADER.unpack(raw)[3] == 0  # nothing in flight
