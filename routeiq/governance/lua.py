@@ -40,6 +40,7 @@ else
   b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re = -1, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, -1
 end
 local rolled = b ~= idx
+local timed = raw and pi < 0  -- a window-only header: it has an expiry
 if rolled then
   if b == idx - 1 then tp = tc else tp = 0 end
   b, tc = idx, 0
@@ -58,11 +59,15 @@ end
 
 _PACK = "struct.pack(HDR, b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re)"
 
-# A header's expiry is set once a minute, when its bucket rolls: a budget's never
-# (its spend survives a gateway restart), the others after three idle minutes.
+# A window-only header's expiry is set once a minute, when its bucket rolls (it
+# goes after three idle minutes); one holding a budget never expires (its spend
+# survives a gateway restart): made without one, or made persistent once when a
+# budget is added to a principal that had none.
 _EXPIRY = """
-if rolled then
-  if budget >= 0 then redis.call('PERSIST', key) else redis.call('EXPIRE', key, 180) end
+if budget < 0 then
+  if rolled then redis.call('EXPIRE', key, 180) end
+elseif timed then
+  redis.call('PERSIST', key)
 end
 """
 
@@ -262,8 +267,10 @@ for i = 1, na do
   local due = 0
   if op ~= 0 and re ~= idx then due, re = 1, idx end
   local x = 0
-  if rolled then
-    if budget >= 0 then x = 2 else x = 1 end
+  if budget < 0 then
+    if rolled then x = 1 end
+  elseif timed then
+    x = 2
   end
   local n5 = 5 * i
   w[n5 - 4], w[n5 - 3], w[n5 - 2], w[n5 - 1], w[n5] = """

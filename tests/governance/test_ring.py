@@ -187,3 +187,15 @@ async def test_two_processes_at_three_times_the_rate_admit_the_limit_per_minute(
     per_minute = [sum(1 for t in admitted if 6000 + 60 * m <= t < 6060 + 60 * m) for m in range(3)]
     assert per_minute == [60, 60, 60]
     assert all(admitted[i + 60] - admitted[i] >= 60 for i in range(len(admitted) - 60))
+
+
+async def test_a_budget_added_later_makes_the_header_persistent(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    name = shared.prefix + "key:later"
+    assert (await _admit(shared, Rule("key:later", rpm=5), 6000.0, clock))[0]
+    assert 0 < await shared._client.ttl(name) <= 180
+    budget = Rule("key:later", rpm=5, max_budget=1.0, base_spend=0.25)
+    assert (await _admit(shared, budget, 6001.0, clock))[0]  # same minute: no roll
+    assert await shared._client.ttl(name) == -1
+    assert await shared.read_spend(budget) == 0.25  # from the database's total
