@@ -204,11 +204,11 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         admitted, kind, index, a, b, c, d, e, f = REPLY.unpack(out)
         if admitted:
-            decision = Decision(None)
-            if a >= 0:
-                decision.requests = Meter(int(a), int(b), c)
-            if d >= 0:
-                decision.tokens = Meter(int(d), int(e), f)
+            decision = Decision(
+                None,
+                Meter(int(a), int(b), c) if a >= 0 else None,
+                Meter(int(d), int(e), f) if d >= 0 else None,
+            )
             return decision, Ticket(rules, tokens, max_cost if self.reserve else 0.0, True)
         name = KINDS[kind]
         rule = rules[index - 1]
