@@ -205,6 +205,9 @@ for i = 1, na do
     + _RELAY
     + """
           head, tail, cap, re = n, 0, rpm, -1  -- (its expiry is set again by the next push)
+          -- The header's ring fields now, whatever this admission's outcome (a later
+          -- rule may refuse it, and then nothing else is written).
+          redis.call('SETRANGE', key, 56, struct.pack('<dddddd', head, tail, ts, nw, cap, re))
         end
         if n >= rpm then  -- refused: the rpm-th newest must expire first
           wait = ts

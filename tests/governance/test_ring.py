@@ -5,6 +5,7 @@ every process and host)."""
 
 from __future__ import annotations
 
+import struct
 from collections.abc import AsyncIterator
 
 import pytest
@@ -199,3 +200,22 @@ async def test_a_budget_added_later_makes_the_header_persistent(
     assert (await _admit(shared, budget, 6001.0, clock))[0]  # same minute: no roll
     assert await shared._client.ttl(name) == -1
     assert await shared.read_spend(budget) == 0.25  # from the database's total
+
+
+async def test_a_ring_laid_out_again_stays_consistent_when_another_rule_refuses(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    two, team = Rule("key:relay", rpm=2), Rule("team:relay", rpm=1)
+    for t in (6000.0, 6050.0, 6061.0):  # the third wraps: slot 0 holds 6061, slot 1 6050
+        assert (await _admit(shared, two, t, clock))[0]
+    assert (await _admit(shared, team, 6061.5, clock))[0]
+    five = Rule("key:relay", rpm=5)  # raised: laid out again; the team refuses
+    clock.now = 6062.0
+    decision, ticket = await shared.admit((five, team), 0, 0.0)
+    assert ticket is None and decision.denial is not None and decision.denial.ns == "team:relay"
+    head, tail, ts, nw, cap = (await _header(shared, "key:relay"))[7:12]
+    assert (head, tail, ts, nw, cap) == (2, 0, 6050.0, 6061.0, 5)
+    ring = await shared._client.get(shared.prefix + "key:relay:r")
+    assert ring == struct.pack("<2d", 6050.0, 6061.0)
+    assert await _admit(shared, five, 6110.5, clock) == (True, 3)  # 6061 and this
+    assert await _admit(shared, five, 6121.5, clock) == (True, 3)  # 6110.5 and this
