@@ -175,7 +175,8 @@ local rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
 -- Per rule, what to write if all admit: the header, the log's operation (0 none,
 -- 1 SETRANGE the slot, 2 start the ring, 3 ZADD), its offset, whether the log's
 -- expiry is due this minute, and the header's expiry (0 none, 1 EXPIRE, 2 PERSIST).
-local w = {}
+-- (Sized for two rules at once: a table grown entry by entry is reallocated 4 times.)
+local w = {false, false, false, false, false, false, false, false, false, false}
 for i = 1, na do
   local key = KEYS[i]
   local rpm, tpm, par, budget, dur, anchor, base, bp, delta, count, reserved, spent =
