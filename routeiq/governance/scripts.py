@@ -28,16 +28,22 @@ limit) cost ~18-23 us of Redis time per admission of a key and its team and
 ~12 us per settlement; every ``redis.call`` is ~0.5-1 us, and the text numbers,
 Lua tables and sorted-set updates were the rest.
 
-Expiry: a header is written whole (``SETRANGE`` at 0 keeps its TTL); its expiry
-is set once a minute, when its bucket rolls (those holding a budget never expire,
-so spend survives a gateway restart; the others after three idle minutes). A
-ring's expiry is set once a minute in which it is written (``re``: that minute),
+The ring relies on admission times being in order, which Redis's one clock gives;
+if that clock were stepped back, entries could be found expired early or late for
+up to the size of the step.
+
+Expiry: a header is written whole (``SETRANGE`` at 0 keeps its TTL); a window-only
+one's expiry is set once a minute, when its bucket rolls (it goes after three idle
+minutes); one holding a budget never expires, so spend survives a gateway restart.
+A ring's expiry is set once a minute in which it is written (``re``: that minute),
 so it outlives its newest entry.
 
 Arguments are packed binary (``struct``), each rule's 64 bytes built once when its
-record is loaded; the script unpacks them in C. The reply is one packed string.
-Every call starts with a clock: negative means Redis's ``TIME`` (what the gateway
-sends: every process and host then shares one clock); tests send exact times.
+record is loaded and followed by :data:`SETTLE_PART` (zeros, or the principal's
+summed settlements riding along: ``routeiq.governance.settle_queue``); the script
+unpacks them in C. The reply is one packed string. Every call starts with a clock:
+negative means Redis's ``TIME`` (what the gateway sends: every process and host then
+shares one clock); tests send exact times.
 """
 
 from __future__ import annotations
