@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import random
+import struct
 import time
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,8 @@ log = logging.getLogger("routeiq.governance")
 FLUSH_AT = 64  # principals with queued sums that make the flusher send at once
 FLUSH_BATCH = 512  # principals one flush sends at most
 _HEAD_BULK = b"$%d\r\n" % HEAD.size
+# HEAD as its RESP bulk string, packed in one call: the bulk's header, HEAD, CRLF.
+_HEAD_ARG = struct.Struct(f"<{len(_HEAD_BULK)}s{HEAD.format.lstrip('<')}2s")
 _MEMBER_SEQ = 1 << 22  # log members: a random 24-bit process tag, then a 22-bit sequence
 
 
@@ -94,6 +97,7 @@ class SharedCounters:
         self._fast: RespConnection | None = None
         self._wires: dict[str, Wire] = {}  # ns -> the current rule's wire form
         self._heads: dict[tuple[str, int, int], bytes] = {}
+        self._admit_heads: dict[int, bytes] = {}  # rules -> "EVALSHA ADMIT_SHA n"
         self._pending = SettleQueue()
         self._member = random.getrandbits(24) * _MEMBER_SEQ
         self._seq = 0
@@ -147,29 +151,37 @@ class SharedCounters:
             # The command: EVALSHA sha n key.. HEAD (RULE + SETTLE_PART)..; each rule's
             # part encoded when its record was loaded, or carrying its queued sum.
             n = len(rules)
-            parts = [self._head(ADMIT_SHA, n, n + 1)]
+            prefix = self._admit_heads.get(n)
+            if prefix is None:
+                prefix = self._admit_heads[n] = command_head(ADMIT_SHA, n, n + 1)
+            parts = [prefix]
             args = []
             carried: list[Sum] = []
             pending = self._pending
+            sums, wires = pending.sums, self._wires
             for r in rules:
-                w = self._wires.get(r.ns)
+                w = wires.get(r.ns)
                 if w is None or w.rule is not r:
                     w = self._wire(r)
                 parts.append(w.key)
-                if pending.sums and (item := pending.take(r)) is not None:
+                if sums and (item := sums.pop(id(r), None)) is not None:
                     carried.append(item)
                     args.append(bulk(item.raw()))
                 else:
                     args.append(w.arg)
             self._seq += 1
-            member = self._member + self._seq % _MEMBER_SEQ
             now = -1.0 if self.clock is None else self.clock()
-            head = HEAD.pack(now, n, 1 if self.reserve else 0, tokens, max_cost, member)
-            parts.append(_HEAD_BULK + head + b"\r\n")
+            member = self._member + self._seq % _MEMBER_SEQ
+            head_arg = _HEAD_ARG.pack(
+                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
+            )
+            parts.append(head_arg)
+            parts += args
+            head = head_arg[len(_HEAD_BULK) : -2]  # for the coredis path
             fast = self._fast
             try:
                 if fast is not None:  # its wait is bounded by RespConnection.watch
-                    out = await fast.call_encoded(b"".join(parts + args))
+                    out = await fast.call_encoded(b"".join(parts))
                     if isinstance(out, RespError):
                         if not str(out).startswith("NOSCRIPT"):
                             raise out
