@@ -7,7 +7,11 @@
    measured three ways: through coredis, through the lean RESP connection the
    check itself uses (routeiq.governance.resp; the stricter baseline), and that
    raw PING again interleaved with the checks (one after each: the same moments
-   of the machine's load as the checks saw).
+   of the machine's load as the checks saw). Also shown: an EVALSHA of a script
+   that does nothing, with an admission's keys and arguments (the floor of any
+   one-script check), and Redis's own time in the scripts (INFO commandstats).
+   The keys' and teams' limits are all set and never reached, the rpm limit
+   within the Redis ring's size (a sorted set is used above it).
 2. hot: chat throughput at concurrency 32 with a database key (rpm, tpm and a
    budget all checked) against a YAML key, alternating wrk rounds. Target >= 0.95x.
 3. limiter: an rpm_limit of 600 driven at 3x that rate from two OS processes
@@ -60,6 +64,8 @@ from routeiq.db import SpendRow, open_database
 from routeiq.db.base import EntityRow
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.ledger import Rule
+from routeiq.governance.resp import encode
+from routeiq.governance.scripts import HEAD, RULE, SETTLE_PART
 from routeiq.governance.service import Governance, GroupPrice
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.governance.shared import SharedCounters
@@ -68,6 +74,9 @@ from tests.pg_fixture import PgServer, _bindir
 from tests.redis_fixture import RedisServer
 
 BIG = {"rpm_limit": 10**9, "tpm_limit": 10**12, "max_budget": 1e9}
+# The check's keys and teams: every limit set and never reached, the rpm limit within
+# the Redis ring's (routeiq.governance.scripts.RING_MAX; above it a sorted set is used).
+CHECK_LIMITS = {**BIG, "rpm_limit": 100_000}
 PARTS = ("check", "spend", "kill9", "hot", "limiter")
 REQ = {"model": "bench-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 64}
 
@@ -96,12 +105,12 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
     prices = {"bench-model": GroupPrice(1e-6, 2e-6, None)}
     gov = Governance(GovernanceSettings(), db, counters, prices)
     for t in range(100):
-        gov.apply(EntityRow("team", f"t{t}", dict(BIG), t + 1, 0.0, 0))
+        gov.apply(EntityRow("team", f"t{t}", dict(CHECK_LIMITS), t + 1, 0.0, 0))
     tokens = []
     for i in range(n):
         token = f"sk-bench-{i:07d}-{random.random()}".encode()
         tokens.append(token)
-        data = {**BIG, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
+        data = {**CHECK_LIMITS, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
         gov.apply(EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
     # As routeiq.server does once start-up is done (keys loaded): full collections
     # skip the loaded records, and wait for an idle moment.
@@ -111,15 +120,17 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
 
 
 async def _check_samples(
-    gov: Governance, tokens: list[bytes], n: int, ping: Any = None
+    gov: Governance, tokens: list[bytes], n: int, ping: Any = None, other: Any = None
 ) -> dict[str, float]:
     """``n`` checks of random keys. With ``ping`` (Redis), a raw PING round trip is
     timed after every check too, so the ratio's baseline saw the same moments of
     this shared machine's load as the checks did (a baseline measured before the
-    checks drifted by up to 2x here)."""
+    checks drifted by up to 2x here). With ``other`` too, the two alternate (after
+    odd checks ``other``: the ``other_*`` figures)."""
     check = np.empty(n)
-    pings = np.empty(n)
-    ping_cpu = np.empty(n)
+    pings = np.full(n, np.nan)
+    ping_cpu = np.full(n, np.nan)
+    others = np.full(n, np.nan)
     cpu = np.empty(n)  # thread CPU time: the code's cost without the preemption of a
     settle = np.empty(n)  # loaded machine (wall-clock p99 there is the scheduler's)
     hit = np.zeros(n, dtype=bool)  # a garbage collection ran inside this sample
@@ -146,11 +157,16 @@ async def _check_samples(
         gov.finish(ctx)
         t2 = time.perf_counter_ns()
         if ping is not None:
+            base = other if other is not None and i % 2 else ping
             q0 = time.thread_time_ns()
             p0 = time.perf_counter_ns()
-            await ping()
-            pings[i - 500 if i >= 500 else 0] = (time.perf_counter_ns() - p0) / 1000
-            ping_cpu[i - 500 if i >= 500 else 0] = (time.thread_time_ns() - q0) / 1000
+            await base()
+            j = i - 500 if i >= 500 else 0
+            if base is ping:
+                pings[j] = (time.perf_counter_ns() - p0) / 1000
+                ping_cpu[j] = (time.thread_time_ns() - q0) / 1000
+            else:
+                others[j] = (time.perf_counter_ns() - p0) / 1000
         if i >= 500:
             check[i - 500] = (t1 - t0) / 1000
             cpu[i - 500] = (c1 - c0) / 1000
@@ -163,10 +179,13 @@ async def _check_samples(
     extra = {}
     if ping is not None:
         extra = {
-            "ping_p50_us": float(np.percentile(pings, 50)),
-            "ping_p99_us": float(np.percentile(pings, 99)),
-            "ping_cpu_p50_us": float(np.percentile(ping_cpu, 50)),
+            "ping_p50_us": float(np.nanpercentile(pings, 50)),
+            "ping_p99_us": float(np.nanpercentile(pings, 99)),
+            "ping_cpu_p50_us": float(np.nanpercentile(ping_cpu, 50)),
         }
+        if other is not None:
+            extra["other_p50_us"] = float(np.nanpercentile(others, 50))
+            extra["other_p99_us"] = float(np.nanpercentile(others, 99))
     return {
         **extra,
         "check_p50_us": float(np.percentile(check, 50)),
@@ -241,17 +260,43 @@ class _RawPing:
         return await self.conn.call(b"PING")
 
 
+class _EmptyScript:
+    """An EVALSHA of a script that does nothing but answer "admitted", with the keys
+    and arguments of a key-and-team admission: the floor of any one-script check
+    (Redis's cost of a script call, the client's of a bigger command and reply)."""
+
+    SCRIPT = b"return struct.pack('<BBBdddddd', 1, 0, 0, 1, 2, 3, 4, 5, 6)"
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.command = b""
+
+    async def load(self) -> None:
+        sha = await self.conn.call(b"SCRIPT", b"LOAD", self.SCRIPT)
+        self.command = encode(
+            b"EVALSHA", sha, b"2", b"bench:gov:v2:key:k", b"bench:gov:v2:team:t",
+            bytes(HEAD.size), bytes(RULE.size + SETTLE_PART.size),
+            bytes(RULE.size + SETTLE_PART.size),
+        )  # fmt: skip
+
+    async def ping(self) -> Any:
+        return await self.conn.call_encoded(self.command)
+
+
 async def _shared_run(
     shared: SharedCounters, gov: Governance, tokens: list[bytes], n: int
-) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
         assert shared.up and shared._fast is not None
         ping = await _ping_samples(shared._client, n)
         raw = await _ping_samples(_RawPing(shared._fast), n)
+        empty_script = _EmptyScript(shared._fast)
+        await empty_script.load()
         fast = shared._fast
         await fast.call(b"CONFIG", b"RESETSTAT")
-        res = await _check_samples(gov, tokens, n, _RawPing(fast).ping)
+        res = await _check_samples(gov, tokens, n, _RawPing(fast).ping, empty_script.ping)
+        empty = {"check_p50_us": res.pop("other_p50_us"), "check_p99_us": res.pop("other_p99_us")}
         # Redis's own time in the scripts (INFO commandstats): the part of the check
         # no client can take away. Per call (admissions and the flusher's settlement
         # batches alike) and per checked request (all of it, settlements included;
@@ -263,7 +308,7 @@ async def _shared_run(
                 res["script_server_us"] = float(stats["usec_per_call"])
                 res["script_server_us_per_request"] = float(stats["usec"]) / (n + 500)
         nursery.cancel_scope.cancel()
-    return ping, raw, res
+    return ping, raw, empty, res
 
 
 def part_check(n_samples: int) -> list[dict[str, Any]]:
@@ -282,9 +327,12 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
             shared = SharedCounters(server.url, "bench:", op_timeout=5.0)
             gov, tokens = _governance(n_keys, shared)
 
-            ping, raw, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
+            ping, raw, empty, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
             rows.append({"part": "check", "keys": n_keys, "counters": "redis PING", **ping})
             rows.append({"part": "check", "keys": n_keys, "counters": "raw RESP PING", **raw})
+            rows.append(
+                {"part": "check", "keys": n_keys, "counters": "empty script interleaved", **empty}
+            )
             fell_back = shared.downs > 0  # then the numbers are not Redis's: say so
             label = "redis (FELL BACK)" if fell_back else "redis"
             rows.append({"part": "check", "keys": n_keys, "counters": label, **res})
@@ -296,7 +344,12 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
             rows.append(
                 {"part": "check", "keys": n_keys, "counters": "raw PING interleaved", **interleaved}
             )
-            bases = (("PING", ping), ("raw PING", raw), ("raw PING interleaved", interleaved))
+            bases = (
+                ("PING", ping),
+                ("raw PING", raw),
+                ("raw PING interleaved", interleaved),
+                ("empty script", empty),
+            )
             for name, base in bases:
                 rows.append(
                     {

@@ -55,6 +55,23 @@ class Parser:
     def feed(self, data: bytes | bytearray) -> None:
         self._buf += data
 
+    def parse(self, data: bytes | bytearray) -> list[Reply]:
+        """:meth:`feed` then :meth:`replies`, without copying ``data`` into the buffer
+        when nothing is pending and it holds only whole replies (the usual case)."""
+        if self._buf:
+            self._buf += data
+            return self.replies()
+        out: list[Reply] = []
+        pos, end = 0, len(data)
+        while pos < end:
+            value, nxt = self._one(data, pos)
+            if value is _INCOMPLETE:
+                self._buf += data[pos:]
+                break
+            out.append(value)
+            pos = nxt
+        return out
+
     def replies(self) -> list[Reply]:
         """Every complete reply buffered so far (the incomplete rest stays)."""
         out: list[Reply] = []
@@ -70,21 +87,22 @@ class Parser:
             del buf[:pos]
         return out
 
-    def _one(self, buf: bytearray, pos: int) -> tuple[Reply, int]:
+    def _one(self, buf: bytes | bytearray, pos: int) -> tuple[Reply, int]:
         eol = buf.find(b"\r\n", pos)
         if eol < 0:
             return _INCOMPLETE, pos
-        kind, line = buf[pos], bytes(buf[pos + 1 : eol])
+        kind = buf[pos]
         nxt = eol + 2
-        if kind == 0x3A:  # ':'
-            return int(line), nxt
-        if kind == 0x24:  # '$'
-            n = int(line)
+        if kind == 0x24:  # '$' (first: the scripts' replies)
+            n = int(buf[pos + 1 : eol])
             if n < 0:
                 return None, nxt
             if len(buf) < nxt + n + 2:
                 return _INCOMPLETE, pos
             return bytes(buf[nxt : nxt + n]), nxt + n + 2
+        line = bytes(buf[pos + 1 : eol])
+        if kind == 0x3A:  # ':'
+            return int(line), nxt
         if kind == 0x2A:  # '*'
             n = int(line)
             if n < 0:
@@ -144,6 +162,12 @@ class RespConnection:
         self._out: list[bytes] = []
         self._sending = False
         self._broken: BaseException | None = None
+
+    @property
+    def broken(self) -> bool:
+        """Failed for every caller (a send was cut short, the socket closed, or a reply
+        was overdue): a command may have been half sent."""
+        return self._broken is not None
 
     @classmethod
     async def open(cls, addr: Address) -> RespConnection:
@@ -211,8 +235,7 @@ class RespConnection:
                 data = await self._stream.receive_some(65536)
                 if not data:
                     raise trio.BrokenResourceError("redis closed the connection")
-                self._parser.feed(data)
-                for reply in self._parser.replies():
+                for reply in self._parser.parse(data):
                     if not self._waiters:
                         raise ProtocolError("a reply nobody asked for")
                     w = self._waiters.popleft()

@@ -4,10 +4,11 @@ One Lua script per request (``ADMIT``, ``routeiq.governance.scripts``) reads and
 updates the counters of every rule that binds it (key, team, user, customer) in
 one round trip, on Redis's own clock, with exactly the arithmetic of
 :class:`~routeiq.governance.ledger.Ledger`: all rules admit or nothing is
-counted. Settlements (after the response) are queued without I/O; the next
-admission of one of the same principals carries them (so a sequential client
-sees its previous request settled), and a flusher sends the others in one
-``SETTLE`` call per ``flush_delay``, off every request's round trip.
+counted. Settlements (after the response) are summed per principal without I/O
+(``routeiq.governance.settle_queue``); the next admission of a principal carries
+its sum inside its own argument (so a sequential client sees its previous request
+settled, at no extra Redis call), and a flusher sends the others in one ``SETTLE``
+call per ``flush_delay``, off every request's round trip.
 
 The admission command is assembled from bytes encoded when each record was
 loaded (:meth:`SharedCounters.prepare`) and sent on a lean pipelined connection
@@ -24,8 +25,9 @@ from __future__ import annotations
 
 import logging
 import random
+import struct
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import trio
@@ -36,45 +38,30 @@ from routeiq.governance.resp import RespConnection, RespError, address
 from routeiq.governance.scripts import (
     ADMIT,
     ADMIT_SHA,
+    CLOCK,
     HEAD,
     KINDS,
+    NOTHING_SETTLED,
     RECONCILE,
     REPLY,
     SETTLE,
     SETTLE_SHA,
-    SETTLED,
     bulk,
     command_head,
-    rule_bytes,
+    header_spend,
 )
+from routeiq.governance.settle_queue import SettleQueue, Sum, Wire, wire
 from routeiq.governance.window import wait_for
 from routeiq.state.backoff import next_delay
 
 log = logging.getLogger("routeiq.governance")
 
-CARRY = 64  # settlements one admission carries at most
-FLUSH_BATCH = 512  # settlements one flush sends at most
+FLUSH_AT = 64  # principals with queued sums that make the flusher send at once
+FLUSH_BATCH = 512  # principals one flush sends at most
 _HEAD_BULK = b"$%d\r\n" % HEAD.size
+# HEAD as its RESP bulk string, packed in one call: the bulk's header, HEAD, CRLF.
+_HEAD_ARG = struct.Struct(f"<{len(_HEAD_BULK)}s{HEAD.format.lstrip('<')}2s")
 _MEMBER_SEQ = 1 << 22  # log members: a random 24-bit process tag, then a 22-bit sequence
-
-
-@dataclass(slots=True)
-class _Wire:
-    """One rule as the admission command carries it (built once per loaded record)."""
-
-    rule: Rule
-    name: str  # its hash's name
-    key: bytes  # the name as a RESP bulk string
-    raw: bytes  # scripts.RULE
-    arg: bytes  # raw as a RESP bulk string
-
-
-@dataclass(slots=True)
-class _Settled:
-    ticket: Ticket
-    cost: float
-    wires: list[_Wire]
-    raw: bytes  # scripts.SETTLED + the rules'
 
 
 class SharedCounters:
@@ -92,9 +79,14 @@ class SharedCounters:
         backoff_initial: float = 0.1,
         backoff_cap: float = 5.0,
         flush_delay: float = 0.01,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.url = url
-        self.prefix = prefix + "gov:"
+        # v2: the packed layout of routeiq.governance.scripts (the hashes of the first
+        # layout are left alone; their spend comes back from the database's totals).
+        self.prefix = prefix + "gov:v2:"
+        #: Redis-side time for the scripts (tests inject exact times); None: Redis TIME.
+        self.clock = clock
         self.reserve = reserve
         self.op_timeout = op_timeout
         self.backoff = (backoff_initial, backoff_cap)
@@ -103,11 +95,10 @@ class SharedCounters:
         # The admission call's own lean connection (routeiq.governance.resp), beside
         # coredis's; None for URLs it does not speak (TLS, unix sockets).
         self._fast: RespConnection | None = None
-        self._wires: dict[str, _Wire] = {}  # ns -> the current rule's wire form
+        self._wires: dict[str, Wire] = {}  # ns -> the current rule's wire form
         self._heads: dict[tuple[str, int, int], bytes] = {}
-        self._pending: list[_Settled] = []
-        self._pending_ns: dict[str, int] = {}  # ns -> settlements of it queued
-        self._pending_since = 0.0  # when the oldest queued settlement was queued
+        self._admit_heads: dict[int, bytes] = {}  # rules -> "EVALSHA ADMIT_SHA n"
+        self._pending = SettleQueue()
         self._member = random.getrandbits(24) * _MEMBER_SEQ
         self._seq = 0
         self.flush_delay = flush_delay
@@ -122,20 +113,15 @@ class SharedCounters:
 
     # -- wire forms, built off the hot path ---------------------------------------------
 
-    def _build(self, rule: Rule) -> _Wire:
-        name = self.prefix + rule.ns
-        raw = rule_bytes(rule)
-        return _Wire(rule, name, bulk(name.encode()), raw, bulk(raw))
-
-    def _wire(self, rule: Rule) -> _Wire:
+    def _wire(self, rule: Rule) -> Wire:
         w = self._wires.get(rule.ns)
         if w is None or w.rule is not rule:  # a record not prepared (or just changed)
-            w = self._wires[rule.ns] = self._build(rule)
+            w = self._wires[rule.ns] = wire(self.prefix, rule)
         return w
 
     def prepare(self, rule: Rule) -> None:
         """Encode ``rule``'s key and argument now (its record was loaded)."""
-        self._wires[rule.ns] = self._build(rule)
+        self._wires[rule.ns] = wire(self.prefix, rule)
 
     def forget(self, ns: str) -> None:
         self._wires.pop(ns, None)
@@ -147,13 +133,6 @@ class SharedCounters:
             head = self._heads[(sha, nkeys, nargs)] = command_head(sha, nkeys, nargs)
         return head
 
-    def _command(self, sha: str, wires: list[_Wire], args: list[bytes]) -> bytes:
-        """``EVALSHA sha`` with ``wires``' keys and ``args`` (already bulk strings)."""
-        parts = [self._head(sha, len(wires), len(args))]
-        parts += [w.key for w in wires]
-        parts += args
-        return b"".join(parts)
-
     # -- the hot path -------------------------------------------------------------------
 
     def _lose(self, exc: BaseException) -> None:
@@ -164,67 +143,68 @@ class SharedCounters:
         self._fast = None
         self._lost.set()
 
-    def _carried(self, rules: tuple[Rule, ...]) -> list[_Settled]:
-        """The queued settlements to send with this admission: all of them (up to
-        CARRY) when one is of a principal this request is counted against, else none."""
-        pending = self._pending_ns
-        if not pending:
-            return []
-        for r in rules:
-            if r.ns in pending:
-                break
-        else:
-            return []
-        carried, self._pending = self._pending[:CARRY], self._pending[CARRY:]
-        self._recount()
-        return carried
-
-    def _recount(self) -> None:
-        counts: dict[str, int] = {}
-        for item in self._pending:
-            for r in item.ticket.rules:
-                counts[r.ns] = counts.get(r.ns, 0) + 1
-        self._pending_ns = counts
-
-    def _requeue(self, items: list[_Settled]) -> None:
-        self._pending[:0] = items
-        self._recount()
-
     async def admit(
         self, rules: tuple[Rule, ...], tokens: int, max_cost: float
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            wires = [self._wire(r) for r in rules]
-            carried = self._carried(rules)
+            # The command: EVALSHA sha n key.. HEAD (RULE + SETTLE_PART)..; each rule's
+            # part encoded when its record was loaded, or carrying its queued sum.
+            n = len(rules)
+            prefix = self._admit_heads.get(n)
+            if prefix is None:
+                prefix = self._admit_heads[n] = command_head(ADMIT_SHA, n, n + 1)
+            parts = [prefix]
+            args = []
+            carried: list[Sum] = []
+            pending = self._pending
+            sums, wires = pending.sums, self._wires
+            for r in rules:
+                w = wires.get(r.ns)
+                if w is None or w.rule is not r:
+                    w = self._wire(r)
+                parts.append(w.key)
+                if sums and (item := sums.pop(id(r), None)) is not None:
+                    carried.append(item)
+                    args.append(bulk(item.raw()))
+                else:
+                    args.append(w.arg)
             self._seq += 1
+            now = -1.0 if self.clock is None else self.clock()
             member = self._member + self._seq % _MEMBER_SEQ
-            head = HEAD.pack(len(rules), 1 if self.reserve else 0, tokens, max_cost, member)
-            for item in carried:
-                wires += item.wires
+            head_arg = _HEAD_ARG.pack(
+                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
+            )
+            parts.append(head_arg)
+            parts += args
+            head = head_arg[len(_HEAD_BULK) : -2]  # for the coredis path
+            fast = self._fast
             try:
-                fast = self._fast
                 if fast is not None:  # its wait is bounded by RespConnection.watch
-                    args = [_HEAD_BULK + head + b"\r\n"]
-                    args += [w.arg for w in wires[: len(rules)]]
-                    args += [bulk(item.raw) for item in carried]
-                    out = await fast.call_encoded(self._command(ADMIT_SHA, wires, args))
+                    out = await fast.call_encoded(b"".join(parts))
                     if isinstance(out, RespError):
                         if not str(out).startswith("NOSCRIPT"):
                             raise out
                         with trio.fail_after(self.op_timeout):
-                            out = await self._eval(client, ADMIT, wires, head, rules, carried)
+                            out = await self._eval(client, ADMIT, rules, head, carried)
                 else:
                     with trio.fail_after(self.op_timeout):
-                        out = await self._eval(client, ADMIT, wires, head, rules, carried)
+                        out = await self._eval(client, ADMIT, rules, head, carried)
             except trio.Cancelled:
-                self._requeue(carried)  # not sent (or not known to be): try again
+                # Sent (the connection still stands): Redis applies it. Else not
+                # known to be: queued again.
+                if carried and (fast is None or fast.broken):
+                    pending.give_back(carried, trio.current_time())
                 raise
             except Exception as exc:
                 self._lose(exc)
                 for item in carried:  # not known to be applied: counted locally
-                    self._note_outage(item.ticket, item.cost)
+                    self._note_outage(item)
             else:
+                if carried and out[0] == 0:
+                    # Refused: the script wrote nothing, so the sums it applied to
+                    # decide are still to be sent.
+                    pending.give_back(carried, trio.current_time())
                 return self._decode(rules, tokens, max_cost, out)
         decision, ticket = self.local.admit(
             rules, trio.current_time(), time.time(), tokens, max_cost
@@ -236,12 +216,12 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         admitted, kind, index, a, b, c, d, e, f = REPLY.unpack(out)
         if admitted:
-            decision = Decision(None)
-            if a >= 0:
-                decision.requests = Meter(int(a), int(b), c)
-            if d >= 0:
-                decision.tokens = Meter(int(d), int(e), f)
-            return decision, Ticket(rules, tokens, max_cost if self.reserve else 0.0, shared=True)
+            decision = Decision(
+                None,
+                Meter(int(a), int(b), c) if a >= 0 else None,
+                Meter(int(d), int(e), f) if d >= 0 else None,
+            )
+            return decision, Ticket(rules, tokens, max_cost if self.reserve else 0.0, True)
         name = KINDS[kind]
         rule = rules[index - 1]
         # a: the limit; b: the rpm wait or tpm previous; c: tpm current; d: elapsed;
@@ -261,19 +241,26 @@ class SharedCounters:
         self,
         client: Any,
         script: str,
-        wires: list[_Wire],
-        head: bytes | None,
         rules: tuple[Rule, ...],
-        carried: list[_Settled],
+        head: bytes | None,
+        carried: list[Sum],
     ) -> Any:
         """The same call through coredis (URLs the lean connection does not speak, and
         loading the script again when Redis forgot it). (coredis's Script wrapper
-        cost ~80 us more per call here.)"""
-        sha = ADMIT_SHA if script is ADMIT else SETTLE_SHA
-        keys = [w.name for w in wires]
-        args = [] if head is None else [head]
-        args += [w.raw for w in wires[: len(rules)]]
-        args += [item.raw for item in carried]
+        cost ~80 us more per call here.) An admission: ``rules``, each with its sum
+        in ``carried`` if any; a settlement (``head`` None): the sums in ``carried``."""
+        if head is not None:
+            sha = ADMIT_SHA
+            sums = {id(item.wire.rule): item for item in carried}
+            keys = [self._wire(r).name for r in rules]
+            args = [head]
+            for r in rules:
+                item = sums.get(id(r))
+                args.append(item.raw() if item is not None else self._wire(r).raw + NOTHING_SETTLED)
+        else:
+            sha = SETTLE_SHA
+            keys = [item.wire.name for item in carried]
+            args = [self._clock_arg()] + [item.raw() for item in carried]
         try:
             return await client.evalsha(sha, keys=keys, args=args)
         except NoScriptError:
@@ -283,78 +270,82 @@ class SharedCounters:
     # -- after the response ----------------------------------------------------------------
 
     def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
-        """Settle a ticket without I/O: a local one at once; a shared one is queued
-        for the next admission of one of its principals, or the flusher's call
-        within ``flush_delay``."""
+        """Settle a ticket without I/O: a local one at once; a shared one is added to
+        its principals' sums, carried by the next admission of each, or sent by the
+        flusher within ``flush_delay``."""
         if ticket.settled:
             return
         if not ticket.shared:
             self.local.settle(ticket, trio.current_time(), time.time(), tokens, cost)
-            self._note_outage(ticket, cost)
+            self._note_local(ticket, cost)
             return
         ticket.settled = True
         if self._client is None:  # Redis is down: its spend is added when it is back
-            self._note_outage(ticket, cost)
+            self._note_local(ticket, cost)
             return
-        # The rules as admitted (a record changed since keeps its old wire form here).
-        wires = []
+        now = trio.current_time()
+        delta, reserved = tokens - ticket.tokens, ticket.reserved
+        add = self._pending.add
         for r in ticket.rules:
+            # The rule as admitted (a record changed since keeps its old wire form here).
             w = self._wires.get(r.ns)
-            wires.append(w if w is not None and w.rule is r else self._build(r))
-        raw = SETTLED.pack(len(wires), tokens - ticket.tokens, ticket.reserved, cost)
-        raw += b"".join(w.raw for w in wires)
-        if not self._pending:
-            self._pending_since = trio.current_time()
-        self._pending.append(_Settled(ticket, cost, wires, raw))
-        counts = self._pending_ns
-        for r in ticket.rules:
-            counts[r.ns] = counts.get(r.ns, 0) + 1
+            if w is None or w.rule is not r:
+                w = wire(self.prefix, r)
+            add(w, delta, reserved, cost, now)
 
     async def _flush(self) -> None:
-        """Send the queued settlements on their own (no admission carried them)."""
-        client, carried = self._client, self._pending[:FLUSH_BATCH]
-        if client is None or not carried:
+        """Send the queued sums no admission carried."""
+        client = self._client
+        if client is None or not self._pending:
             return
-        self._pending = self._pending[FLUSH_BATCH:]
-        self._recount()
-        self._pending_since = trio.current_time()
-        wires = [w for item in carried for w in item.wires]
+        carried = self._pending.take_batch(FLUSH_BATCH, trio.current_time())
+        fast = self._fast
         try:
             with trio.fail_after(self.op_timeout * 4):
-                fast = self._fast
                 out: Any = None
                 if fast is not None:
-                    args = [bulk(item.raw) for item in carried]
-                    out = await fast.call_encoded(self._command(SETTLE_SHA, wires, args))
+                    parts = [self._head(SETTLE_SHA, len(carried), len(carried) + 1)]
+                    parts += [item.wire.key for item in carried]
+                    parts.append(bulk(self._clock_arg()))
+                    parts += [bulk(item.raw()) for item in carried]
+                    out = await fast.call_encoded(b"".join(parts))
                 if fast is None or isinstance(out, RespError):
                     if isinstance(out, RespError) and not str(out).startswith("NOSCRIPT"):
                         raise out
-                    await self._eval(client, SETTLE, wires, None, (), carried)
+                    await self._eval(client, SETTLE, (), None, carried)
         except trio.Cancelled:
-            self._requeue(carried)
+            if fast is None or fast.broken:
+                self._pending.give_back(carried, trio.current_time())
             raise
         except Exception as exc:
             self._lose(exc)
             for item in carried:
-                self._note_outage(item.ticket, item.cost)
+                self._note_outage(item)
 
     async def _flusher(self) -> None:
-        """Sends the settlements no admission carried, ``flush_delay`` after the
-        oldest was queued (a backlog of more than CARRY at once)."""
+        """Sends the sums no admission carried, ``flush_delay`` after the oldest was
+        queued (at once when more than FLUSH_AT principals wait)."""
+        pending = self._pending
         while True:
             await trio.sleep(self.flush_delay / 2)
-            pending = self._pending
-            if pending and (
-                len(pending) > CARRY
-                or trio.current_time() - self._pending_since >= self.flush_delay
+            if pending.sums and (
+                len(pending) > FLUSH_AT or trio.current_time() - pending.since >= self.flush_delay
             ):
                 await self._flush()
 
-    def _note_outage(self, ticket: Ticket, cost: float) -> None:
+    def _clock_arg(self) -> bytes:
+        return CLOCK.pack(-1.0 if self.clock is None else self.clock())
+
+    def _note_local(self, ticket: Ticket, cost: float) -> None:
         if cost > 0:
             for r in ticket.rules:
                 if r.max_budget is not None:
                     self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + cost
+
+    def _note_outage(self, item: Sum) -> None:
+        r = item.wire.rule
+        if item.cost > 0 and r.max_budget is not None:
+            self.outage_spend[r.ns] = self.outage_spend.get(r.ns, 0.0) + item.cost
 
     def spend(self, rule: Rule) -> tuple[float, float]:
         return self.local.spend(rule, time.time())
@@ -366,13 +357,13 @@ class SharedCounters:
             return None
         try:
             with trio.fail_after(self.op_timeout):
-                raw = await client.hget(self.prefix + rule.ns, "sp")
+                raw = await client.get(self.prefix + rule.ns)
         except trio.Cancelled:
             raise
         except Exception as exc:
             self._lose(exc)
             return None
-        return float(raw) if raw is not None else None
+        return header_spend(raw)
 
     async def _reconcile(self, client: Any) -> None:
         pending, self.outage_spend = self.outage_spend, {}

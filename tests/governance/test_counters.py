@@ -112,3 +112,23 @@ async def test_redis_outage_falls_back_per_process_and_reconciles_spend(
         assert shared.outage_spend == {}
         assert await shared.read_spend(rule[0]) == pytest.approx(3.0)
         nursery.cancel_scope.cancel()
+
+
+async def test_four_principals_admit_together_or_not_at_all(counters: Counters) -> None:
+    rules = (
+        Rule("key:g", rpm=5, tpm=1000),
+        Rule("team:g", rpm=4, max_budget=1.0),
+        Rule("user:g", rpm=10, parallel=5),
+        Rule("customer:g", rpm=2),
+    )
+    results = [await counters.admit(rules, 100, 0.1) for _ in range(3)]
+    assert [t is not None for _, t in results] == [True, True, False]
+    first = results[0][0]
+    assert first.requests is not None and (first.requests.limit, first.requests.remaining) == (2, 1)
+    assert first.tokens is not None and first.tokens.remaining == 900
+    denial = results[2][0].denial
+    assert denial is not None and (denial.kind, denial.ns) == ("rpm", "customer:g")
+    # The refusal counted nowhere: without the customer, the team has 2 of 4 left.
+    alone = [await counters.admit(rules[:3], 100, 0.1) for _ in range(3)]
+    assert [t is not None for _, t in alone] == [True, True, False]
+    assert alone[2][0].denial is not None and alone[2][0].denial.ns == "team:g"

@@ -1,5 +1,6 @@
 """The Redis admission script's own behaviour (real redis-server): what rides along
-with an admission, what each principal's hash holds, and how long it lives."""
+with an admission, and spend that outlives a gateway process (what each principal's
+string holds, and how long it lives: test_ring.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 import trio
 
 from routeiq.governance.ledger import Rule
+from routeiq.governance.scripts import HEADER
 from routeiq.governance.shared import SharedCounters
-from tests.redis_fixture import RedisServer
 
 
 @pytest.fixture
@@ -43,26 +44,6 @@ async def test_a_sequential_client_sees_its_previous_request_settled(
     assert await shared.read_spend(mine[0]) == pytest.approx(0.25)
 
 
-async def test_only_the_limits_that_are_set_are_written(
-    shared: SharedCounters, redis_server: RedisServer
-) -> None:
-    await shared.admit((Rule("key:tpm", tpm=1000),), 30, 0.0)
-    await shared.admit((Rule("key:budget", max_budget=5.0),), 30, 0.25)
-    await shared.admit((Rule("key:rpm", rpm=5),), 30, 0.0)
-    client = shared._client
-    tpm = await client.hgetall("s:gov:key:tpm")
-    assert set(tpm) == {b"b", b"tc", b"tp"} and tpm[b"tc"] == b"30"
-    budget = await client.hgetall("s:gov:key:budget")
-    assert set(budget) == {b"b", b"tp", b"tc", b"pi", b"sp", b"rs"}
-    assert float(budget[b"rs"]) == 0.25 and float(budget[b"sp"]) == 0.0
-    assert await client.zcard("s:gov:key:rpm:r") == 1
-    # Window-only hashes expire after two idle windows; a budget's never does (its
-    # spend survives a gateway restart); an rpm log after one window.
-    assert 0 < await client.ttl("s:gov:key:tpm") <= 180
-    assert await client.ttl("s:gov:key:budget") == -1
-    assert 0 < await client.ttl("s:gov:key:rpm:r") <= 121
-
-
 async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> None:
     rule = (Rule("key:restart", max_budget=1.0),)
     first = SharedCounters(redis_url, "r:", flush_delay=0.01)
@@ -85,3 +66,34 @@ async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> 
         assert decision.denial.kind == "budget"
         assert decision.denial.spend == pytest.approx(0.4)
         nursery.cancel_scope.cancel()
+
+
+async def test_a_principal_s_settlements_ride_along_as_one_sum(shared: SharedCounters) -> None:
+    rule = Rule("key:sum", parallel=3, max_budget=10.0)
+    tickets = [(await shared.admit((rule,), 0, 1.0))[1] for _ in range(3)]
+    for t in tickets:
+        assert t is not None
+        shared.settle(t, 0, 0.1)
+    assert len(shared._pending) == 1
+    (queued,) = shared._pending.sums.values()
+    assert (queued.count, queued.reserved, queued.cost) == (3, 3.0, 0.1 + 0.1 + 0.1)
+    # All three in flight were settled by this admission's own argument: it is the
+    # only one in flight now, and the spend is the three costs.
+    assert (await shared.admit((rule,), 0, 1.0))[1] is not None
+    assert not shared._pending
+    raw = await shared._client.get(shared.prefix + "key:sum")
+    pa, pi, sp, rs = HEADER.unpack(raw)[3:7]
+    assert (pa, pi, rs) == (1, 0, 1.0) and sp == pytest.approx(0.3)
+
+
+async def test_a_refused_admission_leaves_what_it_carried_queued(shared: SharedCounters) -> None:
+    rule = Rule("key:refused", rpm=1, parallel=1)
+    _, ticket = await shared.admit((rule,), 0, 0.0)
+    assert ticket is not None
+    shared.settle(ticket, 0, 0.0)
+    decision, again = await shared.admit((rule,), 0, 0.0)  # carries it, refused on rpm
+    assert again is None and decision.denial is not None and decision.denial.kind == "rpm"
+    assert len(shared._pending) == 1  # the script wrote nothing: still to be sent
+    await shared._flush()
+    raw = await shared._client.get(shared.prefix + "key:refused")
+    assert HEADER.unpack(raw)[3] == 0  # nothing in flight
