@@ -19,6 +19,8 @@ from typing import Any
 
 import orjson
 
+from routeiq import json_pieces
+
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
@@ -130,12 +132,36 @@ def parse_message(obj: Any) -> Message:
     return Request(method, params, msg_id, "id" not in obj)
 
 
-def parse(body: bytes, *, max_batch: int = 64) -> Batch:
-    """Parse a request body; never raises (see the module docstring)."""
+# Nesting beyond this is refused like the chat surfaces refuse it (their default
+# ``max_json_depth``): MCP tool arguments and A2A parts nest a few levels.
+MAX_DEPTH = 64
+
+
+def parse(
+    body: bytes, *, max_batch: int = 64, max_depth: int = MAX_DEPTH, big: bool = False
+) -> Batch:
+    """Parse a request body; never raises (see the module docstring).
+
+    ``big``: the body is over the small-body threshold and this runs in a worker
+    thread: the depth is checked on the bytes and the body parsed in pieces
+    (``routeiq.json_pieces``), so the loop is never held for the whole parse.
+    """
+    too_deep = Batch(
+        [
+            Invalid(
+                None, RpcError(INVALID_REQUEST, f"The body nests deeper than {max_depth} levels")
+            )
+        ],
+        False,
+    )
     try:
-        obj = orjson.loads(body)
+        obj = json_pieces.load(body, max_depth) if big else orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         return Batch([Invalid(None, RpcError(PARSE_ERROR, f"Parse error: {exc}"))], False)
+    except json_pieces.TooDeep:
+        return too_deep
+    if not big and json_pieces.depth_exceeds(obj, max_depth):
+        return too_deep
     if isinstance(obj, list):
         if not obj:
             return Batch([Invalid(None, RpcError(INVALID_REQUEST, "Empty batch"))], False)

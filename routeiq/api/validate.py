@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from routeiq import json_pieces
 from routeiq.api.fields import (
     CHAT_FIELDS,
     EMBEDDING_FIELDS,
@@ -20,6 +21,7 @@ from routeiq.api.fields import (
     check_fields,
 )
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
+from routeiq.json_pieces import depth_exceeds
 
 MAX_MODEL_CHARS = 256
 ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
@@ -39,33 +41,44 @@ def check_content_type(value: bytes | None) -> None:
         raise UnsupportedMediaType("Content-Type must be application/json")
 
 
-def _depth_exceeds(obj: Any, limit: int) -> bool:
-    """True when ``obj`` nests deeper than ``limit`` (iterative: no recursion limit)."""
-    stack: list[tuple[Any, int]] = [(obj, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
-    return False
+def _invalid_json(exc: orjson.JSONDecodeError) -> InvalidJSON:
+    # orjson also rejects nesting beyond 1024 levels here.
+    return InvalidJSON(f"The request body is not valid JSON: {exc.msg}")
+
+
+def _object(obj: Any) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise BadRequest("The request body must be a JSON object")
+    return obj
+
+
+def _too_deep(limits: Limits) -> BadRequest:
+    return BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
 
 
 def parse_json_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    """A small body, on the loop: one ``orjson.loads`` and a walk for the depth."""
     if not body:
         raise InvalidJSON("The request body is empty; expected a JSON object")
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        # orjson also rejects nesting beyond 1024 levels here.
-        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from None
-    if not isinstance(obj, dict):
-        raise BadRequest("The request body must be a JSON object")
-    if _depth_exceeds(obj, limits.max_depth):
-        raise BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
-    return obj
+        raise _invalid_json(exc) from None
+    if depth_exceeds(_object(obj), limits.max_depth):
+        raise _too_deep(limits)
+    return obj  # type: ignore[no-any-return]
+
+
+def parse_big_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    """A big body, in a worker thread: the depth checked on the bytes before any
+    object is built, then parsed in pieces (``routeiq.json_pieces``)."""
+    try:
+        obj = json_pieces.load(body, limits.max_depth)
+    except orjson.JSONDecodeError as exc:
+        raise _invalid_json(exc) from None
+    except json_pieces.TooDeep:
+        raise _too_deep(limits) from None
+    return _object(obj)
 
 
 def _type_error(param: str, expected: str) -> BadRequest:

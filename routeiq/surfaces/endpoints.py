@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from routeiq.api.validate import check_content_type, parse_json_object
+from routeiq.api.body_json import parse_checked, unchecked
+from routeiq.api.validate import check_content_type
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
@@ -30,7 +31,8 @@ UPLOAD_PATHS = frozenset({"/v1/audio/transcriptions"})
 async def _json(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, Any], int]:
     check_content_type(header(scope, b"content-type"))
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    return parse_json_object(body, gw.limits), len(body)
+    req, _ = await parse_checked(body, gw.limits, unchecked)
+    return req, len(body)
 
 
 def _strings(value: Any, param: str) -> None:
