@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,13 +41,6 @@ SMALL = orjson.dumps(
 )
 
 
-def big_body(parts: int) -> bytes:
-    content = [{"type": "text", "text": f"part {i:06d}"} for i in range(parts)]
-    return orjson.dumps(
-        {"model": "bench-model", "messages": [{"role": "user", "content": content}]}
-    )
-
-
 def loop_steps(url: str) -> dict[str, float]:
     """The longest step since start and the number of steps over 5 and 20 ms."""
     text = httpx.get(url + "/metrics", headers=HEADERS).text
@@ -65,60 +59,75 @@ def loop_steps(url: str) -> dict[str, float]:
     }
 
 
-async def drive(url: str, seconds: float, big: bytes | None) -> dict[str, Any]:
+# The big-body sender: posts the body in a loop, prints "sent ok" on SIGTERM.
+SENDER = """
+import signal, sys, httpx, orjson
+url, key, parts = sys.argv[1], sys.argv[2], int(sys.argv[3])
+content = [{"type": "text", "text": f"part {i:06d}"} for i in range(parts)]
+body = orjson.dumps({"model": "bench-model", "messages": [{"role": "user", "content": content}]})
+sent = ok = 0
+def stop(*_):
+    print(sent, ok, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+headers = {"authorization": "Bearer " + key, "content-type": "application/json"}
+with httpx.Client(base_url=url, headers=headers, timeout=120) as c:
+    while True:
+        sent += 1
+        ok += c.post("/v1/chat/completions", content=body).status_code == 200
+"""
+
+
+async def small_client(url: str, seconds: float) -> dict[str, Any]:
+    """Sequential small chat requests for ``seconds``: their latencies."""
     lat: list[float] = []
-    bigs = {"sent": 0, "ok": 0}
     errors = 0
-
-    async def small_client() -> None:
-        nonlocal errors
-        async with httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=60) as c:
-            end = time.perf_counter() + seconds
-            while time.perf_counter() < end:
-                t0 = time.perf_counter()
-                r = await c.post("/v1/chat/completions", content=SMALL)
-                lat.append((time.perf_counter() - t0) * 1000)
-                errors += r.status_code != 200
-                await trio.sleep(0.005)
-
-    async def big_client() -> None:
-        assert big is not None
-        async with httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=120) as c:
-            while True:
-                bigs["sent"] += 1
-                r = await c.post("/v1/chat/completions", content=big)
-                bigs["ok"] += r.status_code == 200
-
-    async with trio.open_nursery() as nursery:
-        if big is not None:
-            nursery.start_soon(big_client)
-        await small_client()
-        nursery.cancel_scope.cancel()
+    async with httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=60) as c:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            r = await c.post("/v1/chat/completions", content=SMALL)
+            lat.append((time.perf_counter() - t0) * 1000)
+            errors += r.status_code != 200
+            await trio.sleep(0.005)
     lat.sort()
     return {
         "small_requests": len(lat),
         "small_errors": errors,
         "small_p50_ms": statistics.median(lat),
         "small_p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-        "big_sent": bigs["sent"],
-        "big_ok": bigs["ok"],
     }
 
 
 def phase(
-    name: str, base: str, root: Path | None, big: bytes | None, seconds: float
+    name: str, base: str, root: Path | None, big_parts: int | None, seconds: float
 ) -> dict[str, Any]:
     kw: dict[str, Any] = {} if root is None else {"root": root}
     with gateway(base, **kw) as url:
         for _ in range(20):  # warm the pool and the code paths
             httpx.post(url + "/v1/chat/completions", content=SMALL, headers=HEADERS)
         before = loop_steps(url)
-        res = trio.run(drive, url, seconds, big)
+        sender = None
+        if big_parts:  # its own process: its sending must not stall the small client
+            cmd = [sys.executable, "-c", SENDER, url, KEY, str(big_parts)]
+            sender = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+            time.sleep(1.5)  # it builds its body and starts sending
+        try:
+            res = trio.run(small_client, url, seconds)
+        finally:
+            sent = ok = 0
+            if sender is not None:
+                sender.terminate()
+                out, _ = sender.communicate(timeout=30)
+                counts = out.decode().split()
+                sent, ok = (int(counts[-2]), int(counts[-1])) if len(counts) >= 2 else (0, 0)
         after = loop_steps(url)
     return (
         {"phase": name, "warm_max_step_ms": round(before["max_ms"], 2)}
         | res
         | {
+            "big_sent": sent,
+            "big_ok": ok,
             "max_step_ms": round(after["max_ms"], 2),
             "steps_over_5ms": int(after["over_5ms"] - before["over_5ms"]),
             "steps_over_20ms": int(after["over_20ms"] - before["over_20ms"]),
@@ -132,13 +141,12 @@ def main() -> None:
     ap.add_argument("--parts", type=int, default=50_000)
     ap.add_argument("--before", default="HEAD~1", help="git ref of the code before the fix")
     args = ap.parse_args()
-    big = big_body(args.parts)
-    print(f"big body: {len(big) / 1e6:.2f} MB, {args.parts} parts")
+    print(f"big bodies: {args.parts} text parts each (~{args.parts * 37 / 1e6:.2f} MB)")
     rows = []
     with mock(0.0) as base, checkout(args.before) as old:
         for code, root in (("before", old), ("after", None)):
             rows.append(phase(f"{code}: small only", base, root, None, args.seconds))
-            rows.append(phase(f"{code}: + big bodies", base, root, big, args.seconds))
+            rows.append(phase(f"{code}: + big bodies", base, root, args.parts, args.seconds))
     cols = [
         "phase",
         "max_step_ms",
@@ -163,7 +171,7 @@ def main() -> None:
         print(f"{code}: " + ", ".join(f"{k} {v:.2f}x" for k, v in r.items()))
     save(
         "big_body",
-        {"args": vars(args), "body_bytes": len(big), "rows": rows, "ratios": ratios},
+        {"args": vars(args), "rows": rows, "ratios": ratios},
     )
     _plot(rows)
 
