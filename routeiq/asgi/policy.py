@@ -16,14 +16,13 @@ request through when failing open.
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 import orjson
 
 from routeiq import json_pieces
 from routeiq.asgi.body import read_body, replay
 from routeiq.asgi.headers import header_text
-from routeiq.asgi.offload import SMALL_BODY_BYTES, run_big
+from routeiq.asgi.offload import SMALL_BODY_BYTES, load_big
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.errors import ClientClosed, Forbidden, RouteIQError, Unavailable
@@ -51,10 +50,10 @@ def model_of(body: bytes) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def _big_model_of(body: bytes) -> str | None:
-    """``model_of`` for a big body, in the worker thread: parsed in pieces."""
+async def _big_model_of(body: bytes) -> str | None:
+    """``model_of`` for a big body, parsed off the loop (``asgi.offload``)."""
     try:
-        obj = json_pieces.load(body, max_depth=1024)  # orjson's own limit
+        obj = await load_big(body, max_depth=1024)  # orjson's own limit
     except (orjson.JSONDecodeError, json_pieces.TooDeep):
         return None
     model = obj.get("model") if isinstance(obj, dict) else None
@@ -113,7 +112,7 @@ class PolicyMiddleware:
             if len(body) <= SMALL_BODY_BYTES:
                 model = model_of(body)
             else:
-                model = await run_big(partial(_big_model_of, body))
+                model = await _big_model_of(body)
             ctx.model = model  # the handler sets it again after parsing
             receive = replay(body, receive)
             decision = policy.decide(subject, model)
