@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from routeiq.api.body_json import parse_checked
 from routeiq.api.flow import Flow, run_stages
+from routeiq.api.model_list import visible_models
 from routeiq.api.validate import check_content_type, validate_chat, validate_embeddings
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
@@ -87,6 +88,6 @@ async def models(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     created = int(gw.started_at)
     data = [
         {"id": name, "object": "model", "created": created, "owned_by": "routeiq"}
-        for name in [*gw.router.resolver.listed(), *gw.config.learned]
+        for name in visible_models(gw, ctx)
     ]
     await send_json(send, 200, {"object": "list", "data": data}, decision_headers(ctx))
