@@ -11,6 +11,8 @@ class PostgresEngine:
     real = "DOUBLE PRECISION"
     bigint = "BIGINT"
     migration_lock = "SELECT pg_advisory_xact_lock(74120010)"
+    write_begin: str | None = None  # psycopg opens the transaction at the first statement
+    for_update = " FOR UPDATE"
 
     def __init__(self, url: str, connect_timeout: int = 5) -> None:
         self.url = url

@@ -16,6 +16,10 @@ class SqliteEngine:
     real = "REAL"
     bigint = "INTEGER"
     migration_lock = "BEGIN IMMEDIATE"
+    # A read-modify-write takes the write lock before it reads: a deferred
+    # transaction would read a snapshot another process may change before it writes.
+    write_begin: str | None = "BEGIN IMMEDIATE"
+    for_update = ""  # SQLite has one writer at a time; BEGIN IMMEDIATE is the lock
 
     def __init__(self, path: Path) -> None:
         self.path = path
