@@ -1,7 +1,7 @@
 """Big request bodies and the trio loop: the longest task step while one client
 sends big chat bodies and another measures small-request latency, against a
 baseline in the same run (the small client alone), for the code as of git
-``--before`` (default ``HEAD~1``) and the current code.
+``--before`` (default ``d6d75f1``, the commit before the big-body work) and the current code.
 
 Each big body is a ~1.35 MB chat request whose one user message has 50,000 text
 parts (the shape an outside probe found holding the loop 100-300 ms). Figures are
@@ -139,7 +139,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--parts", type=int, default=50_000)
-    ap.add_argument("--before", default="HEAD~1", help="git ref of the code before the fix")
+    ap.add_argument("--before", default="d6d75f1", help="git ref of the code before the fix")
     args = ap.parse_args()
     print(f"big bodies: {args.parts} text parts each (~{args.parts * 37 / 1e6:.2f} MB)")
     rows = []
