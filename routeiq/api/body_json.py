@@ -41,6 +41,8 @@ async def parse_rpc(body: bytes, max_batch: int) -> rpc.Batch:
     """A JSON-RPC body (MCP, A2A), with the same errors for either size."""
     if len(body) <= SMALL_BODY_BYTES:
         return rpc.parse(body, max_batch=max_batch)
+    if rpc.has_long_digits(body):  # rare: read again with exact integers, in the thread
+        return await run_big(partial(rpc.parse, body, max_batch=max_batch))
     try:
         obj = await load_big(body, rpc.MAX_DEPTH)
     except orjson.JSONDecodeError as exc:
