@@ -16,7 +16,7 @@ import orjson
 
 from routeiq import json_pieces
 from routeiq import jsonrpc as rpc
-from routeiq.api.validate import Limits, parse_big_object, parse_json_object
+from routeiq.api.validate import Limits, as_object, invalid_json, parse_json_object, too_deep
 from routeiq.asgi.offload import SMALL_BODY_BYTES, load_big, run_big
 
 T = TypeVar("T")
@@ -31,6 +31,19 @@ async def parse_checked(
         return obj, check(obj)
     obj = await parse_big_object(body, limits)
     return obj, await run_big(partial(check, obj))
+
+
+async def parse_big_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    """A big body: the depth checked on the bytes before any object is built,
+    then parsed in pieces (``asgi.offload.load_big``); the same errors as
+    ``parse_json_object``."""
+    try:
+        obj = await load_big(body, limits.max_depth)
+    except orjson.JSONDecodeError as exc:
+        raise invalid_json(exc) from None
+    except json_pieces.TooDeep:
+        raise too_deep(limits) from None
+    return as_object(obj)
 
 
 def unchecked(_: dict[str, Any]) -> None:

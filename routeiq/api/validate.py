@@ -12,7 +12,6 @@ from typing import Any
 
 import orjson
 
-from routeiq import json_pieces
 from routeiq.api.fields import (
     CHAT_FIELDS,
     EMBEDDING_FIELDS,
@@ -20,7 +19,6 @@ from routeiq.api.fields import (
     STREAM_OPTION_FIELDS,
     check_fields,
 )
-from routeiq.asgi.offload import load_big
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
 from routeiq.json_pieces import depth_exceeds
 
@@ -42,18 +40,18 @@ def check_content_type(value: bytes | None) -> None:
         raise UnsupportedMediaType("Content-Type must be application/json")
 
 
-def _invalid_json(exc: orjson.JSONDecodeError) -> InvalidJSON:
+def invalid_json(exc: orjson.JSONDecodeError) -> InvalidJSON:
     # orjson also rejects nesting beyond 1024 levels here.
     return InvalidJSON(f"The request body is not valid JSON: {exc.msg}")
 
 
-def _object(obj: Any) -> dict[str, Any]:
+def as_object(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise BadRequest("The request body must be a JSON object")
     return obj
 
 
-def _too_deep(limits: Limits) -> BadRequest:
+def too_deep(limits: Limits) -> BadRequest:
     return BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
 
 
@@ -64,22 +62,10 @@ def parse_json_object(body: bytes, limits: Limits) -> dict[str, Any]:
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise _invalid_json(exc) from None
-    if depth_exceeds(_object(obj), limits.max_depth):
-        raise _too_deep(limits)
+        raise invalid_json(exc) from None
+    if depth_exceeds(as_object(obj), limits.max_depth):
+        raise too_deep(limits)
     return obj  # type: ignore[no-any-return]
-
-
-async def parse_big_object(body: bytes, limits: Limits) -> dict[str, Any]:
-    """A big body: the depth checked on the bytes before any object is built,
-    then parsed in pieces (``asgi.offload.load_big``); the same errors as above."""
-    try:
-        obj = await load_big(body, limits.max_depth)
-    except orjson.JSONDecodeError as exc:
-        raise _invalid_json(exc) from None
-    except json_pieces.TooDeep:
-        raise _too_deep(limits) from None
-    return _object(obj)
 
 
 def _type_error(param: str, expected: str) -> BadRequest:

@@ -23,6 +23,7 @@ import trio
 
 from routeiq.db import open_database
 from routeiq.testing import Stack, running_stack
+from tests.governance.test_admin_concurrency import concurrently
 
 
 @asynccontextmanager
@@ -43,18 +44,6 @@ async def two_gateways(db_url: str, tmp_path: Path) -> AsyncIterator[list[httpx.
         yield clients
 
 
-async def at_once(calls: list[Any]) -> list[httpx.Response]:
-    out: list[httpx.Response] = []
-
-    async def one(call: Any) -> None:
-        out.append(await call())
-
-    async with trio.open_nursery() as nursery:
-        for call in calls:
-            nursery.start_soon(one, call)
-    return out
-
-
 async def test_two_gateways_lose_no_admin_write(db_url: str, tmp_path: Path) -> None:
     async with two_gateways(db_url, tmp_path) as (a, b):
         assert (await a.post("/team/new", json={"team_id": "t"})).status_code == 200
@@ -64,7 +53,7 @@ async def test_two_gateways_lose_no_admin_write(db_url: str, tmp_path: Path) -> 
             )
             for i in range(12)
         ]
-        assert {r.status_code for r in await at_once(adds)} == {200}
+        assert {r.status_code for r in await concurrently(adds)} == {200}
         info = (await b.get("/team/info", params={"team_id": "t"})).json()["team_info"]
         members = sorted(m["user_id"] for m in info["members_with_roles"])
         assert members == sorted(f"u{i}" for i in range(12))
@@ -82,14 +71,14 @@ async def test_two_gateways_lose_no_admin_write(db_url: str, tmp_path: Path) -> 
             lambda i=i, ch=ch: (a, b)[i % 2].post("/key/update", json={"key": key, **ch})
             for i, ch in enumerate(changes)
         ]
-        assert {r.status_code for r in await at_once(updates)} == {200}
+        assert {r.status_code for r in await concurrently(updates)} == {200}
         stored = (await a.get("/key/info", params={"key": key})).json()["info"]
         for ch in changes:
             for name, value in ch.items():
                 assert stored[name] == value, (name, stored)
 
         creates = [lambda c=c: c.post("/team/new", json={"team_id": "once"}) for c in (a, b)] * 2
-        statuses = sorted(r.status_code for r in await at_once(creates))
+        statuses = sorted(r.status_code for r in await concurrently(creates))
         assert statuses == [200, 400, 400, 400]
 
 
