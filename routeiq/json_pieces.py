@@ -119,38 +119,33 @@ class _Builder:
         return (yield from self.container(first, last))
 
     def container(self, open_i: int, close_i: int) -> Pieces:
-        s = self.s
+        s, piece = self.s, self.piece
         lvl = s.level[open_i]
         if s.chars[open_i] not in _OPENS or s.chars[close_i] != s.chars[open_i] + 2:
             raise _malformed("mismatched brackets")
         inner = slice(open_i + 1, close_i)
         seps = open_i + 1 + np.flatnonzero((s.level[inner] == lvl) & (s.chars[inner] == _COMMA))
-        bounds = [open_i, *seps.tolist(), close_i]  # structural indexes around each element
-        offsets = s.pos[bounds].tolist()
+        # Structural indexes around each element, and their byte offsets: element k
+        # lies between bounds[k] and bounds[k + 1]. Vectorised, so a container of
+        # 50,000 elements costs a few numpy passes here, not a Python loop.
+        bounds = np.concatenate(([open_i], seps, [close_i]))
+        offsets = s.pos[bounds]
+        n = len(bounds) - 1
         is_object = s.chars[open_i] == ord("{")
         out: Any = {} if is_object else []
-        if len(bounds) == 2 and not self._text(open_i, close_i):
+        if n == 1 and not self._text(open_i, close_i):
             return out  # an empty container padded with whitespace
-        run_from = -1  # index into bounds where the pending run of small elements starts
-        for k in range(len(bounds) - 1):
-            lo, hi = bounds[k], bounds[k + 1]
-            if offsets[k + 1] - offsets[k] <= self.piece:
-                if run_from < 0:
-                    run_from = k
-                if offsets[k + 1] - offsets[run_from] <= self.piece:
-                    continue
-                self._flush(out, bounds[run_from], lo, is_object)
+        k = 0
+        for big in [*np.flatnonzero(np.diff(offsets) > piece).tolist(), n]:
+            while k < big:  # small elements k..big-1: as many per orjson call as fit
+                j = int(np.searchsorted(offsets, offsets[k] + piece, "right")) - 1
+                j = min(max(j, k + 1), big)
+                self._flush(out, int(bounds[k]), int(bounds[j]), is_object)
                 yield
-                run_from = k
-                continue
-            if run_from >= 0:
-                self._flush(out, bounds[run_from], lo, is_object)
-                yield
-                run_from = -1
-            yield from self._big_element(out, lo, hi, is_object)
-        if run_from >= 0:
-            self._flush(out, bounds[run_from], close_i, is_object)
-            yield
+                k = j
+            if big < n:
+                yield from self._big_element(out, int(bounds[big]), int(bounds[big + 1]), is_object)
+                k = big + 1
         return out
 
     def _text(self, lo: int, hi: int) -> bytes:
