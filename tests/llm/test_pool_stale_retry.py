@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import httpx
+import orjson
 import pytest
 import trio
 
+from routeiq.config import load_config
 from routeiq.llm.pool import lean_transport
+from routeiq.testing import AUTH, CHAT, completion, config_dict, serve_gateway
 
 OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+COMPLETION = orjson.dumps(completion("hello"))
+CHAT_OK = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n"
+    % len(COMPLETION)
+    + COMPLETION
+)
 
 
 @dataclass
@@ -27,6 +36,7 @@ class Server:
 
     fail_at: int
     partial: bytes = b""
+    answer: bytes = OK
     connections: int = 0
     bodies: list[bytes] = field(default_factory=list)
 
@@ -56,7 +66,7 @@ class Server:
                     if self.partial:
                         await stream.send_all(self.partial)
                     return  # closes the connection
-                await stream.send_all(OK)
+                await stream.send_all(self.answer)
 
 
 @asynccontextmanager
@@ -122,3 +132,20 @@ async def test_the_retry_fails_like_any_request_when_the_new_connection_fails_to
             with pytest.raises(httpx.RemoteProtocolError):
                 await c.post("/v1/chat", content=b"{}")
     assert (server.connections, len(server.bodies)) == (2, 3)  # one retry, not more
+
+
+async def test_through_the_gateway_the_race_is_no_error_and_no_breaker_failure() -> None:
+    server = Server(fail_at=2, answer=CHAT_OK)
+    async with trio.open_nursery() as nursery:
+        listeners = await nursery.start(partial(trio.serve_tcp, server.handle, 0, host="127.0.0.1"))
+        base = f"http://127.0.0.1:{listeners[0].socket.getsockname()[1]}/v1"
+        url, gw = await serve_gateway(nursery, load_config(config_dict(base)))
+        async with httpx.AsyncClient(base_url=url, headers=AUTH, timeout=30) as c:
+            with trio.fail_after(30):
+                answers = [await c.post("/v1/chat/completions", json=CHAT) for _ in range(2)]
+        nursery.cancel_scope.cancel()
+    assert [r.status_code for r in answers] == [200, 200]
+    assert [r.headers.get("x-routeiq-attempts", "1") for r in answers] == ["1", "1"]
+    assert server.connections == 2 and len(server.bodies) == 3  # the pool's retry, below
+    breaker = gw.router.breakers.breakers["dep-a"]
+    assert breaker.window_counts(gw.router.clock())[1] == 0  # no failure recorded
