@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from routeiq import jsonrpc as rpc
+from tests.mcp.conftest import mcp_stack
 from tests.mcp.test_endpoint import initialize, make, post
 
 
@@ -71,3 +72,9 @@ def test_parse_refuses_huge_ids_in_a_batch_one_by_one() -> None:
     first, second = rpc.parse(b"[" + ok + b", " + huge + b"]").messages
     assert isinstance(first, rpc.Request) and first.id == 1
     assert isinstance(second, rpc.Invalid) and second.error.code == rpc.INVALID_REQUEST
+
+
+async def test_the_official_client_sets_a_level_through_the_gateway() -> None:
+    async with mcp_stack() as stack, stack.client() as client:
+        result = await client.set_logging_level("error")
+    assert result.model_dump(exclude_none=True) == {}
