@@ -38,12 +38,17 @@ class AdminState:
         await self.gov.refresh()  # this process sees its own write at once
 
     async def change(
-        self, kind: str, ident: str, edit: Callable[[dict[str, Any]], None]
+        self,
+        kind: str,
+        ident: str,
+        edit: Callable[[dict[str, Any]], None],
+        move_to: str | None = None,
     ) -> dict[str, Any]:
         """Edit the stored record in place, atomically in the database
         (``Database.modify``: two processes editing one record both keep their
         change); 404 when absent. ``edit`` runs in the database's worker thread: plain
-        checks and dict edits only. Answers the new record with its ``spend``."""
+        checks and dict edits only. Answers the new record with its ``spend``;
+        ``move_to``: stored under that id instead, the old one deleted."""
 
         def apply(current: dict[str, Any] | None, spend: float) -> dict[str, Any]:
             if current is None:
@@ -51,7 +56,7 @@ class AdminState:
             edit(current)
             return current
 
-        data, spend = await self.db.modify(kind, ident, apply)
+        data, spend = await self.db.modify(kind, ident, apply, move_to=move_to)
         await self.gov.refresh()
         return {**data, "spend": spend}
 

@@ -192,7 +192,12 @@ class Database:
         return await self._run(fn)
 
     async def modify(
-        self, kind: str, ident: str, edit: Callable[[dict[str, Any] | None, float], dict[str, Any]]
+        self,
+        kind: str,
+        ident: str,
+        edit: Callable[[dict[str, Any] | None, float], dict[str, Any]],
+        *,
+        move_to: str | None = None,
     ) -> tuple[dict[str, Any], float]:
         """Read-modify-write one record atomically, across processes.
 
@@ -203,7 +208,9 @@ class Database:
         taken first, and the record's row ``FOR UPDATE``), so a second gateway
         process editing the same record waits and then edits this one's result:
         no lost update, and a create's "exists?" check cannot race. Answers the
-        stored record and its spend.
+        stored record and its spend. ``move_to``: the record is stored under that id
+        (with no spend) and the old one deleted, in the same transaction (a key's
+        new secret: two at once cannot both take over the old key).
         """
 
         def fn(cur: Any) -> tuple[dict[str, Any], float]:
@@ -224,9 +231,15 @@ class Database:
                     "INSERT INTO gov_entities (kind, id, data, seq) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data, seq = excluded.seq"
                 ),
-                (kind, ident, orjson.dumps(data).decode(), seq),
+                (kind, ident if move_to is None else move_to, orjson.dumps(data).decode(), seq),
             )
-            return data, spend
+            if move_to is None:
+                return data, spend
+            cur.execute(
+                self._sql("UPDATE gov_entities SET data = NULL, seq = ? WHERE kind = ? AND id = ?"),
+                (self._next_seq(cur), kind, ident),
+            )
+            return data, 0.0
 
         return await self._run(fn)
 

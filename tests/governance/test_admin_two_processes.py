@@ -3,7 +3,8 @@
 Two gateways on one key database (each its own connection, as two processes
 have) doing read-modify-writes of the same record at once: every
 ``/team/member_add`` and every ``/key/update`` of a different field is kept, and
-two ``/team/new`` of one id leave one winner, on SQLite and on PostgreSQL. The
+two ``/team/new`` of one id leave one winner, and two ``/key/regenerate`` of one
+key give one new secret (the other a 404), on SQLite and on PostgreSQL. The
 in-process lock of ``governance_admin`` cannot order two gateways; before the
 writes went through ``Database.modify`` the second write of a pair erased the
 first. The database level is pinned too: two ``Database`` objects (two
@@ -76,6 +77,14 @@ async def test_two_gateways_lose_no_admin_write(db_url: str, tmp_path: Path) -> 
         for ch in changes:
             for name, value in ch.items():
                 assert stored[name] == value, (name, stored)
+
+        old = (await a.post("/key/generate", json={"rpm_limit": 7})).json()["key"]
+        regens = [lambda c=c: c.post("/key/regenerate", json={"key": old}) for c in (a, b)]
+        answers = await concurrently(regens)
+        assert sorted(r.status_code for r in answers) == [200, 404]  # one takes over the key
+        new = next(r for r in answers if r.status_code == 200).json()["key"]
+        assert (await b.get("/key/info", params={"key": new})).json()["info"]["rpm_limit"] == 7
+        assert (await b.get("/key/info", params={"key": old})).status_code == 404
 
         creates = [lambda c=c: c.post("/team/new", json={"team_id": "once"}) for c in (a, b)] * 2
         statuses = sorted(r.status_code for r in await concurrently(creates))
