@@ -57,6 +57,9 @@ def process(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL if quiet else None,
         env=env,
+        # `python -m` puts the working directory first on sys.path, ahead of
+        # PYTHONPATH: run in `root`, or a --before gateway imports this checkout.
+        cwd=root,
     )
     assert proc.stdout is not None
     url = None

@@ -87,6 +87,11 @@ OPEN_PATHS = frozenset(
 
 def _quart_app(gw: Gateway) -> QuartTrio:
     app = QuartTrio("routeiq")
+    # Quart answers OPTIONS on every route itself (200, text/html, empty). With no
+    # CORS configured there is no preflight to answer: a 405 naming the allowed
+    # methods, in the JSON error shape (API clients never send OPTIONS; a browser's
+    # preflight fails either way). Set before the blueprints add their rules.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.register_blueprint(admin.blueprint(gw))
     app.register_blueprint(debug.blueprint())
 
@@ -100,9 +105,13 @@ def _quart_app(gw: Gateway) -> QuartTrio:
         return Response(err.body_bytes(), status=404, content_type="application/json")
 
     @app.errorhandler(405)
-    async def bad_method(_: Any) -> Response:
+    async def bad_method(exc: Any) -> Response:
+        allowed = sorted(getattr(exc, "valid_methods", None) or ())
         err = MethodNotAllowed("Method not allowed on this route")
-        return Response(err.body_bytes(), status=405, content_type="application/json")
+        headers = {"allow": ", ".join(allowed)} if allowed else {}
+        return Response(
+            err.body_bytes(), status=405, content_type="application/json", headers=headers
+        )
 
     @app.before_serving
     async def start_components() -> None:

@@ -179,7 +179,12 @@ class UpstreamSettings(_Strict):
     pool_timeout: float = Field(default=5.0, gt=0)
     max_connections: int = Field(default=512, gt=0)
     max_keepalive: int = Field(default=128, ge=0)
-    keepalive_expiry: float = Field(default=30.0, ge=0)
+    # Idle upstream connections are dropped after this many seconds: below the 5 s
+    # idle timeout of uvicorn (vLLM, LiteLLM), hypercorn and Node.js servers, so the
+    # gateway rarely reuses a connection the upstream is closing (a reuse that
+    # races a close is retried once on a new connection: llm/pool.py). Raise it for
+    # remote TLS providers with longer idle timeouts to save handshakes.
+    keepalive_expiry: float = Field(default=4.0, ge=0)
     max_error_body_bytes: int = Field(default=64 * 1024, gt=0)
 
 

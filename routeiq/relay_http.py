@@ -33,7 +33,14 @@ def _ssl_context() -> ssl.SSLContext:
 
 def relay_client(max_connections: int = 512, max_keepalive: int = 64) -> httpx.AsyncClient:
     """A pooled client: no redirects followed, no environment proxies, no cookies."""
-    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive)
+    # Idle connections go after 4 s, before the 5 s idle timeout of uvicorn, hypercorn
+    # and Node.js servers (httpx's default is exactly 5 s); a reuse that still races
+    # a close is retried once on a new connection (``llm/pool.py``).
+    limits = httpx.Limits(
+        max_connections=max_connections,
+        max_keepalive_connections=max_keepalive,
+        keepalive_expiry=4.0,
+    )
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(connect=10.0, read=None, write=30.0, pool=10.0),
         follow_redirects=False,

@@ -28,6 +28,7 @@ from routeiq.a2a.hub import ClientSSE
 from routeiq.a2a.registry import CARD_PATH
 from routeiq.a2a.settings import AgentSpec
 from routeiq.a2a.tasks import METHODS, STREAMING
+from routeiq.api.body_json import parse_rpc
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.body import read_body
 from routeiq.asgi.boundary import Boundary
@@ -104,7 +105,7 @@ class A2AApp:
             data = rpc.error_bytes(None, rpc.INVALID_REQUEST, exc.message)
             await send_bytes(send, 413, data, _JSON)
             return
-        batch = rpc.parse(body, max_batch=self.a2a.settings.max_batch)
+        batch = await parse_rpc(body, self.a2a.settings.max_batch)
         raw_version = header(scope, b"a2a-version")
         version = raw_version.decode("latin-1") if raw_version else None
         first = batch.messages[0]

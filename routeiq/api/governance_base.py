@@ -37,6 +37,41 @@ class AdminState:
         await self.db.put(kind, ident, data)
         await self.gov.refresh()  # this process sees its own write at once
 
+    async def change(
+        self,
+        kind: str,
+        ident: str,
+        edit: Callable[[dict[str, Any]], None],
+        move_to: str | None = None,
+    ) -> dict[str, Any]:
+        """Edit the stored record in place, atomically in the database
+        (``Database.modify``: two processes editing one record both keep their
+        change); 404 when absent. ``edit`` runs in the database's worker thread: plain
+        checks and dict edits only. Answers the new record with its ``spend``;
+        ``move_to``: stored under that id instead, the old one deleted."""
+
+        def apply(current: dict[str, Any] | None, spend: float) -> dict[str, Any]:
+            if current is None:
+                raise NotFound(f"No {kind} {ident!r}", code=f"{kind}_not_found")
+            edit(current)
+            return current
+
+        data, spend = await self.db.modify(kind, ident, apply, move_to=move_to)
+        await self.gov.refresh()
+        return {**data, "spend": spend}
+
+    async def create(self, kind: str, ident: str, data: dict[str, Any], exists: BadRequest) -> None:
+        """Store a new record; raise ``exists`` when one is there (checked in the
+        same transaction as the write, so two creates of one id cannot both win)."""
+
+        def apply(current: dict[str, Any] | None, spend: float) -> dict[str, Any]:
+            if current is not None:
+                raise exists
+            return data
+
+        await self.db.modify(kind, ident, apply)
+        await self.gov.refresh()
+
     async def existing(self, kind: str, ident: str) -> dict[str, Any]:
         row = await self.db.get(kind, ident)
         if row is None or row.data is None:
@@ -89,11 +124,9 @@ def team_allowed(caller: Caller, team_id: str | None) -> None:
 async def update(a: AdminState, kind: str, id_field: str, body: BaseModel) -> Any:
     """Merge the fields set in ``body`` into the stored record named by ``id_field``."""
     ident: str = getattr(body, id_field)
-    data = await a.existing(kind, ident)
-    spend = data.pop("spend", 0.0)
-    data.update(fields(body, id_field))
-    await a.save(kind, ident, data)
-    return {id_field: ident, **data, "spend": spend}
+    changes = fields(body, id_field)
+    data = await a.change(kind, ident, lambda d: d.update(changes))
+    return {id_field: ident, **data}
 
 
 def paginate(items: list[Any], q: Query, size_name: str = "size") -> dict[str, Any]:

@@ -22,12 +22,10 @@ from routeiq.governance.duration import parse_duration
 from routeiq.governance.tokens import hash_key, key_id, new_key
 
 
-async def _key_record(a: AdminState, scope: Scope, ident: str) -> dict[str, Any]:
-    """The stored key a caller may change (another team's key: not found, as if absent)."""
-    data = await a.existing("key", ident)
+def _may_change(scope: Scope, ident: str, data: dict[str, Any]) -> None:
+    """Another team's key is not found, as if absent."""
     if not who(scope).may_team(data.get("team_id")):
         raise NotFound(f"No key {ident!r}", code="key_not_found")
-    return data
 
 
 def _expiry(data: dict[str, Any], now: float) -> None:
@@ -56,16 +54,17 @@ async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) 
 async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyUpdate)
     ident = key_id(body.key)
-    data = await _key_record(a, scope, ident)
-    data.pop("spend", None)
     changes = fields(body, "key")
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])
     a.check_refs(changes)
-    data.update(changes)
-    _expiry(data, time.time())
-    await a.save("key", ident, data)
-    return a.key_out(ident, data)
+
+    def apply(data: dict[str, Any]) -> None:
+        _may_change(scope, ident, data)
+        data.update(changes)
+        _expiry(data, time.time())
+
+    return a.key_out(ident, await a.change("key", ident, apply))
 
 
 async def key_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -87,11 +86,12 @@ async def key_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) ->
 async def _set_blocked(a: AdminState, scope: Scope, receive: Receive, blocked: bool) -> Any:
     body = await a.body(scope, receive, s.KeyRef)
     ident = key_id(body.key)
-    data = await _key_record(a, scope, ident)
-    data.pop("spend", None)
-    data["blocked"] = blocked
-    await a.save("key", ident, data)
-    return a.key_out(ident, data)
+
+    def apply(data: dict[str, Any]) -> None:
+        _may_change(scope, ident, data)
+        data["blocked"] = blocked
+
+    return a.key_out(ident, await a.change("key", ident, apply))
 
 
 async def key_block(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -106,13 +106,11 @@ async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query
     """A new secret for the same settings; the old one stops working."""
     body = await a.body(scope, receive, s.KeyRef)
     old = key_id(body.key)
-    data = await _key_record(a, scope, old)
-    data.pop("spend", None)
     key = new_key()
     ident = hash_key(key)
-    await a.db.put("key", ident, data)
-    await a.db.delete("key", old)
-    await a.gov.refresh()
+    # One transaction: two regenerations at once (two processes) cannot both
+    # take over the old key's settings; the second finds it gone (404).
+    data = await a.change("key", old, lambda d: _may_change(scope, old, d), move_to=ident)
     return {**a.key_out(ident, data), "key": key}
 
 

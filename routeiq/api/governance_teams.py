@@ -18,11 +18,12 @@ async def team_new(a: AdminState, scope: Scope, receive: Receive, q: Query) -> A
     body = await a.body(scope, receive, s.TeamNew)
     data = fields(body, "team_id", "members_with_roles")
     team_id = body.team_id or secrets.token_hex(8)
+    exists = BadRequest(f"Team {team_id!r} exists; use /team/update", param="team_id")
     if team_id in a.gov.records["team"]:
-        raise BadRequest(f"Team {team_id!r} exists; use /team/update", param="team_id")
+        raise exists
     data["members_with_roles"] = [m.model_dump() for m in body.members_with_roles or []]
     data["created_at"] = time.time()
-    await a.save("team", team_id, data)
+    await a.create("team", team_id, data, exists)
     return {"team_id": team_id, **data, "spend": 0.0}
 
 
@@ -36,11 +37,10 @@ async def team_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) -
 
 
 async def _members(a: AdminState, team_id: str, edit: Callable[[list[Any]], list[Any]]) -> Any:
-    data = await a.existing("team", team_id)
-    spend = data.pop("spend", 0.0)
-    data["members_with_roles"] = edit(list(data.get("members_with_roles") or []))
-    await a.save("team", team_id, data)
-    return {"team_id": team_id, **data, "spend": spend}
+    def apply(data: dict[str, Any]) -> None:
+        data["members_with_roles"] = edit(list(data.get("members_with_roles") or []))
+
+    return {"team_id": team_id, **(await a.change("team", team_id, apply))}
 
 
 async def member_add(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:

@@ -18,8 +18,9 @@ from routeiq.governance.tokens import hash_key, new_key
 async def user_new(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.UserNew)
     user_id = body.user_id or secrets.token_hex(8)
+    exists = BadRequest(f"User {user_id!r} exists", param="user_id")
     if user_id in a.gov.records["user"]:
-        raise BadRequest(f"User {user_id!r} exists", param="user_id")
+        raise exists
     data = fields(body, "user_id", "auto_create_key")
     a.check_refs(data)
     now = data["created_at"] = time.time()
@@ -32,7 +33,7 @@ async def user_new(a: AdminState, scope: Scope, receive: Receive, q: Query) -> A
         key = new_key()
         await a.db.put("key", hash_key(key), key_data)
         out.update(key=key, token=hash_key(key))
-    await a.save("user", user_id, data)
+    await a.create("user", user_id, data, exists)
     return out
 
 
@@ -71,11 +72,12 @@ async def user_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) -
 
 async def customer_new(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.CustomerNew)
+    exists = BadRequest(f"Customer {body.user_id!r} exists; use /customer/update", param="user_id")
     if body.user_id in a.gov.records["customer"]:
-        raise BadRequest(f"Customer {body.user_id!r} exists; use /customer/update", param="user_id")
+        raise exists
     data = fields(body, "user_id")
     data["created_at"] = time.time()
-    await a.save("customer", body.user_id, data)
+    await a.create("customer", body.user_id, data, exists)
     return {"user_id": body.user_id, **data, "spend": 0.0}
 
 

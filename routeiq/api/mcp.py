@@ -32,6 +32,7 @@ import orjson
 import trio
 
 from routeiq import jsonrpc as rpc
+from routeiq.api.body_json import parse_rpc
 from routeiq.asgi.auth import KeyRing
 from routeiq.asgi.body import read_body
 from routeiq.asgi.boundary import Boundary
@@ -190,7 +191,7 @@ class MCPApp:
         except PayloadTooLarge as exc:
             await _rpc_error(send, 413, rpc.INVALID_REQUEST, exc.message)
             return
-        batch = rpc.parse(body, max_batch=self.mcp.settings.max_batch)
+        batch = await parse_rpc(body, self.mcp.settings.max_batch)
         requests = [m for m in batch.messages if isinstance(m, rpc.Request)]
         invalid = [m for m in batch.messages if isinstance(m, rpc.Invalid)]
         if not requests and invalid:

@@ -9,15 +9,13 @@ stage's after-the-response work runs when the loop ends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from routeiq.api.body_json import parse_checked
 from routeiq.api.flow import Flow, run_stages
-from routeiq.api.validate import (
-    check_content_type,
-    parse_json_object,
-    validate_chat,
-    validate_embeddings,
-)
+from routeiq.api.model_list import visible_models
+from routeiq.api.validate import check_content_type, validate_chat, validate_embeddings
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.response_headers import decision_headers
@@ -26,6 +24,8 @@ from routeiq.governance.send import with_headers
 
 if TYPE_CHECKING:
     from routeiq.gateway import Gateway
+
+T = TypeVar("T")
 
 
 async def run_request(
@@ -61,22 +61,25 @@ async def run_request(
     await run_stages(gw.chat_stages if chat else gw.embedding_stages, flow)
 
 
-async def _parsed(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, Any], int]:
+async def _parsed(
+    gw: Gateway, scope: Scope, receive: Receive, check: Callable[[dict[str, Any]], T]
+) -> tuple[dict[str, Any], T, int]:
     check_content_type(header(scope, b"content-type"))
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    return parse_json_object(body, gw.limits), len(body)
+    req, checked = await parse_checked(body, gw.limits, check)
+    return req, checked, len(body)
 
 
 async def chat_completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    req, size = await _parsed(gw, scope, receive)
-    model = validate_chat(req, gw.limits)
+    req, model, size = await _parsed(gw, scope, receive, lambda r: validate_chat(r, gw.limits))
     await run_request(gw, scope, receive, send, req, model, "chat", True, size)
 
 
 async def embeddings(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     """Embeddings: governance, then route+call only (no guardrails, cache or learned route)."""
-    req, size = await _parsed(gw, scope, receive)
-    model = validate_embeddings(req, gw.limits)
+    req, model, size = await _parsed(
+        gw, scope, receive, lambda r: validate_embeddings(r, gw.limits)
+    )
     await run_request(gw, scope, receive, send, req, model, "embeddings", False, size)
 
 
@@ -85,6 +88,6 @@ async def models(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> Non
     created = int(gw.started_at)
     data = [
         {"id": name, "object": "model", "created": created, "owned_by": "routeiq"}
-        for name in [*gw.router.resolver.listed(), *gw.config.learned]
+        for name in visible_models(gw, ctx)
     ]
     await send_json(send, 200, {"object": "list", "data": data}, decision_headers(ctx))

@@ -20,6 +20,7 @@ from routeiq.api.fields import (
     check_fields,
 )
 from routeiq.errors import BadRequest, InvalidJSON, UnsupportedMediaType
+from routeiq.json_pieces import depth_exceeds
 
 MAX_MODEL_CHARS = 256
 ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
@@ -39,33 +40,32 @@ def check_content_type(value: bytes | None) -> None:
         raise UnsupportedMediaType("Content-Type must be application/json")
 
 
-def _depth_exceeds(obj: Any, limit: int) -> bool:
-    """True when ``obj`` nests deeper than ``limit`` (iterative: no recursion limit)."""
-    stack: list[tuple[Any, int]] = [(obj, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
-    return False
+def invalid_json(exc: orjson.JSONDecodeError) -> InvalidJSON:
+    # orjson also rejects nesting beyond 1024 levels here.
+    return InvalidJSON(f"The request body is not valid JSON: {exc.msg}")
+
+
+def as_object(obj: Any) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise BadRequest("The request body must be a JSON object")
+    return obj
+
+
+def too_deep(limits: Limits) -> BadRequest:
+    return BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
 
 
 def parse_json_object(body: bytes, limits: Limits) -> dict[str, Any]:
+    """A small body, on the loop: one ``orjson.loads`` and a walk for the depth."""
     if not body:
         raise InvalidJSON("The request body is empty; expected a JSON object")
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        # orjson also rejects nesting beyond 1024 levels here.
-        raise InvalidJSON(f"The request body is not valid JSON: {exc.msg}") from None
-    if not isinstance(obj, dict):
-        raise BadRequest("The request body must be a JSON object")
-    if _depth_exceeds(obj, limits.max_depth):
-        raise BadRequest(f"The request body nests deeper than {limits.max_depth} levels")
-    return obj
+        raise invalid_json(exc) from None
+    if depth_exceeds(as_object(obj), limits.max_depth):
+        raise too_deep(limits)
+    return obj  # type: ignore[no-any-return]
 
 
 def _type_error(param: str, expected: str) -> BadRequest:

@@ -19,8 +19,10 @@ import logging
 
 import orjson
 
+from routeiq import json_pieces
 from routeiq.asgi.body import read_body, replay
 from routeiq.asgi.headers import header_text
+from routeiq.asgi.offload import SMALL_BODY_BYTES, load_big
 from routeiq.asgi.respond import send_error
 from routeiq.asgi.types import ASGIApp, Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.errors import ClientClosed, Forbidden, RouteIQError, Unavailable
@@ -43,6 +45,16 @@ def model_of(body: bytes) -> str | None:
     try:
         obj = orjson.loads(body)
     except orjson.JSONDecodeError:
+        return None
+    model = obj.get("model") if isinstance(obj, dict) else None
+    return model if isinstance(model, str) else None
+
+
+async def _big_model_of(body: bytes) -> str | None:
+    """``model_of`` for a big body, parsed off the loop (``asgi.offload``)."""
+    try:
+        obj = await load_big(body, max_depth=1024)  # orjson's own limit
+    except (orjson.JSONDecodeError, json_pieces.TooDeep):
         return None
     model = obj.get("model") if isinstance(obj, dict) else None
     return model if isinstance(model, str) else None
@@ -97,7 +109,11 @@ class PolicyMiddleware:
             except RouteIQError as err:
                 await send_error(send, err)
                 return
-            model = ctx.model = model_of(body)  # the handler sets it again after parsing
+            if len(body) <= SMALL_BODY_BYTES:
+                model = model_of(body)
+            else:
+                model = await _big_model_of(body)
+            ctx.model = model  # the handler sets it again after parsing
             receive = replay(body, receive)
             decision = policy.decide(subject, model)
             assert decision is not None

@@ -82,6 +82,8 @@ class Engine(Protocol):
     bigint: str
     migration_lock: str  # a statement that holds off other migrators until commit
     snapshot: str  # starts a transaction whose reads all see one snapshot
+    write_begin: str | None  # starts a transaction that holds the write lock from the start
+    for_update: str  # appended to a SELECT whose rows the transaction will write
 
     def connect(self) -> Any: ...
 
@@ -198,6 +200,58 @@ class Database:
                 (kind, ident, blob, seq),
             )
             return seq
+
+        return await self._run(fn)
+
+    async def modify(
+        self,
+        kind: str,
+        ident: str,
+        edit: Callable[[dict[str, Any] | None, float], dict[str, Any]],
+        *,
+        move_to: str | None = None,
+    ) -> tuple[dict[str, Any], float]:
+        """Read-modify-write one record atomically, across processes.
+
+        ``edit(current, spend)`` (``current`` is None when there is no such record)
+        answers the record to store or raises (nothing is written then). It runs in
+        the database's worker thread while the transaction holds the write lock
+        (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: the ``gov_meta`` sequence row,
+        taken first, and the record's row ``FOR UPDATE``), so a second gateway
+        process editing the same record waits and then edits this one's result:
+        no lost update, and a create's "exists?" check cannot race. Answers the
+        stored record and its spend. ``move_to``: the record is stored under that id
+        (with no spend) and the old one deleted, in the same transaction (a key's
+        new secret: two at once cannot both take over the old key).
+        """
+
+        def fn(cur: Any) -> tuple[dict[str, Any], float]:
+            if self.engine.write_begin:
+                cur.execute(self.engine.write_begin)
+            seq = self._next_seq(cur)
+            cur.execute(
+                self._sql("SELECT data, spend FROM gov_entities WHERE kind = ? AND id = ?")
+                + self.engine.for_update,
+                (kind, ident),
+            )
+            row = cur.fetchone()
+            current = orjson.loads(row[0]) if row is not None and row[0] is not None else None
+            spend = float(row[1]) if row is not None else 0.0
+            data = edit(current, spend)
+            cur.execute(
+                self._sql(
+                    "INSERT INTO gov_entities (kind, id, data, seq) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data, seq = excluded.seq"
+                ),
+                (kind, ident if move_to is None else move_to, orjson.dumps(data).decode(), seq),
+            )
+            if move_to is None:
+                return data, spend
+            cur.execute(
+                self._sql("UPDATE gov_entities SET data = NULL, seq = ? WHERE kind = ? AND id = ?"),
+                (self._next_seq(cur), kind, ident),
+            )
+            return data, 0.0
 
         return await self._run(fn)
 

@@ -13,6 +13,8 @@ class PostgresEngine:
     migration_lock = "SELECT pg_advisory_xact_lock(74120010)"
     # READ COMMITTED (the default) takes a new snapshot per statement
     snapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    write_begin: str | None = None  # psycopg opens the transaction at the first statement
+    for_update = " FOR UPDATE"
 
     def __init__(self, url: str, connect_timeout: int = 5) -> None:
         self.url = url

@@ -18,6 +18,10 @@ class SqliteEngine:
     migration_lock = "BEGIN IMMEDIATE"
     # WAL: a deferred transaction's snapshot is taken at its first read and held
     snapshot = "BEGIN"
+    # A read-modify-write takes the write lock before it reads: a deferred
+    # transaction would read a snapshot another process may change before it writes.
+    write_begin: str | None = "BEGIN IMMEDIATE"
+    for_update = ""  # SQLite has one writer at a time; BEGIN IMMEDIATE is the lock
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +191,15 @@ class Governance:
         if end_user and (customer := self.records["customer"].get(end_user)) is not None:
             found.append(customer)
         return found
+
+    def model_filter(self, ctx: RequestContext) -> Callable[[str], bool] | None:
+        """Which model groups the caller may use, for ``GET /v1/models``: ``None``
+        when every one (no key, team or user model list binds it); else a predicate
+        that applies the same rules as :meth:`admit` (names, wildcards, ``*``)."""
+        binding = [p for p in self._principals(ctx, None) if not p.any_model]
+        if not binding:
+            return None
+        return lambda name: all(p.allows(name) for p in binding)
 
     def max_cost(self, model: str, req: Mapping[str, Any], body_len: int) -> tuple[int, float]:
         """``(estimated prompt tokens, most the request can cost)`` before the call."""

@@ -32,6 +32,9 @@ class CoalescingStream(AsyncNetworkStream):
         self._pending: list[bytes] = []
         self._size = 0
         self._timeout: float | None = None
+        #: Bytes read since the last write: 0 while a request's answer has not begun
+        #: (the pool retries a reused connection's failure only then, ``pool.py``).
+        self.received = 0
 
     async def flush(self) -> None:
         if not self._pending:
@@ -44,6 +47,7 @@ class CoalescingStream(AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
         if not buffer:
             return
+        self.received = 0
         self._pending.append(buffer)
         self._size += len(buffer)
         self._timeout = timeout
@@ -52,7 +56,9 @@ class CoalescingStream(AsyncNetworkStream):
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
         await self.flush()
-        return await self._stream.read(max_bytes, timeout)
+        data = await self._stream.read(max_bytes, timeout)
+        self.received += len(data)
+        return data
 
     async def aclose(self) -> None:
         self._pending = []

@@ -23,7 +23,15 @@ I/O, and replaces only ``_assign_requests_to_connections``:
   request's step pays for polling the whole pool (at 128 idle connections a
   one-pass sweep was the largest part of the gateway's costliest request steps
   in a profiled soak);
-* a connection is handed to at most one queued request per pass.
+* a connection is handed to at most one queued request per pass;
+* a request that fails on a *reused* keep-alive connection before any byte of
+  the answer arrived is sent once more, on a new connection (``_retry_stale``).
+  That is the keep-alive race: the upstream (or a proxy) closes an idle
+  connection just as the gateway reuses it; the socket poll before reuse cannot
+  see a close that is still in flight. The request never reached a live server,
+  so the retry is transparent: the caller (and the deployment's breaker) sees
+  only the second attempt. Never on a new connection, never after answer bytes,
+  never for a body that cannot be replayed (a streamed upload).
 """
 
 from __future__ import annotations
@@ -35,9 +43,16 @@ import httpcore
 import httpx
 from httpcore._async.interfaces import AsyncConnectionInterface
 
-from routeiq.llm.coalesce import CoalescingBackend
+from routeiq.llm.coalesce import CoalescingBackend, CoalescingStream
 
 __all__ = ["LeanConnectionPool", "lean_transport"]
+
+# Request extensions this pool keeps while it handles a request (popped after).
+_ATTEMPT = "routeiq.pool.attempt"  # (the connection, whether it was reused)
+_FRESH = "routeiq.pool.fresh"  # the retry: a new connection only
+# How a closed keep-alive connection fails: EOF instead of an answer (httpcore's
+# "Server disconnected without sending a response"), a reset on read or write.
+_STALE_ERRORS = (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError)
 
 
 class LeanConnectionPool(httpcore.AsyncConnectionPool):
@@ -56,6 +71,21 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
         # Each request leaves in one socket write (routeiq/llm/coalesce.py).
         pool._network_backend = CoalescingBackend(pool._network_backend)
         return pool
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        try:
+            return await super().handle_async_request(request)
+        except _STALE_ERRORS:
+            if not _retry_stale(request):
+                raise
+        finally:
+            request.extensions.pop(_ATTEMPT, None)
+        request.extensions[_FRESH] = True
+        try:
+            return await super().handle_async_request(request)
+        finally:
+            request.extensions.pop(_FRESH, None)
+            request.extensions.pop(_ATTEMPT, None)
 
     def _assign_requests_to_connections(self) -> list[AsyncConnectionInterface]:
         closing: list[AsyncConnectionInterface] = []
@@ -96,12 +126,16 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
         for pool_request in self._requests:
             if not pool_request.is_queued():
                 continue
-            origin = pool_request.request.url.origin
+            request = pool_request.request
+            origin = request.url.origin
             if free is None:
                 free = self._free_by_origin()
-            chosen = self._take(free.get(_key(origin)), closing) or self._take_other(
-                free.get(None), origin, closing
-            )
+            chosen = None
+            if not request.extensions.get(_FRESH):
+                chosen = self._take(free.get(_key(origin)), closing) or self._take_other(
+                    free.get(None), origin, closing
+                )
+            reused = chosen is not None
             if chosen is None:
                 if len(self._connections) >= self._max_connections:
                     spare = _spare_idle(free)
@@ -113,6 +147,7 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
                     closing.append(spare)
                 chosen = self.create_connection(origin)
                 self._connections.append(chosen)
+            request.extensions[_ATTEMPT] = (chosen, reused)
             pool_request.assign_to_connection(chosen)
         return closing
 
@@ -152,6 +187,20 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
                 continue
             return conn
         return None
+
+
+def _retry_stale(request: httpcore.Request) -> bool:
+    """Whether a request that just failed may go once more on a new connection:
+    its connection was a reused one, no byte of an answer had arrived on it, and
+    its body can be sent again (bytes, not a one-shot stream)."""
+    attempt = request.extensions.get(_ATTEMPT)
+    if attempt is None or request.extensions.get(_FRESH):
+        return False
+    conn, reused = attempt
+    if not reused or not isinstance(request.stream, httpx.ByteStream):
+        return False
+    stream = getattr(getattr(conn, "_connection", None), "_network_stream", None)
+    return isinstance(stream, CoalescingStream) and stream.received == 0
 
 
 Key = tuple[bytes, bytes, int]

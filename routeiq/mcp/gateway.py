@@ -39,6 +39,8 @@ HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 LATEST_HANDSHAKE_VERSION = HANDSHAKE_VERSIONS[-1]
 SUPPORTED_VERSIONS = frozenset(HANDSHAKE_VERSIONS)
 DEFAULT_VERSION = "2025-03-26"  # assumed when a request has no MCP-Protocol-Version header
+# MCP's LoggingLevel (RFC 5424 severities), the only values logging/setLevel takes.
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 
 ToolResultHook = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -183,7 +185,16 @@ class MCPGateway:
             return await self.get_prompt(req.params_dict())
         if method == "resources/read":
             return await self.read_resource(req.params_dict())
-        if method in ("ping", "logging/setLevel"):
+        if method == "logging/setLevel":
+            level = req.params_dict().get("level")
+            if not isinstance(level, str) or level not in LOG_LEVELS:
+                raise rpc.RpcError(
+                    rpc.INVALID_PARAMS,
+                    "logging/setLevel needs 'level', one of " + ", ".join(LOG_LEVELS),
+                    {"level": level if isinstance(level, str) else None},
+                )
+            return {}
+        if method == "ping":
             return {}
         if method == "initialize":
             raise rpc.RpcError(rpc.INVALID_REQUEST, "The session is already initialized")

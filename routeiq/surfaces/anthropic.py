@@ -9,11 +9,13 @@ come out in Anthropic's shape (``ERROR_BODIES``, installed by the app).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from routeiq.api.body_json import parse_checked
 from routeiq.api.openai import run_request
-from routeiq.api.validate import check_content_type, parse_json_object, validate_chat
+from routeiq.api.validate import check_content_type, validate_chat
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import ErrorBody, send_json
 from routeiq.asgi.types import Receive, Scope, Send, header
@@ -27,15 +29,30 @@ from routeiq.surfaces.tokens import count
 if TYPE_CHECKING:
     from routeiq.gateway import Gateway
 
+T = TypeVar("T")
+
 PATHS = ("/v1/messages", "/v1/messages/count_tokens")
 COUNT_HEADER = b"x-routeiq-token-count"
 ERROR_BODIES: dict[str, ErrorBody] = dict.fromkeys(PATHS, anthropic_response.error_body)
 
 
-async def _read(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, object], int]:
+async def _read(
+    gw: Gateway, scope: Scope, receive: Receive, check: Callable[[dict[str, Any]], T]
+) -> tuple[dict[str, Any], T, int]:
     check_content_type(header(scope, b"content-type"))
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    return parse_json_object(body, gw.limits), len(body)
+    req, checked = await parse_checked(body, gw.limits, check)
+    return req, checked, len(body)
+
+
+def _chat(gw: Gateway, count_only: bool = False) -> Callable[[dict[str, Any]], Any]:
+    """Translate and validate (in the parse's thread hop when the body is big)."""
+
+    def check(req: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        chat = to_chat(req, max_messages=gw.limits.max_messages, count_only=count_only)
+        return chat, validate_chat(chat, gw.limits)
+
+    return check
 
 
 def _pass_through(gw: Gateway, model: str) -> bool:
@@ -56,9 +73,7 @@ def _all_anthropic(gw: Gateway, model: str) -> bool:
 
 
 async def messages(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    req, size = await _read(gw, scope, receive)
-    chat = to_chat(req, max_messages=gw.limits.max_messages)
-    model = validate_chat(chat, gw.limits)
+    req, (chat, model), size = await _read(gw, scope, receive, _chat(gw))
     if _pass_through(gw, model):  # checked as above, then relayed byte for byte
         await relay(gw, scope, receive, send, endpoint="messages", model=model, req=req, size=size)
         return
@@ -71,9 +86,7 @@ async def count_tokens(gw: Gateway, scope: Scope, receive: Receive, send: Send) 
     """An Anthropic-format group's own count (forwarded to its
     ``/v1/messages/count_tokens``); otherwise counted here with a real tokenizer
     (``tokens.py``; ``x-routeiq-token-count`` says which count it is)."""
-    req, size = await _read(gw, scope, receive)
-    chat = to_chat(req, max_messages=gw.limits.max_messages, count_only=True)
-    model = validate_chat(chat, gw.limits)
+    req, (chat, model), size = await _read(gw, scope, receive, _chat(gw, count_only=True))
     if not gw.router.has(model) and model not in gw.config.learned:
         raise ModelNotFound(f"The model '{model}' does not exist on this gateway", param="model")
     if _all_anthropic(gw, model):

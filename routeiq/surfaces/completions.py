@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from routeiq.api.body_json import parse_checked, unchecked
 from routeiq.api.flow import Flow, Stage, run_stages
 from routeiq.api.stages import RouteStage
-from routeiq.api.validate import check_content_type, parse_json_object
+from routeiq.api.validate import check_content_type
 from routeiq.asgi.body import read_body
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Message, Receive, RequestContext, Scope, Send, get_ctx, header
@@ -145,7 +146,8 @@ def cache_query(
 async def completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     check_content_type(header(scope, b"content-type"))
     raw = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    req, size = parse_json_object(raw, gw.limits), len(raw)
+    req, _ = await parse_checked(raw, gw.limits, unchecked)
+    size = len(raw)
     model = model_of(req)
     need(req, "prompt")
     stream = req.get("stream")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from routeiq.api.validate import check_content_type, parse_json_object
+from routeiq.api.body_json import parse_checked, unchecked
+from routeiq.api.model_list import visible_models
+from routeiq.api.validate import check_content_type
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
@@ -30,7 +32,8 @@ UPLOAD_PATHS = frozenset({"/v1/audio/transcriptions"})
 async def _json(gw: Gateway, scope: Scope, receive: Receive) -> tuple[dict[str, Any], int]:
     check_content_type(header(scope, b"content-type"))
     body = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    return parse_json_object(body, gw.limits), len(body)
+    req, _ = await parse_checked(body, gw.limits, unchecked)
+    return req, len(body)
 
 
 def _strings(value: Any, param: str) -> None:
@@ -95,8 +98,7 @@ async def model_by_id(gw: Gateway, scope: Scope, receive: Receive, send: Send) -
     if scope["method"] not in ("GET", "HEAD"):
         raise MethodNotAllowed("Use GET", headers={"allow": "GET"})
     name = scope["path"][len(MODELS_PREFIX) :]
-    known = [*gw.router.resolver.listed(), *gw.config.learned]
-    if name not in known:
+    if name not in visible_models(gw, get_ctx(scope)):  # a group the key may not use: 404
         raise ModelNotFound(f"The model '{name[:256]}' does not exist", param="model")
     model = {"id": name, "object": "model", "created": int(gw.started_at), "owned_by": "routeiq"}
     await send_json(send, 200, model, decision_headers(get_ctx(scope)))

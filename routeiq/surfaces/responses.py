@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from routeiq.api.body_json import parse_checked, unchecked
 from routeiq.api.openai import run_request
-from routeiq.api.validate import check_content_type, parse_json_object, validate_chat
+from routeiq.api.validate import check_content_type, validate_chat
 from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
@@ -56,7 +57,7 @@ def _whole(resp: dict[str, Any]) -> Any:
 async def create(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     check_content_type(header(scope, b"content-type"))
     raw = await read_body(scope, receive, gw.config.routeiq.server.max_body_bytes)
-    req = parse_json_object(raw, gw.limits)
+    req, _ = await parse_checked(raw, gw.limits, unchecked)
     model = rq.model_of(req)
     if responses_native.pass_through(gw, model):  # the upstream's own Responses API
         await responses_native.create(gw, scope, receive, send, req, model, len(raw))
