@@ -271,10 +271,11 @@ class Governance:
         cost = ctx.cost or 0.0
         if isinstance(adm, Admission):
             ctx.admission = None
-            if ctx.cost is None and ctx.usage is None and ctx.status == 200:
-                # Answered, but the upstream reported no usage (a stream without
-                # stream_options.include_usage): charge the most it could cost, so a
-                # budget cannot be bypassed by streaming.
+            if ctx.cost is None and ctx.usage is None and unmetered(ctx.status, ctx.deployment):
+                # The upstream was asked but reported no usage (a stream without
+                # stream_options.include_usage, or a client that left before the
+                # stream's final usage event): charge the most it could cost, so a
+                # budget cannot be bypassed by streaming or by hanging up.
                 cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
@@ -395,6 +396,15 @@ class Governance:
             self.ready = False
             with trio.CancelScope(shield=True):
                 await self.db.close()
+
+
+def unmetered(status: int, deployment: str | None) -> bool:
+    """Whether a request that reported no usage still cost something upstream: it was
+    answered (200), or its client left (499) after a deployment was called. A client
+    that reads a stream and hangs up before its last event (the usage) leaves the
+    upstream billing what it generated, which the gateway cannot see; a 499 before
+    any deployment was called (during the guardrails, say) cost nothing."""
+    return status == 200 or (status == 499 and deployment is not None)
 
 
 def _int(value: Any) -> int:
