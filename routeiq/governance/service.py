@@ -128,7 +128,8 @@ class Governance:
         self.dropped_rows = 0
         self.rows_written = 0
         self.soft_alerts = 0
-        self._spent: dict[str, float] = {}  # ns -> spend seen by this process (soft budgets)
+        # ns -> (budget period, spend seen by this process in it): soft budgets
+        self._spent: dict[str, tuple[int, float]] = {}
         self.ready = False
 
     # -- the record cache -----------------------------------------------------------
@@ -293,7 +294,7 @@ class Governance:
                 period = 0 if duration is None else period_index(now, rule.anchor, duration)
                 self.deltas.add(rule.ns, period, cost)
                 if p.soft_budget is not None:
-                    self._soft_check(p, cost)
+                    self._soft_check(p, cost, period)
         if len(self.rows) >= self.settings.max_pending_spend_rows:
             self.dropped_rows += 1
             return
@@ -303,15 +304,22 @@ class Governance:
             ctx.model, ctx.deployment, prompt, completion, total, cost, ctx.status, started, now,
         )  # fmt: skip
 
-    def _soft_check(self, p: Principal, cost: float) -> None:
+    def _soft_check(self, p: Principal, cost: float, period: int) -> None:
+        """Count and log the request that takes ``p``'s spend in this budget period
+        past its soft budget: once per period (a budget_duration resets it)."""
         if p.soft_budget is None:
             return
-        before = self._spent.get(p.rule.ns, p.rule.base_spend)
-        self._spent[p.rule.ns] = before + cost
+        rule = p.rule
+        seen = self._spent.get(rule.ns)
+        if seen is not None and seen[0] == period:
+            before = seen[1]
+        else:  # a new period: what the database held if the record was loaded in it
+            before = rule.base_spend if period == rule.base_period else 0.0
+        self._spent[rule.ns] = (period, before + cost)
         if before < p.soft_budget <= before + cost:
             self.soft_alerts += 1
             log.warning(
-                "governance: %s %s crossed its soft budget %.4f (spend %.4f)",
+                "governance: %s %s crossed its soft budget %g (spend %g)",
                 p.kind,
                 p.alias or p.id[:12],
                 p.soft_budget,
