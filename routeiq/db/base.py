@@ -317,9 +317,13 @@ class Database:
         self, filters: Mapping[str, Any], group: str
     ) -> list[tuple[str, str | None, float, int, int]]:
         """``(day, group value, spend, requests, tokens)`` rows, by day then group."""
-        column = {"key": "key_hash", "team": "team_id", "model": "model_group", "user": "user_id"}[
-            group
-        ]
+        column = {
+            "key": "key_hash",
+            "team": "team_id",
+            "model": "model_group",
+            "user": "user_id",
+            "customer": "end_user",
+        }[group]
         where, args = _where(filters)
 
         def fn(cur: Any) -> list[tuple[str, str | None, float, int, int]]:
@@ -340,7 +344,7 @@ class Database:
 def _where(filters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     args: list[Any] = []
-    for name in ("key_hash", "team_id", "user_id", "model_group"):
+    for name in ("key_hash", "team_id", "user_id", "model_group", "end_user"):
         if filters.get(name) is not None:
             clauses.append(f"{name} = ?")
             args.append(filters[name])
