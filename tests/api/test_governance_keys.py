@@ -1,0 +1,53 @@
+"""``/key/*`` as LiteLLM scripts call them: a chosen ``key`` on /key/generate, settings
+and ``new_key`` on /key/regenerate, ``models: ["all-team-models"]``; and a regenerated
+key keeps its spend.
+
+Found by the outside-evaluator probe: each of the first three got a 400 (or a 403 for
+every model); and /key/regenerate gave the new secret a spend of 0, so regenerating a
+key over its budget (a team admin may) gave it a fresh budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from routeiq.testing import Stack, running_stack
+from tests.conftest import CHAT
+
+
+def _cheap(data: dict[str, Any]) -> None:
+    for entry in data["model_list"]:  # 0.001 USD per input and per output token
+        entry["litellm_params"]["input_cost_per_token"] = 0.001
+        entry["litellm_params"]["output_cost_per_token"] = 0.001
+
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running_stack(edit=_cheap, governance={"data_dir": str(tmp_path)}) as s:
+        yield s
+
+
+async def _chat(c: httpx.AsyncClient, s: Stack, key: str, **extra: Any) -> httpx.Response:
+    auth = {"authorization": f"Bearer {key}"}
+    return await c.post(f"{s.url}/v1/chat/completions", json={**CHAT, **extra}, headers=auth)
+
+
+async def test_all_team_models_follows_the_team(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        team = {"team_id": "t-m", "models": ["gpt-test"]}
+        assert (await c.post(f"{stack.url}/team/new", json=team, headers=stack.headers)).is_success
+        fields = {"team_id": "t-m", "models": ["all-team-models"]}
+        r = await c.post(f"{stack.url}/key/generate", json=fields, headers=stack.headers)
+        key = r.json()["key"]
+        assert (await _chat(c, stack, key)).status_code == 200
+        team["models"] = ["embed-test"]
+        assert (
+            await c.post(f"{stack.url}/team/update", json=team, headers=stack.headers)
+        ).is_success
+        r = await _chat(c, stack, key)
+        assert r.status_code == 403 and "team may not use" in r.json()["error"]["message"]
