@@ -38,7 +38,7 @@ def _expiry(data: dict[str, Any], now: float) -> None:
 
 async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyGenerate)
-    data = fields(body)
+    data = fields(body, "key")
     caller = who(scope)
     if not caller.master and data.get("team_id") is None and len(caller.teams) == 1:
         data["team_id"] = next(iter(caller.teams))  # a team admin's keys join its team
@@ -47,10 +47,19 @@ async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) 
     now = time.time()
     data["created_at"] = now
     _expiry(data, now)
-    key = new_key()
+    key = body.key or new_key()
     ident = hash_key(key)
+    if body.key is not None:
+        await _unused(a, ident)
     await a.save("key", ident, data)
     return {**a.key_out(ident, data), "key": key}
+
+
+async def _unused(a: AdminState, ident: str) -> None:
+    """A key the admin chose must not replace an existing one's record."""
+    row = await a.db.get("key", ident)
+    if row is not None and row.data is not None:
+        raise BadRequest("This key already exists", param="key", code="key_exists")
 
 
 async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:

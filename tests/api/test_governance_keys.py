@@ -37,6 +37,22 @@ async def _chat(c: httpx.AsyncClient, s: Stack, key: str, **extra: Any) -> httpx
     return await c.post(f"{s.url}/v1/chat/completions", json={**CHAT, **extra}, headers=auth)
 
 
+async def test_generate_with_a_chosen_key(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        url = f"{stack.url}/key/generate"
+        r = await c.post(
+            url, json={"key": "sk-imported-0001", "rpm_limit": 5}, headers=stack.headers
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["key"] == "sk-imported-0001"
+        assert (await _chat(c, stack, "sk-imported-0001")).status_code == 200
+        again = await c.post(url, json={"key": "sk-imported-0001"}, headers=stack.headers)
+        assert again.status_code == 400 and again.json()["error"]["code"] == "key_exists"
+        for bad in ("imported-0001", "sk-short", "sk-with space", 42):
+            r = await c.post(url, json={"key": bad}, headers=stack.headers)
+            assert r.status_code == 400, bad
+
+
 async def test_all_team_models_follows_the_team(stack: Stack) -> None:
     async with httpx.AsyncClient(timeout=10) as c:
         team = {"team_id": "t-m", "models": ["gpt-test"]}
