@@ -16,6 +16,7 @@ from routeiq.api.governance_base import (
 )
 from routeiq.api.governance_spend import Query
 from routeiq.asgi.types import Receive, Scope
+from routeiq.db.base import SpendDelta
 from routeiq.errors import BadRequest, NotFound
 from routeiq.governance import schemas as s
 from routeiq.governance.duration import parse_duration
@@ -113,16 +114,31 @@ async def key_unblock(a: AdminState, scope: Scope, receive: Receive, q: Query) -
 
 async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     """A new secret for the same settings; the old one stops working."""
-    body = await a.body(scope, receive, s.KeyRef)
+    body = await a.body(scope, receive, s.KeyRegenerate)
     old = key_id(body.key)
     data = await _key_record(a, scope, old)
     data.pop("spend", None)
-    key = new_key()
+    changes = fields(body, "key", "new_key")
+    if "team_id" in changes:
+        team_allowed(who(scope), changes["team_id"])
+    a.check_refs(changes)
+    data.update(changes)
+    _expiry(data, time.time())
+    key = body.new_key or new_key()
     ident = hash_key(key)
+    if body.new_key is not None:
+        await _unused(a, ident)
     await a.db.put("key", ident, data)
+    # The spend goes with the settings (as LiteLLM keeps the key's row): a new secret
+    # must not be a fresh budget. Written again after it, so that every process
+    # loads the new key with its spend.
+    was = await a.db.get("key", old)
+    if was is not None and was.spend:
+        await a.db.write_spend([], [SpendDelta("key", ident, was.spend_period, was.spend)])
+        await a.db.put("key", ident, data)
     await a.db.delete("key", old)
     await a.gov.refresh()
-    return {**a.key_out(ident, data), "key": key}
+    return {**a.key_out(ident, data), "key": key, "spend": was.spend if was else 0.0}
 
 
 async def key_info(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:

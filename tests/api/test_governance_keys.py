@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import trio
 
 from routeiq.testing import Stack, running_stack
 from tests.conftest import CHAT
@@ -51,6 +52,34 @@ async def test_generate_with_a_chosen_key(stack: Stack) -> None:
         for bad in ("imported-0001", "sk-short", "sk-with space", 42):
             r = await c.post(url, json={"key": bad}, headers=stack.headers)
             assert r.status_code == 400, bad
+
+
+async def test_regenerate_takes_settings_and_a_new_key_and_keeps_the_spend(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=10) as c:
+        r = await c.post(
+            f"{stack.url}/key/generate", json={"max_budget": 10.0}, headers=stack.headers
+        )
+        old = r.json()["key"]
+        for _ in range(10):
+            assert (await _chat(c, stack, old)).status_code == 200
+        await trio.sleep(1.5)  # the spend batch written
+        info = await c.get(f"{stack.url}/key/info", params={"key": old}, headers=stack.headers)
+        spent = info.json()["info"]["spend"]
+        assert spent > 0.05
+        # a budget with 0.01 USD left: less than the next request's reservation (~0.03)
+        body = {"key": old, "new_key": "sk-rotated-0001", "max_budget": spent + 0.01}
+        r = await c.post(f"{stack.url}/key/regenerate", json=body, headers=stack.headers)
+        assert r.status_code == 200, r.text
+        out = r.json()
+        assert out["key"] == "sk-rotated-0001" and out["max_budget"] == spent + 0.01
+        assert out["spend"] == pytest.approx(spent)
+        assert (await _chat(c, stack, old)).status_code == 401
+        refused = await _chat(c, stack, "sk-rotated-0001", max_tokens=1)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"]["code"] == "budget_exceeded"
+        q = {"key": "sk-rotated-0001"}
+        info = await c.get(f"{stack.url}/key/info", params=q, headers=stack.headers)
+        assert info.json()["info"]["spend"] == pytest.approx(spent)
 
 
 async def test_all_team_models_follows_the_team(stack: Stack) -> None:
