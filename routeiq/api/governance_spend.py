@@ -70,6 +70,7 @@ def _spend_filters(q: Query) -> dict[str, Any]:
         # LiteLLM's /global/spend/report names these internal_user_id and customer_id
         "user_id": q.get("user_id") or q.get("internal_user_id") or None,
         "end_user": q.get("customer_id") or q.get("end_user") or None,
+        "request_id": q.get("request_id") or None,  # /spend/logs?request_id= (LiteLLM's)
         "start": start,
         "end": end + 86400 if end is not None else None,  # the end date is included
     }

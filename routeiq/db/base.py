@@ -344,7 +344,7 @@ class Database:
 def _where(filters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     args: list[Any] = []
-    for name in ("key_hash", "team_id", "user_id", "model_group", "end_user"):
+    for name in ("key_hash", "team_id", "user_id", "model_group", "end_user", "request_id"):
         if filters.get(name) is not None:
             clauses.append(f"{name} = ?")
             args.append(filters[name])

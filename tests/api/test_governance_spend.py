@@ -58,3 +58,22 @@ async def test_litellm_group_by_values_and_filters(tmp_path: Path) -> None:
 
         r = await c.get(url, params={"group_by": "organization"}, headers=s.headers)
         assert r.status_code == 400 and r.json()["error"]["param"] == "group_by"
+
+
+async def test_spend_logs_by_request_id(tmp_path: Path) -> None:
+    # Found by the probe: ?request_id= was ignored and every row came back.
+    async with (
+        running_stack(governance={"data_dir": str(tmp_path)}) as s,
+        httpx.AsyncClient(timeout=10) as c,
+    ):
+        ids = []
+        for _ in range(3):
+            r = await c.post(f"{s.url}/v1/chat/completions", json=CHAT, headers=s.headers)
+            ids.append(r.headers["x-request-id"])
+        await trio.sleep(1.5)  # the spend batch written
+        url = f"{s.url}/spend/logs"
+        page = (await c.get(url, params={"request_id": ids[1]}, headers=s.headers)).json()
+        assert [row["request_id"] for row in page["data"]] == [ids[1]]
+        assert page["total"] == 1
+        page = (await c.get(url, params={"request_id": "nope"}, headers=s.headers)).json()
+        assert page["data"] == [] and page["total"] == 0
