@@ -90,6 +90,9 @@ class GovernanceAdmin(AdminState):
         set_status(scope, 200)
         await send_json(send, 200, result)
 
+    def yaml_key_names(self) -> frozenset[str]:
+        return self.keys.names() if self.keys is not None else frozenset()
+
     def _caller(self, scope: Scope) -> Caller:
         if self.keys is None or not self.keys:  # auth is off
             return MASTER

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -31,6 +32,29 @@ async def _key_record(a: AdminState, scope: Scope, ident: str) -> dict[str, Any]
     return data
 
 
+# The name a key without an alias goes by (Governance.authenticate): not an alias.
+_UNNAMED = re.compile(r"key-[0-9a-f]{12}")
+
+
+def _alias_free(a: AdminState, data: dict[str, Any], *owners: str) -> None:
+    """A key's alias is its name in guardrail and policy rules (``key_overrides``,
+    policy ``keys``), as a YAML key's ``name`` is: it must name no other key, or a team
+    admin could borrow another key's exemptions by taking its name. LiteLLM keeps
+    aliases unique too. ``owners``: the key's own ids (it may keep its alias)."""
+    alias = data.get("key_alias")
+    if alias is None:
+        return
+    taken = (
+        alias in a.yaml_key_names()
+        or _UNNAMED.fullmatch(alias) is not None
+        or any(p.alias == alias and p.id not in owners for p in a.gov.keys.values())
+    )
+    if taken:
+        raise BadRequest(
+            f"key_alias {alias!r} names another key", param="key_alias", code="key_alias_taken"
+        )
+
+
 def _expiry(data: dict[str, Any], now: float) -> None:
     duration = data.pop("duration", None)
     if duration is not None:
@@ -45,6 +69,7 @@ async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) 
         data["team_id"] = next(iter(caller.teams))  # a team admin's keys join its team
     team_allowed(caller, data.get("team_id"))
     a.check_refs(data)
+    _alias_free(a, data)
     now = time.time()
     data["created_at"] = now
     _expiry(data, now)
@@ -72,6 +97,7 @@ async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) ->
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])
     a.check_refs(changes)
+    _alias_free(a, changes, ident)
     data.update(changes)
     _expiry(data, time.time())
     await a.save("key", ident, data)
@@ -122,6 +148,7 @@ async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])
     a.check_refs(changes)
+    _alias_free(a, changes, old)
     data.update(changes)
     _expiry(data, time.time())
     key = body.new_key or new_key()
