@@ -28,7 +28,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext
 from routeiq.db.base import Database, EntityRow
-from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
+from routeiq.errors import BudgetExceeded, Forbidden, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
 from routeiq.governance.ledger import Decision, Ticket
@@ -222,6 +222,8 @@ class Governance:
             return []
         rules = []
         for p in found:
+            if p.blocked:  # a user or end customer (keys and teams: 401 at auth)
+                raise Forbidden(f"The {p.kind} {p.id!r} is blocked", code=f"{p.kind}_blocked")
             if not p.any_model and not p.allows(model):
                 raise ModelNotAllowed(
                     f"The {p.kind} may not use model {model!r}; allowed model groups: "
