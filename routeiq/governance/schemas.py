@@ -150,3 +150,18 @@ class CustomerNew(LimitFields):
 
 class CustomerDelete(_Body):
     user_ids: list[str] = Field(min_length=1, max_length=1000)
+
+
+class UserUpdate(LimitFields):
+    user_id: str = Field(min_length=1, max_length=256)
+    user_alias: str | None = Name
+    user_email: str | None = Name
+    user_role: str | None = Name
+
+
+class TeamRef(_Body):
+    team_id: str = Field(min_length=1, max_length=256)
+
+
+class CustomerBlock(_Body):
+    user_ids: list[str] = Field(min_length=1, max_length=1000)
