@@ -15,12 +15,12 @@ from routeiq.api.governance_base import (
     team_allowed,
     who,
 )
-from routeiq.api.governance_spend import Query
+from routeiq.api.governance_spend import Query, iso_time
 from routeiq.asgi.types import Receive, Scope
 from routeiq.db.base import SpendDelta
 from routeiq.errors import BadRequest, NotFound
 from routeiq.governance import schemas as s
-from routeiq.governance.duration import parse_duration
+from routeiq.governance.duration import budget_now, parse_duration
 from routeiq.governance.tokens import hash_key, key_id, new_key
 
 
@@ -173,10 +173,14 @@ async def key_info(a: AdminState, scope: Scope, receive: Receive, q: Query) -> A
     if not q.get("key") and caller.key_id is None:
         raise BadRequest("give ?key=", param="key")
     ident = key_id(q["key"]) if q.get("key") else str(caller.key_id)  # no ?key=: the caller's
-    data = await a.existing("key", ident)
-    if not caller.may_key(data, ident):
+    row = await a.db.get("key", ident)
+    if row is None or row.data is None or not caller.may_key(row.data, ident):
         raise NotFound(f"No key {ident!r}", code="key_not_found")
-    return {"key": ident, "info": a.key_out(ident, data)}
+    # The spend of the current budget period, and when it resets (LiteLLM's budget_reset_at).
+    spend, resets = budget_now(row.data, row.spend, row.spend_period, time.time())
+    info = a.key_out(ident, {**row.data, "spend": spend})
+    info["budget_reset_at"] = iso_time(resets)
+    return {"key": ident, "info": info}
 
 
 async def key_list(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
