@@ -91,17 +91,24 @@ async def _unused(a: AdminState, ident: str) -> None:
 async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyUpdate)
     ident = key_id(body.key)
+    data = await _changed(a, scope, ident, fields(body, "key"))
+    await a.save("key", ident, data)
+    return a.key_out(ident, data)
+
+
+async def _changed(
+    a: AdminState, scope: Scope, ident: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """The stored key ``ident`` (one the caller may change) with ``changes`` applied."""
     data = await _key_record(a, scope, ident)
     data.pop("spend", None)
-    changes = fields(body, "key")
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])
     a.check_refs(changes)
     _alias_free(a, changes, ident)
     data.update(changes)
     _expiry(data, time.time())
-    await a.save("key", ident, data)
-    return a.key_out(ident, data)
+    return data
 
 
 async def key_delete(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
@@ -142,15 +149,7 @@ async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query
     """A new secret for the same settings; the old one stops working."""
     body = await a.body(scope, receive, s.KeyRegenerate)
     old = key_id(body.key)
-    data = await _key_record(a, scope, old)
-    data.pop("spend", None)
-    changes = fields(body, "key", "new_key")
-    if "team_id" in changes:
-        team_allowed(who(scope), changes["team_id"])
-    a.check_refs(changes)
-    _alias_free(a, changes, old)
-    data.update(changes)
-    _expiry(data, time.time())
+    data = await _changed(a, scope, old, fields(body, "key", "new_key"))
     key = body.new_key or new_key()
     ident = hash_key(key)
     if body.new_key is not None:

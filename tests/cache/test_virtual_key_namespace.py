@@ -6,21 +6,29 @@ the deleted key's cached answers (the namespace was ``key:<alias>``).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 
-from routeiq.testing import running_stack
+from routeiq.testing import Stack, running_stack
 from tests.conftest import CHAT
 
+QUESTION = {**CHAT, "temperature": 0}
 
-async def test_a_reused_alias_does_not_inherit_cached_answers(tmp_path: Path) -> None:
+
+@pytest.fixture
+async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    """Keys in a database, the exact cache on (no embedding model needed)."""
     cache = {"enabled": True, "semantic": {"enabled": False}}
-    question = {**CHAT, "temperature": 0}
-    async with (
-        running_stack(governance={"data_dir": str(tmp_path)}, cache=cache) as s,
-        httpx.AsyncClient(timeout=10) as c,
-    ):
+    async with running_stack(governance={"data_dir": str(tmp_path)}, cache=cache) as s:
+        yield s
+
+
+async def test_a_reused_alias_does_not_inherit_cached_answers(stack: Stack) -> None:
+    s, question = stack, QUESTION
+    async with httpx.AsyncClient(timeout=10) as c:
         url, gen = f"{s.url}/v1/chat/completions", f"{s.url}/key/generate"
         old = (await c.post(gen, json={"key_alias": "svc"}, headers=s.headers)).json()["key"]
         auth = {"authorization": f"Bearer {old}"}
@@ -38,13 +46,9 @@ async def test_a_reused_alias_does_not_inherit_cached_answers(tmp_path: Path) ->
         assert r.headers["x-routeiq-cache"] == "miss"
 
 
-async def test_the_flush_route_names_a_virtual_key_by_its_value_or_hash(tmp_path: Path) -> None:
-    cache = {"enabled": True, "semantic": {"enabled": False}}
-    question = {**CHAT, "temperature": 0}
-    async with (
-        running_stack(governance={"data_dir": str(tmp_path)}, cache=cache) as s,
-        httpx.AsyncClient(timeout=10) as c,
-    ):
+async def test_the_flush_route_names_a_virtual_key_by_its_value_or_hash(stack: Stack) -> None:
+    s, question = stack, QUESTION
+    async with httpx.AsyncClient(timeout=10) as c:
         url, flush = f"{s.url}/v1/chat/completions", f"{s.url}/routeiq/cache/flush"
         made = (await c.post(f"{s.url}/key/generate", json={}, headers=s.headers)).json()
         auth = {"authorization": f"Bearer {made['key']}"}

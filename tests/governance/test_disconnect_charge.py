@@ -10,7 +10,6 @@ been spent, while the upstream bills every token it generated.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import trio
@@ -19,12 +18,7 @@ from routeiq.governance.service import unmetered
 from routeiq.mock_upstream import MockSettings
 from routeiq.testing import running_stack
 from tests.conftest import CHAT
-
-
-def _cheap(data: dict[str, Any]) -> None:
-    for entry in data["model_list"]:  # 0.001 USD per input and per output token
-        entry["litellm_params"]["input_cost_per_token"] = 0.001
-        entry["litellm_params"]["output_cost_per_token"] = 0.001
+from tests.governance.prices import cheap
 
 
 def test_which_requests_without_usage_still_cost() -> None:
@@ -39,7 +33,7 @@ async def test_a_client_that_hangs_up_mid_stream_is_charged_its_reservation(
 ) -> None:
     slow = MockSettings(chunks=20, chunk_gap=0.2)  # a 4 s stream
     async with (
-        running_stack(slow, edit=_cheap, governance={"data_dir": str(tmp_path)}) as s,
+        running_stack(slow, edit=cheap, governance={"data_dir": str(tmp_path)}) as s,
         httpx.AsyncClient(timeout=10) as c,
     ):
         r = await c.post(f"{s.url}/key/generate", json={"max_budget": 0.1}, headers=s.headers)

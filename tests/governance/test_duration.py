@@ -8,7 +8,6 @@ showing the ended period's spend (until the key's next request) and no
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import trio
@@ -16,13 +15,7 @@ import trio
 from routeiq.governance.duration import budget_now
 from routeiq.testing import running_stack
 from tests.conftest import CHAT
-
-
-def _cheap(data: dict[str, Any]) -> None:
-    for entry in data["model_list"]:  # 0.001 USD per input and per output token
-        entry["litellm_params"]["input_cost_per_token"] = 0.001
-        entry["litellm_params"]["output_cost_per_token"] = 0.001
-
+from tests.governance.prices import cheap
 
 RECORD = {"budget_duration": "30s", "created_at": 1000.0}
 
@@ -36,7 +29,7 @@ def test_the_current_periods_spend_and_its_end() -> None:
 
 async def test_key_info_after_the_period_ends(tmp_path: Path) -> None:
     async with (
-        running_stack(edit=_cheap, governance={"data_dir": str(tmp_path)}) as s,
+        running_stack(edit=cheap, governance={"data_dir": str(tmp_path)}) as s,
         httpx.AsyncClient(timeout=10) as c,
     ):
         fields = {"max_budget": 10.0, "budget_duration": "5s"}

@@ -8,7 +8,6 @@ never alerted again, however far past its soft budget each later period went.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 import trio
@@ -16,12 +15,7 @@ import trio
 from routeiq.governance.service import Governance
 from routeiq.testing import running_stack
 from tests.conftest import CHAT
-
-
-def _cheap(data: dict[str, Any]) -> None:
-    for entry in data["model_list"]:  # 0.001 USD per input and per output token
-        entry["litellm_params"]["input_cost_per_token"] = 0.001
-        entry["litellm_params"]["output_cost_per_token"] = 0.001
+from tests.governance.prices import cheap
 
 
 async def _settled(gov: Governance, alerts: int) -> None:
@@ -34,7 +28,7 @@ async def _settled(gov: Governance, alerts: int) -> None:
 
 async def test_the_soft_budget_alerts_again_in_the_next_period(tmp_path: Path) -> None:
     async with (
-        running_stack(edit=_cheap, governance={"data_dir": str(tmp_path)}) as s,
+        running_stack(edit=cheap, governance={"data_dir": str(tmp_path)}) as s,
         httpx.AsyncClient(timeout=10) as c,
     ):
         fields = {"soft_budget": 0.001, "budget_duration": "2s", "max_budget": 100.0}
