@@ -199,12 +199,19 @@ class Governance:
         price = self.prices.get(model)
         if price is None:
             return prompt, 0.0
-        asked = req.get("max_completion_tokens") or req.get("max_tokens")
+        asked = (
+            req.get("max_completion_tokens")
+            or req.get("max_tokens")
+            or req.get("max_output_tokens")
+        )  # chat, completions and Messages; the Responses API (passed through)
         if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0:
             out = asked
         else:
             out = price.max_output_tokens or self.settings.default_max_tokens
-        return prompt, prompt * price.input + out * price.output
+        # ``n`` answers (and completions' ``best_of``) are each up to ``out`` tokens, and
+        # all are billed: a reservation of one would let concurrent requests overspend.
+        copies = max(_int(req.get("n")), _int(req.get("best_of")), 1)
+        return prompt, prompt * price.input + copies * out * price.output
 
     async def admit(
         self, ctx: RequestContext, model: str, req: Mapping[str, Any], body_len: int
