@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -115,6 +116,16 @@ class Governance:
         self.db = db
         self.counters: Counters = counters or LocalCounters(reserve=settings.reserve_budget)
         self.prices = dict(prices or {})
+        # Wildcard groups, most specific first (the longest literal text, then the
+        # fewest wildcards): a name they route had no price of its own, so no reservation.
+        wild = sorted(
+            (n for n in self.prices if "*" in n),
+            key=lambda n: (-len(n.replace("*", "")), n.count("*")),
+        )
+        self._patterns = [
+            (re.compile("(.*)".join(map(re.escape, n.split("*"))), re.DOTALL), self.prices[n])
+            for n in wild
+        ]
         self.records: dict[str, dict[str, Principal]] = {
             "key": {},
             "team": {},
@@ -197,6 +208,8 @@ class Governance:
         """``(estimated prompt tokens, most the request can cost)`` before the call."""
         prompt = body_len // 4 + 1  # generous: JSON syntax counts too
         price = self.prices.get(model)
+        if price is None and self._patterns:
+            price = self._wildcard_price(model)
         if price is None:
             return prompt, 0.0
         asked = (
@@ -212,6 +225,14 @@ class Governance:
         # all are billed: a reservation of one would let concurrent requests overspend.
         copies = max(_int(req.get("n")), _int(req.get("best_of")), 1)
         return prompt, prompt * price.input + copies * out * price.output
+
+    def _wildcard_price(self, model: str) -> GroupPrice | None:
+        """The price of the wildcard group a name routes to (``openai/*``): the most
+        specific pattern, as the router picks it (``routeiq/routing/resolve.py``)."""
+        for regex, price in self._patterns:
+            if regex.fullmatch(model):
+                return price
+        return None
 
     async def admit(
         self, ctx: RequestContext, model: str, req: Mapping[str, Any], body_len: int
