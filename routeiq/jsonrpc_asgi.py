@@ -84,12 +84,16 @@ async def end_stream(send: Send) -> None:
 
 def tenant_of(scope: Scope) -> str:
     """Who owns what a request creates (A2A tasks, MCP sessions): the caller's
-    team, else its key name; ``""`` when auth is off (no keys configured)."""
+    team, else its virtual key's id, else its YAML key's name; ``""`` when auth is
+    off (no keys configured). Not a virtual key's alias: a deleted key's alias can be
+    given to a new key, which must not inherit the old one's tasks and sessions."""
     ctx: RequestContext | None = scope.get(CTX_KEY)
     if ctx is None:
         return ""
     if ctx.team:
         return f"team:{ctx.team}"
+    if ctx.key_id:
+        return f"vkey:{ctx.key_id}"
     return f"key:{ctx.key_name}" if ctx.key_name else ""
 
 

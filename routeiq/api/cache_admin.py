@@ -3,13 +3,16 @@
 - ``GET /routeiq/cache/stats``: entries, hit ratio per tier, index sizes, the
   embedding queue, skip reasons, sync state (see ``CacheService.summary``).
 - ``POST /routeiq/cache/flush`` with ``{"namespace": ..., "model": ...}`` (or
-  ``"key"`` / ``"team"`` instead of ``"namespace"``; every field optional, none
+  ``"key"`` / ``"team"`` instead of ``"namespace"``; ``"key"`` is a YAML key's name,
+  or a virtual key: its ``sk-`` value or its hash; every field optional, none
   given flushes everything): forgets those answers in every tier and, with the
   Redis backend, in every gateway process. Answers ``{"flushed": {"l1": n,
   "semantic": n}}`` (the counts of this process; L2 entries are hidden by rule).
 """
 
 from __future__ import annotations
+
+import re
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -19,11 +22,14 @@ from routeiq.asgi.respond import send_json
 from routeiq.asgi.types import ASGIApp, Receive, Scope, Send, set_status
 from routeiq.cache.service import CacheService
 from routeiq.errors import MethodNotAllowed, NotFound
+from routeiq.governance.tokens import key_id
 from routeiq.jsonrpc_asgi import read_model, require_master
 
 __all__ = ["PREFIX", "CacheAdminApp", "FlushRequest", "mount"]
 
 PREFIX = "/routeiq/cache/"
+PREFIX_VKEY = "sk-"
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 class FlushRequest(BaseModel):
@@ -45,7 +51,9 @@ class FlushRequest(BaseModel):
     @property
     def resolved_namespace(self) -> str | None:
         if self.key is not None:
-            return "key:" + self.key
+            if self.key.startswith(PREFIX_VKEY) or _HASH.fullmatch(self.key):
+                return "vkey:" + key_id(self.key)  # a virtual key (its value or hash)
+            return "key:" + self.key  # a YAML key's name
         if self.team is not None:
             return "team:" + self.team
         return self.namespace

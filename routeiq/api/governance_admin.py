@@ -13,6 +13,8 @@ it through the change poll (``routeiq.governance.service``). Paths:
     GET  /team/info?team_id=  /team/list
     POST /user/new /user/delete        GET /user/info?user_id=  /user/list
     POST /customer/new /customer/update /customer/delete   GET /customer/info?end_user_id=
+    POST /user/update /team/block /team/unblock /customer/block /customer/unblock
+    GET  /customer/list
     GET  /spend/logs?api_key=&team_id=&user_id=&start_date=&end_date=&page=&page_size=
     GET  /global/spend/report?start_date=&end_date=&group_by=team|key|model|user
 """
@@ -23,7 +25,7 @@ from urllib.parse import parse_qs
 
 import trio
 
-from routeiq.api import governance_keys, governance_teams, governance_users
+from routeiq.api import governance_blocks, governance_keys, governance_teams, governance_users
 from routeiq.api.governance_base import AdminState, Route
 from routeiq.api.governance_spend import spend_logs, spend_report
 from routeiq.asgi.auth import KeyRing, presented_key
@@ -41,6 +43,7 @@ ROUTES: dict[str, tuple[str, Route]] = {
     **governance_keys.ROUTES,
     **governance_teams.ROUTES,
     **governance_users.ROUTES,
+    **governance_blocks.ROUTES,
     "/spend/logs": ("GET", spend_logs),
     "/global/spend/report": ("GET", spend_report),
 }
@@ -89,6 +92,9 @@ class GovernanceAdmin(AdminState):
             result = await route(self, scope, receive, query)
         set_status(scope, 200)
         await send_json(send, 200, result)
+
+    def yaml_key_names(self) -> frozenset[str]:
+        return self.keys.names() if self.keys is not None else frozenset()
 
     def _caller(self, scope: Scope) -> Caller:
         if self.keys is None or not self.keys:  # auth is off

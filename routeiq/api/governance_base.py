@@ -78,6 +78,10 @@ class AdminState:
             raise NotFound(f"No {kind} {ident!r}", code=f"{kind}_not_found")
         return {**row.data, "spend": row.spend}
 
+    def yaml_key_names(self) -> frozenset[str]:
+        """Names of the keys from the YAML (the admin app knows them)."""
+        return frozenset()
+
     def check_refs(self, data: dict[str, Any]) -> None:
         team = data.get("team_id")
         if team is not None and team not in self.gov.records["team"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -14,11 +15,12 @@ from routeiq.api.governance_base import (
     team_allowed,
     who,
 )
-from routeiq.api.governance_spend import Query
+from routeiq.api.governance_spend import Query, iso_time
 from routeiq.asgi.types import Receive, Scope
+from routeiq.db.base import RecordExists
 from routeiq.errors import BadRequest, NotFound
 from routeiq.governance import schemas as s
-from routeiq.governance.duration import parse_duration
+from routeiq.governance.duration import budget_now, parse_duration
 from routeiq.governance.tokens import hash_key, key_id, new_key
 
 
@@ -26,6 +28,29 @@ def _may_change(scope: Scope, ident: str, data: dict[str, Any]) -> None:
     """Another team's key is not found, as if absent."""
     if not who(scope).may_team(data.get("team_id")):
         raise NotFound(f"No key {ident!r}", code="key_not_found")
+
+
+# The name a key without an alias goes by (Governance.authenticate): not an alias.
+_UNNAMED = re.compile(r"key-[0-9a-f]{12}")
+
+
+def _alias_free(a: AdminState, data: dict[str, Any], *owners: str) -> None:
+    """A key's alias is its name in guardrail and policy rules (``key_overrides``,
+    policy ``keys``), as a YAML key's ``name`` is: it must name no other key, or a team
+    admin could borrow another key's exemptions by taking its name. LiteLLM keeps
+    aliases unique too. ``owners``: the key's own ids (it may keep its alias)."""
+    alias = data.get("key_alias")
+    if alias is None:
+        return
+    taken = (
+        alias in a.yaml_key_names()
+        or _UNNAMED.fullmatch(alias) is not None
+        or any(p.alias == alias and p.id not in owners for p in a.gov.keys.values())
+    )
+    if taken:
+        raise BadRequest(
+            f"key_alias {alias!r} names another key", param="key_alias", code="key_alias_taken"
+        )
 
 
 def _expiry(data: dict[str, Any], now: float) -> None:
@@ -36,18 +61,27 @@ def _expiry(data: dict[str, Any], now: float) -> None:
 
 async def key_generate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     body = await a.body(scope, receive, s.KeyGenerate)
-    data = fields(body)
+    data = fields(body, "key")
     caller = who(scope)
     if not caller.master and data.get("team_id") is None and len(caller.teams) == 1:
         data["team_id"] = next(iter(caller.teams))  # a team admin's keys join its team
     team_allowed(caller, data.get("team_id"))
     a.check_refs(data)
+    _alias_free(a, data)
     now = time.time()
     data["created_at"] = now
     _expiry(data, now)
-    key = new_key()
+    key = body.key or new_key()
     ident = hash_key(key)
-    await a.save("key", ident, data)
+    if body.key is None:
+        await a.save("key", ident, data)
+    else:  # an admin-chosen key must not replace an existing one's record
+        await a.create(
+            "key",
+            ident,
+            data,
+            BadRequest("This key already exists", param="key", code="key_exists"),
+        )
     return {**a.key_out(ident, data), "key": key}
 
 
@@ -58,6 +92,7 @@ async def key_update(a: AdminState, scope: Scope, receive: Receive, q: Query) ->
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])
     a.check_refs(changes)
+    _alias_free(a, changes, ident)
 
     def apply(data: dict[str, Any]) -> None:
         _may_change(scope, ident, data)
@@ -104,13 +139,29 @@ async def key_unblock(a: AdminState, scope: Scope, receive: Receive, q: Query) -
 
 async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     """A new secret for the same settings; the old one stops working."""
-    body = await a.body(scope, receive, s.KeyRef)
+    body = await a.body(scope, receive, s.KeyRegenerate)
     old = key_id(body.key)
-    key = new_key()
+    changes = fields(body, "key", "new_key")
+    if "team_id" in changes:
+        team_allowed(who(scope), changes["team_id"])
+    a.check_refs(changes)
+    _alias_free(a, changes, old)
+    key = body.new_key or new_key()
     ident = hash_key(key)
-    # One transaction: two regenerations at once (two processes) cannot both
-    # take over the old key's settings; the second finds it gone (404).
-    data = await a.change("key", old, lambda d: _may_change(scope, old, d), move_to=ident)
+
+    def apply(data: dict[str, Any]) -> None:
+        _may_change(scope, old, data)
+        data.update(changes)
+        _expiry(data, time.time())
+
+    # One transaction: two regenerations at once (two processes) cannot both take
+    # over the old key's settings (the second finds it gone: 404), and the spend
+    # moves with them (as LiteLLM keeps the key's row): a new secret is not a fresh
+    # budget. An admin-chosen new key that already exists is refused in it too.
+    try:
+        data = await a.change("key", old, apply, move_to=ident)
+    except RecordExists:
+        raise BadRequest("This key already exists", param="new_key", code="key_exists") from None
     return {**a.key_out(ident, data), "key": key}
 
 
@@ -119,10 +170,14 @@ async def key_info(a: AdminState, scope: Scope, receive: Receive, q: Query) -> A
     if not q.get("key") and caller.key_id is None:
         raise BadRequest("give ?key=", param="key")
     ident = key_id(q["key"]) if q.get("key") else str(caller.key_id)  # no ?key=: the caller's
-    data = await a.existing("key", ident)
-    if not caller.may_key(data, ident):
+    row = await a.db.get("key", ident)
+    if row is None or row.data is None or not caller.may_key(row.data, ident):
         raise NotFound(f"No key {ident!r}", code="key_not_found")
-    return {"key": ident, "info": a.key_out(ident, data)}
+    # The spend of the current budget period, and when it resets (LiteLLM's budget_reset_at).
+    spend, resets = budget_now(row.data, row.spend, row.spend_period, time.time())
+    info = a.key_out(ident, {**row.data, "spend": spend})
+    info["budget_reset_at"] = iso_time(resets)
+    return {"key": ident, "info": info}
 
 
 async def key_list(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:

@@ -67,7 +67,10 @@ def _spend_filters(q: Query) -> dict[str, Any]:
     return {
         "key_hash": key_id(api_key) if api_key else None,
         "team_id": q.get("team_id") or None,
-        "user_id": q.get("user_id") or None,
+        # LiteLLM's /global/spend/report names these internal_user_id and customer_id
+        "user_id": q.get("user_id") or q.get("internal_user_id") or None,
+        "end_user": q.get("customer_id") or q.get("end_user") or None,
+        "request_id": q.get("request_id") or None,  # /spend/logs?request_id= (LiteLLM's)
         "start": start,
         "end": end + 86400 if end is not None else None,  # the end date is included
     }
@@ -102,15 +105,31 @@ async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
     }
 
 
+#: ``group_by`` of /global/spend/report -> the spend column's group: LiteLLM's own
+#: values (``team``, ``customer``, ``api_key``) and this gateway's (``key``, ``model``,
+#: ``user``); each day's entries are named by the value asked for.
+REPORT_GROUPS = {
+    "team": "team",
+    "key": "key",
+    "api_key": "key",
+    "customer": "customer",
+    "model": "model",
+    "user": "user",
+}
+
+
 async def spend_report(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
-    group = q.get("group_by", "team")
-    if group not in ("team", "key", "model", "user"):
-        raise BadRequest("group_by must be team, key, model or user", param="group_by")
+    asked = q.get("group_by", "team")
+    group = REPORT_GROUPS.get(asked)
+    if group is None:
+        raise BadRequest(
+            "group_by must be team, key (or api_key), customer, model or user", param="group_by"
+        )
     rows = await a.db.spend_report(_spend_filters(q), group)
     days: dict[str, list[dict[str, Any]]] = {}
     for day, name, usd, n, tokens in rows:
         days.setdefault(day, []).append(
-            {group: name, "total_spend": usd, "requests": n, "total_tokens": tokens}
+            {asked: name, "total_spend": usd, "requests": n, "total_tokens": tokens}
         )
     return [
         {"group_by_day": d, "total_spend": sum(x["total_spend"] for x in items), "groups": items}

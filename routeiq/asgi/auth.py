@@ -42,6 +42,10 @@ class KeyRing:
     def __bool__(self) -> bool:
         return bool(self._entries)
 
+    def names(self) -> frozenset[str]:
+        """The names of the keys (the master's is ``master``)."""
+        return frozenset(info.name for _, info in self._entries)
+
     def lookup(self, presented: bytes) -> KeyInfo | None:
         d = _digest(presented)
         found: KeyInfo | None = None

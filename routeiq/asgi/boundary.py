@@ -24,7 +24,18 @@ async def error_boundary(scope: Scope, send: Send, err: RouteIQError) -> None:
         ctx.status = 499 if isinstance(err, ClientClosed) else err.status
     if isinstance(err, ClientClosed):
         return
-    await send_error(send, err, decision_headers(ctx) if ctx is not None else None)
+    if ctx is None:
+        await send_error(send, err)
+        return
+    extra = decision_headers(ctx)
+    # A request refused after governance admitted it (a guardrail, an upstream error)
+    # was counted against its limits: its answer carries their x-ratelimit-* headers
+    # as every other answer does (``routeiq.governance.service.Admission.headers``).
+    limits = getattr(ctx.admission, "headers", None)
+    if limits:
+        own = {name.lower().encode("latin-1") for name in err.headers}
+        extra = [*extra, *((k, v) for k, v in limits if k not in own)]
+    await send_error(send, err, extra)
 
 
 class Boundary:

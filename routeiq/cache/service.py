@@ -211,6 +211,8 @@ class CacheService:
             return "shared"
         if self.settings.namespace == "team" and ctx.team:
             return "team:" + ctx.team
+        if ctx.key_id:  # a virtual key: its own id, not its alias (an alias can be reused)
+            return "vkey:" + ctx.key_id
         return "key:" + (ctx.key_name or "anonymous")
 
     def query(self, ctx: RequestContext, request: dict[str, Any], headers: Headers) -> Query:

@@ -24,6 +24,10 @@ from routeiq.db.schema import LATEST, MIGRATIONS, render
 T = TypeVar("T")
 
 
+class RecordExists(RuntimeError):
+    """``Database.modify(move_to=...)``: a live record already holds that id."""
+
+
 class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer gateway than this one."""
 
@@ -220,9 +224,11 @@ class Database:
         taken first, and the record's row ``FOR UPDATE``), so a second gateway
         process editing the same record waits and then edits this one's result:
         no lost update, and a create's "exists?" check cannot race. Answers the
-        stored record and its spend. ``move_to``: the record is stored under that id
-        (with no spend) and the old one deleted, in the same transaction (a key's
-        new secret: two at once cannot both take over the old key).
+        stored record and its spend. ``move_to``: the record is stored under that id,
+        with its spend and budget period, and the old one deleted, in the same
+        transaction (a key's new secret: two at once cannot both take over the old
+        key, and the new secret is not a fresh budget); :class:`RecordExists` when a
+        live record already has that id.
         """
 
         def fn(cur: Any) -> tuple[dict[str, Any], float]:
@@ -238,20 +244,40 @@ class Database:
             current = orjson.loads(row[0]) if row is not None and row[0] is not None else None
             spend = float(row[1]) if row is not None else 0.0
             data = edit(current, spend)
+            body = orjson.dumps(data).decode()
+            if move_to is None:
+                cur.execute(
+                    self._sql(
+                        "INSERT INTO gov_entities (kind, id, data, seq) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data, "
+                        "seq = excluded.seq"
+                    ),
+                    (kind, ident, body, seq),
+                )
+                return data, spend
+            cur.execute(
+                self._sql("SELECT data FROM gov_entities WHERE kind = ? AND id = ?")
+                + self.engine.for_update,
+                (kind, move_to),
+            )
+            taken = cur.fetchone()
+            if taken is not None and taken[0] is not None:
+                raise RecordExists(f"{kind} {move_to!r} exists")
             cur.execute(
                 self._sql(
-                    "INSERT INTO gov_entities (kind, id, data, seq) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data, seq = excluded.seq"
+                    "INSERT INTO gov_entities (kind, id, data, seq, spend, spend_period) "
+                    "SELECT kind, ?, ?, ?, spend, spend_period FROM gov_entities "
+                    "WHERE kind = ? AND id = ? ON CONFLICT (kind, id) DO UPDATE SET "
+                    "data = excluded.data, seq = excluded.seq, spend = excluded.spend, "
+                    "spend_period = excluded.spend_period"
                 ),
-                (kind, ident if move_to is None else move_to, orjson.dumps(data).decode(), seq),
+                (move_to, body, seq, kind, ident),
             )
-            if move_to is None:
-                return data, spend
             cur.execute(
                 self._sql("UPDATE gov_entities SET data = NULL, seq = ? WHERE kind = ? AND id = ?"),
                 (self._next_seq(cur), kind, ident),
             )
-            return data, 0.0
+            return data, spend
 
         return await self._run(fn)
 
@@ -383,9 +409,13 @@ class Database:
         self, filters: Mapping[str, Any], group: str
     ) -> list[tuple[str, str | None, float, int, int]]:
         """``(day, group value, spend, requests, tokens)`` rows, by day then group."""
-        column = {"key": "key_hash", "team": "team_id", "model": "model_group", "user": "user_id"}[
-            group
-        ]
+        column = {
+            "key": "key_hash",
+            "team": "team_id",
+            "model": "model_group",
+            "user": "user_id",
+            "customer": "end_user",
+        }[group]
         where, args = _where(filters)
 
         def fn(cur: Any) -> list[tuple[str, str | None, float, int, int]]:
@@ -406,7 +436,7 @@ class Database:
 def _where(filters: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
     clauses: list[str] = []
     args: list[Any] = []
-    for name in ("key_hash", "team_id", "user_id", "model_group"):
+    for name in ("key_hash", "team_id", "user_id", "model_group", "end_user", "request_id"):
         if filters.get(name) is not None:
             clauses.append(f"{name} = ?")
             args.append(filters[name])

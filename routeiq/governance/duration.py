@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from typing import Any
 
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "mo": 30 * 86400.0}
 _PATTERN = re.compile(r"\s*(\d{1,9})\s*(s|m|h|d|w|mo)\s*")
@@ -39,3 +41,18 @@ def period_end(index: int, anchor: float, duration: float | None) -> float | Non
     if duration is None:
         return None
     return anchor + (index + 1) * duration
+
+
+def budget_now(
+    data: Mapping[str, Any], spend: float, spend_period: int, now: float
+) -> tuple[float, float | None]:
+    """``(spend in the current budget period, when that period ends)`` of a stored record
+    (``None``: its budget never resets). The stored spend is its last period's until a
+    request of the new period adds to it; LiteLLM's reset job sets it to 0 instead."""
+    text = data.get("budget_duration")
+    anchor = data.get("created_at")
+    if not isinstance(text, str) or not isinstance(anchor, int | float):
+        return spend, None
+    duration = parse_duration(text)
+    period = period_index(now, float(anchor), duration)
+    return (spend if spend_period == period else 0.0), period_end(period, float(anchor), duration)

@@ -181,7 +181,8 @@ class Ledger:
                 if left < tok_left:
                     tok_left, tok_st, tok_limit = left, w, tpm
             if rule.parallel is not None and st.parallel >= rule.parallel:
-                return Decision(Denial("parallel", rule.ns, rule.parallel, 1.0)), None
+                denial = Denial("parallel", rule.ns, rule.parallel, 1.0)
+                return Decision(denial, *self.meters(rules, now, wall)), None
             budget = rule.max_budget
             if budget is not None:
                 if self.reserve:
@@ -190,7 +191,7 @@ class Ledger:
                     over = st.spend >= budget
                 if over:
                     denial = Denial("budget", rule.ns, budget, math.inf, st.spend + st.reserved)
-                    return Decision(denial), None
+                    return Decision(denial, *self.meters(rules, now, wall)), None
         reserved = max_cost if self.reserve else 0.0
         for rule, st in zip(rules, states):  # noqa: B905 (same length) windows were rolled to `now`
             if rule.rpm is not None:
@@ -210,6 +211,29 @@ class Ledger:
                 reset = tok_st.full_reset(now)
             decision.tokens = Meter(tok_limit, math.floor(tok_left + EPSILON), reset)
         return decision, Ticket(rules, tokens, reserved)
+
+    def meters(
+        self, rules: tuple[Rule, ...], now: float, wall: float
+    ) -> tuple[Meter | None, Meter | None]:
+        """The tightest rpm and tpm meters of ``rules`` as they stand, counting nothing:
+        the x-ratelimit-* headers of a request refused for another reason (parallel
+        requests, budget), which OpenAI's clients expect on every response."""
+        req: Meter | None = None
+        tok: Meter | None = None
+        for rule in rules:
+            st = self._state(rule, wall)
+            if rule.rpm is not None:
+                left = max(0, rule.rpm - st.rpm.expire(now))
+                if req is None or left < req.remaining:
+                    req = Meter(rule.rpm, left, st.rpm.full_reset(now))
+            if rule.tpm is not None:
+                w = st.tpm
+                elapsed = w.roll(now)
+                est = w.previous * (1.0 - elapsed / MINUTE) + w.current
+                left = max(0, math.floor(rule.tpm - est + EPSILON))
+                if tok is None or left < tok.remaining:
+                    tok = Meter(rule.tpm, left, w.full_reset(now))
+        return req, tok
 
     def settle(self, ticket: Ticket, now: float, wall: float, tokens: int, cost: float) -> None:
         """Replace the estimate and reservation of ``ticket`` by the real tokens and cost

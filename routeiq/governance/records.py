@@ -16,7 +16,10 @@ from routeiq.governance.duration import parse_duration
 from routeiq.governance.ledger import Rule
 
 KINDS = ("key", "team", "user", "customer")
-ALL_MODELS = frozenset({"*", "all-proxy-models"})
+# LiteLLM's "all-team-models" on a key: no list of the key's own, the key's team's
+# ``models`` bind it (the team is checked as a principal of its own); as in LiteLLM, a
+# key outside any team with it is not restricted by model.
+ALL_MODELS = frozenset({"*", "all-proxy-models", "all-team-models"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ whose ``user_id`` is an ``admin`` member of a team acts for that team:
 
 It may not create, update or delete teams (their budgets and limits are the
 platform's), touch users or customers, move a key into a team it does not
-administer, or read anything of another team. Any virtual key may read its own
+administer, or read anything of another team. A key in a team acts for that team
+only, whatever else its user administers (so a key a team admin mints for another
+team's admin gets no rights over that other team). Any virtual key may read its own
 ``/key/info`` (no ``?key=``, or its own). Everything else needs the master key.
 
 A ``user`` member has no admin rights: membership only lists the team on
@@ -89,11 +91,20 @@ def member_role(team: Principal, user_id: str) -> str | None:
 
 
 def administered(key: Principal, teams: Iterable[Principal]) -> frozenset[str]:
-    """The teams whose ``admin`` members include the key's user."""
+    """The teams whose ``admin`` members include the key's user; for a key in a team,
+    that team at most.
+
+    A team admin mints keys in its team with any ``user_id`` (and may add any user id
+    to its team's members): if such a key acted for every team its ``user_id``
+    administers, naming another team's admin would hand over that team. A key in a
+    team therefore acts for its own team only."""
     user = key.user_id
     if user is None:
         return frozenset()
-    return frozenset(t.id for t in teams if member_role(t, user) == "admin")
+    own = key.team_id
+    return frozenset(
+        t.id for t in teams if (own is None or t.id == own) and member_role(t, user) == "admin"
+    )
 
 
 def caller_for_key(key: Principal, teams: Mapping[str, Principal]) -> Caller:

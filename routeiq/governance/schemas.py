@@ -65,8 +65,22 @@ class KeyFields(LimitFields):
         return v
 
 
+#: A key the admin chooses (LiteLLM's ``key`` on /key/generate, ``new_key`` on
+#: /key/regenerate: keys carried over from another gateway): LiteLLM's ``sk-`` prefix
+#: and at least 8 characters after it.
+CustomKey = Field(default=None, min_length=11, max_length=256, pattern=r"^sk-[\x21-\x7e]+$")
+
+
 class KeyGenerate(KeyFields):
-    pass
+    key: str | None = CustomKey
+
+
+class KeyRegenerate(KeyFields):
+    """The key to replace, settings to change on the way (LiteLLM's regenerate takes
+    /key/generate's fields), and optionally the new key's value."""
+
+    key: str = Field(min_length=1, max_length=256)
+    new_key: str | None = CustomKey
 
 
 class KeyUpdate(KeyFields):
@@ -135,4 +149,19 @@ class CustomerNew(LimitFields):
 
 
 class CustomerDelete(_Body):
+    user_ids: list[str] = Field(min_length=1, max_length=1000)
+
+
+class UserUpdate(LimitFields):
+    user_id: str = Field(min_length=1, max_length=256)
+    user_alias: str | None = Name
+    user_email: str | None = Name
+    user_role: str | None = Name
+
+
+class TeamRef(_Body):
+    team_id: str = Field(min_length=1, max_length=256)
+
+
+class CustomerBlock(_Body):
     user_ids: list[str] = Field(min_length=1, max_length=1000)

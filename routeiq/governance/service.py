@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import trio
 
 from routeiq.asgi.types import RequestContext
 from routeiq.db.base import Database, EntityRow
-from routeiq.errors import BudgetExceeded, ModelNotAllowed, RateLimited, Unauthorized
+from routeiq.errors import BudgetExceeded, Forbidden, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
 from routeiq.governance.ledger import Decision, Ticket
@@ -115,6 +116,16 @@ class Governance:
         self.db = db
         self.counters: Counters = counters or LocalCounters(reserve=settings.reserve_budget)
         self.prices = dict(prices or {})
+        # Wildcard groups, most specific first (the longest literal text, then the
+        # fewest wildcards): a name they route had no price of its own, so no reservation.
+        wild = sorted(
+            (n for n in self.prices if "*" in n),
+            key=lambda n: (-len(n.replace("*", "")), n.count("*")),
+        )
+        self._patterns = [
+            (re.compile("(.*)".join(map(re.escape, n.split("*"))), re.DOTALL), self.prices[n])
+            for n in wild
+        ]
         self.records: dict[str, dict[str, Principal]] = {
             "key": {},
             "team": {},
@@ -128,7 +139,8 @@ class Governance:
         self.dropped_rows = 0
         self.rows_written = 0
         self.soft_alerts = 0
-        self._spent: dict[str, float] = {}  # ns -> spend seen by this process (soft budgets)
+        # ns -> (budget period, spend seen by this process in it): soft budgets
+        self._spent: dict[str, tuple[int, float]] = {}
         self.ready = False
 
     # -- the record cache -----------------------------------------------------------
@@ -205,14 +217,31 @@ class Governance:
         """``(estimated prompt tokens, most the request can cost)`` before the call."""
         prompt = body_len // 4 + 1  # generous: JSON syntax counts too
         price = self.prices.get(model)
+        if price is None and self._patterns:
+            price = self._wildcard_price(model)
         if price is None:
             return prompt, 0.0
-        asked = req.get("max_completion_tokens") or req.get("max_tokens")
+        asked = (
+            req.get("max_completion_tokens")
+            or req.get("max_tokens")
+            or req.get("max_output_tokens")
+        )  # chat, completions and Messages; the Responses API (passed through)
         if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0:
             out = asked
         else:
             out = price.max_output_tokens or self.settings.default_max_tokens
-        return prompt, prompt * price.input + out * price.output
+        # ``n`` answers (and completions' ``best_of``) are each up to ``out`` tokens, and
+        # all are billed: a reservation of one would let concurrent requests overspend.
+        copies = max(_int(req.get("n")), _int(req.get("best_of")), 1)
+        return prompt, prompt * price.input + copies * out * price.output
+
+    def _wildcard_price(self, model: str) -> GroupPrice | None:
+        """The price of the wildcard group a name routes to (``openai/*``): the most
+        specific pattern, as the router picks it (``routeiq/routing/resolve.py``)."""
+        for regex, price in self._patterns:
+            if regex.fullmatch(model):
+                return price
+        return None
 
     async def admit(
         self, ctx: RequestContext, model: str, req: Mapping[str, Any], body_len: int
@@ -230,6 +259,8 @@ class Governance:
             return []
         rules = []
         for p in found:
+            if p.blocked:  # a user or end customer (keys and teams: 401 at auth)
+                raise Forbidden(f"The {p.kind} {p.id!r} is blocked", code=f"{p.kind}_blocked")
             if not p.any_model and not p.allows(model):
                 raise ModelNotAllowed(
                     f"The {p.kind} may not use model {model!r}; allowed model groups: "
@@ -280,10 +311,11 @@ class Governance:
         cost = ctx.cost or 0.0
         if isinstance(adm, Admission):
             ctx.admission = None
-            if ctx.cost is None and ctx.usage is None and ctx.status == 200:
-                # Answered, but the upstream reported no usage (a stream without
-                # stream_options.include_usage): charge the most it could cost, so a
-                # budget cannot be bypassed by streaming.
+            if ctx.cost is None and ctx.usage is None and unmetered(ctx.status, ctx.deployment):
+                # The upstream was asked but reported no usage (a stream without
+                # stream_options.include_usage, or a client that left before the
+                # stream's final usage event): charge the most it could cost, so a
+                # budget cannot be bypassed by streaming or by hanging up.
                 cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
@@ -301,7 +333,7 @@ class Governance:
                 period = 0 if duration is None else period_index(now, rule.anchor, duration)
                 self.deltas.add(rule.ns, period, cost)
                 if p.soft_budget is not None:
-                    self._soft_check(p, cost)
+                    self._soft_check(p, cost, period)
         if len(self.rows) >= self.settings.max_pending_spend_rows:
             self.dropped_rows += 1
             return
@@ -311,15 +343,22 @@ class Governance:
             ctx.model, ctx.deployment, prompt, completion, total, cost, ctx.status, started, now,
         )  # fmt: skip
 
-    def _soft_check(self, p: Principal, cost: float) -> None:
+    def _soft_check(self, p: Principal, cost: float, period: int) -> None:
+        """Count and log the request that takes ``p``'s spend in this budget period
+        past its soft budget: once per period (a budget_duration resets it)."""
         if p.soft_budget is None:
             return
-        before = self._spent.get(p.rule.ns, p.rule.base_spend)
-        self._spent[p.rule.ns] = before + cost
+        rule = p.rule
+        seen = self._spent.get(rule.ns)
+        if seen is not None and seen[0] == period:
+            before = seen[1]
+        else:  # a new period: what the database held if the record was loaded in it
+            before = rule.base_spend if period == rule.base_period else 0.0
+        self._spent[rule.ns] = (period, before + cost)
         if before < p.soft_budget <= before + cost:
             self.soft_alerts += 1
             log.warning(
-                "governance: %s %s crossed its soft budget %.4f (spend %.4f)",
+                "governance: %s %s crossed its soft budget %g (spend %g)",
                 p.kind,
                 p.alias or p.id[:12],
                 p.soft_budget,
@@ -404,6 +443,15 @@ class Governance:
             self.ready = False
             with trio.CancelScope(shield=True):
                 await self.db.close()
+
+
+def unmetered(status: int, deployment: str | None) -> bool:
+    """Whether a request that reported no usage still cost something upstream: it was
+    answered (200), or its client left (499) after a deployment was called. A client
+    that reads a stream and hangs up before its last event (the usage) leaves the
+    upstream billing what it generated, which the gateway cannot see; a 499 before
+    any deployment was called (during the guardrails, say) cost nothing."""
+    return status == 200 or (status == 499 and deployment is not None)
 
 
 def _int(value: Any) -> int:

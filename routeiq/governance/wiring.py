@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry.metrics import CallbackOptions, Observation
@@ -37,6 +37,38 @@ def group_prices(config: Config, book: PriceBook) -> dict[str, GroupPrice]:
         price = learned_price(route.mapping(), out)
         if price is not None:
             out[name] = price
+    return fallback_and_alias_prices(config, out)
+
+
+def _chains(entries: Iterable[Mapping[str, Sequence[str]]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for entry in entries:
+        for model, targets in entry.items():
+            out.setdefault(model, []).extend(targets)
+    return out
+
+
+def fallback_and_alias_prices(config: Config, base: dict[str, GroupPrice]) -> dict[str, GroupPrice]:
+    """``base`` with each group priced at its dearest fallback too, and each
+    ``model_group_alias`` priced as its group.
+
+    A request that fails over to a dearer group (``fallbacks``, ``default_fallbacks``,
+    ``context_window_fallbacks``) costs that group's price; reserving only its own
+    group's would let concurrent requests that fall back overspend the budget, as a
+    learned route's cheapest candidate would (:func:`learned_price`). An alias missing
+    from the table reserved nothing at all."""
+    rs = config.router
+    own, context = _chains(rs.fallbacks), _chains(rs.context_window_fallbacks)
+    default = list(rs.default_fallbacks) or own.get("*", [])
+    out = dict(base)
+    for group in config.groups:
+        chain = [group, *(own.get(group) or default), *context.get(group, ())]
+        if len(chain) > 1 and (price := learned_price(chain, base)) is not None:
+            out[group] = price
+    for alias, target in rs.model_group_alias.items():
+        name = target if isinstance(target, str) else target.model
+        if name in out and alias not in out:
+            out[alias] = out[name]
     return out
 
 

@@ -13,8 +13,10 @@ phone number until "1111 1111" arrives and makes it a card), so it is *open*:
 not judged yet, and its text is not released. It is judged once text that
 ends it arrives (or at ``close()``, when the stream ends). A trailing run of
 digits is held the same way, so the first digits of a card never go out
-before the scanner knows what they are. Everything else is released at once:
-``release()`` returns the text that is safe to forward.
+before the scanner knows what they are; so is an unfinished last word with a
+character of an address or a secret in it (``jane.doe@exa``: the rest of the
+address is in the next chunk). Everything else is released at once: ``release()``
+returns the text that is safe to forward.
 
 ``holdback > 0`` (opt-in) additionally holds back the last ``holdback``
 characters (never cutting a word or a finding) and redacts the released text
@@ -38,6 +40,10 @@ MAX_OPEN = 512  # an "open" run longer than this is judged and released anyway
 _SPACE = " \t\r\n"
 _OPEN_TAIL = frozenset(" -./()+")
 _TRAILING_NUMBER = re.compile(r"[+(]?[0-9][0-9 ()./\-]*$")
+# The unfinished last word of the text, when it has a character of an address or a
+# secret (``jane.doe@exa``, ``sk-proj-``): it is held until the word ends, or the
+# part already sent would be half a value the scanner only recognises once whole.
+_TRAILING_WORD = re.compile(r"[^ \t\r\n]*[@._+\-][^ \t\r\n]*$")
 
 
 class StreamScanner:
@@ -168,6 +174,9 @@ class StreamScanner:
         match = _TRAILING_NUMBER.search(pending, max(0, len(pending) - 64))
         if match is not None:
             cut = min(cut, match.start())
+        word = _TRAILING_WORD.search(pending, max(0, len(pending) - MAX_OPEN))
+        if word is not None and word.start() > len(pending) - MAX_OPEN:
+            cut = min(cut, word.start())
         if self.holdback:
             cut = min(cut, len(pending) - self.holdback)
             if cut <= 0:

@@ -33,6 +33,61 @@ INLINE_CHARS = 2048
 ToolResultHook = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+#: Bounds on the walk of a result's ``structuredContent`` (a hostile server's JSON).
+MAX_DEPTH = 32
+MAX_STRINGS = 4096
+
+
+def result_texts(result: dict[str, Any]) -> list[str]:
+    """Every text of a ``CallToolResult`` the model may read: the text parts, the text
+    of embedded resources (``{"type": "resource", "resource": {"text": ...}}``) and
+    of resource links (name, title, description), and the strings of
+    ``structuredContent`` (a client may give the model that object instead of the
+    text parts, so a planted instruction can hide there alone)."""
+    content = result.get("content")
+    parts = content if isinstance(content, list) else []
+    texts = tool_result_texts(parts)
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        kind = part.get("type")
+        if kind == "resource":
+            res = part.get("resource")
+            text = res.get("text") if isinstance(res, dict) else None
+            if isinstance(text, str) and text:
+                texts.append(text)
+        elif kind == "resource_link":
+            words = [part.get(k) for k in ("name", "title", "description")]
+            line = " ".join(w for w in words if isinstance(w, str) and w)
+            if line:
+                texts.append(line)
+    structured = result.get("structuredContent")
+    if structured is not None:
+        strings: list[str] = []
+        _strings(structured, strings, 0)
+        if strings:
+            texts.append("\n".join(strings))
+    return texts
+
+
+def _strings(value: Any, out: list[str], depth: int) -> None:
+    """The string leaves of a JSON value, and its keys that are prose (an identifier
+    has no space: ``system_prompt`` as a key is not read as an instruction), bounded."""
+    if depth > MAX_DEPTH or len(out) >= MAX_STRINGS:
+        return
+    if isinstance(value, str):
+        if value:
+            out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and " " in k:
+                out.append(k)
+            _strings(v, out, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out, depth + 1)
+
+
 def worst_verdict(guard: InjectionGuardrail, texts: list[str]) -> Verdict | None:
     """The highest-scoring triggered verdict over a result's texts, or None."""
     worst: Verdict | None = None
@@ -57,7 +112,7 @@ def tool_result_scanner(settings: InjectionSettings) -> ToolResultHook:
     guard = InjectionGuardrail(settings)
 
     async def scan(tool: str, result: dict[str, Any]) -> dict[str, Any]:
-        texts = tool_result_texts(result.get("content") or ())
+        texts = result_texts(result)
         if not texts:
             return result
         if sum(map(len, texts)) <= INLINE_CHARS:

@@ -28,6 +28,7 @@ from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Message, Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import HEADER as CACHE_HEADER
 from routeiq.errors import BadRequest, GuardrailBlocked, RouteIQError
+from routeiq.governance.send import with_headers
 from routeiq.routing.deployment_params import translator
 from routeiq.surfaces.checks import need, wrong
 from routeiq.surfaces.raw import check_mode
@@ -165,7 +166,9 @@ async def completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -
     ctx.model = model
     await guard_prompt(gw, ctx, req)
     if gw.governance is not None:
-        await gw.governance.admit(ctx, model, req, size)
+        limits = await gw.governance.admit(ctx, model, req, size)
+        if limits:  # the x-ratelimit-* headers, as on chat completions
+            send = with_headers(send, limits)
     stages: list[Stage] = []
     if not stream:
         q = cache_query(gw, ctx, req, scope)

@@ -23,6 +23,7 @@ from routeiq.api.validate import dumps
 from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx
 from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, ClientClosed, ModelNotFound, RouteIQError, UpstreamTimeout
+from routeiq.governance.send import with_headers
 from routeiq.llm.attempt import AttemptResult
 from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import decision_headers, read_limited, release
@@ -79,7 +80,10 @@ async def relay(
     ctx = get_ctx(scope)
     ctx.model = model
     if gw.governance is not None:
-        await gw.governance.admit(ctx, model, req if req is not None else {"model": model}, size)
+        body = req if req is not None else {"model": model}
+        limits = await gw.governance.admit(ctx, model, body, size)
+        if limits:  # the x-ratelimit-* headers, as on chat completions
+            send = with_headers(send, limits)
     router = gw.router
     stream = bool(req is not None and req.get("stream") is True)
     request = RouteRequest(router.resolver.canonical(model), stream=stream)

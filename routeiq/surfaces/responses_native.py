@@ -28,6 +28,7 @@ from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
 from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, NotFound, UpstreamError, UpstreamTimeout
+from routeiq.governance.send import with_headers
 from routeiq.llm.attempt import AttemptResult
 from routeiq.llm.proxy import read_limited, release
 from routeiq.llm.upstream import map_status, map_transport_error
@@ -150,7 +151,9 @@ async def create(
             code="unsupported_mode",
         )
     if gw.governance is not None:
-        await gw.governance.admit(ctx, model, req, size)
+        limits = await gw.governance.admit(ctx, model, req, size)
+        if limits:  # the x-ratelimit-* headers, as on chat completions
+            send = with_headers(send, limits)
     router = gw.router
     aff = router.settings.affinity
     key = None

@@ -27,7 +27,7 @@ FIELDS = [
     "budget_duration", "rpm_limit", "tpm_limit", "max_parallel_requests", "duration", "team_id",
     "user_id", "metadata", "tags", "blocked", "team_alias", "team_ids", "member",
     "members_with_roles", "user_ids", "user_email", "alias", "unknown_field", "role",
-    "auto_create_key",
+    "auto_create_key", "new_key", "user_alias", "user_role",
 ]  # fmt: skip
 huge = st.sampled_from([10**30, -(10**30), 1e308, -1.0, "9" * 5000, "1000000000d", "x" * 300])
 values = json_values | huge
@@ -117,7 +117,8 @@ async def test_admin_as_a_team_admin_never_500(
 
 GET_ROUTES = sorted(p for p, (method, _) in ROUTES.items() if method == "GET")
 QUERY_NAMES = ["key", "team_id", "user_id", "page", "size", "page_size", "start_date", "end_date",
-               "group_by", "api_key", "end_user_id", "return_full_object", "key_alias"]  # fmt: skip
+               "group_by", "api_key", "end_user_id", "return_full_object", "key_alias",
+               "request_id", "customer_id", "internal_user_id"]  # fmt: skip
 EDGE_VALUES = ["", "0", "-1", "1", "1001", "9" * 5000, "1e3", " 1", "0x10", "2026-13-45",
                "2026-02-30", "0000-00-00", "key", "team", "model", "user", "true", "\x00", "%",
                "sk-" + "x" * 300]  # fmt: skip

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from routeiq.governance.records import principal
+from routeiq.governance.roles import administered
 from tests.conftest import CHAT, Stack, running_stack
 
 
@@ -138,3 +140,38 @@ async def test_user_new_answers_a_working_key_bound_by_the_users_limits(stack: S
         assert r.status_code == 200 and "key" not in r.json()
         r = await _post(c, s, "/user/new", s.headers, user_id="u-9")
         assert r.status_code == 400  # exists: one key per /user/new, not one per retry
+
+
+def test_a_key_in_a_team_acts_for_that_team_only() -> None:
+    both = [{"user_id": "dee", "role": "admin"}]
+    teams = [principal("team", t, {"members_with_roles": both}) for t in ("a", "b")]
+    loose = principal("key", "k1", {"user_id": "dee"})
+    in_a = principal("key", "k2", {"user_id": "dee", "team_id": "a"})
+    assert administered(loose, teams) == {"a", "b"}
+    assert administered(in_a, teams) == {"a"}
+
+
+async def test_a_key_minted_for_another_teams_admin_gets_no_rights_there(stack: Stack) -> None:
+    # Found by the probe: team a's admin created a key in team a with user_id set to
+    # team z's admin (and could add that user to team a first); the key then
+    # administered team z: its info, its keys, new keys in it.
+    s = stack
+    async with httpx.AsyncClient(timeout=10) as c:
+        admin, _plain, _other = await _teams(c, s)
+        ann = _auth(admin)
+        zed = [{"user_id": "zoe", "role": "admin"}]
+        r = await _post(c, s, "/team/new", s.headers, team_id="z", members_with_roles=zed)
+        assert r.status_code == 200
+        r = await _post(c, s, "/team/member_add", ann, team_id="a", member={"user_id": "zoe"})
+        assert r.status_code == 200
+        r = await _post(c, s, "/key/generate", ann, user_id="zoe")
+        assert r.status_code == 200 and r.json()["team_id"] == "a"
+        minted = _auth(r.json()["key"])
+        r = await c.get(f"{s.url}/team/info?team_id=z", headers=minted)
+        assert r.status_code == 403
+        r = await _post(c, s, "/key/generate", minted, team_id="z")
+        assert r.status_code == 403
+        # zoe's own key, made by the master outside any team, still administers z
+        r = await _post(c, s, "/key/generate", s.headers, user_id="zoe")
+        own = _auth(r.json()["key"])
+        assert (await c.get(f"{s.url}/team/info?team_id=z", headers=own)).status_code == 200

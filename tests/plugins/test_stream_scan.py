@@ -118,3 +118,32 @@ def test_holdback_keeps_at_most_the_window_plus_a_word() -> None:
         scanner.feed(word + " ")
         scanner.release()
         assert scanner.held <= 16 + 7
+
+
+# Found by the outside-evaluator probe: with output PII set to block, a stream whose
+# e-mail address arrived in two chunks ("john.doe@exa", "mple.com") sent the first half
+# before the second made it an address; the Responses stream's failed event repeated it.
+
+
+def test_a_split_address_or_secret_is_held_until_its_word_ends() -> None:
+    pii = PIIGuardrail(PIISettings(action="block"))
+    for parts in (
+        ["Sure, write to ", "john.doe@exa", "mple.com today."],
+        ["Sure, write to john", ".doe@", "example.com today."],
+        ["Your key: ", "sk-proj-", "Zk3vQ9xL2mN8pR4tW7yB1cD5fG6hJ0kA", " keep it safe."],
+    ):
+        scanner = StreamScanner([pii], overlap=64)
+        hit, released = stream(scanner, parts)
+        assert hit is not None, parts
+        assert "@" not in released and "sk-" not in released and ".doe" not in released, released
+
+
+def test_a_word_with_a_dot_waits_for_the_next_chunk_only() -> None:
+    pii = PIIGuardrail(PIISettings(action="block"))
+    scanner = StreamScanner([pii], overlap=64)
+    assert scanner.feed("It is done.") is None
+    assert scanner.release() == "It is "
+    assert scanner.feed(" Next") is None
+    assert scanner.release() == "done. Next"
+    assert scanner.close() is None
+    assert scanner.release(final=True) == ""

@@ -6,7 +6,12 @@ from typing import Any
 
 from routeiq.config import load_config
 from routeiq.plugins.guardrails.settings import InjectionSettings
-from routeiq.plugins.tool_results import INLINE_CHARS, tool_result_scanner
+from routeiq.plugins.tool_results import (
+    INLINE_CHARS,
+    MAX_STRINGS,
+    result_texts,
+    tool_result_scanner,
+)
 from routeiq.testing import build_gateway
 from tests.conftest import config_dict
 
@@ -64,3 +69,57 @@ def test_the_app_wires_the_scanner_when_injection_is_configured() -> None:
     guarded = config_dict(base, guardrails={"injection": {"action": "block"}})
     _, gw = build_gateway(load_config(guarded))
     assert gw.mcp.tool_result_hook is not None
+
+
+# Found by the outside-evaluator probe: only the text parts were judged, so a server
+# that put its planted instruction in an embedded resource, a resource link or
+# structuredContent (which a client may give the model instead) passed it through.
+
+
+async def test_a_planted_instruction_in_an_embedded_resource_is_withheld() -> None:
+    scan = tool_result_scanner(InjectionSettings(action="block"))
+    resource = {"uri": "file:///notes.txt", "mimeType": "text/plain", "text": PLANTED}
+    result = {"content": [{"type": "resource", "resource": resource}], "isError": False}
+    out = await scan("docs__read", result)
+    assert out["isError"] is True and PLANTED not in str(out)
+    benign = {"uri": "file:///w.txt", "mimeType": "text/plain", "text": BENIGN}
+    ok = {"content": [{"type": "resource", "resource": benign}], "isError": False}
+    assert await scan("docs__read", ok) is ok
+
+
+async def test_a_planted_instruction_in_structured_content_is_withheld() -> None:
+    scan = tool_result_scanner(InjectionSettings(action="block"))
+    result = {
+        "content": [{"type": "text", "text": '{"status": "ok"}'}],
+        "structuredContent": {"status": "ok", "items": [{"note": PLANTED}]},
+        "isError": False,
+    }
+    out = await scan("crm__lookup", result)
+    assert out["isError"] is True and "structuredContent" not in out
+    ok = {
+        "content": [{"type": "text", "text": "{}"}],
+        "structuredContent": {"forecast": BENIGN, "system_prompt": 3, "override_defaults": True},
+        "isError": False,
+    }
+    assert await scan("weather__today", ok) is ok
+
+
+async def test_a_planted_instruction_in_a_resource_link_is_withheld() -> None:
+    scan = tool_result_scanner(InjectionSettings(action="block"))
+    link = {
+        "type": "resource_link",
+        "uri": "https://x.example/a",
+        "name": "a",
+        "description": PLANTED,
+    }
+    out = await scan("web__search", {"content": [link], "isError": False})
+    assert out["isError"] is True
+
+
+def test_result_texts_bounds_a_deep_structured_content() -> None:
+    deep: Any = PLANTED
+    for _ in range(10_000):
+        deep = [deep]
+    assert result_texts({"content": [], "structuredContent": deep}) == []  # too deep: cut
+    wide = {"structuredContent": {"xs": ["w"] * 10_000}}
+    assert len(result_texts(wide)[0].split("\n")) == MAX_STRINGS
