@@ -6,7 +6,8 @@
   gateways in one process.
 - ``message_slots``: the texts of a chat request (string contents and
   ``{"type": "text"}`` parts, every role: a forged "assistant" message can
-  carry PII too), each with where to write a redaction back.
+  carry PII too; and an assistant's ``tool_calls`` arguments), each with where
+  to write a redaction back.
 - ``scan_input``: phase 1 for the built-in guardrails: every guardrail on
   every text, through the ``VerdictCache`` (turn N scans only new texts),
   stopping at the first guardrail (in ``GUARD_ORDER``) that blocks.
@@ -199,6 +200,10 @@ def message_texts(request: dict[str, Any], roles: list[str | None] | None = None
                     text = part.get("text")
                     if isinstance(text, str) and text:
                         append(text)
+        calls = message.get("tool_calls")
+        if calls:
+            for fn in _called_functions(calls):
+                append(fn["arguments"])
         if roles is not None and len(texts) > before:
             role = message.get("role")
             roles.extend([role if isinstance(role, str) else None] * (len(texts) - before))
@@ -232,7 +237,29 @@ def message_slots(request: dict[str, Any]) -> list[Slot]:
                     text = part.get("text")
                     if isinstance(text, str) and text:
                         slots.append(Slot(part, "text", text))
+        calls = message.get("tool_calls") if type(message) is dict else None
+        if calls:
+            for fn in _called_functions(calls):
+                slots.append(Slot(fn, "arguments", fn["arguments"]))
     return slots
+
+
+def _called_functions(calls: Any) -> list[dict[str, Any]]:
+    """The ``function`` objects of an assistant message's ``tool_calls`` whose
+    ``arguments`` is a non-empty string: the model's earlier call, sent back by the
+    client, is text too (an e-mail address in a tool's arguments is PII going
+    upstream like one in the content); Messages' ``tool_use`` and Responses'
+    ``function_call`` items arrive here as these."""
+    out: list[dict[str, Any]] = []
+    if not isinstance(calls, list):
+        return out
+    for call in calls:
+        fn = call.get("function") if type(call) is dict else None
+        if type(fn) is dict:
+            arguments = fn.get("arguments")
+            if type(arguments) is str and arguments:
+                out.append(fn)
+    return out
 
 
 @dataclass(slots=True)

@@ -28,6 +28,27 @@ def test_texts_and_slots_agree_on_every_shape() -> None:
     assert message_texts({"messages": "nope"}) == [] and message_texts({}) == []
 
 
+def test_an_assistants_tool_call_arguments_are_texts_with_its_role() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "mail", "arguments": '{"to": 1}'}}
+    odd = [{"id": "c2"}, "x", {"function": {"arguments": {"to": 1}}}, {"function": "f"}]
+    request: dict[str, Any] = {
+        "messages": [
+            {"role": "user", "content": "write to him"},
+            {"role": "assistant", "content": "on it", "tool_calls": [call, *odd]},
+            {"role": "assistant", "content": None, "tool_calls": "nope"},
+            {"role": "tool", "tool_call_id": "c1", "content": "sent"},
+        ]
+    }
+    roles: list[str | None] = []
+    texts = message_texts(request, roles)
+    assert texts == ["write to him", "on it", '{"to": 1}', "sent"]
+    assert roles == ["user", "assistant", "assistant", "tool"]
+    slots = message_slots(request)
+    assert [s.text for s in slots] == texts
+    slots[2].holder[slots[2].field] = '{"to": 2}'  # a redaction lands in the call itself
+    assert call["function"]["arguments"] == '{"to": 2}'
+
+
 def test_the_digest_memo_is_exact_and_bounded() -> None:
     memo = DigestMemo(max_entries=3, max_chars=12, max_text=5)
     texts = ["aa", "bb", "cc", "toolongtext"]

@@ -1,6 +1,7 @@
 """The chat path's stages apply on the translated surfaces: a guardrail blocks a
 Messages request with an Anthropic-shaped 400 and no upstream call; a redaction
-reaches the upstream from the Responses API."""
+reaches the upstream from the Responses API, and from an earlier tool call's
+arguments on chat and Messages."""
 
 from __future__ import annotations
 
@@ -36,3 +37,48 @@ async def test_redaction_reaches_the_upstream_from_responses() -> None:
         assert r.status_code == 200
         text = r.json()["output"][0]["content"][0]["text"]
         assert text == "This is the mock upstream answering: mail [PII:EMAIL]"
+
+
+async def test_pii_in_an_earlier_tool_calls_arguments_is_redacted_upstream() -> None:
+    call = {"name": "send_mail", "arguments": '{"to": "jane.doe@example.com"}'}
+    chat = {
+        "model": "gpt-test",
+        "messages": [
+            {"role": "user", "content": "mail her"},
+            {
+                "role": "assistant",
+                "tool_calls": [{"id": "c1", "type": "function", "function": call}],
+            },
+            {"role": "tool", "tool_call_id": "c1", "content": "sent"},
+        ],
+    }
+    messages = {
+        "model": "gpt-test",
+        "max_tokens": 20,
+        "messages": [
+            {"role": "user", "content": "mail her"},
+            {
+                "role": "assistant",
+                "content": [
+                    {
+                        "type": "tool_use",
+                        "id": "c1",
+                        "name": "send_mail",
+                        "input": {"to": "jane.doe@example.com"},
+                    }
+                ],
+            },
+            {
+                "role": "user",
+                "content": [{"type": "tool_result", "tool_use_id": "c1", "content": "sent"}],
+            },
+        ],
+    }
+    async with running_stack(guardrails={"pii": {"action": "redact"}}) as s:
+        async with httpx.AsyncClient(base_url=s.url, headers=s.headers, timeout=30) as c:
+            for path, body in (("/v1/chat/completions", chat), ("/v1/messages", messages)):
+                r = await c.post(path, json=body)
+                assert r.status_code == 200, r.text
+                sent = s.mock.stats.last().body["messages"][1]["tool_calls"][0]["function"]
+                assert "jane.doe" not in sent["arguments"], path
+                assert "[PII:EMAIL]" in sent["arguments"], path
