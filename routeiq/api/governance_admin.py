@@ -21,13 +21,14 @@ it through the change poll (``routeiq.governance.service``). Paths:
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs
 
 import trio
 
 from routeiq.api import governance_blocks, governance_keys, governance_teams, governance_users
 from routeiq.api.governance_base import AdminState, Route
-from routeiq.api.governance_spend import spend_logs, spend_report
+from routeiq.api.governance_spend import iso_time, spend_logs, spend_report
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.boundary import Boundary
 from routeiq.asgi.respond import send_json
@@ -91,7 +92,7 @@ class GovernanceAdmin(AdminState):
         else:
             result = await route(self, scope, receive, query)
         set_status(scope, 200)
-        await send_json(send, 200, result)
+        await send_json(send, 200, iso_dates(result))
 
     def yaml_key_names(self) -> frozenset[str]:
         return self.keys.names() if self.keys is not None else frozenset()
@@ -108,6 +109,25 @@ class GovernanceAdmin(AdminState):
         if isinstance(key, Principal):  # a virtual key the auth layer admitted
             return caller_for_key(key, self.gov.records["team"])
         return Caller(master=False)
+
+
+_DATES = frozenset({"created_at", "updated_at"})
+
+
+def iso_dates(out: Any) -> Any:
+    """``created_at``/``updated_at`` as ISO-8601 strings wherever an answer holds one
+    (keys, teams, users, customers, their lists and infos), as LiteLLM answers them:
+    records store epoch seconds, and only keys were converted before."""
+    if isinstance(out, dict):
+        return {
+            k: iso_time(v)
+            if k in _DATES and isinstance(v, (int, float)) and not isinstance(v, bool)
+            else iso_dates(v)
+            for k, v in out.items()
+        }
+    if isinstance(out, list):
+        return [iso_dates(v) for v in out]
+    return out
 
 
 def mount(gov: Governance | None, inner: ASGIApp, keys: KeyRing | None) -> ASGIApp:

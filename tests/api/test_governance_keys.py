@@ -9,6 +9,7 @@ key over its budget (a team admin may) gave it a fresh budget.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,39 @@ async def test_a_key_alias_cannot_take_another_keys_name(tmp_path: Path) -> None
         assert r.status_code == 400
         r = await c.post(regen, json={"key": svc, "key_alias": "svc"}, headers=ann)
         assert r.status_code == 200
+
+
+async def test_every_record_answers_created_at_as_an_iso_string(stack: Stack) -> None:
+    """Keys answered ISO-8601 strings, teams, users and customers epoch floats (a
+    LiteLLM script parsing ``created_at`` broke on the latter)."""
+    iso = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
+    h = stack.headers
+    async with httpx.AsyncClient(base_url=stack.url, timeout=10) as c:
+        answers = [
+            await c.post("/team/new", json={"team_id": "t-iso"}, headers=h),
+            await c.post("/user/new", json={"user_id": "u-iso"}, headers=h),
+            await c.post("/customer/new", json={"user_id": "c-iso"}, headers=h),
+            await c.post("/key/generate", json={"team_id": "t-iso"}, headers=h),
+            await c.get("/team/info", params={"team_id": "t-iso"}, headers=h),
+            await c.get("/team/list", headers=h),
+            await c.get("/customer/info", params={"end_user_id": "c-iso"}, headers=h),
+        ]
+    found = 0
+
+    def walk(out: Any) -> None:
+        nonlocal found
+        if isinstance(out, dict):
+            for k, v in out.items():
+                if k == "created_at":
+                    assert isinstance(v, str) and re.match(iso, v), (k, v)
+                    found += 1
+                else:
+                    walk(v)
+        elif isinstance(out, list):
+            for v in out:
+                walk(v)
+
+    for r in answers:
+        assert r.status_code == 200, r.text
+        walk(r.json())
+    assert found >= len(answers)
