@@ -109,7 +109,11 @@ def require_master(scope: Scope, keys: KeyRing | None) -> None:
 
 async def read_model(scope: Scope, receive: Receive, model: type[M], limit: int) -> M:
     """The request body validated as ``model``; 400 naming every problem."""
-    body = await read_body(scope, receive, limit)
+    return parse_model(await read_body(scope, receive, limit), model)
+
+
+def parse_model(body: bytes, model: type[M]) -> M:
+    """``body`` (JSON) validated as ``model``; 400 naming every problem."""
     try:
         obj: Any = orjson.loads(body)
     except orjson.JSONDecodeError as exc:

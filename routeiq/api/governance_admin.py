@@ -27,7 +27,7 @@ from urllib.parse import parse_qs
 import trio
 
 from routeiq.api import governance_blocks, governance_keys, governance_teams, governance_users
-from routeiq.api.governance_base import AdminState, Route
+from routeiq.api.governance_base import PATH_KEY, AdminState, Route
 from routeiq.api.governance_spend import iso_time, spend_logs, spend_report
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.boundary import Boundary
@@ -69,6 +69,10 @@ class GovernanceAdmin(AdminState):
             await self.inner(scope, receive, send)
             return
         # Errors are answered by the one error boundary (routeiq.dispatch).
+        at = regenerate_at(path)
+        if at is not None:  # LiteLLM's POST /key/{key}/regenerate
+            scope[PATH_KEY] = at
+            path = "/key/regenerate"
         caller = self._caller(scope)
         if not caller.may_route(path):
             raise Forbidden(
@@ -109,6 +113,14 @@ class GovernanceAdmin(AdminState):
         if isinstance(key, Principal):  # a virtual key the auth layer admitted
             return caller_for_key(key, self.gov.records["team"])
         return Caller(master=False)
+
+
+def regenerate_at(path: str) -> str | None:
+    """The key of a ``/key/{key}/regenerate`` path (ASGI paths arrive decoded)."""
+    if not (path.startswith("/key/") and path.endswith("/regenerate")):
+        return None
+    key = path[5 : -len("/regenerate")]
+    return key if key and "/" not in key else None
 
 
 _DATES = frozenset({"created_at", "updated_at"})

@@ -13,14 +13,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from routeiq.api.governance_spend import MAX_PAGE, Query, int_arg, iso_time
+from routeiq.asgi.body import read_body
 from routeiq.asgi.types import Receive, Scope
 from routeiq.errors import BadRequest, Forbidden, NotFound
 from routeiq.governance import schemas as s
 from routeiq.governance.roles import CALLER, Caller
 from routeiq.governance.service import Governance
-from routeiq.jsonrpc_asgi import read_model
+from routeiq.jsonrpc_asgi import parse_model, read_model
 
 BODY_LIMIT = 64 * 1024
+#: scope entry: the key named in the path of ``POST /key/{key}/regenerate``
+PATH_KEY = "routeiq.admin.path_key"
 
 
 class AdminState:
@@ -32,6 +35,11 @@ class AdminState:
 
     async def body(self, scope: Scope, receive: Receive, model: type[s.M]) -> s.M:
         return await read_model(scope, receive, model, BODY_LIMIT)
+
+    async def optional_body(self, scope: Scope, receive: Receive, model: type[s.M]) -> s.M:
+        """As :meth:`body`, an empty body being ``{}``."""
+        raw = await read_body(scope, receive, BODY_LIMIT)
+        return parse_model(raw if raw.strip() else b"{}", model)
 
     async def save(self, kind: str, ident: str, data: dict[str, Any]) -> None:
         await self.db.put(kind, ident, data)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from routeiq.api.governance_base import (
+    PATH_KEY,
     AdminState,
     Route,
     delete,
@@ -139,8 +140,14 @@ async def key_unblock(a: AdminState, scope: Scope, receive: Receive, q: Query) -
 
 async def key_regenerate(a: AdminState, scope: Scope, receive: Receive, q: Query) -> Any:
     """A new secret for the same settings; the old one stops working."""
-    body = await a.body(scope, receive, s.KeyRegenerate)
-    old = key_id(body.key)
+    at = scope.get(PATH_KEY)
+    body: s.KeyRegenerate | s.KeyRegenerateAt
+    if isinstance(at, str):  # POST /key/{key}/regenerate: the body may be empty
+        body = await a.optional_body(scope, receive, s.KeyRegenerateAt)
+        old = key_id(at)
+    else:
+        body = await a.body(scope, receive, s.KeyRegenerate)
+        old = key_id(body.key)
     changes = fields(body, "key", "new_key")
     if "team_id" in changes:
         team_allowed(who(scope), changes["team_id"])

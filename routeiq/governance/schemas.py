@@ -83,6 +83,14 @@ class KeyRegenerate(KeyFields):
     new_key: str | None = CustomKey
 
 
+class KeyRegenerateAt(KeyFields):
+    """``POST /key/{key}/regenerate`` (LiteLLM's documented form): the key is in the
+    path; the body (optional) as /key/regenerate's, its ``key`` ignored."""
+
+    key: str | None = Field(default=None, max_length=256)
+    new_key: str | None = CustomKey
+
+
 class KeyUpdate(KeyFields):
     key: str = Field(min_length=1, max_length=256)
 

@@ -178,3 +178,22 @@ async def test_every_record_answers_created_at_as_an_iso_string(stack: Stack) ->
         assert r.status_code == 200, r.text
         walk(r.json())
     assert found >= len(answers)
+
+
+async def test_regenerate_with_the_key_in_the_path(stack: Stack) -> None:
+    """LiteLLM documents ``POST /key/{key}/regenerate`` (body optional); it was a 404."""
+    h = stack.headers
+    async with httpx.AsyncClient(base_url=stack.url, timeout=10) as c:
+        old = (await c.post("/key/generate", json={"rpm_limit": 7}, headers=h)).json()["key"]
+        r = await c.post(f"/key/{old}/regenerate", headers=h)  # no body at all
+        assert r.status_code == 200, r.text
+        new = r.json()["key"]
+        assert new != old and r.json()["rpm_limit"] == 7
+        assert (await _chat(c, stack, old)).status_code == 401
+        assert (await _chat(c, stack, new)).status_code == 200
+        r = await c.post(f"/key/{new}/regenerate", json={"max_budget": 3.0}, headers=h)
+        assert r.status_code == 200 and r.json()["max_budget"] == 3.0, r.text
+        assert (await c.post(f"/key/{new}/regenerate", headers=h)).status_code == 404  # gone
+        r = await c.post("/key/sk-nope/regenerate", content=b"[1]", headers=h)
+        assert r.status_code == 400, r.text
+        assert (await c.get(f"/key/{old}/regenerate", headers=h)).status_code == 405
