@@ -1,9 +1,10 @@
 """Anthropic Messages request -> chat-completions body (I/O-free).
 
-``system`` (string or text blocks) becomes a system message; ``text`` and ``image``
-blocks become chat content parts; an assistant's ``tool_use`` blocks become its
-``tool_calls``; a user's ``tool_result`` blocks become ``tool`` messages placed
-before the rest of that user turn (chat requires them right after the call).
+``system`` (string or text blocks) becomes a system message; ``text``, ``image``
+and ``document`` blocks become chat content parts (a PDF a ``file`` part); an
+assistant's ``tool_use`` blocks become its ``tool_calls``; a user's ``tool_result``
+blocks become ``tool`` messages placed before the rest of that user turn (chat
+requires them right after the call).
 ``thinking`` blocks are dropped (no chat equivalent). Every failure is a 400
 naming the Anthropic ``param`` path.
 """
@@ -50,6 +51,40 @@ def _image(block: dict[str, Any], param: str) -> dict[str, Any]:
     return {"type": "image_url", "image_url": {"url": url}}
 
 
+def _document(block: dict[str, Any], param: str) -> dict[str, Any]:
+    """A ``document`` block as a chat content part: a PDF (base64) as a ``file`` part
+    (OpenAI's chat format for files), plain text (or a ``content`` source of text
+    blocks) as a text part headed by its title. URL and file-id sources name files
+    only Anthropic can fetch: a 400 that says so."""
+    source = obj(need(block, "source", param + "."), param + ".source")
+    kind = tag(source.get("type"))
+    title = block.get("title")
+    name = title if isinstance(title, str) and title else None
+    if kind == "base64":
+        media = text(need(source, "media_type", param + ".source."), param + ".source.media_type")
+        data = text(need(source, "data", param + ".source."), param + ".source.data")
+        return {
+            "type": "file",
+            "file": {
+                "filename": name or "document.pdf",
+                "file_data": f"data:{media};base64,{data}",
+            },
+        }
+    if kind == "text":
+        body = text(need(source, "data", param + ".source."), param + ".source.data")
+    elif kind == "content":
+        body = _text_of(need(source, "content", param + ".source."), param + ".source.content")
+    elif kind in ("url", "file"):
+        raise BadRequest(
+            f"A '{kind}' document source can only be read by an Anthropic-format model group; "
+            "send the document as base64 or text",
+            param=param + ".source.type",
+        )
+    else:
+        raise wrong(param + ".source.type", "one of 'base64', 'text', 'content', 'url', 'file'")
+    return {"type": "text", "text": f"{name}\n\n{body}" if name else body}
+
+
 def _user(content: list[Any], param: str) -> list[dict[str, Any]]:
     tools: list[dict[str, Any]] = []
     parts: list[dict[str, Any]] = []
@@ -61,6 +96,8 @@ def _user(content: list[Any], param: str) -> list[dict[str, Any]]:
             parts.append({"type": "text", "text": text(block.get("text"), p + ".text")})
         elif kind == "image":
             parts.append(_image(block, p))
+        elif kind == "document":
+            parts.append(_document(block, p))
         elif kind == "tool_result":
             call_id = text(need(block, "tool_use_id", p + "."), p + ".tool_use_id")
             result = block.get("content")
@@ -69,7 +106,7 @@ def _user(content: list[Any], param: str) -> list[dict[str, Any]]:
                 body = "Error: " + body
             tools.append({"role": "tool", "tool_call_id": call_id, "content": body})
         elif kind not in _DROPPED_BLOCKS:
-            raise wrong(p + ".type", "one of 'text', 'image', 'tool_result'")
+            raise wrong(p + ".type", "one of 'text', 'image', 'document', 'tool_result'")
     out = tools
     if parts:
         out.append({"role": "user", "content": parts})

@@ -250,3 +250,41 @@ def test_stream_error_in_band_ends_the_events() -> None:
         "type": "error",
         "error": {"type": "api_error", "message": "upstream broke"},
     }
+
+
+def test_document_blocks_become_chat_parts() -> None:
+    """A PDF becomes a ``file`` part, text and content sources a titled text part; a
+    URL or file-id source is a 400 naming the source (only Anthropic fetches those)."""
+    pdf = {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"}
+    blocks = [
+        {"type": "document", "source": pdf, "title": "q3.pdf"},
+        {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "A"}},
+        {
+            "type": "document",
+            "title": "Notes",
+            "source": {"type": "content", "content": [{"type": "text", "text": "B"}]},
+        },
+        {"type": "text", "text": "Summarise these."},
+    ]
+    body = {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": blocks}]}
+    parts = to_chat(body)["messages"][0]["content"]
+    assert parts == [
+        {
+            "type": "file",
+            "file": {"filename": "q3.pdf", "file_data": "data:application/pdf;base64,JVBERi0x"},
+        },
+        {"type": "text", "text": "A"},
+        {"type": "text", "text": "Notes\n\nB"},
+        {"type": "text", "text": "Summarise these."},
+    ]
+    for source, param in (
+        ({"type": "url", "url": "https://example.com/a.pdf"}, "source.type"),
+        ({"type": "file", "file_id": "file_1"}, "source.type"),
+        ({"type": "ftp"}, "source.type"),
+        ({"type": "text"}, "source.data"),
+        ("nope", "source"),
+    ):
+        bad = {"role": "user", "content": [{"type": "document", "source": source}]}
+        with pytest.raises(BadRequest) as exc:
+            to_chat({**body, "messages": [bad]})
+        assert exc.value.param == "messages[0].content[0]." + param, source

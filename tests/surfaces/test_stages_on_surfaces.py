@@ -82,3 +82,25 @@ async def test_pii_in_an_earlier_tool_calls_arguments_is_redacted_upstream() -> 
                 sent = s.mock.stats.last().body["messages"][1]["tool_calls"][0]["function"]
                 assert "jane.doe" not in sent["arguments"], path
                 assert "[PII:EMAIL]" in sent["arguments"], path
+
+
+async def test_a_pdf_document_reaches_a_translated_group_as_a_file_part() -> None:
+    pdf = {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0x"}
+    content = [{"type": "document", "source": pdf}, {"type": "text", "text": "Summarise it."}]
+    body = {
+        "model": "gpt-test",
+        "max_tokens": 20,
+        "messages": [{"role": "user", "content": content}],
+    }
+    async with running_stack() as s:
+        async with httpx.AsyncClient(base_url=s.url, headers=s.headers, timeout=30) as c:
+            r = await c.post("/v1/messages", json=body)
+        assert r.status_code == 200, r.text
+        sent = s.mock.stats.last().body["messages"][0]["content"]
+        assert sent[0] == {
+            "type": "file",
+            "file": {
+                "filename": "document.pdf",
+                "file_data": "data:application/pdf;base64,JVBERi0x",
+            },
+        }
