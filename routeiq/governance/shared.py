@@ -41,7 +41,6 @@ from routeiq.governance.scripts import (
     CLOCK,
     HEAD,
     KINDS,
-    NOTHING_SETTLED,
     RECONCILE,
     REPLY,
     SETTLE,
@@ -82,9 +81,10 @@ class SharedCounters:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.url = url
-        # v2: the packed layout of routeiq.governance.scripts (the hashes of the first
-        # layout are left alone; their spend comes back from the database's totals).
-        self.prefix = prefix + "gov:v2:"
+        # v3: the packed layout of routeiq.governance.scripts, the header holding its
+        # newest rpm times (the hashes of the first layout and the v2 headers are left
+        # alone; their spend comes back from the database's totals).
+        self.prefix = prefix + "gov:v3:"
         #: Redis-side time for the scripts (tests inject exact times); None: Redis TIME.
         self.clock = clock
         self.reserve = reserve
@@ -256,7 +256,7 @@ class SharedCounters:
             args = [head]
             for r in rules:
                 item = sums.get(id(r))
-                args.append(item.raw() if item is not None else self._wire(r).raw + NOTHING_SETTLED)
+                args.append(item.raw() if item is not None else self._wire(r).raw)
         else:
             sha = SETTLE_SHA
             keys = [item.wire.name for item in carried]
