@@ -264,6 +264,13 @@ for i = 1, na do
       left = rpm - (head - tail) - 1
     else  -- above the ring's size: a sorted set of the last minute's admissions
       local log = key .. ':r'
+      -- The limit was within the ring's: its string holds that key (WRONGTYPE for
+      -- ZADD). Dropped: a limit raised above RING_MAX counts from here (and one
+      -- lowered into the ring starts an empty ring, whose first flush replaces the set).
+      if cap > 0 then
+        redis.call('DEL', log)
+        head, tail, cap, fl = 0, 0, 0, 0
+      end
       redis.call('ZREMRANGEBYSCORE', log, '-inf', string.format('%.6f', horizon))
       local n = redis.call('ZCARD', log)
       left = rpm - n - 1

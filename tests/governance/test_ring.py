@@ -267,3 +267,25 @@ async def test_the_header_buffers_the_newest_times_and_the_ring_wraps(
     # Full: 10 live at 6204 (6147 .. 6203.5); the oldest, read from the ring, expires at 6207.
     assert await _admit(shared, rule, 6203.5, clock) == (True, 0)
     assert await _admit(shared, rule, 6204.0, clock) == (False, 3.0)
+
+
+async def test_a_limit_raised_above_the_ring_switches_to_the_sorted_set(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    """The ring string and the sorted set share their key: a limit edited from within
+    the ring's size to above it found a string there (WRONGTYPE), which marked Redis
+    down for every request of the process."""
+    small = Rule("key:grow", rpm=20)
+    for i in range(BUFFER + 2):  # the ring string exists
+        assert (await _admit(shared, small, 6000.0 + i, clock))[0]
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"string"
+    huge = Rule("key:grow", rpm=10**9)
+    assert await _admit(shared, huge, 6020.0, clock) == (True, 10**9 - 1)
+    assert await _admit(shared, huge, 6021.0, clock) == (True, 10**9 - 2)
+    assert shared.downs == 0
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"zset"
+    # And back within the ring: it starts again (the sorted set is replaced).
+    for i in range(BUFFER + 1):
+        assert (await _admit(shared, small, 6030.0 + i, clock))[0]
+    assert shared.downs == 0
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"string"
