@@ -65,7 +65,7 @@ from routeiq.db.base import EntityRow
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.ledger import Rule
 from routeiq.governance.resp import encode
-from routeiq.governance.scripts import HEAD, RULE, SETTLE_PART
+from routeiq.governance.scripts import HEAD, RULE
 from routeiq.governance.service import Governance, GroupPrice
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.governance.shared import SharedCounters
@@ -274,9 +274,8 @@ class _EmptyScript:
     async def load(self) -> None:
         sha = await self.conn.call(b"SCRIPT", b"LOAD", self.SCRIPT)
         self.command = encode(
-            b"EVALSHA", sha, b"2", b"bench:gov:v2:key:k", b"bench:gov:v2:team:t",
-            bytes(HEAD.size), bytes(RULE.size + SETTLE_PART.size),
-            bytes(RULE.size + SETTLE_PART.size),
+            b"EVALSHA", sha, b"2", b"bench:gov:v3:key:k", b"bench:gov:v3:team:t",
+            bytes(HEAD.size), bytes(RULE.size), bytes(RULE.size),
         )  # fmt: skip
 
     async def ping(self) -> Any:

@@ -9,16 +9,21 @@ text rather than called, and what an admission writes is prepared in one table
 while checking (nothing is written unless every rule admits).
 
 Both scripts start with a clock (negative: Redis's ``TIME``). A principal's header
-(``HDR``): b tc tp pa pi sp rs head tail ts nw cap re, see ``scripts.HEADER``.
+(``HDR``): b tc tp pa pi sp rs head tail ts nw cap re fl, see ``scripts.HEADER``, then
+up to ``BUFFER`` of its newest rpm admission times.
 """
 
 from __future__ import annotations
 
 RING_MAX = 100_000  # rpm limits up to this use the ring (at most 800 KB a principal)
 CHUNK = 8  # ring slots read at once when the oldest expired
+# The newest admission times kept in the header itself, after its 14 fields: the
+# ring string is written once per BUFFER admissions, and a principal with fewer
+# admissions since its ring last started has no ring string at all.
+BUFFER = 8
 
-_CLOCK = f"""local P, K, RING_MAX = 60, {CHUNK}, {RING_MAX}
-local HDR = '<ddddddddddddd'
+_CLOCK = f"""local P, K, RING_MAX, BUF = 60, {CHUNK}, {RING_MAX}, {BUFFER}
+local HDR = '<dddddddddddddd'
 local now = struct.unpack('<d', ARGV[1])
 if now < 0 then
   local t = redis.call('TIME')
@@ -33,11 +38,12 @@ local horizon = now - P
 # when it is the one the record was loaded with). Needs key and rpm..bp.
 _LOAD = """
 local raw = redis.call('GET', key)
-local b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re
+local b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re, fl
 if raw then
-  b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re = struct.unpack(HDR, raw)
+  b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re, fl = struct.unpack(HDR, raw)
 else
-  b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re = -1, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, -1
+  b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re, fl =
+    -1, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, -1, 0
 end
 local rolled = b ~= idx
 local timed = raw and pi < 0  -- a window-only header: it has an expiry
@@ -57,7 +63,7 @@ else  -- no spend kept: a budget added later starts from the database's total
 end
 """
 
-_PACK = "struct.pack(HDR, b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re)"
+_PACK = "struct.pack(HDR, b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re, fl)"
 
 # A window-only header's expiry is set once a minute, when its bucket rolls (it
 # goes after three idle minutes); one holding a budget never expires (its spend
@@ -114,14 +120,34 @@ SETTLE = _CLOCK + _SETTLE + "return 1\n"
 
 # The rpm ring (limits up to RING_MAX): head and tail count admissions since the
 # ring last started (slot = position % cap, cap: the limit it was laid out for),
-# ts: the tail's time, nw: the newest time, re: the minute its expiry was set in.
+# ts: the tail's time, nw: the newest time, re: the minute its expiry was set in,
+# fl: the first position still in the header's buffer (positions fl .. head - 1 are
+# the header's 8-byte times after its 14 fields; older ones are in the ring string).
+# _AT reads the time of position p (0 when lost: expired) and runs only on the rare
+# paths below; inline, like the rest: a closure per call costs even when not called.
+_AT = """
+local function at(p)
+  if p >= fl then
+    local o = 112 + (p - fl) * 8
+    if #raw < o + 8 then return 0 end
+    return (struct.unpack('<d', raw, o + 1))
+  end
+  local o = (p % cap) * 8
+  local v = redis.call('GETRANGE', log, o, o + 7)
+  if #v < 8 then return 0 end
+  return (struct.unpack('<d', v))
+end
+"""
+
 # The tail expired and the newest did not: find the oldest live entry and its time
-# (a chunk after the tail first, the common case; then a binary search past it).
-# Inline, like the rest: a closure per call costs even when the branch is not taken.
-_ADVANCE = """
+# (a chunk of the ring after the tail first, the common case; then a binary search
+# past it, the header's buffer read without a Redis call).
+_ADVANCE = (
+    _AT
+    + """
 local lo, hi, hs = tail + 1, head - 1, nw
 local first = lo % cap
-local m = math.min(K, hi - lo, cap - first)
+local m = math.min(K, hi - lo, cap - first, fl - lo)
 if m > 0 then
   local chunk = redis.call('GETRANGE', log, first * 8, (first + m) * 8 - 1)
   local j = 0
@@ -138,30 +164,37 @@ if m > 0 then
 end
 while lo < hi do
   local mid = math.floor((lo + hi) / 2)
-  local o = (mid % cap) * 8
-  local v = redis.call('GETRANGE', log, o, o + 7)
-  if #v < 8 then v = 0 else v = struct.unpack('<d', v) end  -- a lost ring: expired
+  local v = at(mid)
   if v > horizon then hi, hs = mid, v else lo = mid + 1 end
 end
 tail, ts = lo, hs
 """
+)
 
-# The limit changed: the live entries laid out again from slot 0 (a smaller limit
-# waits until no more than it are live; every live entry still counts).
+# The limit changed: the live entries laid out again in the ring from slot 0 (a
+# smaller limit waits until no more than it are live; every live entry still
+# counts); the header's buffer is then empty.
 _RELAY = """
-local all = redis.call('GET', log) or ''
+local all = ''
+if tail < fl then all = redis.call('GET', log) or '' end
 local parts = {}
 for p = tail, head - 1 do
-  local o = (p % cap) * 8
-  local v = string.sub(all, o + 1, o + 8)
+  local v
+  if p >= fl then
+    local o = 112 + (p - fl) * 8
+    v = string.sub(raw, o + 1, o + 8)
+  else
+    local o = (p % cap) * 8
+    v = string.sub(all, o + 1, o + 8)
+  end
   if #v < 8 then v = struct.pack('<d', 0) end
   parts[#parts + 1] = v
 end
-redis.call('SET', log, table.concat(parts), 'KEEPTTL')
+redis.call('SET', log, table.concat(parts), 'EX', 121)
 """
 
-# ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE + SETTLE_PART per rule (KEYS[1 .. na]): what
-# this process settled of that principal since its last call rides along (zeros
+# ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE (+ SETTLE_PART) per rule (KEYS[1 .. na]): what
+# this process settled of that principal since its last call rides along (absent
 # if nothing) and is applied before the checks, so a sequential client's own
 # request sees its previous one settled, at no extra Redis call.
 ADMIT = (
@@ -172,27 +205,33 @@ local keep = 1 - elapsed / P
 local r = 0
 if reserve == 1 then r = cost end
 local rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
--- Per rule, what to write if all admit: the header, the log's operation (0 none,
--- 1 SETRANGE the slot, 2 start the ring, 3 ZADD), its offset, whether the log's
--- expiry is due this minute, and the header's expiry (0 none, 1 EXPIRE, 2 PERSIST).
+-- Per rule, what to write if all admit: the header (with its buffer up to this
+-- admission's time), the log's operation (0 none, 1 start the ring with the
+-- buffer's times, 2 SETRANGE them, 4 the same in two parts around the ring's end,
+-- 3 ZADD), its offset and bytes, whether the log's expiry is due this minute, and
+-- the header's expiry (0 none, 1 EXPIRE, 2 PERSIST).
 -- (Sized for two rules at once: a table grown entry by entry is reallocated 4 times.)
-local w = {false, false, false, false, false, false, false, false, false, false}
+local w = {false, false, false, false, false, false, false,
+  false, false, false, false, false, false, false}
+local stamp = struct.pack('<d', now)
 for i = 1, na do
   local key = KEYS[i]
-  local rpm, tpm, par, budget, dur, anchor, base, bp, delta, count, reserved, spent =
-    struct.unpack('<dddddddddddd', ARGV[i + 1])
+  local a = ARGV[i + 1]
+  local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
+  local delta, count, reserved, spent = 0, 0, 0, 0
+  if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
 """
     + _LOAD
     + _APPLY
     + """
-  local op, slot = 0, 0
+  local op, off, b1, b2, kept = 0, 0, false, false, -1
   if rpm >= 0 then
     local left, wait = -1, 1e300
     if rpm == 0 then
       left = -1
     elseif rpm <= RING_MAX then
       if head == tail or nw <= horizon then  -- empty, or every entry expired
-        head, tail, cap = 0, 0, rpm
+        head, tail, cap, fl = 0, 0, rpm, 0
       else
         local log = key .. ':r'
         if ts <= horizon then
@@ -205,17 +244,19 @@ for i = 1, na do
 """
     + _RELAY
     + """
-          head, tail, cap, re = n, 0, rpm, -1  -- (its expiry is set again by the next push)
+          head, tail, cap, re, fl = n, 0, rpm, idx, n
           -- The header's ring fields now, whatever this admission's outcome (a later
           -- rule may refuse it, and then nothing else is written).
-          redis.call('SETRANGE', key, 56, struct.pack('<dddddd', head, tail, ts, nw, cap, re))
+          redis.call('SETRANGE', key, 56, struct.pack('<ddddddd', head, tail, ts, nw, cap, re, fl))
         end
         if n >= rpm then  -- refused: the rpm-th newest must expire first
           wait = ts
           local p = head - rpm
           if p ~= tail then
-            local o = (p % cap) * 8
-            wait = struct.unpack('<d', redis.call('GETRANGE', log, o, o + 7))
+"""
+    + _AT
+    + """
+            wait = at(p)
           end
           wait = wait + P - now
         end
@@ -223,6 +264,13 @@ for i = 1, na do
       left = rpm - (head - tail) - 1
     else  -- above the ring's size: a sorted set of the last minute's admissions
       local log = key .. ':r'
+      -- The limit was within the ring's: its string holds that key (WRONGTYPE for
+      -- ZADD). Dropped: a limit raised above RING_MAX counts from here (and one
+      -- lowered into the ring starts an empty ring, whose first flush replaces the set).
+      if cap > 0 then
+        redis.call('DEL', log)
+        head, tail, cap, fl = 0, 0, 0, 0
+      end
       redis.call('ZREMRANGEBYSCORE', log, '-inf', string.format('%.6f', horizon))
       local n = redis.call('ZCARD', log)
       left = rpm - n - 1
@@ -236,7 +284,22 @@ for i = 1, na do
     end
     if left < rleft then rl, rleft, rreset = rpm, left, P end
     if rpm <= RING_MAX then
-      if head == 0 then op, ts = 2, now else op, slot = 1, (head % cap) * 8 end
+      if head == 0 then ts = now end
+      kept = head - fl  -- times already in the buffer, before this one
+      local m = math.min(BUF, cap)
+      if kept >= m then  -- the buffer is full: its m times go to the ring
+        local s0 = fl % cap
+        b1 = string.sub(raw, 113, 112 + m * 8)
+        if fl == 0 then
+          op = 1
+        elseif s0 + m <= cap then
+          op, off = 2, s0 * 8
+        else
+          op, off = 4, s0 * 8
+          b1, b2 = string.sub(b1, 1, (cap - s0) * 8), string.sub(b1, (cap - s0) * 8 + 1)
+        end
+        fl, kept = fl + m, 0
+      end
       head, nw = head + 1, now
     else
       op = 3
@@ -269,38 +332,46 @@ for i = 1, na do
     rs = rs + r
   end
   local due = 0
-  if op ~= 0 and re ~= idx then due, re = 1, idx end
+  if op == 1 then re = idx elseif op ~= 0 and re ~= idx then due, re = 1, idx end
   local x = 0
   if budget < 0 then
     if rolled then x = 1 end
   elseif timed then
     x = 2
   end
-  local n5 = 5 * i
-  w[n5 - 4], w[n5 - 3], w[n5 - 2], w[n5 - 1], w[n5] = """
+  local hdr = """
     + _PACK
-    + """, op, slot, due, x
+    + """
+  if kept > 0 then
+    hdr = hdr .. string.sub(raw, 113, 112 + kept * 8) .. stamp
+  elseif kept == 0 then
+    hdr = hdr .. stamp
+  end
+  local n7 = 7 * i
+  w[n7 - 6], w[n7 - 5], w[n7 - 4], w[n7 - 3], w[n7 - 2], w[n7 - 1], w[n7] =
+    hdr, op, off, b1, b2, due, x
 end
-local stamp
 for i = 1, na do
-  local key, n5 = KEYS[i], 5 * i
-  redis.call('SETRANGE', key, 0, w[n5 - 4])
-  local op = w[n5 - 3]
+  local key, n7 = KEYS[i], 7 * i
+  redis.call('SETRANGE', key, 0, w[n7 - 6])
+  local op = w[n7 - 5]
   if op ~= 0 then
     local log = key .. ':r'
-    if op == 2 then
-      redis.call('SET', log, struct.pack('<d', now), 'EX', 121)
+    if op == 1 then
+      redis.call('SET', log, w[n7 - 3], 'EX', 121)
     else
-      if op == 1 then
-        stamp = stamp or struct.pack('<d', now)
-        redis.call('SETRANGE', log, w[n5 - 2], stamp)
+      if op == 2 then
+        redis.call('SETRANGE', log, w[n7 - 4], w[n7 - 3])
+      elseif op == 4 then
+        redis.call('SETRANGE', log, w[n7 - 4], w[n7 - 3])
+        redis.call('SETRANGE', log, 0, w[n7 - 2])
       else
         redis.call('ZADD', log, string.format('%.6f', now), string.sub(ARGV[1], 27, 34))
       end
-      if w[n5 - 1] == 1 then redis.call('EXPIRE', log, 121) end
+      if w[n7 - 1] == 1 then redis.call('EXPIRE', log, 121) end
     end
   end
-  local x = w[n5]
+  local x = w[n7]
   if x == 1 then redis.call('EXPIRE', key, 180) elseif x == 2 then redis.call('PERSIST', key) end
 end
 return struct.pack('<BBBdddddd', 1, 0, 0, rl, math.floor(rleft + 1e-9), rreset,
@@ -314,8 +385,8 @@ RECONCILE = (
     """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
-local HDR = '<ddddddddddddd'
-local b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re = struct.unpack(HDR, raw)
+local HDR = '<dddddddddddddd'
+local b, tc, tp, pa, pi, sp, rs, head, tail, ts, nw, cap, re, fl = struct.unpack(HDR, raw)
 if pi < 0 then return false end
 sp = sp + tonumber(ARGV[1])
 redis.call('SETRANGE', KEYS[1], 0, """

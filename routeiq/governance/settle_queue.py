@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from routeiq.governance.ledger import Rule
-from routeiq.governance.scripts import NOTHING_SETTLED, SETTLE_PART, bulk, rule_bytes
+from routeiq.governance.scripts import SETTLE_PART, bulk, rule_bytes
 
 
 @dataclass(slots=True)
@@ -31,13 +31,13 @@ class Wire:
     name: str  # its header's key
     key: bytes  # the name as a RESP bulk string
     raw: bytes  # scripts.RULE
-    arg: bytes  # raw + NOTHING_SETTLED as a RESP bulk string (an admission carrying nothing)
+    arg: bytes  # raw as a RESP bulk string (an admission carrying nothing)
 
 
 def wire(prefix: str, rule: Rule) -> Wire:
     name = prefix + rule.ns
     raw = rule_bytes(rule)
-    return Wire(rule, name, bulk(name.encode()), raw, bulk(raw + NOTHING_SETTLED))
+    return Wire(rule, name, bulk(name.encode()), raw, bulk(raw))
 
 
 @dataclass(slots=True)

@@ -41,7 +41,6 @@ from routeiq.governance.scripts import (
     CLOCK,
     HEAD,
     KINDS,
-    NOTHING_SETTLED,
     RECONCILE,
     REPLY,
     SETTLE,
@@ -82,9 +81,10 @@ class SharedCounters:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.url = url
-        # v2: the packed layout of routeiq.governance.scripts (the hashes of the first
-        # layout are left alone; their spend comes back from the database's totals).
-        self.prefix = prefix + "gov:v2:"
+        # v3: the packed layout of routeiq.governance.scripts, the header holding its
+        # newest rpm times (the hashes of the first layout and the v2 headers are left
+        # alone; their spend comes back from the database's totals).
+        self.prefix = prefix + "gov:v3:"
         #: Redis-side time for the scripts (tests inject exact times); None: Redis TIME.
         self.clock = clock
         self.reserve = reserve
@@ -148,15 +148,23 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            # The command: EVALSHA sha n key.. HEAD (RULE + SETTLE_PART)..; each rule's
-            # part encoded when its record was loaded, or carrying its queued sum.
+            # The command: EVALSHA sha n key.. HEAD RULE..; each rule's part encoded
+            # when its record was loaded, or RULE + SETTLE_PART carrying its queued sum.
+            # (HEAD first: it does not depend on the rules, and the keys list then
+            # takes the arguments list whole; no list for carried sums unless one is.)
             n = len(rules)
             prefix = self._admit_heads.get(n)
             if prefix is None:
                 prefix = self._admit_heads[n] = command_head(ADMIT_SHA, n, n + 1)
+            self._seq += 1
+            now = -1.0 if self.clock is None else self.clock()
+            member = self._member + self._seq % _MEMBER_SEQ
+            head_arg = _HEAD_ARG.pack(
+                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
+            )
             parts = [prefix]
-            args = []
-            carried: list[Sum] = []
+            args = [head_arg]
+            carried: list[Sum] | None = None
             pending = self._pending
             sums, wires = pending.sums, self._wires
             for r in rules:
@@ -165,19 +173,14 @@ class SharedCounters:
                     w = self._wire(r)
                 parts.append(w.key)
                 if sums and (item := sums.pop(id(r), None)) is not None:
-                    carried.append(item)
+                    if carried is None:
+                        carried = [item]
+                    else:
+                        carried.append(item)
                     args.append(bulk(item.raw()))
                 else:
                     args.append(w.arg)
-            self._seq += 1
-            now = -1.0 if self.clock is None else self.clock()
-            member = self._member + self._seq % _MEMBER_SEQ
-            head_arg = _HEAD_ARG.pack(
-                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
-            )
-            parts.append(head_arg)
             parts += args
-            head = head_arg[len(_HEAD_BULK) : -2]  # for the coredis path
             fast = self._fast
             try:
                 if fast is not None:  # its wait is bounded by RespConnection.watch
@@ -186,10 +189,10 @@ class SharedCounters:
                         if not str(out).startswith("NOSCRIPT"):
                             raise out
                         with trio.fail_after(self.op_timeout):
-                            out = await self._eval(client, ADMIT, rules, head, carried)
+                            out = await self._eval(client, ADMIT, rules, head_arg, carried)
                 else:
                     with trio.fail_after(self.op_timeout):
-                        out = await self._eval(client, ADMIT, rules, head, carried)
+                        out = await self._eval(client, ADMIT, rules, head_arg, carried)
             except trio.Cancelled:
                 # Sent (the connection still stands): Redis applies it. Else not
                 # known to be: queued again.
@@ -198,7 +201,7 @@ class SharedCounters:
                 raise
             except Exception as exc:
                 self._lose(exc)
-                for item in carried:  # not known to be applied: counted locally
+                for item in carried or ():  # not known to be applied: counted locally
                     self._note_outage(item)
             else:
                 if carried and out[0] == 0:
@@ -242,21 +245,22 @@ class SharedCounters:
         client: Any,
         script: str,
         rules: tuple[Rule, ...],
-        head: bytes | None,
-        carried: list[Sum],
+        head_arg: bytes | None,
+        carried: list[Sum] | None,
     ) -> Any:
         """The same call through coredis (URLs the lean connection does not speak, and
         loading the script again when Redis forgot it). (coredis's Script wrapper
         cost ~80 us more per call here.) An admission: ``rules``, each with its sum
-        in ``carried`` if any; a settlement (``head`` None): the sums in ``carried``."""
-        if head is not None:
+        in ``carried`` if any; a settlement (``head_arg`` None): the sums in ``carried``."""
+        carried = carried or []
+        if head_arg is not None:
             sha = ADMIT_SHA
             sums = {id(item.wire.rule): item for item in carried}
             keys = [self._wire(r).name for r in rules]
-            args = [head]
+            args = [head_arg[len(_HEAD_BULK) : -2]]  # HEAD itself, out of its RESP bulk
             for r in rules:
                 item = sums.get(id(r))
-                args.append(item.raw() if item is not None else self._wire(r).raw + NOTHING_SETTLED)
+                args.append(item.raw() if item is not None else self._wire(r).raw)
         else:
             sha = SETTLE_SHA
             keys = [item.wire.name for item in carried]

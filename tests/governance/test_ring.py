@@ -12,7 +12,7 @@ import pytest
 import trio
 
 from routeiq.governance.ledger import Rule
-from routeiq.governance.scripts import CHUNK, HEADER
+from routeiq.governance.scripts import BUFFER, CHUNK, HEADER
 from routeiq.governance.shared import SharedCounters
 
 
@@ -51,7 +51,7 @@ async def _admit(shared: SharedCounters, rule: Rule, at: float, clock: Clock) ->
 
 async def _header(shared: SharedCounters, ns: str) -> tuple[float, ...]:
     raw = await shared._client.get(shared.prefix + ns)
-    return HEADER.unpack(raw)
+    return HEADER.unpack_from(raw)
 
 
 async def test_exact_window_wait_and_remaining(shared: SharedCounters, clock: Clock) -> None:
@@ -103,9 +103,13 @@ async def test_an_idle_ring_starts_again_small(shared: SharedCounters, clock: Cl
     for i in range(100):
         assert (await _admit(shared, rule, 6000.0 + i / 100, clock))[0]
     ring = shared.prefix + "key:idle:r"
-    assert await shared._client.strlen(ring) == 800
+    # 96 times went to the ring, BUFFER at a time; the newest 4 are in the header.
+    assert await shared._client.strlen(ring) == 96 * 8
+    assert (await _header(shared, "key:idle"))[7] - (await _header(shared, "key:idle"))[13] == 4
     assert await _admit(shared, rule, 6061.0, clock) == (True, 999)
-    assert await shared._client.strlen(ring) == 8
+    for i in range(1, BUFFER + 1):  # the ring starts again: its first BUFFER times replace it
+        assert await _admit(shared, rule, 6061.0 + i, clock) == (True, 999 - i)
+    assert await shared._client.strlen(ring) == BUFFER * 8
 
 
 async def test_a_changed_limit_keeps_every_live_entry(shared: SharedCounters, clock: Clock) -> None:
@@ -119,7 +123,9 @@ async def test_a_changed_limit_keeps_every_live_entry(shared: SharedCounters, cl
     # Lowered again: the 3rd newest of 6000..6004 and 6011 (6003) must expire first.
     assert await _admit(shared, three, 6012.0, clock) == (False, 51.0)
     assert await _admit(shared, three, 6063.5, clock) == (True, 0)  # 6004, 6011, this
-    assert await shared._client.strlen(shared.prefix + "key:change:r") == 3 * 8
+    # The two live ones laid out again in the ring; this one's time is in the header.
+    ring = await shared._client.get(shared.prefix + "key:change:r")
+    assert ring == struct.pack("<2d", 6004.0, 6011.0)
 
 
 async def test_the_ring_expiry_is_set_in_a_minute_a_settlement_rolled(
@@ -127,18 +133,22 @@ async def test_the_ring_expiry_is_set_in_a_minute_a_settlement_rolled(
 ) -> None:
     """The log must outlive its newest entry even when the first write of a minute
     was a settlement (which rolls the header's bucket but does not touch the log)."""
-    rule = Rule("key:ttl", rpm=10, parallel=5)
+    rule = Rule("key:ttl", rpm=20, parallel=20)
     clock.now = 6001.0
     _, ticket = await shared.admit((rule,), 0, 0.0)
     assert ticket is not None
-    assert (await _admit(shared, rule, 6050.0, clock))[0]  # still live at 6062
+    for i in range(BUFFER):  # the last of these sends the first BUFFER times to the ring
+        assert (await _admit(shared, rule, 6050.0 + i / 10, clock))[0]
     ring = shared.prefix + "key:ttl:r"
+    assert await shared._client.strlen(ring) == BUFFER * 8
     await shared._client.expire(ring, 5)  # as if most of its 121 s had passed
     clock.now = 6061.0  # the next minute: the settlement writes first
     shared.settle(ticket, 0, 0.0)
     await shared._flush()
     assert await shared._client.ttl(ring) <= 5
-    assert (await _admit(shared, rule, 6062.0, clock))[0]
+    for i in range(BUFFER):  # the last of these writes the ring again (still live at 6062)
+        assert (await _admit(shared, rule, 6062.0 + i / 10, clock))[0]
+    assert await shared._client.strlen(ring) == 2 * BUFFER * 8
     assert await shared._client.ttl(ring) > 100
 
 
@@ -151,13 +161,24 @@ async def test_what_each_principal_holds_and_how_long(shared: SharedCounters, cl
     assert (b, tc, tp, pa, pi) == (100, 30, 0, 0, -1)  # minute 6000 / 60; no spend kept
     b, tc, tp, pa, pi, sp, rs = (await _header(shared, "key:budget"))[:7]
     assert (pi, sp, rs) == (0, 0.0, 0.25)
-    assert await client.strlen(shared.prefix + "key:rpm:r") == 8
+    # The rpm time is in the header's buffer: no ring string until BUFFER more.
+    raw = await client.get(shared.prefix + "key:rpm")
+    assert raw[HEADER.size :] == struct.pack("<d", 6000.0)
     # Window-only principals expire after three idle minutes; a budget's never does
-    # (its spend survives a gateway restart); an rpm log two minutes after its minute.
+    # (its spend survives a gateway restart).
     assert 0 < await client.ttl(shared.prefix + "key:tpm") <= 180
+    assert 0 < await client.ttl(shared.prefix + "key:rpm") <= 180
     assert await client.ttl(shared.prefix + "key:budget") == -1
-    assert 0 < await client.ttl(shared.prefix + "key:rpm:r") <= 121
-    assert not await client.exists([shared.prefix + "key:tpm:r"])
+    assert not await client.exists([shared.prefix + "key:tpm:r", shared.prefix + "key:rpm:r"])
+    rpm = Rule("key:rpm", rpm=5)  # its buffer holds 5: the 6th admission starts the ring
+    for t in (6001.0, 6002.0, 6003.0, 6004.0):
+        assert (await _admit(shared, rpm, t, clock))[0]
+    assert not await client.exists([shared.prefix + "key:rpm:r"])
+    assert (await _admit(shared, rpm, 6060.5, clock))[0]
+    assert await client.get(shared.prefix + "key:rpm:r") == struct.pack(
+        "<5d", 6000.0, 6001.0, 6002.0, 6003.0, 6004.0
+    )
+    assert 0 < await client.ttl(shared.prefix + "key:rpm:r") <= 121  # two minutes past it
 
 
 async def test_limits_above_the_ring_keep_a_sorted_set(
@@ -219,3 +240,52 @@ async def test_a_ring_laid_out_again_stays_consistent_when_another_rule_refuses(
     assert ring == struct.pack("<2d", 6050.0, 6061.0)
     assert await _admit(shared, five, 6110.5, clock) == (True, 3)  # 6061 and this
     assert await _admit(shared, five, 6121.5, clock) == (True, 3)  # 6110.5 and this
+
+
+async def test_the_header_buffers_the_newest_times_and_the_ring_wraps(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    """The newest times live in the header and go to the ring BUFFER at a time, in
+    two parts when they wrap around its end; the window reads both exactly."""
+    rule = Rule("key:buf", rpm=10)
+    ring = shared.prefix + "key:buf:r"
+    times = [6000.0 + 7 * i for i in range(30)]  # at most 9 in any 60 s: all admitted
+    for i, t in enumerate(times):
+        # Live: the ones less than 60 s old (7 * 8 = 56 < 60 <= 63), this one included.
+        assert await _admit(shared, rule, t, clock) == (True, 10 - min(i + 1, 9))
+        if i + 1 == BUFFER:
+            assert not await shared._client.exists([ring])
+    head, tail, ts, nw, cap, _, fl = (await _header(shared, "key:buf"))[7:14]
+    assert (head, tail, ts, nw, cap, fl) == (30, 21, times[21], times[29], 10, 24)
+    raw = await shared._client.get(shared.prefix + "key:buf")
+    # (Bytes past them are older times the header's writes left; never read.)
+    assert raw[HEADER.size : HEADER.size + 48] == struct.pack("<6d", *times[24:30])
+    # Positions 0..23 went to the ring (slot = position % 10): the last flush (16..23)
+    # wrapped, 16..19 into slots 6..9 and 20..23 into slots 0..3.
+    slots = [max(p for p in range(24) if p % 10 == s) for s in range(10)]
+    assert await shared._client.get(ring) == struct.pack("<10d", *(times[p] for p in slots))
+    # Full: 10 live at 6204 (6147 .. 6203.5); the oldest, read from the ring, expires at 6207.
+    assert await _admit(shared, rule, 6203.5, clock) == (True, 0)
+    assert await _admit(shared, rule, 6204.0, clock) == (False, 3.0)
+
+
+async def test_a_limit_raised_above_the_ring_switches_to_the_sorted_set(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    """The ring string and the sorted set share their key: a limit edited from within
+    the ring's size to above it found a string there (WRONGTYPE), which marked Redis
+    down for every request of the process."""
+    small = Rule("key:grow", rpm=20)
+    for i in range(BUFFER + 2):  # the ring string exists
+        assert (await _admit(shared, small, 6000.0 + i, clock))[0]
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"string"
+    huge = Rule("key:grow", rpm=10**9)
+    assert await _admit(shared, huge, 6020.0, clock) == (True, 10**9 - 1)
+    assert await _admit(shared, huge, 6021.0, clock) == (True, 10**9 - 2)
+    assert shared.downs == 0
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"zset"
+    # And back within the ring: it starts again (the sorted set is replaced).
+    for i in range(BUFFER + 1):
+        assert (await _admit(shared, small, 6030.0 + i, clock))[0]
+    assert shared.downs == 0
+    assert await shared._client.type(shared.prefix + "key:grow:r") == b"string"

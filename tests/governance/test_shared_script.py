@@ -82,7 +82,7 @@ async def test_a_principal_s_settlements_ride_along_as_one_sum(shared: SharedCou
     assert (await shared.admit((rule,), 0, 1.0))[1] is not None
     assert not shared._pending
     raw = await shared._client.get(shared.prefix + "key:sum")
-    pa, pi, sp, rs = HEADER.unpack(raw)[3:7]
+    pa, pi, sp, rs = HEADER.unpack_from(raw)[3:7]
     assert (pa, pi, rs) == (1, 0, 1.0) and sp == pytest.approx(0.3)
 
 
@@ -96,4 +96,4 @@ async def test_a_refused_admission_leaves_what_it_carried_queued(shared: SharedC
     assert len(shared._pending) == 1  # the script wrote nothing: still to be sent
     await shared._flush()
     raw = await shared._client.get(shared.prefix + "key:refused")
-    assert HEADER.unpack(raw)[3] == 0  # nothing in flight
+    assert HEADER.unpack_from(raw)[3] == 0  # nothing in flight
