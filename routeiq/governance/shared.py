@@ -24,6 +24,7 @@ Spend settled locally during the outage is added to Redis when it is back
 from __future__ import annotations
 
 import logging
+import math
 import random
 import struct
 import time
@@ -238,6 +239,9 @@ class SharedCounters:
         decision = Decision(Denial(name, rule.ns, a, wait, e))
         if name == "rpm":
             decision.requests = Meter(int(a), 0, wait if wait < MINUTE else MINUTE)
+        elif name == "tpm":  # as the memory ledger's: what the sliding estimate leaves
+            est = b * (1.0 - d / MINUTE) + c
+            decision.tokens = Meter(int(a), max(0, math.floor(a - est)), wait)
         return decision, None
 
     async def _eval(

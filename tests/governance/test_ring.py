@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 import trio
 
-from routeiq.governance.ledger import Rule
+from routeiq.governance.ledger import Ledger, Rule
 from routeiq.governance.scripts import BUFFER, CHUNK, HEADER
 from routeiq.governance.shared import SharedCounters
 
@@ -289,3 +289,27 @@ async def test_a_limit_raised_above_the_ring_switches_to_the_sorted_set(
         assert (await _admit(shared, small, 6030.0 + i, clock))[0]
     assert shared.downs == 0
     assert await shared._client.type(shared.prefix + "key:grow:r") == b"string"
+
+
+async def test_a_tpm_refusal_carries_the_token_meter_as_in_memory(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    """A tpm 429 from the Redis counters had a Retry-After but no x-ratelimit-*-tokens
+    (the memory ledger's had them): the meter is rebuilt from the refusal's window."""
+    rule = Rule("key:tpm-meter", tpm=100)
+    memory = Ledger()
+    got = []
+    for counters in (shared, None):
+        answers = []
+        for at, tokens in ((6000.0, 60), (6030.0, 60)):
+            clock.now = at
+            if counters is None:
+                decision, _ = memory.admit((rule,), at, at, tokens, 0.0)
+            else:
+                decision, _ = await counters.admit((rule,), tokens, 0.0)
+            answers.append(decision)
+        admitted, refused = answers
+        assert admitted.denial is None and refused.denial is not None
+        assert refused.denial.kind == "tpm" and refused.tokens is not None
+        got.append((refused.tokens.limit, refused.tokens.remaining, refused.denial.retry_after))
+    assert got[0] == got[1] == (100, 40, 50.0)  # the same meter and wait from both
