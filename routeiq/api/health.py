@@ -16,6 +16,16 @@ async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     await send_json(send, 200, {"status": "ok"})
 
 
+async def alive(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    """LiteLLM's ``/health/liveliness`` and ``/health/liveness``: the JSON string
+    ``"I'm alive!"`` (200), and 503 ``{"status": "shutting_down"}`` once draining, as
+    LiteLLM answers so Kubernetes stops counting a draining pod as live."""
+    if gw.lifecycle.draining:
+        await send_json(send, 503, {"status": "shutting_down"})
+        return
+    await send_json(send, 200, "I'm alive!")
+
+
 async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     lc = gw.lifecycle
     state = gw.store.health
