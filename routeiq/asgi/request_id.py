@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 
 from routeiq.asgi.headers import bad_header
+from routeiq.asgi.litellm_headers import litellm_headers
 from routeiq.asgi.respond import ERROR_BODY, ErrorBody, send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
@@ -94,6 +95,7 @@ class RequestIdMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 headers = [*message.get("headers", ()), rid_header]
+                headers.extend(litellm_headers(headers, rid_header[1]))
                 if not body_read and CLOSE not in headers:  # answered before the body (401...)
                     headers.append(CLOSE)
                 bad = bad_header(headers)

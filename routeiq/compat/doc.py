@@ -35,7 +35,10 @@ litellm's (`2025-02-01-preview`).
 Endpoints LiteLLM configs rely on: `GET /health` (each deployment checked by a real
 minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness` (open);
-upstream `x-ratelimit-*` and
+LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
+`x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
+`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); upstream
+`x-ratelimit-*` and
 `openai-processing-ms` headers passed back (Anthropic's `anthropic-ratelimit-*` as
 they are, and their request/token limits and remainders also as `x-ratelimit-*`); `SIGHUP` or
 `POST /config/reload` swap in a re-read config file atomically (an invalid file is
