@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from routeiq.api.flow import Flow, Stage
+from routeiq.api.mock_stage import MockResponseStage
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import header
 from routeiq.cache.request import CacheRequest
@@ -228,5 +229,10 @@ class RouteStage:
 
 def stages_for(gw: Gateway) -> tuple[list[Stage], list[Stage]]:
     """The chat path's stages and the embeddings path's (route+call only)."""
-    chat: list[Stage] = [GuardrailStage(gw), CacheStage(gw), RouteStage(gw, chat=True)]
+    chat: list[Stage] = [
+        GuardrailStage(gw),
+        MockResponseStage(gw),  # LiteLLM's mock_response: answered without a deployment
+        CacheStage(gw),
+        RouteStage(gw, chat=True),
+    ]
     return chat, [RouteStage(gw, chat=False)]

@@ -37,7 +37,10 @@ minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness` (open);
 LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
 `x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
-`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); upstream
+`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); a chat
+request's `mock_response` answered without calling a deployment (LiteLLM's text, `n`
+choices, usage 10 + 20 tokens, streamed too; `litellm.RateLimitError`,
+`litellm.ContextWindowExceededError`, `litellm.InternalServerError` as 429/400/500); upstream
 `x-ratelimit-*` and
 `openai-processing-ms` headers passed back (Anthropic's `anthropic-ratelimit-*` as
 they are, and their request/token limits and remainders also as `x-ratelimit-*`); `SIGHUP` or

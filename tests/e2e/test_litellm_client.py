@@ -63,3 +63,28 @@ def test_litellm_call_id_on_an_error(client: OpenAI) -> None:
         client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "x"}])
     h = info.value.response.headers
     assert h["x-litellm-call-id"] == h["x-request-id"]
+
+
+def test_mock_response_with_the_openai_client(client: OpenAI) -> None:
+    msgs: Any = [{"role": "user", "content": "hello"}]
+    done = client.chat.completions.create(
+        model="gpt-4o", messages=msgs, n=2, extra_body={"mock_response": "Hi from mock"}
+    )
+    assert [c.message.content for c in done.choices] == ["Hi from mock", "Hi from mock"]
+    assert done.usage is not None and done.usage.total_tokens == 30
+    chunks = list(
+        client.chat.completions.create(
+            model="gpt-4o",
+            messages=msgs,
+            stream=True,
+            stream_options={"include_usage": True},
+            extra_body={"mock_response": "streamed text"},
+        )
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "streamed text"
+    assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 20
+    with pytest.raises(openai.RateLimitError):
+        client.chat.completions.create(
+            model="gpt-4o", messages=msgs, extra_body={"mock_response": "litellm.RateLimitError"}
+        )
