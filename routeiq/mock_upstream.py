@@ -3,7 +3,8 @@
 Behaviour comes from ``MockSettings`` and can be overridden per request with
 ``metadata`` keys in the body (``mock_latency``, ``mock_ttft``, ``mock_chunks``,
 ``mock_chunk_gap``, ``mock_status``, ``mock_mode`` = ``ok|error|timeout|reset``),
-which the gateway passes through untouched. Each request's timeline (chunk
+which the gateway passes through (numbers and booleans as strings: it sends metadata
+upstream in OpenAI's shape, ``compat/request_fields.py``). Each request's timeline (chunk
 send times, when the client closed it) is recorded in ``MockStats`` so tests
 can check what the upstream saw.
 """
@@ -373,7 +374,7 @@ class MockUpstream:
         pieces = _split(answer, n)
         created = int(time.time())
         meta = req.get("metadata")
-        stamp = isinstance(meta, dict) and meta.get("mock_stamp") is True
+        stamp = isinstance(meta, dict) and meta.get("mock_stamp") in (True, "true")
         for i, piece in enumerate(pieces):
             if i and gap > 0:
                 await trio.sleep(gap)

@@ -20,6 +20,7 @@ from routeiq.api.mock_stage import MockResponseStage
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import header
 from routeiq.cache.request import CacheRequest
+from routeiq.compat.request_fields import upstream_body
 from routeiq.deployment import Deployment
 from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.llm.attempt import AttemptResult
@@ -175,7 +176,8 @@ class RouteStage:
         flow.ctx.usage = outcome.result.usage
 
     def _attempt(self, flow: Flow, deadline: float, want_id: bool) -> Callable[[Deployment], Any]:
-        gw, ctx, req, stream, endpoint = self.gw, flow.ctx, flow.req, flow.stream, flow.endpoint
+        gw, ctx, stream, endpoint = self.gw, flow.ctx, flow.stream, flow.endpoint
+        req = upstream_body(flow.req)  # without LiteLLM's own fields (tags, metadata lists...)
         # Every pass-through stream asks for usage (tokens and cost are counted); the
         # usage event is taken out again when the client did not ask for it.
         strip_usage = stream and gw.config.routeiq.telemetry.stream_usage and not wants_usage(req)

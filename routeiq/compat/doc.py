@@ -40,7 +40,11 @@ LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
 `x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); a chat
 request's `mock_response` answered without calling a deployment (LiteLLM's text, `n`
 choices, usage 10 + 20 tokens, streamed too; `litellm.RateLimitError`,
-`litellm.ContextWindowExceededError`, `litellm.InternalServerError` as 429/400/500); upstream
+`litellm.ContextWindowExceededError`, `litellm.InternalServerError` as 429/400/500);
+LiteLLM's own request fields kept at the gateway (`tags`, which also route like
+`metadata.tags`, `litellm_session_id`, `cache`, ...; `metadata` goes upstream with string
+values only) and the ones it would act on refused with a 400 naming them (per-request
+`fallbacks`, `num_retries`, `guardrails`, `api_key`/`api_base`, `prompt_id`); upstream
 `x-ratelimit-*` and
 `openai-processing-ms` headers passed back (Anthropic's `anthropic-ratelimit-*` as
 they are, and their request/token limits and remainders also as `x-ratelimit-*`); `SIGHUP` or

@@ -1,0 +1,103 @@
+"""LiteLLM's own request fields: kept at the gateway, refused, or sent upstream in
+OpenAI's shape (plain calls, then the real chat path in front of a mock upstream)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from routeiq.compat.request_fields import REFUSED, check_fields, upstream_body
+from routeiq.errors import BadRequest
+from tests.compat.stack import litellm_stack
+
+
+def test_a_plain_request_is_returned_unchanged() -> None:
+    req: dict[str, Any] = {"model": "m", "messages": [], "user": "u"}
+    assert upstream_body(req) is req
+    with_meta = {"model": "m", "metadata": {"trace": "t"}}
+    assert upstream_body(with_meta) is with_meta  # already OpenAI's shape
+
+
+def test_litellm_fields_stay_here_and_metadata_keeps_openai_shape() -> None:
+    req = {
+        "model": "m",
+        "tags": ["a"],
+        "litellm_session_id": "s",
+        "cache": {"no-cache": True},
+        "metadata": {
+            "tags": ["x"],
+            "trace_id": "t1",
+            "mock_latency": 0.5,
+            "n": 3,
+            "flag": True,
+            "nested": {"a": 1},
+            "none": None,
+        },
+    }
+    body = upstream_body(req)
+    assert body == {
+        "model": "m",
+        "metadata": {"trace_id": "t1", "mock_latency": "0.5", "n": "3", "flag": "true"},
+    }
+    assert req["tags"] == ["a"] and req["metadata"]["tags"] == ["x"]  # the request is kept
+    assert upstream_body({"model": "m", "metadata": {"tags": []}}) == {"model": "m"}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_fields_are_a_400_naming_them(name: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        check_fields({"model": "m", name: 1})
+    assert info.value.param == name and info.value.status == 400
+    check_fields({"model": "m", "tags": ["a"], "metadata": {}})  # no error
+
+
+CONFIG = {
+    "model_list": [
+        {
+            "model_name": "chat",
+            "litellm_params": {
+                "model": "openai/a",
+                "api_base": "{up0}",
+                "api_key": "k",
+                "tags": ["paid"],
+            },
+            "model_info": {"id": "paid"},
+        },
+        {
+            "model_name": "chat",
+            "litellm_params": {
+                "model": "openai/b",
+                "api_base": "{up0}",
+                "api_key": "k",
+                "tags": ["default"],
+            },
+            "model_info": {"id": "free"},
+        },
+    ],
+    "router_settings": {"enable_tag_filtering": True},
+}
+
+
+async def test_on_the_chat_path() -> None:
+    async with litellm_stack(CONFIG) as s:
+        mock = s.mocks[0]
+        meta = {"tags": ["paid"], "generation_name": "g", "mock_status": 200}
+        r = await s.chat("chat", metadata=meta, tags=["x"], litellm_session_id="s1")
+        assert r.status_code == 200, r.text
+        assert r.headers["x-routeiq-deployment"] == "paid"
+        sent = mock.stats.last().body
+        assert "tags" not in sent and "litellm_session_id" not in sent
+        assert sent["metadata"] == {"generation_name": "g", "mock_status": "200"}
+        # the top-level tags LiteLLM documents route as metadata.tags do
+        for _ in range(4):
+            r = await s.chat("chat", tags=["paid"])
+            assert r.headers["x-routeiq-deployment"] == "paid"
+        before = mock.stats.requests
+        r = await s.chat("chat", fallbacks=["other"])
+        assert r.status_code == 400
+        assert r.json()["error"]["param"] == "fallbacks"
+        assert mock.stats.requests == before  # refused before any upstream call
+        # the mock upstream's knobs still work through the string metadata
+        r = await s.chat("chat", metadata={"mock_mode": "error", "mock_status": 503})
+        assert r.status_code >= 500
