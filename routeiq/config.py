@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.cooldowns import litellm_cooldowns
 from routeiq.compat.includes import resolve_includes
 from routeiq.compat.params import (
     config_env,
@@ -348,6 +349,7 @@ def load_config(
     problems.extend(p for p in env_problems if p[0].startswith(USED_SECTIONS))
     credentials = credential_map(data)
     litellm_router_settings(data)  # litellm_settings.fallbacks, ... (router_settings win)
+    problems.extend(litellm_cooldowns(data))  # cooldown_time -> routeiq.routing.breaker
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:

@@ -368,8 +368,16 @@ _add(
 )
 _add(
     R,
+    D,
+    "cooldown_time disable_cooldowns",
+    "how long a failing deployment is left out; no cool-down at all",
+    "set routeiq.routing.breaker.cooldown / enabled: false (the breaker's own setting "
+    "wins); the breaker opens on a failure rate (failure_rate over window), not a count",
+)
+_add(
+    R,
     C,
-    "allowed_fails cooldown_time allowed_fails_policy disable_cooldowns",
+    "allowed_fails allowed_fails_policy",
     "cool-down of failing deployments",
     "a circuit breaker per deployment: tune routeiq.routing.breaker",
 )
