@@ -32,8 +32,11 @@ LiteLLM does (`OPENAI_API_KEY`, `AZURE_API_KEY`/`AZURE_API_BASE`/`AZURE_API_VERS
 `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`, ...); Azure's default `api_version` is the pinned
 litellm's (`2025-02-01-preview`).
 
-Endpoints LiteLLM configs rely on: `GET /health` (each deployment checked by a real
-minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
+Endpoints LiteLLM configs rely on: each OpenAI endpoint also without `/v1`
+(`/completions`, `/responses`, `/moderations`, `/images/generations`, `/audio/...`,
+`/rerank` and `/v2/rerank`, as for an SDK with `base_url="http://host:4000"`),
+`GET /health` (each deployment checked by a real minimal call;
+`healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness` (open);
 LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
 `x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
