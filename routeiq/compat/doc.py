@@ -38,6 +38,8 @@ Endpoints LiteLLM configs rely on: each OpenAI endpoint also without `/v1`
 `GET /health` (each deployment checked by a real minimal call;
 `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness` (open);
+the key from `x-litellm-api-key` first (with or without `Bearer`), then
+`Authorization: Bearer`, `api-key`, `x-api-key`, as LiteLLM reads them;
 LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
 `x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
 `x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); a chat
