@@ -79,7 +79,7 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/health": ("GET", health.deployments),
     "/health/liveliness": ("GET", health.alive),
     "/health/liveness": ("GET", health.alive),  # LiteLLM serves both spellings
-    "/health/readiness": ("GET", health.ready),
+    "/health/readiness": ("GET", health.readiness),
 }
 OPEN_PATHS = frozenset(
     {

@@ -37,7 +37,8 @@ Endpoints LiteLLM configs rely on: each OpenAI endpoint also without `/v1`
 `/rerank` and `/v2/rerank`, as for an SDK with `base_url="http://host:4000"`),
 `GET /health` (each deployment checked by a real minimal call;
 `healthy_endpoints`/`unhealthy_endpoints`, master key),
-`/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness` (open);
+`/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness`
+(`status` `healthy`, or 503 `shutting_down`/`starting`; no `db` field) (open);
 the key from `x-litellm-api-key` first (with or without `Bearer`), then
 `Authorization: Bearer`, `api-key`, `x-api-key`, as LiteLLM reads them;
 LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
