@@ -188,6 +188,7 @@ class RouteStage:
 
         async def attempt(dep: Deployment) -> AttemptResult:
             ctx.deployment = dep.id
+            ctx.group = dep.model_name
             ctx.attempts += 1
             adapter = translator(gw.translators, dep)
             target = gw.upstreams.targets[dep.id]

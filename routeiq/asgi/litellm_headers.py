@@ -8,6 +8,11 @@ The gateway already sends each fact under its own name (``x-request-id``,
 ``x-routeiq-request-ms``), so one pass over a response's headers adds the LiteLLM
 names with the same values, for every surface and every error, in one place
 (``asgi/request_id.py`` calls it on each response start). I/O-free.
+
+``x-litellm-model-group`` is the group that served, as LiteLLM sends it: after a
+fallback, the fallback's group. The decision headers send it themselves when a
+deployment was called (``RequestContext.group``); otherwise (an error before routing)
+it is the group asked for, from ``x-routeiq-model``.
 """
 
 from __future__ import annotations

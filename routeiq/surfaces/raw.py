@@ -87,6 +87,7 @@ async def relay(
 
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
+        ctx.group = dep.model_name
         ctx.attempts += 1
         native = endpoint in ANTHROPIC_PATHS and dep.provider == "anthropic"
         if not native and translator(gw.translators, dep) is not None:

@@ -181,6 +181,7 @@ async def create(
 
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
+        ctx.group = dep.model_name
         ctx.attempts += 1
         payload = payloads.get(dep.upstream_model)
         if payload is None:
