@@ -111,6 +111,8 @@ class RouterSettings(BaseModel):
     # a gateway in front of flaky providers is better served by 2.
     num_retries: int = Field(default=2, ge=0, le=10)
     timeout: float = Field(default=600.0, gt=0)
+    # LiteLLM's Router(stream_timeout=): for deployments without their own stream_timeout.
+    stream_timeout: float | None = Field(default=None, gt=0)
     fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     # Fallbacks for every model group without its own (LiteLLM's default_fallbacks).
@@ -423,7 +425,7 @@ def load_config(
                 api_key=p.api_key,
                 api_version=p.api_version,
                 timeout=p.timeout,
-                stream_timeout=p.stream_timeout,
+                stream_timeout=p.stream_timeout or raw.router_settings.stream_timeout,
                 rpm=p.rpm,
                 tpm=p.tpm,
                 weight=p.weight,
