@@ -292,6 +292,22 @@ L = "litellm_settings"
 _add(L, C, "telemetry", "LiteLLM's old usage telemetry switch (off in current releases)")
 _add(
     L,
+    U,
+    "custom_provider_map post_call_rules model_group_settings priority_reservation_settings "
+    "key_alias_pattern max_ui_session_budget budget_reset_time",
+    "custom providers, response rules, per-group header forwarding, priority quotas, "
+    "key and budget rules",
+)
+_add(
+    L,
+    C,
+    "enable_redis_auth_cache global_bitbucket_config global_gitlab_config "
+    "global_prompt_directory mcp_aliases store_audit_logs suppress_startup_output responses",
+    "LiteLLM proxy internals: auth cache, prompt repositories, MCP aliases, audit logs, "
+    "start-up output, background Responses settings",
+)
+_add(
+    L,
     D,
     "callbacks",
     "runs these callbacks; some enforce (guardrails, budgets), some only log",

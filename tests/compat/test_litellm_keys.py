@@ -35,6 +35,15 @@ def test_every_general_setting_the_proxy_reads_is_catalogued() -> None:
 
 
 @needs_wheel
+def test_every_litellm_setting_the_proxy_handles_is_catalogued() -> None:
+    assert ROOT is not None
+    text = (ROOT / "proxy" / "proxy_server.py").read_text(encoding="utf-8")
+    handled = set(re.findall(r'\bkey == "([a-z_]+)"', text))
+    handled |= set(re.findall(r'litellm_settings\.get\(\s*"([a-z_]+)"', text))
+    assert handled - _known("litellm_settings") == set()
+
+
+@needs_wheel
 def test_every_router_argument_is_catalogued() -> None:
     assert ROOT is not None
     tree = ast.parse((ROOT / "router.py").read_text(encoding="utf-8"))
