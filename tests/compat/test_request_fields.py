@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import trio
 
 from routeiq.compat.request_fields import REFUSED, check_fields, upstream_body
 from routeiq.errors import BadRequest
@@ -101,3 +102,23 @@ async def test_on_the_chat_path() -> None:
         # the mock upstream's knobs still work through the string metadata
         r = await s.chat("chat", metadata={"mock_mode": "error", "mock_status": 503})
         assert r.status_code >= 500
+
+
+async def test_litellm_no_cache_skips_the_gateway_cache() -> None:
+    data = {
+        "model_list": CONFIG["model_list"][:1],
+        "routeiq": {"cache": {"enabled": True, "semantic": {"enabled": False}}},
+    }
+    async with litellm_stack(data) as s:
+        mock = s.mocks[0]
+        r = await s.chat("chat", temperature=0)
+        assert r.status_code == 200, r.text
+        with trio.fail_after(10):  # the store runs in the background after the answer
+            while s.gw.cache.stats.stores < 1:
+                await trio.sleep(0.005)
+        r = await s.chat("chat", temperature=0)
+        assert mock.stats.requests == 1  # the second answer came from the cache
+        r = await s.chat("chat", temperature=0, cache={"no-cache": True})
+        assert r.status_code == 200
+        assert mock.stats.requests == 2  # LiteLLM's no-cache: looked up upstream
+        assert "cache" not in mock.stats.last().body
