@@ -143,7 +143,11 @@ class MockUpstream:
             elif path.endswith("/embeddings"):
                 await self._embeddings(req, send)
             elif not path.endswith("/chat/completions") and path.endswith(_OTHER_ENDPOINTS):
+                record = RequestRecord(rid, req.get("stream") is True, time.monotonic(), body=req)
+                record.target = self._target
+                self.stats.records.append(record)  # what the gateway relayed, for the tests
                 await _other_endpoint(path, req, send)
+                record.completed = True
             else:
                 await self._chat(req, rid, receive, send, traceparent)
         finally:

@@ -10,7 +10,7 @@ import trio
 
 from routeiq.compat.request_fields import REFUSED, check_fields, upstream_body
 from routeiq.errors import BadRequest
-from tests.compat.stack import litellm_stack
+from tests.compat.stack import AUTH, litellm_stack
 
 
 def test_a_plain_request_is_returned_unchanged() -> None:
@@ -122,3 +122,35 @@ async def test_litellm_no_cache_skips_the_gateway_cache() -> None:
         assert r.status_code == 200
         assert mock.stats.requests == 2  # LiteLLM's no-cache: looked up upstream
         assert "cache" not in mock.stats.last().body
+
+
+async def test_on_a_relayed_endpoint() -> None:
+    """/v1/completions (relayed as it is) keeps LiteLLM's fields at the gateway too."""
+    async with litellm_stack({"model_list": CONFIG["model_list"][:1]}) as s:
+        mock = s.mocks[0]
+        body = {"model": "chat", "prompt": "hi", "tags": ["a"], "metadata": {"tags": ["b"]}}
+        r = await s.client.post(f"{s.url}/v1/completions", json=body, headers=AUTH)
+        assert r.status_code == 200, r.text
+        sent = mock.stats.last().body
+        assert sent["prompt"] == "hi" and "tags" not in sent and "metadata" not in sent
+        r = await s.client.post(
+            f"{s.url}/v1/completions", json={**body, "num_retries": 3}, headers=AUTH
+        )
+        assert (r.status_code, r.json()["error"]["param"]) == (400, "num_retries")
+
+
+async def test_on_a_relayed_endpoint_of_another_mode() -> None:
+    entry = {
+        "model_name": "mod",
+        "litellm_params": {"model": "openai/omni", "api_base": "{up0}", "api_key": "k"},
+        "model_info": {"mode": "moderation"},
+    }
+    async with litellm_stack({"model_list": [entry]}) as s:
+        body = {"model": "mod", "input": "hi", "tags": ["a"], "litellm_session_id": "s"}
+        r = await s.client.post(f"{s.url}/v1/moderations", json=body, headers=AUTH)
+        assert r.status_code == 200, r.text
+        assert s.mocks[0].stats.last().body == {"model": "omni", "input": "hi"}
+        r = await s.client.post(
+            f"{s.url}/v1/moderations", json={**body, "fallbacks": ["x"]}, headers=AUTH
+        )
+        assert (r.status_code, r.json()["error"]["param"]) == (400, "fallbacks")
