@@ -77,11 +77,19 @@ HOT_ROUTES: dict[str, tuple[str, Handler]] = {
     "/metrics": ("GET", health.metrics),
     # LiteLLM's health routes: /health checks every deployment (needs a key).
     "/health": ("GET", health.deployments),
-    "/health/liveliness": ("GET", health.live),
-    "/health/readiness": ("GET", health.ready),
+    "/health/liveliness": ("GET", health.alive),
+    "/health/liveness": ("GET", health.alive),  # LiteLLM serves both spellings
+    "/health/readiness": ("GET", health.readiness),
 }
 OPEN_PATHS = frozenset(
-    {"/health/live", "/health/ready", "/metrics", "/health/liveliness", "/health/readiness"}
+    {
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+        "/health/liveliness",
+        "/health/liveness",
+        "/health/readiness",
+    }
 )
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.cooldowns import litellm_cooldowns
 from routeiq.compat.includes import resolve_includes
 from routeiq.compat.params import (
     config_env,
@@ -110,6 +111,8 @@ class RouterSettings(BaseModel):
     # a gateway in front of flaky providers is better served by 2.
     num_retries: int = Field(default=2, ge=0, le=10)
     timeout: float = Field(default=600.0, gt=0)
+    # LiteLLM's Router(stream_timeout=): for deployments without their own stream_timeout.
+    stream_timeout: float | None = Field(default=None, gt=0)
     fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     context_window_fallbacks: list[dict[str, list[str]]] = Field(default_factory=list)
     # Fallbacks for every model group without its own (LiteLLM's default_fallbacks).
@@ -348,6 +351,7 @@ def load_config(
     problems.extend(p for p in env_problems if p[0].startswith(USED_SECTIONS))
     credentials = credential_map(data)
     litellm_router_settings(data)  # litellm_settings.fallbacks, ... (router_settings win)
+    problems.extend(litellm_cooldowns(data))  # cooldown_time -> routeiq.routing.breaker
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:
@@ -421,7 +425,7 @@ def load_config(
                 api_key=p.api_key,
                 api_version=p.api_version,
                 timeout=p.timeout,
-                stream_timeout=p.stream_timeout,
+                stream_timeout=p.stream_timeout or raw.router_settings.stream_timeout,
                 rpm=p.rpm,
                 tpm=p.tpm,
                 weight=p.weight,

@@ -3,7 +3,8 @@
 Behaviour comes from ``MockSettings`` and can be overridden per request with
 ``metadata`` keys in the body (``mock_latency``, ``mock_ttft``, ``mock_chunks``,
 ``mock_chunk_gap``, ``mock_status``, ``mock_mode`` = ``ok|error|timeout|reset``),
-which the gateway passes through untouched. Each request's timeline (chunk
+which the gateway passes through (numbers and booleans as strings: it sends metadata
+upstream in OpenAI's shape, ``compat/request_fields.py``). Each request's timeline (chunk
 send times, when the client closed it) is recorded in ``MockStats`` so tests
 can check what the upstream saw.
 """
@@ -142,7 +143,11 @@ class MockUpstream:
             elif path.endswith("/embeddings"):
                 await self._embeddings(req, send)
             elif not path.endswith("/chat/completions") and path.endswith(_OTHER_ENDPOINTS):
+                record = RequestRecord(rid, req.get("stream") is True, time.monotonic(), body=req)
+                record.target = self._target
+                self.stats.records.append(record)  # what the gateway relayed, for the tests
                 await _other_endpoint(path, req, send)
+                record.completed = True
             else:
                 await self._chat(req, rid, receive, send, traceparent)
         finally:
@@ -373,7 +378,7 @@ class MockUpstream:
         pieces = _split(answer, n)
         created = int(time.time())
         meta = req.get("metadata")
-        stamp = isinstance(meta, dict) and meta.get("mock_stamp") is True
+        stamp = isinstance(meta, dict) and meta.get("mock_stamp") in (True, "true")
         for i, piece in enumerate(pieces):
             if i and gap > 0:
                 await trio.sleep(gap)

@@ -16,7 +16,43 @@ async def live(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     await send_json(send, 200, {"status": "ok"})
 
 
+async def alive(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    """LiteLLM's ``/health/liveliness`` and ``/health/liveness``: the JSON string
+    ``"I'm alive!"`` (200), and 503 ``{"status": "shutting_down"}`` once draining, as
+    LiteLLM answers so Kubernetes stops counting a draining pod as live."""
+    if gw.lifecycle.draining:
+        await send_json(send, 503, {"status": "shutting_down"})
+        return
+    await send_json(send, 200, "I'm alive!")
+
+
+#: RouteIQ's readiness states as LiteLLM's ``/health/readiness`` names them.
+LITELLM_STATUS = {
+    "ready": "healthy",
+    "degraded": "healthy",
+    "draining": "shutting_down",
+    "starting": "starting",
+}
+
+
+async def readiness(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    """LiteLLM's ``/health/readiness``: ``status`` is ``healthy`` (200) or
+    ``shutting_down`` (503) as LiteLLM answers, ``starting`` (503) until the gateway
+    is ready; RouteIQ's own state follows (``routeiq_status``, in flight, models,
+    state backend, cache). LiteLLM's ``db`` field is left out: the key database's
+    health is not tracked outside ``routeiq.governance``'s poll loop."""
+    status, ok, body = _readiness(gw)
+    body["status"] = LITELLM_STATUS[status]
+    body["routeiq_status"] = status
+    await send_json(send, 200 if ok else 503, body)
+
+
 async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
+    _, ok, body = _readiness(gw)
+    await send_json(send, 200 if ok else 503, body)
+
+
+def _readiness(gw: Gateway) -> tuple[str, bool, dict[str, object]]:
     lc = gw.lifecycle
     state = gw.store.health
     # Ready waits for the cache's embedding model (requests meanwhile skip that tier).
@@ -24,14 +60,14 @@ async def ready(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None
     status = "draining" if lc.draining else ("ready" if ready else "starting")
     if status == "ready" and state != "up":
         status = "degraded"  # serving from the local fallback: still ready, not failed
-    body = {
+    body: dict[str, object] = {
         "status": status,
         "in_flight": lc.in_flight,
         "models": len(gw.config.groups),
         "state": {"backend": gw.store.name, "health": state},
         "cache": gw.cache.health(),
     }
-    await send_json(send, 200 if ready and not lc.draining else 503, body)
+    return status, ready and not lc.draining, body
 
 
 async def metrics(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

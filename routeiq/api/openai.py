@@ -20,6 +20,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.respond import send_json
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.compat.request_fields import check_fields
 from routeiq.governance.send import with_headers
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ async def run_request(
     to a chat body and chat responses to theirs."""
     ctx = get_ctx(scope)
     ctx.model = model
+    check_fields(req)  # LiteLLM's per-request fallbacks, credentials...: a 400, not ignored
     modes = gw.router.modes  # built per config: an empty dict unless a group refuses
     if modes.chat if chat else modes.embedding:
         modes.check(gw.router.resolver.canonical(model), "chat" if chat else "embedding")

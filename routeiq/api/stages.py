@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from routeiq.api.flow import Flow, Stage
+from routeiq.api.mock_stage import MockResponseStage
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import header
 from routeiq.cache.request import CacheRequest
+from routeiq.compat.request_fields import upstream_body
 from routeiq.deployment import Deployment
 from routeiq.errors import GuardrailBlocked, RouteIQError
 from routeiq.llm.attempt import AttemptResult
@@ -174,7 +176,8 @@ class RouteStage:
         flow.ctx.usage = outcome.result.usage
 
     def _attempt(self, flow: Flow, deadline: float, want_id: bool) -> Callable[[Deployment], Any]:
-        gw, ctx, req, stream, endpoint = self.gw, flow.ctx, flow.req, flow.stream, flow.endpoint
+        gw, ctx, stream, endpoint = self.gw, flow.ctx, flow.stream, flow.endpoint
+        req = upstream_body(flow.req)  # without LiteLLM's own fields (tags, metadata lists...)
         # Every pass-through stream asks for usage (tokens and cost are counted); the
         # usage event is taken out again when the client did not ask for it.
         strip_usage = stream and gw.config.routeiq.telemetry.stream_usage and not wants_usage(req)
@@ -185,6 +188,7 @@ class RouteStage:
 
         async def attempt(dep: Deployment) -> AttemptResult:
             ctx.deployment = dep.id
+            ctx.group = dep.model_name
             ctx.attempts += 1
             adapter = translator(gw.translators, dep)
             target = gw.upstreams.targets[dep.id]
@@ -228,5 +232,10 @@ class RouteStage:
 
 def stages_for(gw: Gateway) -> tuple[list[Stage], list[Stage]]:
     """The chat path's stages and the embeddings path's (route+call only)."""
-    chat: list[Stage] = [GuardrailStage(gw), CacheStage(gw), RouteStage(gw, chat=True)]
+    chat: list[Stage] = [
+        GuardrailStage(gw),
+        MockResponseStage(gw),  # LiteLLM's mock_response: answered without a deployment
+        CacheStage(gw),
+        RouteStage(gw, chat=True),
+    ]
     return chat, [RouteStage(gw, chat=False)]

@@ -55,16 +55,30 @@ class KeyRing:
         return found
 
 
-def presented_key(scope: Scope) -> bytes | None:
-    for k, v in scope["headers"]:
-        if k == b"authorization":
-            scheme, _, token = bytes(v).partition(b" ")
-            if scheme.lower() == b"bearer" and token.strip():
-                return token.strip()
-            return None
-        if k == b"api-key" or k == b"x-api-key":
-            return bytes(v).strip() or None
+def _bearer(value: bytes) -> bytes | None:
+    scheme, _, token = value.partition(b" ")
+    if scheme.lower() == b"bearer" and token.strip():
+        return token.strip()
     return None
+
+
+def presented_key(scope: Scope) -> bytes | None:
+    """The key a request presents, in LiteLLM's order: ``x-litellm-api-key`` (with or
+    without ``Bearer``; LiteLLM's header for when ``Authorization`` carries another
+    proxy's credentials), then ``Authorization: Bearer``, then ``api-key`` (Azure SDKs)
+    or ``x-api-key`` (Anthropic SDKs)."""
+    bearer: bytes | None = None
+    other: bytes | None = None
+    for k, v in scope["headers"]:
+        if k == b"x-litellm-api-key":
+            value = bytes(v).strip()
+            return _bearer(value) or (None if b" " in value else value or None)
+        if k == b"authorization":
+            if bearer is None:
+                bearer = _bearer(bytes(v))
+        elif (k == b"api-key" or k == b"x-api-key") and other is None:
+            other = bytes(v).strip() or None
+    return bearer if bearer is not None else other
 
 
 class AuthMiddleware:

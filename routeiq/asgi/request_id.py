@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable
 
 from routeiq.asgi.headers import bad_header
+from routeiq.asgi.litellm_headers import litellm_headers
+from routeiq.asgi.openai_paths import versioned_path
 from routeiq.asgi.respond import ERROR_BODY, ErrorBody, send_error
 from routeiq.asgi.types import CTX_KEY, ASGIApp, Message, Receive, RequestContext, Scope, Send
 from routeiq.errors import InternalError
@@ -67,7 +69,10 @@ class RequestIdMiddleware:
                 has_body = True
         path = scope["path"]
         if "//" in path:  # one spelling per route, before any middleware matches on it
-            scope["path"] = _SLASHES.sub("/", path)
+            scope["path"] = path = _SLASHES.sub("/", path)
+        versioned = versioned_path(path)  # LiteLLM's /completions is /v1/completions
+        if versioned is not None:
+            scope["path"] = versioned
         render = self.error_bodies.get(scope["path"])
         if render is None and self.error_prefixes and scope["method"] == "POST":
             path = scope["path"]
@@ -94,6 +99,7 @@ class RequestIdMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 headers = [*message.get("headers", ()), rid_header]
+                headers.extend(litellm_headers(headers, rid_header[1]))
                 if not body_read and CLOSE not in headers:  # answered before the body (401...)
                     headers.append(CLOSE)
                 bad = bad_header(headers)

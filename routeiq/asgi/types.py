@@ -24,6 +24,7 @@ class RequestContext:
         "cost",
         "deployment",
         "end_user",
+        "group",
         "key_id",
         "key_name",
         "model",
@@ -53,6 +54,7 @@ class RequestContext:
         self.admission: Any = None
         self.model: str | None = None
         self.deployment: str | None = None
+        self.group: str | None = None  # the model group that served (a fallback's, say)
         self.attempts = 0
         self.status = 0
         self.usage: dict[str, Any] | None = None

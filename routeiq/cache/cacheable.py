@@ -75,7 +75,9 @@ def cacheable(
     Headers: ``x-routeiq-cache: off`` bypasses both tiers; ``Cache-Control: no-cache``
     skips the lookup (the fresh answer is still stored) and ``no-store`` skips the
     store (a cached answer may still be served). ``headers`` is a mapping or ASGI-style
-    ``(name, value)`` pairs, names in any case.
+    ``(name, value)`` pairs, names in any case. LiteLLM's per-request controls in the
+    body, ``"cache": {"no-cache": true, "no-store": true}``, mean the same as the
+    directives (its ``ttl`` and ``s-maxage`` are not honoured).
     """
     if any(v.strip().lower() == "off" for v in _header_values(headers, "x-routeiq-cache")):
         return CacheDecision(False, False, Reason.BYPASS)
@@ -103,6 +105,10 @@ def cacheable(
         for d in v.split(",")
     }
     no_cache, no_store = "no-cache" in directives, "no-store" in directives
+    controls = request.get("cache")  # LiteLLM's per-request cache controls
+    if isinstance(controls, Mapping):
+        no_cache = no_cache or controls.get("no-cache") is True
+        no_store = no_store or controls.get("no-store") is True
     if no_cache and no_store:
         return CacheDecision(False, False, Reason.NO_CACHE_NO_STORE)
     if no_cache:

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from routeiq.compat.price_keys import PRICE_KEYS
+
 
 class Status(StrEnum):
     SUPPORTED = "supported"
@@ -228,6 +230,47 @@ _add(
 _add(G, U, "plugins request_tag_mappings completion_model", "rewrites requests")
 _add(
     G,
+    U,
+    "allow_client_side_credentials allow_user_auth custom_auth_run_common_checks "
+    "custom_key_generate custom_key_policy custom_key_update disable_custom_api_keys "
+    "disable_key_generate_for_org_admin enforce_rbac role_permissions enforced_params "
+    "service_account_settings team_metadata_schema litellm_key_header_name use_x_forwarded_for",
+    "an access-control, key-generation or request-validation rule",
+    "use routeiq.auth / routeiq.policy (x-litellm-api-key is read)",
+)
+_add(
+    G,
+    U,
+    "fail_closed_budget_enforcement token_rate_limit_type",
+    "how budgets and token rate limits are enforced",
+)
+_add(
+    G,
+    C,
+    "allow_requests_on_db_unavailable allow_public_health_readiness_details "
+    "always_include_stream_usage alert_type_config auto_redirect_ui_login_to_sso "
+    "custom_ui_sso_sign_in_handler database_connection_pool_timeout "
+    "disable_batch_input_file_rate_limiting disable_bedrock_agent_runtime_passthrough "
+    "disable_model_info_refresh disable_retry_on_max_parallel_request_limit_error "
+    "disable_spend_updates drain_endpoint_token enable_drain_endpoint "
+    "enable_health_check_routing enable_mcp_registry expose_fallback_errors_to_caller "
+    "health_check_ignore_transient_errors health_check_staleness_threshold "
+    "hide_default_credentials_hint maximum_spend_logs_cleanup_cron "
+    "mcp_allow_all_keys_respects_mcp_scope mcp_client_side_auth_header_name "
+    "mcp_session_token_signing passthrough_managed_object_ids "
+    "password_policy_check_breached_passwords proxy_batch_polling_interval "
+    "proxy_budget_rescheduler_min_time proxy_budget_rescheduler_max_time "
+    "require_end_user_mcp_access_defined require_key_mcp_access_defined search_tools "
+    "skip_batch_input_file_rate_limiting_for_models "
+    "skip_batch_input_file_rate_limiting_for_providers spend_report_frequency tracing "
+    "track_unmanaged_batch_cost use_shared_health_check use_team_public_model_name "
+    "user_api_key_cache_ttl",
+    "LiteLLM proxy internals: its database jobs, UI, MCP registry, batch files, drain "
+    "endpoint and health-check details",
+    "RouteIQ serves cached keys while its database is down and drains on SIGTERM",
+)
+_add(
+    G,
     C,
     "proxy_config_reload_interval_seconds include_call_id_in_error_body "
     "dangerously_permit_weak_or_unset_master_key pass_through_request_timeout "
@@ -246,6 +289,23 @@ _add(
 
 # -- litellm_settings ----------------------------------------------------------
 L = "litellm_settings"
+_add(L, C, "telemetry", "LiteLLM's old usage telemetry switch (off in current releases)")
+_add(
+    L,
+    U,
+    "custom_provider_map post_call_rules model_group_settings priority_reservation_settings "
+    "key_alias_pattern max_ui_session_budget budget_reset_time",
+    "custom providers, response rules, per-group header forwarding, priority quotas, "
+    "key and budget rules",
+)
+_add(
+    L,
+    C,
+    "enable_redis_auth_cache global_bitbucket_config global_gitlab_config "
+    "global_prompt_directory mcp_aliases store_audit_logs suppress_startup_output responses",
+    "LiteLLM proxy internals: auth cache, prompt repositories, MCP aliases, audit logs, "
+    "start-up output, background Responses settings",
+)
 _add(
     L,
     D,
@@ -368,8 +428,16 @@ _add(
 )
 _add(
     R,
+    D,
+    "cooldown_time disable_cooldowns",
+    "how long a failing deployment is left out; no cool-down at all",
+    "set routeiq.routing.breaker.cooldown / enabled: false (the breaker's own setting "
+    "wins); the breaker opens on a failure rate (failure_rate over window), not a count",
+)
+_add(
+    R,
     C,
-    "allowed_fails cooldown_time allowed_fails_policy disable_cooldowns",
+    "allowed_fails allowed_fails_policy",
     "cool-down of failing deployments",
     "a circuit breaker per deployment: tune routeiq.routing.breaker",
 )
@@ -398,6 +466,24 @@ _add(
     "provider_budget_config default_deployment default_litellm_params "
     "provider_default_deployment_ids",
     "budgets per provider and default deployments",
+)
+_add(
+    R,
+    S,
+    "stream_timeout",
+    "the timeout of a streamed call to a deployment without its own stream_timeout",
+    "same",
+)
+_add(R, U, "plugins", "routing plugins that pick or filter deployments")
+_add(
+    R,
+    C,
+    "max_fallbacks polling_interval default_priority caching_groups cache_kwargs client_ttl "
+    "redis_db debug_level set_verbose alerting_config assistants_config _host "
+    "ignore_invalid_deployments enable_weighted_failover session_affinity_repin_on_failover "
+    "deployment_affinity_ttl_seconds enable_mid_stream_fallback_continuation "
+    "auto_router_capability_limit health_check_staleness_threshold",
+    "more tuning of LiteLLM's router (Router() arguments)",
 )
 
 # -- one model_list entry -------------------------------------------------------
@@ -476,6 +562,21 @@ _add(
     "itpm otpm tpd rpd daily_reset_time",
     "budgets and token limits of the deployment",
 )
+_add(
+    P,
+    U,
+    "max_parallel_requests order",
+    "concurrency limit and priority order of the deployment",
+)
+_add(
+    P,
+    U,
+    " ".join(PRICE_KEYS),
+    "custom prices (cached, audio, image, tiered, per-service-tier...) of the deployment",
+    "prices come from input/output_cost_per_token, input_cost_per_second, model_info and "
+    "litellm's price map: budgets would count other costs",
+)
+_add(P, C, "output_vector_size", "embedding size of a vector-store deployment")
 _add(
     P,
     U,

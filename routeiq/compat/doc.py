@@ -32,9 +32,26 @@ LiteLLM does (`OPENAI_API_KEY`, `AZURE_API_KEY`/`AZURE_API_BASE`/`AZURE_API_VERS
 `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`, ...); Azure's default `api_version` is the pinned
 litellm's (`2025-02-01-preview`).
 
-Endpoints LiteLLM configs rely on: `GET /health` (each deployment checked by a real
-minimal call; `healthy_endpoints`/`unhealthy_endpoints`, master key),
-`/health/liveliness` and `/health/readiness` (open); upstream `x-ratelimit-*` and
+Endpoints LiteLLM configs rely on: each OpenAI endpoint also without `/v1`
+(`/completions`, `/responses`, `/moderations`, `/images/generations`, `/audio/...`,
+`/rerank` and `/v2/rerank`, as for an SDK with `base_url="http://host:4000"`),
+`GET /health` (each deployment checked by a real minimal call;
+`healthy_endpoints`/`unhealthy_endpoints`, master key),
+`/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness`
+(`status` `healthy`, or 503 `shutting_down`/`starting`; no `db` field) (open);
+the key from `x-litellm-api-key` first (with or without `Bearer`), then
+`Authorization: Bearer`, `api-key`, `x-api-key`, as LiteLLM reads them;
+LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
+`x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
+`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); a chat
+request's `mock_response` answered without calling a deployment (LiteLLM's text, `n`
+choices, usage 10 + 20 tokens, streamed too; `litellm.RateLimitError`,
+`litellm.ContextWindowExceededError`, `litellm.InternalServerError` as 429/400/500);
+LiteLLM's own request fields kept at the gateway (`tags`, which also route like
+`metadata.tags`, `litellm_session_id`, `cache`, ...; `metadata` goes upstream with string
+values only) and the ones it would act on refused with a 400 naming them (per-request
+`fallbacks`, `num_retries`, `guardrails`, `api_key`/`api_base`, `prompt_id`); upstream
+`x-ratelimit-*` and
 `openai-processing-ms` headers passed back (Anthropic's `anthropic-ratelimit-*` as
 they are, and their request/token limits and remainders also as `x-ratelimit-*`); `SIGHUP` or
 `POST /config/reload` swap in a re-read config file atomically (an invalid file is

@@ -21,11 +21,11 @@ TOKENS_PER_MESSAGE = 4
 
 
 def request_tags(req: Mapping[str, Any], header: bytes | None) -> frozenset[str] | None:
-    """Tags of a request: ``metadata.tags`` (a list) and the ``x-litellm-tags`` header."""
+    """Tags of a request: ``metadata.tags`` and the top-level ``tags`` (lists; LiteLLM
+    documents both) and the ``x-litellm-tags`` header."""
     tags: set[str] = set()
     meta = req.get("metadata")
-    if isinstance(meta, Mapping):
-        listed = meta.get("tags")
+    for listed in (meta.get("tags") if isinstance(meta, Mapping) else None, req.get("tags")):
         if isinstance(listed, list):
             tags.update(str(t) for t in listed if isinstance(t, str | int))
     if header:

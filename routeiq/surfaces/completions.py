@@ -27,6 +27,7 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Message, Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import HEADER as CACHE_HEADER
+from routeiq.compat.request_fields import check_fields
 from routeiq.errors import BadRequest, GuardrailBlocked, RouteIQError
 from routeiq.governance.send import with_headers
 from routeiq.routing.deployment_params import translator
@@ -151,6 +152,7 @@ async def completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -
     size = len(raw)
     model = model_of(req)
     need(req, "prompt")
+    check_fields(req)  # LiteLLM's per-request fallbacks, credentials...: a 400
     stream = req.get("stream")
     if stream is not None and not isinstance(stream, bool):
         raise wrong("stream", "a boolean")

@@ -51,8 +51,13 @@ async def _forward(
     endpoint: str,
     mode: str,
     required: tuple[str, ...],
+    default_model: str | None = None,
 ) -> None:
     req, size = await _json(gw, scope, receive)
+    if default_model is not None and req.get("model") is None:
+        found = _default_group(gw, default_model, mode)
+        if found is not None:
+            req["model"] = found
     model = model_of(req)
     for name in required:
         need(req, name)
@@ -67,8 +72,33 @@ async def completions(gw: Gateway, scope: Scope, receive: Receive, send: Send) -
     await legacy_completions(gw, scope, receive, send)
 
 
+def _default_group(gw: Gateway, name: str, mode: str) -> str | None:
+    """The group a request without ``model`` goes to: ``name`` (OpenAI's default) if
+    the gateway serves it, else the one group declaring ``mode``, else none (a 400)."""
+    if gw.router.has(name):
+        return name
+    groups = [
+        group
+        for group, deps in gw.router.groups.items()
+        if any(d.model_info.get("mode") == mode for d in deps)
+    ]
+    return groups[0] if len(groups) == 1 else None
+
+
 async def moderations(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    await _forward(gw, scope, receive, send, "moderations", "moderation", ("input",))
+    """``model`` is optional, as in OpenAI's API (the SDK sends none by default): then
+    ``omni-moderation-latest``, or the one group whose ``model_info.mode`` is
+    ``moderation``."""
+    await _forward(
+        gw,
+        scope,
+        receive,
+        send,
+        "moderations",
+        "moderation",
+        ("input",),
+        default_model="omni-moderation-latest",
+    )
 
 
 async def images(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:

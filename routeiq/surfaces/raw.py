@@ -21,6 +21,7 @@ import trio
 
 from routeiq.api.validate import dumps
 from routeiq.asgi.types import Receive, RequestContext, Scope, Send, get_ctx
+from routeiq.compat.request_fields import check_fields, upstream_body
 from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, ClientClosed, ModelNotFound, RouteIQError, UpstreamTimeout
 from routeiq.governance.send import with_headers
@@ -79,6 +80,8 @@ async def relay(
     """Route and relay one request (a JSON ``req`` or a streamed ``upload``)."""
     ctx = get_ctx(scope)
     ctx.model = model
+    if req is not None:
+        check_fields(req)  # LiteLLM's per-request fallbacks, credentials...: a 400
     if gw.governance is not None:
         body = req if req is not None else {"model": model}
         limits = await gw.governance.admit(ctx, model, body, size)
@@ -91,6 +94,7 @@ async def relay(
 
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
+        ctx.group = dep.model_name
         ctx.attempts += 1
         native = endpoint in ANTHROPIC_PATHS and dep.provider == "anthropic"
         if not native and translator(gw.translators, dep) is not None:
@@ -113,7 +117,8 @@ async def relay(
             content = upload.body(dep.upstream_model)
         else:
             assert req is not None
-            content = dumps({**req, "model": dep.upstream_model})
+            # without LiteLLM's own fields (tags, metadata lists...): compat/request_fields.py
+            content = dumps({**upstream_body(req), "model": dep.upstream_model})
         built = target.client.build_request("POST", url, content=content, headers=headers)
         left = deadline - trio.current_time()
         timeout = min((dep.stream_timeout if stream else None) or dep.timeout or left, left)

@@ -26,6 +26,7 @@ import trio
 from routeiq.api.validate import dumps
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Receive, Scope, Send, get_ctx, header
+from routeiq.compat.request_fields import check_fields, upstream_body
 from routeiq.deployment import Deployment
 from routeiq.errors import BadRequest, NotFound, UpstreamError, UpstreamTimeout
 from routeiq.governance.send import with_headers
@@ -150,6 +151,7 @@ async def create(
             param="model",
             code="unsupported_mode",
         )
+    check_fields(req)  # LiteLLM's per-request fallbacks, credentials...: a 400
     if gw.governance is not None:
         limits = await gw.governance.admit(ctx, model, req, size)
         if limits:  # the x-ratelimit-* headers, as on chat completions
@@ -184,10 +186,12 @@ async def create(
 
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.deployment = dep.id
+        ctx.group = dep.model_name
         ctx.attempts += 1
         payload = payloads.get(dep.upstream_model)
         if payload is None:
-            payload = payloads[dep.upstream_model] = dumps({**req, "model": dep.upstream_model})
+            body = {**upstream_body(req), "model": dep.upstream_model}  # no LiteLLM fields
+            payload = payloads[dep.upstream_model] = dumps(body)
 
         async def remember(response_id: str) -> None:
             if keep:

@@ -100,3 +100,19 @@ def test_bypass_header_wins_over_everything() -> None:
 
 def test_uncacheable_body_wins_over_headers() -> None:
     assert cacheable(request(n=3), {"cache-control": "no-store"}) == (False, False, Reason.N)
+
+
+@pytest.mark.parametrize(
+    ("controls", "expected"),
+    [
+        ({"no-cache": True}, (False, True, Reason.NO_CACHE)),
+        ({"no-store": True}, (True, False, Reason.NO_STORE)),
+        ({"no-cache": True, "no-store": True}, (False, False, Reason.NO_CACHE_NO_STORE)),
+        ({"no-cache": False, "ttl": 60}, OK),
+        ("no-cache", OK),  # not LiteLLM's shape: ignored
+    ],
+)
+def test_litellm_cache_controls_in_the_body(
+    controls: Any, expected: tuple[bool, bool, Reason]
+) -> None:
+    assert cacheable(request(cache=controls)) == expected

@@ -124,3 +124,53 @@ async def test_background_rounds_feed_the_breakers_at_exact_times(
     assert [(r.deployment.id, r.error is None) for r in first] == [("a", True), ("b", False)]
     assert "HTTP 503" in first[1].error
     assert all(r.error is None for r in second)
+
+
+async def test_liveness_routes_answer_as_litellm() -> None:
+    """LiteLLM serves ``/health/liveliness`` and the Kubernetes spelling ``/health/liveness``
+    without a key: ``"I'm alive!"``, and 503 ``{"status": "shutting_down"}`` while draining
+    (a Helm chart probing ``/health/liveness`` got a 404 and restarted the pod)."""
+    data = {
+        "model_list": [
+            {
+                "model_name": "chat",
+                "litellm_params": {"model": "openai/up", "api_base": "{up0}", "api_key": "k"},
+            }
+        ]
+    }
+    async with litellm_stack(data) as s:
+        for path in ("/health/liveliness", "/health/liveness"):
+            r = await s.client.get(f"{s.url}{path}")
+            assert (r.status_code, r.json()) == (200, "I'm alive!"), path
+        s.gw.lifecycle.draining = True
+        try:
+            for path in ("/health/liveliness", "/health/liveness"):
+                r = await s.client.get(f"{s.url}{path}")
+                assert (r.status_code, r.json()) == (503, {"status": "shutting_down"}), path
+        finally:
+            s.gw.lifecycle.draining = False
+
+
+async def test_readiness_answers_in_litellm_terms() -> None:
+    """LiteLLM's /health/readiness says ``healthy`` (200) and ``shutting_down`` (503);
+    RouteIQ's own /health/ready keeps its words."""
+    data = {
+        "model_list": [
+            {
+                "model_name": "chat",
+                "litellm_params": {"model": "openai/up", "api_base": "{up0}", "api_key": "k"},
+            }
+        ]
+    }
+    async with litellm_stack(data) as s:
+        r = await s.client.get(f"{s.url}/health/readiness")
+        assert r.status_code == 200
+        assert (r.json()["status"], r.json()["routeiq_status"]) == ("healthy", "ready")
+        r = await s.client.get(f"{s.url}/health/ready")
+        assert (r.status_code, r.json()["status"]) == (200, "ready")
+        s.gw.lifecycle.draining = True
+        try:
+            r = await s.client.get(f"{s.url}/health/readiness")
+            assert (r.status_code, r.json()["status"]) == (503, "shutting_down")
+        finally:
+            s.gw.lifecycle.draining = False

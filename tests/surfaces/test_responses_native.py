@@ -268,3 +268,22 @@ async def test_a_native_response_is_bound_to_its_tenant() -> None:
             assert s.mocks[0].stats.requests == upstream_calls  # none reached the upstream
             assert (await c.get(f"/v1/responses/{rid}", headers=a)).status_code == 200
             assert (await c.post("/v1/responses", json=again, headers=a)).status_code == 200
+
+
+async def test_litellm_fields_stay_at_the_gateway_on_the_pass_through() -> None:
+    async with native_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:
+        body = {
+            "model": "gpt-native",
+            "input": "hi",
+            "tags": ["a"],
+            "metadata": {"k": "v", "tags": ["b"]},
+        }
+        r = await c.post("/v1/responses", json=body)
+        assert r.status_code == 200, r.text
+        assert s.mocks[0].stats.last().body == {
+            "model": "gpt-up",
+            "input": "hi",
+            "metadata": {"k": "v"},
+        }
+        r = await c.post("/v1/responses", json={**body, "api_key": "sk-upstream"})
+        assert (r.status_code, r.json()["error"]["param"]) == (400, "api_key")
