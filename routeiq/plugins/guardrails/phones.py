@@ -1,0 +1,199 @@
+"""Is this digit group a phone number? Asked of the countries' numbering plans.
+
+Shape rules ("NANP dashes", "a trunk 0") fitted our own look-alikes and not
+anybody else's: a SKU ``88-4410-27`` or a member id ``2023-114-0087`` is a
+dashed digit group like any phone number. Google's numbering-plan metadata
+(the ``phonenumbers`` package, Apache-2.0) knows which digit strings are
+assigned numbers in a country and how that country writes them, so a
+candidate is a phone number when
+
+- written with ``+`` or ``00``: it is a valid number of its country code;
+- written nationally: it is a valid number of one of the configured regions
+  *and* its separators fall where that region's own formats put group
+  boundaries (merging groups is allowed: ``0161 4960066`` for
+  ``0161 496 0066``), a bare run of digits only when it starts with the
+  region's trunk prefix.
+
+A valid number written in an unusual grouping is ``LOOSE``: the caller accepts
+it only after a phone word ("call me on"). With ``accept_possible`` a number
+that has a valid *length* but is not assigned (Faker's random area codes) still
+counts when it carries a mark no identifier uses: ``+``/``00`` or an area code in
+parentheses, and its grouping is the region's.
+
+Cost: a parse is ~30 us and a candidate may be tried against every region,
+so verdicts are cached per candidate string in a bounded LRU, and the
+metadata of every region is loaded in ``__init__`` (start-up), not on the
+first request.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber
+
+#: The regions tried for numbers written without ``+``: where most of the
+#: gateway's traffic is expected to come from. A setting of the PII guardrail.
+DEFAULT_REGIONS: tuple[str, ...] = (
+    "US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "PL", "SE", "CH", "MX",
+)  # fmt: skip
+
+SUPPORTED_REGIONS: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+_SEPARATORS = re.compile(r"[^0-9]+")
+_TRUNK_IN_INTERNATIONAL = re.compile(r"\(0\)")
+
+
+class Verdict(enum.Enum):
+    NO = 0
+    #: A valid number in a grouping no region of the list uses: needs a phone word.
+    LOOSE = 1
+    #: A phone number as written.
+    YES = 2
+
+
+def _boundaries_from_end(groups: Sequence[str]) -> frozenset[int]:
+    """Positions of the group boundaries, counted in digits from the end."""
+    out: set[int] = set()
+    remaining = sum(len(g) for g in groups)
+    for group in groups[:-1]:
+        remaining -= len(group)
+        out.add(remaining)
+    return frozenset(out)
+
+
+class PhoneJudge:
+    """Numbering-plan verdicts for phone candidates, cached per candidate string."""
+
+    def __init__(
+        self,
+        regions: Sequence[str] = DEFAULT_REGIONS,
+        *,
+        accept_possible: bool = True,
+        cache_size: int = 4096,
+    ) -> None:
+        self.regions = tuple(r.upper() for r in regions)
+        self.accept_possible = accept_possible
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Verdict] = OrderedDict()
+        # phonenumbers loads a region's metadata on first use (~1-4 ms each):
+        # load them all now so no request pays for it.
+        PhoneMetadata.load_all()
+        self._prefixes = {}
+        for region in self.regions:
+            metadata = PhoneMetadata.metadata_for_region(region)
+            if metadata is None:
+                raise ValueError(f"unknown phone region {region!r}")
+            self._prefixes[region] = metadata.national_prefix or ""
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def judge(self, candidate: str) -> Verdict:
+        """The verdict for ``candidate`` (extension already removed)."""
+        cached = self._cache.get(candidate)
+        if cached is not None:
+            self._cache.move_to_end(candidate)
+            return cached
+        verdict = self._judge(candidate)
+        self._cache[candidate] = verdict
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return verdict
+
+    def _judge(self, candidate: str) -> Verdict:
+        text = candidate.strip()
+        international = text.startswith("+") or (text.startswith("00") and text[2:3] != "0")
+        if international:
+            digits = _SEPARATORS.sub("", _TRUNK_IN_INTERNATIONAL.sub("", text))
+            if text.startswith("00"):
+                digits = digits[2:]
+            try:
+                number = phonenumbers.parse("+" + digits, None)
+            except NumberParseException:
+                return Verdict.NO
+            if phonenumbers.is_valid_number(number):
+                return Verdict.YES
+            if self.accept_possible and phonenumbers.is_possible_number(number):
+                region = phonenumbers.region_code_for_country_code(number.country_code)
+                if self._grouped_like(text, number, region, national=False):
+                    return Verdict.YES
+            return Verdict.NO
+        groups = [g for g in _SEPARATORS.split(text) if g]
+        best = Verdict.NO
+        marked = "(" in text
+        for region in self.regions:
+            try:
+                number = phonenumbers.parse(text, region)
+            except NumberParseException:
+                continue
+            valid = phonenumbers.is_valid_number_for_region(number, region)
+            if not valid and not (
+                self.accept_possible and marked and phonenumbers.is_possible_number(number)
+            ):
+                continue
+            if len(groups) == 1:
+                # A bare digit run is a phone number when dialled with the trunk prefix.
+                prefix = self._prefixes[region]
+                if valid and prefix and text.startswith(prefix):
+                    return Verdict.YES
+            elif self._grouped_like(text, number, region, national=True):
+                return Verdict.YES
+            if valid:
+                best = Verdict.LOOSE
+        return best
+
+    def _grouped_like(
+        self, text: str, number: PhoneNumber, region: str, *, national: bool
+    ) -> bool:
+        """Do the text's separators fall on boundaries the region's formats use?
+
+        Boundaries are counted from the end, so a prefix (trunk "0", "1", a
+        country code) in front of the national significant number (NSN) lines up.
+        Written nationally, a format whose rule dials the trunk prefix ("0\\1":
+        "020 7946 0958") needs it, and then groups may be merged ("0161 4960066");
+        a prefix the format does not attach must stand apart ("1-415-555-0132",
+        not "1415-555-0132"), and without a trunk prefix the grouping is exact:
+        "617387-4589" is not "617 387 4589".
+        """
+        written = [g for g in _SEPARATORS.split(_TRUNK_IN_INTERNATIONAL.sub("", text)) if g]
+        if text.startswith("00"):
+            written[0] = written[0][2:] or written[0]
+        wanted = _boundaries_from_end(written)
+        nsn = phonenumbers.national_significant_number(number)
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if metadata is None:
+            return False
+        if not national:
+            formats = list(metadata.intl_number_format or ()) or list(metadata.number_format)
+            return any(
+                wanted <= (_boundaries_from_end([g for g in m.groups() if g]) | {len(nsn)})
+                for m in (re.fullmatch(f.pattern, nsn) for f in formats)
+                if m is not None
+            )
+        prefix = self._prefixes.get(region, "")
+        extra = sum(len(g) for g in written) - len(nsn)
+        trunk_written = bool(prefix) and extra == len(prefix) and written[0].startswith(prefix)
+        for fmt in metadata.number_format:
+            if fmt.leading_digits_pattern:
+                if re.match(fmt.leading_digits_pattern[-1], nsn) is None:
+                    continue
+            match = re.fullmatch(fmt.pattern, nsn)
+            if match is None:
+                continue
+            allowed = _boundaries_from_end([g for g in match.groups() if g])
+            rule = fmt.national_prefix_formatting_rule or ""
+            dials_trunk = bool(prefix) and prefix in rule.split("\\1", 1)[0]
+            if dials_trunk and not fmt.national_prefix_optional_when_formatting:
+                if trunk_written and wanted <= (allowed | {len(nsn)}):
+                    return True
+                continue
+            if extra > 0 and len(nsn) not in wanted:
+                continue  # "1415-555-0132": the prefix glued to the area code
+            if wanted - {len(nsn)} == allowed:
+                return True
+        return False
