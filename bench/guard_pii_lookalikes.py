@@ -108,7 +108,7 @@ def more_lookalikes(seed: int = 1414, per_kind: int = 80) -> list[Hard]:
             lambda u: rng.choice(
                 [
                     f"{lead('request')} {u.hex[:8]}-{u.hex[8:12]} failed",
-                    f"{lead('id')} {str(rng.randrange(10**7, 10**8))}-{_d(rng, 4)}-{_d(rng, 4)}",
+                    f"{lead('id')} {rng.randrange(10**7, 10**8)!s}-{_d(rng, 4)}-{_d(rng, 4)}",
                     f"{lead('node')} {_d(rng, 4)}-{_d(rng, 4)}-{_d(rng, 4)}-{_d(rng, 12)}",
                 ]
             )

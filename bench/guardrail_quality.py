@@ -64,13 +64,13 @@ import guard_corpus
 from guard_corpus_extra import EXTRA_SOURCES
 from guard_embeddings import embeddings
 from guard_extra_eval import ExtraSetError, judge, load, print_rows, summarise
-from guard_pii_lookalikes import MORE_PHONE_LOCALES, more_lookalikes, phone_twins
 from guard_hard_negatives import (
     TECH_VERBS,
     Hard,
     injection_hard_negatives,
     pii_lookalikes,
 )
+from guard_pii_lookalikes import MORE_PHONE_LOCALES, more_lookalikes, phone_twins
 
 from routeiq.plugins.guardrails import (
     ContentGuardrail,

@@ -14,11 +14,13 @@ candidate is a phone number when
   ``0161 496 0066``), a bare run of digits only when it starts with the
   region's trunk prefix.
 
-A valid number written in an unusual grouping is ``LOOSE``: the caller accepts
-it only after a phone word ("call me on"). With ``accept_possible`` a number
-that has a valid *length* but is not assigned (Faker's random area codes) still
-counts when it carries a mark no identifier uses: ``+``/``00`` or an area code in
-parentheses, and its grouping is the region's.
+A valid number written in an unusual grouping is ``LOOSE``, a number of a
+possible length (not assigned) ``POSSIBLE``: the caller accepts them only after
+a phone word ("call me on"). With ``accept_possible`` an unassigned number of a
+possible length (Faker's random area codes) still counts when it carries a mark
+no identifier uses (``+``/``00``, an area code in parentheses) and its grouping is
+the region's; written exactly in a region's grouping without such a mark it is
+``POSSIBLE_GROUPED``, which the caller may accept.
 
 Cost: a parse is ~30 us and a candidate may be tried against every region,
 so verdicts are cached per candidate string in a bounded LRU, and the
@@ -48,12 +50,22 @@ _SEPARATORS = re.compile(r"[^0-9]+")
 _TRUNK_IN_INTERNATIONAL = re.compile(r"\(0\)")
 
 
-class Verdict(enum.Enum):
+class Verdict(enum.IntEnum):
+    """How much the numbering plans vouch for a candidate (higher is stronger)."""
+
     NO = 0
-    #: A valid number in a grouping no region of the list uses: needs a phone word.
-    LOOSE = 1
+    #: A number of a possible length for a region, not an assigned one, in no
+    #: grouping of that region: a phone number only after a phone word.
+    POSSIBLE = 1
+    #: A valid (assigned) number in a grouping no region of the list uses:
+    #: a phone number only after a phone word.
+    LOOSE = 2
+    #: A number of a possible length, not assigned, written exactly as the
+    #: region writes its numbers but with no mark of a phone number ("+",
+    #: parentheses): Faker's "852.669.1595". Accepted when ``accept_possible``.
+    POSSIBLE_GROUPED = 3
     #: A phone number as written.
-    YES = 2
+    YES = 4
 
 
 def _boundaries_from_end(groups: Sequence[str]) -> frozenset[int]:
@@ -66,6 +78,12 @@ def _boundaries_from_end(groups: Sequence[str]) -> frozenset[int]:
     return frozenset(out)
 
 
+def _merged(written: frozenset[int], allowed: frozenset[int]) -> bool:
+    """The written boundaries are the format's first ones, the rest merged:
+    "0161 4960066" for "0161 496 0066", but not "021631-6341" for "02 16 31 63 41"."""
+    return written == frozenset(sorted(allowed, reverse=True)[: len(written)])
+
+
 class PhoneJudge:
     """Numbering-plan verdicts for phone candidates, cached per candidate string."""
 
@@ -74,21 +92,46 @@ class PhoneJudge:
         regions: Sequence[str] = DEFAULT_REGIONS,
         *,
         accept_possible: bool = True,
+        accept_grouped_possible: bool = False,
         cache_size: int = 4096,
     ) -> None:
         self.regions = tuple(r.upper() for r in regions)
         self.accept_possible = accept_possible
+        #: The weakest verdict accepted without a phone word.
+        self.accept_at = Verdict.POSSIBLE_GROUPED if accept_grouped_possible else Verdict.YES
         self.cache_size = cache_size
         self._cache: OrderedDict[str, Verdict] = OrderedDict()
         # phonenumbers loads a region's metadata on first use (~1-4 ms each):
         # load them all now so no request pays for it.
         PhoneMetadata.load_all()
-        self._prefixes = {}
+        self._prefixes: dict[str, str] = {}
+        self._formats: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str], bool]]] = {}
         for region in self.regions:
             metadata = PhoneMetadata.metadata_for_region(region)
             if metadata is None:
                 raise ValueError(f"unknown phone region {region!r}")
-            self._prefixes[region] = metadata.national_prefix or ""
+            prefix = metadata.national_prefix or ""
+            self._prefixes[region] = prefix
+            formats: list[tuple[re.Pattern[str] | None, re.Pattern[str], bool]] = []
+            for fmt in metadata.number_format:
+                if fmt.pattern is None:
+                    continue
+                leading = fmt.leading_digits_pattern
+                rule = fmt.national_prefix_formatting_rule or ""
+                # "0\\1": the national format dials the trunk prefix before the first group.
+                dials_trunk = (
+                    bool(prefix)
+                    and prefix in rule.split("\\1", 1)[0]
+                    and not fmt.national_prefix_optional_when_formatting
+                )
+                formats.append(
+                    (
+                        re.compile(leading[-1]) if leading else None,
+                        re.compile(fmt.pattern),
+                        dials_trunk,
+                    )
+                )
+            self._formats[region] = formats
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -107,6 +150,8 @@ class PhoneJudge:
 
     def _judge(self, candidate: str) -> Verdict:
         text = candidate.strip()
+        if text.startswith("(+") and ")" in text:
+            text = "+" + text[2:].replace(")", " ", 1)  # "(+57)3142555034"
         international = text.startswith("+") or (text.startswith("00") and text[2:3] != "0")
         if international:
             digits = _SEPARATORS.sub("", _TRUNK_IN_INTERNATIONAL.sub("", text))
@@ -118,11 +163,10 @@ class PhoneJudge:
                 return Verdict.NO
             if phonenumbers.is_valid_number(number):
                 return Verdict.YES
-            if self.accept_possible and phonenumbers.is_possible_number(number):
-                region = phonenumbers.region_code_for_country_code(number.country_code)
-                if self._grouped_like(text, number, region, national=False):
-                    return Verdict.YES
-            return Verdict.NO
+            if not phonenumbers.is_possible_number(number):
+                return Verdict.NO
+            # "+", a country code and a possible length: no identifier is written so.
+            return Verdict.YES if self.accept_possible and text[0] == "+" else Verdict.POSSIBLE
         groups = [g for g in _SEPARATORS.split(text) if g]
         best = Verdict.NO
         marked = "(" in text
@@ -132,29 +176,29 @@ class PhoneJudge:
             except NumberParseException:
                 continue
             valid = phonenumbers.is_valid_number_for_region(number, region)
-            if not valid and not (
-                self.accept_possible and marked and phonenumbers.is_possible_number(number)
-            ):
+            if not valid and not phonenumbers.is_possible_number(number):
                 continue
             if len(groups) == 1:
                 # A bare digit run is a phone number when dialled with the trunk prefix.
                 prefix = self._prefixes[region]
-                if valid and prefix and text.startswith(prefix):
-                    return Verdict.YES
-            elif self._grouped_like(text, number, region, national=True):
+                grouped = bool(prefix) and text.startswith(prefix)
+            else:
+                grouped = self._grouped_like(text, number, region)
+            if valid and grouped:
                 return Verdict.YES
-            if valid:
-                best = Verdict.LOOSE
+            if grouped and self.accept_possible and marked:
+                return Verdict.YES
+            if grouped and len(groups) > 1:
+                best = max(best, Verdict.POSSIBLE_GROUPED)
+            best = max(best, Verdict.LOOSE if valid else Verdict.POSSIBLE)
         return best
 
-    def _grouped_like(
-        self, text: str, number: PhoneNumber, region: str, *, national: bool
-    ) -> bool:
+    def _grouped_like(self, text: str, number: PhoneNumber, region: str) -> bool:
         """Do the text's separators fall on boundaries the region's formats use?
 
         Boundaries are counted from the end, so a prefix (trunk "0", "1", a
         country code) in front of the national significant number (NSN) lines up.
-        Written nationally, a format whose rule dials the trunk prefix ("0\\1":
+        A format whose rule dials the trunk prefix ("0\\1":
         "020 7946 0958") needs it, and then groups may be merged ("0161 4960066");
         a prefix the format does not attach must stand apart ("1-415-555-0132",
         not "1415-555-0132"), and without a trunk prefix the grouping is exact:
@@ -165,31 +209,18 @@ class PhoneJudge:
             written[0] = written[0][2:] or written[0]
         wanted = _boundaries_from_end(written)
         nsn = phonenumbers.national_significant_number(number)
-        metadata = PhoneMetadata.metadata_for_region(region)
-        if metadata is None:
-            return False
-        if not national:
-            formats = list(metadata.intl_number_format or ()) or list(metadata.number_format)
-            return any(
-                wanted <= (_boundaries_from_end([g for g in m.groups() if g]) | {len(nsn)})
-                for m in (re.fullmatch(f.pattern, nsn) for f in formats)
-                if m is not None
-            )
-        prefix = self._prefixes.get(region, "")
+        prefix = self._prefixes[region]
         extra = sum(len(g) for g in written) - len(nsn)
         trunk_written = bool(prefix) and extra == len(prefix) and written[0].startswith(prefix)
-        for fmt in metadata.number_format:
-            if fmt.leading_digits_pattern:
-                if re.match(fmt.leading_digits_pattern[-1], nsn) is None:
-                    continue
-            match = re.fullmatch(fmt.pattern, nsn)
+        for leading, pattern, dials_trunk in self._formats[region]:
+            if leading is not None and leading.match(nsn) is None:
+                continue
+            match = pattern.fullmatch(nsn)
             if match is None:
                 continue
             allowed = _boundaries_from_end([g for g in match.groups() if g])
-            rule = fmt.national_prefix_formatting_rule or ""
-            dials_trunk = bool(prefix) and prefix in rule.split("\\1", 1)[0]
-            if dials_trunk and not fmt.national_prefix_optional_when_formatting:
-                if trunk_written and wanted <= (allowed | {len(nsn)}):
+            if dials_trunk:
+                if trunk_written and _merged(wanted - {len(nsn)}, allowed):
                     return True
                 continue
             if extra > 0 and len(nsn) not in wanted:

@@ -129,7 +129,8 @@ _EXTENSION = re.compile(r"[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6}$")
 _PHONE_CONTEXT = re.compile(
     r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|whatsapp|sms|dial|número|numero|telefon"
     r"|telefono|téléphone|tél|handy|portable|call me|call us|reach me|reach us|text me"
-    r"|contact me|contact us)\b\W{0,12}(?:\w+\W{1,3}){0,2}$"
+    r"|contact me|contact us|call|calling|ring|phoned|hotline|helpline|landline)"
+    r"\b\W{0,12}(?:\w+\W{1,3}){0,2}$"
 )
 # Labels that make a bare number an identifier, not a phone number.
 _ID_CONTEXT = re.compile(
@@ -209,16 +210,16 @@ def valid_phone(candidate: str, text: str, start: int, judge: PhoneJudge) -> boo
         if 1 in lengths[1:]:
             return False  # ISBN-like grouping, a card's check digit apart
         if "." in main:
-            if len(groups) == 2 and not main.strip("0123456789.") or _DOTTED_QUAD.fullmatch(main):
+            if (len(groups) == 2 and not main.strip("0123456789.")) or _DOTTED_QUAD.fullmatch(main):
                 return False  # a decimal ("10.5931965", "26.706075"), an address-shaped quad
             if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or _VERSION_VIA.search(
                 text, max(0, start - 40), start
             ):
                 return False
     verdict = judge.judge(main)
-    if verdict is PhoneVerdict.YES:
+    if verdict >= judge.accept_at:
         return True
-    return verdict is PhoneVerdict.LOOSE and _has_context(_PHONE_CONTEXT, text, start)
+    return verdict > PhoneVerdict.NO and _has_context(_PHONE_CONTEXT, text, start)
 
 
 class PIIGuardrail:
@@ -242,6 +243,7 @@ class PIIGuardrail:
         self.phones = PhoneJudge(
             self.settings.phone_regions,
             accept_possible=self.settings.phone_accept_possible,
+            accept_grouped_possible=self.settings.phone_accept_grouped_possible,
             cache_size=self.settings.phone_cache_size,
         )
         self._validators: dict[str, Callable[[str, str, int, int], tuple[str, int, int] | None]]
@@ -254,9 +256,7 @@ class PIIGuardrail:
             "IPV6": lambda c, t, s, e: ("IPV6", s, e) if ipv6_valid(c) else None,
             "IPV6_TAIL": self._ipv6_tail,
             "IPV4": self._ipv4,
-            "PHONE": lambda c, t, s, e: (
-                ("PHONE", s, e) if valid_phone(c, t, s, self.phones) else None
-            ),
+            "PHONE": self._phone,
         }
 
     # -- validators: (type, start, end) of the confirmed span, or None -----
@@ -363,6 +363,13 @@ class PIIGuardrail:
         if _VERSION_VIA.search(text, max(0, start - 40), start):
             return None
         return ("IPV4", start, end)
+
+    def _phone(
+        self, candidate: str, text: str, start: int, end: int
+    ) -> tuple[str, int, int] | None:
+        if candidate[0] == "+" and start > 0 and text[start - 1] == "(" and ")" in candidate:
+            candidate, start = "(" + candidate, start - 1  # "(+358) 956309454"
+        return ("PHONE", start, end) if valid_phone(candidate, text, start, self.phones) else None
 
     def _is_secret(self, token: str) -> bool:
         if len(token) < self.settings.min_secret_length:

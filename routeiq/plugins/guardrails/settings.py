@@ -144,6 +144,10 @@ class PIISettings(GuardrailSettings):
     #: Also accept a number of a valid length that is not assigned, when it carries
     #: "+"/"00" or an area code in parentheses and the region's grouping.
     phone_accept_possible: bool = True
+    #: Also accept, without a phone word, an unassigned number of a possible length
+    #: written exactly in a region's grouping ("852.669.1595": no 852 area code).
+    #: Off: such a number needs a phone word before it.
+    phone_accept_grouped_possible: bool = False
     #: Phone verdicts cached per candidate string (an LRU of this many entries).
     phone_cache_size: int = Field(default=4096, ge=16, le=1_000_000)
 
