@@ -46,6 +46,10 @@ DEFAULT_REGIONS: tuple[str, ...] = (
 
 SUPPORTED_REGIONS: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
+#: One national format of a region: leading digits, the NSN's groups, whether
+#: its national form dials the trunk prefix, and whether it must.
+_Format = tuple[re.Pattern[str] | None, re.Pattern[str], bool, bool]
+
 _SEPARATORS = re.compile(r"[^0-9]+")
 _TRUNK_IN_INTERNATIONAL = re.compile(r"\(0\)")
 
@@ -78,6 +82,12 @@ def _boundaries_from_end(groups: Sequence[str]) -> frozenset[int]:
     return frozenset(out)
 
 
+def _possible(number: PhoneNumber) -> bool:
+    """A full national length for the country (not a local-only short form)."""
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+
+
 def _merged(written: frozenset[int], allowed: frozenset[int]) -> bool:
     """The written boundaries are the format's first ones, the rest merged:
     "0161 4960066" for "0161 496 0066", but not "021631-6341" for "02 16 31 63 41"."""
@@ -105,30 +115,27 @@ class PhoneJudge:
         # load them all now so no request pays for it.
         PhoneMetadata.load_all()
         self._prefixes: dict[str, str] = {}
-        self._formats: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str], bool]]] = {}
+        self._formats: dict[str, list[_Format]] = {}
         for region in self.regions:
             metadata = PhoneMetadata.metadata_for_region(region)
             if metadata is None:
                 raise ValueError(f"unknown phone region {region!r}")
             prefix = metadata.national_prefix or ""
             self._prefixes[region] = prefix
-            formats: list[tuple[re.Pattern[str] | None, re.Pattern[str], bool]] = []
+            formats: list[_Format] = []
             for fmt in metadata.number_format:
                 if fmt.pattern is None:
                     continue
                 leading = fmt.leading_digits_pattern
                 rule = fmt.national_prefix_formatting_rule or ""
                 # "0\\1": the national format dials the trunk prefix before the first group.
-                dials_trunk = (
-                    bool(prefix)
-                    and prefix in rule.split("\\1", 1)[0]
-                    and not fmt.national_prefix_optional_when_formatting
-                )
+                dials_trunk = bool(prefix) and prefix in rule.split("\\1", 1)[0]
                 formats.append(
                     (
                         re.compile(leading[-1]) if leading else None,
                         re.compile(fmt.pattern),
                         dials_trunk,
+                        dials_trunk and not fmt.national_prefix_optional_when_formatting,
                     )
                 )
             self._formats[region] = formats
@@ -163,7 +170,7 @@ class PhoneJudge:
                 return Verdict.NO
             if phonenumbers.is_valid_number(number):
                 return Verdict.YES
-            if not phonenumbers.is_possible_number(number):
+            if not _possible(number):
                 return Verdict.NO
             # "+", a country code and a possible length: no identifier is written so.
             return Verdict.YES if self.accept_possible and text[0] == "+" else Verdict.POSSIBLE
@@ -176,7 +183,7 @@ class PhoneJudge:
             except NumberParseException:
                 continue
             valid = phonenumbers.is_valid_number_for_region(number, region)
-            if not valid and not phonenumbers.is_possible_number(number):
+            if not valid and not _possible(number):
                 continue
             if len(groups) == 1:
                 # A bare digit run is a phone number when dialled with the trunk prefix.
@@ -212,16 +219,16 @@ class PhoneJudge:
         prefix = self._prefixes[region]
         extra = sum(len(g) for g in written) - len(nsn)
         trunk_written = bool(prefix) and extra == len(prefix) and written[0].startswith(prefix)
-        for leading, pattern, dials_trunk in self._formats[region]:
+        for leading, pattern, dials_trunk, needs_trunk in self._formats[region]:
             if leading is not None and leading.match(nsn) is None:
                 continue
             match = pattern.fullmatch(nsn)
             if match is None:
                 continue
             allowed = _boundaries_from_end([g for g in match.groups() if g])
-            if dials_trunk:
-                if trunk_written and _merged(wanted - {len(nsn)}, allowed):
-                    return True
+            if dials_trunk and trunk_written and _merged(wanted - {len(nsn)}, allowed):
+                return True
+            if needs_trunk:
                 continue
             if extra > 0 and len(nsn) not in wanted:
                 continue  # "1415-555-0132": the prefix glued to the area code

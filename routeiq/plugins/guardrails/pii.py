@@ -216,6 +216,9 @@ def valid_phone(candidate: str, text: str, start: int, judge: PhoneJudge) -> boo
                 text, max(0, start - 40), start
             ):
                 return False
+    if not international and len(digits) < 9 and _DIGIT_RUN.fullmatch(main) is not None:
+        # A bare run of 7-8 digits ("commit 0402817") is a phone number only after a phone word.
+        return _has_context(_PHONE_CONTEXT, text, start) and judge.judge(main) > PhoneVerdict.NO
     verdict = judge.judge(main)
     if verdict >= judge.accept_at:
         return True
