@@ -189,3 +189,43 @@ def test_metadata_is_loaded_at_start_up() -> None:
     PIIGuardrail()
     # Every region's metadata is in memory before the first request.
     assert set(PhoneMetadata._region_metadata) >= set(phonenumbers.SUPPORTED_REGIONS)
+
+
+def test_cache_survives_a_worker_thread_scanning_at_the_same_time() -> None:
+    # The pipeline scans long inputs in a worker thread while the loop scans short
+    # ones with the same guardrail: evictions racing lookups must not raise.
+    import threading
+
+    judge = PhoneJudge(("US", "GB"), cache_size=16)
+    candidates = [f"415-555-{n:04d}" for n in range(200)] + [
+        f"020 7946 {n:04d}" for n in range(200)
+    ]
+    errors: list[BaseException] = []
+
+    def hammer(offset: int) -> None:
+        try:
+            for _ in range(5):
+                for candidate in candidates[offset:] + candidates[:offset]:
+                    judge.judge(candidate)
+        except BaseException as exc:  # the test reports any failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer, args=(i * 97,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(judge) <= 16
+    assert judge.judge("415-555-2671") is Verdict.YES
+
+
+def test_phone_settings_from_config_mapping() -> None:
+    settings = PIISettings.model_validate(
+        {"phone_regions": ["us", "gb"], "phone_cache_size": 64, "phone_accept_possible": False}
+    )
+    guardrail = PIIGuardrail(settings)
+    assert guardrail.phones.regions == ("US", "GB")
+    assert guardrail.phones.cache_size == 64
+    with pytest.raises(ValidationError):
+        PIISettings.model_validate({"phone_cache_size": 0})
