@@ -47,7 +47,7 @@ from phonenumbers import (
 #: The regions tried for numbers written without ``+``: where most of the
 #: gateway's traffic is expected to come from. A setting of the PII guardrail.
 DEFAULT_REGIONS: tuple[str, ...] = (
-    "US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "PL", "SE", "CH", "MX",
+    "US", "CA", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "BR", "JP", "AU", "PL", "SE", "CH", "MX",
 )  # fmt: skip
 
 SUPPORTED_REGIONS: frozenset[str] = frozenset(phonenumbers.SUPPORTED_REGIONS)
