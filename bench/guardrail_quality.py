@@ -646,6 +646,34 @@ def print_table(report: dict[str, object]) -> None:
             )
 
 
+def plot_pii(report: dict[str, object], before_path: Path, path: Path) -> None:
+    """PII rows (dev and test) of this run beside the shape rules' run, if kept."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def values(rows: list[dict[str, object]], split: str) -> dict[str, float]:
+        return {str(r["metric"]): float(r["value"]) for r in rows  # type: ignore[arg-type]
+                if "source" not in r and r["split"] == split}  # fmt: skip
+
+    before = json.loads(before_path.read_text())["rows"] if before_path.exists() else []
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
+    for ax, split in zip(axes, ("dev", "test"), strict=True):
+        now = values(report["rows"], split)  # type: ignore[arg-type]
+        old = values(before, split)
+        metrics = list(now)
+        xs = range(len(metrics))
+        ax.bar([x - 0.2 for x in xs], [old.get(m, float("nan")) for m in metrics], 0.4,
+               label="shape rules")  # fmt: skip
+        ax.bar([x + 0.2 for x in xs], [now[m] for m in metrics], 0.4, label="numbering plans")
+        ax.set_xticks(list(xs), metrics, fontsize=7, rotation=30, ha="right")
+        ax.set_title(f"PII, {split} split")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def plot(report: dict[str, object], path: Path) -> None:
     import matplotlib
 
@@ -732,6 +760,9 @@ def main() -> None:
                 print(f"{row['metric']:28} {row['split']:5} n={row['n']:5} {row['value']:.4f}")
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "guardrail_quality_pii.json").write_text(json.dumps(report, indent=1))
+        plot_pii(report, RESULTS / "guardrail_quality_pii_before.json",
+                 RESULTS / "guardrail_quality_pii.png")  # fmt: skip
+        print(f"wrote {RESULTS / 'guardrail_quality_pii.json'} and .png")
         return
     if args.extra_only and not args.extra_jsonl:
         parser.error("--extra-only needs --extra-jsonl")
