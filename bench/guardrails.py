@@ -189,6 +189,10 @@ async def measure(pipeline: Pipeline, fake: Faker, size: int) -> dict[str, Any]:
         pipeline.cache = VerdictCache()
         pipeline.prefixes.clear()  # a first turn: no remembered history either
         clear_memo()  # every timed section starts with no memoised folding
+        for guardrail in guardrails:  # nor with cached phone-number verdicts
+            phones = getattr(guardrail, "phones", None)
+            if phones is not None:
+                phones.clear()
         first.append(await timed_phase1(pipeline, conversation))
 
         await warm(pipeline, history)

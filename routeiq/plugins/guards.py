@@ -302,7 +302,8 @@ def uncached(
 def check_pairs(
     guardrails: Sequence[Guardrail], texts: Sequence[str], pairs: Sequence[tuple[int, int]]
 ) -> list[Verdict]:
-    """Pure checks, safe in a worker thread (touches no shared state)."""
+    """Pure checks, safe in a worker thread (the only shared state they touch,
+    the PII guardrail's phone-verdict LRU, tolerates concurrent use)."""
     return [guardrails[gi].check(texts[ti]) for gi, ti in pairs]
 
 

@@ -6,7 +6,8 @@ For each chat request (``Pipeline.begin`` -> ``RequestRun``)::
     phase 1  input guardrails, concurrently in one nursery: the built-in ones
              (PII, content, injection: pure CPU, run inline in the parent
              task through the verdict cache, or in a worker thread when more
-             than ``inline_max_chars`` of text is new) and every guardrail
+             than ``inline_max_chars`` of text is new, a digit counting as
+             ``scan_cost.DIGIT_WEIGHT`` characters) and every guardrail
              plugin's pre_call as its own task under its own deadline. The
              first block cancels the others: 400 guardrail_blocked naming the
              guardrail, never echoing the text.
@@ -63,6 +64,7 @@ from routeiq.plugins.guards import (
 from routeiq.plugins.output import OutputGuard, blocked_error
 from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
 from routeiq.plugins.runner import LoadedPlugin, call_hook
+from routeiq.plugins.scan_cost import total_cost
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
 
 if TYPE_CHECKING:
@@ -272,9 +274,10 @@ class RequestRun:
         texts, digests = texts[offset:], all_digests[offset:]
         roles = all_roles[offset:] if all_roles is not None else None
         limit = p.section.inline_max_chars
-        if sum(map(len, texts)) > limit:
+        # Digits weigh more than prose (phone numbers meet the numbering plans).
+        if total_cost(texts) > limit:
             missing = uncached(inputs, texts, digests, p.cache, roles)
-            if sum(len(texts[ti]) for _, ti in missing) > limit:
+            if total_cost(texts[ti] for _, ti in missing) > limit:
                 # Too much new text to scan without stalling the loop: a worker
                 # thread computes the verdicts; the cache is filled here.
                 verdicts = await trio.to_thread.run_sync(

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from routeiq.plugins.guardrails.base import Finding, Verdict, redact_spans
+from routeiq.plugins.guardrails.phones import PhoneJudge
+from routeiq.plugins.guardrails.phones import Verdict as PhoneVerdict
 from routeiq.plugins.guardrails.settings import PIISettings
 from routeiq.plugins.guardrails.validators import (
     IBAN_LENGTHS,
@@ -26,7 +28,7 @@ from routeiq.plugins.guardrails.validators import (
 )
 
 #: Bump when a pattern or validator changes: it invalidates cached verdicts.
-PATTERNS_VERSION = "5"
+PATTERNS_VERSION = "6"
 
 # Why the combined pattern starts with one character class: Python's regex
 # engine then skips, in C, every position that cannot start a candidate
@@ -127,7 +129,8 @@ _EXTENSION = re.compile(r"[ ]?(?:[xX#]|[eE]xt\.?)[ ]?[0-9]{1,6}$")
 _PHONE_CONTEXT = re.compile(
     r"(?i)\b(?:phone|tel|telephone|mobile|cell|fax|whatsapp|sms|dial|número|numero|telefon"
     r"|telefono|téléphone|tél|handy|portable|call me|call us|reach me|reach us|text me"
-    r"|contact me|contact us)\b\W{0,12}(?:\w+\W{1,3}){0,2}$"
+    r"|contact me|contact us|call|calling|ring|phoned|hotline|helpline|landline)"
+    r"\b\W{0,12}(?:\w+\W{1,3}){0,2}$"
 )
 # Labels that make a bare number an identifier, not a phone number.
 _ID_CONTEXT = re.compile(
@@ -173,67 +176,53 @@ _DATE_PREFIX = re.compile(
 )
 
 
-_DASHES_ONLY = re.compile(r"[0-9]+(?:-[0-9]+)+")
-_NANP_SHAPES = ([3, 4], [3, 3, 4], [1, 3, 3, 4])
+_DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
 def _has_context(pattern: re.Pattern[str], text: str, start: int) -> bool:
     return pattern.search(text, max(0, start - 48), start) is not None
 
 
-def valid_phone(candidate: str, text: str, start: int) -> bool:
-    """Phone rules: E.164 after ``+``/``00``; national formats need grouping
-    (or a trunk ``0``, or a context word) and must not look like a date,
-    an SSN, a ZIP+4, an ISBN, a version or a list of small numbers."""
+def valid_phone(candidate: str, text: str, start: int, judge: PhoneJudge) -> bool:
+    """Is ``candidate`` (at ``start`` in ``text``) a phone number?
+
+    Cheap filters first (digit count, balanced parentheses, dates, SSN and
+    ZIP+4 shapes, an id word or a version word before it), then the numbering
+    plans (``phones.PhoneJudge``): a valid number written the way its country
+    writes it, or a valid number in any grouping after a phone word.
+    """
     main = _EXTENSION.sub("", candidate)
     if main.count("(") != main.count(")") or "--" in main or ".." in main:
         return False
     digits = _NON_DIGIT.sub("", main)
-    count = len(digits)
-    if main.startswith("+"):
-        return 8 <= count <= 15
-    if digits.startswith("00") and 11 <= count <= 15 and "." not in main:
-        return True
-    if not 7 <= count <= 13:
+    if not 7 <= len(digits) <= 17:
         return False
-    groups = _DIGIT_RUN.findall(main)
-    lengths = [len(g) for g in groups]
-    if len(groups) == 1:
+    international = main.startswith("+") or main.startswith("00")
+    if not international:
         if _ID_CONTEXT.search(text, max(0, start - 16), start):
             return False
-        if digits[0] == "0" and 9 <= count <= 12:
-            return True
-        return _has_context(_PHONE_CONTEXT, text, start)
-    if "." in main and "(" not in main:
-        if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or 1 in lengths:
+        groups = _DIGIT_RUN.findall(main)
+        lengths = [len(g) for g in groups]
+        if _DATE_PREFIX.match(main) or all(_YEARS.fullmatch(g) for g in groups):
             return False
-        return (
-            lengths == [3, 3, 4]
-            or (digits[0] == "0" and 9 <= count <= 11)
-            or (lengths[0] != 4 and len(lengths) <= 4 and _has_context(_PHONE_CONTEXT, text, start))
-        )
-    if len(lengths) >= 3 and all(n == 4 for n in lengths) and digits[0] != "0":
-        return False  # card-style 4-4-4 grouping (a card that failed Luhn)
-    if (
-        _DASHES_ONLY.fullmatch(main)
-        and digits[0] != "0"
-        and lengths not in _NANP_SHAPES
-        and not _has_context(_PHONE_CONTEXT, text, start)
-    ):
-        # Dashes alone, no trunk 0, no "+": the North American shapes (555-0132,
-        # 415-555-0132, 1-415-555-0132). A SKU "88-4410-27" or a member id
-        # "2023-114-0087" is no country's written format.
-        return False
-    if _DATE_PREFIX.match(main) or all(_YEARS.fullmatch(g) for g in groups):
-        return False
-    if lengths == [3, 2, 4] or (lengths == [5, 4] and "-" in main):
-        return False  # SSN shape, ZIP+4
-    if 1 in lengths[1:]:
-        return False  # ISBN-like grouping
-    short = sum(1 for n in lengths[1:] if n <= 2)
-    if short >= 2 and digits[0] != "0" and "(" not in main:
-        return _has_context(_PHONE_CONTEXT, text, start)
-    return True
+        if lengths == [3, 2, 4] or (lengths == [5, 4] and "-" in main):
+            return False  # SSN shape, ZIP+4
+        if 1 in lengths[1:]:
+            return False  # ISBN-like grouping, a card's check digit apart
+        if "." in main:
+            if (len(groups) == 2 and not main.strip("0123456789.")) or _DOTTED_QUAD.fullmatch(main):
+                return False  # a decimal ("10.5931965", "26.706075"), an address-shaped quad
+            if _VERSION_CONTEXT.search(text, max(0, start - 24), start) or _VERSION_VIA.search(
+                text, max(0, start - 40), start
+            ):
+                return False
+    if not international and len(digits) < 9 and _DIGIT_RUN.fullmatch(main) is not None:
+        # A bare run of 7-8 digits ("commit 0402817") is a phone number only after a phone word.
+        return _has_context(_PHONE_CONTEXT, text, start) and judge.judge(main) > PhoneVerdict.NO
+    verdict = judge.judge(main)
+    if verdict >= judge.accept_at:
+        return True
+    return verdict > PhoneVerdict.NO and _has_context(_PHONE_CONTEXT, text, start)
 
 
 class PIIGuardrail:
@@ -254,6 +243,12 @@ class PIIGuardrail:
             self._extra[group] = (extra.name, extra.weight)
             parts.append(f"(?:{extra.pattern})(?P<{group}>)")
         self._regex = re.compile("|".join(parts), re.ASCII)
+        self.phones = PhoneJudge(
+            self.settings.phone_regions,
+            accept_possible=self.settings.phone_accept_possible,
+            accept_grouped_possible=self.settings.phone_accept_grouped_possible,
+            cache_size=self.settings.phone_cache_size,
+        )
         self._validators: dict[str, Callable[[str, str, int, int], tuple[str, int, int] | None]]
         self._validators = {
             "EMAIL": self._email,
@@ -264,7 +259,7 @@ class PIIGuardrail:
             "IPV6": lambda c, t, s, e: ("IPV6", s, e) if ipv6_valid(c) else None,
             "IPV6_TAIL": self._ipv6_tail,
             "IPV4": self._ipv4,
-            "PHONE": lambda c, t, s, e: ("PHONE", s, e) if valid_phone(c, t, s) else None,
+            "PHONE": self._phone,
         }
 
     # -- validators: (type, start, end) of the confirmed span, or None -----
@@ -372,6 +367,13 @@ class PIIGuardrail:
             return None
         return ("IPV4", start, end)
 
+    def _phone(
+        self, candidate: str, text: str, start: int, end: int
+    ) -> tuple[str, int, int] | None:
+        if candidate[0] == "+" and start > 0 and text[start - 1] == "(" and ")" in candidate:
+            candidate, start = "(" + candidate, start - 1  # "(+358) 956309454"
+        return ("PHONE", start, end) if valid_phone(candidate, text, start, self.phones) else None
+
     def _is_secret(self, token: str) -> bool:
         if len(token) < self.settings.min_secret_length:
             return False
@@ -416,7 +418,7 @@ class PIIGuardrail:
             if confirmed is None and group in ("CREDIT_CARD", "SSN", "IPV4", "IPV6"):
                 # The alternation consumed this span for another type; it may still be a phone.
                 phone = _PHONE_RE.match(text, start)
-                if phone is not None and valid_phone(phone.group(), text, start):
+                if phone is not None and valid_phone(phone.group(), text, start, self.phones):
                     confirmed = ("PHONE", start, phone.end())
             if confirmed is None:
                 continue

@@ -17,6 +17,8 @@ from typing import Any, ClassVar, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from routeiq.plugins.guardrails.base import Action
+from routeiq.plugins.guardrails.phones import DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS
+from routeiq.plugins.guardrails.phones import SUPPORTED_REGIONS as SUPPORTED_PHONE_REGIONS
 
 _OVERRIDE_FIELDS = ("key_overrides", "team_overrides")
 
@@ -136,6 +138,26 @@ class PIISettings(GuardrailSettings):
     min_entropy: float = Field(default=3.7, ge=0.0, le=8.0)
     min_secret_length: int = Field(default=24, ge=8, le=512)
     secret_score: float = Field(default=0.9, ge=0.0, le=1.0)
+    #: Regions (ISO 3166 codes) whose numbering plans decide a phone number
+    #: written without "+"/"00": valid there and grouped as that region writes it.
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
+    #: Also accept a number of a valid length that is not assigned, when it carries
+    #: "+"/"00" or an area code in parentheses and the region's grouping.
+    phone_accept_possible: bool = True
+    #: Also accept, without a phone word, an unassigned number of a possible length
+    #: written exactly in a region's grouping ("852.669.1595": no 852 area code).
+    #: Off: such a number needs a phone word before it.
+    phone_accept_grouped_possible: bool = False
+    #: Phone verdicts cached per candidate string (an LRU of this many entries).
+    phone_cache_size: int = Field(default=4096, ge=16, le=1_000_000)
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [r for r in value if r.upper() not in SUPPORTED_PHONE_REGIONS]
+        if unknown:
+            raise ValueError(f"unknown phone regions {unknown}")
+        return tuple(r.upper() for r in value)
 
 
 INJECTION_CATEGORIES = frozenset(
