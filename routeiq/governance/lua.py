@@ -193,6 +193,60 @@ end
 redis.call('SET', log, table.concat(parts), 'EX', 121)
 """
 
+# A parallel or budget refusal (``denied``, nothing written) also reports the
+# tightest rpm and tpm meters of every rule as they stand, counting nothing: what
+# ``Ledger.meters`` gives the x-ratelimit-* headers. A second pass reading every
+# header again (refusals are rare; the admitted path runs none of it), with the
+# carried settlements applied as the checks saw them; appended to the reply as
+# ``scripts.METERS``.
+_METERS = (
+    """
+  rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
+  for i = 1, na do
+    local key = KEYS[i]
+    local a = ARGV[i + 1]
+    local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
+    local delta, count, reserved, spent = 0, 0, 0, 0
+    if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
+"""
+    + _LOAD
+    + _APPLY
+    + """
+    if rpm >= 0 then
+      local n, reset = 0, 0
+      if rpm > RING_MAX then
+        if cap == 0 then  -- else a ring string, which the next admission drops
+          local log = key .. ':r'
+          n = redis.call('ZCOUNT', log, '(' .. string.format('%.6f', horizon), '+inf')
+          if n > 0 then
+            reset = tonumber(redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')[2]) + P - now
+          end
+        end
+      elseif head ~= tail and nw > horizon then
+        local log = key .. ':r'
+        if ts <= horizon then
+"""
+    + _ADVANCE
+    + """
+        end
+        n, reset = head - tail, nw + P - now
+      end
+      local left = math.max(0, rpm - n)
+      if left < rleft then rl, rleft, rreset = rpm, left, reset end
+    end
+    if tpm >= 0 then
+      local left = math.max(0, math.floor(tpm - (tp * keep + tc) + 1e-9))
+      if left < tleft then
+        tl, tleft = tpm, left
+        if tc > 0 then treset = 2 * P - elapsed
+        elseif tp > 0 then treset = P - elapsed else treset = 0 end
+      end
+    end
+  end
+  return denied .. struct.pack('<dddddd', rl, rleft, rreset, tl, tleft, treset)
+"""
+)
+
 # ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE (+ SETTLE_PART) per rule (KEYS[1 .. na]): what
 # this process settled of that principal since its last call rides along (absent
 # if nothing) and is applied before the checks, so a sequential client's own
@@ -214,6 +268,7 @@ local rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
 local w = {false, false, false, false, false, false, false,
   false, false, false, false, false, false, false}
 local stamp = struct.pack('<d', now)
+local denied = false  -- a parallel or budget refusal's reply (then _METERS)
 for i = 1, na do
   local key = KEYS[i]
   local a = ARGV[i + 1]
@@ -319,7 +374,8 @@ for i = 1, na do
   end
   if par >= 0 then
     if pa + 1 > par then
-      return struct.pack('<BBBdddddd', 0, 3, i, par, 0, 0, elapsed, 0, 0)
+      denied = struct.pack('<BBBdddddd', 0, 3, i, par, 0, 0, elapsed, 0, 0)
+      break
     end
     pa = pa + 1
   end
@@ -327,7 +383,8 @@ for i = 1, na do
     local over
     if reserve == 1 then over = sp + rs + cost > budget + 1e-9 else over = sp >= budget end
     if over then
-      return struct.pack('<BBBdddddd', 0, 4, i, budget, 0, 0, elapsed, sp + rs, 0)
+      denied = struct.pack('<BBBdddddd', 0, 4, i, budget, 0, 0, elapsed, sp + rs, 0)
+      break
     end
     rs = rs + r
   end
@@ -350,6 +407,11 @@ for i = 1, na do
   local n7 = 7 * i
   w[n7 - 6], w[n7 - 5], w[n7 - 4], w[n7 - 3], w[n7 - 2], w[n7 - 1], w[n7] =
     hdr, op, off, b1, b2, due, x
+end
+if denied then
+"""
+    + _METERS
+    + """
 end
 for i = 1, na do
   local key, n7 = KEYS[i], 7 * i

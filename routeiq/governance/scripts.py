@@ -79,6 +79,9 @@ NOTHING_SETTLED = SETTLE_PART.pack(0.0, 0.0, 0.0, 0.0)
 #: refused (0): kind, rule index, limit, rpm wait / tpm previous, tpm current, elapsed,
 #: spend + reserved, 0
 REPLY = struct.Struct("<BBBdddddd")
+#: after a parallel (3) or budget (4) refusal's REPLY: the rules' tightest rpm meter
+#: (limit, remaining, reset) and tpm meter as they stand (limit -1: none)
+METERS = struct.Struct("<6d")
 #: a principal's string: b tc tp pa pi sp rs head tail tstamp newest cap re fl
 #: (pi -1: holds no spend), then the times of ring positions fl .. head - 1
 HEADER = struct.Struct("<14d")

@@ -42,6 +42,7 @@ from routeiq.governance.scripts import (
     CLOCK,
     HEAD,
     KINDS,
+    METERS,
     RECONCILE,
     REPLY,
     SETTLE,
@@ -218,7 +219,7 @@ class SharedCounters:
     def _decode(
         self, rules: tuple[Rule, ...], tokens: int, max_cost: float, out: bytes
     ) -> tuple[Decision, Ticket | None]:
-        admitted, kind, index, a, b, c, d, e, f = REPLY.unpack(out)
+        admitted, kind, index, a, b, c, d, e, f = REPLY.unpack_from(out)
         if admitted:
             decision = Decision(
                 None,
@@ -242,6 +243,12 @@ class SharedCounters:
         elif name == "tpm":  # as the memory ledger's: what the sliding estimate leaves
             est = b * (1.0 - d / MINUTE) + c
             decision.tokens = Meter(int(a), max(0, math.floor(a - est)), wait)
+        elif len(out) >= REPLY.size + METERS.size:  # parallel, budget: every rule's meters
+            rl, rleft, rreset, tl, tleft, treset = METERS.unpack_from(out, REPLY.size)
+            if rl >= 0:
+                decision.requests = Meter(int(rl), int(rleft), rreset)
+            if tl >= 0:
+                decision.tokens = Meter(int(tl), int(tleft), treset)
         return decision, None
 
     async def _eval(

@@ -1,0 +1,172 @@
+"""A parallel or budget refusal from the Redis counters carries the rpm and tpm meters.
+
+The memory ledger answered such a refusal with the tightest rpm and tpm meters of
+all the request's rules (``Ledger.meters``: its 429 or ``budget_exceeded`` 400 then
+carried the x-ratelimit-* headers, as every other answer does); the Redis
+admission script answered with none. Here both counters see the same admissions at
+the same exact times (the scripts take their clock as an argument) against a real
+redis-server, and must give the same (limit, remaining, reset) meters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import trio
+
+from routeiq.governance.ledger import Decision, Ledger, Meter, Rule
+from routeiq.governance.scripts import BUFFER
+from routeiq.governance.shared import SharedCounters
+from routeiq.mock_upstream import MockSettings
+from routeiq.testing import running_stack
+from tests.conftest import CHAT
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def clock() -> Clock:
+    return Clock(6_000.0)  # the start of a minute bucket
+
+
+@pytest.fixture
+async def shared(redis_url: str, clock: Clock) -> AsyncIterator[SharedCounters]:
+    counters = SharedCounters(redis_url, "meters:", flush_delay=3600.0, clock=clock)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(counters.run)
+        yield counters
+        nursery.cancel_scope.cancel()
+
+
+Step = tuple[float, tuple[Rule, ...], int, float]  # at, rules, tokens, max_cost
+Seen = tuple[str | None, Meter | None, Meter | None]
+
+
+async def _both(shared: SharedCounters, clock: Clock, steps: list[Step]) -> list[list[Seen]]:
+    """Each step's (refusal kind, requests meter, tokens meter) from Redis and from memory."""
+    memory = Ledger()
+    out: list[list[Seen]] = []
+    for use_redis in (True, False):
+        seen: list[Seen] = []
+        for at, rules, tokens, cost in steps:
+            clock.now = at
+            decision: Decision
+            if use_redis:
+                decision, _ = await shared.admit(rules, tokens, cost)
+            else:
+                decision, _ = memory.admit(rules, at, at, tokens, cost)
+            kind = decision.denial.kind if decision.denial is not None else None
+            seen.append((kind, decision.requests, decision.tokens))
+        out.append(seen)
+    return out
+
+
+async def test_a_parallel_refusal_carries_the_meters_as_in_memory(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    key = Rule("key:par", rpm=10, tpm=1000, parallel=2)
+    team = Rule("team:par", rpm=4, tpm=5000)
+    rules = (key, team)
+    steps: list[Step] = [
+        (6000.0, rules, 100, 0.0),
+        (6010.0, rules, 300, 0.0),
+        (6030.0, rules, 50, 0.0),  # two in flight: refused
+        (6065.0, rules, 50, 0.0),  # still two: the window slid, and rolled a minute
+    ]
+    redis, memory = await _both(shared, clock, steps)
+    assert redis == memory
+    # The team's rpm (2 of 4 left) and the key's tpm (600 of 1000 left) are the tightest.
+    assert redis[2] == ("parallel", Meter(4, 2, 40.0), Meter(1000, 600, 90.0))
+    # At 6065: the entry of 6000 expired (the team has 3 left, empty at 6010 + 60);
+    # the key's 400 tokens of minute 100 weigh 55/60: est 366.7, left 633.
+    assert redis[3] == ("parallel", Meter(4, 3, 5.0), Meter(1000, 633, 55.0))
+
+
+async def test_a_budget_refusal_carries_the_meters_as_in_memory(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    key = Rule("key:bud", rpm=50, tpm=2000, max_budget=1.0)
+    team = Rule("team:bud", rpm=3, tpm=800)
+    rules = (key, team)
+    steps: list[Step] = [
+        (6000.0, rules, 100, 0.4),
+        (6020.0, rules, 200, 0.4),
+        (6040.0, rules, 100, 0.4),  # 0.8 reserved + 0.4 > 1.0: refused by the key's budget
+        (6040.0, (team, key), 100, 0.4),  # the same, the key's rule second
+    ]
+    redis, memory = await _both(shared, clock, steps)
+    assert redis == memory
+    # The team's rpm: 1 of 3 left, empty 60 s after 6020; its tpm: 500 of 800 left.
+    assert redis[2] == ("budget", Meter(3, 1, 40.0), Meter(800, 500, 80.0))
+    assert redis[3] == redis[2]
+
+
+async def test_the_refusal_meters_read_the_ring_and_count_nothing(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    """More admissions than the header buffers (times in the ring string), then
+    refusals: the meters read the oldest live time there, and the refused requests
+    are not counted (the next admission sees the same count)."""
+    rule = Rule("key:ring", rpm=20, tpm=10_000, parallel=BUFFER + 4)
+    steps: list[Step] = [(6000.0 + 5 * i, (rule,), 10, 0.0) for i in range(BUFFER + 4)]
+    steps += [(6062.0, (rule,), 10, 0.0), (6066.0, (rule,), 10, 0.0)]
+    redis, memory = await _both(shared, clock, steps)
+    assert redis == memory
+    n = BUFFER + 4  # all live at 6055; at 6062 the one of 6000 expired, at 6066 6005 too
+    newest = 6000.0 + 5 * (n - 1)
+    assert redis[-2] == ("parallel", Meter(20, 20 - (n - 1), newest + 60 - 6062.0), redis[-2][2])
+    assert redis[-1] == ("parallel", Meter(20, 20 - (n - 2), newest + 60 - 6066.0), redis[-1][2])
+
+
+async def test_huge_limits_report_the_sorted_set_count(
+    shared: SharedCounters, clock: Clock
+) -> None:
+    rule = Rule("key:huge", rpm=10**9, parallel=2)
+    steps: list[Step] = [(6000.0, (rule,), 0, 0.0), (6030.0, (rule,), 0, 0.0)]
+    steps += [(6061.0, (rule,), 0, 0.0)]
+    redis, memory = await _both(shared, clock, steps)
+    assert redis == memory
+    assert redis[2] == ("parallel", Meter(10**9, 10**9 - 1, 29.0), None)
+
+
+async def test_the_parallel_429_through_redis_carries_the_rate_limit_headers(
+    tmp_path: Path, redis_url: str
+) -> None:
+    slow = MockSettings(latency=1.0)  # the first request holds its slot for a second
+    state = {"backend": "redis", "redis_url": redis_url, "key_prefix": "meters-e2e:"}
+    async with (
+        running_stack(slow, governance={"data_dir": str(tmp_path)}, state=state) as s,
+        httpx.AsyncClient(timeout=10) as c,
+    ):
+        assert s.gw.governance is not None and s.gw.governance.counters.name == "redis"
+        fields = {"rpm_limit": 10, "tpm_limit": 100_000, "max_parallel_requests": 1}
+        r = await c.post(f"{s.url}/key/generate", json=fields, headers=s.headers)
+        auth = {"authorization": f"Bearer {r.json()['key']}"}
+        url = f"{s.url}/v1/chat/completions"
+        first: list[httpx.Response] = []
+
+        async def hold() -> None:
+            first.append(await c.post(url, json=CHAT, headers=auth))
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(hold)
+            with trio.fail_after(5):
+                while not s.mock.stats.requests:  # the first one reached the upstream
+                    await trio.sleep(0.01)
+            refused = await c.post(url, json=CHAT, headers=auth)
+        assert first[0].status_code == 200
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["retry-after"] == "1"
+        assert refused.headers["x-ratelimit-limit-requests"] == "10"
+        assert refused.headers["x-ratelimit-remaining-requests"] == "9"
+        assert refused.headers["x-ratelimit-limit-tokens"] == "100000"
+        assert int(refused.headers["x-ratelimit-remaining-tokens"]) < 100_000
