@@ -193,6 +193,16 @@ end
 redis.call('SET', log, table.concat(parts), 'EX', 121)
 """
 
+# Rule ``i``'s key and packed arguments (``scripts.RULE``), and the settlement sums
+# riding after them when the admission carries some (``scripts.SETTLED`` minus its head).
+_RULE = """
+  local key = KEYS[i]
+  local a = ARGV[i + 1]
+  local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
+  local delta, count, reserved, spent = 0, 0, 0, 0
+  if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
+"""
+
 # A parallel or budget refusal (``denied``, nothing written) also reports the
 # tightest rpm and tpm meters of every rule as they stand, counting nothing: what
 # ``Ledger.meters`` gives the x-ratelimit-* headers. A second pass reading every
@@ -203,12 +213,8 @@ _METERS = (
     """
   rl, rleft, rreset, tl, tleft, treset = -1, 1e300, 0, -1, 1e300, 0
   for i = 1, na do
-    local key = KEYS[i]
-    local a = ARGV[i + 1]
-    local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
-    local delta, count, reserved, spent = 0, 0, 0, 0
-    if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
 """
+    + _RULE
     + _LOAD
     + _APPLY
     + """
@@ -270,12 +276,8 @@ local w = {false, false, false, false, false, false, false,
 local stamp = struct.pack('<d', now)
 local denied = false  -- a parallel or budget refusal's reply (then _METERS)
 for i = 1, na do
-  local key = KEYS[i]
-  local a = ARGV[i + 1]
-  local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
-  local delta, count, reserved, spent = 0, 0, 0, 0
-  if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
 """
+    + _RULE
     + _LOAD
     + _APPLY
     + """

@@ -14,28 +14,13 @@ import trio
 from routeiq.governance.ledger import Ledger, Rule
 from routeiq.governance.scripts import BUFFER, CHUNK, HEADER
 from routeiq.governance.shared import SharedCounters
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def clock() -> Clock:
-    return Clock(6_000.0)  # the start of a minute bucket
+from tests.governance.conftest import Clock, counters_at
 
 
 @pytest.fixture
 async def shared(redis_url: str, clock: Clock) -> AsyncIterator[SharedCounters]:
-    counters = SharedCounters(redis_url, "ring:", flush_delay=3600.0, clock=clock)
-    async with trio.open_nursery() as nursery:
-        await nursery.start(counters.run)
+    async with counters_at(redis_url, "ring:", clock) as counters:
         yield counters
-        nursery.cancel_scope.cancel()
 
 
 async def _admit(shared: SharedCounters, rule: Rule, at: float, clock: Clock) -> tuple[bool, float]:

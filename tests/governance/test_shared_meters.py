@@ -5,46 +5,26 @@ all the request's rules (``Ledger.meters``: its 429 or ``budget_exceeded`` 400 t
 carried the x-ratelimit-* headers, as every other answer does); the Redis
 admission script answered with none. Here both counters see the same admissions at
 the same exact times (the scripts take their clock as an argument) against a real
-redis-server, and must give the same (limit, remaining, reset) meters.
+redis-server, and must give the same (limit, remaining, reset) meters. The same
+through the gateway: tests/governance/test_denial_headers.py, on both backends.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import httpx
 import pytest
-import trio
 
 from routeiq.governance.ledger import Decision, Ledger, Meter, Rule
 from routeiq.governance.scripts import BUFFER
 from routeiq.governance.shared import SharedCounters
-from routeiq.mock_upstream import MockSettings
-from routeiq.testing import running_stack
-from tests.conftest import CHAT
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def clock() -> Clock:
-    return Clock(6_000.0)  # the start of a minute bucket
+from tests.governance.conftest import Clock, counters_at
 
 
 @pytest.fixture
 async def shared(redis_url: str, clock: Clock) -> AsyncIterator[SharedCounters]:
-    counters = SharedCounters(redis_url, "meters:", flush_delay=3600.0, clock=clock)
-    async with trio.open_nursery() as nursery:
-        await nursery.start(counters.run)
+    async with counters_at(redis_url, "meters:", clock) as counters:
         yield counters
-        nursery.cancel_scope.cancel()
 
 
 Step = tuple[float, tuple[Rule, ...], int, float]  # at, rules, tokens, max_cost
@@ -136,37 +116,3 @@ async def test_huge_limits_report_the_sorted_set_count(
     redis, memory = await _both(shared, clock, steps)
     assert redis == memory
     assert redis[2] == ("parallel", Meter(10**9, 10**9 - 1, 29.0), None)
-
-
-async def test_the_parallel_429_through_redis_carries_the_rate_limit_headers(
-    tmp_path: Path, redis_url: str
-) -> None:
-    slow = MockSettings(latency=1.0)  # the first request holds its slot for a second
-    state = {"backend": "redis", "redis_url": redis_url, "key_prefix": "meters-e2e:"}
-    async with (
-        running_stack(slow, governance={"data_dir": str(tmp_path)}, state=state) as s,
-        httpx.AsyncClient(timeout=10) as c,
-    ):
-        assert s.gw.governance is not None and s.gw.governance.counters.name == "redis"
-        fields = {"rpm_limit": 10, "tpm_limit": 100_000, "max_parallel_requests": 1}
-        r = await c.post(f"{s.url}/key/generate", json=fields, headers=s.headers)
-        auth = {"authorization": f"Bearer {r.json()['key']}"}
-        url = f"{s.url}/v1/chat/completions"
-        first: list[httpx.Response] = []
-
-        async def hold() -> None:
-            first.append(await c.post(url, json=CHAT, headers=auth))
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(hold)
-            with trio.fail_after(5):
-                while not s.mock.stats.requests:  # the first one reached the upstream
-                    await trio.sleep(0.01)
-            refused = await c.post(url, json=CHAT, headers=auth)
-        assert first[0].status_code == 200
-        assert refused.status_code == 429, refused.text
-        assert refused.headers["retry-after"] == "1"
-        assert refused.headers["x-ratelimit-limit-requests"] == "10"
-        assert refused.headers["x-ratelimit-remaining-requests"] == "9"
-        assert refused.headers["x-ratelimit-limit-tokens"] == "100000"
-        assert int(refused.headers["x-ratelimit-remaining-tokens"]) < 100_000
