@@ -2,7 +2,7 @@
 
 Runs the shipped guards exactly as ``bench/guardrail_quality.py`` judges them (its
 ``verdict_as``: each text in its role, user = direct, tool = indirect; its PII
-coverage rule, restated here because it is local to its ``evaluate``; the
+coverage rule ``covering``; the
 embedding head on user texts when its weights exist) and
 prints recall / false-positive rates per label, role, class and source.
 
@@ -30,7 +30,7 @@ os.environ.setdefault("GUARD_EMBED_CACHE", "/tmp/guard_sealed_embeddings.npz")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from guardrail_quality import rate, verdict_as
+from guardrail_quality import covering, rate, verdict_as
 
 from routeiq.plugins.guardrails import (
     ContentGuardrail,
@@ -139,9 +139,7 @@ def pii_rows(records: list[dict[str, str]]) -> list[dict[str, object]]:
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for record in records:
         if record["label"] == "pii":
-            start = record["text"].index(record["value"])
-            end = start + len(record["value"])
-            hit = any(f.start <= start and f.end >= end for f in pii.scan(record["text"]))
+            hit = bool(covering(pii, record["text"], record["value"]))
         else:
             hit = pii.check(record["text"]).triggered
         for key in (

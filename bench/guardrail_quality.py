@@ -74,6 +74,7 @@ from guard_pii_lookalikes import MORE_PHONE_LOCALES, more_lookalikes, phone_twin
 
 from routeiq.plugins.guardrails import (
     ContentGuardrail,
+    Finding,
     InjectionGuardrail,
     InjectionSettings,
     PIIGuardrail,
@@ -378,6 +379,14 @@ def rate(hits: int, total: int) -> float:
     return hits / total if total else float("nan")
 
 
+def covering(pii: PIIGuardrail, text: str, value: str) -> list[Finding]:
+    """The PII findings in ``text`` that cover the whole of ``value`` (recall counts a
+    positive caught when any finding, of any type, covers its value)."""
+    start = text.index(value)
+    end = start + len(value)
+    return [f for f in pii.scan(text) if f.start <= start and f.end >= end]
+
+
 def verdict_as(guardrail: InjectionGuardrail, text: str, role: str) -> Verdict:
     """The injection verdict for ``text`` sent as a message of ``role``."""
     verdict = guardrail.check(text)
@@ -418,9 +427,7 @@ def evaluate(show_misses: str | None, pii_only: bool = False) -> dict[str, objec
     ] + pii_benign  # fmt: skip
 
     def detected_pii(sample: Sample) -> tuple[bool, bool]:
-        start = sample.text.index(sample.value)
-        end = start + len(sample.value)
-        found = [f for f in pii.scan(sample.text) if f.start <= start and f.end >= end]
+        found = covering(pii, sample.text, sample.value)
         return bool(found), any(f.type == sample.label for f in found)
 
     rows: list[dict[str, object]] = []
