@@ -25,6 +25,7 @@ import yaml
 from tests.conftest import MASTER_KEY, config_dict
 from tests.console.helpers import TOKEN
 
+BATCHES = 5
 REQUESTS = 60
 
 
@@ -97,8 +98,18 @@ def test_a_session_made_on_one_worker_holds_on_every_worker(two_workers: str) ->
         assert signed.status_code == 303 and signed.headers["location"] == "/ui/"
         assert "riq_console" in c.cookies
         before = _settled(url)
-        statuses = [c.get("/ui/keys").status_code for _ in range(REQUESTS)]
-        assert statuses == [200] * REQUESTS
+        # Which worker accepts a new connection is the kernel's choice: on a loaded
+        # machine one may take nearly all of a batch. Batches until both have answered
+        # console pages (every page must be 200: the session holds wherever it lands).
+        scrapes, grew = 0, {"0": 0.0, "1": 0.0}
+        for _ in range(BATCHES):
+            statuses = [c.get("/ui/keys").status_code for _ in range(REQUESTS)]
+            assert statuses == [200] * REQUESTS
+            after = _settled(url)
+            scrapes += 1
+            grew = {w: after.get(w, 0.0) - before.get(w, 0.0) for w in ("0", "1")}
+            if all(n >= 5 + scrapes for n in grew.values()):
+                break
         # a change on whichever worker, and its flash on whichever worker next
         page = c.get("/ui/cache")
         token = TOKEN.search(page.text)
@@ -107,9 +118,7 @@ def test_a_session_made_on_one_worker_holds_on_every_worker(two_workers: str) ->
         assert done.status_code == 303
         assert "Cache flushed" in c.get("/ui/cache").text
 
-    # Both workers answered console pages: each one's count grew by more than the two
-    # scrapes could add (the 60 pages split between them).
-    after = _settled(url)
-    grew = {w: after.get(w, 0.0) - before.get(w, 0.0) for w in ("0", "1")}
+    # Both workers answered console pages: each one's count grew by more than the
+    # scrapes could add (each scrape adds one to the worker that answers it).
     assert sum(grew.values()) >= REQUESTS, grew
-    assert all(n >= 5 for n in grew.values()), grew
+    assert all(n >= 5 + scrapes for n in grew.values()), (grew, scrapes)
