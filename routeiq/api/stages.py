@@ -187,9 +187,7 @@ class RouteStage:
         run = flow.guard
 
         async def attempt(dep: Deployment) -> AttemptResult:
-            ctx.deployment = dep.id
-            ctx.group = dep.model_name
-            ctx.attempts += 1
+            ctx.begin_attempt(dep)
             adapter = translator(gw.translators, dep)
             target = gw.upstreams.targets[dep.id]
             options: dict[str, Any] = {

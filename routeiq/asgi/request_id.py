@@ -99,7 +99,7 @@ class RequestIdMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 headers = [*message.get("headers", ()), rid_header]
-                headers.extend(litellm_headers(headers, rid_header[1]))
+                headers.extend(litellm_headers(headers, rid_header[1], ctx.key_spend))
                 if not body_read and CLOSE not in headers:  # answered before the body (401...)
                     headers.append(CLOSE)
                 bad = bad_header(headers)

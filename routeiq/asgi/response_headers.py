@@ -12,6 +12,7 @@ import time
 import orjson
 
 from routeiq.asgi.headers import header_text
+from routeiq.asgi.litellm_headers import attempt_headers
 from routeiq.asgi.types import RequestContext
 from routeiq.errors import RouteIQError
 
@@ -33,8 +34,8 @@ def decision_headers(ctx: RequestContext) -> list[tuple[bytes, bytes]]:
         out.append((b"x-routeiq-model", header_text(ctx.model)))
     if ctx.deployment is not None:
         out.append((b"x-routeiq-deployment", header_text(ctx.deployment)))
-    if ctx.group is not None:  # LiteLLM's name for the group that served (after fallbacks)
-        out.append((b"x-litellm-model-group", header_text(ctx.group)))
+    if ctx.group is not None:
+        out.extend(attempt_headers(ctx))
     if ctx.route is not None:
         out.append((b"x-routeiq-route", ctx.route))
     return out

@@ -24,13 +24,16 @@ class RequestContext:
         "cost",
         "deployment",
         "end_user",
+        "fallbacks",
         "group",
         "key_id",
         "key_name",
+        "key_spend",
         "model",
         "principal",
         "request_id",
         "route",
+        "served_by",
         "started",
         "status",
         "team",
@@ -52,15 +55,32 @@ class RequestContext:
         self.principal: Any = None
         self.end_user: str | None = None
         self.admission: Any = None
+        # The key's spend before this request and its limits as LiteLLM's
+        # x-litellm-key-* headers (set by governance admission; None: not a virtual key).
+        self.key_spend: float | None = None
         self.model: str | None = None
         self.deployment: str | None = None
         self.group: str | None = None  # the model group that served (a fallback's, say)
+        self.served_by: Any = None  # the Deployment of the last attempt
         self.attempts = 0
+        self.fallbacks = 0  # attempts on another group than the one before (LiteLLM's count)
         self.status = 0
         self.usage: dict[str, Any] | None = None
         self.cost: float | None = None  # USD of the answer, when its deployment is priced
         self.route: bytes | None = None  # a learned route's decision (x-routeiq-route)
         self.trace: Any = None  # routeiq.tracecontext.RequestTrace, set at arrival
+
+    def begin_attempt(self, dep: Any) -> None:
+        """Note one attempt on the deployment ``dep`` (a ``routeiq.deployment.Deployment``):
+        a change of model group after the first attempt is a fallback, the same group
+        again a retry (LiteLLM's ``x-litellm-attempted-fallbacks`` / ``-retries``)."""
+        group: str = dep.model_name
+        if self.attempts and group != self.group:
+            self.fallbacks += 1
+        self.deployment = dep.id
+        self.group = group
+        self.served_by = dep
+        self.attempts += 1
 
 
 def get_ctx(scope: Scope) -> RequestContext:

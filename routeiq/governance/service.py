@@ -32,7 +32,7 @@ from routeiq.db.base import Database, EntityRow
 from routeiq.errors import BudgetExceeded, Forbidden, ModelNotAllowed, RateLimited, Unauthorized
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.duration import period_index
-from routeiq.governance.ledger import Decision, Ticket
+from routeiq.governance.ledger import Decision, Rule, Ticket
 from routeiq.governance.records import Principal, principal
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.governance.spend_queue import SpendQueue, SpendTotals
@@ -101,6 +101,18 @@ def meter_headers(decision: Decision) -> Headers:
         out.append((_TOK[0], b"%d" % m.limit))
         out.append((_TOK[1], b"%d" % (m.remaining if m.remaining > 0 else 0)))
         out.append((_TOK[2], reset_text(m.reset)))
+    return out
+
+
+def key_limit_headers(rule: Rule) -> Headers:
+    """LiteLLM's ``x-litellm-key-tpm-limit``, ``-rpm-limit``, ``-max-budget`` (those set)."""
+    out: Headers = []
+    if rule.tpm is not None:
+        out.append((b"x-litellm-key-tpm-limit", b"%d" % rule.tpm))
+    if rule.rpm is not None:
+        out.append((b"x-litellm-key-rpm-limit", b"%d" % rule.rpm))
+    if rule.max_budget is not None:
+        out.append((b"x-litellm-key-max-budget", str(rule.max_budget).encode()))
     return out
 
 
@@ -257,6 +269,10 @@ class Governance:
         found = self._principals(ctx, end_user)
         if not found:
             return []
+        key = found[0] if found[0].kind == "key" else None
+        if key is not None:  # LiteLLM's x-litellm-key-spend: spend so far + this answer's
+            rule = key.rule
+            ctx.key_spend = self.counters.spend(rule)[0] if key.limited else rule.base_spend
         rules = []
         for p in found:
             if p.blocked:  # a user or end customer (keys and teams: 401 at auth)
@@ -274,6 +290,8 @@ class Governance:
         tokens, cost = self.max_cost(model, req, body_len)
         decision, ticket = await self.counters.admit(tuple(rules), tokens, cost)
         headers = meter_headers(decision)
+        if key is not None and key.limited:
+            headers.extend(key_limit_headers(key.rule))
         denial = decision.denial
         if denial is not None:
             kind, _, ident = denial.ns.partition(":")

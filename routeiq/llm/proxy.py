@@ -19,6 +19,7 @@ import trio
 from routeiq.asgi.disconnect import watch_disconnect
 from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers, sse_error_event
 from routeiq.asgi.types import Receive, RequestContext, Send
+from routeiq.compat.model_stamp import stamp_body, stamp_events, stamp_for
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.attempt import AttemptResult, response_id_in, total_tokens
 from routeiq.llm.passthrough import passthrough_headers
@@ -97,6 +98,18 @@ class Exchange:
         # A stream's first and last blocks, for the attempt's span (read after the response).
         self.first_block: bytes | None = None
         self.last_block: bytes | None = None
+        # The answer's "model" as LiteLLM's proxy returns it (compat/model_stamp.py).
+        self.stamp = (
+            stamp_for(
+                ctx.model,
+                ctx.group,
+                fallbacks=ctx.fallbacks,
+                stream=stream,
+                learned_route=ctx.route is not None,
+            )
+            if endpoint in _STAMPED
+            else None
+        )
 
     async def run(self, receive: Receive, deadline: float) -> AttemptResult:
         """Relay the exchange within ``deadline`` seconds and return its outcome.
@@ -157,6 +170,8 @@ class Exchange:
 
     async def emit(self, body: bytes) -> None:
         """Send one piece of a streamed body (noting the first: time to first token)."""
+        if self.stamp is not None:
+            body = stamp_events(body, self.stamp)
         if self.first_body_at is None:
             self.first_body_at = trio.current_time()
             if self.want_id:
@@ -218,6 +233,12 @@ class Exchange:
         self, status: int, headers: list[tuple[bytes, bytes]], body: bytes
     ) -> None:
         """Send a complete answer (headers already include the decision headers)."""
+        if self.stamp is not None and status < 300:
+            stamped = stamp_body(body, self.stamp)
+            if len(stamped) != len(body):
+                length = b"%d" % len(stamped)
+                headers = [(k, length if k == b"content-length" else v) for k, v in headers]
+            body = stamped
         self.started = True
         self.ctx.status = status
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
@@ -275,6 +296,7 @@ class Exchange:
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+_STAMPED = frozenset({"chat", "embeddings"})  # the endpoints whose "model" LiteLLM restamps
 _SPENT = httpx.ByteStream(b"")
 
 

@@ -93,9 +93,7 @@ async def relay(
     deadline = deadline_of(gw, request)
 
     async def attempt(dep: Deployment) -> AttemptResult:
-        ctx.deployment = dep.id
-        ctx.group = dep.model_name
-        ctx.attempts += 1
+        ctx.begin_attempt(dep)
         native = endpoint in ANTHROPIC_PATHS and dep.provider == "anthropic"
         if not native and translator(gw.translators, dep) is not None:
             raise BadRequest(

@@ -185,9 +185,7 @@ async def create(
     payloads: dict[str, bytes] = {}
 
     async def attempt(dep: Deployment) -> AttemptResult:
-        ctx.deployment = dep.id
-        ctx.group = dep.model_name
-        ctx.attempts += 1
+        ctx.begin_attempt(dep)
         payload = payloads.get(dep.upstream_model)
         if payload is None:
             body = {**upstream_body(req), "model": dep.upstream_model}  # no LiteLLM fields

@@ -19,7 +19,10 @@ def test_each_gateway_header_gets_its_litellm_name() -> None:
         b"x-litellm-model-group": b"gpt-4o",
         b"x-litellm-model-id": b"dep-1",
         b"x-litellm-response-cost": b"0.000085",
+        b"x-litellm-key-spend": b"8.5e-05",  # no key record: 0 + this answer's cost
     }
+    # A virtual key's spend before the request plus this answer's (LiteLLM's header).
+    assert dict(litellm_headers(headers, b"rid-1", 0.5))[b"x-litellm-key-spend"] == b"0.500085"
 
 
 def test_an_error_gets_the_call_id_only() -> None:
@@ -30,7 +33,10 @@ def test_an_error_gets_the_call_id_only() -> None:
 
 def test_a_litellm_header_already_there_is_not_repeated() -> None:
     headers = [(b"x-litellm-call-id", b"upstream"), (b"x-routeiq-model", b"m")]
-    assert litellm_headers(headers, b"r") == [(b"x-litellm-model-group", b"m")]
+    assert litellm_headers(headers, b"r") == [
+        (b"x-litellm-model-group", b"m"),
+        (b"x-litellm-key-spend", b"0.0"),
+    ]
 
 
 async def test_model_group_after_a_fallback_is_the_group_that_served() -> None:
