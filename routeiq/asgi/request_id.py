@@ -109,6 +109,8 @@ class RequestIdMiddleware:
                 started = True
                 if not ctx.status:
                     ctx.status = message["status"]
+            elif not ctx.answered and message.get("body"):
+                ctx.answered = True
             await send(message)
 
         try:

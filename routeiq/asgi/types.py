@@ -19,6 +19,7 @@ class RequestContext:
 
     __slots__ = (
         "admission",
+        "answered",
         "api_key",
         "attempts",
         "cost",
@@ -63,6 +64,9 @@ class RequestContext:
         self.group: str | None = None  # the model group that served (a fallback's, say)
         self.served_by: Any = None  # the Deployment of the last attempt
         self.attempts = 0
+        # A byte of the answer's body went to the client (governance: what a client
+        # that left is charged, Governance.finish).
+        self.answered = False
         self.fallbacks = 0  # attempts on another group than the one before (LiteLLM's count)
         self.status = 0
         self.usage: dict[str, Any] | None = None

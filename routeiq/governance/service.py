@@ -247,6 +247,13 @@ class Governance:
         copies = max(_int(req.get("n")), _int(req.get("best_of")), 1)
         return prompt, prompt * price.input + copies * out * price.output
 
+    def prompt_cost(self, model: str | None, tokens: int) -> float:
+        """``tokens`` prompt tokens of ``model`` at its input price (0: unpriced)."""
+        price = self.prices.get(model) if model is not None else None
+        if price is None and model is not None and self._patterns:
+            price = self._wildcard_price(model)
+        return tokens * price.input if price is not None else 0.0
+
     def _wildcard_price(self, model: str) -> GroupPrice | None:
         """The price of the wildcard group a name routes to (``openai/*``): the most
         specific pattern, as the router picks it (``routeiq/routing/resolve.py``)."""
@@ -333,8 +340,14 @@ class Governance:
                 # The upstream was asked but reported no usage (a stream without
                 # stream_options.include_usage, or a client that left before the
                 # stream's final usage event): charge the most it could cost, so a
-                # budget cannot be bypassed by streaming or by hanging up.
-                cost = adm.max_cost
+                # budget cannot be bypassed by streaming or by hanging up. A client
+                # that left before any byte of the answer cancelled the call before
+                # the upstream generated anything it sent: its prompt (estimated, at
+                # the input price) is what the upstream used.
+                if ctx.status == 499 and not ctx.answered:
+                    cost = self.prompt_cost(ctx.model, adm.tokens)
+                else:
+                    cost = adm.max_cost
             if adm.ticket is not None:
                 tokens = total if ctx.usage else adm.tokens
                 self.counters.settle(adm.ticket, tokens, cost)
@@ -467,8 +480,10 @@ def unmetered(status: int, deployment: str | None) -> bool:
     """Whether a request that reported no usage still cost something upstream: it was
     answered (200), or its client left (499) after a deployment was called. A client
     that reads a stream and hangs up before its last event (the usage) leaves the
-    upstream billing what it generated, which the gateway cannot see; a 499 before
-    any deployment was called (during the guardrails, say) cost nothing."""
+    upstream billing what it generated, which the gateway cannot see (charged its
+    reservation); one that left before the first byte of the answer is charged its
+    prompt only (``Governance.finish``); a 499 before any deployment was called
+    (during the guardrails, say) cost nothing."""
     return status == 200 or (status == 499 and deployment is not None)
 
 

@@ -11,6 +11,7 @@ from routeiq.db.base import database_url, open_database
 from routeiq.db.schema import LATEST
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.service import Governance, GroupPrice
+from routeiq.pricing.limits import load_limits, output_limits
 
 if TYPE_CHECKING:
     from routeiq.config import Config
@@ -24,12 +25,8 @@ def group_prices(config: Config, book: PriceBook) -> dict[str, GroupPrice]:
         prices = [book.by_deployment[d.id] for d in deps if d.id in book.by_deployment]
         if not prices:
             continue
-        limits = [
-            v
-            for d in deps
-            for v in (d.model_info.get("max_output_tokens"), d.model_info.get("max_tokens"))
-            if isinstance(v, int) and not isinstance(v, bool) and v > 0
-        ]
+        # The model's real limit: declared in model_info, else litellm's map's.
+        limits = output_limits(deps, load_limits())
         out[group] = GroupPrice(
             max(p.input for p in prices), max(p.output for p in prices), max(limits, default=None)
         )

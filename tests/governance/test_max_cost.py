@@ -84,3 +84,46 @@ def test_aliases_and_fallbacks_are_priced(tmp_path: Path) -> None:
     assert gov.max_cost("fast", body, BODY)[1] == pytest.approx(own)  # the alias's group
     assert gov.max_cost("openai/gpt-4o", body, BODY)[1] == pytest.approx(own)
     assert gov.max_cost("embed-test", body, BODY)[1] == pytest.approx(100 * 0.001 + 10 * 0.001)
+
+
+def test_without_max_tokens_the_model_s_real_output_limit_is_reserved() -> None:
+    """No ``max_tokens``: the reservation assumes the model's own output limit, from
+    ``model_info`` or else litellm's price map (gpt-4o-mini: 16384 tokens), the same
+    for a chat body and a ``/v1/completions`` body; ``default_max_tokens`` (4096) only
+    for a model neither knows. (Before, every model without ``model_info`` reserved
+    4096, a quarter of what gpt-4o-mini may really answer.)"""
+    from routeiq.governance.wiring import group_prices
+    from routeiq.pricing import PriceBook
+
+    def dep(name: str, model: str, **info: Any) -> dict[str, Any]:
+        params = {"model": model, "api_base": "http://127.0.0.1:9/v1", "api_key": "k"}
+        entry: dict[str, Any] = {"model_name": name, "litellm_params": params}
+        if info:
+            entry["model_info"] = info
+        return entry
+
+    config = load_config(
+        {
+            "model_list": [
+                dep("mini", "openai/gpt-4o-mini"),
+                dep("declared", "openai/gpt-4o-mini", max_output_tokens=100),
+                dep(
+                    "unknown",
+                    "openai/some-local-model",
+                    input_cost_per_token=1e-6,
+                    output_cost_per_token=2e-6,
+                ),
+            ]
+        }
+    )
+    prices = group_prices(config, PriceBook.load(config.deployments))
+    assert prices["mini"].max_output_tokens == 16384
+    assert prices["declared"].max_output_tokens == 100
+    assert prices["unknown"].max_output_tokens is None
+    gov = Governance(GovernanceSettings(), cast(Any, None), prices=prices)
+    mini = prices["mini"]
+    chat = gov.max_cost("mini", {"messages": [{"role": "user", "content": "x"}]}, BODY)
+    completion = gov.max_cost("mini", {"prompt": "x"}, BODY)
+    assert chat == completion == (100, pytest.approx(100 * mini.input + 16384 * mini.output))
+    unknown = gov.max_cost("unknown", {"prompt": "x"}, BODY)[1]
+    assert unknown == pytest.approx(100 * 1e-6 + GovernanceSettings().default_max_tokens * 2e-6)
