@@ -35,6 +35,7 @@ import trio
 from coredis.exceptions import NoScriptError
 
 from routeiq.governance.ledger import MINUTE, Decision, Denial, Ledger, Meter, Rule, Ticket
+from routeiq.governance.legacy_keys import sweep_quietly
 from routeiq.governance.resp import RespConnection, RespError, address
 from routeiq.governance.scripts import (
     ADMIT,
@@ -84,9 +85,14 @@ class SharedCounters:
     ) -> None:
         self.url = url
         # v3: the packed layout of routeiq.governance.scripts, the header holding its
-        # newest rpm times (the hashes of the first layout and the v2 headers are left
-        # alone; their spend comes back from the database's totals).
+        # newest rpm times (the hashes of the first layout and the v2 headers are
+        # deleted in the background after the first connection, legacy_keys.py; their
+        # spend comes back from the database's totals).
         self.prefix = prefix + "gov:v3:"
+        self.key_prefix = prefix
+        # The older layouts' keys are deleted once, after the first connection
+        # (routeiq.governance.legacy_keys); [True] when that sweep completed.
+        self.swept = [False]
         #: Redis-side time for the scripts (tests inject exact times); None: Redis TIME.
         self.clock = clock
         self.reserve = reserve
@@ -429,6 +435,10 @@ class SharedCounters:
                                 task_status.started()
                                 started = True
                             flushing.start_soon(self._flusher)
+                            if not self.swept[0]:
+                                flushing.start_soon(
+                                    sweep_quietly, client, self.key_prefix, self.swept
+                                )
                             await lost.wait()
                             flushing.cancel_scope.cancel()
                     finally:
