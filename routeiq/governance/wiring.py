@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from routeiq.pricing.limits import load_limits, output_limits
 if TYPE_CHECKING:
     from routeiq.config import Config
     from routeiq.pricing import PriceBook
+
+log = logging.getLogger("routeiq.governance")
 
 
 def group_prices(config: Config, book: PriceBook) -> dict[str, GroupPrice]:
@@ -92,6 +95,24 @@ def learned_price(candidates: Iterable[str], groups: dict[str, GroupPrice]) -> G
     )
 
 
+def unpriced_groups(config: Config, prices: Mapping[str, GroupPrice]) -> list[str]:
+    """The model groups no price is known for (neither the config nor litellm's map)."""
+    return sorted(g for g in config.groups if g not in prices)
+
+
+def unpriced_warning(groups: Sequence[str]) -> str:
+    """Said once when governance starts: such a group's requests cost 0 USD, so budgets
+    (``max_budget``) never bind them. LiteLLM 1.110.2 does the same (an unmapped model's
+    response cost is 0); tokens are still counted (spend rows, ``tpm_limit``) and
+    ``rpm_limit``/``max_parallel_requests`` still apply."""
+    shown = ", ".join(groups[:20]) + (f" and {len(groups) - 20} more" if len(groups) > 20 else "")
+    return (
+        f"governance: no price for model group(s) {shown}: their requests cost 0 USD, so "
+        "max_budget does not limit them (tokens, rpm/tpm and parallel limits still count); "
+        "set input_cost_per_token/output_cost_per_token in litellm_params or model_info"
+    )
+
+
 def open_governance(config: Config, book: PriceBook, meter: Any = None) -> Governance | None:
     settings = config.routeiq.governance
     if not settings.enabled or not config.master_key:
@@ -112,7 +133,11 @@ def open_governance(config: Config, book: PriceBook, meter: Any = None) -> Gover
         )
     else:
         counters = LocalCounters(reserve=settings.reserve_budget)
-    gov = Governance(settings, db, counters, group_prices(config, book))
+    prices = group_prices(config, book)
+    unpriced = unpriced_groups(config, prices)
+    if unpriced:
+        log.warning(unpriced_warning(unpriced))
+    gov = Governance(settings, db, counters, prices)
     if meter is not None:
         bind_metrics(gov, meter)
     return gov
