@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from routeiq.errors import RouteIQError
+from routeiq.surfaces.inband import inband_error
 from routeiq.surfaces.sse import error_message, event
 
 STOP_REASONS = {
@@ -178,8 +179,8 @@ class MessageStream:
             return b""
         if "error" in obj and "choices" not in obj:
             self.failed = True
-            message, _ = error_message(obj)
-            return self._close() + event("error", error_obj(500, message))
+            status, message, _ = inband_error(obj)  # a guardrail block: 400's type
+            return self._close() + event("error", error_obj(status, message))
         if isinstance(obj.get("usage"), dict):
             self.usage = usage_of(obj["usage"])
         out = b""

@@ -17,8 +17,9 @@ from typing import Any
 
 import orjson
 
+from routeiq.surfaces.inband import inband_error
 from routeiq.surfaces.responses_request import item_id
-from routeiq.surfaces.sse import error_message, event
+from routeiq.surfaces.sse import event
 
 _INCOMPLETE = {"length": "max_output_tokens", "content_filter": "content_filter"}
 _ECHOED = ("instructions", "max_output_tokens", "temperature", "top_p", "user", "tool_choice")
@@ -135,9 +136,12 @@ def to_response(chat: dict[str, Any], resp: dict[str, Any]) -> dict[str, Any]:
     return resp
 
 
-def failed(resp: dict[str, Any], status: int, message: str) -> dict[str, Any]:
+def failed(
+    resp: dict[str, Any], status: int, message: str, code: str | None = None
+) -> dict[str, Any]:
     resp["status"] = "failed"
-    code = "rate_limit_exceeded" if status == 429 else "server_error"
+    if code is None:
+        code = "rate_limit_exceeded" if status == 429 else "server_error"
     resp["error"] = {"code": code, "message": message}
     return resp
 
@@ -218,7 +222,8 @@ class ResponseStream:
         if self.done:
             return b""
         if "error" in obj and "choices" not in obj:
-            return self.fail(500, error_message(obj)[0])
+            status, message, code = inband_error(obj)  # a guardrail block keeps its code
+            return self.fail(status, message, code)
         if isinstance(obj.get("usage"), dict):
             self.resp["usage"] = usage_of(obj["usage"])
         out = b""
@@ -280,9 +285,9 @@ class ResponseStream:
         kind = "response.completed" if self.resp["status"] == "completed" else "response.incomplete"
         return out + self._event(kind, response=self.resp)
 
-    def fail(self, status: int, message: str) -> bytes:
+    def fail(self, status: int, message: str, code: str | None = None) -> bytes:
         self.done = True
         if self.open is not None and self.open["type"] == "message":
             self.open["content"][0]["text"] = "".join(self.pieces)
         self.open = None
-        return self._event("response.failed", response=failed(self.resp, status, message))
+        return self._event("response.failed", response=failed(self.resp, status, message, code))

@@ -46,3 +46,35 @@ async def test_no_half_address_goes_out_before_the_block() -> None:
             assert "blocked by guardrail 'pii'" in text, path
             assert "Sure, write to" in text, path
             assert "john" not in text and "@exa" not in text, (path, text[-400:])
+
+
+async def test_a_mid_stream_block_reads_as_the_same_block_on_each_surface() -> None:
+    """A guardrail block after the headers went out is a 400 ``guardrail_blocked`` in
+    each surface's own shape, as the same block before the first byte: chat's in-band
+    error object, Messages' error event of type ``invalid_request_error`` (it was
+    ``api_error``), a Responses ``response.failed`` with ``code: guardrail_blocked``
+    (it was ``server_error``)."""
+    guardrails = {"pii": {}, "output": {"guardrails": ["pii"], "actions": {"pii": "block"}}}
+    document = config_dict("http://up.test/v1", guardrails=guardrails)
+    upstream = ScriptedUpstream({"up.test": [Reply(events=EVENTS)]})
+    auth = {"authorization": f"Bearer {MASTER_KEY}"}
+    found = {}
+    async with in_process(document, upstream) as g:
+        for path, body in CALLS:
+            answer = await g.call(path, body, headers=auth)
+            datas = [
+                orjson.loads(line[6:])
+                for line in answer.body.decode().splitlines()
+                if line.startswith("data: {")
+            ]
+            found[path] = datas[-1]
+    chat = found["/v1/chat/completions"]["error"]
+    assert (chat["type"], chat["code"]) == ("invalid_request_error", "guardrail_blocked")
+    messages = found["/v1/messages"]
+    assert messages["type"] == "error"
+    assert messages["error"]["type"] == "invalid_request_error"
+    assert "blocked by guardrail 'pii'" in messages["error"]["message"]
+    failed = found["/v1/responses"]
+    assert failed["type"] == "response.failed"
+    assert failed["response"]["error"]["code"] == "guardrail_blocked"
+    assert "blocked by guardrail 'pii'" in failed["response"]["error"]["message"]

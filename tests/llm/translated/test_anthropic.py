@@ -63,7 +63,9 @@ async def test_non_streamed_answer_and_translated_request() -> None:
         assert r.headers["x-routeiq-response-cost"] == COST
         body = r.json()
         assert body["object"] == "chat.completion"
-        assert body["model"] == CLAUDE
+        # The name the client asked for, as LiteLLM's proxy answers (compat/model_stamp.py);
+        # the upstream was asked for CLAUDE (below).
+        assert body["model"] == CHAT["model"] != CLAUDE
         assert body["choices"] == [
             {
                 "index": 0,
