@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from routeiq.a2a.settings import A2ASettings
 from routeiq.cache.settings import CacheSettings
 from routeiq.compat.audit import audit, mode_finding, nearest_field
+from routeiq.compat.cache_params import litellm_cache
 from routeiq.compat.cooldowns import litellm_cooldowns
 from routeiq.compat.includes import resolve_includes
 from routeiq.compat.params import (
@@ -352,6 +353,7 @@ def load_config(
     credentials = credential_map(data)
     litellm_router_settings(data)  # litellm_settings.fallbacks, ... (router_settings win)
     problems.extend(litellm_cooldowns(data))  # cooldown_time -> routeiq.routing.breaker
+    warnings.extend(litellm_cache(data, env))  # litellm_settings.cache -> routeiq.cache
     try:
         raw = RawConfig.model_validate(data)
     except ValidationError as exc:

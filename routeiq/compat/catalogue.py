@@ -372,9 +372,19 @@ _add(
 )
 _add(
     L,
+    D,
+    "cache cache_params",
+    "LiteLLM's response cache (type local, redis, redis-semantic, s3, ...)",
+    "mapped onto routeiq.cache when the file has no routeiq.cache: local -> l1, redis -> "
+    "l1 + l2 (host/port -> routeiq.state redis), redis-semantic -> + semantic at "
+    "similarity_threshold, ttl -> the TTLs; other types and keys warned; per API key, "
+    "not one cache for all callers",
+)
+_add(
+    L,
     C,
-    "cache cache_params enable_caching_on_provider_specific_optional_params",
-    "LiteLLM's response cache",
+    "enable_caching_on_provider_specific_optional_params",
+    "LiteLLM's response cache key options",
     "use routeiq.cache",
 )
 _add(
