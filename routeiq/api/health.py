@@ -38,11 +38,19 @@ LITELLM_STATUS = {
 async def readiness(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
     """LiteLLM's ``/health/readiness``: ``status`` is ``healthy`` (200) or
     ``shutting_down`` (503) as LiteLLM answers, ``starting`` (503) until the gateway
-    is ready; RouteIQ's own state follows (``routeiq_status``, in flight, models,
-    state backend, cache). LiteLLM's ``db`` field is left out: the key database's
-    health is not tracked outside ``routeiq.governance``'s poll loop."""
+    is ready; ``db`` as LiteLLM 1.110.2 names it: ``Not connected`` without a key
+    database, else ``connected`` or ``disconnected`` (the governance poll's last
+    read). A disconnected database stays 200 here (LiteLLM: 503 unless
+    ``allow_requests_on_db_unavailable``): the gateway keeps serving cached keys.
+    RouteIQ's own state follows (``routeiq_status``, in flight, models, state
+    backend, cache)."""
     status, ok, body = _readiness(gw)
     body["status"] = LITELLM_STATUS[status]
+    gov = gw.governance
+    if gov is None:
+        body["db"] = "Not connected"
+    else:
+        body["db"] = "connected" if gov.db_connected else "disconnected"
     body["routeiq_status"] = status
     await send_json(send, 200 if ok else 503, body)
 

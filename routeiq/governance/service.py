@@ -154,6 +154,8 @@ class Governance:
         # ns -> (budget period, spend seen by this process in it): soft budgets
         self._spent: dict[str, tuple[int, float]] = {}
         self.ready = False
+        # The last change poll reached the database (/health/readiness's "db").
+        self.db_connected = True
 
     # -- the record cache -----------------------------------------------------------
 
@@ -415,19 +417,18 @@ class Governance:
     # -- background -----------------------------------------------------------------
 
     async def _poll(self) -> None:
-        failing = False
         while True:
             await trio.sleep(self.settings.poll_interval)
             try:
                 await self.refresh()
             except Exception as exc:
-                if not failing:  # once per outage, not four times a second
+                if self.db_connected:  # once per outage, not four times a second
                     log.warning("governance: change poll failed (%r); serving cached keys", exc)
-                failing = True
+                self.db_connected = False
             else:
-                if failing:
+                if not self.db_connected:
                     log.info("governance: the key database answers again")
-                failing = False
+                self.db_connected = True
 
     async def _write(self) -> None:
         # On a fixed schedule (not "sleep after each write"), so a slow write does

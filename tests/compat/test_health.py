@@ -166,6 +166,7 @@ async def test_readiness_answers_in_litellm_terms() -> None:
         r = await s.client.get(f"{s.url}/health/readiness")
         assert r.status_code == 200
         assert (r.json()["status"], r.json()["routeiq_status"]) == ("healthy", "ready")
+        assert r.json()["db"] == "connected"  # the key database (SQLite here) answers
         r = await s.client.get(f"{s.url}/health/ready")
         assert (r.status_code, r.json()["status"]) == (200, "ready")
         s.gw.lifecycle.draining = True
@@ -174,3 +175,13 @@ async def test_readiness_answers_in_litellm_terms() -> None:
             assert (r.status_code, r.json()["status"]) == (503, "shutting_down")
         finally:
             s.gw.lifecycle.draining = False
+
+
+async def test_readiness_without_a_key_database_says_not_connected() -> None:
+    """LiteLLM 1.110.2 without a database: ``{"status": "healthy", "db": "Not connected"}``."""
+    from routeiq.testing import running_stack
+
+    async with running_stack(governance={"enabled": False}) as s, httpx.AsyncClient() as c:
+        r = await c.get(f"{s.url}/health/readiness")
+        body = r.json()
+        assert (r.status_code, body["status"], body["db"]) == (200, "healthy", "Not connected")

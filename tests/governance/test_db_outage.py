@@ -58,9 +58,19 @@ async def test_requests_and_spend_survive_a_database_outage(own_pg: PgServer) ->
             assert r.status_code == 200
         await trio.sleep(1.5)  # a spend batch fails and is kept
         assert len(gov.rows) >= 5 and gov.rows_written == 0
+        # LiteLLM's readiness field says so, while the gateway stays ready (cached keys).
+        r = await c.get(f"{s.url}/health/readiness")
+        assert (r.status_code, r.json()["status"], r.json()["db"]) == (
+            200,
+            "healthy",
+            "disconnected",
+        )
         await trio.to_thread.run_sync(own_pg.start)
         with trio.fail_after(20):
             while gov.rows_written < 5:
+                await trio.sleep(0.1)
+        with trio.fail_after(20):
+            while (await c.get(f"{s.url}/health/readiness")).json()["db"] != "connected":
                 await trio.sleep(0.1)
         logs = await c.get(f"{s.url}/spend/logs", params={"api_key": key}, headers=admin)
         rows = logs.json()["data"]
