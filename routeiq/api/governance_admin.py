@@ -16,6 +16,7 @@ it through the change poll (``routeiq.governance.service``). Paths:
     POST /user/update /team/block /team/unblock /customer/block /customer/unblock
     GET  /customer/list
     GET  /spend/logs?api_key=&team_id=&user_id=&start_date=&end_date=&page=&page_size=
+    GET  /spend/logs/v2 (the same, with LiteLLM's total_is_capped)
     GET  /global/spend/report?start_date=&end_date=&group_by=team|key|model|user
 """
 
@@ -28,7 +29,7 @@ import trio
 
 from routeiq.api import governance_blocks, governance_keys, governance_teams, governance_users
 from routeiq.api.governance_base import PATH_KEY, AdminState, Route
-from routeiq.api.governance_spend import iso_time, spend_logs, spend_report
+from routeiq.api.governance_spend import iso_time, spend_logs, spend_logs_v2, spend_report
 from routeiq.asgi.auth import KeyRing, presented_key
 from routeiq.asgi.boundary import Boundary
 from routeiq.asgi.respond import send_json
@@ -46,6 +47,7 @@ ROUTES: dict[str, tuple[str, Route]] = {
     **governance_users.ROUTES,
     **governance_blocks.ROUTES,
     "/spend/logs": ("GET", spend_logs),
+    "/spend/logs/v2": ("GET", spend_logs_v2),  # LiteLLM's paged form
     "/global/spend/report": ("GET", spend_report),
 }
 

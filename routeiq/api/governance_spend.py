@@ -96,6 +96,11 @@ async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
         r["endTime"] = iso_time(r["end_time"])
         r["api_key"] = r["key_hash"]
         r["model"] = r["model_group"]
+        # LiteLLM 1.110.2's LiteLLM_SpendLogs names for what the row already holds.
+        r["model_id"] = r["deployment"]
+        r["user"] = r["user_id"]
+        r["litellm_call_id"] = r["request_id"]
+        r["request_duration_ms"] = duration_ms(r["start_time"], r["end_time"])
     return {
         "data": rows,
         "total": total,
@@ -103,6 +108,22 @@ async def spend_logs(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Quer
         "page_size": size,
         "total_pages": max(1, math.ceil(total / size)),
     }
+
+
+def duration_ms(start: Any, end: Any) -> int | None:
+    """LiteLLM's ``request_duration_ms`` (an integer) from the row's epoch times."""
+    if isinstance(start, int | float) and isinstance(end, int | float):
+        return max(0, round((end - start) * 1000))
+    return None
+
+
+async def spend_logs_v2(a: GovernanceAdmin, scope: Scope, receive: Receive, q: Query) -> Any:
+    """LiteLLM's paged ``GET /spend/logs/v2``: the same page as ``/spend/logs`` (which
+    here is paged already, where LiteLLM's v1 answers a bare list) plus its
+    ``total_is_capped`` (the total is always exact here)."""
+    page = await spend_logs(a, scope, receive, q)
+    page["total_is_capped"] = False
+    return page
 
 
 #: ``group_by`` of /global/spend/report -> the spend column's group: LiteLLM's own
