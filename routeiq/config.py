@@ -38,6 +38,7 @@ from routeiq.deployment import ConfigError, Deployment
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.learned import settings as learned_settings
 from routeiq.llm.providers import PASS_THROUGH, provider_defaults, split_model
+from routeiq.llm.rerank_hosts import default_rerank_base
 from routeiq.llm.translated.catalog import translated_defaults
 from routeiq.mcp.settings import MCPSettings
 from routeiq.plugins.settings import GuardrailsSection, PluginList
@@ -383,8 +384,11 @@ def load_config(
             problems.extend(found)
             continue
         p = entry.litellm_params
+        rerank_base = default_rerank_base(provider, entry.model_info.get("mode"))
         if provider in PASS_THROUGH:
             default_base, needs_version = provider_defaults(provider)
+        elif rerank_base is not None:  # Cohere / Jina AI rerank, called in their own API
+            default_base, needs_version = rerank_base, False
         else:  # translated by litellm (routeiq.llm.translated): checks its own params
             default_base, found = translated_defaults(provider, p.model_dump(), where)
             if found:

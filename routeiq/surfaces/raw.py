@@ -33,6 +33,7 @@ from routeiq.pricing.cost import COST_HEADER, format_usd
 from routeiq.routing.deployment_params import translator
 from routeiq.routing.executor import RouteRequest, request_budget, route_and_call
 from routeiq.surfaces.metering import Meter
+from routeiq.surfaces.rerank_native import is_native_rerank, rerank_call
 from routeiq.surfaces.upload import Upload
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ async def relay(
     async def attempt(dep: Deployment) -> AttemptResult:
         ctx.begin_attempt(dep)
         native = endpoint in ANTHROPIC_PATHS and dep.provider == "anthropic"
-        if not native and translator(gw.translators, dep) is not None:
+        rerank = is_native_rerank(dep, endpoint)  # Cohere / Jina AI's own rerank API
+        if not native and not rerank and translator(gw.translators, dep) is not None:
             raise BadRequest(
                 f"Deployment '{dep.id}' is not OpenAI-format; '{endpoint}' is relayed only "
                 "to OpenAI-format deployments",
@@ -104,6 +106,8 @@ async def relay(
         target = gw.upstreams.targets[dep.id]
         if native:
             url, headers = anthropic_call(dep, scope, ANTHROPIC_PATHS[endpoint])
+        elif rerank:
+            url, headers = rerank_call(dep)
         else:
             url, headers = target.urls[endpoint], dict(target.headers)
         headers["x-request-id"] = ctx.request_id

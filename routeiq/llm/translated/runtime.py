@@ -21,13 +21,20 @@ import trio
 
 from routeiq.deployment import ConfigError, Deployment
 from routeiq.llm.providers import PASS_THROUGH
+from routeiq.llm.rerank_hosts import default_rerank_base
 
 log = logging.getLogger("routeiq.providers")
 
 
 def needs_translation(deployments: Iterable[Deployment]) -> list[Deployment]:
-    """The deployments whose provider does not speak the OpenAI format."""
-    return [d for d in deployments if d.provider not in PASS_THROUGH]
+    """The deployments whose provider does not speak the OpenAI format (a rerank-only
+    Cohere or Jina AI deployment is called in its own API: llm/rerank_hosts.py)."""
+    return [
+        d
+        for d in deployments
+        if d.provider not in PASS_THROUGH
+        and default_rerank_base(d.provider, d.model_info.get("mode")) is None
+    ]
 
 
 def import_litellm() -> Any:
