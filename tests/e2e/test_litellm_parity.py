@@ -91,6 +91,9 @@ def test_attempt_deployment_and_key_spend_headers(url: str) -> None:
     h = raw.headers
     assert h["x-litellm-attempted-fallbacks"] == "0" and h["x-litellm-attempted-retries"] == "0"
     assert h["x-litellm-model-api-base"] == url_base(h)
+    # Every upstream header also under LiteLLM's llm_provider- prefix.
+    assert h["llm_provider-content-type"].startswith("application/json")
+    assert h["llm_provider-x-ratelimit-limit-requests"] == "10000"  # the mock's
     cost = float(h["x-litellm-response-cost"])
     assert cost > 0 and float(h["x-litellm-key-spend"]) == pytest.approx(cost)  # master key
 

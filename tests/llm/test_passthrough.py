@@ -13,10 +13,15 @@ def test_openai_rate_limit_headers_pass_unchanged() -> None:
         (b"openai-processing-ms", b"41"),
         (b"set-cookie", b"__cf_bm=x"),
     ]
-    assert passthrough_headers(raw) == [
+    out = passthrough_headers(raw)
+    assert [h for h in out if not h[0].startswith(b"llm_provider-")] == [
         (b"x-ratelimit-limit-requests", b"10000"),
         (b"x-ratelimit-reset-tokens", b"6ms"),
         (b"openai-processing-ms", b"41"),
+    ]
+    # LiteLLM's llm_provider-<name> copy of every upstream header, but its cookies.
+    assert [h for h in out if h[0].startswith(b"llm_provider-")] == [
+        (b"llm_provider-" + k, v) for k, v in raw if k != b"set-cookie"
     ]
 
 
