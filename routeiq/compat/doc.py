@@ -8,6 +8,7 @@ Regenerate after changing the catalogue::
 from __future__ import annotations
 
 from routeiq.compat.catalogue import CATALOGUE, SECTIONS, Status, section_of
+from routeiq.compat.oracle_notes import BEHAVIOUR
 
 HEADER = """# LiteLLM compatibility
 
@@ -38,12 +39,13 @@ Endpoints LiteLLM configs rely on: each OpenAI endpoint also without `/v1`
 `GET /health` (each deployment checked by a real minimal call;
 `healthy_endpoints`/`unhealthy_endpoints`, master key),
 `/health/liveliness`, `/health/liveness` (`"I'm alive!"`) and `/health/readiness`
-(`status` `healthy`, or 503 `shutting_down`/`starting`; no `db` field) (open);
+(`status` `healthy`, or 503 `shutting_down`/`starting`; `db`) (open);
 the key from `x-litellm-api-key` first (with or without `Bearer`), then
 `Authorization: Bearer`, `api-key`, `x-api-key`, as LiteLLM reads them;
 LiteLLM's response headers `x-litellm-call-id` (the request id, on errors too),
 `x-litellm-model-id`, `x-litellm-model-group`, `x-litellm-response-cost` and
-`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones); a chat
+`x-litellm-response-duration-ms` (the same values as the `x-routeiq-*` ones), and the
+others listed under "Behaviour on the wire" below; a chat
 request's `mock_response` answered without calling a deployment (LiteLLM's text, `n`
 choices, usage 10 + 20 tokens, streamed too; `litellm.RateLimitError`,
 `litellm.ContextWindowExceededError`, `litellm.InternalServerError` as 429/400/500);
@@ -80,7 +82,7 @@ def _cell(text: str) -> str:
 
 def render() -> str:
     """The document: one table per section, keys with the same meaning on one row."""
-    out = [HEADER]
+    out = [HEADER, BEHAVIOUR]
     for section in SECTIONS:
         out.append(f"\n## `{section or 'top level'}`\n")
         out.append("| keys | status | LiteLLM | RouteIQ |")
