@@ -296,7 +296,7 @@ class Exchange:
         await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-_STAMPED = frozenset({"chat", "embeddings"})  # the endpoints whose "model" LiteLLM restamps
+_STAMPED = frozenset({"chat", "completions", "embeddings"})  # "model" restamped (LiteLLM)
 _SPENT = httpx.ByteStream(b"")
 
 

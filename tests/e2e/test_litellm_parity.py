@@ -72,6 +72,24 @@ def test_the_model_field_is_the_name_asked_for(url: str, asked: str, upstream: s
     assert len(chunks) > 2 and {ch.model for ch in chunks} == {asked}
 
 
+def test_other_endpoints_answer_with_the_name_asked_for(url: str) -> None:
+    """Completions, embeddings, Messages and Responses: LiteLLM answers with the alias
+    too (checked on each)."""
+    c = _sdk(url)
+    done = c.completions.create(model="alias-mini", prompt="hi", max_tokens=5)
+    assert done.model == "alias-mini"
+    chunks = list(c.completions.create(model="alias-mini", prompt="hi", max_tokens=5, stream=True))
+    assert chunks and {ch.model for ch in chunks} == {"alias-mini"}
+    assert c.embeddings.create(model="alias-mini", input="hi").model == "alias-mini"
+    assert c.responses.create(model="alias-mini", input="hi").model == "alias-mini"
+    r = httpx.post(
+        f"{url}/v1/messages",
+        json={"model": "alias-mini", "max_tokens": 5, "messages": MSG},
+        headers=ADMIN,
+    )
+    assert r.json()["model"] == "alias-mini"
+
+
 def test_after_a_fallback_as_litellm(url: str) -> None:
     """After a fallback LiteLLM keeps the upstream's name in a whole answer and names
     the fallback's group in a stream's chunks; its headers count the fallback."""
