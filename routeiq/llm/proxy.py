@@ -19,7 +19,7 @@ import trio
 from routeiq.asgi.disconnect import watch_disconnect
 from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers, sse_error_event
 from routeiq.asgi.types import Receive, RequestContext, Send
-from routeiq.compat.model_stamp import stamp_body, stamp_events, stamp_for
+from routeiq.compat.model_stamp import StreamStamper, stamp_body, stamp_for
 from routeiq.errors import ClientClosed, RouteIQError, UpstreamTimeout
 from routeiq.llm.attempt import AttemptResult, response_id_in, total_tokens
 from routeiq.llm.passthrough import passthrough_headers
@@ -110,6 +110,7 @@ class Exchange:
             if endpoint in _STAMPED
             else None
         )
+        self.stamper = StreamStamper(self.stamp) if stream and self.stamp is not None else None
 
     async def run(self, receive: Receive, deadline: float) -> AttemptResult:
         """Relay the exchange within ``deadline`` seconds and return its outcome.
@@ -170,8 +171,8 @@ class Exchange:
 
     async def emit(self, body: bytes) -> None:
         """Send one piece of a streamed body (noting the first: time to first token)."""
-        if self.stamp is not None:
-            body = stamp_events(body, self.stamp)
+        if self.stamper is not None:
+            body = self.stamper(body)
         if self.first_body_at is None:
             self.first_body_at = trio.current_time()
             if self.want_id:

@@ -69,3 +69,25 @@ def test_each_sse_event_of_a_piece_is_stamped() -> None:
     assert [orjson.loads(e.split(b":", 1)[1])["model"] for e in events[:2]] == ["wild/foo"] * 2
     assert events[2] == b"data: [DONE]"
     assert b": x-routeiq-response-cost=0.1\n\n" in out
+
+
+def test_a_stream_stamper_learns_the_upstream_literal_and_stays_exact() -> None:
+    from routeiq.compat.model_stamp import StreamStamper
+
+    stamper = StreamStamper(b'"alias"')
+    pieces = [
+        b'data: {"id":"c","model":"up-1","choices":[{"delta":{"content":"a"}}]}\n\n',
+        b'data: {"id":"c","model":"up-1","choices":[{"delta":{"content":"\\"model\\""}}]}\n\n',
+        b'data: {"id":"c", "model" : "up-1","choices":[]}\n\n',  # another spacing
+        b'data: {"meta":{"model":"x"},"model":"up-1"}\n\n',  # nested first: parsed
+        b'data: {"id":"c","model":"up-1"}\n\ndata: {"id":"c","model":"up-1"}\n\n',
+        b"data: [DONE]\n\n",
+    ]
+    for piece in pieces:
+        out = stamper(piece)
+        for event in out.split(b"\n\n"):
+            if event.startswith(b"data: {"):
+                want = orjson.loads(event[6:])
+                assert want["model"] == "alias", (piece, out)
+        assert out.count(b"\n\n") == piece.count(b"\n\n")
+    assert stamper.old is not None and stamper.old.endswith(b"\"up-1\"")  # learned
