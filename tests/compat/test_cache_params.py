@@ -95,6 +95,7 @@ async def test_a_litellm_cache_config_serves_a_repeat_from_the_cache() -> None:
     data = {
         "model_list": [{**MODEL, "litellm_params": {**MODEL["litellm_params"], "api_key": "k"}}],
         "litellm_settings": {"cache": True, "cache_params": {"type": "local"}},
+        "router_settings": {"model_group_alias": {"m-alias": "m"}},
     }
     async with litellm_stack(data) as s:
         first = await s.chat("m", "what is two plus two", temperature=0)
@@ -102,3 +103,8 @@ async def test_a_litellm_cache_config_serves_a_repeat_from_the_cache() -> None:
         assert first.status_code == second.status_code == 200
         assert s.mocks[0].stats.requests == 1  # the repeat never reached the upstream
         assert second.json()["choices"] == first.json()["choices"]
+        assert second.headers["x-routeiq-cache"] == "hit-exact"
+        # Entries are kept per name asked for: an alias is stored (and named) apart.
+        third = await s.chat("m-alias", "what is two plus two", temperature=0)
+        assert third.headers["x-routeiq-cache"] == "miss"
+        assert (second.json()["model"], third.json()["model"]) == ("m", "m-alias")

@@ -90,4 +90,4 @@ def test_a_stream_stamper_learns_the_upstream_literal_and_stays_exact() -> None:
                 want = orjson.loads(event[6:])
                 assert want["model"] == "alias", (piece, out)
         assert out.count(b"\n\n") == piece.count(b"\n\n")
-    assert stamper.old is not None and stamper.old.endswith(b"\"up-1\"")  # learned
+    assert stamper.old is not None and stamper.old.endswith(b'"up-1"')  # learned
