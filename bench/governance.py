@@ -112,6 +112,7 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
         tokens.append(token)
         data = {**CHECK_LIMITS, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
         gov.apply(EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
+    gov.bind_all()  # as Governance.run does once the records are loaded
     # As routeiq.server does once start-up is done (keys loaded): full collections
     # skip the loaded records, and wait for an idle moment.
     freeze_startup_heap()

@@ -29,6 +29,7 @@ import random
 import struct
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import trio
@@ -65,6 +66,13 @@ _HEAD_ARG = struct.Struct(f"<{len(_HEAD_BULK)}s{HEAD.format.lstrip('<')}2s")
 _MEMBER_SEQ = 1 << 22  # log members: a random 24-bit process tag, then a 22-bit sequence
 
 
+@dataclass(frozen=True, slots=True)
+class _Command:
+    rules: tuple[Rule, ...]
+    keys: bytes  # EVALSHA ADMIT_SHA n and the keys
+    args: bytes  # every rule's RULE (nothing settled rides along)
+
+
 class SharedCounters:
     """See the module docstring; tickets admitted by the local ledger carry ``shared=False``."""
 
@@ -99,7 +107,6 @@ class SharedCounters:
         self._fast: RespConnection | None = None
         self._wires: dict[str, Wire] = {}  # ns -> the current rule's wire form
         self._heads: dict[tuple[str, int, int], bytes] = {}
-        self._admit_heads: dict[int, bytes] = {}  # rules -> "EVALSHA ADMIT_SHA n"
         self._pending = SettleQueue()
         self._member = random.getrandbits(24) * _MEMBER_SEQ
         self._seq = 0
@@ -135,6 +142,21 @@ class SharedCounters:
             head = self._heads[(sha, nkeys, nargs)] = command_head(sha, nkeys, nargs)
         return head
 
+    def prepare_rules(self, rules: tuple[Rule, ...]) -> _Command:
+        """``rules``' admission command but its HEAD (kept in its key's binding)."""
+        wires = [self._wire(r) for r in rules]
+        keys = command_head(ADMIT_SHA, len(rules), len(rules) + 1) + b"".join(w.key for w in wires)
+        return _Command(rules, keys, b"".join(w.arg for w in wires))
+
+    def _carrying(self, rules: tuple[Rule, ...], carried: list[Sum]) -> list[bytes]:
+        """Each rule's argument, with its queued sum where one rides along."""
+        sums = {id(item.wire.rule): item for item in carried}
+        out = []
+        for r in rules:
+            item = sums.get(id(r))
+            out.append(bulk(item.raw()) if item is not None else self._wire(r).arg)
+        return out
+
     # -- the hot path -------------------------------------------------------------------
 
     def _lose(self, exc: BaseException) -> None:
@@ -146,47 +168,45 @@ class SharedCounters:
         self._lost.set()
 
     async def admit(
-        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float, prepared: Any = None
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            # The command: EVALSHA sha n key.. HEAD RULE..; each rule's part encoded
-            # when its record was loaded, or RULE + SETTLE_PART carrying its queued sum.
-            # (HEAD first: it does not depend on the rules, and the keys list then
-            # takes the arguments list whole; no list for carried sums unless one is.)
-            n = len(rules)
-            prefix = self._admit_heads.get(n)
-            if prefix is None:
-                prefix = self._admit_heads[n] = command_head(ADMIT_SHA, n, n + 1)
+            # The command: EVALSHA sha n key.. HEAD RULE..: its parts before and after
+            # HEAD encoded when the key's binding was made (prepare_rules), or, when a
+            # principal's queued settlements ride along, its RULE + SETTLE_PART.
+            cmd = prepared
+            if cmd is None or cmd.rules is not rules:
+                cmd = self.prepare_rules(rules)
             self._seq += 1
-            now = -1.0 if self.clock is None else self.clock()
-            member = self._member + self._seq % _MEMBER_SEQ
             head_arg = _HEAD_ARG.pack(
-                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
+                _HEAD_BULK,
+                -1.0 if self.clock is None else self.clock(),
+                len(rules),
+                self.reserve,  # a bool packs as 0 or 1
+                tokens,
+                max_cost,
+                self._member + self._seq % _MEMBER_SEQ,
+                b"\r\n",
             )
-            parts = [prefix]
-            args = [head_arg]
             carried: list[Sum] | None = None
             pending = self._pending
-            sums, wires = pending.sums, self._wires
-            for r in rules:
-                w = wires.get(r.ns)
-                if w is None or w.rule is not r:
-                    w = self._wire(r)
-                parts.append(w.key)
-                if sums and (item := sums.pop(id(r), None)) is not None:
-                    if carried is None:
-                        carried = [item]
-                    else:
-                        carried.append(item)
-                    args.append(bulk(item.raw()))
-                else:
-                    args.append(w.arg)
-            parts += args
+            sums = pending.sums
+            if sums:
+                for r in rules:
+                    if (item := sums.pop(id(r), None)) is not None:
+                        if carried is None:
+                            carried = [item]
+                        else:
+                            carried.append(item)
+            if carried is None:
+                data = b"".join((cmd.keys, head_arg, cmd.args))
+            else:
+                data = b"".join((cmd.keys, head_arg, *self._carrying(rules, carried)))
             fast = self._fast
             try:
                 if fast is not None:  # its wait is bounded by RespConnection.watch
-                    out = await fast.call_encoded(b"".join(parts))
+                    out = await fast.call_encoded(data)
                     if isinstance(out, RespError):
                         if not str(out).startswith("NOSCRIPT"):
                             raise out
