@@ -232,18 +232,18 @@ class Governance:
             price = self._wildcard_price(model)
         if price is None:
             return prompt, 0.0
-        asked = (
-            req.get("max_completion_tokens")
-            or req.get("max_tokens")
-            or req.get("max_output_tokens")
-        )  # chat, completions and Messages; the Responses API (passed through)
-        if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0:
+        get = req.get
+        # chat, completions and Messages; the Responses API (passed through). (JSON
+        # numbers are plain ints: ``type`` also leaves out booleans.)
+        asked = get("max_completion_tokens") or get("max_tokens") or get("max_output_tokens")
+        if type(asked) is int and asked > 0:
             out = asked
         else:
             out = price.max_output_tokens or self.settings.default_max_tokens
         # ``n`` answers (and completions' ``best_of``) are each up to ``out`` tokens, and
         # all are billed: a reservation of one would let concurrent requests overspend.
-        copies = max(_int(req.get("n")), _int(req.get("best_of")), 1)
+        n, best_of = get("n"), get("best_of")
+        copies = 1 if n is None and best_of is None else max(_int(n), _int(best_of), 1)
         return prompt, prompt * price.input + copies * out * price.output
 
     def _wildcard_price(self, model: str) -> GroupPrice | None:
