@@ -284,7 +284,7 @@ class _EmptyScript:
         sha = await self.conn.call(b"SCRIPT", b"LOAD", self.SCRIPT)
         self.command = encode(
             b"EVALSHA", sha, b"2", b"bench:gov:v3:key:k", b"bench:gov:v3:team:t",
-            bytes(HEAD.size), bytes(RULE.size), bytes(RULE.size),
+            bytes(RULE.size), bytes(RULE.size), bytes(HEAD.size),
         )  # fmt: skip
 
     async def ping(self) -> Any:
@@ -300,7 +300,7 @@ class _SkeletonScript(_EmptyScript):
 
     SCRIPT = b"""for i = 1, #KEYS do
   redis.call('GET', KEYS[i])
-  redis.call('SETRANGE', KEYS[i], 0, ARGV[i + 1])
+  redis.call('SETRANGE', KEYS[i], 0, ARGV[i])
 end
 return struct.pack('<BBBdddddd', 1, 0, 0, 1, 2, 3, 4, 5, 6)"""
 
@@ -317,7 +317,7 @@ return struct.pack('<BBBdddddd', 1, 0, 0, 1, 2, 3, 4, 5, 6)"""
             k = rng.randrange(self.n_keys)
             value = bytes(RULE.size + HEADER.size)  # as long as a header with its times
             keys = (f"bench:floor:key:{k}", f"bench:floor:team:{k % 100}")
-            command = encode(b"EVALSHA", sha, b"2", *keys, bytes(HEAD.size), value, value)
+            command = encode(b"EVALSHA", sha, b"2", *keys, value, value, bytes(HEAD.size))
             self.commands.append(command)
 
     async def ping(self) -> Any:

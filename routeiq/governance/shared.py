@@ -29,7 +29,6 @@ import random
 import struct
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import trio
@@ -64,13 +63,6 @@ _HEAD_BULK = b"$%d\r\n" % HEAD.size
 # HEAD as its RESP bulk string, packed in one call: the bulk's header, HEAD, CRLF.
 _HEAD_ARG = struct.Struct(f"<{len(_HEAD_BULK)}s{HEAD.format.lstrip('<')}2s")
 _MEMBER_SEQ = 1 << 22  # log members: a random 24-bit process tag, then a 22-bit sequence
-
-
-@dataclass(frozen=True, slots=True)
-class _Command:
-    rules: tuple[Rule, ...]
-    keys: bytes  # EVALSHA ADMIT_SHA n and the keys
-    args: bytes  # every rule's RULE (nothing settled rides along)
 
 
 class SharedCounters:
@@ -142,20 +134,13 @@ class SharedCounters:
             head = self._heads[(sha, nkeys, nargs)] = command_head(sha, nkeys, nargs)
         return head
 
-    def prepare_rules(self, rules: tuple[Rule, ...]) -> _Command:
-        """``rules``' admission command but its HEAD (kept in its key's binding)."""
+    def prepare_rules(self, rules: tuple[Rule, ...]) -> tuple[bytes, ...]:
+        """``rules``' admission command but its HEAD, in pieces: ``EVALSHA ADMIT_SHA n``,
+        each key, each RULE (kept in its key's binding; the pieces are the wires', not
+        copies: ~100 bytes a key)."""
         wires = [self._wire(r) for r in rules]
-        keys = command_head(ADMIT_SHA, len(rules), len(rules) + 1) + b"".join(w.key for w in wires)
-        return _Command(rules, keys, b"".join(w.arg for w in wires))
-
-    def _carrying(self, rules: tuple[Rule, ...], carried: list[Sum]) -> list[bytes]:
-        """Each rule's argument, with its queued sum where one rides along."""
-        sums = {id(item.wire.rule): item for item in carried}
-        out = []
-        for r in rules:
-            item = sums.get(id(r))
-            out.append(bulk(item.raw()) if item is not None else self._wire(r).arg)
-        return out
+        prefix = self._head(ADMIT_SHA, len(rules), len(rules) + 1)
+        return (prefix, *(w.key for w in wires), *(w.arg for w in wires))
 
     # -- the hot path -------------------------------------------------------------------
 
@@ -172,12 +157,10 @@ class SharedCounters:
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            # The command: EVALSHA sha n key.. HEAD RULE..: its parts before and after
-            # HEAD encoded when the key's binding was made (prepare_rules), or, when a
-            # principal's queued settlements ride along, its RULE + SETTLE_PART.
-            cmd = prepared
-            if cmd is None or cmd.rules is not rules:
-                cmd = self.prepare_rules(rules)
+            # The command: EVALSHA sha n key.. RULE.. HEAD: the pieces before HEAD encoded
+            # when the key's binding was made (prepare_rules), a principal's RULE +
+            # SETTLE_PART instead where its queued settlements ride along.
+            pieces = prepared if prepared is not None else self.prepare_rules(rules)
             self._seq += 1
             head_arg = _HEAD_ARG.pack(
                 _HEAD_BULK,
@@ -200,9 +183,14 @@ class SharedCounters:
                         else:
                             carried.append(item)
             if carried is None:
-                data = b"".join((cmd.keys, head_arg, cmd.args))
+                data = b"".join((*pieces, head_arg))
             else:
-                data = b"".join((cmd.keys, head_arg, *self._carrying(rules, carried)))
+                with_sums = list(pieces)
+                at = {id(item.wire.rule): item for item in carried}
+                for i, r in enumerate(rules, 1 + len(rules)):
+                    if (item := at.get(id(r))) is not None:
+                        with_sums[i] = bulk(item.raw())
+                data = b"".join((*with_sums, head_arg))
             fast = self._fast
             try:
                 if fast is not None:  # its wait is bounded by RespConnection.watch
@@ -288,10 +276,11 @@ class SharedCounters:
             sha = ADMIT_SHA
             sums = {id(item.wire.rule): item for item in carried}
             keys = [self._wire(r).name for r in rules]
-            args = [head_arg[len(_HEAD_BULK) : -2]]  # HEAD itself, out of its RESP bulk
+            args = []
             for r in rules:
                 item = sums.get(id(r))
                 args.append(item.raw() if item is not None else self._wire(r).raw)
+            args.append(head_arg[len(_HEAD_BULK) : -2])  # HEAD itself, out of its RESP bulk
         else:
             sha = SETTLE_SHA
             keys = [item.wire.name for item in carried]
