@@ -17,6 +17,7 @@ keys already in memory keep being served.
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import re
@@ -178,8 +179,16 @@ class Governance:
 
     def bind_all(self) -> None:
         """Make every key's binding (and the counters' encoding of it) now, once the
-        records are loaded: off the hot path (~3 us a key)."""
-        self.bindings.build(self.keys.values())
+        records are loaded, before serving: off the hot path. With the collector
+        paused: at 100k keys 0.6 s instead of 1.4 s (its collections walked the
+        records again and again while the bindings were made)."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self.bindings.build(self.keys.values())
+        finally:
+            if paused:
+                gc.enable()
 
     # -- the hot path ---------------------------------------------------------------
 
