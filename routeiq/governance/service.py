@@ -135,7 +135,8 @@ class Governance:
             "customer": {},
         }
         self.keys = self.records["key"]
-        self.bindings = Bindings(self.records, self.counters.prepare_rules)
+        # (Through self.counters as it is then: a binding's command is its counters'.)
+        self.bindings = Bindings(self.records, lambda rules: self.counters.prepare_rules(rules))
         self.seq = 0
         self.rows = SpendQueue()
         self.deltas = SpendTotals()
