@@ -65,7 +65,7 @@ from routeiq.db.base import EntityRow
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.ledger import Rule
 from routeiq.governance.resp import encode
-from routeiq.governance.scripts import HEAD, RULE
+from routeiq.governance.scripts import HEAD, HEADER, RULE
 from routeiq.governance.service import Governance, GroupPrice
 from routeiq.governance.settings import GovernanceSettings
 from routeiq.governance.shared import SharedCounters
@@ -112,6 +112,7 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
         tokens.append(token)
         data = {**CHECK_LIMITS, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
         gov.apply(EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
+    gov.bind_all()  # as Governance.run does once the records are loaded
     # As routeiq.server does once start-up is done (keys loaded): full collections
     # skip the loaded records, and wait for an idle moment.
     freeze_startup_heap()
@@ -120,17 +121,25 @@ def _governance(n: int, counters: Counters) -> tuple[Governance, list[bytes]]:
 
 
 async def _check_samples(
-    gov: Governance, tokens: list[bytes], n: int, ping: Any = None, other: Any = None
+    gov: Governance,
+    tokens: list[bytes],
+    n: int,
+    ping: Any = None,
+    others: dict[str, Any] | None = None,
+    finish: bool = True,
 ) -> dict[str, float]:
     """``n`` checks of random keys. With ``ping`` (Redis), a raw PING round trip is
     timed after every check too, so the ratio's baseline saw the same moments of
     this shared machine's load as the checks did (a baseline measured before the
-    checks drifted by up to 2x here). With ``other`` too, the two alternate (after
-    odd checks ``other``: the ``other_*`` figures)."""
+    checks drifted by up to 2x here). With ``others`` too (name -> call), the PING
+    follows even checks and each of the others in turn follows odd ones (their
+    ``<name>_p50_us`` and ``<name>_p99_us`` figures)."""
     check = np.empty(n)
     pings = np.full(n, np.nan)
     ping_cpu = np.full(n, np.nan)
-    others = np.full(n, np.nan)
+    others = others or {}
+    other_names = list(others)
+    other_times = {name: np.full(n, np.nan) for name in others}
     cpu = np.empty(n)  # thread CPU time: the code's cost without the preemption of a
     settle = np.empty(n)  # loaded machine (wall-clock p99 there is the scheduler's)
     hit = np.zeros(n, dtype=bool)  # a garbage collection ran inside this sample
@@ -154,10 +163,12 @@ async def _check_samples(
         c1 = time.thread_time_ns()
         ctx.model, ctx.status, ctx.cost = "bench-model", 200, 1e-5
         ctx.usage = {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30}
-        gov.finish(ctx)
+        if finish:  # else nothing is settled (Redis's time in admissions alone)
+            gov.finish(ctx)
         t2 = time.perf_counter_ns()
         if ping is not None:
-            base = other if other is not None and i % 2 else ping
+            name = other_names[(i // 2) % len(others)] if others and i % 2 else None
+            base = ping if name is None else others[name]
             q0 = time.thread_time_ns()
             p0 = time.perf_counter_ns()
             await base()
@@ -166,7 +177,7 @@ async def _check_samples(
                 pings[j] = (time.perf_counter_ns() - p0) / 1000
                 ping_cpu[j] = (time.thread_time_ns() - q0) / 1000
             else:
-                others[j] = (time.perf_counter_ns() - p0) / 1000
+                other_times[name][j] = (time.perf_counter_ns() - p0) / 1000
         if i >= 500:
             check[i - 500] = (t1 - t0) / 1000
             cpu[i - 500] = (c1 - c0) / 1000
@@ -183,9 +194,9 @@ async def _check_samples(
             "ping_p99_us": float(np.nanpercentile(pings, 99)),
             "ping_cpu_p50_us": float(np.nanpercentile(ping_cpu, 50)),
         }
-        if other is not None:
-            extra["other_p50_us"] = float(np.nanpercentile(others, 50))
-            extra["other_p99_us"] = float(np.nanpercentile(others, 99))
+        for name, times in other_times.items():
+            extra[f"{name}_p50_us"] = float(np.nanpercentile(times, 50))
+            extra[f"{name}_p99_us"] = float(np.nanpercentile(times, 99))
     return {
         **extra,
         "check_p50_us": float(np.percentile(check, 50)),
@@ -275,39 +286,83 @@ class _EmptyScript:
         sha = await self.conn.call(b"SCRIPT", b"LOAD", self.SCRIPT)
         self.command = encode(
             b"EVALSHA", sha, b"2", b"bench:gov:v3:key:k", b"bench:gov:v3:team:t",
-            bytes(HEAD.size), bytes(RULE.size), bytes(RULE.size),
+            bytes(RULE.size), bytes(RULE.size), bytes(HEAD.size),
         )  # fmt: skip
 
     async def ping(self) -> Any:
         return await self.conn.call_encoded(self.command)
 
 
+class _SkeletonScript(_EmptyScript):
+    """An EVALSHA that reads and writes each principal's string once (GET, SETRANGE),
+    with no clock, no arithmetic and no client work: the least Redis time any exact
+    shared count (every request counted on its key and its team) costs, and so the
+    floor under the check's ratio. Its keys are spread over as many strings as the
+    check's (under a prefix of their own), commands encoded before timing."""
+
+    SCRIPT = b"""for i = 1, #KEYS do
+  redis.call('GET', KEYS[i])
+  redis.call('SETRANGE', KEYS[i], 0, ARGV[i])
+end
+return struct.pack('<BBBdddddd', 1, 0, 0, 1, 2, 3, 4, 5, 6)"""
+
+    def __init__(self, conn: Any, n_keys: int) -> None:
+        super().__init__(conn)
+        self.n_keys = n_keys
+        self.commands: list[bytes] = []
+        self.i = 0
+
+    async def load(self) -> None:
+        sha = await self.conn.call(b"SCRIPT", b"LOAD", self.SCRIPT)
+        rng = random.Random(2)
+        for _ in range(4096):
+            k = rng.randrange(self.n_keys)
+            value = bytes(RULE.size + HEADER.size)  # as long as a header with its times
+            keys = (f"bench:floor:key:{k}", f"bench:floor:team:{k % 100}")
+            command = encode(b"EVALSHA", sha, b"2", *keys, value, value, bytes(HEAD.size))
+            self.commands.append(command)
+
+    async def ping(self) -> Any:
+        self.i += 1
+        return await self.conn.call_encoded(self.commands[self.i % len(self.commands)])
+
+
 async def _shared_run(
     shared: SharedCounters, gov: Governance, tokens: list[bytes], n: int
-) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], ...]:
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
         assert shared.up and shared._fast is not None
         ping = await _ping_samples(shared._client, n)
         raw = await _ping_samples(_RawPing(shared._fast), n)
-        empty_script = _EmptyScript(shared._fast)
-        await empty_script.load()
         fast = shared._fast
-        await fast.call(b"CONFIG", b"RESETSTAT")
-        res = await _check_samples(gov, tokens, n, _RawPing(fast).ping, empty_script.ping)
-        empty = {"check_p50_us": res.pop("other_p50_us"), "check_p99_us": res.pop("other_p99_us")}
+        empty_script = _EmptyScript(fast)
+        await empty_script.load()
+        skeleton = _SkeletonScript(fast, len(tokens))
+        await skeleton.load()
+        others = {"empty": empty_script.ping, "skeleton": skeleton.ping}
+        res = await _check_samples(gov, tokens, n, _RawPing(fast).ping, others)
+        empty, floor = (
+            {"check_p50_us": res.pop(f"{k}_p50_us"), "check_p99_us": res.pop(f"{k}_p99_us")}
+            for k in others
+        )
         # Redis's own time in the scripts (INFO commandstats): the part of the check
-        # no client can take away. Per call (admissions and the flusher's settlement
-        # batches alike) and per checked request (all of it, settlements included;
-        # the warm-up's 500 checks are counted, so divided by n + 500).
-        info = (await fast.call(b"INFO", b"commandstats")).decode()
-        for line in info.splitlines():
-            if line.startswith("cmdstat_evalsha:"):
-                stats = dict(kv.split("=") for kv in line.split(":", 1)[1].split(","))
-                res["script_server_us"] = float(stats["usec_per_call"])
-                res["script_server_us_per_request"] = float(stats["usec"]) / (n + 500)
+        # no client can take away, measured on checks alone (the baselines above are
+        # EVALSHAs too): per admission (checks not settled: no settlement batches in
+        # the figure), then per checked request, settlements included.
+        m = max(1000, n // 4)
+        for finish, name in ((False, "script_server_us"), (True, "script_server_us_per_request")):
+            await trio.sleep(0.05)  # the flusher sends what earlier checks settled first
+            await fast.call(b"CONFIG", b"RESETSTAT")
+            await _check_samples(gov, tokens, m, finish=finish)
+            info = (await fast.call(b"INFO", b"commandstats")).decode()
+            for line in info.splitlines():
+                if line.startswith("cmdstat_evalsha:"):
+                    stats = dict(kv.split("=") for kv in line.split(":", 1)[1].split(","))
+                    per_call, total = float(stats["usec_per_call"]), float(stats["usec"])
+                    res[name] = per_call if not finish else total / (m + 500)
         nursery.cancel_scope.cancel()
-    return ping, raw, empty, res
+    return ping, raw, empty, floor, res
 
 
 def part_check(n_samples: int) -> list[dict[str, Any]]:
@@ -326,12 +381,16 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
             shared = SharedCounters(server.url, "bench:", op_timeout=5.0)
             gov, tokens = _governance(n_keys, shared)
 
-            ping, raw, empty, res = trio.run(_shared_run, shared, gov, tokens, n_samples // 4)
+            ping, raw, empty, floor, res = trio.run(
+                _shared_run, shared, gov, tokens, n_samples // 4
+            )
             rows.append({"part": "check", "keys": n_keys, "counters": "redis PING", **ping})
             rows.append({"part": "check", "keys": n_keys, "counters": "raw RESP PING", **raw})
             rows.append(
                 {"part": "check", "keys": n_keys, "counters": "empty script interleaved", **empty}
             )
+            label = "GET+SETRANGE script interl."
+            rows.append({"part": "check", "keys": n_keys, "counters": label, **floor})
             fell_back = shared.downs > 0  # then the numbers are not Redis's: say so
             label = "redis (FELL BACK)" if fell_back else "redis"
             rows.append({"part": "check", "keys": n_keys, "counters": label, **res})
@@ -359,9 +418,41 @@ def part_check(n_samples: int) -> list[dict[str, Any]]:
                         "check_p99_us": res["check_p99_us"] / base["check_p99_us"],
                     }
                 )
+            # The floor: the least-work exact script against the same PING (no client work).
+            rows.append(
+                {
+                    "part": "check",
+                    "keys": n_keys,
+                    "counters": "floor GET+SETRANGE/raw PING interl.",
+                    "check_p50_us": floor["check_p50_us"] / interleaved["check_p50_us"],
+                    "check_p99_us": floor["check_p99_us"] / interleaved["check_p99_us"],
+                }
+            )
     finally:
         server.stop()
     return rows
+
+
+def _summary(rows: list[dict[str, Any]]) -> str:
+    """The figure the target is stated in: the Redis check against a raw PING round
+    trip on the same kind of connection, interleaved (target at most 1.5x)."""
+    out = []
+    for n_keys in (10_000, 100_000):
+        got = {r["counters"]: r for r in rows if r.get("keys") == n_keys}
+        check, ping = got.get("redis"), got.get("raw PING interleaved")
+        if check is None or ping is None:
+            continue
+        ratio = got["ratio redis/raw PING interleaved"]
+        floor = got["floor GET+SETRANGE/raw PING interl."]
+        out.append(
+            f"{n_keys // 1000}k keys: redis check p50 {check['check_p50_us']:.1f} us / raw PING "
+            f"{ping['check_p50_us']:.1f} us = {ratio['check_p50_us']:.2f}x, p99 "
+            f"{check['check_p99_us']:.0f} / {ping['check_p99_us']:.0f} us = "
+            f"{ratio['check_p99_us']:.2f}x (target <= 1.5x); floor (GET+SETRANGE script, no "
+            f"client work) {floor['check_p50_us']:.2f}x; Redis time per admission "
+            f"{check['script_server_us']:.1f} us"
+        )
+    return "\n".join(out)
 
 
 # -- 2. the hot path with a database key ------------------------------------------------------
@@ -603,6 +694,7 @@ def main() -> None:
                                        "finish_p99_us", "gc_hit_pct", "check_p99_no_gc_us",
                                        "check_cpu_p99_no_gc_us", "script_server_us",
                                        "script_server_us_per_request"]))  # fmt: skip
+        print(_summary(results["check"]))
         print(f"load average: {os.getloadavg()}")
     if "spend" not in skip:
         results["spend"] = part_spend(3.0)

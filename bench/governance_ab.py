@@ -1,17 +1,17 @@
-"""Redis governance check: this tree's admission against the v2 layout's, in one process.
+"""Redis governance check: this tree against an older commit's, in one process.
 
-Separate runs of ``bench/governance.py`` (this tree, then an export of an older
-commit) could not resolve a few microseconds here: on the shared 2-core machine the
-raw PING's p50 moved between 45 and 125 us from one run to the next, and the ratio
-with it. So both admissions run in the same process, alternating per sample (which
-goes first alternates too), each followed by a raw PING on the same lean connection:
-all three see the same moments of the machine's load.
+Separate runs of ``bench/governance.py`` cannot resolve a few microseconds here:
+on the shared 2-core machine the raw PING's p50 moves between 45 and 125 us from
+one run to the next, and the ratio with it. So both checks run in the same
+process, alternating per sample (which goes first alternates too), each followed
+by a raw PING on this tree's lean connection: all three see the same moments of
+the machine's load.
 
-"Before" is the v2 layout (a 104-byte header, every rpm time written to the ring
-string, 96-byte rule arguments): its Lua text is loaded from ``--before``, an export
-of a commit that has it (3199cd9: ``git archive 3199cd9 | tar -x -C DIR``). Its
-client is this tree's (the command is assembled the same way), so the figure is the
-Redis side's change plus the shorter arguments, not the client-side edits.
+"Before" is the whole of an older commit's ``routeiq`` (client and scripts):
+``--before DIR`` is an export of it (``git archive <commit> | tar -x -C DIR``),
+imported as the package ``routeiq_before`` (a copy with its imports renamed), so
+the figure is every change between the two, client side and Redis side. Each
+side has its own key prefix on one redis-server.
 
     python bench/governance_ab.py --before DIR [--rounds 3] [--samples 4000]
 
@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
+import importlib
 import os
 import random
+import re
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,65 +40,65 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import save
-from governance import REQ, _governance, _redis
+from governance import CHECK_LIMITS, REQ, _redis
 
 from routeiq.asgi.types import RequestContext
-from routeiq.governance.scripts import NOTHING_SETTLED, SETTLE_SHA, bulk, command_head
-from routeiq.governance.service import Governance
-from routeiq.governance.shared import SharedCounters
+from routeiq.governance.resp import RespConnection, address
+
+_IMPORT = re.compile(r"\b(from|import) routeiq\b")
 
 
-def _load_lua(tree: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("before_lua", tree / "routeiq/governance/lua.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _before_package(tree: Path) -> Any:
+    """``tree``'s routeiq, importable beside this one as ``routeiq_before``."""
+    root = Path(tempfile.mkdtemp(prefix="routeiq-before-"))
+    shutil.copytree(tree / "routeiq", root / "routeiq_before")
+    for path in (root / "routeiq_before").rglob("*.py"):
+        text = path.read_text()
+        path.write_text(_IMPORT.sub(r"\1 routeiq_before", text))
+    sys.path.insert(0, str(root))
+    return importlib.import_module("routeiq_before")
 
 
-class _Before(SharedCounters):
-    """This tree's client speaking the v2 layout: its scripts, keys and arguments."""
+def _side(pkg: str, url: str, prefix: str, n_keys: int, tokens: list[bytes]) -> tuple[Any, Any]:
+    """A Governance of package ``pkg`` with ``n_keys`` keys in 100 teams, on Redis."""
+    service = importlib.import_module(f"{pkg}.governance.service")
+    shared = importlib.import_module(f"{pkg}.governance.shared")
+    settings = importlib.import_module(f"{pkg}.governance.settings")
+    db = importlib.import_module(f"{pkg}.db")
+    base = importlib.import_module(f"{pkg}.db.base")
+    counters = shared.SharedCounters(url, prefix, op_timeout=5.0)
+    database = db.open_database("sqlite:///" + tempfile.mktemp(), Path("."))  # never opened
+    prices = {"bench-model": service.GroupPrice(1e-6, 2e-6, None)}
+    gov = service.Governance(settings.GovernanceSettings(), database, counters, prices)
+    for t in range(100):
+        gov.apply(base.EntityRow("team", f"t{t}", dict(CHECK_LIMITS), t + 1, 0.0, 0))
+    for i, token in enumerate(tokens[:n_keys]):
+        data = {**CHECK_LIMITS, "team_id": f"t{i % 100}", "key_alias": f"k{i}"}
+        gov.apply(base.EntityRow("key", hashlib.sha256(token).hexdigest(), data, 1000 + i, 0.0, 0))
+    if hasattr(gov, "bind_all"):  # as its Governance.run does once the records are loaded
+        gov.bind_all()
+    return gov, counters
 
-    def __init__(self, url: str, lua: Any) -> None:
-        super().__init__(url, "bench:", op_timeout=5.0)
-        self.prefix = "bench:gov:v2:"
-        self.lua = lua
-        self.admit_sha = hashlib.sha1(lua.ADMIT.encode()).hexdigest()
-        self.settle_sha = hashlib.sha1(lua.SETTLE.encode()).hexdigest()
-        for n in (1, 2, 3, 4):
-            self._admit_heads[n] = command_head(self.admit_sha, n, n + 1)
 
-    def _head(self, sha: str, nkeys: int, nargs: int) -> bytes:
-        return super()._head(self.settle_sha if sha == SETTLE_SHA else sha, nkeys, nargs)
-
-    def v2_arguments(self) -> None:
-        for w in self._wires.values():
-            w.arg = bulk(w.raw + NOTHING_SETTLED)  # v2 read 12 doubles per rule
-
-
-async def _round(url: str, lua: Any, n_keys: int, n: int) -> dict[str, Any]:
-    after = SharedCounters(url, "bench:", op_timeout=5.0)
-    before = _Before(url, lua)
-    gov_after, tokens = _governance(n_keys, after)
-    gov_before, _ = _governance(0, before)
-    for kind in ("key", "team"):
-        gov_before.records[kind].update(gov_after.records[kind])
-    for w in list(after._wires.values()):
-        before.prepare(w.rule)
-    before.v2_arguments()
+async def _round(url: str, n_keys: int, n: int) -> dict[str, Any]:
+    tokens = [f"sk-bench-{i:07d}-{random.random()}".encode() for i in range(n_keys)]
+    sides = {
+        "before": _side("routeiq_before", url, "benchA:", n_keys, tokens),
+        "after": _side("routeiq", url, "benchB:", n_keys, tokens),
+    }
     samples: dict[str, list[float]] = {"after": [], "before": [], "ping": []}
+    addr = address(url)
+    assert addr is not None
     async with trio.open_nursery() as nursery:
-        await nursery.start(after.run)
-        await nursery.start(before.run)
-        await before._client.script_load(lua.ADMIT)
-        await before._client.script_load(lua.SETTLE)
-        fast = after._fast
-        assert fast is not None
+        for _, counters in sides.values():
+            await nursery.start(counters.run)
+        ping = await RespConnection.open(addr)
+        await nursery.start(ping.run)
         rng = random.Random(1)
-        pair: tuple[tuple[str, Governance], ...] = (("before", gov_before), ("after", gov_after))
+        order = list(sides.items())
         for i in range(n + 500):
-            token = tokens[rng.randrange(len(tokens))]
-            for name, gov in pair if i % 2 else pair[::-1]:
+            token = tokens[rng.randrange(n_keys)]
+            for name, (gov, _) in order if i % 2 else order[::-1]:
                 ctx = RequestContext(f"r{i}", time.perf_counter())
                 t0 = time.perf_counter_ns()
                 gov.authenticate(hashlib.sha256(token).hexdigest(), ctx)
@@ -105,7 +108,7 @@ async def _round(url: str, lua: Any, n_keys: int, n: int) -> dict[str, Any]:
                 ctx.usage = {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30}
                 gov.finish(ctx)
                 p0 = time.perf_counter_ns()
-                await fast.call(b"PING")
+                await ping.call(b"PING")
                 p1 = time.perf_counter_ns()
                 if i >= 500:
                     samples[name].append((t1 - t0) / 1000)
@@ -113,7 +116,7 @@ async def _round(url: str, lua: Any, n_keys: int, n: int) -> dict[str, Any]:
                 if len(gov.rows) > 5000:
                     gov.rows.clear()
                     gov.deltas.clear()
-        fell_back = after.downs + before.downs
+        fell_back = sum(c.downs for _, c in sides.values())
         nursery.cancel_scope.cancel()
     if fell_back:
         sys.exit("a counter fell back to per-process counting: the figures would not be Redis's")
@@ -133,14 +136,14 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--samples", type=int, default=4000)
     args = ap.parse_args()
-    lua = _load_lua(args.before)
+    _before_package(args.before)
     server = _redis()
     rows = []
     try:
         for _ in range(args.rounds):
             for n_keys in (10_000, 100_000):
                 server.command("FLUSHALL")
-                r = trio.run(_round, server.url, lua, n_keys, args.samples)
+                r = trio.run(_round, server.url, n_keys, args.samples)
                 rows.append(r)
                 print(
                     f"{n_keys // 1000}k keys, load {r['load']:.2f}: PING p50/p99 "

@@ -10,7 +10,7 @@ suspends, so the in-process check is a few microseconds. ``SharedCounters``
 from __future__ import annotations
 
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 import trio
 
@@ -21,8 +21,11 @@ class Counters(Protocol):
     name: str
 
     async def admit(
-        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
-    ) -> tuple[Decision, Ticket | None]: ...
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float, prepared: Any = None
+    ) -> tuple[Decision, Ticket | None]:
+        """Count a request against every rule, or none; ``prepared``: what
+        :meth:`prepare_rules` answered for this ``rules`` tuple, if it was."""
+        ...
 
     def settle(self, ticket: Ticket, tokens: int, cost: float) -> None:
         """Turn the ticket's estimate and reservation into its real tokens and cost
@@ -39,6 +42,11 @@ class Counters(Protocol):
         """A principal's record was deleted: drop what :meth:`prepare` built."""
         ...
 
+    def prepare_rules(self, rules: tuple[Rule, ...]) -> Any:
+        """Build what a request bound by exactly ``rules`` (this tuple, which its key's
+        binding keeps, with the answer) needs, off the hot path."""
+        ...
+
     async def run(
         self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
     ) -> None: ...
@@ -51,7 +59,7 @@ class LocalCounters:
         self.ledger = Ledger(reserve=reserve)
 
     async def admit(
-        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float, prepared: Any = None
     ) -> tuple[Decision, Ticket | None]:
         return self.ledger.admit(rules, trio.current_time(), time.time(), tokens, max_cost)
 
@@ -66,6 +74,9 @@ class LocalCounters:
 
     def forget(self, ns: str) -> None:
         self.ledger.forget(ns)
+
+    def prepare_rules(self, rules: tuple[Rule, ...]) -> None:
+        return None
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         task_status.started()

@@ -8,7 +8,7 @@ state lives in locals (no table per principal), the shared steps are pasted in a
 text rather than called, and what an admission writes is prepared in one table
 while checking (nothing is written unless every rule admits).
 
-Both scripts start with a clock (negative: Redis's ``TIME``). A principal's header
+Both scripts take a clock (negative: Redis's ``TIME``). A principal's header
 (``HDR``): b tc tp pa pi sp rs head tail ts nw cap re fl, see ``scripts.HEADER``, then
 up to ``BUFFER`` of its newest rpm admission times.
 """
@@ -22,9 +22,12 @@ CHUNK = 8  # ring slots read at once when the oldest expired
 # admissions since its ring last started has no ring string at all.
 BUFFER = 8
 
-_CLOCK = f"""local P, K, RING_MAX, BUF = 60, {CHUNK}, {RING_MAX}, {BUFFER}
+
+def _clock(arg: str) -> str:
+    """The script's start: its clock from the argument ``arg`` (Lua) starts with."""
+    return f"""local P, K, RING_MAX, BUF = 60, {CHUNK}, {RING_MAX}, {BUFFER}
 local HDR = '<dddddddddddddd'
-local now = struct.unpack('<d', ARGV[1])
+local now = struct.unpack('<d', {arg})
 if now < 0 then
   local t = redis.call('TIME')
   now = t[1] + t[2] / 1000000
@@ -32,6 +35,7 @@ end
 local idx = math.floor(now / P)
 local horizon = now - P
 """
+
 
 # Reads `key`'s header into locals and rolls it to now: the token bucket to this
 # minute, the budget period to now's (a new period's spend is the database's total
@@ -116,7 +120,7 @@ end
 """
 )
 
-SETTLE = _CLOCK + _SETTLE + "return 1\n"
+SETTLE = _clock("ARGV[1]") + _SETTLE + "return 1\n"
 
 # The rpm ring (limits up to RING_MAX): head and tail count admissions since the
 # ring last started (slot = position % cap, cap: the limit it was laid out for),
@@ -197,7 +201,7 @@ redis.call('SET', log, table.concat(parts), 'EX', 121)
 # riding after them when the admission carries some (``scripts.SETTLED`` minus its head).
 _RULE = """
   local key = KEYS[i]
-  local a = ARGV[i + 1]
+  local a = ARGV[i]
   local rpm, tpm, par, budget, dur, anchor, base, bp = struct.unpack('<dddddddd', a)
   local delta, count, reserved, spent = 0, 0, 0, 0
   if #a > 64 then delta, count, reserved, spent = struct.unpack('<dddd', a, 65) end
@@ -253,13 +257,15 @@ _METERS = (
 """
 )
 
-# ARGV[1]: HEAD; ARGV[2 .. na+1]: RULE (+ SETTLE_PART) per rule (KEYS[1 .. na]): what
-# this process settled of that principal since its last call rides along (absent
-# if nothing) and is applied before the checks, so a sequential client's own
-# request sees its previous one settled, at no extra Redis call.
+# ARGV[1 .. na]: RULE (+ SETTLE_PART) per rule (KEYS[1 .. na]), then HEAD (last: the
+# client keeps what comes before it encoded per key): what this process settled of a
+# principal since its last call rides along (absent if nothing) and is applied before
+# the checks, so a sequential client's own request sees its previous one settled, at
+# no extra Redis call.
 ADMIT = (
-    _CLOCK
-    + """local na, reserve, tokens, cost = struct.unpack('<BBddd', ARGV[1], 9)
+    "local H = ARGV[#KEYS + 1]\n"
+    + _clock("H")
+    + """local na, reserve, tokens, cost = struct.unpack('<BBddd', H, 9)
 local elapsed = now - idx * P
 local keep = 1 - elapsed / P
 local r = 0
@@ -430,7 +436,7 @@ for i = 1, na do
         redis.call('SETRANGE', log, w[n7 - 4], w[n7 - 3])
         redis.call('SETRANGE', log, 0, w[n7 - 2])
       else
-        redis.call('ZADD', log, string.format('%.6f', now), string.sub(ARGV[1], 27, 34))
+        redis.call('ZADD', log, string.format('%.6f', now), string.sub(H, 27, 34))
       end
       if w[n7 - 1] == 1 then redis.call('EXPIRE', log, 121) end
     end

@@ -49,9 +49,12 @@ so it outlives the newest entry written to it (newer ones are in the header).
 Arguments are packed binary (``struct``), each rule's 64 bytes built once when its
 record is loaded, followed by :data:`SETTLE_PART` only when the principal's summed
 settlements ride along (``routeiq.governance.settle_queue``); the script
-unpacks them in C. The reply is one packed string. Every call starts with a clock:
-negative means Redis's ``TIME`` (what the gateway sends: every process and host then
-shares one clock); tests send exact times.
+unpacks them in C. An admission's :data:`HEAD` (its clock, tokens, reservation) is
+its last argument, so everything before it is the same from one request of a key to
+the next (encoded once, ``SharedCounters.prepare_rules``). The reply is one packed
+string. Every call carries a clock (the settlement's first argument, the admission's
+HEAD): negative means Redis's ``TIME`` (what the gateway sends: every process and
+host then shares one clock); tests send exact times.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ __all__ = ["ADMIT", "BUFFER", "CHUNK", "RECONCILE", "RING_MAX", "SETTLE"]
 #: rpm, tpm, parallel, max_budget, budget_duration, anchor, base_spend, base_period
 #: (-1: not set).
 RULE = struct.Struct("<8d")
-#: clock (<0: Redis TIME), rules, reserve (0/1), tokens, max_cost, log member
+#: clock (<0: Redis TIME), rules, reserve (0/1), tokens, max_cost, log member (the
+#: admission's last argument)
 HEAD = struct.Struct("<dBBddd")
 #: the clock alone (the SETTLE script's first argument)
 CLOCK = struct.Struct("<d")

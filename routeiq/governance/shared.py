@@ -105,7 +105,6 @@ class SharedCounters:
         self._fast: RespConnection | None = None
         self._wires: dict[str, Wire] = {}  # ns -> the current rule's wire form
         self._heads: dict[tuple[str, int, int], bytes] = {}
-        self._admit_heads: dict[int, bytes] = {}  # rules -> "EVALSHA ADMIT_SHA n"
         self._pending = SettleQueue()
         self._member = random.getrandbits(24) * _MEMBER_SEQ
         self._seq = 0
@@ -141,6 +140,14 @@ class SharedCounters:
             head = self._heads[(sha, nkeys, nargs)] = command_head(sha, nkeys, nargs)
         return head
 
+    def prepare_rules(self, rules: tuple[Rule, ...]) -> tuple[bytes, ...]:
+        """``rules``' admission command but its HEAD, in pieces: ``EVALSHA ADMIT_SHA n``,
+        each key, each RULE (kept in its key's binding; the pieces are the wires', not
+        copies: ~100 bytes a key)."""
+        wires = [self._wire(r) for r in rules]
+        prefix = self._head(ADMIT_SHA, len(rules), len(rules) + 1)
+        return (prefix, *(w.key for w in wires), *(w.arg for w in wires))
+
     # -- the hot path -------------------------------------------------------------------
 
     def _lose(self, exc: BaseException) -> None:
@@ -152,47 +159,48 @@ class SharedCounters:
         self._lost.set()
 
     async def admit(
-        self, rules: tuple[Rule, ...], tokens: int, max_cost: float
+        self, rules: tuple[Rule, ...], tokens: int, max_cost: float, prepared: Any = None
     ) -> tuple[Decision, Ticket | None]:
         client = self._client
         if client is not None:
-            # The command: EVALSHA sha n key.. HEAD RULE..; each rule's part encoded
-            # when its record was loaded, or RULE + SETTLE_PART carrying its queued sum.
-            # (HEAD first: it does not depend on the rules, and the keys list then
-            # takes the arguments list whole; no list for carried sums unless one is.)
-            n = len(rules)
-            prefix = self._admit_heads.get(n)
-            if prefix is None:
-                prefix = self._admit_heads[n] = command_head(ADMIT_SHA, n, n + 1)
+            # The command: EVALSHA sha n key.. RULE.. HEAD: the pieces before HEAD encoded
+            # when the key's binding was made (prepare_rules), a principal's RULE +
+            # SETTLE_PART instead where its queued settlements ride along.
+            pieces = prepared if prepared is not None else self.prepare_rules(rules)
             self._seq += 1
-            now = -1.0 if self.clock is None else self.clock()
-            member = self._member + self._seq % _MEMBER_SEQ
             head_arg = _HEAD_ARG.pack(
-                _HEAD_BULK, now, n, 1 if self.reserve else 0, tokens, max_cost, member, b"\r\n"
+                _HEAD_BULK,
+                -1.0 if self.clock is None else self.clock(),
+                len(rules),
+                self.reserve,  # a bool packs as 0 or 1
+                tokens,
+                max_cost,
+                self._member + self._seq % _MEMBER_SEQ,
+                b"\r\n",
             )
-            parts = [prefix]
-            args = [head_arg]
             carried: list[Sum] | None = None
             pending = self._pending
-            sums, wires = pending.sums, self._wires
-            for r in rules:
-                w = wires.get(r.ns)
-                if w is None or w.rule is not r:
-                    w = self._wire(r)
-                parts.append(w.key)
-                if sums and (item := sums.pop(id(r), None)) is not None:
-                    if carried is None:
-                        carried = [item]
-                    else:
-                        carried.append(item)
-                    args.append(bulk(item.raw()))
-                else:
-                    args.append(w.arg)
-            parts += args
+            sums = pending.sums
+            if sums:
+                for r in rules:
+                    if (item := sums.pop(id(r), None)) is not None:
+                        if carried is None:
+                            carried = [item]
+                        else:
+                            carried.append(item)
+            if carried is None:
+                data = b"".join((*pieces, head_arg))
+            else:
+                with_sums = list(pieces)
+                at = {id(item.wire.rule): item for item in carried}
+                for i, r in enumerate(rules, 1 + len(rules)):
+                    if (item := at.get(id(r))) is not None:
+                        with_sums[i] = bulk(item.raw())
+                data = b"".join((*with_sums, head_arg))
             fast = self._fast
             try:
                 if fast is not None:  # its wait is bounded by RespConnection.watch
-                    out = await fast.call_encoded(b"".join(parts))
+                    out = await fast.call_encoded(data)
                     if isinstance(out, RespError):
                         if not str(out).startswith("NOSCRIPT"):
                             raise out
@@ -274,10 +282,11 @@ class SharedCounters:
             sha = ADMIT_SHA
             sums = {id(item.wire.rule): item for item in carried}
             keys = [self._wire(r).name for r in rules]
-            args = [head_arg[len(_HEAD_BULK) : -2]]  # HEAD itself, out of its RESP bulk
+            args = []
             for r in rules:
                 item = sums.get(id(r))
                 args.append(item.raw() if item is not None else self._wire(r).raw)
+            args.append(head_arg[len(_HEAD_BULK) : -2])  # HEAD itself, out of its RESP bulk
         else:
             sha = SETTLE_SHA
             keys = [item.wire.name for item in carried]
