@@ -41,9 +41,10 @@ tests encode RouteIQ's side (`tests/e2e/test_litellm_parity.py`,
 | no price for a model | cost 0, so budgets never bind it | same, said once at start-up naming the groups; tokens still counted |
 
 Budget settlement of requests that report no usage (`Governance.finish`): the upstream
-was never called -> 0; the client left before the first byte of the answer -> the
-prompt's estimated tokens (body bytes / 4 + 1) at the input price; the client left after
-the answer began, or a stream gave no usage -> the whole reservation. A request without
+was never called -> 0; the client left a stream before its first byte -> the prompt's
+estimated tokens (body bytes / 4 + 1) at the input price; the client left after the
+answer began, left a request without `stream` early (the upstream may have generated the
+whole answer unsent), or a stream gave no usage -> the whole reservation. A request without
 `max_tokens` reserves the model's own output limit (`model_info`, else litellm's map,
 e.g. 16384 for gpt-4o-mini), else `routeiq.governance.default_max_tokens`, for chat and
 `/v1/completions` alike.

@@ -60,6 +60,9 @@ class Admission:
     headers: Headers
     tokens: int
     max_cost: float
+    # A streamed answer: the upstream sends each token as it makes it, so one that had
+    # sent nothing when the client left had generated (almost) nothing (Governance.finish).
+    stream: bool = False
 
 
 def duration_text(seconds: float) -> str:
@@ -353,7 +356,7 @@ class Governance:
                 f"retry after {wait:.1f} s",
                 headers=extra,
             )
-        ctx.admission = Admission(ticket, found, headers, tokens, cost)
+        ctx.admission = Admission(ticket, found, headers, tokens, cost, req.get("stream") is True)
         return headers
 
     # -- after the response ---------------------------------------------------------
@@ -373,10 +376,12 @@ class Governance:
                 # stream_options.include_usage, or a client that left before the
                 # stream's final usage event): charge the most it could cost, so a
                 # budget cannot be bypassed by streaming or by hanging up. A client
-                # that left before any byte of the answer cancelled the call before
-                # the upstream generated anything it sent: its prompt (estimated, at
-                # the input price) is what the upstream used.
-                if ctx.status == 499 and not ctx.answered:
+                # that left a *stream* before any byte of the answer cancelled the call
+                # before the upstream had streamed a token: its prompt (estimated, at
+                # the input price) is what the upstream used. Not so without a stream:
+                # the upstream may have generated the whole answer, unsent, and bills
+                # it, so leaving early must not be a way around the budget.
+                if ctx.status == 499 and not ctx.answered and adm.stream:
                     cost = self.prompt_cost(ctx.model, adm.tokens)
                 else:
                     cost = adm.max_cost
@@ -513,8 +518,8 @@ def unmetered(status: int, deployment: str | None) -> bool:
     answered (200), or its client left (499) after a deployment was called. A client
     that reads a stream and hangs up before its last event (the usage) leaves the
     upstream billing what it generated, which the gateway cannot see (charged its
-    reservation); one that left before the first byte of the answer is charged its
-    prompt only (``Governance.finish``); a 499 before any deployment was called
+    reservation); one that left a stream before its first byte is charged its prompt
+    only (``Governance.finish``); a 499 before any deployment was called
     (during the guardrails, say) cost nothing."""
     return status == 200 or (status == 499 and deployment is not None)
 
