@@ -40,7 +40,7 @@ from guard_corpus import MIRRORS, Sample
 
 SEMANTIC_REPOS = {
     "persuasive": ("CHATS-lab/persuasive_jailbreaker", "11f8e8e89e5fcb2aaeb9d05b9570495d004b499d"),
-    "latent_jailbreak": ("qiuhuachuan/latent-jailbreak", "e659ed787673fbf87c9b9ec0d83459af16587bf4"),
+    "latent_jailbreak": ("qiuhuachuan/latent-jailbreak", "e659ed787673fbf87c9b9ec0d83459af16587bf4"),  # noqa: E501
     "deepset": ("sinanw/llm-security-prompt-injection", "c8af0b015a9a4f3380f9e20214828c2dbeadc72c"),
 }  # fmt: skip
 #: Source-name prefixes of these samples (for per-source reports).

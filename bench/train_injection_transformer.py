@@ -130,10 +130,8 @@ def train(args: argparse.Namespace) -> None:
     head_w = torch.nn.Parameter(torch.zeros(384))
     head_b = torch.nn.Parameter(torch.zeros(1))
     params = [p for m in wrapped.values() for p in (m.a, m.b)] + [head_w, head_b]
-    opt = torch.optim.AdamW(
-        [{"params": params[:-2], "weight_decay": 0.0}, {"params": [head_w, head_b], "lr": args.lr * 3}],
-        lr=args.lr,
-    )  # fmt: skip
+    groups = [{"params": params[:-2]}, {"params": [head_w, head_b], "lr": args.lr * 3}]
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=[args.lr, args.lr * 3], total_steps=args.steps, pct_start=0.1
     )
@@ -165,6 +163,9 @@ def train(args: argparse.Namespace) -> None:
     seen_windows = 0
     losses: list[float] = []
     for step in range(args.steps):
+        if time.perf_counter() - started > args.max_minutes * 60:
+            print(f"time budget reached after {step} steps: stopping early", flush=True)
+            break
         draw = rng.choice(len(train_set), size=args.batch, p=probs)
         batch = [pieces[i] for i in draw]
         logits = forward(batch, args.train_windows)
@@ -173,7 +174,7 @@ def train(args: argparse.Namespace) -> None:
         loss.backward()
         opt.step()
         sched.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         seen_windows += sum(len(windows(b, 0, 0, max_windows=args.train_windows)) for b in batch)
         if step % 20 == 0 or step == args.steps - 1:
             el = time.perf_counter() - started
@@ -233,6 +234,7 @@ def save(args: argparse.Namespace, wrapped: dict[str, object], head_w: object, h
     info = {
         **config,
         "steps": args.steps,
+        "max_minutes": args.max_minutes,
         "batch": args.batch,
         "lr": args.lr,
         "dropout": args.dropout,
@@ -262,6 +264,7 @@ def main() -> None:
     ap.add_argument("--ffn", action="store_true", help="adapters on the feed-forward too")
     ap.add_argument("--train-windows", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-minutes", type=float, default=60.0, help="stop (and save) then")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pilot", type=int, default=0, help="train on this many texts only")
     ap.add_argument("--out", default=str(TRANSFORMER_PATH))

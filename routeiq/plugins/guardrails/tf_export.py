@@ -108,7 +108,8 @@ def lora_linear_class() -> Any:
             self.dropout = torch.nn.Dropout(dropout)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.base(x) + (self.dropout(x) @ self.a.T @ self.b.T) * self.scale
+            out: torch.Tensor = self.base(x) + (self.dropout(x) @ self.a.T @ self.b.T) * self.scale
+            return out
 
     return LoRALinear
 
@@ -170,7 +171,8 @@ def merged_model(adapter: Path, model_dir: Path) -> Any:
                 attention_mask=attention_mask,
                 token_type_ids=torch.zeros_like(input_ids),
             ).last_hidden_state
-            return pooled_logit(hidden, attention_mask, head_w, head_b)
+            logit: torch.Tensor = pooled_logit(hidden, attention_mask, head_w, head_b)
+            return logit
 
     return Scorer().eval()
 

@@ -62,8 +62,11 @@ class TransformerScorer:
         self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tok.no_truncation()
         self._tok.no_padding()
-        self._cls = self._tok.token_to_id("[CLS]")
-        self._sep = self._tok.token_to_id("[SEP]")
+        cls_id, sep_id = self._tok.token_to_id("[CLS]"), self._tok.token_to_id("[SEP]")
+        if cls_id is None or sep_id is None:
+            raise ValueError(f"{model_dir}: the tokenizer lacks [CLS] or [SEP]")
+        self._cls: int = cls_id
+        self._sep: int = sep_id
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
