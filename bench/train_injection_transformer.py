@@ -132,9 +132,16 @@ def train(args: argparse.Namespace) -> None:
     params = [p for m in wrapped.values() for p in (m.a, m.b)] + [head_w, head_b]
     groups = [{"params": params[:-2]}, {"params": [head_w, head_b], "lr": args.lr * 3}]
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=[args.lr, args.lr * 3], total_steps=args.steps, pct_start=0.1
-    )
+    peaks = [args.lr, args.lr * 3]
+
+    def set_lr(progress: float) -> None:
+        # Warm-up over the first 10%, then cosine to zero; progress is the larger of
+        # the step and time fractions, so a run cut short by --max-minutes on a
+        # loaded machine still ends annealed.
+        factor = progress / 0.1 if progress < 0.1 else 0.5 * (1 + math.cos(math.pi * progress))
+        for group, peak in zip(opt.param_groups, peaks, strict=True):
+            group["lr"] = peak * max(factor, 0.0)
+
     probs = draw_weights(train_set)
     labels = torch.tensor([s.label for s in train_set], dtype=torch.float32)
 
@@ -162,10 +169,13 @@ def train(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     seen_windows = 0
     losses: list[float] = []
+    budget = args.max_minutes * 60
     for step in range(args.steps):
-        if time.perf_counter() - started > args.max_minutes * 60:
-            print(f"time budget reached after {step} steps: stopping early", flush=True)
+        progress = max(step / args.steps, (time.perf_counter() - started) / budget)
+        if progress >= 1.0:
+            print(f"time budget reached after {step} steps: stopping", flush=True)
             break
+        set_lr(progress)
         draw = rng.choice(len(train_set), size=args.batch, p=probs)
         batch = [pieces[i] for i in draw]
         logits = forward(batch, args.train_windows)
@@ -173,7 +183,6 @@ def train(args: argparse.Namespace) -> None:
         opt.zero_grad()
         loss.backward()
         opt.step()
-        sched.step()
         losses.append(float(loss.detach()))
         seen_windows += sum(len(windows(b, 0, 0, max_windows=args.train_windows)) for b in batch)
         if step % 20 == 0 or step == args.steps - 1:
