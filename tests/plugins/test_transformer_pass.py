@@ -8,6 +8,7 @@ from routeiq.errors import GuardrailBlocked
 from routeiq.plugins import transformer_pass
 from routeiq.plugins.guardrails import InjectionSettings
 from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH
+from routeiq.plugins.pipeline import Pipeline
 from routeiq.plugins.settings import GuardrailsSection
 from routeiq.plugins.transformer_pass import TransformerRuntime
 from tests.plugins.helpers import no_send, run_of, started
@@ -24,6 +25,18 @@ INJECTED_DOCUMENT = (
 )
 
 
+def learned_rules(pipeline: Pipeline) -> list[str]:
+    """The rule of each cached injection verdict's learned finding (which model judged)."""
+    return [
+        f.rule
+        for entry in pipeline.cache._messages.values()
+        for (name, _), verdict in entry.items()
+        if name == "injection"
+        for f in verdict.findings
+        if f.type == "learned"
+    ]
+
+
 def section(transformer: bool = True) -> GuardrailsSection:
     return GuardrailsSection(injection=InjectionSettings(action="block", transformer=transformer))
 
@@ -38,6 +51,8 @@ async def test_user_attack_is_blocked_and_benign_passes(shared_tf: TransformerRu
         assert await run_of(pipeline, request(("user", BENIGN))).before(no_send) is False
         with pytest.raises(GuardrailBlocked):
             await run_of(pipeline, request(("user", ATTACK))).before(no_send)
+        assert learned_rules(pipeline) == ["model+transformer"] * 2
+        assert learned_rules(pipeline) == ["model+transformer"] * 2
 
 
 async def test_system_messages_are_not_scored(shared_tf: TransformerRuntime) -> None:
@@ -47,6 +62,7 @@ async def test_system_messages_are_not_scored(shared_tf: TransformerRuntime) -> 
         assert await run_of(pipeline, conversation).before(no_send) is False
         # Only the user text got a transformer verdict (the system text none).
         assert len(pipeline.cache._messages) - before == 1
+        assert learned_rules(pipeline) == ["model+transformer"]
 
 
 async def test_tool_results_use_the_indirect_threshold(shared_tf: TransformerRuntime) -> None:
@@ -59,6 +75,7 @@ async def test_tool_results_use_the_indirect_threshold(shared_tf: TransformerRun
         plain = "Shipping policy: orders leave the warehouse within two working days."
         ok = request(("user", "Summarise our shipping policy."), ("tool", plain))
         assert await run_of(pipeline, ok).before(no_send) is False
+        assert set(learned_rules(pipeline)) == {"model+transformer"}
 
 
 async def test_only_new_messages_are_scored_on_the_next_turn(
@@ -104,3 +121,4 @@ async def test_transformer_false_starts_no_runtime() -> None:
         assert pipeline.transformer is None
         with pytest.raises(GuardrailBlocked):
             await run_of(pipeline, request(("user", ATTACK))).before(no_send)
+        assert learned_rules(pipeline) == ["model"]  # the n-gram verdict
