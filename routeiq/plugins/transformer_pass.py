@@ -28,11 +28,11 @@ from pathlib import Path
 
 import trio
 
-from routeiq.plugins.guardrails.base import Guardrail, Verdict
+from routeiq.plugins.guardrails.base import Finding, Guardrail, Verdict
 from routeiq.plugins.guardrails.cache import VerdictCache
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.tf_scorer import TransformerScorer, default_graph_dir, ensure_graph
-from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH, with_transformer
+from routeiq.plugins.guardrails.transformer import RULE, TRANSFORMER_PATH, TransformerStacking
 
 log = logging.getLogger("routeiq.guardrails")
 
@@ -120,6 +120,22 @@ def texts_to_judge(
             seen.add(digest)
             out.append(index)
     return out
+
+
+def with_transformer(
+    guard: InjectionGuardrail, stacking: TransformerStacking, text: str, logit: float
+) -> Verdict:
+    """The injection verdict of ``text`` (decided as direct; ``guard.for_kind`` re-decides
+    tool texts against the indirect threshold): the rules' findings (kept for redaction
+    spans) plus one ``learned`` finding whose score is the stacked probability.
+    CPU: the rules and the n-gram model (~0.1 ms a short text); blocking."""
+    decoded: list[str] = []
+    findings = guard.rule_findings(text, decoded)
+    rules = guard.score(findings)
+    ngram = guard.decoded_logit(guard.model, text, decoded) if guard.model is not None else 0.0
+    p = stacking.probability(logit, ngram, rules)
+    findings.append(Finding(guard.name, "learned", 0, len(text), p, RULE))
+    return guard.decide(findings, text)
 
 
 def judge(guard: InjectionGuardrail, scorer: TransformerScorer, texts: list[str]) -> list[Verdict]:

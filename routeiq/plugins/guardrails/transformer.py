@@ -16,8 +16,8 @@ n-gram logit as the guardrail already scales it).
 
 With ``injection.transformer`` resolved on (``resolve_enabled``), the guardrail
 carries this stacking (its ``version`` and indirect threshold change with it); the
-transformer pass puts each new text's verdict into the verdict cache before the
-ordinary scan reads it.
+transformer pass (``with_transformer`` there) puts each new text's verdict into the
+verdict cache before the ordinary scan reads it.
 """
 
 from __future__ import annotations
@@ -28,14 +28,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-from routeiq.plugins.guardrails.base import Finding, Verdict
-
-if TYPE_CHECKING:
-    from routeiq.plugins.guardrails.injection import InjectionGuardrail
 
 TRANSFORMER_PATH = Path(__file__).resolve().parent / "model" / "injection_transformer.npz"
 #: The finding's rule name (``Finding.rule``) for a transformer-stacked verdict.
@@ -105,19 +99,3 @@ def resolve_enabled(setting: bool | str, path: Path = TRANSFORMER_PATH) -> bool:
             "(pip install 'routeiq[semantic]')"
         )
     return True
-
-
-def with_transformer(
-    guard: InjectionGuardrail, stacking: TransformerStacking, text: str, logit: float
-) -> Verdict:
-    """The injection verdict of ``text`` (decided as direct; ``guard.for_kind`` re-decides
-    tool texts against the indirect threshold): the rules' findings (kept for redaction
-    spans) plus one ``learned`` finding whose score is the stacked probability.
-    CPU: the rules and the n-gram model (~0.1 ms a short text); blocking."""
-    decoded: list[str] = []
-    findings = guard.rule_findings(text, decoded)
-    rules = guard.score(findings)
-    ngram = guard.decoded_logit(guard.model, text, decoded) if guard.model is not None else 0.0
-    p = stacking.probability(logit, ngram, rules)
-    findings.append(Finding(guard.name, "learned", 0, len(text), p, RULE))
-    return guard.decide(findings, text)

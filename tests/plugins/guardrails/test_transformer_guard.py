@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 from routeiq.plugins.guardrails import InjectionGuardrail, InjectionSettings
-from routeiq.plugins.guardrails.transformer import with_transformer
-from routeiq.plugins.transformer_pass import TransformerRuntime, judge
+from routeiq.plugins.transformer_pass import TransformerRuntime, judge, with_transformer
 
 TF = InjectionGuardrail(InjectionSettings(transformer=True))
 NGRAM = InjectionGuardrail(InjectionSettings(transformer=False))
