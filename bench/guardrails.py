@@ -31,6 +31,9 @@ some with PII). Targets: 5 messages < 0.5 ms (first turn); next turn of a
 50-message conversation < 0.2 ms.
 
 Run: ``.venv/bin/python bench/guardrails.py``; writes bench/results/guardrails.json/.png.
+With ``--transformer``: the injection transformer's phase-1 figures instead
+(``bench/guard_transformer_latency.py``: 5-message first turn, next turn of 50,
+wall time and the loop's longest step against the n-gram path in the same run).
 """
 
 from __future__ import annotations
@@ -451,6 +454,13 @@ async def run_bench() -> dict[str, Any]:
 
 
 def main() -> None:
+    if "--transformer" in sys.argv[1:]:
+        # The injection transformer on (bench/guard_transformer_latency.py): phase 1
+        # wall time and the loop's longest step, against the n-gram path, same run.
+        from guard_transformer_latency import main as transformer_main
+
+        transformer_main()
+        return
     report = trio.run(run_bench)
     rows = report["sizes"]
     print(

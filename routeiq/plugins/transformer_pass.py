@@ -1,0 +1,179 @@
+"""Phase 1's transformer pass: new messages judged by the fine-tuned MiniLM, off the loop.
+
+With ``injection.transformer`` on, every new *scanned* text of a request (user
+texts: direct; tool texts: indirect; system/developer: trusted, skipped) whose
+injection verdict is not cached yet is scored by the transformer model in one
+batch in a worker thread (``trio.to_thread.run_sync`` behind the runtime's own
+``CapacityLimiter`` of one: one ONNX session, its threads are its parallelism),
+and its verdict -- transformer logit, n-gram logit and rules stacked into one
+probability (``guardrails/transformer.py``), computed in the same thread -- goes
+into the verdict cache under the injection guardrail's key. The ordinary scan
+that follows (``guards.scan_input``) finds it there, and ``for_kind`` judges tool
+texts against the stacking's indirect threshold. A verdict, once cached, is never
+recomputed: the next turn of a conversation scores only its new messages.
+
+``TransformerRuntime.prepare`` exports the merged graph if it is not cached
+(``tf_scorer.ensure_graph``: a subprocess, ~15-60 s) and opens the session, in a
+worker thread; the pipeline calls it in the lifespan (``Pipeline.run``) before the
+gateway reports ready, so no request waits for it. One runtime per process
+(``shared_runtime``): a config reload's new pipeline reuses the open session.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import trio
+
+from routeiq.plugins.guardrails.base import Finding, Guardrail, Verdict
+from routeiq.plugins.guardrails.cache import VerdictCache
+from routeiq.plugins.guardrails.injection import InjectionGuardrail
+from routeiq.plugins.guardrails.tf_scorer import TransformerScorer, default_graph_dir, ensure_graph
+from routeiq.plugins.guardrails.transformer import RULE, TRANSFORMER_PATH, TransformerStacking
+
+log = logging.getLogger("routeiq.guardrails")
+
+
+class TransformerRuntime:
+    """The transformer model's ONNX session, built once, used from worker threads."""
+
+    def __init__(
+        self,
+        adapter: Path = TRANSFORMER_PATH,
+        graph_dir: Path | None = None,
+        *,
+        int8: bool = True,
+        threads: int = 1,
+    ) -> None:
+        self.adapter = adapter
+        self.graph_dir = graph_dir or default_graph_dir()
+        self.int8 = int8
+        self.threads = threads
+        self.limiter = trio.CapacityLimiter(1)
+        self.scorer: TransformerScorer | None = None
+        #: Seconds the last ``prepare`` took (export and/or session), for logs and tests.
+        self.prepare_seconds: float | None = None
+        self._lock = trio.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self.scorer is not None
+
+    def _load(self) -> TransformerScorer:
+        from routeiq.cache.embedder import default_model_path
+
+        model_dir = default_model_path()
+        graph = ensure_graph(self.adapter, model_dir, self.graph_dir, int8=self.int8)
+        return TransformerScorer(model_dir, graph, threads=self.threads)
+
+    async def prepare(self) -> None:
+        """Export the graph if needed and open the session (worker thread); idempotent."""
+        async with self._lock:
+            if self.scorer is not None:
+                return
+            started = time.perf_counter()
+            self.scorer = await trio.to_thread.run_sync(self._load, limiter=self.limiter)
+            self.prepare_seconds = time.perf_counter() - started
+            log.info("injection transformer ready in %.1f s", self.prepare_seconds)
+
+
+_RUNTIMES: dict[tuple[Path, Path | None, bool], TransformerRuntime] = {}
+
+
+def shared_runtime(graph_dir: Path | None = None, *, int8: bool = True) -> TransformerRuntime:
+    """The process's runtime for the shipped adapter (one session per graph)."""
+    key = (TRANSFORMER_PATH, graph_dir, int8)
+    runtime = _RUNTIMES.get(key)
+    if runtime is None:
+        runtime = _RUNTIMES[key] = TransformerRuntime(TRANSFORMER_PATH, graph_dir, int8=int8)
+    return runtime
+
+
+def transformer_guard(guardrails: Sequence[Guardrail]) -> InjectionGuardrail | None:
+    """The injection guardrail that carries the transformer stacking, if any."""
+    for guardrail in guardrails:
+        if isinstance(guardrail, InjectionGuardrail) and guardrail.transformer is not None:
+            return guardrail
+    return None
+
+
+def texts_to_judge(
+    guard: InjectionGuardrail,
+    digests: Sequence[bytes],
+    roles: Sequence[str | None] | None,
+    cache: VerdictCache,
+) -> list[int]:
+    """Indices of the scanned (not trusted) texts whose verdict the cache lacks."""
+    key = (guard.name, guard.version)
+    lru = cache._messages  # read-only peek, as guards.uncached does
+    out: list[int] = []
+    seen: set[bytes] = set()
+    for index, digest in enumerate(digests):
+        role = roles[index] if roles is not None else None
+        if guard.role_kind(role) == "trusted" or digest in seen:
+            continue
+        entry = lru.get(digest)
+        if entry is None or key not in entry:
+            seen.add(digest)
+            out.append(index)
+    return out
+
+
+def with_transformer(
+    guard: InjectionGuardrail, stacking: TransformerStacking, text: str, logit: float
+) -> Verdict:
+    """The injection verdict of ``text`` (decided as direct; ``guard.for_kind`` re-decides
+    tool texts against the indirect threshold): the rules' findings (kept for redaction
+    spans) plus one ``learned`` finding whose score is the stacked probability.
+    CPU: the rules and the n-gram model (~0.1 ms a short text); blocking."""
+    decoded: list[str] = []
+    findings = guard.rule_findings(text, decoded)
+    rules = guard.score(findings)
+    ngram = guard.decoded_logit(guard.model, text, decoded) if guard.model is not None else 0.0
+    p = stacking.probability(logit, ngram, rules)
+    findings.append(Finding(guard.name, "learned", 0, len(text), p, RULE))
+    return guard.decide(findings, text)
+
+
+def judge(guard: InjectionGuardrail, scorer: TransformerScorer, texts: list[str]) -> list[Verdict]:
+    """Verdicts of ``texts`` with the transformer (blocking: one ONNX call, then the
+    rules and n-grams per text)."""
+    stacking = guard.transformer
+    assert stacking is not None
+    logits = scorer.logits(texts)
+    return [
+        with_transformer(guard, stacking, text, float(logit))
+        for text, logit in zip(texts, logits, strict=True)
+    ]
+
+
+async def transformer_pass(
+    guard: InjectionGuardrail,
+    runtime: TransformerRuntime,
+    texts: Sequence[str],
+    digests: Sequence[bytes],
+    roles: Sequence[str | None] | None,
+    cache: VerdictCache,
+) -> int:
+    """Judge the request's new scanned texts with the transformer; returns how many."""
+    todo = texts_to_judge(guard, digests, roles, cache)
+    if not todo:
+        return 0
+    if runtime.scorer is None:
+        await runtime.prepare()  # normally done in the lifespan already
+    scorer = runtime.scorer
+    assert scorer is not None
+    verdicts = await trio.to_thread.run_sync(
+        judge,
+        guard,
+        scorer,
+        [texts[i] for i in todo],
+        limiter=runtime.limiter,
+        abandon_on_cancel=True,
+    )
+    for index, verdict in zip(todo, verdicts, strict=True):
+        cache.put((guard.name, guard.version, digests[index]), verdict)
+    return len(todo)
