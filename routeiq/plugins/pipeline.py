@@ -289,7 +289,7 @@ class RequestRun:
         limit = p.section.inline_max_chars
         if p.transformer is not None and (tguard := transformer_guard(inputs)) is not None:
             # First (before the inline or threaded scan): the stacked verdicts go into the cache.
-            await transformer_pass(tguard, p.transformer, texts, digests, roles, p.cache)
+            await transformer_pass(tguard, p.transformer, texts, digests, roles, p.cache, limit)
         # Digits weigh more than prose (phone numbers meet the numbering plans).
         if total_cost(texts) > limit:
             missing = uncached(inputs, texts, digests, p.cache, roles)

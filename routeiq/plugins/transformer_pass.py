@@ -33,6 +33,7 @@ from routeiq.plugins.guardrails.cache import VerdictCache
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.tf_scorer import TransformerScorer, default_graph_dir, ensure_graph
 from routeiq.plugins.guardrails.transformer import RULE, TRANSFORMER_PATH, TransformerStacking
+from routeiq.plugins.scan_cost import total_cost
 
 log = logging.getLogger("routeiq.guardrails")
 
@@ -157,8 +158,12 @@ async def transformer_pass(
     digests: Sequence[bytes],
     roles: Sequence[str | None] | None,
     cache: VerdictCache,
+    inline_max_chars: int = 0,
 ) -> int:
-    """Judge the request's new scanned texts with the transformer; returns how many."""
+    """Judge the request's new scanned texts with the transformer; returns how many.
+
+    Up to ``inline_max_chars`` of new text (``scan_cost.total_cost``), only the ONNX
+    call leaves the loop; beyond, the stacking's rules and n-grams go with it."""
     todo = texts_to_judge(guard, digests, roles, cache)
     if not todo:
         return 0
@@ -166,14 +171,26 @@ async def transformer_pass(
         await runtime.prepare()  # normally done in the lifespan already
     scorer = runtime.scorer
     assert scorer is not None
-    verdicts = await trio.to_thread.run_sync(
-        judge,
-        guard,
-        scorer,
-        [texts[i] for i in todo],
-        limiter=runtime.limiter,
-        abandon_on_cancel=True,
-    )
+    batch = [texts[i] for i in todo]
+    if total_cost(batch) > inline_max_chars:
+        # Much new text: the rules and n-grams too would hold the loop, so the thread
+        # computes the whole verdicts (as the ordinary scan does past this limit).
+        verdicts = await trio.to_thread.run_sync(
+            judge, guard, scorer, batch, limiter=runtime.limiter, abandon_on_cancel=True
+        )
+    else:
+        # Only the ONNX call in the thread (tokenizer and session release the GIL);
+        # the stacking's Python (~0.1 ms a short text) runs here, on the loop, where
+        # it cannot make the loop wait for a thread holding the GIL.
+        logits = await trio.to_thread.run_sync(
+            scorer.logits, batch, limiter=runtime.limiter, abandon_on_cancel=True
+        )
+        stacking = guard.transformer
+        assert stacking is not None
+        verdicts = [
+            with_transformer(guard, stacking, text, float(logit))
+            for text, logit in zip(batch, logits, strict=True)
+        ]
     for index, verdict in zip(todo, verdicts, strict=True):
         cache.put((guard.name, guard.version, digests[index]), verdict)
     return len(todo)

@@ -7,6 +7,7 @@ import pytest
 from routeiq.errors import GuardrailBlocked
 from routeiq.plugins import transformer_pass
 from routeiq.plugins.guardrails import InjectionSettings
+from routeiq.plugins.guardrails.tf_scorer import TransformerScorer
 from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.plugins.settings import GuardrailsSection
@@ -82,13 +83,13 @@ async def test_only_new_messages_are_scored_on_the_next_turn(
     shared_tf: TransformerRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scored: list[int] = []
-    real = transformer_pass.judge
+    real = TransformerScorer.logits
 
-    def counting(guard, scorer, texts):  # type: ignore[no-untyped-def]
+    def counting(self, texts):  # type: ignore[no-untyped-def]
         scored.append(len(texts))
-        return real(guard, scorer, texts)
+        return real(self, texts)
 
-    monkeypatch.setattr(transformer_pass, "judge", counting)
+    monkeypatch.setattr(TransformerScorer, "logits", counting)
     turn = [("user", BENIGN), ("assistant", "How about 'Rise and Crumb'?")]
     async with started(section()) as pipeline:
         await run_of(pipeline, request(*turn)).before(no_send)
