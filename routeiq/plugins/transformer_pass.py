@@ -140,7 +140,7 @@ def with_transformer(
 
 
 def judge(guard: InjectionGuardrail, scorer: TransformerScorer, texts: list[str]) -> list[Verdict]:
-    """Verdicts of ``texts`` with the transformer (blocking: one ONNX call, then the
+    """Verdicts of ``texts`` with the transformer (blocking: the ONNX calls, then the
     rules and n-grams per text)."""
     stacking = guard.transformer
     assert stacking is not None
