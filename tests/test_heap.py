@@ -36,7 +36,10 @@ def cycle() -> None:
 def test_freeze_leaves_new_garbage_collectable() -> None:
     try:
         frozen = freeze_startup_heap()
-        assert frozen == gc.get_freeze_count() > 1000  # the test process's own heap
+        # The test process's own heap. Frozen objects can still die (another thread of
+        # an earlier test dropping its last reference: a CI run saw 4 go), never appear.
+        assert frozen > 1000
+        assert frozen - 1000 < gc.get_freeze_count() <= frozen
         for _ in range(50):
             cycle()
         assert gc.collect() >= 100  # new cycles are still found and freed
