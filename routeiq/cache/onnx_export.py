@@ -84,13 +84,19 @@ def export(model_dir: Path, out: Path, *, int8: bool = False) -> None:
             opset_version=OPSET,
             dynamo=False,
         )
-        result = fp32
-        if int8:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
+        finish_graph(fp32, out, int8=int8)
 
-            result = Path(tmp) / "model.int8.onnx"
-            quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
-        os.replace(result, out)
+
+def finish_graph(fp32: Path, out: Path, *, int8: bool) -> None:
+    """Move an exported fp32 graph to ``out`` (atomically), int8-quantised first
+    (dynamic, per channel) when asked; the int8 file is written beside ``fp32``."""
+    result = fp32
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        result = fp32.with_name("model.int8.onnx")
+        quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+    os.replace(result, out)
 
 
 def main(argv: list[str] | None = None) -> int:

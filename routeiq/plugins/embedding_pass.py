@@ -63,15 +63,29 @@ def texts_to_embed(
     cache: VerdictCache,
 ) -> list[int]:
     """Indices of the direct texts whose injection verdict the cache does not hold."""
+    return uncached_of_kinds(guard, digests, roles, cache, ("direct",))
+
+
+def uncached_of_kinds(
+    guard: InjectionGuardrail,
+    digests: Sequence[bytes],
+    roles: Sequence[str | None] | None,
+    cache: VerdictCache,
+    kinds: Sequence[str],
+) -> list[int]:
+    """Indices of the texts whose role is of ``kinds`` (``guard.role_kind``) and whose
+    injection verdict the cache does not hold; a repeated text once (its first)."""
     key = (guard.name, guard.version)
     lru = cache._messages  # read-only peek, as guards.uncached does
-    out = []
+    out: list[int] = []
+    seen: set[bytes] = set()
     for index, digest in enumerate(digests):
         role = roles[index] if roles is not None else None
-        if guard.role_kind(role) != "direct":
+        if guard.role_kind(role) not in kinds or digest in seen:
             continue
         entry = lru.get(digest)
         if entry is None or key not in entry:
+            seen.add(digest)
             out.append(index)
     return out
 

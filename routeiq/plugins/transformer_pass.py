@@ -28,6 +28,7 @@ from pathlib import Path
 
 import trio
 
+from routeiq.plugins.embedding_pass import uncached_of_kinds
 from routeiq.plugins.guardrails.base import Finding, Guardrail, Verdict
 from routeiq.plugins.guardrails.cache import VerdictCache
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
@@ -108,19 +109,7 @@ def texts_to_judge(
     cache: VerdictCache,
 ) -> list[int]:
     """Indices of the scanned (not trusted) texts whose verdict the cache lacks."""
-    key = (guard.name, guard.version)
-    lru = cache._messages  # read-only peek, as guards.uncached does
-    out: list[int] = []
-    seen: set[bytes] = set()
-    for index, digest in enumerate(digests):
-        role = roles[index] if roles is not None else None
-        if guard.role_kind(role) == "trusted" or digest in seen:
-            continue
-        entry = lru.get(digest)
-        if entry is None or key not in entry:
-            seen.add(digest)
-            out.append(index)
-    return out
+    return uncached_of_kinds(guard, digests, roles, cache, ("direct", "indirect"))
 
 
 def with_transformer(

@@ -17,7 +17,6 @@ never on the loop); scoring one vector is a 384-element dot product.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy.typing as npt
 
 from routeiq.plugins.guardrails.base import Finding, Verdict
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
-from routeiq.plugins.guardrails.learned import MODEL_PATH, length_factor
+from routeiq.plugins.guardrails.learned import MODEL_PATH, length_factor, sigmoid
 
 EMBEDDING_PATH = MODEL_PATH.parent / "injection_embedding.npz"
 #: Characters of a text that are embedded (MiniLM reads at most 256 word pieces).
@@ -54,16 +53,12 @@ class EmbeddingHead:
     def probability(
         self, ngram_logit: float, vector: npt.NDArray[np.float32], rules: float
     ) -> float:
-        z = (
+        return sigmoid(
             self.intercept
             + self.a_ngram * ngram_logit
             + self.a_embedding * self.logit(vector)
             + self.a_rules * rules
         )
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
 
     @classmethod
     def load(cls, path: Path = EMBEDDING_PATH) -> EmbeddingHead:

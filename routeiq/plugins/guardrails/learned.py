@@ -132,11 +132,15 @@ class Stacking:
     a_rules: float
 
     def combine(self, logit: float, rules: float) -> float:
-        z = self.intercept + self.a_model * logit + self.a_rules * rules
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return sigmoid(self.intercept + self.a_model * logit + self.a_rules * rules)
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, without overflow for large ``|z|``."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 class InjectionModel:

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from routeiq.cache.onnx_export import finish_graph
+
 __all__ = ["adapter_digest", "export", "graph_file_name", "read_adapter"]
 
 OPSET = 17
@@ -197,13 +199,7 @@ def export(adapter: Path, model_dir: Path, out: Path, *, int8: bool = False) -> 
             opset_version=OPSET,
             dynamo=False,
         )
-        result = fp32
-        if int8:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            result = Path(tmp) / "model.int8.onnx"
-            quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
-        os.replace(result, out)
+        finish_graph(fp32, out, int8=int8)
 
 
 def main(argv: list[str] | None = None) -> int:

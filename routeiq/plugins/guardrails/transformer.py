@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from routeiq.plugins.guardrails.learned import sigmoid
 
 TRANSFORMER_PATH = Path(__file__).resolve().parent / "model" / "injection_transformer.npz"
 #: The finding's rule name (``Finding.rule``) for a transformer-stacked verdict.
@@ -48,16 +49,12 @@ class TransformerStacking:
     version: str
 
     def probability(self, transformer: float, ngram: float, rules: float) -> float:
-        z = (
+        return sigmoid(
             self.intercept
             + self.a_transformer * transformer
             + self.a_ngram * ngram
             + self.a_rules * rules
         )
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
 
     @classmethod
     def load(cls, path: Path = TRANSFORMER_PATH) -> TransformerStacking:
