@@ -512,18 +512,7 @@ def evaluate(
     names = ["dev" if guard_corpus.split_of(s) == "calib" else "test" for s in scanned]
     for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
         flags = [verdict_as(guard, s.text, s.role).triggered for s in scanned]
-        for role, metric_role in (("user", "direct"), ("tool", "indirect")):
-            for want, metric in ((1, "recall"), (0, "false_positive_rate")):
-                keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
-                add(label, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
-                    for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
-        # Direct false positives on version 9's benign sources alone (the version-10
-        # sources, guard_corpus_extra, are easier on average: they would dilute the rate).
-        keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == 0
-                and not s.source.startswith(EXTRA_SOURCES)]  # fmt: skip
-        add(label, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
-            scanned[i].source) for i in keep], [flags[i] for i in keep],
-            [names[i] for i in keep])  # fmt: skip
+        role_rows(add, label, scanned, flags, names)
         for want, metric in ((1, "recall"), (0, "false_positive_rate")):
             keep = [i for i, s in enumerate(scanned) if s.label == want]
             add(label, metric, [Sample(scanned[i].text, scanned[i].source) for i in keep],
@@ -583,6 +572,29 @@ def evaluate(
         "injection_fp_hard_negatives": 0.03,
     }
     return report
+
+
+def role_rows(
+    add: Callable[..., None],
+    label: str,
+    scanned: list[guard_corpus.Sample],
+    flags: list[bool],
+    names: list[str],
+) -> None:
+    """Recall and false positives of ``flags`` per role (user texts: direct, tool texts:
+    indirect), and the direct false positives on version 9's benign sources alone (the
+    version-10 sources, guard_corpus_extra, are easier on average: they would dilute
+    the rate)."""
+    for role, metric_role in (("user", "direct"), ("tool", "indirect")):
+        for want, metric in ((1, "recall"), (0, "false_positive_rate")):
+            keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
+            add(label, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
+                for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
+    keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == 0
+            and not s.source.startswith(EXTRA_SOURCES)]  # fmt: skip
+    add(label, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
+        scanned[i].source) for i in keep], [flags[i] for i in keep],
+        [names[i] for i in keep])  # fmt: skip
 
 
 def embedding_rows(
@@ -648,16 +660,7 @@ def transformer_rows(
     judge_all = transformer_judge()
     flags = [v.triggered for v in judge_all([s.text for s in scanned], [s.role for s in scanned])]
     name = "injection_transformer"
-    for role, metric_role in (("user", "direct"), ("tool", "indirect")):
-        for want, metric in ((1, "recall"), (0, "false_positive_rate")):
-            keep = [i for i, s in enumerate(scanned) if s.role == role and s.label == want]
-            add(name, f"{metric}_{metric_role}", [Sample(scanned[i].text, scanned[i].source)
-                for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
-    keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == 0
-            and not s.source.startswith(EXTRA_SOURCES)]  # fmt: skip
-    add(name, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
-        scanned[i].source) for i in keep], [flags[i] for i in keep],
-        [names[i] for i in keep])  # fmt: skip
+    role_rows(add, name, scanned, flags, names)
     real = [i for i, s in enumerate(scanned) if s.source.startswith("alpaca_eval")]
     ngram = [verdict_as(injection, scanned[i].text, scanned[i].role).triggered for i in real]
     for label, got in ((name, [flags[i] for i in real]), ("injection", ngram)):
