@@ -10,6 +10,7 @@ import pytest
 import trio
 
 from routeiq.governance.shared import SharedCounters
+from tests.redis_fixture import PATIENT
 
 
 class Clock:
@@ -28,7 +29,9 @@ async def clock() -> Clock:
 @asynccontextmanager
 async def counters_at(redis_url: str, prefix: str, clock: Clock) -> AsyncIterator[SharedCounters]:
     """Redis counters under ``prefix`` reading ``clock``; no background flush."""
-    counters = SharedCounters(redis_url, prefix, flush_delay=3600.0, clock=clock)
+    counters = SharedCounters(
+        redis_url, prefix, flush_delay=3600.0, clock=clock, op_timeout=PATIENT
+    )
     async with trio.open_nursery() as nursery:
         await nursery.start(counters.run)
         yield counters

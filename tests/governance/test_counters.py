@@ -14,7 +14,7 @@ import trio
 from routeiq.governance.counters import Counters, LocalCounters
 from routeiq.governance.ledger import Rule
 from routeiq.governance.shared import SharedCounters
-from tests.redis_fixture import RedisServer
+from tests.redis_fixture import PATIENT, RedisServer
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -23,7 +23,7 @@ async def counters(request: pytest.FixtureRequest) -> AsyncIterator[Counters]:
         yield LocalCounters()
         return
     url: str = request.getfixturevalue("redis_url")
-    shared = SharedCounters(url, "t:")
+    shared = SharedCounters(url, "t:", op_timeout=PATIENT)
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
         assert shared.up
@@ -76,7 +76,10 @@ async def test_budget_starts_from_the_stored_spend(counters: Counters) -> None:
 
 
 async def test_two_processes_share_one_limit_through_redis(redis_url: str) -> None:
-    a, b = SharedCounters(redis_url, "t:"), SharedCounters(redis_url, "t:")
+    a, b = (
+        SharedCounters(redis_url, "t:", op_timeout=PATIENT),
+        SharedCounters(redis_url, "t:", op_timeout=PATIENT),
+    )
     rule = (Rule("key:e", rpm=4),)
     async with trio.open_nursery() as nursery:
         await nursery.start(a.run)

@@ -15,6 +15,7 @@ from routeiq.governance.resp import (
     encode,
 )
 from routeiq.governance.shared import SharedCounters
+from tests.redis_fixture import PATIENT
 
 REPLY = b"*3\r\n:1\r\n$3\r\nabc\r\n*2\r\n$-1\r\n+OK\r\n-NOSCRIPT No matching script\r\n:-7\r\n"
 
@@ -84,7 +85,7 @@ async def test_pipelined_callers_get_their_own_replies_even_after_a_cancel(
 
 
 async def test_admission_goes_through_the_lean_connection(redis_url: str) -> None:
-    shared = SharedCounters(redis_url, "resp:")
+    shared = SharedCounters(redis_url, "resp:", op_timeout=PATIENT)
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
         assert shared._fast is not None

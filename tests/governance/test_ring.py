@@ -15,6 +15,7 @@ from routeiq.governance.ledger import Ledger, Rule
 from routeiq.governance.scripts import BUFFER, CHUNK, HEADER
 from routeiq.governance.shared import SharedCounters
 from tests.governance.conftest import Clock, counters_at
+from tests.redis_fixture import PATIENT
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ async def test_two_processes_at_three_times_the_rate_admit_the_limit_per_minute(
     redis_url: str,
 ) -> None:
     clock = Clock(6_000.0)
-    a, b = (SharedCounters(redis_url, "two:", clock=clock) for _ in range(2))
+    a, b = (SharedCounters(redis_url, "two:", clock=clock, op_timeout=PATIENT) for _ in range(2))
     rule = (Rule("key:two", rpm=60),)
     admitted = []
     async with trio.open_nursery() as nursery:

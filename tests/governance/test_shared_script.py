@@ -12,13 +12,14 @@ import trio
 from routeiq.governance.ledger import Rule
 from routeiq.governance.scripts import HEADER
 from routeiq.governance.shared import SharedCounters
+from tests.redis_fixture import PATIENT
 
 
 @pytest.fixture
 async def shared(redis_url: str) -> AsyncIterator[SharedCounters]:
     # The flusher would send queued settlements after an hour: what reaches Redis
     # here rode along with an admission.
-    counters = SharedCounters(redis_url, "s:", flush_delay=3600.0)
+    counters = SharedCounters(redis_url, "s:", flush_delay=3600.0, op_timeout=PATIENT)
     async with trio.open_nursery() as nursery:
         await nursery.start(counters.run)
         yield counters
@@ -46,7 +47,7 @@ async def test_a_sequential_client_sees_its_previous_request_settled(
 
 async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> None:
     rule = (Rule("key:restart", max_budget=1.0),)
-    first = SharedCounters(redis_url, "r:", flush_delay=0.01)
+    first = SharedCounters(redis_url, "r:", flush_delay=0.01, op_timeout=PATIENT)
     async with trio.open_nursery() as nursery:
         await nursery.start(first.run)
         _, ticket = await first.admit(rule, 0, 0.5)
@@ -56,7 +57,7 @@ async def test_spend_in_redis_survives_a_new_gateway_process(redis_url: str) -> 
             while first._pending:
                 await trio.sleep(0.01)
         nursery.cancel_scope.cancel()
-    second = SharedCounters(redis_url, "r:")
+    second = SharedCounters(redis_url, "r:", op_timeout=PATIENT)
     async with trio.open_nursery() as nursery:
         await nursery.start(second.run)
         assert await second.read_spend(rule[0]) == pytest.approx(0.4)
