@@ -94,7 +94,9 @@ async def test_two_processes_share_one_limit_through_redis(redis_url: str) -> No
 async def test_redis_outage_falls_back_per_process_and_reconciles_spend(
     redis_server: RedisServer, redis_url: str
 ) -> None:
-    shared = SharedCounters(redis_url, "t:", op_timeout=0.5, backoff_initial=0.05, backoff_cap=0.2)
+    # 2 s: long enough that a loaded CI machine does not time out the admissions before
+    # the pause (a false outage), short enough to wait out once after it.
+    shared = SharedCounters(redis_url, "t:", op_timeout=2.0, backoff_initial=0.05, backoff_cap=0.2)
     rule = (Rule("key:f", rpm=100, max_budget=10.0),)
     async with trio.open_nursery() as nursery:
         await nursery.start(shared.run)
