@@ -146,7 +146,8 @@ async def one_round(sides: dict[str, Side], seed: int, samples: int) -> dict[str
         for turn, values in turns.items():
             row[f"{name}_{turn}_p50_ms"] = statistics.median(values) / 1e6
     for turn in ("first", "next"):
-        row[f"{turn}_after_over_before"] = row[f"after_{turn}_p50_ms"] / row[f"before_{turn}_p50_ms"]
+        after, before = row[f"after_{turn}_p50_ms"], row[f"before_{turn}_p50_ms"]
+        row[f"{turn}_after_over_before"] = after / before
     row["raw"] = found
     return row
 
@@ -177,7 +178,8 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, Any]:
         for name in ("before", "after"):
             values = [v for r in rows for v in r["raw"][name][turn]]
             out[f"{name}_{turn}_p50_ms"] = statistics.median(values) / 1e6
-        out[f"{turn}_after_over_before"] = out[f"after_{turn}_p50_ms"] / out[f"before_{turn}_p50_ms"]
+        after, before = out[f"after_{turn}_p50_ms"], out[f"before_{turn}_p50_ms"]
+        out[f"{turn}_after_over_before"] = after / before
         out[f"{turn}_ratio_median_of_rounds"] = statistics.median(
             r[f"{turn}_after_over_before"] for r in rows
         )
