@@ -152,11 +152,40 @@ async def one_round(sides: dict[str, Side], seed: int, samples: int) -> dict[str
     return row
 
 
+def plain(verdict: Any) -> tuple[Any, ...]:
+    """A verdict of either tree as plain values (the two trees' classes differ)."""
+    findings = tuple(
+        (f.guardrail, f.type, f.start, f.end, f.score, f.rule) for f in verdict.findings
+    )
+    return (verdict.guardrail, findings, verdict.score, verdict.action, verdict.redacted)
+
+
+def same_verdicts(sides: dict[str, Side], seeds: list[int]) -> int:
+    """Every guardrail's verdict on every text the rounds use (and the hard
+    negatives) is the same in both trees; returns the number of texts."""
+    from guard_hard_negatives import injection_hard_negatives, pii_lookalikes
+
+    texts = [h.text for h in (*injection_hard_negatives(), *pii_lookalikes())]
+    for seed in seeds:
+        fake = Faker("en_US")
+        fake.seed_instance(seed)
+        texts += [m for _ in range(20) for m in make_messages(fake, 5)]
+        texts += make_messages(fake, 49) + make_messages(fake, 100)
+    guards = {n: s.pipeline.table.get(None, None).input for n, s in sides.items()}
+    for text in texts:
+        for old, new in zip(guards["before"], guards["after"], strict=True):
+            if plain(old.check(text)) != plain(new.check(text)):
+                raise SystemExit(f"{new.name} verdicts differ on {text!r}")
+    return len(texts)
+
+
 async def run_ab(rounds: int, samples: int) -> list[dict[str, Any]]:
     sides = {"before": Side("routeiq_before"), "after": Side("routeiq")}
     for side in sides.values():
         await side.start()
         await side.first_turn(make_messages(Faker("en_US"), 50))  # warm-up
+    checked = same_verdicts(sides, [SEED + 1000 + r for r in range(rounds)])
+    print(f"verdicts identical in both trees: {checked} texts x 3 guardrails", flush=True)
     rows = []
     for r in range(rounds):
         row = await one_round(sides, SEED + 1000 + r, samples)

@@ -215,7 +215,10 @@ def message_texts(request: dict[str, Any], roles: list[str | None] | None = None
 
 def role_aware(guardrails: Sequence[Guardrail]) -> bool:
     """Whether any guardrail judges texts by their message role (injection)."""
-    return any(hasattr(g, "role_kind") for g in guardrails)
+    for guardrail in guardrails:  # (a loop: twice per request, no generator frame)
+        if hasattr(guardrail, "role_kind"):
+            return True
+    return False
 
 
 def _kinds(guardrail: Guardrail, roles: Sequence[str | None]) -> list[str] | None:
