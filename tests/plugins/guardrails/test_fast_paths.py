@@ -20,6 +20,7 @@ import random
 import re
 import sys
 from pathlib import Path
+from typing import Any
 from zlib import crc32
 
 import numpy as np
@@ -189,3 +190,99 @@ def test_the_long_token_test_is_the_split_test() -> None:
         by_split = max(map(len, folded.split()), default=0) >= 15
         assert (_LONG_TOKEN.search(folded) is not None) == by_split
     assert any(f.type == "encoded" for f in guardrail.scan(f"please {encoded}"))
+
+
+# -- the request-level walk: texts and roles, digests, prefix keys, scan cost -----
+
+
+def reference_message_texts(request: dict[str, Any], roles: list[str | None]) -> list[str]:
+    """The general walk, one message at a time (what every message went through)."""
+    texts: list[str] = []
+    for message in request["messages"]:
+        if type(message) is not dict:
+            continue
+        before = len(texts)
+        content = message.get("content")
+        if type(content) is str:
+            if content:
+                texts.append(content)
+        elif isinstance(content, list):
+            texts += [
+                p["text"]
+                for p in content
+                if isinstance(p, dict) and isinstance(p.get("text"), str) and p["text"]
+            ]
+        if "tool_calls" in message:
+            for call in message["tool_calls"] if isinstance(message["tool_calls"], list) else []:
+                fn = call.get("function") if type(call) is dict else None
+                if type(fn) is dict and type(fn.get("arguments")) is str and fn["arguments"]:
+                    texts.append(fn["arguments"])
+        role = message.get("role")
+        roles += [role if isinstance(role, str) else None] * (len(texts) - before)
+    return texts
+
+
+MESSAGES: list[Any] = [
+    {"role": "system", "content": "You are Max."},
+    {"role": "user", "content": "hello"},
+    {"role": "assistant", "content": ""},
+    {"role": "assistant", "content": "calling", "tool_calls": [
+        {"function": {"name": "f", "arguments": '{"a": 1}'}}, {"function": {"arguments": ""}}]},
+    {"role": "tool", "content": [{"type": "text", "text": "result"}, {"type": "image"}, "x"]},
+    {"content": "no role"},
+    {"role": 7, "content": "odd role"},
+    {"role": "user", "content": None, "tool_calls": "junk"},
+    "not a message",
+    {"role": "user", "content": "bye"},
+]  # fmt: skip
+
+
+def test_message_texts_match_the_general_walk() -> None:
+    from routeiq.plugins.guards import message_texts
+
+    for count in range(len(MESSAGES) + 1):
+        request = {"messages": MESSAGES[:count]}
+        roles: list[str | None] = []
+        expected_roles: list[str | None] = []
+        assert message_texts(request, roles) == reference_message_texts(request, expected_roles)
+        assert roles == expected_roles
+        assert message_texts(request) == reference_message_texts(request, [])
+
+
+def test_digest_memo_counts_a_repeated_new_text_once() -> None:
+    from routeiq.plugins.guardrails import message_digest
+    from routeiq.plugins.guards import DigestMemo
+
+    memo = DigestMemo()
+    texts = ["same", "other", "same"]
+    assert memo.digests(texts) == [message_digest(t) for t in texts]
+    assert (len(memo), memo.chars) == (2, len("same") + len("other"))
+    assert memo.digests(texts) == [message_digest(t) for t in texts]  # all hits
+    assert memo.chars == 9
+
+
+def test_prefix_keys_with_and_without_missing_roles() -> None:
+    import hashlib
+
+    from routeiq.plugins.prefix_scan import prefix_key
+
+    def reference(guards: bytes, digests: list[bytes], roles: list[str | None], n: int) -> bytes:
+        h = hashlib.blake2b(guards, digest_size=16)
+        h.update(b"".join(digests[:n]))
+        h.update("\x1f".join(r or "" for r in roles[:n]).encode())
+        return h.digest()
+
+    digests = [bytes([i]) * 16 for i in range(6)]
+    for roles in (["system", "user", "assistant", "user", "tool", "user"], ["user", None] * 3):
+        for n in range(7):
+            assert prefix_key(b"g", digests, roles, n) == reference(b"g", digests, roles, n)
+
+
+def test_over_cost_is_total_cost_over_the_limit() -> None:
+    from routeiq.plugins.scan_cost import over_cost, total_cost
+
+    rng = random.Random(5)
+    for _ in range(500):
+        texts = ["".join(rng.choices("ab 0123", k=rng.randrange(60))) for _ in range(3)]
+        limit = rng.randrange(0, 400)
+        assert over_cost(texts, limit) == (total_cost(texts) > limit)
