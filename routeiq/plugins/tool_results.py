@@ -130,19 +130,28 @@ def tool_result_scanner(
             verdict = worst_verdict(guard, texts)
         else:
             verdict = await trio.to_thread.run_sync(worst_verdict, guard, texts)
-        if verdict is None:
-            return result
-        log.warning(
-            "indirect injection in the result of %s: score %.2f, action %s",
-            tool,
-            verdict.score,
-            verdict.action,
-        )
-        if verdict.action == "block":
-            return withheld(tool, verdict)
-        return result
+        return acted_on(tool, result, verdict)
 
     return scan
+
+
+def acted_on(
+    tool: str, result: dict[str, Any], verdict: Verdict | None, by: str = ""
+) -> dict[str, Any]:
+    """``result``, or what replaces it when ``verdict`` blocks (a triggered verdict is
+    logged: tool name, score and action only)."""
+    if verdict is None:
+        return result
+    log.warning(
+        "indirect injection in the result of %s: score %.2f, action %s%s",
+        tool,
+        verdict.score,
+        verdict.action,
+        by,
+    )
+    if verdict.action == "block":
+        return withheld(tool, verdict)
+    return result
 
 
 def _transformer_scanner(
@@ -156,17 +165,6 @@ def _transformer_scanner(
         texts = result_texts(result)
         if not texts:
             return result
-        verdict = await judge.worst(texts)
-        if verdict is None:
-            return result
-        log.warning(
-            "indirect injection in the result of %s: score %.2f, action %s (transformer)",
-            tool,
-            verdict.score,
-            verdict.action,
-        )
-        if verdict.action == "block":
-            return withheld(tool, verdict)
-        return result
+        return acted_on(tool, result, await judge.worst(texts), " (transformer)")
 
     return scan

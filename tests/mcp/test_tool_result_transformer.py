@@ -9,14 +9,11 @@ forecast, then a tag addressed to the assistant) and asks for nothing harmful.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import httpx2
 import pytest
 from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
 from mcp.server.mcpserver import MCPServer
 
 from routeiq.plugins.guardrails import InjectionGuardrail, InjectionSettings, VerdictCache
@@ -24,9 +21,7 @@ from routeiq.plugins.guardrails.indirect import check_tool_result
 from routeiq.plugins.tool_results import tool_result_scanner
 from routeiq.plugins.tool_results_tf import TransformerToolJudge
 from routeiq.plugins.transformer_pass import TransformerRuntime
-from routeiq.testing import AUTH
-from tests.mcp.conftest import mcp_document, served_mcp
-from tests.mcp.servers import serve_mcp
+from tests.mcp.conftest import guarded_client
 from tests.plugins.conftest import shared_tf, tf_runtime
 
 __all__ = ["shared_tf", "tf_runtime"]  # the session's exported graph (fixtures)
@@ -53,18 +48,9 @@ def make_weather() -> MCPServer:
     return srv
 
 
-@asynccontextmanager
-async def client_through(transformer: bool) -> AsyncIterator[Client]:
-    async with serve_mcp(make_weather()) as weather:
-        document = mcp_document([{"name": "weather", "url": weather.url}])
-        injection = {"action": "block", "transformer": transformer}
-        document["routeiq"]["guardrails"] = {"injection": injection}
-        async with served_mcp(document) as (url, _gw):
-            timeout = httpx2.Timeout(10, read=60)
-            async with httpx2.AsyncClient(headers=AUTH, timeout=timeout) as http:
-                transport = streamable_http_client(url + "/mcp", http_client=http)
-                async with Client(transport) as client:
-                    yield client
+def client_through(transformer: bool) -> AbstractAsyncContextManager[Client]:
+    injection = {"action": "block", "transformer": transformer}
+    return guarded_client(make_weather(), "weather", {"injection": injection}, read_timeout=60)
 
 
 def _text(result: Any) -> str:
