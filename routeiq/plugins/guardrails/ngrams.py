@@ -55,7 +55,7 @@ _WORDS_AND_NUL = _word_table(b"\0")
 #: (3.9 us against 12.2 for a first turn's 124 words, hot). Bounded: cleared
 #: when full; long tokens (ids, base64) are not kept.
 _WORD_MEMO: dict[bytes, int] = {}
-_WORD_MEMO_MAX = 1 << 15
+_WORD_MEMO_MAX = 1 << 14  # ~2.5 MB at most
 _WORD_MEMO_LONGEST = 24
 
 
