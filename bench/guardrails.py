@@ -31,6 +31,8 @@ some with PII). Targets: 5 messages < 0.5 ms (first turn); next turn of a
 50-message conversation < 0.2 ms.
 
 Run: ``.venv/bin/python bench/guardrails.py``; writes bench/results/guardrails.json/.png.
+With ``--before REF``: this tree against commit REF's, interleaved in one process
+(``bench/guardrails_ab.py``: the two issue figures and their after/before ratios).
 With ``--transformer``: the injection transformer's phase-1 figures instead
 (``bench/guard_transformer_latency.py``: 5-message first turn, next turn of 50,
 wall time and the loop's longest step against the n-gram path in the same run).
@@ -454,6 +456,12 @@ async def run_bench() -> dict[str, Any]:
 
 
 def main() -> None:
+    if "--before" in sys.argv[1:]:
+        # This tree against an older commit, interleaved (bench/guardrails_ab.py).
+        from guardrails_ab import main as ab_main
+
+        ab_main(sys.argv[1:])
+        return
     if "--transformer" in sys.argv[1:]:
         # The injection transformer on (bench/guard_transformer_latency.py): phase 1
         # wall time and the loop's longest step, against the n-gram path, same run.
@@ -513,6 +521,11 @@ def main() -> None:
             f" chunks ({h['chars_before_first_text_mean']:5.1f} chars) =>"
             f" +{h['ttft_added_ms_at_30ms_per_chunk']:.0f} ms TTFT at {CHUNK_GAP_MS:g} ms/chunk"
         )
+    five = next(r for r in rows if r["messages"] == 5)["first_turn"]["p50_ms"]
+    print(
+        f"issue figures: phase 1, first turn of 5 messages {five:.3f} ms p50 (target < 0.5);"
+        f" next turn of 50 messages {fifty:.3f} ms p50 (target < 0.2)"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "guardrails.json").write_text(json.dumps(report, indent=1))
     plot(report, RESULTS / "guardrails.png")

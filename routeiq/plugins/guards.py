@@ -190,10 +190,20 @@ def message_texts(request: dict[str, Any], roles: list[str | None] | None = None
         return []
     texts: list[str] = []
     append = texts.append
+    add_role = roles.append if roles is not None else None
     for message in messages:
         if type(message) is not dict:
             continue
         content = message.get("content")
+        if type(content) is str and "tool_calls" not in message:
+            # The common message, one string: no length bookkeeping (the general
+            # code below gives the same texts and roles).
+            if content:
+                append(content)
+                if add_role is not None:
+                    role = message.get("role")
+                    add_role(role if isinstance(role, str) else None)
+            continue
         before = len(texts)
         if type(content) is str:
             if content:
@@ -215,7 +225,10 @@ def message_texts(request: dict[str, Any], roles: list[str | None] | None = None
 
 def role_aware(guardrails: Sequence[Guardrail]) -> bool:
     """Whether any guardrail judges texts by their message role (injection)."""
-    return any(hasattr(g, "role_kind") for g in guardrails)
+    for guardrail in guardrails:  # (a loop: twice per request, no generator frame)
+        if hasattr(guardrail, "role_kind"):
+            return True
+    return False
 
 
 def _kinds(guardrail: Guardrail, roles: Sequence[str | None]) -> list[str] | None:
@@ -449,9 +462,12 @@ class DigestMemo:
     def digests(self, texts: Sequence[str]) -> list[bytes]:
         memo = self._memo
         get = memo.get
+        found = [get(text) for text in texts]
+        if None not in found:  # a next turn's history, often all of it
+            return found  # type: ignore[return-value]
         out: list[bytes] = []
-        for text in texts:
-            digest = get(text)
+        for text, seen in zip(texts, found, strict=True):
+            digest = seen or get(text)  # (a text repeated in this request: memoised above)
             if digest is None:
                 digest = message_digest(text)
                 if len(text) <= self.max_text:

@@ -64,7 +64,7 @@ from routeiq.plugins.guards import (
 from routeiq.plugins.output import OutputGuard, blocked_error
 from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
 from routeiq.plugins.runner import LoadedPlugin, call_hook
-from routeiq.plugins.scan_cost import total_cost
+from routeiq.plugins.scan_cost import over_cost, total_cost
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
 from routeiq.plugins.transformer_pass import (
     TransformerRuntime,
@@ -291,7 +291,7 @@ class RequestRun:
             # First (before the inline or threaded scan): the stacked verdicts go into the cache.
             await transformer_pass(tguard, p.transformer, texts, digests, roles, p.cache, limit)
         # Digits weigh more than prose (phone numbers meet the numbering plans).
-        if total_cost(texts) > limit:
+        if over_cost(texts, limit):
             missing = uncached(inputs, texts, digests, p.cache, roles)
             if total_cost(texts[ti] for _, ti in missing) > limit:
                 # Too much new text to scan without stalling the loop: a worker

@@ -44,7 +44,12 @@ def prefix_key(
     h = hashlib.blake2b(guards, digest_size=16)
     h.update(b"".join(digests[:count]))
     if roles is not None:
-        h.update("\x1f".join(r or "" for r in roles[:count]).encode())
+        head = roles[:count]
+        # Every role is a string in the common case: joined as they are (a
+        # generator step per message cost ~2 us for 50 messages, twice a turn).
+        if None in head:
+            head = [r or "" for r in head]
+        h.update("\x1f".join(head).encode())  # type: ignore[arg-type]
     return h.digest()
 
 

@@ -12,7 +12,7 @@ a message with two numbers in it stays inline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 #: Characters of prose one digit costs as much as to scan (see the module docstring).
 DIGIT_WEIGHT = 10
@@ -27,3 +27,13 @@ def scan_cost(text: str) -> int:
 def total_cost(texts: Iterable[str]) -> int:
     """The scan cost of several texts."""
     return sum(map(scan_cost, texts))
+
+
+def over_cost(texts: Sequence[str], limit: int) -> bool:
+    """``total_cost(texts) > limit``, without counting digits when the answer
+    follows from the length alone (a cost is between ``len`` and ``DIGIT_WEIGHT``
+    times it): a chat turn's few hundred characters never count them."""
+    chars = sum(map(len, texts))
+    if chars * DIGIT_WEIGHT <= limit:
+        return False
+    return chars > limit or total_cost(texts) > limit

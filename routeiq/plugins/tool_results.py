@@ -24,6 +24,9 @@ from routeiq.plugins.guardrails.base import Verdict
 from routeiq.plugins.guardrails.indirect import check_tool_result, tool_result_texts
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.settings import InjectionSettings
+from routeiq.plugins.guardrails.transformer import resolve_enabled
+from routeiq.plugins.tool_results_tf import TransformerToolJudge
+from routeiq.plugins.transformer_pass import TransformerRuntime, shared_runtime
 
 log = logging.getLogger("routeiq.guardrails")
 
@@ -107,10 +110,16 @@ def withheld(tool: str, verdict: Verdict) -> dict[str, Any]:
     return {"content": [{"type": "text", "text": text}], "isError": True}
 
 
-def tool_result_scanner(settings: InjectionSettings) -> ToolResultHook:
-    """The MCP gateway's ``tool_result_hook`` for these injection settings."""
-    # The n-gram verdicts (and their indirect threshold): the transformer pass
-    # serves the chat path only so far.
+def tool_result_scanner(
+    settings: InjectionSettings, runtime: TransformerRuntime | None = None
+) -> ToolResultHook:
+    """The MCP gateway's ``tool_result_hook`` for these injection settings.
+
+    With ``transformer`` on, the results go through the transformer pass
+    (``tool_results_tf.py``; ``runtime``: the process's shared one unless given);
+    off, the n-gram verdicts and their indirect threshold."""
+    if resolve_enabled(settings.transformer):
+        return _transformer_scanner(settings, runtime or shared_runtime())
     guard = InjectionGuardrail(settings.model_copy(update={"transformer": False}))
 
     async def scan(tool: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -121,16 +130,41 @@ def tool_result_scanner(settings: InjectionSettings) -> ToolResultHook:
             verdict = worst_verdict(guard, texts)
         else:
             verdict = await trio.to_thread.run_sync(worst_verdict, guard, texts)
-        if verdict is None:
-            return result
-        log.warning(
-            "indirect injection in the result of %s: score %.2f, action %s",
-            tool,
-            verdict.score,
-            verdict.action,
-        )
-        if verdict.action == "block":
-            return withheld(tool, verdict)
+        return acted_on(tool, result, verdict)
+
+    return scan
+
+
+def acted_on(
+    tool: str, result: dict[str, Any], verdict: Verdict | None, by: str = ""
+) -> dict[str, Any]:
+    """``result``, or what replaces it when ``verdict`` blocks (a triggered verdict is
+    logged: tool name, score and action only)."""
+    if verdict is None:
         return result
+    log.warning(
+        "indirect injection in the result of %s: score %.2f, action %s%s",
+        tool,
+        verdict.score,
+        verdict.action,
+        by,
+    )
+    if verdict.action == "block":
+        return withheld(tool, verdict)
+    return result
+
+
+def _transformer_scanner(
+    settings: InjectionSettings, runtime: TransformerRuntime
+) -> ToolResultHook:
+    """``tool_result_scanner`` with the transformer: every result's texts judged in
+    the runtime's worker thread (never on the loop), verdicts cached."""
+    judge = TransformerToolJudge(InjectionGuardrail(settings), runtime)
+
+    async def scan(tool: str, result: dict[str, Any]) -> dict[str, Any]:
+        texts = result_texts(result)
+        if not texts:
+            return result
+        return acted_on(tool, result, await judge.worst(texts), " (transformer)")
 
     return scan

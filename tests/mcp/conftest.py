@@ -14,6 +14,7 @@ import httpx2
 import trio
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver import MCPServer
 
 from routeiq.config import load_config
 from routeiq.gateway import Gateway
@@ -26,7 +27,16 @@ from tests.redis_fixture import redis_server, redis_url  # noqa: F401
 for name in ("httpx", "httpx2", "httpcore", "mcp", "mcp.server", "mcp.client"):
     logging.getLogger(name).setLevel(logging.WARNING)
 
-__all__ = ["AUTH", "LOCAL", "MASTER", "Stack", "mcp_document", "mcp_stack", "served_mcp"]
+__all__ = [
+    "AUTH",
+    "LOCAL",
+    "MASTER",
+    "Stack",
+    "guarded_client",
+    "mcp_document",
+    "mcp_stack",
+    "served_mcp",
+]
 
 MASTER = MASTER_KEY
 LOCAL = SSRFSettings(allow_networks=("127.0.0.1/32",))
@@ -77,6 +87,23 @@ async def served_mcp(document: dict[str, Any]) -> AsyncIterator[tuple[str, Gatew
             yield url, gw
         finally:
             nursery.cancel_scope.cancel()
+
+
+@asynccontextmanager
+async def guarded_client(
+    server: MCPServer, name: str, guardrails: dict[str, Any], read_timeout: float = 30
+) -> AsyncIterator[Client]:
+    """The official mcp client through a gateway with ``guardrails`` on, to the mcp-SDK
+    ``server`` registered as ``name``."""
+    async with serve_mcp(server) as served:
+        document = mcp_document([{"name": name, "url": served.url}])
+        document["routeiq"]["guardrails"] = guardrails
+        async with served_mcp(document) as (url, _gw):
+            timeout = httpx2.Timeout(10, read=read_timeout)
+            async with httpx2.AsyncClient(headers=AUTH, timeout=timeout) as http:
+                transport = streamable_http_client(url + "/mcp", http_client=http)
+                async with Client(transport) as client:
+                    yield client
 
 
 @asynccontextmanager

@@ -128,6 +128,8 @@ def noisy_or(weights: Sequence[float]) -> float:
 
     Two weak signals add up without any single one ever exceeding 1.
     """
+    if not weights:
+        return 0.0  # most texts: no rule fired (what the loop below gives, without it)
     miss = 1.0
     for weight in weights:
         miss *= 1.0 - min(max(weight, 0.0), 1.0)

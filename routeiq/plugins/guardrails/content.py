@@ -34,6 +34,8 @@ class ContentGuardrail:
             for p in self.settings.extra_patterns
         ]
         self._phrases = compile_phrases(PHRASES, extra)
+        #: The verdict on a text with no finding (most texts), built once.
+        self._clean = Verdict(self.name, (), 0.0, None)
 
     def scan(self, text: str) -> list[Finding]:
         """Every keyword/pattern hit in ``text`` (enabled categories), in text order."""
@@ -89,6 +91,8 @@ class ContentGuardrail:
         The verdict lists harm findings only; the weightless framing findings
         ("request", "defensive") have done their work in the scores.
         """
+        if not findings:
+            return self._clean
         scores = self.category_scores(findings)
         score = max(scores.values(), default=0.0)
         harms = tuple(f for f in findings if f.type not in _FRAMING)

@@ -10,10 +10,8 @@ caches are cold and every numpy call costs microseconds whatever its size.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
-from zlib import crc32
 
 import numpy as np
 import numpy.typing as npt
@@ -25,30 +23,35 @@ from routeiq.plugins.guardrails.ngrams import (
     _MIX,
     _MIX_INT,
     _PAD,
+    _PRIME,
     _SHAPE_BIT,
     _SHAPE_TAGS,
     _U64,
-    _WORD_SALT,
+    _WORDS_AND_NUL,
     Buckets,
     _add,
     _bigrams,
     _word_hashes,
+    hash_words,
     shape,
+    vector_shape,
 )
 
-#: Words of folded ASCII texts joined by NUL bytes, and the NULs between them.
-_WORD_OR_NUL = re.compile(rb"[a-z0-9']+|\x00")
+#: From this many characters (a first turn's texts joined) ``vector_shape`` is
+#: faster than ``shape``; both give the same bytes.
+VECTOR_SHAPE_MIN = 400
 
 
 def _batch_word_hashes(folded: Sequence[str], datas: Sequence[bytes]) -> list[list[int]]:
-    """``_word_hashes`` of each text: for ASCII texts (the common case) one
-    ``findall`` and one hashing pass over all of them (NUL-joined; a first turn
-    paid ~7 us a text with the caches cold, most of it per-call overhead)."""
+    """``_word_hashes`` of each text: for ASCII texts (the common case) one split
+    and one hashing pass over all of them (NUL-joined; a first turn paid ~7 us a
+    text with the caches cold, most of it per-call overhead). Every text is
+    padded with spaces, so each NUL between two is a word of its own."""
     joined = b"\0".join(datas)
     if joined.count(b"\0") != len(datas) - 1 or not all(text.isascii() for text in folded):
         return [_word_hashes(text, data) for text, data in zip(folded, datas, strict=True)]
-    tokens = _WORD_OR_NUL.findall(joined)
-    hashes = [crc32(token) ^ _WORD_SALT for token in tokens]
+    tokens = joined.translate(_WORDS_AND_NUL).split()
+    hashes = hash_words(tokens)
     out: list[list[int]] = []
     start = 0
     for _ in range(len(datas) - 1):
@@ -65,7 +68,8 @@ def _shapes(raws: Sequence[str]) -> list[bytes]:
     joined = "\0".join(raws)
     if joined.count("\0") != len(raws) - 1:
         return [shape(raw) for raw in raws]
-    return shape(joined).split(b"\0")
+    shaped = shape(joined) if len(joined) < VECTOR_SHAPE_MIN else vector_shape(joined)
+    return shaped.split(b"\0")
 
 
 def batch_sums(
@@ -118,16 +122,32 @@ def batch_sums(
         lengths *= 3
     else:
         ids, lengths = [], []
-    word_keys: list[int] = []
+    # Word bigrams in numpy over all the texts' words at once (two calls against
+    # ~3 us a text of Python ints); the pair that straddles two texts goes to the
+    # spare bin.
+    unigrams: list[int] = []
+    pair_ids: list[int] = []
+    pair_lengths: list[int] = []
     for owner, words in enumerate(_batch_word_hashes(folded, datas)):
         if words:
-            words += _bigrams(words)
-            word_keys += words
+            if unigrams:
+                pair_ids.append(n)
+                pair_lengths.append(1)
+            unigrams += words
             ids.append(owner)
             lengths.append(len(words))
-            counts[owner] += len(words)
-    if word_keys:
-        parts.append(np.array(word_keys, dtype=np.uint64))
+            pair_ids.append(owner)
+            pair_lengths.append(len(words) - 1)
+            counts[owner] += 2 * len(words) - 1
+    if unigrams:
+        hashed = np.array(unigrams, dtype=np.uint64)
+        parts.append(hashed)
+        if len(unigrams) > 1:
+            pairs = hashed[:-1] * _PRIME
+            pairs += hashed[1:]
+            parts.append(pairs)
+        ids += pair_ids
+        lengths += pair_lengths
     if not parts:
         return [0.0] * n, counts
     keys = np.concatenate(parts) if len(parts) > 1 else parts[0]

@@ -36,7 +36,43 @@ _WORD = re.compile(r"[a-z0-9']+|[^\x00-\x7f\W]+")
 _WORD_SALT = 0x2545F4914F6CDD1D
 
 
-_WORD_ASCII = re.compile(rb"[a-z0-9']+")
+def _word_table(keep: bytes) -> bytes:
+    """A ``bytes.translate`` table that turns every byte but ``[a-z0-9']`` and
+    ``keep`` into a space."""
+    word = b"abcdefghijklmnopqrstuvwxyz0123456789'" + keep
+    return bytes(byte if byte in word else 0x20 for byte in range(256))
+
+
+#: Folded ASCII text split into its words (the runs of ``[a-z0-9']``) as
+#: ``data.translate(_WORDS_ONLY).split()``: the same words as ``findall`` of
+#: that class, 0.35 us a chat message against 2.7 (measured hot). The batch
+#: path keeps the NUL bytes that separate its texts (``_WORDS_AND_NUL``).
+_WORDS_ONLY = _word_table(b"")
+_WORDS_AND_NUL = _word_table(b"\0")
+
+#: Recently hashed words -> their salted crc32: a chat message's words are mostly
+#: common ones, and a dict hit costs a third of a ``crc32`` call and the xor
+#: (3.9 us against 12.2 for a first turn's 124 words, hot). Bounded: cleared
+#: when full; long tokens (ids, base64) are not kept.
+_WORD_MEMO: dict[bytes, int] = {}
+_WORD_MEMO_MAX = 1 << 14  # ~2.5 MB at most
+_WORD_MEMO_LONGEST = 24
+
+
+def _hash_new_word(word: bytes) -> int:
+    value = crc32(word) ^ _WORD_SALT
+    if len(word) <= _WORD_MEMO_LONGEST:
+        if len(_WORD_MEMO) >= _WORD_MEMO_MAX:
+            _WORD_MEMO.clear()
+        _WORD_MEMO[word] = value
+    return value
+
+
+def hash_words(words: Sequence[bytes]) -> list[int]:
+    """``crc32(word) ^ _WORD_SALT`` of each word (never 0: the salt has bits
+    above the crc's 32, so ``or`` tells a memo miss)."""
+    get = _WORD_MEMO.get
+    return [get(word) or _hash_new_word(word) for word in words]
 
 
 def _word_hashes(folded: str, data: bytes) -> list[int]:
@@ -44,7 +80,7 @@ def _word_hashes(folded: str, data: bytes) -> list[int]:
     ASCII text (the common case) is split as bytes: the same words, without an
     ``encode`` per word (half the cost of a message's words)."""
     if folded.isascii():
-        return [crc32(word) ^ _WORD_SALT for word in _WORD_ASCII.findall(data)]
+        return hash_words(data.translate(_WORDS_ONLY).split())
     return [crc32(w.encode("utf-8", "surrogatepass")) ^ _WORD_SALT for w in _WORD.findall(folded)]
 
 
@@ -88,6 +124,30 @@ def shape(raw: str) -> bytes:
     for run, char in _SHAPE_RUNS:
         data = run.sub(char, data)
     return data
+
+
+#: ``vector_shape``'s tables: the shape of each byte, and whether a run of it
+#: collapses to one.
+_SHAPE_LUT = np.frombuffer(_SHAPE_TABLE, dtype=np.uint8)
+_SINGLES = np.ones(256, dtype=bool)
+_SINGLES[list(b"aA0 ")] = False
+
+
+def vector_shape(raw: str) -> bytes:
+    """``shape(raw)`` in four numpy calls instead of four regex substitutions:
+    a byte is kept unless it repeats the one before it in a collapsing class.
+    The same bytes (runs of different classes never touch, so collapsing them
+    one class at a time or all at once is the same); faster past a few hundred
+    characters (a first turn's texts joined: 15 us against 37, hot), slower on
+    one short message."""
+    mapped = _SHAPE_LUT.take(np.frombuffer(raw.encode("ascii", "replace"), dtype=np.uint8))
+    if len(mapped) < 2:
+        return mapped.tobytes()
+    keep = np.empty(len(mapped), dtype=bool)
+    keep[0] = True
+    np.not_equal(mapped[1:], mapped[:-1], out=keep[1:])
+    keep[1:] |= _SINGLES.take(mapped[1:])
+    return mapped[keep].tobytes()
 
 
 def _grams(data: bytes, tags: npt.NDArray[np.uint64]) -> Buckets:

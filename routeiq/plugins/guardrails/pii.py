@@ -233,6 +233,8 @@ class PIIGuardrail:
     def __init__(self, settings: PIISettings | None = None) -> None:
         self.settings = settings or PIISettings()
         self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        #: The verdict on a text with no finding (most texts), built once.
+        self._clean = Verdict(self.name, (), 0.0, None)
         anchored = "|".join(f"{pattern}(?P<{kind}>)" for kind, pattern in _AFTER_ANCHOR)
         parts = [f"{_ANCHOR}(?:{anchored})"]
         self._extra: dict[str, tuple[str, float]] = {}
@@ -438,6 +440,8 @@ class PIIGuardrail:
 
     def decide(self, findings: Sequence[Finding], text: str) -> Verdict:
         """Action if any finding reaches the threshold; redaction covers those findings."""
+        if not findings:
+            return self._clean
         hits = tuple(f for f in findings if f.score >= self.settings.threshold)
         score = max((f.score for f in findings), default=0.0)
         if not hits:
