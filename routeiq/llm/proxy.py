@@ -186,6 +186,10 @@ class Exchange:
         if b'"finish_reason"' in block:
             self.last_block = block
 
+    def relayed(self, response: httpx.Response) -> list[tuple[bytes, bytes]]:
+        """The upstream's headers passed back to the client (llm/passthrough.py)."""
+        return passthrough_headers(response.headers.raw, self.target.provider_headers)
+
     async def _watch_disconnect(self, receive: Receive, cancel_scope: trio.CancelScope) -> None:
         self.client_gone = await watch_disconnect(receive, cancel_scope, self._is_finished)
 
@@ -221,7 +225,7 @@ class Exchange:
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
-        headers.extend(passthrough_headers(response.headers.raw))
+        headers.extend(self.relayed(response))
         # Usage found from the body's end, not a full parse: microseconds.
         self.usage = usage_in_body(body)
         if self.pricer is not None and response.status_code < 300:
@@ -263,7 +267,7 @@ class Exchange:
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
 
     async def _relay_stream(self, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         emit = self.emit
         framer = SSEFramer()
         hook = self.on_chunk

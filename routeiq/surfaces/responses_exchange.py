@@ -19,7 +19,6 @@ import httpx
 import orjson
 
 from routeiq.llm.attempt import response_id_in
-from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.llm.sse import SSEFramer, event_data
 from routeiq.pricing.cost import COST_HEADER, usage_in_body
@@ -102,7 +101,7 @@ class NativeResponsesExchange(Exchange):
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
-        headers.extend(passthrough_headers(response.headers.raw))
+        headers.extend(self.relayed(response))
         self.usage = chat_usage(usage_in_body(body))
         if self.pricer is not None:
             self.ctx.cost, cost = self.pricer.header(self.usage)
@@ -113,7 +112,7 @@ class NativeResponsesExchange(Exchange):
         await self._send_whole(response.status_code, headers, body)
 
     async def _relay_stream(self, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         framer = SSEFramer()
         async for piece in response.aiter_raw():
             for block in framer.feed(piece):
