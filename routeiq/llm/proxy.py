@@ -26,7 +26,8 @@ from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.sse import SSEFramer, usage_from_block
 from routeiq.llm.stream_usage import strip_usage as strip_usage_event
 from routeiq.llm.upstream import Target, map_status, map_transport_error
-from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
+from routeiq.pricing.breakdown import cost_headers
+from routeiq.pricing.cost import Pricer, usage_in_body
 
 __all__ = [
     "SSE_HEADERS",
@@ -229,9 +230,8 @@ class Exchange:
         # Usage found from the body's end, not a full parse: microseconds.
         self.usage = usage_in_body(body)
         if self.pricer is not None and response.status_code < 300:
-            self.ctx.cost, cost = self.pricer.header(self.usage)
-            if cost is not None:
-                headers.append((COST_HEADER, cost))
+            self.ctx.cost, priced = cost_headers(self.pricer, self.usage)
+            headers.extend(priced)
         await self._send_whole(response.status_code, headers, body)
 
     async def _send_whole(

@@ -21,7 +21,8 @@ import orjson
 from routeiq.llm.attempt import response_id_in
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.llm.sse import SSEFramer, event_data
-from routeiq.pricing.cost import COST_HEADER, usage_in_body
+from routeiq.pricing.breakdown import cost_headers
+from routeiq.pricing.cost import usage_in_body
 
 _USAGE = b'"usage"'
 
@@ -104,9 +105,8 @@ class NativeResponsesExchange(Exchange):
         headers.extend(self.relayed(response))
         self.usage = chat_usage(usage_in_body(body))
         if self.pricer is not None:
-            self.ctx.cost, cost = self.pricer.header(self.usage)
-            if cost is not None:
-                headers.append((COST_HEADER, cost))
+            self.ctx.cost, priced = cost_headers(self.pricer, self.usage)
+            headers.extend(priced)
         await self._noted(body)
         self.want_id = False  # noted above: _send_whole need not look again
         await self._send_whole(response.status_code, headers, body)

@@ -35,7 +35,7 @@ from routeiq.llm.proxy import Exchange, read_limited, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
-from routeiq.pricing import COST_HEADER
+from routeiq.pricing.breakdown import cost_headers
 
 COST_COMMENT = b": x-routeiq-response-cost="
 
@@ -113,9 +113,9 @@ class TranslatedExchange(Exchange):
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
         headers.extend(self.relayed(response))
-        value = self._price(usage)
-        if value is not None:
-            headers.append((COST_HEADER, value))
+        if self.pricer is not None:  # the cost and LiteLLM's breakdown of it
+            self.ctx.cost, priced = cost_headers(self.pricer, usage)
+            headers.extend(priced)
         await self._send_whole(response.status_code, headers, body)
 
     async def _relay_stream_translated(self, call: Call, response: httpx.Response) -> None:
