@@ -34,6 +34,7 @@ from routeiq.cache.answer import completion_sse
 from routeiq.cache.keys import Headers
 from routeiq.cache.service import CacheService, Hit, Query
 from routeiq.compat.model_stamp import stamp_body
+from routeiq.pricing.breakdown import ZERO_COST_HEADERS
 
 __all__ = ["HEADER", "SIMILARITY_HEADER", "CacheRequest"]
 
@@ -127,6 +128,8 @@ class CacheRequest:
     async def _send_hit(self, send: Send, hit: Hit, answer: bytes) -> None:
         headers = decision_headers(self.ctx)
         headers.append((HEADER, self.outcome.encode()))
+        if self.service.priced(self.query.model):  # cost 0, as LiteLLM says on a hit
+            headers.extend(ZERO_COST_HEADERS)
         if hit.similarity is not None:
             headers.append((SIMILARITY_HEADER, b"%.4f" % hit.similarity))
         if self.stream:

@@ -113,6 +113,8 @@ class CacheService:
         #: The model group a requested name routes to (aliases resolved): the gateway
         #: sets it to its router's; the identity until then.
         self.group_of: Callable[[str], str] = _same
+        #: Whether a model group has a price (a hit then says it cost 0, as LiteLLM).
+        self.priced: Callable[[str], bool] = _unpriced
         s = settings
         self.semantic_ttl = s.semantic.ttl or (s.l2.ttl if s.l2.enabled else s.l1.ttl)
         self.rules = FlushRules(max_age=max(s.l1.ttl, s.l2.ttl, self.semantic_ttl))
@@ -550,3 +552,7 @@ class CacheService:
 
 def _same(model: str) -> str:
     return model
+
+
+def _unpriced(model: str) -> bool:
+    return False

@@ -14,6 +14,9 @@ in the pinned wheel):
 - ``-tool-usage``: built-in tools (web search...). RouteIQ's price table does not
   price them, so neither the total nor this part counts them: ``0``.
 
+A cache hit costs nothing: LiteLLM then sends the total and every part as ``0.0``
+(a priced model only); :data:`ZERO_COST_HEADERS` are those, sent by ``cache/request.py``.
+
 Values are fixed-point dollars like ``x-routeiq-response-cost`` (``0.0000165``; LiteLLM
 writes Python floats, ``1.65e-05``: the same number to a float parser). Sent with the
 total, on whole (non-streamed) answers of a priced deployment; LiteLLM sends none
@@ -39,6 +42,21 @@ REASONING = b"x-litellm-response-cost-reasoning"
 TOOL_USAGE = b"x-litellm-response-cost-tool-usage"
 
 Headers = list[tuple[bytes, bytes]]
+
+#: A cache hit of a priced model group: the cost and each part LiteLLM sends, zero.
+ZERO_COST_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name, b"0")
+    for name in (
+        COST_HEADER,
+        ORIGINAL,
+        DISCOUNT_AMOUNT,
+        MARGIN_AMOUNT,
+        MARGIN_PERCENT,
+        INPUT,
+        OUTPUT,
+        TOOL_USAGE,
+    )
+)
 
 
 def breakdown_headers(parts: CostParts, total: bytes) -> Headers:

@@ -33,6 +33,7 @@ from routeiq.compat.model_stamp import stamp_body
 from routeiq.compat.request_fields import check_fields
 from routeiq.errors import BadRequest, GuardrailBlocked, RouteIQError
 from routeiq.governance.send import with_headers
+from routeiq.pricing.breakdown import ZERO_COST_HEADERS
 from routeiq.routing.deployment_params import translator
 from routeiq.surfaces.checks import need, wrong
 from routeiq.surfaces.raw import check_mode
@@ -108,6 +109,8 @@ class CompletionCache:
                 body = stamp_body(hit.answer.body, orjson.dumps(flow.model))
                 headers = [(b"content-type", _JSON), *decision_headers(flow.ctx)]
                 headers += [(CACHE_HEADER, b"hit-exact"), (b"content-length", b"%d" % len(body))]
+                if self.gw.cache.priced(self.query.model):
+                    headers.extend(ZERO_COST_HEADERS)
                 flow.ctx.status = 200
                 await flow.send({"type": "http.response.start", "status": 200, "headers": headers})
                 await flow.send({"type": "http.response.body", "body": body, "more_body": False})

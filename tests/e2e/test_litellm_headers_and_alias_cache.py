@@ -127,6 +127,10 @@ def test_an_alias_and_its_group_share_cached_answers(url: str) -> None:
     assert second.parse().model == "gpt-4o-mini"  # named as asked this time
     assert second.parse().choices[0].message.content == answer
     assert second.parse().id == first.parse().id  # the stored answer, not a new call
+    # A hit costs nothing; LiteLLM says so with the total and every part at 0.
+    assert float(first.headers["x-litellm-response-cost"]) > 0
+    for name in ("", "-original", "-input", "-output", "-discount-amount", "-tool-usage"):
+        assert float(second.headers[f"x-litellm-response-cost{name}"]) == 0.0
 
     # Streamed hit through the group: every chunk named as asked.
     chunks = list(
