@@ -206,7 +206,7 @@ _add(
     "(not a LiteLLM setting: its proxy always sends every upstream response header "
     "again as llm_provider-<name>)",
     "RouteIQ's switch for those copies, under LiteLLM's section: true (the default) "
-    "sends them as LiteLLM does; false leaves them out (each costs ~1.5 us of "
+    "sends them as LiteLLM does; false leaves them out (each costs ~1.1-1.4 us of "
     "h11/hypercorn work per response: bench/provider_headers.py)",
 )
 _add(

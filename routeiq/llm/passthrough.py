@@ -18,7 +18,7 @@ What each upstream header name becomes is decided once per name and remembered
 (:data:`_NAMES`, bounded): a provider sends the same dozen names on every answer,
 so the per-response work is one dict lookup per header, not the prefix tests and
 the ``llm_provider-`` concatenation. The copies cost the client connection
-~1.5 us each inside h11/hypercorn (which validate every header they write); that
+~1.1-1.4 us each inside h11/hypercorn (which validate every header they write); that
 part is intrinsic to sending them (measured in ``bench/provider_headers.py``), so
 ``general_settings.return_llm_provider_headers: false`` leaves the copies out.
 """
