@@ -137,6 +137,9 @@ class GeneralSettings(BaseModel):
     # checks on, every health_check_interval seconds (results feed the breakers).
     background_health_checks: bool = False
     health_check_interval: float = Field(default=300.0, gt=0)
+    # Every upstream response header also comes back as llm_provider-<name>, as
+    # LiteLLM's proxy sends them; false leaves the copies out (routeiq/llm/passthrough.py).
+    return_llm_provider_headers: bool = True
 
 
 class ServerSettings(_Strict):

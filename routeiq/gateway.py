@@ -147,6 +147,9 @@ class Gateway:
             self.mcp.tool_result_hook = tool_result_scanner(injection)
         # The response cache (routeiq.cache): L1/L2/semantic tiers, shared on Redis.
         self.cache = CacheService(config.routeiq.cache, self.store, state=config.routeiq.state)
+        # Answers are kept per model group: an alias and its group share them.
+        self.cache.group_of = lambda model: self.router.resolver.canonical(model)
+        self.cache.priced = lambda group: self._group_prices(group) is not None
         self.pipeline.embedder = self.cache.embedder  # the injection embedding pass's
         self.cache.bind_metrics(meter)
         # Virtual keys, teams, limits, budgets and spend logs (needs the master key).

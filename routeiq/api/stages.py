@@ -79,8 +79,14 @@ class CacheStage:
         self.gw = gw
 
     async def enter(self, flow: Flow) -> bool:
+        gw = self.gw
         cached = CacheRequest.begin(
-            self.gw.cache, flow.ctx, flow.req, flow.scope["headers"], stream=flow.stream
+            gw.cache,
+            flow.ctx,
+            flow.req,
+            flow.scope["headers"],
+            stream=flow.stream,
+            restamp=gw.learned is None or flow.model not in gw.learned,
         )
         if cached is None:
             return False

@@ -11,6 +11,11 @@ routing::
     ... route_and_call(...) ...
     cached.finish(ok)                        # stores in the background if ok
 
+A hit's ``model`` field is restamped to the name asked this time (answers are kept
+per model group: the first asker may have used an alias), as LiteLLM's proxy names
+every answer (``compat/model_stamp.py``); but after a learned route, whose answers
+name the model that answered.
+
 The captured bytes are exactly what the client received (after any output
 guardrail rewrote them); they are kept only while the response is a 200 and
 within ``max_entry_bytes``, and parsed/assembled only in the background store.
@@ -21,11 +26,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import orjson
+
 from routeiq.asgi.response_headers import SSE_HEADERS, decision_headers
 from routeiq.asgi.types import Message, RequestContext, Send
 from routeiq.cache.answer import completion_sse
 from routeiq.cache.keys import Headers
 from routeiq.cache.service import CacheService, Hit, Query
+from routeiq.compat.model_stamp import stamp_body
+from routeiq.pricing.breakdown import ZERO_COST_HEADERS
 
 __all__ = ["HEADER", "SIMILARITY_HEADER", "CacheRequest"]
 
@@ -44,6 +53,7 @@ class CacheRequest:
         "include_usage",
         "outcome",
         "query",
+        "restamp",
         "served",
         "service",
         "stream",
@@ -57,8 +67,10 @@ class CacheRequest:
         *,
         stream: bool,
         include_usage: bool,
+        restamp: bool = True,
     ) -> None:
         self.service = service
+        self.restamp = restamp
         self.ctx = ctx
         self.query = query
         self.stream = stream
@@ -78,14 +90,16 @@ class CacheRequest:
         headers: Headers,
         *,
         stream: bool,
+        restamp: bool = True,
     ) -> CacheRequest | None:
-        """A handle for one chat request, or ``None`` when the cache is off."""
+        """A handle for one chat request, or ``None`` when the cache is off;
+        ``restamp`` False leaves a hit's ``model`` as stored (a learned route)."""
         if not service.enabled:
             return None
         options = request.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
         query = service.query(ctx, request, headers)
-        return cls(service, ctx, query, stream=stream, include_usage=include_usage)
+        return cls(service, ctx, query, stream=stream, include_usage=include_usage, restamp=restamp)
 
     async def serve(self, send: Send) -> bool:
         """Look the request up; on a hit send the cached answer and return True."""
@@ -104,20 +118,25 @@ class CacheRequest:
         stats.latency[self.outcome].observe(time.perf_counter() - t0)
         if hit is None:
             return False
-        self.served = hit.answer.body
-        await self._send_hit(send, hit)
+        answer = hit.answer.body
+        if self.restamp and self.ctx.model:
+            answer = stamp_body(answer, orjson.dumps(self.ctx.model))
+        self.served = answer
+        await self._send_hit(send, hit, answer)
         return True
 
-    async def _send_hit(self, send: Send, hit: Hit) -> None:
+    async def _send_hit(self, send: Send, hit: Hit, answer: bytes) -> None:
         headers = decision_headers(self.ctx)
         headers.append((HEADER, self.outcome.encode()))
+        if self.service.priced(self.query.model):  # cost 0, as LiteLLM says on a hit
+            headers.extend(ZERO_COST_HEADERS)
         if hit.similarity is not None:
             headers.append((SIMILARITY_HEADER, b"%.4f" % hit.similarity))
         if self.stream:
-            body = completion_sse(hit.answer.body, include_usage=self.include_usage)
+            body = completion_sse(answer, include_usage=self.include_usage)
             headers = [*SSE_HEADERS, *headers]
         else:
-            body = hit.answer.body
+            body = answer
             headers = [(b"content-type", _JSON), *headers]
         headers.append((b"content-length", b"%d" % len(body)))
         self.ctx.status = 200

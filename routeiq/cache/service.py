@@ -16,6 +16,11 @@ the semantic store and, with the Redis backend, to the other processes through
 ``routeiq.cache.sync``. The semantic tier is skipped (never waited for) while the
 model loads, when the embedding queue is full, or when the request has no user text.
 
+Answers are kept per *model group*, the one that answers (``group_of``: the router's
+alias resolution, set by the gateway), not per name asked: a question asked through
+an alias (``router_settings.model_group_alias``) and then through its group is one
+entry; the hit's ``model`` field is restamped to the name asked (``cache/request.py``).
+
 Admin flushes (by namespace and/or model group) clear L1 and the semantic store
 here, and are recorded as flush rules (``routeiq.cache.rules``) in the state
 backend and on the stream, so every process also ignores flushed L2 answers.
@@ -105,6 +110,11 @@ class CacheService:
         self.settings = settings
         self.store = store
         self.stats = CacheStats()
+        #: The model group a requested name routes to (aliases resolved): the gateway
+        #: sets it to its router's; the identity until then.
+        self.group_of: Callable[[str], str] = _same
+        #: Whether a model group has a price (a hit then says it cost 0, as LiteLLM).
+        self.priced: Callable[[str], bool] = _unpriced
         s = settings
         self.semantic_ttl = s.semantic.ttl or (s.l2.ttl if s.l2.enabled else s.l1.ttl)
         self.rules = FlushRules(max_age=max(s.l1.ttl, s.l2.ttl, self.semantic_ttl))
@@ -223,7 +233,7 @@ class CacheService:
         if not (decision.lookup or decision.store):
             return Query("", "", "", False, False, decision.reason)
         ns = self.namespace_of(ctx)
-        model = ctx.model or str(request.get("model"))
+        model = self.group_of(ctx.model or str(request.get("model")))
         key = exact_key(request, model_group=model, namespace=ns)
         sq = None
         if self.semantic is not None:
@@ -434,7 +444,10 @@ class CacheService:
     # -- admin -------------------------------------------------------------------------
 
     async def flush(self, namespace: str | None = None, model: str | None = None) -> dict[str, int]:
-        """Forget the answers of a namespace and/or model group (both None: all)."""
+        """Forget the answers of a namespace and/or model group (both None: all); an
+        alias names its group's answers."""
+        if model is not None:
+            model = self.group_of(model)
         rule = FlushRule(namespace, model, time.time())
         self.rules.add(rule, rule.at)
         counts = self._flush_local(namespace, model)
@@ -535,3 +548,11 @@ class CacheService:
         from routeiq.cache.metrics import bind
 
         bind(self, meter)
+
+
+def _same(model: str) -> str:
+    return model
+
+
+def _unpriced(model: str) -> bool:
+    return False

@@ -201,6 +201,16 @@ _add(
 )
 _add(
     G,
+    S,
+    "return_llm_provider_headers",
+    "(not a LiteLLM setting: its proxy always sends every upstream response header "
+    "again as llm_provider-<name>)",
+    "RouteIQ's switch for those copies, under LiteLLM's section: true (the default) "
+    "sends them as LiteLLM does; false leaves them out (each costs ~1.1-1.4 us of "
+    "h11/hypercorn work per response: bench/provider_headers.py)",
+)
+_add(
+    G,
     C,
     "health_check_concurrency health_check_skip_disabled_background_models "
     "background_health_check_model_groups model_list_healthy_only health_check_details "

@@ -26,7 +26,8 @@ from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.sse import SSEFramer, usage_from_block
 from routeiq.llm.stream_usage import strip_usage as strip_usage_event
 from routeiq.llm.upstream import Target, map_status, map_transport_error
-from routeiq.pricing.cost import COST_HEADER, Pricer, usage_in_body
+from routeiq.pricing.breakdown import cost_headers
+from routeiq.pricing.cost import Pricer, usage_in_body
 
 __all__ = [
     "SSE_HEADERS",
@@ -186,6 +187,10 @@ class Exchange:
         if b'"finish_reason"' in block:
             self.last_block = block
 
+    def relayed(self, response: httpx.Response) -> list[tuple[bytes, bytes]]:
+        """The upstream's headers passed back to the client (llm/passthrough.py)."""
+        return passthrough_headers(response.headers.raw, self.target.provider_headers)
+
     async def _watch_disconnect(self, receive: Receive, cancel_scope: trio.CancelScope) -> None:
         self.client_gone = await watch_disconnect(receive, cancel_scope, self._is_finished)
 
@@ -221,13 +226,12 @@ class Exchange:
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
-        headers.extend(passthrough_headers(response.headers.raw))
+        headers.extend(self.relayed(response))
         # Usage found from the body's end, not a full parse: microseconds.
         self.usage = usage_in_body(body)
         if self.pricer is not None and response.status_code < 300:
-            self.ctx.cost, cost = self.pricer.header(self.usage)
-            if cost is not None:
-                headers.append((COST_HEADER, cost))
+            self.ctx.cost, priced = cost_headers(self.pricer, self.usage)
+            headers.extend(priced)
         await self._send_whole(response.status_code, headers, body)
 
     async def _send_whole(
@@ -263,7 +267,7 @@ class Exchange:
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
 
     async def _relay_stream(self, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         emit = self.emit
         framer = SSEFramer()
         hook = self.on_chunk

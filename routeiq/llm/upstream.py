@@ -52,6 +52,9 @@ class Target:
     client: httpx.AsyncClient
     urls: dict[str, httpx.URL]
     headers: dict[str, str]
+    #: Relay every upstream header also as ``llm_provider-<name>`` (LiteLLM's proxy does;
+    #: ``general_settings.return_llm_provider_headers``).
+    provider_headers: bool = True
 
 
 class UpstreamPool:
@@ -101,6 +104,7 @@ class UpstreamPool:
                 # Parsed once: httpx would re-parse a string URL on every request.
                 urls={ep: httpx.URL(upstream_url(dep, ep)) for ep in ENDPOINT_PATHS},
                 headers=headers,
+                provider_headers=self._config.general.return_llm_provider_headers,
             )
 
     async def aclose(self) -> None:

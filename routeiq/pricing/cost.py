@@ -15,7 +15,7 @@ parsing the whole body, so the cost can go in the response headers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -30,6 +30,28 @@ def _int(value: Any) -> int:
 
 def cost_of(usage: Mapping[str, Any] | None, prices: ModelPrices | None) -> float | None:
     """USD for ``usage`` at ``prices``; ``None`` if either is missing or no token count."""
+    parts = cost_parts(usage, prices)
+    if parts is None:
+        return None
+    return parts.input + parts.cache_read + parts.cache_creation + parts.output
+
+
+class CostParts(NamedTuple):
+    """One answer's cost by kind of token (USD); the total is the sum of the first four.
+
+    ``input`` is the uncached prompt tokens only (the cache reads and writes are their
+    own parts); ``reasoning`` is the part of ``output`` spent on reasoning tokens
+    (OpenAI counts them in ``completion_tokens``), not added again."""
+
+    input: float
+    cache_read: float
+    cache_creation: float
+    output: float
+    reasoning: float
+
+
+def cost_parts(usage: Mapping[str, Any] | None, prices: ModelPrices | None) -> CostParts | None:
+    """:func:`cost_of` by kind of token; ``None`` as there."""
     if usage is None or prices is None:
         return None
     prompt = usage.get("prompt_tokens")
@@ -64,7 +86,17 @@ def cost_of(usage: Mapping[str, Any] | None, prices: ModelPrices | None) -> floa
     plain = p - cached - written
     if plain < 0:  # a provider that does not count cached tokens in prompt_tokens
         plain = 0
-    return plain * rate_in + cached * rate_read + written * rate_write + c * rate_out
+    reasoning = 0
+    out_details = usage.get("completion_tokens_details")
+    if isinstance(out_details, dict):
+        reasoning = min(_int(out_details.get("reasoning_tokens")), c)
+    return CostParts(
+        plain * rate_in,
+        cached * rate_read,
+        written * rate_write,
+        c * rate_out,
+        reasoning * rate_out,
+    )
 
 
 def usage_in_body(body: bytes) -> dict[str, Any] | None:

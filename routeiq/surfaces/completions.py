@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from routeiq.api.body_json import parse_checked, unchecked
 from routeiq.api.flow import Flow, Stage, run_stages
 from routeiq.api.stages import RouteStage
@@ -27,9 +29,11 @@ from routeiq.asgi.body import read_body
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import Message, Receive, RequestContext, Scope, Send, get_ctx, header
 from routeiq.cache.request import HEADER as CACHE_HEADER
+from routeiq.compat.model_stamp import stamp_body
 from routeiq.compat.request_fields import check_fields
 from routeiq.errors import BadRequest, GuardrailBlocked, RouteIQError
 from routeiq.governance.send import with_headers
+from routeiq.pricing.breakdown import ZERO_COST_HEADERS
 from routeiq.routing.deployment_params import translator
 from routeiq.surfaces.checks import need, wrong
 from routeiq.surfaces.raw import check_mode
@@ -101,9 +105,12 @@ class CompletionCache:
             hit = await service.lookup(q)
             outcome = "miss" if hit is None else "hit-exact"
             if hit is not None:
-                body = hit.answer.body
+                # Kept per model group: named as asked this time (compat/model_stamp.py).
+                body = stamp_body(hit.answer.body, orjson.dumps(flow.model))
                 headers = [(b"content-type", _JSON), *decision_headers(flow.ctx)]
                 headers += [(CACHE_HEADER, b"hit-exact"), (b"content-length", b"%d" % len(body))]
+                if self.gw.cache.priced(self.query.model):
+                    headers.extend(ZERO_COST_HEADERS)
                 flow.ctx.status = 200
                 await flow.send({"type": "http.response.start", "status": 200, "headers": headers})
                 await flow.send({"type": "http.response.body", "body": body, "more_body": False})

@@ -198,7 +198,11 @@ async def _exchange(
                 body = await read_limited(response, gw.config.routeiq.upstream.max_error_body_bytes)
                 raise map_status(response.status_code, body, response.headers.get("retry-after"))
             headers = [(k, v) for k, v in response.headers.raw if k.lower() in _KEEP]
-            headers.extend(passthrough_headers(response.headers.raw))
+            headers.extend(
+                passthrough_headers(
+                    response.headers.raw, gw.config.general.return_llm_provider_headers
+                )
+            )
             headers.extend(decision_headers(ctx))
             if response.headers.get("content-type", "").startswith("text/event-stream"):
                 headers.append((b"cache-control", b"no-cache"))

@@ -19,10 +19,10 @@ import httpx
 import orjson
 
 from routeiq.llm.attempt import response_id_in
-from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import Exchange, decision_headers
 from routeiq.llm.sse import SSEFramer, event_data
-from routeiq.pricing.cost import COST_HEADER, usage_in_body
+from routeiq.pricing.breakdown import cost_headers
+from routeiq.pricing.cost import usage_in_body
 
 _USAGE = b'"usage"'
 
@@ -102,18 +102,17 @@ class NativeResponsesExchange(Exchange):
         ctype = response.headers.get("content-type", "application/json").encode("latin-1")
         headers = [(b"content-type", ctype), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
-        headers.extend(passthrough_headers(response.headers.raw))
+        headers.extend(self.relayed(response))
         self.usage = chat_usage(usage_in_body(body))
         if self.pricer is not None:
-            self.ctx.cost, cost = self.pricer.header(self.usage)
-            if cost is not None:
-                headers.append((COST_HEADER, cost))
+            self.ctx.cost, priced = cost_headers(self.pricer, self.usage)
+            headers.extend(priced)
         await self._noted(body)
         self.want_id = False  # noted above: _send_whole need not look again
         await self._send_whole(response.status_code, headers, body)
 
     async def _relay_stream(self, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         framer = SSEFramer()
         async for piece in response.aiter_raw():
             for block in framer.feed(piece):

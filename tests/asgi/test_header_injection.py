@@ -39,6 +39,20 @@ def test_bad_header_finds_controls_and_bad_names() -> None:
     assert bad_header([(b"x", b"obs-text \xe8 ok\tinner tab")]) is None
 
 
+def test_a_name_found_good_before_still_has_its_value_checked() -> None:
+    """The fast path remembers good names and checks all values at once: a known
+    name with a bad value, or a bad name after good ones, is still found."""
+    good = [(b"x-known", b"v"), (b"x-other", b"w")]
+    assert bad_header(good) is None
+    assert bad_header(good) is None  # now every name is remembered
+    assert bad_header([(b"x-known", b"v"), (b"x-other", b"a\nb")]) == b"x-other"
+    assert bad_header([(b"x-known", b"\x00")]) == b"x-known"
+    assert bad_header([*good, (b"bad:name", b"v")]) == b"bad:name"
+    assert bad_header([*good, (b"bad:name", b"v")]) == b"bad:name"  # never remembered
+    assert bad_header([]) is None
+    assert bad_header(iter(good)) is None
+
+
 @pytest.mark.parametrize("model", ["m\r\nSet-Cookie: pwn=1", "m\u0000", "m\n", "a\x7f"])
 async def test_control_characters_in_model_are_a_400(model: str) -> None:
     async with running_stack() as s, httpx.AsyncClient(base_url=s.url, headers=s.headers) as c:

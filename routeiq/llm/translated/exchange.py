@@ -31,12 +31,11 @@ import trio
 from routeiq.asgi.response_headers import decision_headers
 from routeiq.asgi.types import RequestContext, Send
 from routeiq.errors import BadRequest, RouteIQError
-from routeiq.llm.passthrough import passthrough_headers
 from routeiq.llm.proxy import Exchange, read_limited, release
 from routeiq.llm.translated.adapters import Adapter, Call, response_error
 from routeiq.llm.translated.chunks import ChunkWriter
 from routeiq.llm.upstream import Target, map_status
-from routeiq.pricing import COST_HEADER
+from routeiq.pricing.breakdown import cost_headers
 
 COST_COMMENT = b": x-routeiq-response-cost="
 
@@ -113,14 +112,14 @@ class TranslatedExchange(Exchange):
             body = await self.on_chunk.whole(body)
         headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         headers.extend(decision_headers(self.ctx))
-        headers.extend(passthrough_headers(response.headers.raw))
-        value = self._price(usage)
-        if value is not None:
-            headers.append((COST_HEADER, value))
+        headers.extend(self.relayed(response))
+        if self.pricer is not None:  # the cost and LiteLLM's breakdown of it
+            self.ctx.cost, priced = cost_headers(self.pricer, usage)
+            headers.extend(priced)
         await self._send_whole(response.status_code, headers, body)
 
     async def _relay_stream_translated(self, call: Call, response: httpx.Response) -> None:
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         decoder = self.adapter.decoder(call)
         writer = ChunkWriter(call.model, include_usage=call.include_usage)
         provider = self.adapter.provider
@@ -155,7 +154,7 @@ class TranslatedExchange(Exchange):
             out = writer.whole(model_response) + writer.end()
         except Exception as exc:
             raise response_error(self.adapter.provider, exc) from exc
-        await self._start_stream(response.status_code, passthrough_headers(response.headers.raw))
+        await self._start_stream(response.status_code, self.relayed(response))
         await self._end_stream(out, writer.usage)
 
     async def _end_stream(self, rest: bytes, usage: dict[str, Any] | None) -> None:
