@@ -34,9 +34,9 @@ import csv
 import io
 import json
 import random
-import subprocess
 
-from guard_corpus import MIRRORS, Sample
+from guard_corpus import Sample
+from guard_corpus_semantic import git_in, print_splits
 
 ROLEPLAY_REPOS = {
     "sap": ("Aatrox103/SAP", "8f2c4dfaad564a583bd476660740cf6082577b0e"),
@@ -50,11 +50,7 @@ _RENELLM_NAMES = ("code completion", "table filling", "story continuation")
 
 
 def _git(name: str, *args: str) -> bytes:
-    repo, _ = ROLEPLAY_REPOS[name]
-    mirror = MIRRORS / repo.replace("/", "+") / "repo"
-    if not mirror.exists():
-        raise SystemExit(f"missing git mirror of {repo} at {mirror} (fetch it first)")
-    return subprocess.run(["git", "-C", str(mirror), *args], check=True, capture_output=True).stdout
+    return git_in(ROLEPLAY_REPOS, name, *args)
 
 
 def _show(name: str, path: str) -> bytes:
@@ -124,12 +120,4 @@ def build_roleplay() -> list[Sample]:
 
 
 if __name__ == "__main__":
-    from collections import Counter
-
-    from guard_corpus import split_of
-
-    samples = build_roleplay()
-    for (source, group, split), n in sorted(
-        Counter((s.source, s.group, split_of(s)) for s in samples).items()
-    ):
-        print(f"{split:<6} {n:>5} {source} / {group}")
+    print_splits(build_roleplay())
