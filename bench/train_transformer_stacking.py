@@ -11,12 +11,21 @@ the stacking; the direct threshold is the stricter of <= 0.75% of benign calib
 user texts and <= 1% of calib AlpacaEval prompts, the indirect one <= 1% of
 benign calib tool texts; the intercept is shifted so the direct one is p = 0.5.
 The result is written into the adapter file's ``stacking`` array.
+
+With ``length_scaled`` (the default since model version 1's refit) the
+transformer logit is scaled by ``length_factor`` as the n-gram one is (feature
+and serving alike); the sixth ``stacking`` element records it. The calib
+features are cached under ``$GUARD_TF_CACHE`` by the adapter weights and the
+texts, so refitting the stacking alone costs seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -32,6 +41,7 @@ from train_injection_model import DIRECT_FP, EVAL_ONLY, INDIRECT_FP, REAL_USER_F
 
 from routeiq.cache.embedder import default_model_path
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
+from routeiq.plugins.guardrails.learned import length_factor
 from routeiq.plugins.guardrails.tf_scorer import TransformerScorer, default_graph_dir, ensure_graph
 
 
@@ -51,11 +61,39 @@ def features(samples: list[Sample], scorer: TransformerScorer) -> np.ndarray:
     return np.column_stack([tf, ngram, rules])
 
 
-def stack(adapter: Path, *, int8: bool = True) -> None:
+CACHE = Path(os.environ.get("GUARD_TF_CACHE", "/tmp/guard_tf_cache"))
+
+
+def cached_features(adapter: Path, samples: list[Sample], *, int8: bool) -> np.ndarray:
+    """``features`` of ``samples``, cached by the adapter weights (not the stacking),
+    the graph's precision and the texts."""
+    key = hashlib.blake2b(digest_size=8)
+    with np.load(adapter, allow_pickle=False) as data:
+        for name in sorted(data.files):
+            if name != "stacking":
+                key.update(name.encode() + data[name].tobytes())
+    key.update(b"int8" if int8 else b"fp32")
+    for s in samples:
+        key.update(s.text.encode("utf-8", "surrogatepass") + b"\0")
+    path = CACHE / f"stack-features-{key.hexdigest()}.pkl"
+    if path.exists():
+        cached: np.ndarray = pickle.loads(path.read_bytes())
+        return cached
+    x = features(samples, scorer_for(adapter, int8=int8))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(x))
+    return x
+
+
+def stack(adapter: Path, *, int8: bool = True, length_scaled: bool = True) -> None:
     started = time.perf_counter()
     calib = [s for s in build(semantic=True) if split_of(s) == "calib" and s.role != "system"]
-    x = features(calib, scorer_for(adapter, int8=int8))
+    x = cached_features(adapter, calib, int8=int8)
     print(f"calib features for {len(calib)} texts in {time.perf_counter() - started:.0f} s")
+    alone = x[:, 0].copy()
+    if length_scaled:
+        x = x.copy()
+        x[:, 0] *= np.array([length_factor(s.text) for s in calib])
     y = np.array([s.label for s in calib])
     roles = np.array([s.role for s in calib])
     sources = [s.source for s in calib]
@@ -83,6 +121,7 @@ def stack(adapter: Path, *, int8: bool = True) -> None:
             "indirect_threshold": indirect,
         },
         "graph": "int8" if int8 else "fp32",
+        "length_scaled": length_scaled,
     }
     for name, mask, cut in (("direct", direct, z_direct), ("indirect", tool, z_indirect)):
         yy, zz = y[mask], z[mask]
@@ -94,13 +133,15 @@ def stack(adapter: Path, *, int8: bool = True) -> None:
         }
     # The transformer alone at the same false-positive rules (for the model card).
     for name, mask, max_fp in (("direct", direct, DIRECT_FP), ("indirect", tool, INDIRECT_FP)):
-        cut = threshold_at(x[mask, 0], y[mask], max_fp)
+        cut = threshold_at(alone[mask], y[mask], max_fp)
         report[f"calib {name}, transformer alone"] = round(
-            float(np.mean(x[mask & (y == 1), 0] >= cut)), 4
+            float(np.mean(alone[mask & (y == 1)] >= cut)), 4
         )
     with np.load(adapter, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files if k != "stacking"}
-    stacking = np.array([intercept, a_tf, a_ngram, a_rules, indirect], dtype=np.float64)
+    stacking = np.array(
+        [intercept, a_tf, a_ngram, a_rules, indirect, float(length_scaled)], dtype=np.float64
+    )
     np.savez_compressed(adapter, stacking=stacking, **arrays)
     out = adapter.with_name(adapter.stem + "_stacking.json")
     out.write_text(json.dumps(report, indent=1))

@@ -123,7 +123,7 @@ def with_transformer(
     findings = guard.rule_findings(text, decoded)
     rules = guard.score(findings)
     ngram = guard.decoded_logit(guard.model, text, decoded) if guard.model is not None else 0.0
-    p = stacking.probability(logit, ngram, rules)
+    p = stacking.probability(stacking.transformer_input(logit, text), ngram, rules)
     findings.append(Finding(guard.name, "learned", 0, len(text), p, RULE))
     return guard.decide(findings, text)
 

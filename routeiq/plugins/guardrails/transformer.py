@@ -12,7 +12,10 @@ rules' score by logistic regression fitted on the calibration split:
 
 ``c`` shifted so that p = 0.5 is the direct (user text) operating point; tool
 texts are judged against ``indirect_threshold``. ``f`` is ``length_factor`` (the
-n-gram logit as the guardrail already scales it).
+n-gram logit as the guardrail already scales it); since the stacking of model
+version 1's refit (``length_scaled``, a sixth ``stacking`` element), the
+transformer logit is scaled by it too: ``a_tf * f * tf`` (a short turn such as
+"forget it, start over" carries only part of its logit, as with the n-grams).
 
 With ``injection.transformer`` resolved on (``resolve_enabled``), the guardrail
 carries this stacking (its ``version`` and indirect threshold change with it); the
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from routeiq.plugins.guardrails.learned import sigmoid
+from routeiq.plugins.guardrails.learned import length_factor, sigmoid
 
 TRANSFORMER_PATH = Path(__file__).resolve().parent / "model" / "injection_transformer.npz"
 #: The finding's rule name (``Finding.rule``) for a transformer-stacked verdict.
@@ -47,6 +50,12 @@ class TransformerStacking:
     a_rules: float
     indirect_threshold: float
     version: str
+    #: The transformer logit is scaled by ``length_factor`` before stacking.
+    length_scaled: bool = False
+
+    def transformer_input(self, logit: float, text: str) -> float:
+        """The transformer's input to the stacking for ``text``."""
+        return logit * length_factor(text) if self.length_scaled else logit
 
     def probability(self, transformer: float, ngram: float, rules: float) -> float:
         return sigmoid(
@@ -62,9 +71,11 @@ class TransformerStacking:
         with np.load(path, allow_pickle=False) as data:
             if "stacking" not in data.files:
                 raise ValueError(f"{path} has no stacking (run the training's --stack-only)")
-            intercept, a_tf, a_ngram, a_rules, indirect = (float(x) for x in data["stacking"])
+            values = [float(x) for x in data["stacking"]]
             version = str(json.loads(str(data["config"]))["version"])
-        return cls(intercept, a_tf, a_ngram, a_rules, indirect, version)
+        intercept, a_tf, a_ngram, a_rules, indirect = values[:5]
+        scaled = len(values) > 5 and values[5] != 0.0
+        return cls(intercept, a_tf, a_ngram, a_rules, indirect, version, scaled)
 
 
 @lru_cache(maxsize=4)

@@ -9,9 +9,13 @@ positive twin -- the same kind of message with an attack in it -- is caught.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from routeiq.plugins.guardrails import InjectionGuardrail, InjectionSettings
+from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH, TransformerStacking
 from routeiq.plugins.transformer_pass import TransformerRuntime, judge, with_transformer
 
 TF = InjectionGuardrail(InjectionSettings(transformer=True))
@@ -62,16 +66,19 @@ TWINS = {
 }
 
 
-#: Known failures of transformer version 1 (strict: a model that fixes one fails here
-#: until the mark is removed). Found on these hand-written texts after training; the
-#: model was not changed for them.
+#: Known failures of transformer versions 1 and 2 (strict: a model that fixes one
+#: fails here until the mark is removed). Found on these hand-written texts after
+#: training v1; neither model was changed for them.
 KNOWN = {
     # The title quotes an attack phrase; the rules' quoted discount is not enough
-    # against the stacking's rules weight (p 0.57; the n-gram model alone passes it).
-    "paper summary": "benign paper title flagged (p 0.57)",
-    # A persona jailbreak without override words: p 0.18 (the outside evaluation's
-    # in-the-wild persona prompts are this kind).
-    "app role prompt as user text": "persona-jailbreak twin missed (p 0.18)",
+    # against the stacking's rules weight (p 0.57 v1, 0.64 v2; the n-gram model
+    # alone passes it).
+    "paper summary": "benign paper title flagged (p 0.64)",
+    # A persona jailbreak without override words: p 0.18 v1 (0.34 with the
+    # length-factor refit), 0.06 v2: SAP's role-play attacks cast the model as a
+    # criminal for one harmful task, not as an "unrestricted AI" (the outside
+    # evaluation's in-the-wild persona prompts are this kind).
+    "app role prompt as user text": "persona-jailbreak twin missed (p 0.06)",
 }
 
 
@@ -101,7 +108,33 @@ def test_the_verdict_is_the_stacked_probability(tf_runtime: TransformerRuntime) 
     logit = float(tf_runtime.scorer.logits([text])[0])
     ngram = NGRAM.model_logit(text)
     rules = NGRAM.rule_score(text)
-    assert verdict.score == pytest.approx(TF.transformer.probability(logit, ngram, rules))
+    tf = TF.transformer.transformer_input(logit, text)
+    assert verdict.score == pytest.approx(TF.transformer.probability(tf, ngram, rules))
+
+
+def test_a_short_turn_carries_only_part_of_the_transformer_logit() -> None:
+    # As the n-gram logit: a text of w < 8 words carries w/8 of it, so a short turn
+    # ("ok", "shorter please") cannot be flagged on the transformer's say alone.
+    assert TF.transformer is not None and TF.transformer.length_scaled
+    short, full = "shorter please", "Please make the answer shorter and use fewer technical words."
+    assert TF.transformer.transformer_input(6.0, short) == pytest.approx(6.0 * 2 / 8)
+    assert TF.transformer.transformer_input(6.0, full) == pytest.approx(6.0)
+    high = with_transformer(TF, TF.transformer, short, 6.0).score
+    assert high == pytest.approx(
+        TF.transformer.probability(1.5, NGRAM.model_logit(short), NGRAM.rule_score(short))
+    )
+
+
+def test_an_unscaled_stacking_file_still_loads(tmp_path: Path) -> None:
+    # Version 1's first stacking had five elements (no length factor): read as unscaled.
+    with np.load(TRANSFORMER_PATH, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["stacking"] = arrays["stacking"][:5]
+    old = tmp_path / "old.npz"
+    np.savez(old, **arrays)
+    stacking = TransformerStacking.load(old)
+    assert not stacking.length_scaled
+    assert stacking.transformer_input(6.0, "ok") == 6.0
 
 
 def logit_for(text: str, probability: float) -> float:
