@@ -63,6 +63,7 @@ def injection_flags(
     embedding: bool,
     transformer: bool = False,
     graph_dir: Path | None = None,
+    previous: Path | None = None,
 ) -> dict[str, list[bool]]:
     """Per guard configuration, one verdict per record (system texts are not scanned);
     ``transformer``: also ``injection_transformer``, the fine-tuned MiniLM stacked with
@@ -100,6 +101,11 @@ def injection_flags(
             [r["text"] for r in records], [r["role"] for r in records]
         )
         flags["injection_transformer"] = [v.triggered for v in verdicts]
+        if previous is not None:  # another adapter file, judged in the same run
+            verdicts = transformer_judge(graph_dir, adapter=previous)(
+                [r["text"] for r in records], [r["role"] for r in records]
+            )
+            flags["injection_transformer_previous"] = [v.triggered for v in verdicts]
     return flags
 
 
@@ -239,12 +245,22 @@ def main() -> None:
         "--transformer", action="store_true", help="also the transformer model (injection)"
     )
     parser.add_argument(
+        "--transformer-previous",
+        type=Path,
+        help="with --transformer: also this adapter file (e.g. the previous version)",
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="print misclassified items (lead only)"
     )
     args = parser.parse_args()
     records = load("injection.jsonl")
     started = time.perf_counter()
-    flags = injection_flags(records, embedding=not args.no_embedding, transformer=args.transformer)
+    flags = injection_flags(
+        records,
+        embedding=not args.no_embedding,
+        transformer=args.transformer,
+        previous=args.transformer_previous,
+    )
     report: dict[str, object] = {
         "data": str(DATA.relative_to(DATA.parent.parent.parent)),
         "manifest": json.loads((DATA / "manifest.json").read_text())["injection_sha256"],
