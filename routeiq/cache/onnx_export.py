@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["export", "onnx_file_name"]
 
@@ -64,23 +65,36 @@ def export(model_dir: Path, out: Path, *, int8: bool = False) -> None:
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(mean, dim=1)
 
+    export_graph(
+        Pooled(), ["input_ids", "attention_mask", "token_type_ids"], "embedding", out, int8=int8
+    )
+
+
+def export_graph(
+    module: Any, input_names: list[str], output_name: str, out: Path, *, int8: bool
+) -> None:
+    """Trace ``module`` (token tensors named ``input_ids`` / ``attention_mask`` /
+    ``token_type_ids`` in, one batch-first tensor out) to an ONNX graph with dynamic
+    batch and length, and move it to ``out`` (atomically; int8 when asked). Blocking."""
+    import torch
+
     out.parent.mkdir(parents=True, exist_ok=True)
     ids = torch.ones(2, 8, dtype=torch.long)
+    dummy = {
+        "input_ids": ids,
+        "attention_mask": torch.ones_like(ids),
+        "token_type_ids": torch.zeros_like(ids),
+    }
     axes = {0: "batch", 1: "tokens"}
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         fp32 = Path(tmp) / "model.onnx"
         torch.onnx.export(
-            Pooled(),
-            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            module,
+            tuple(dummy[name] for name in input_names),
             str(fp32),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["embedding"],
-            dynamic_axes={
-                "input_ids": axes,
-                "attention_mask": axes,
-                "token_type_ids": axes,
-                "embedding": {0: "batch"},
-            },
+            input_names=input_names,
+            output_names=[output_name],
+            dynamic_axes={**{name: axes for name in input_names}, output_name: {0: "batch"}},
             opset_version=OPSET,
             dynamo=False,
         )

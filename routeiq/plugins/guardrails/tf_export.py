@@ -24,18 +24,16 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from routeiq.cache.onnx_export import finish_graph
+from routeiq.cache.onnx_export import export_graph
 
 __all__ = ["adapter_digest", "export", "graph_file_name", "read_adapter"]
 
-OPSET = 17
 #: Linear layers of one BERT layer that may carry an adapter (relative names).
 TARGETS = (
     "attention.self.query",
@@ -181,25 +179,9 @@ def merged_model(adapter: Path, model_dir: Path) -> Any:
 
 def export(adapter: Path, model_dir: Path, out: Path, *, int8: bool = False) -> None:
     """Write the merged scorer's ONNX graph to ``out`` (atomically). Blocking."""
-    import torch
 
     scorer = merged_model(adapter, model_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ids = torch.ones(2, 8, dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-        fp32 = Path(tmp) / "model.onnx"
-        torch.onnx.export(
-            scorer,
-            (ids, torch.ones_like(ids)),
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["logit"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "logit": {0: "batch"}},
-            opset_version=OPSET,
-            dynamo=False,
-        )
-        finish_graph(fp32, out, int8=int8)
+    export_graph(scorer, ["input_ids", "attention_mask"], "logit", out, int8=int8)
 
 
 def main(argv: list[str] | None = None) -> int:
