@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 # Keep the sealed texts' vectors out of the cache the training scripts share.
@@ -126,14 +127,19 @@ def groups(record: dict[str, str]) -> list[tuple[str, str]]:
 MIN_GROUP = 5
 
 
-def summarise(records: list[dict[str, str]], flags: list[bool]) -> list[dict[str, object]]:
+def summarise(
+    records: list[dict[str, str]],
+    flags: list[bool],
+    groups_of: Callable[[dict[str, str]], list[tuple[str, str]]] = groups,
+) -> list[dict[str, object]]:
+    """Share flagged per group (``groups_of``: the groups a record counts in)."""
     sizes: dict[tuple[str, str], int] = defaultdict(int)
     for record in records:
-        for key in groups(record):
+        for key in groups_of(record):
             sizes[key] += 1
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for record, flag in zip(records, flags, strict=True):
-        for key in groups(record):
+        for key in groups_of(record):
             if sizes[key] < MIN_GROUP:
                 key = (key[0], f"{record['label']} / (groups with n < {MIN_GROUP}, pooled)")
             counts[key][0] += int(flag)
