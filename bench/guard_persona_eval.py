@@ -169,7 +169,8 @@ def judges(
     }
     if ngram_model is not None:
         other = InjectionGuardrail(model=InjectionModel.load(ngram_model))
-        out[f"ngram:{ngram_model.stem}"[:18]] = as_user(other)
+        assert other.model is not None
+        out[f"ngram v{other.model.version}"] = as_user(other)
     if embedding:
         from guard_embeddings import embeddings
 
@@ -195,8 +196,27 @@ def judges(
 
         out["transformer"] = by_transformer(None)
         if previous is not None:  # another adapter file, judged in the same run
-            out["transformer_prev"] = by_transformer(previous)
+            from routeiq.plugins.guardrails.transformer import TransformerStacking
+
+            version = TransformerStacking.load(previous).version
+            out[f"tf v{version} (previous)"] = by_transformer(previous)
     return out
+
+
+def shipped_versions(embedding: bool, transformer: bool) -> dict[str, str]:
+    """The shipped model versions the run judged with (other files: their columns)."""
+    from routeiq.plugins.guardrails.learned import default_model
+
+    versions = {"ngram": default_model().version}
+    if embedding:
+        from routeiq.plugins.guardrails.embedding_head import default_head
+
+        versions["embedding_head"] = str(default_head().version)
+    if transformer:
+        from routeiq.plugins.guardrails.transformer import load_stacking
+
+        versions["transformer"] = str(load_stacking().version)
+    return versions
 
 
 def print_report(report: dict[str, object]) -> None:
@@ -286,6 +306,7 @@ def main() -> None:
         "sha256": hashlib.sha256(args.data.read_bytes()).hexdigest(),
         "counts": {label: sum(r["label"] == label for r in records) for label in LABELS},
         "guards": {name: summarise(records, f) for name, f in flags.items()},
+        "models": shipped_versions(args.embedding, args.transformer),
         "targets": TARGETS,
         "eval_seconds": round(time.perf_counter() - started, 1),
     }
