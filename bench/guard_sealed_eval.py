@@ -10,7 +10,8 @@ The set is meant to be measured once per model, by the lead, after the model is
 final: nothing in ``routeiq/`` may be tuned on it. Per-item misses are printed
 only with ``--misses`` (for the lead; do not share them with whoever trains).
 
-Run: ``PYTHONPATH=. python bench/guard_sealed_eval.py [--no-embedding] [--transformer] [--misses]``.
+Run: ``PYTHONPATH=. python bench/guard_sealed_eval.py [--no-embedding] [--transformer]
+[--ngram-previous MODEL] [--misses]``.
 Writes bench/results/guard_sealed.json and .png.
 """
 
@@ -40,6 +41,7 @@ from routeiq.plugins.guardrails import (
     PIIGuardrail,
 )
 from routeiq.plugins.guardrails.embedding_head import EMBEDDING_PATH, default_head, with_embedding
+from routeiq.plugins.guardrails.learned import InjectionModel
 
 DATA = Path(__file__).resolve().parent / "data" / "guard_sealed"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -65,6 +67,7 @@ def injection_flags(
     transformer: bool = False,
     graph_dir: Path | None = None,
     previous: Path | None = None,
+    ngram_previous: Path | None = None,
 ) -> dict[str, list[bool]]:
     """Per guard configuration, one verdict per record (system texts are not scanned);
     ``transformer``: also ``injection_transformer``, the fine-tuned MiniLM stacked with
@@ -82,6 +85,11 @@ def injection_flags(
     flags["injection_or_content"] = [
         a or b for a, b in zip(flags["injection"], flags["content"], strict=True)
     ]
+    if ngram_previous is not None:  # another n-gram model file, judged in the same run
+        other = InjectionGuardrail(model=InjectionModel.load(ngram_previous))
+        flags["injection_ngram_previous"] = [
+            verdict_as(other, r["text"], r["role"]).triggered for r in records
+        ]
     if embedding and EMBEDDING_PATH.exists():
         from guard_embeddings import embeddings
 
@@ -256,6 +264,9 @@ def main() -> None:
         help="with --transformer: also this adapter file (e.g. the previous version)",
     )
     parser.add_argument(
+        "--ngram-previous", type=Path, help="also this n-gram model file (the previous version)"
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="print misclassified items (lead only)"
     )
     args = parser.parse_args()
@@ -266,6 +277,7 @@ def main() -> None:
         embedding=not args.no_embedding,
         transformer=args.transformer,
         previous=args.transformer_previous,
+        ngram_previous=args.ngram_previous,
     )
     report: dict[str, object] = {
         "data": str(DATA.relative_to(DATA.parent.parent.parent)),
