@@ -224,15 +224,22 @@ class InjectionSettings(GuardrailSettings):
         return self.roles.get(role, "direct")
 
 
-CONTENT_CATEGORIES = frozenset({"violence", "hate", "sexual", "self_harm", "illegal_activity"})
+CONTENT_CATEGORIES = frozenset(
+    {"violence", "hate", "sexual", "self_harm", "illegal_activity", "harmful_request"}
+)
 
 
 class ContentSettings(GuardrailSettings):
-    """Content filter: per-category keyword and pattern scores."""
+    """Content filter: per-category keyword and pattern scores, plus (``learned``)
+    the learned harmful-request model's ``harmful_request`` category."""
 
     KNOWN_CATEGORIES: ClassVar[frozenset[str]] = CONTENT_CATEGORIES
 
     action: Action = "block"
+    #: Stack the learned harmful-request model (``content_model.py``) with the
+    #: rules: its ``harmful_request`` category acts at ``threshold_for`` (0.5 is
+    #: the operating point chosen on its calibration split).
+    learned: bool = True
     #: Per-category thresholds; categories not listed use ``threshold``.
     category_thresholds: dict[str, float] = Field(default_factory=dict)
 
