@@ -3,6 +3,12 @@
 Same machinery as the injection guardrail (folded text, one combined regex,
 noisy-OR per category); the verdict acts when any enabled category reaches
 its threshold. The verdict's score is the highest category score.
+
+With ``settings.learned`` the learned harmful-request model (``content_model.py``)
+is stacked with the rules' score into one more category, ``harmful_request``: a
+finding over the whole text when its probability reaches that category's
+threshold. Keyword rules miss paraphrased goals ("make an incendiary device",
+"track my wife's phone secretly"); the model reads the request itself.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
+from routeiq.plugins.guardrails.content_model import ContentModel, default_content_model
 from routeiq.plugins.guardrails.content_rules import DEFENSIVE_FACTOR, PHRASES, REQUEST_BOOST
+from routeiq.plugins.guardrails.learned import length_factor
 from routeiq.plugins.guardrails.normalize import normalize, original_span
 from routeiq.plugins.guardrails.phrases import Phrase, compile_phrases
 from routeiq.plugins.guardrails.settings import ContentSettings
@@ -19,6 +27,10 @@ from routeiq.plugins.guardrails.settings import ContentSettings
 PATTERNS_VERSION = "3"
 #: Weightless framing signals that modulate the harm keywords.
 _FRAMING = frozenset({"request", "defensive"})
+#: The learned model's category (its score is already a probability: no framing).
+LEARNED = "harmful_request"
+#: Sentinel: "load the shipped model if the settings ask for it".
+_DEFAULT = object()
 
 
 class ContentGuardrail:
@@ -26,9 +38,17 @@ class ContentGuardrail:
 
     name = "content"
 
-    def __init__(self, settings: ContentSettings | None = None) -> None:
+    def __init__(self, settings: ContentSettings | None = None, model: object = _DEFAULT) -> None:
         self.settings = settings or ContentSettings()
-        self.version = f"{self.name}/{PATTERNS_VERSION}/{self.settings.fingerprint()}"
+        if model is _DEFAULT:
+            wanted = self.settings.learned and self.settings.category_enabled(LEARNED)
+            model = default_content_model() if wanted else None
+        if model is not None and not isinstance(model, ContentModel):
+            raise TypeError("model must be a ContentModel or None")
+        self.model: ContentModel | None = model
+        learned = f"/m{model.version}" if model is not None else ""
+        self.version = f"{self.name}/{PATTERNS_VERSION}{learned}/{self.settings.fingerprint()}"
+        self._prefetched: dict[str, float] = {}
         extra = [
             Phrase(p.name, p.category or p.name, p.weight, p.pattern, ())
             for p in self.settings.extra_patterns
@@ -38,6 +58,17 @@ class ContentGuardrail:
         self._clean = Verdict(self.name, (), 0.0, None)
 
     def scan(self, text: str) -> list[Finding]:
+        """Every keyword/pattern hit in ``text`` (enabled categories), in text order;
+        with the model, then one ``harmful_request`` finding over the whole text
+        when its stacked probability reaches that category's threshold."""
+        findings = self.rule_findings(text)
+        if self.model is not None:
+            probability = self.learned_probability(text, findings)
+            if probability is not None and probability >= self.settings.threshold_for(LEARNED):
+                findings.append(Finding(self.name, LEARNED, 0, len(text), probability, "model"))
+        return findings
+
+    def rule_findings(self, text: str) -> list[Finding]:
         """Every keyword/pattern hit in ``text`` (enabled categories), in text order."""
         folded, offsets = normalize(text)
         padded = " " + folded
@@ -64,6 +95,50 @@ class ContentGuardrail:
             )
         return findings
 
+    def learned_probability(self, text: str, findings: Sequence[Finding]) -> float | None:
+        """The stacked probability of the model (its logit prefetched if it was)
+        and the rules' ``findings``; None when a rule category already acts."""
+        model = self.model
+        if model is None:
+            raise ValueError("no model")
+        inputs = self.stack_inputs(text, findings, self._prefetched.pop(text, None))
+        return None if inputs is None else model.stacking.combine(*inputs)
+
+    def stack_inputs(
+        self, text: str, findings: Sequence[Finding], logit: float | None = None
+    ) -> tuple[float, float] | None:
+        """What the stacking combines: the model's logit (computed unless given),
+        scaled by ``length_factor`` and, under a defensive framing ("how to
+        recognise a phishing scam"), by ``DEFENSIVE_FACTOR`` as the keywords are;
+        and the rules' score (the highest category score of the rule
+        ``findings``). None when a rule category already acts: the model only adds
+        what the rules miss, and a rule's category (and redaction span) names
+        the harm more precisely."""
+        model = self.model
+        if model is None:
+            raise ValueError("no model")
+        rules = 0.0
+        defensive = False
+        if findings:
+            threshold = self.settings.threshold_for
+            for category, score in self.category_scores(findings).items():
+                if score >= threshold(category):
+                    return None
+                rules = max(rules, score)
+            defensive = any(f.type == "defensive" for f in findings)
+        if logit is None:
+            logit = model.logit(text)
+        logit *= length_factor(text)
+        if defensive:
+            logit *= DEFENSIVE_FACTOR
+        return logit, rules
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """The model's logits of ``texts`` in one vectorised pass, for the ``scan``
+        calls that follow (kept only until the next prefetch)."""
+        if self.model is not None:
+            self._prefetched = dict(zip(texts, self.model.logits(texts), strict=True))
+
     def category_scores(self, findings: Sequence[Finding]) -> dict[str, float]:
         """Noisy-OR per category over distinct rules (a repeated word counts once).
 
@@ -79,6 +154,9 @@ class ContentGuardrail:
         per_rule: dict[str, dict[str, float]] = {}
         for finding in findings:
             if finding.type in _FRAMING:
+                continue
+            if finding.type == LEARNED:
+                per_rule[LEARNED] = {"model": finding.score}
                 continue
             rules = per_rule.setdefault(finding.type, {})
             weight = min(1.0, finding.score * factor + boost)
