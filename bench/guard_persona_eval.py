@@ -154,7 +154,12 @@ def judges(
     """The guard configurations to run, each a function records -> verdicts."""
     from guardrail_quality import verdict_as
 
-    from routeiq.plugins.guardrails import ContentGuardrail, InjectionGuardrail, InjectionSettings
+    from routeiq.plugins.guardrails import (
+        ContentGuardrail,
+        ContentSettings,
+        InjectionGuardrail,
+        InjectionSettings,
+    )
     from routeiq.plugins.guardrails.learned import InjectionModel
 
     def as_user(guard: InjectionGuardrail) -> Judge:
@@ -167,6 +172,8 @@ def judges(
         "rules_only": as_user(InjectionGuardrail(InjectionSettings(learned=False))),
         "content": lambda rs: [content.check(r["text"]).triggered for r in rs],
     }
+    learned_content = ContentGuardrail(ContentSettings(learned=True))
+    out["content_learned"] = lambda rs: [learned_content.check(r["text"]).triggered for r in rs]
     if ngram_model is not None:
         other = InjectionGuardrail(model=InjectionModel.load(ngram_model))
         assert other.model is not None
@@ -298,6 +305,9 @@ def main() -> None:
     flags = {name: judge(records) for name, judge in configured.items()}
     flags["injection|content"] = [
         a or b for a, b in zip(flags["injection"], flags["content"], strict=True)
+    ]
+    flags["injection|content_learned"] = [
+        a or b for a, b in zip(flags["injection"], flags["content_learned"], strict=True)
     ]
     report: dict[str, object] = {
         "data": str(args.data.resolve().relative_to(Path.cwd().resolve()))

@@ -36,6 +36,7 @@ from guardrail_quality import covering, rate, verdict_as
 
 from routeiq.plugins.guardrails import (
     ContentGuardrail,
+    ContentSettings,
     InjectionGuardrail,
     InjectionSettings,
     PIIGuardrail,
@@ -84,6 +85,11 @@ def injection_flags(
     }
     flags["injection_or_content"] = [
         a or b for a, b in zip(flags["injection"], flags["content"], strict=True)
+    ]
+    learned_content = ContentGuardrail(ContentSettings(learned=True))
+    flags["content_learned"] = [learned_content.check(r["text"]).triggered for r in records]
+    flags["injection_or_content_learned"] = [
+        a or b for a, b in zip(flags["injection"], flags["content_learned"], strict=True)
     ]
     if ngram_previous is not None:  # another n-gram model file, judged in the same run
         other = InjectionGuardrail(model=InjectionModel.load(ngram_previous))
