@@ -15,7 +15,14 @@ from routeiq.errors import GuardrailBlocked
 from routeiq.plugins.guardrails import ContentSettings, InjectionSettings, PIISettings
 from routeiq.plugins.guards import InputScan
 from routeiq.plugins.pipeline import Pipeline
-from routeiq.plugins.prefix_scan import MAX_NEW_TEXTS, PrefixMemo, followed_by, prefix_key
+from routeiq.plugins.prefix_scan import (
+    MAX_NEW_TEXTS,
+    MessageKeys,
+    PrefixMemo,
+    Remembered,
+    followed_by,
+    message_keys,
+)
 from routeiq.plugins.settings import GuardrailsSection
 from tests.plugins.helpers import chat, no_send, run_of, started
 
@@ -100,29 +107,59 @@ async def test_the_same_text_in_another_role_is_not_a_hit() -> None:
         assert pipeline.prefixes.hits == 0
 
 
+def conversation(*texts: str) -> list[dict[str, Any]]:
+    return chat(*texts)["messages"]  # type: ignore[no-any-return]
+
+
+def remembered(texts: int) -> Remembered:
+    return Remembered(texts, InputScan())
+
+
 def test_other_guardrail_versions_or_roles_change_the_key() -> None:
-    digests = [bytes([i]) * 16 for i in range(3)]
-    base = prefix_key(b"pii\x1e1", digests, ["user"] * 3, 3)
-    assert prefix_key(b"pii\x1e2", digests, ["user"] * 3, 3) != base
-    assert prefix_key(b"pii\x1e1", digests, ["user", "tool", "user"], 3) != base
-    assert prefix_key(b"pii\x1e1", digests, None, 3) != base
-    assert prefix_key(b"pii\x1e1", digests, ["user"] * 3, 2) != base
+    keys = message_keys(conversation("a", "b", "c"))
+    assert keys is not None
+    base = keys.prefix(b"pii\x1e1", 3)
+    assert keys.prefix(b"pii\x1e2", 3) != base
+    other = message_keys([{**m, "role": "tool"} for m in conversation("a", "b", "c")])
+    assert other is not None and other.prefix(b"pii\x1e1", 3) != base
+    assert keys.prefix(b"pii\x1e1", 2) != base
 
 
 def test_longest_prefix_and_its_bounds() -> None:
-    memo: PrefixMemo[str] = PrefixMemo(max_entries=2)
-    digests = [bytes([i]) * 16 for i in range(20)]
-    memo.put(b"g", digests[:5], None, "five")
-    memo.put(b"g", digests[:8], None, "eight")
-    assert memo.longest(b"g", digests[:10], None) == (8, "eight")
-    assert memo.longest(b"g", digests[:6], None) == (5, "five")
+    memo = PrefixMemo(max_entries=2)
+    messages = conversation(*(f"text {i}" for i in range(20)))
+
+    def keys(count: int) -> MessageKeys:
+        found = message_keys(messages[:count])
+        assert found is not None
+        return found
+
+    five, eight = remembered(5), remembered(8)
+    memo.put(b"g", keys(5), five)
+    memo.put(b"g", keys(8), eight)
+    assert memo.longest(b"g", keys(10)) == (8, eight)
+    assert memo.longest(b"g", keys(6)) == (5, five)
     # A whole conversation seen before is a proper prefix of nothing: rescanned.
-    assert memo.longest(b"g", digests[:8], None) == (5, "five")
-    # Further back than MAX_NEW_TEXTS new texts: not looked for.
-    assert memo.longest(b"g", digests[: 8 + MAX_NEW_TEXTS + 1], None) == (0, None)
-    memo.put(b"g", digests[:3], None, "three")  # evicts the least recently used
+    assert memo.longest(b"g", keys(8)) == (5, five)
+    # Further back than MAX_NEW_TEXTS new messages: not looked for.
+    assert memo.longest(b"g", keys(8 + MAX_NEW_TEXTS + 1)) == (0, None)
+    three = remembered(3)
+    memo.put(b"g", keys(3), three)  # evicts the least recently used
     assert len(memo) == 2
-    assert memo.longest(b"g", digests[:4], None) == (3, "three")
+    assert memo.longest(b"g", keys(4)) == (3, three)
+
+
+def test_the_memo_is_bounded_by_the_characters_it_holds() -> None:
+    memo = PrefixMemo(max_entries=100, max_chars=25)
+    for i in range(5):
+        found = message_keys(conversation(f"conversation {i}"))  # 14 characters
+        assert found is not None
+        memo.put(b"g", found, remembered(1))
+    assert len(memo) == 1 and memo.chars == 14
+    huge = message_keys(conversation("x" * 26))
+    assert huge is not None
+    memo.put(b"g", huge, remembered(1))  # more than the cap alone: not kept
+    assert len(memo) == 1 and memo.chars == 14
 
 
 def test_followed_by_offsets_the_new_redactions_and_keeps_the_history() -> None:

@@ -15,6 +15,7 @@ Replaced algorithms, each checked against its definition written out here:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
@@ -48,6 +49,7 @@ from routeiq.plugins.guardrails.learned import (
     window_pairs,
 )
 from routeiq.plugins.guardrails.normalize import normalize
+from routeiq.plugins.guards import message_texts
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 
@@ -238,8 +240,6 @@ MESSAGES: list[Any] = [
 
 
 def test_message_texts_match_the_general_walk() -> None:
-    from routeiq.plugins.guards import message_texts
-
     for count in range(len(MESSAGES) + 1):
         request = {"messages": MESSAGES[:count]}
         roles: list[str | None] = []
@@ -261,21 +261,40 @@ def test_digest_memo_counts_a_repeated_new_text_once() -> None:
     assert memo.chars == 9
 
 
-def test_prefix_keys_with_and_without_missing_roles() -> None:
-    import hashlib
+def reference_prefix_key(guards: bytes, texts: list[str], roles: list[str | None]) -> bytes:
+    """The prefix memo's key before it was keyed by messages: one blake2b over the
+    guardrails, the texts' digests and their roles."""
+    from routeiq.plugins.guardrails import message_digest
 
-    from routeiq.plugins.prefix_scan import prefix_key
+    h = hashlib.blake2b(guards, digest_size=16)
+    h.update(b"".join(message_digest(t) for t in texts))
+    h.update("\x1f".join(r or "" for r in roles).encode())
+    return h.digest()
 
-    def reference(guards: bytes, digests: list[bytes], roles: list[str | None], n: int) -> bytes:
-        h = hashlib.blake2b(guards, digest_size=16)
-        h.update(b"".join(digests[:n]))
-        h.update("\x1f".join(r or "" for r in roles[:n]).encode())
-        return h.digest()
 
-    digests = [bytes([i]) * 16 for i in range(6)]
-    for roles in (["system", "user", "assistant", "user", "tool", "user"], ["user", None] * 3):
-        for n in range(7):
-            assert prefix_key(b"g", digests, roles, n) == reference(b"g", digests, roles, n)
+def test_message_keys_agree_with_the_digest_keys_they_replaced() -> None:
+    """Equal message keys (the memo's) mean equal keys of the old definition over
+    the texts and roles; the new messages' walk is the tail of the whole walk."""
+    from routeiq.plugins.prefix_scan import message_keys, new_texts
+
+    plain = [m for m in MESSAGES if type(m) is dict]
+    variants = [plain, [dict(m) for m in plain], [{**m, "role": "user"} for m in plain]]
+    variants.append([{**m, "content": [{"type": "text", "text": "hello"}]} for m in plain])
+    seen: dict[Any, bytes] = {}
+    for messages in variants:
+        keys = message_keys(messages)
+        assert keys is not None
+        for count in range(1, len(messages) + 1):
+            roles: list[str | None] = []
+            texts = message_texts({"messages": messages[:count]}, roles)
+            old = reference_prefix_key(b"g", texts, roles)
+            new = keys.prefix(b"g", count)
+            assert seen.setdefault(new, old) == old
+            tail_roles: list[str | None] = []
+            tail = new_texts(messages[:count], count - 1, tail_roles)
+            head = message_texts({"messages": messages[: count - 1]})
+            assert tail == texts[len(head) :] and tail_roles == roles[len(head) :]
+    assert len(seen) == 3 * len(plain)  # the copy shares its keys; the others differ
 
 
 def test_over_cost_is_total_cost_over_the_limit() -> None:
