@@ -46,6 +46,8 @@ from routeiq.plugins.guards import InputScan, message_texts
 #: their results too. (Named for texts when the memo was keyed by them.)
 MAX_NEW_TEXTS = 6
 
+Key = tuple[bytes, tuple[Any, ...], tuple[Any, ...]]
+
 _get = dict.get
 _has = dict.__contains__
 _DICTS = {dict}
@@ -61,7 +63,7 @@ class MessageKeys:
     keys: list[Any]
     chars: int
 
-    def prefix(self, guards: bytes, count: int) -> tuple[bytes, tuple[Any, ...], tuple[Any, ...]]:
+    def prefix(self, guards: bytes, count: int) -> Key:
         """The memo key of the first ``count`` messages under the guardrails ``guards``."""
         return (guards, tuple(self.roles[:count]), tuple(self.keys[:count]))
 
@@ -121,7 +123,13 @@ class Remembered:
 
 class PrefixMemo:
     """LRU of (guardrails, roles, message keys) -> ``Remembered``, at most
-    ``max_entries`` conversations and ``max_chars`` characters of their texts."""
+    ``max_entries`` conversations and ``max_chars`` characters of their texts.
+
+    Beside it, how many entries start with each pair of first messages (a
+    conversation's system prompt and first question, or its first exchange):
+    a first turn, whose first two messages no entry starts with, is answered
+    with one lookup instead of one per tried length (5 for 6 messages).
+    """
 
     def __init__(self, max_entries: int = 20_000, max_chars: int = 8_000_000) -> None:
         if max_entries < 1:
@@ -129,7 +137,9 @@ class PrefixMemo:
         self.max_entries = max_entries
         self.max_chars = max_chars
         self.chars = 0
-        self._entries: OrderedDict[tuple[Any, ...], tuple[int, Remembered]] = OrderedDict()
+        #: key -> (its characters, its ``_heads`` key, the outcome)
+        self._entries: OrderedDict[Key, tuple[int, Key, Remembered]] = OrderedDict()
+        self._heads: dict[Key, int] = {}
         self.hits = 0
         self.misses = 0
 
@@ -140,40 +150,56 @@ class PrefixMemo:
         """(k, outcome of messages[:k]) for the longest remembered proper prefix
         among the last ``MAX_NEW_TEXTS`` lengths, or (0, None)."""
         n = len(keys.keys)
+        lowest = max(n - 1 - MAX_NEW_TEXTS, 0)
         entries = self._entries
-        for count in range(n - 1, max(n - 1 - MAX_NEW_TEXTS, 0), -1):
-            key = keys.prefix(guards, count)
-            try:
+        try:
+            highest = n - 1 if n < 3 or keys.prefix(guards, 2) in self._heads else 1
+            for count in range(highest, lowest, -1):
+                key = keys.prefix(guards, count)
                 found = entries.get(key)
-            except TypeError:  # an unhashable role (not a string): no memo
-                break
-            if found is not None:
-                entries.move_to_end(key)
-                self.hits += 1
-                return count, found[1]
+                if found is not None:
+                    entries.move_to_end(key)
+                    self.hits += 1
+                    return count, found[2]
+        except TypeError:  # an unhashable role (not a string): no memo
+            pass
         self.misses += 1
         return 0, None
 
     def put(self, guards: bytes, keys: MessageKeys, outcome: Remembered) -> None:
         """Remember the outcome of all the messages (evicting the oldest past the caps)."""
-        key = keys.prefix(guards, len(keys.keys))
-        entries = self._entries
+        count = len(keys.keys)
+        key = keys.prefix(guards, count)
+        head = keys.prefix(guards, min(count, 2))
+        chars = keys.chars
         try:
-            old = entries.pop(key, None)
+            self._drop(self._entries.pop(key, None))
         except TypeError:
             return
-        if old is not None:
-            self.chars -= old[0]
-        if keys.chars > self.max_chars:
+        if chars > self.max_chars:
             return
-        entries[key] = (keys.chars, outcome)
-        self.chars += keys.chars
+        entries = self._entries
+        entries[key] = (chars, head, outcome)
+        heads = self._heads
+        heads[head] = heads.get(head, 0) + 1
+        self.chars += chars
         while len(entries) > self.max_entries or self.chars > self.max_chars:
-            _, (chars, _) = entries.popitem(last=False)
-            self.chars -= chars
+            self._drop(entries.popitem(last=False)[1])
+
+    def _drop(self, entry: tuple[int, Key, Remembered] | None) -> None:
+        if entry is None:
+            return
+        chars, head, _ = entry
+        self.chars -= chars
+        left = self._heads[head] - 1
+        if left:
+            self._heads[head] = left
+        else:
+            del self._heads[head]
 
     def clear(self) -> None:
         self._entries.clear()
+        self._heads.clear()
         self.chars = 0
 
 

@@ -167,3 +167,31 @@ def test_followed_by_offsets_the_new_redactions_and_keeps_the_history() -> None:
     combined = followed_by(history, InputScan(None, [], [1]), offset=5)
     assert combined.redact == [0, 2, 6]
     assert history.redact == [0, 2]
+
+
+def test_the_first_messages_index_follows_the_entries() -> None:
+    """A first turn is answered from the index of first-message pairs; it must
+    never hide an entry (each tried length still hits) and must shrink with evictions."""
+    messages = conversation(*(f"text {i}" for i in range(12)))
+
+    def keys(count: int, of: list[dict[str, Any]] = messages) -> MessageKeys:
+        found = message_keys(of[:count])
+        assert found is not None
+        return found
+
+    memo = PrefixMemo(max_entries=3)
+    one, four = remembered(1), remembered(4)
+    memo.put(b"g", keys(1), one)  # a conversation of one message: its own head
+    memo.put(b"g", keys(4), four)
+    for count in range(5, 11):
+        assert memo.longest(b"g", keys(count)) == (4, four)
+    assert memo.longest(b"g", keys(4)) == (1, one)
+    other = conversation("text 0", "another question", "x", "y")
+    assert memo.longest(b"g", keys(4, other)) == (1, one)  # same first message only
+    assert memo.longest(b"g", keys(4, other[1:])) == (0, None)
+    for count in (6, 7, 8):  # evicts 1 and 4
+        memo.put(b"g", keys(count), remembered(count))
+    assert len(memo) == 3 and len(memo._heads) == 1
+    assert memo.longest(b"g", keys(2)) == (0, None)
+    memo.clear()
+    assert (len(memo), memo._heads, memo.chars) == (0, {}, 0)
