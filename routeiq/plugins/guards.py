@@ -70,10 +70,13 @@ class Guards:
     output_actions: Mapping[str, Action] = field(default_factory=dict)
     #: The input guardrails' names and versions (keys ``prefix_scan.PrefixMemo``).
     key: bytes = field(init=False, default=b"")
+    #: Whether an input guardrail judges texts by their role (``role_aware``).
+    aware: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         names = "\x1f".join(f"{g.name}\x1e{g.version}" for g in self.input)
         object.__setattr__(self, "key", names.encode())
+        object.__setattr__(self, "aware", role_aware(self.input))
 
     def on_output(self, verdict: Verdict) -> Verdict:
         """``verdict`` with the output action override applied (if it triggered)."""

@@ -56,7 +56,6 @@ from routeiq.plugins.guards import (
     check_pairs,
     message_slots,
     message_texts,
-    role_aware,
     scan_input,
     store_pairs,
     uncached,
@@ -272,7 +271,7 @@ class RequestRun:
     async def phase1(self) -> None:
         """Input guardrails, concurrently; raises GuardrailBlocked on the first block."""
         p = self.pipeline
-        self._roles = [] if role_aware(self.guards.input) else None
+        self._roles = [] if self.guards.aware else None
         if not p.guard_plugins:
             scan = await self._scan_builtin()
         else:

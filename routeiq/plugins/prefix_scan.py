@@ -107,18 +107,20 @@ class Remembered:
     def of(cls, texts: int, scan: InputScan, history: Remembered | None) -> Remembered:
         """``scan`` (the history's verdicts first, then the new texts') remembered,
         its tally built on the history's (only the new verdicts are walked)."""
+        fresh = scan.triggered
+        if history is not None:
+            fresh = fresh[len(history.scan.triggered) :]
+            if not fresh:
+                return cls(texts, scan, history.tally, history.warned, history.loud)
+        elif not fresh:
+            return cls(texts, scan)
         tally = dict(history.tally) if history is not None else {}
-        fresh = (
-            scan.triggered[len(history.scan.triggered) :] if history is not None else scan.triggered
-        )
-        warned = set(history.warned) if history is not None else set()
+        get = tally.get
         for verdict in fresh:
-            action = verdict.action or "none"
-            key = (verdict.guardrail, action)
-            tally[key] = tally.get(key, 0) + 1
-            if action == "warn":
-                warned.add(verdict.guardrail)
-        return cls(texts, scan, tally, frozenset(warned), bool(warned))
+            key = (verdict.guardrail, verdict.action or "none")
+            tally[key] = get(key, 0) + 1
+        warned = frozenset([g for g, action in tally if action == "warn"])
+        return cls(texts, scan, tally, warned, bool(warned))
 
 
 class PrefixMemo:
