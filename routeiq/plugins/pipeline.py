@@ -346,6 +346,8 @@ class RequestRun:
             scan = followed_by(history.scan, scan, offset)
             self._history = history
         if scan.block is None and keys is not None:
+            if history is not None:  # only the new messages' characters are counted
+                keys.chars = history.chars + keys.chars_from(start)
             p.prefixes.put(guards, keys, Remembered.of(offset + len(texts), scan, history))
         return scan
 

@@ -57,15 +57,25 @@ _STRS = {str}
 @dataclass(slots=True)
 class MessageKeys:
     """Per message of a request: its raw ``role`` and the ``key`` of its texts
-    (see the module docstring), and the characters the keys hold."""
+    (see the module docstring); ``plain`` when every key is a string content."""
 
     roles: list[Any]
     keys: list[Any]
-    chars: int
+    plain: bool
+    #: The characters the keys hold (-1: not counted yet; a next turn counts its
+    #: new messages only, ``chars_from``).
+    chars: int = -1
 
     def prefix(self, guards: bytes, count: int) -> Key:
         """The memo key of the first ``count`` messages under the guardrails ``guards``."""
         return (guards, tuple(self.roles[:count]), tuple(self.keys[:count]))
+
+    def chars_from(self, start: int) -> int:
+        """The characters of the keys of ``messages[start:]``."""
+        keys = self.keys[start:] if start else self.keys
+        if self.plain:
+            return sum(map(len, keys))
+        return sum(len(k) if type(k) is str else sum(map(len, k)) for k in keys)
 
 
 def message_keys(messages: Any) -> MessageKeys | None:
@@ -77,7 +87,7 @@ def message_keys(messages: Any) -> MessageKeys | None:
     roles = list(map(_get, messages, repeat("role", n)))
     contents: list[Any] = list(map(_get, messages, repeat("content", n)))
     if set(map(type, contents)) == _STRS and not any(map(_has, messages, repeat("tool_calls", n))):
-        return MessageKeys(roles, contents, sum(map(len, contents)))
+        return MessageKeys(roles, contents, True)
     # Content parts, tool calls or no content somewhere (agent turns): those
     # messages are keyed by their texts (a tuple never equals a string content).
     keys: list[Any] = [
@@ -86,8 +96,7 @@ def message_keys(messages: Any) -> MessageKeys | None:
         else tuple(message_texts({"messages": [message]}))
         for message, content in zip(messages, contents, strict=True)
     ]
-    chars = sum(len(k) if type(k) is str else sum(map(len, k)) for k in keys)
-    return MessageKeys(roles, keys, chars)
+    return MessageKeys(roles, keys, False)
 
 
 @dataclass(slots=True)
@@ -102,6 +111,8 @@ class Remembered:
     tally: dict[tuple[str, str], int] = field(default_factory=dict)
     warned: frozenset[str] = frozenset()
     loud: bool = False
+    #: The characters of its messages' keys (set by ``PrefixMemo.put``).
+    chars: int = 0
 
     @classmethod
     def of(cls, texts: int, scan: InputScan, history: Remembered | None) -> Remembered:
@@ -173,7 +184,8 @@ class PrefixMemo:
         count = len(keys.keys)
         key = keys.prefix(guards, count)
         head = keys.prefix(guards, min(count, 2))
-        chars = keys.chars
+        chars = keys.chars if keys.chars >= 0 else keys.chars_from(0)
+        outcome.chars = chars
         try:
             self._drop(self._entries.pop(key, None))
         except TypeError:

@@ -195,3 +195,16 @@ def test_the_first_messages_index_follows_the_entries() -> None:
     assert memo.longest(b"g", keys(2)) == (0, None)
     memo.clear()
     assert (len(memo), memo._heads, memo.chars) == (0, {}, 0)
+
+
+async def test_a_next_turn_counts_its_characters_from_the_history() -> None:
+    """The memo's character bound: a next turn adds its new messages' characters
+    to the history's; the total is what counting every message gives."""
+    texts = ["first question", "an answer", "x" * 40, "and parts"]
+    async with started(SECTION) as pipeline:
+        await turn(pipeline, chat(*texts[:2]))
+        await turn(pipeline, chat(*texts))
+        assert pipeline.prefixes.hits == 1
+        sizes = sorted(chars for chars, _, _ in pipeline.prefixes._entries.values())
+        assert sizes == [len("".join(texts[:2])), len("".join(texts))]
+        assert pipeline.prefixes.chars == sum(sizes)
