@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from hashlib import blake2b as _blake2b
 from typing import Any
 
 from routeiq.plugins.guardrails import (
@@ -462,21 +463,28 @@ class DigestMemo:
         return len(self._memo)
 
     def digests(self, texts: Sequence[str]) -> list[bytes]:
+        """``message_digest`` of each text, from the memo where it has them; the
+        new ones are remembered (then the oldest evicted past the bounds, once)."""
         memo = self._memo
-        get = memo.get
-        found = [get(text) for text in texts]
-        if None not in found:  # a next turn's history, often all of it
+        found = list(map(memo.get, texts))
+        if None not in found:  # texts judged before, e.g. an answer pre-warmed
             return found  # type: ignore[return-value]
-        out: list[bytes] = []
-        for text, seen in zip(texts, found, strict=True):
-            digest = seen or get(text)  # (a text repeated in this request: memoised above)
+        max_text = self.max_text
+        added = 0
+        for index, digest in enumerate(found):
+            if digest is not None:
+                continue
+            text = texts[index]
+            digest = memo.get(text)  # (a text repeated in this request: memoised above)
             if digest is None:
-                digest = message_digest(text)
-                if len(text) <= self.max_text:
+                digest = _blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+                if len(text) <= max_text:
                     memo[text] = digest
-                    self.chars += len(text)
-                    while len(memo) > self.max_entries or self.chars > self.max_chars:
-                        old, _ = memo.popitem(last=False)
-                        self.chars -= len(old)
-            out.append(digest)
-        return out
+                    added += len(text)
+            found[index] = digest
+        if added:
+            self.chars += added
+            while len(memo) > self.max_entries or self.chars > self.max_chars:
+                old, _ = memo.popitem(last=False)
+                self.chars -= len(old)
+        return found  # type: ignore[return-value]

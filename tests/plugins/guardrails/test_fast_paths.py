@@ -425,3 +425,19 @@ def test_role_kinds_is_role_kind_of_each() -> None:
     )
     roles = ["system", "tool", "x", "user", None, "assistant", "developer", ""]
     assert guardrail.role_kinds(roles) == [guardrail.role_kind(r) for r in roles]
+
+
+def test_digest_memo_gives_message_digest_and_stays_bounded() -> None:
+    """The memo's digests are ``message_digest`` of each text, whatever it holds,
+    with the eviction done once per call; its bounds hold after every call."""
+    from routeiq.plugins.guardrails import message_digest
+    from routeiq.plugins.guards import DigestMemo
+
+    memo = DigestMemo(max_entries=50, max_chars=3_000, max_text=200)
+    texts = corpus()
+    rng = random.Random(11)
+    for _ in range(200):
+        batch = [rng.choice(texts) for _ in range(rng.randrange(1, 9))]
+        assert memo.digests(batch) == [message_digest(t) for t in batch]
+        assert len(memo) <= 50 and memo.chars <= 3_000
+        assert memo.chars == sum(map(len, memo._memo))
