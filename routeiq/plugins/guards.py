@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b as _blake2b
 from typing import Any
@@ -361,32 +361,48 @@ def scan_input(
     With ``roles`` (one per text), role-aware guardrails (injection) skip the
     texts of trusted roles (system, developer) and judge tool results against
     their indirect threshold: one more ``scan_conversation`` each, on the texts
-    they judge.
+    they judge, or none when no text is trusted (they join the first call).
     """
     aware = roles is not None and role_aware(guardrails)
     plain = [g for g in guardrails if not hasattr(g, "role_kind")] if aware else guardrails
-    found = iter(scan_conversation(plain, texts, cache, digests) if plain else ())
+    kinds_of = [_kinds(g, roles or ()) or [] for g in guardrails if g not in plain] if aware else []
+    if kinds_of and not any("trusted" in kinds for kinds in kinds_of):
+        # No text to skip (a next turn's user message): the role-aware guardrails
+        # judge every text too, in the same call after the others (the LRU ends
+        # as two calls leave it: both touch every text in order).
+        together = scan_conversation(
+            [*plain, *(g for g in guardrails if g not in plain)], texts, cache, digests
+        )
+        found = iter(together[: len(plain)])
+        theirs: Iterator[list[Verdict]] | None = iter(together[len(plain) :])
+    else:
+        found = iter(scan_conversation(plain, texts, cache, digests) if plain else ())
+        theirs = None
+    kinds_iter = iter(kinds_of)
     # Per guardrail in order: its verdicts, and the text index of each (None: 0, 1, ...).
     judged: list[tuple[list[Verdict], list[int] | None]] = []
     for guardrail in guardrails:
-        if not aware or not hasattr(guardrail, "role_kind"):
+        if not aware or guardrail in plain:
             judged.append((next(found), None))
             continue
-        kinds = _kinds(guardrail, roles)  # type: ignore[arg-type]
-        assert kinds is not None
-        if "trusted" in kinds:
+        kinds = next(kinds_iter)
+        if theirs is not None:
+            picked = None
+            verdicts = next(theirs)
+        elif "trusted" in kinds:
             picked = [i for i, kind in enumerate(kinds) if kind != "trusted"]
             verdicts = scan_conversation(
                 [guardrail], [texts[i] for i in picked], cache, [digests[i] for i in picked]
             )[0]
         else:
-            picked = list(range(len(texts)))
+            picked = None
             verdicts = scan_conversation([guardrail], texts, cache, digests)[0]
         if "indirect" in kinds:
             for_kind = guardrail.for_kind  # type: ignore[attr-defined]
+            where = picked if picked is not None else range(len(texts))
             verdicts = [
                 v if kinds[i] == "direct" else for_kind(v, kinds[i], texts[i])
-                for i, v in zip(picked, verdicts, strict=True)
+                for i, v in zip(where, verdicts, strict=True)
             ]
         judged.append((verdicts, picked))
     result = InputScan()
