@@ -71,11 +71,17 @@ class MessageKeys:
         return (guards, tuple(self.roles[:count]), tuple(self.keys[:count]))
 
     def chars_from(self, start: int) -> int:
-        """The characters of the keys of ``messages[start:]``."""
+        """The characters the keys and roles of ``messages[start:]`` hold (a role
+        is held as sent: a long one counts against the memo's bound too)."""
         keys = self.keys[start:] if start else self.keys
+        roles = self.roles[start:] if start else self.roles
+        try:
+            chars = sum(map(len, roles))  # every role a string: one C pass
+        except TypeError:
+            chars = sum(len(r) for r in roles if type(r) is str)
         if self.plain:
-            return sum(map(len, keys))
-        return sum(len(k) if type(k) is str else sum(map(len, k)) for k in keys)
+            return chars + sum(map(len, keys))
+        return chars + sum(len(k) if type(k) is str else sum(map(len, k)) for k in keys)
 
 
 def message_keys(messages: Any) -> MessageKeys | None:

@@ -150,16 +150,21 @@ def test_longest_prefix_and_its_bounds() -> None:
 
 
 def test_the_memo_is_bounded_by_the_characters_it_holds() -> None:
-    memo = PrefixMemo(max_entries=100, max_chars=25)
+    memo = PrefixMemo(max_entries=100, max_chars=35)
     for i in range(5):
-        found = message_keys(conversation(f"conversation {i}"))  # 14 characters
+        found = message_keys(conversation(f"conversation {i}"))  # 14 + 4 ("user")
         assert found is not None
         memo.put(b"g", found, remembered(1))
-    assert len(memo) == 1 and memo.chars == 14
-    huge = message_keys(conversation("x" * 26))
+    assert len(memo) == 1 and memo.chars == 18
+    huge = message_keys(conversation("x" * 32))
     assert huge is not None
     memo.put(b"g", huge, remembered(1))  # more than the cap alone: not kept
-    assert len(memo) == 1 and memo.chars == 14
+    assert len(memo) == 1 and memo.chars == 18
+    # A long role counts as much as a long text; a role that is not a string, nothing.
+    for role in ("r" * 40, 7):
+        odd = message_keys([{"role": role, "content": "hi"}])
+        assert odd is not None
+        assert odd.chars_from(0) == 2 + (40 if role != 7 else 0)
 
 
 def test_followed_by_offsets_the_new_redactions_and_keeps_the_history() -> None:
@@ -206,5 +211,6 @@ async def test_a_next_turn_counts_its_characters_from_the_history() -> None:
         await turn(pipeline, chat(*texts))
         assert pipeline.prefixes.hits == 1
         sizes = sorted(chars for chars, _, _ in pipeline.prefixes._entries.values())
-        assert sizes == [len("".join(texts[:2])), len("".join(texts))]
+        roles = len("user") + len("assistant")  # each turn's roles count too
+        assert sizes == [len("".join(texts[:2])) + roles, len("".join(texts)) + 2 * roles]
         assert pipeline.prefixes.chars == sum(sizes)
