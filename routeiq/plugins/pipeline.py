@@ -319,7 +319,7 @@ class RequestRun:
         roles = self._roles
         if roles is not None:
             roles = []  # the new texts' roles (``self._roles`` only flags role awareness)
-        texts = new_texts(messages, start, roles)
+        texts = new_texts(messages, keys, start, roles)
         if not texts and history is None:
             return InputScan()
         digests = p.digests.digests(texts)

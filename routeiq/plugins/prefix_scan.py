@@ -236,7 +236,19 @@ def followed_by(history: InputScan, rest: InputScan, offset: int) -> InputScan:
     )
 
 
-def new_texts(messages: Any, start: int, roles: list[str | None] | None) -> list[str]:
+def new_texts(
+    messages: Any, keys: MessageKeys | None, start: int, roles: list[str | None] | None
+) -> list[str]:
     """The texts of ``messages[start:]`` (``guards.message_texts``: anything but a
-    list has none; their roles appended to ``roles``)."""
-    return message_texts({"messages": messages[start:] if start else messages}, roles)
+    list has none; their roles appended to ``roles``). When every message is a
+    plain string content, its keys are its texts already."""
+    if keys is None or not keys.plain:
+        return message_texts({"messages": messages[start:] if start else messages}, roles)
+    texts = [text for text in keys.keys[start:] if text]
+    if roles is not None:
+        if len(texts) == len(keys.keys) - start:  # no empty content: one role per message
+            roles += [r if type(r) is str else None for r in keys.roles[start:]]
+        else:
+            pairs = zip(keys.keys[start:], keys.roles[start:], strict=True)
+            roles += [r if type(r) is str else None for text, r in pairs if text]
+    return texts

@@ -279,6 +279,11 @@ def test_message_keys_agree_with_the_digest_keys_they_replaced() -> None:
 
     plain = [m for m in MESSAGES if type(m) is dict]
     variants = [plain, [dict(m) for m in plain], [{**m, "role": "user"} for m in plain]]
+    # All string contents (the keys are the texts), some empty, one role not a string.
+    strings = [{"role": "system", "content": "a"}, {"role": "user", "content": ""}]
+    strings += [{"role": 7, "content": "b"}, {"content": "c"}, {"role": "tool", "content": "d"}]
+    nonempty = [m for m in strings if m["content"]]
+    variants += [strings, nonempty]
     variants.append([{**m, "content": [{"type": "text", "text": "hello"}]} for m in plain])
     seen: dict[Any, bytes] = {}
     for messages in variants:
@@ -290,11 +295,16 @@ def test_message_keys_agree_with_the_digest_keys_they_replaced() -> None:
             old = reference_prefix_key(b"g", texts, roles)
             new = keys.prefix(b"g", count)
             assert seen.setdefault(new, old) == old
-            tail_roles: list[str | None] = []
-            tail = new_texts(messages[:count], count - 1, tail_roles)
             head = message_texts({"messages": messages[: count - 1]})
-            assert tail == texts[len(head) :] and tail_roles == roles[len(head) :]
-    assert len(seen) == 3 * len(plain)  # the copy shares its keys; the others differ
+            for start in (count - 1, 0):
+                for given in (message_keys(messages[:count]), None):
+                    tail_roles: list[str | None] = []
+                    tail = new_texts(messages[:count], given, start, tail_roles)
+                    first = len(head) if start else 0
+                    assert tail == texts[first:] and tail_roles == roles[first:]
+    # The copy shares its keys; the others differ but for the string variants'
+    # common first message (an empty content is still a message of its own).
+    assert len(seen) == 3 * len(plain) + len(strings) + len(nonempty) - 1
 
 
 def test_over_cost_is_total_cost_over_the_limit() -> None:
