@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import blake2b as _blake2b
 from typing import Any
@@ -344,6 +344,86 @@ def store_pairs(
     cache.scans += len(verdicts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How ``scan_input`` calls a tuple of guardrails, worked out once per tuple:
+    the ones that judge every text, the role-aware ones, both in call order, and
+    for each guardrail in order whether it is role-aware."""
+
+    plain: tuple[Guardrail, ...]
+    aware: tuple[Guardrail, ...]
+    ordered: tuple[Guardrail, ...]
+    aware_at: tuple[bool, ...]
+
+
+_LAYOUTS: dict[tuple[Guardrail, ...], _Layout] = {}
+_LAYOUTS_MAX = 256  # a few per identity's guardrails; cleared when full
+
+
+def _layout(guardrails: Sequence[Guardrail]) -> _Layout:
+    key = guardrails if type(guardrails) is tuple else tuple(guardrails)
+    found = _LAYOUTS.get(key)
+    if found is None:
+        aware_at = tuple(hasattr(g, "role_kind") for g in key)
+        plain = tuple(g for g, aware in zip(key, aware_at, strict=True) if not aware)
+        aware = tuple(g for g, aware in zip(key, aware_at, strict=True) if aware)
+        found = _Layout(plain, aware, plain + aware, aware_at)
+        if len(_LAYOUTS) >= _LAYOUTS_MAX:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = found
+    return found
+
+
+def _judged_by_role(
+    layout: _Layout,
+    texts: Sequence[str],
+    digests: Sequence[bytes],
+    cache: VerdictCache,
+    roles: Sequence[str | None],
+) -> list[tuple[list[Verdict], list[int] | None]]:
+    """Per guardrail in order: its verdicts and the text index of each (None: all
+    texts in order), role-aware guardrails judging the texts they do not trust."""
+    plain = layout.plain
+    kinds_of = [_kinds(g, roles) or [] for g in layout.aware]
+    theirs: list[list[Verdict]] | None = None
+    if not any("trusted" in kinds for kinds in kinds_of):
+        # No text to skip (a next turn's user message): the role-aware guardrails
+        # judge every text too, in the same call after the others (the LRU ends
+        # as two calls leave it: both touch every text in order).
+        together = scan_conversation(layout.ordered, texts, cache, digests)
+        found, theirs = together[: len(plain)], together[len(plain) :]
+    else:
+        found = scan_conversation(plain, texts, cache, digests) if plain else []
+    judged: list[tuple[list[Verdict], list[int] | None]] = []
+    next_plain = next_aware = 0
+    for aware in layout.aware_at:
+        if not aware:
+            judged.append((found[next_plain], None))
+            next_plain += 1
+            continue
+        guardrail, kinds = layout.aware[next_aware], kinds_of[next_aware]
+        picked: list[int] | None = None
+        if theirs is not None:
+            verdicts = theirs[next_aware]
+        elif "trusted" in kinds:
+            picked = [i for i, kind in enumerate(kinds) if kind != "trusted"]
+            verdicts = scan_conversation(
+                [guardrail], [texts[i] for i in picked], cache, [digests[i] for i in picked]
+            )[0]
+        else:
+            verdicts = scan_conversation([guardrail], texts, cache, digests)[0]
+        next_aware += 1
+        if "indirect" in kinds:
+            for_kind = guardrail.for_kind  # type: ignore[attr-defined]
+            where = picked if picked is not None else range(len(texts))
+            verdicts = [
+                v if kinds[i] == "direct" else for_kind(v, kinds[i], texts[i])
+                for i, v in zip(where, verdicts, strict=True)
+            ]
+        judged.append((verdicts, picked))
+    return judged
+
+
 def scan_input(
     guardrails: Sequence[Guardrail],
     texts: Sequence[str],
@@ -363,48 +443,12 @@ def scan_input(
     their indirect threshold: one more ``scan_conversation`` each, on the texts
     they judge, or none when no text is trusted (they join the first call).
     """
-    aware = roles is not None and role_aware(guardrails)
-    plain = [g for g in guardrails if not hasattr(g, "role_kind")] if aware else guardrails
-    kinds_of = [_kinds(g, roles or ()) or [] for g in guardrails if g not in plain] if aware else []
-    if kinds_of and not any("trusted" in kinds for kinds in kinds_of):
-        # No text to skip (a next turn's user message): the role-aware guardrails
-        # judge every text too, in the same call after the others (the LRU ends
-        # as two calls leave it: both touch every text in order).
-        together = scan_conversation(
-            [*plain, *(g for g in guardrails if g not in plain)], texts, cache, digests
-        )
-        found = iter(together[: len(plain)])
-        theirs: Iterator[list[Verdict]] | None = iter(together[len(plain) :])
+    layout = _layout(guardrails)
+    judged: list[tuple[list[Verdict], list[int] | None]]
+    if roles is None or not layout.aware:
+        judged = [(v, None) for v in scan_conversation(guardrails, texts, cache, digests)]
     else:
-        found = iter(scan_conversation(plain, texts, cache, digests) if plain else ())
-        theirs = None
-    kinds_iter = iter(kinds_of)
-    # Per guardrail in order: its verdicts, and the text index of each (None: 0, 1, ...).
-    judged: list[tuple[list[Verdict], list[int] | None]] = []
-    for guardrail in guardrails:
-        if not aware or guardrail in plain:
-            judged.append((next(found), None))
-            continue
-        kinds = next(kinds_iter)
-        if theirs is not None:
-            picked = None
-            verdicts = next(theirs)
-        elif "trusted" in kinds:
-            picked = [i for i, kind in enumerate(kinds) if kind != "trusted"]
-            verdicts = scan_conversation(
-                [guardrail], [texts[i] for i in picked], cache, [digests[i] for i in picked]
-            )[0]
-        else:
-            picked = None
-            verdicts = scan_conversation([guardrail], texts, cache, digests)[0]
-        if "indirect" in kinds:
-            for_kind = guardrail.for_kind  # type: ignore[attr-defined]
-            where = picked if picked is not None else range(len(texts))
-            verdicts = [
-                v if kinds[i] == "direct" else for_kind(v, kinds[i], texts[i])
-                for i, v in zip(where, verdicts, strict=True)
-            ]
-        judged.append((verdicts, picked))
+        judged = _judged_by_role(layout, texts, digests, cache, roles)
     result = InputScan()
     triggered = result.triggered
     redact: set[int] = set()
