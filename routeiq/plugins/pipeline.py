@@ -56,10 +56,10 @@ from routeiq.plugins.guards import (
     check_pairs,
     message_slots,
     message_texts,
-    scan_input,
     store_pairs,
     uncached,
 )
+from routeiq.plugins.input_scan import scan_input
 from routeiq.plugins.output import OutputGuard, blocked_error
 from routeiq.plugins.prefix_scan import (
     PrefixMemo,

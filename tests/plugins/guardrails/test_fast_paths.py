@@ -391,7 +391,7 @@ def test_scan_input_matches_the_pairs_walk_it_replaced(
     same verdict-cache traffic (hits, scans, LRU order) as the walk it replaced,
     with and without roles, on the corpus and on attacks in every role."""
     from routeiq.plugins.guardrails import VerdictCache, message_digest
-    from routeiq.plugins.guards import scan_input
+    from routeiq.plugins.input_scan import scan_input
 
     pii, injection, content = actions
     guardrails = (
