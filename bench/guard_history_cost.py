@@ -7,7 +7,9 @@ message's verdicts are in the verdict cache already (judged once on its own,
 as the answer pre-warm does for an assistant's reply), so phase 1 scans
 nothing and its time is the pipeline's fixed cost plus the history's. Timed
 for histories of 10, 50 and 200 messages; the slope between 10 and 200 is the
-cost per earlier message.
+cost per earlier message. Beside it, the pipeline's own work on a first turn
+(5 messages after the system prompt, their verdicts cached, nothing remembered):
+phase 1 less the scanning.
 
 Both trees run in one process, samples interleaved (``bench/guardrails_ab.py``
 builds the older tree as ``routeiq_before``); the same Faker conversations.
@@ -55,6 +57,20 @@ async def cached_next_turn(side: Side, history: list[str], new: str) -> int:
     return elapsed
 
 
+async def cached_first_turn(side: Side, messages: list[str]) -> int:
+    """Nanoseconds of a first turn whose texts are all judged already."""
+    side.reset()
+    await side.phase1(messages)  # the verdicts cached ...
+    side.pipeline.prefixes.clear()  # ... but no conversation remembered
+    run = side.pipeline.begin(context(), request_of(messages), stream=False)
+    scans = side.pipeline.cache.scans
+    start = time.perf_counter_ns()
+    await run.phase1()
+    elapsed = time.perf_counter_ns() - start
+    assert side.pipeline.cache.scans == scans, "the timed turn scanned a text"
+    return elapsed
+
+
 async def run(samples: int) -> dict[str, Any]:
     sides = {"before": Side("routeiq_before"), "after": Side("routeiq")}
     for side in sides.values():
@@ -63,18 +79,23 @@ async def run(samples: int) -> dict[str, Any]:
     fake.seed_instance(SEED)
     histories = {size: make_messages(fake, size - 1) for size in SIZES}
     fresh = make_messages(fake, samples)
+    firsts = [make_messages(fake, 5) for _ in range(samples)]
     found: dict[str, dict[int, list[int]]] = {n: {s: [] for s in SIZES} for n in sides}
+    first: dict[str, list[int]] = {n: [] for n in sides}
     order = list(sides.items())
     for i in range(samples):
         for size in SIZES:
             for name, side in order if (i + size) % 2 else order[::-1]:
                 found[name][size].append(await cached_next_turn(side, histories[size], fresh[i]))
+        for name, side in order if i % 2 else order[::-1]:
+            first[name].append(await cached_first_turn(side, firsts[i]))
     out: dict[str, Any] = {"samples": samples, "sizes": list(SIZES)}
     for name in sides:
         p50 = {size: statistics.median(found[name][size]) / 1e3 for size in SIZES}
         out[name] = {
             "p50_us": p50,
             "per_message_us": (p50[SIZES[-1]] - p50[SIZES[0]]) / (SIZES[-1] - SIZES[0]),
+            "first_turn_5_cached_p50_us": statistics.median(first[name]) / 1e3,
         }
     return out
 
@@ -117,6 +138,8 @@ def main() -> None:
     for size in SIZES:
         b, a = report["before"]["p50_us"][size], report["after"]["p50_us"][size]
         print(f"{size:>9} {b:>9.1f}us {a:>8.1f}us {a / b:>13.3f}")
+    b, a = (report[n]["first_turn_5_cached_p50_us"] for n in ("before", "after"))
+    print(f"first turn of 5, verdicts cached: {b:9.1f}us {a:8.1f}us {a / b:13.3f}")
     print(
         "per earlier message (slope 10 -> 200):"
         f" before {report['before']['per_message_us']:.3f} us,"
