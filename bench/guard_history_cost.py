@@ -43,25 +43,8 @@ from guardrails_ab import Side, before_package, export
 SIZES = (10, 50, 200)
 
 
-async def cached_next_turn(side: Side, history: list[str], new: str) -> int:
-    """Nanoseconds of a next turn whose new message is already judged."""
-    side.reset()
-    await side.phase1(history)  # the earlier turns
-    await side.phase1([new])  # the new message judged on its own (its verdicts cached)
-    run = side.pipeline.begin(context(), request_of([*history, new]), stream=False)
-    scans = side.pipeline.cache.scans
-    start = time.perf_counter_ns()
-    await run.phase1()
-    elapsed = time.perf_counter_ns() - start
-    assert side.pipeline.cache.scans == scans, "the timed turn scanned a text"
-    return elapsed
-
-
-async def cached_first_turn(side: Side, messages: list[str]) -> int:
-    """Nanoseconds of a first turn whose texts are all judged already."""
-    side.reset()
-    await side.phase1(messages)  # the verdicts cached ...
-    side.pipeline.prefixes.clear()  # ... but no conversation remembered
+async def unscanned(side: Side, messages: list[str]) -> int:
+    """Nanoseconds of phase 1 on ``messages``, which must scan no text."""
     run = side.pipeline.begin(context(), request_of(messages), stream=False)
     scans = side.pipeline.cache.scans
     start = time.perf_counter_ns()
@@ -69,6 +52,22 @@ async def cached_first_turn(side: Side, messages: list[str]) -> int:
     elapsed = time.perf_counter_ns() - start
     assert side.pipeline.cache.scans == scans, "the timed turn scanned a text"
     return elapsed
+
+
+async def cached_next_turn(side: Side, history: list[str], new: str) -> int:
+    """Nanoseconds of a next turn whose new message is already judged."""
+    side.reset()
+    await side.phase1(history)  # the earlier turns
+    await side.phase1([new])  # the new message judged on its own (its verdicts cached)
+    return await unscanned(side, [*history, new])
+
+
+async def cached_first_turn(side: Side, messages: list[str]) -> int:
+    """Nanoseconds of a first turn whose texts are all judged already."""
+    side.reset()
+    await side.phase1(messages)  # the verdicts cached ...
+    side.pipeline.prefixes.clear()  # ... but no conversation remembered
+    return await unscanned(side, messages)
 
 
 async def run(samples: int) -> dict[str, Any]:
