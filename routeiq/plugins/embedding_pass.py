@@ -6,7 +6,7 @@ verdict is not cached yet is embedded (``Embedder.embed``: micro-batched in a
 worker thread, never on the loop) and judged by ``embedding_head.with_embedding``
 (the n-gram model, the rules and the vector stacked into one probability). The
 verdict goes into the verdict cache under the injection guardrail's key, so the
-ordinary scan that follows (``guards.scan_input``) uses it in place of the n-gram
+ordinary scan that follows (``input_scan.scan_input``) uses it in place of the n-gram
 verdict: the embedding can clear an n-gram false positive as well as catch what the
 n-grams missed (held-out: direct recall 0.892 at 0.61% false positives on benign
 user text, 1 of 210 real users' prompts, against 0.906 at 1.56% and 9 of 210 for

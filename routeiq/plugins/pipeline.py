@@ -56,13 +56,18 @@ from routeiq.plugins.guards import (
     check_pairs,
     message_slots,
     message_texts,
-    role_aware,
-    scan_input,
     store_pairs,
     uncached,
 )
+from routeiq.plugins.input_scan import scan_input
 from routeiq.plugins.output import OutputGuard, blocked_error
-from routeiq.plugins.prefix_scan import PrefixMemo, followed_by
+from routeiq.plugins.prefix_scan import (
+    PrefixMemo,
+    Remembered,
+    followed_by,
+    message_keys,
+    new_texts,
+)
 from routeiq.plugins.runner import LoadedPlugin, call_hook
 from routeiq.plugins.scan_cost import over_cost, total_cost
 from routeiq.plugins.settings import GuardrailsSection, PluginSpec
@@ -102,7 +107,7 @@ class Pipeline:
         #: when a guardrail has ``transformer`` on.
         self.transformer: TransformerRuntime | None = None
         #: Each seen conversation's phase-1 outcome, for its next turn.
-        self.prefixes: PrefixMemo[InputScan] = PrefixMemo(section.verdict_cache_messages)
+        self.prefixes = PrefixMemo(section.verdict_cache_messages)
         problems: list[tuple[str, str]] = []
         plugins: list[LoadedPlugin] = []
         for i, spec in enumerate(specs):
@@ -190,6 +195,16 @@ class Pipeline:
                     ctx.team,
                 )
 
+    def count_remembered(self, history: Remembered, ctx: RequestContext) -> None:
+        """``count(history.scan.triggered, "input", ctx)`` from the history's tally:
+        the same counters; each verdict is walked only when it would be logged."""
+        if log.isEnabledFor(logging.INFO) or (history.loud and log.isEnabledFor(logging.WARNING)):
+            self.count(history.scan.triggered, "input", ctx)
+            return
+        verdicts = self.verdicts
+        for (guardrail, action), n in history.tally.items():
+            verdicts[(guardrail, "input", action)] += n
+
     def spawn(self, fn: Any, *args: Any) -> None:
         """Start post-call work in the background (bounded; dropped and counted when full)."""
         self.work.spawn(fn, *args)
@@ -204,7 +219,17 @@ class Pipeline:
 class RequestRun:
     """One request through the pipeline; see the module docstring for the phases."""
 
-    __slots__ = ("_body", "_hook", "_redact", "_roles", "call", "guards", "pipeline", "warned")
+    __slots__ = (
+        "_body",
+        "_history",
+        "_hook",
+        "_redact",
+        "_roles",
+        "call",
+        "guards",
+        "pipeline",
+        "warned",
+    )
 
     def __init__(self, pipeline: Pipeline, call: PluginRequest, guards: Guards) -> None:
         self.pipeline = pipeline
@@ -213,6 +238,8 @@ class RequestRun:
         self.warned: set[str] = set()
         self._redact: list[int] = []
         self._roles: list[str | None] | None = None
+        #: The remembered outcome of this request's earlier messages, if any.
+        self._history: Remembered | None = None
         self._hook: OutputGuard | None = None
         self._body: bytes | None = None
 
@@ -244,19 +271,16 @@ class RequestRun:
     async def phase1(self) -> None:
         """Input guardrails, concurrently; raises GuardrailBlocked on the first block."""
         p = self.pipeline
-        inputs = self.guards.input
-        roles: list[str | None] | None = [] if role_aware(inputs) else None
-        texts = message_texts(self.call.request, roles) if inputs else []
-        self._roles = roles
+        self._roles = [] if self.guards.aware else None
         if not p.guard_plugins:
-            scan = await self._scan_builtin(texts)
+            scan = await self._scan_builtin()
         else:
             failures: list[RouteIQError] = []
             result: list[InputScan] = []
             async with trio.open_nursery() as nursery:
                 for lp in p.guard_plugins:
                     nursery.start_soon(self._guard_task, lp, nursery.cancel_scope, failures)
-                scan = await self._scan_builtin(texts)
+                scan = await self._scan_builtin()
                 result.append(scan)
                 if scan.block is not None:
                     nursery.cancel_scope.cancel()
@@ -269,23 +293,36 @@ class RequestRun:
             raise blocked_error(scan.block, "Request")
         if scan.triggered:
             self.call.verdicts.extend(scan.triggered)
-            p.count(scan.triggered, "input", ctx)
-            self.warned.update(v.guardrail for v in scan.triggered if v.action == "warn")
+            fresh = scan.triggered
+            history = self._history
+            if history is not None and history.scan.triggered:
+                # The history's verdicts count as they did on its own turn
+                # (one tally, not a walk: ``prefix_scan.Remembered``).
+                p.count_remembered(history, ctx)
+                self.warned.update(history.warned)
+                fresh = fresh[len(history.scan.triggered) :]
+            p.count(fresh, "input", ctx)
+            self.warned.update(v.guardrail for v in fresh if v.action == "warn")
         self._redact = scan.redact
 
-    async def _scan_builtin(self, texts: list[str]) -> InputScan:
+    async def _scan_builtin(self) -> InputScan:
         inputs = self.guards.input
-        if not inputs or not texts:
+        if not inputs:
             return InputScan()
         p = self.pipeline
-        all_digests = p.digests.digests(texts)
-        all_roles = self._roles
+        messages = self.call.request.get("messages")
         # The history's outcome as of the last turn (prefix_scan.py): only the
-        # texts after the longest remembered prefix are looked at.
+        # messages after the longest remembered prefix are looked at.
         guards = self.guards.key
-        offset, history = p.prefixes.longest(guards, all_digests, all_roles)
-        texts, digests = texts[offset:], all_digests[offset:]
-        roles = all_roles[offset:] if all_roles is not None else None
+        keys = message_keys(messages)
+        start, history = p.prefixes.longest(guards, keys) if keys is not None else (0, None)
+        roles = self._roles
+        if roles is not None:
+            roles = []  # the new texts' roles (``self._roles`` only flags role awareness)
+        texts = new_texts(messages, keys, start, roles)
+        if not texts and history is None:
+            return InputScan()
+        digests = p.digests.digests(texts)
         limit = p.section.inline_max_chars
         if p.transformer is not None and (tguard := transformer_guard(inputs)) is not None:
             # First (before the inline or threaded scan): the stacked verdicts go into the cache.
@@ -302,11 +339,16 @@ class RequestRun:
                 store_pairs(inputs, digests, missing, verdicts, p.cache)
         if p.embedder is not None and (guard := embedding_guard(inputs)) is not None:
             await embedding_pass(guard, p.embedder, texts, digests, roles, p.cache)
-        scan = scan_input(inputs, texts, digests, p.cache, roles)
+        scan = scan_input(inputs, texts, digests, p.cache, roles) if texts else InputScan()
+        offset = 0
         if history is not None:
-            scan = followed_by(history, scan, offset)
-        if scan.block is None:
-            p.prefixes.put(guards, all_digests, all_roles, scan)
+            offset = history.texts
+            scan = followed_by(history.scan, scan, offset)
+            self._history = history
+        if scan.block is None and keys is not None:
+            if history is not None:  # only the new messages' characters are counted
+                keys.chars = history.chars + keys.chars_from(start)
+            p.prefixes.put(guards, keys, Remembered.of(offset + len(texts), scan, history))
         return scan
 
     async def _guard_task(

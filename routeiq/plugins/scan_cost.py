@@ -16,17 +16,26 @@ from collections.abc import Iterable, Sequence
 
 #: Characters of prose one digit costs as much as to scan (see the module docstring).
 DIGIT_WEIGHT = 10
-_DIGITS = "0123456789"
+_DIGITS = b"0123456789"
+
+
+def _digits(text: str) -> int:
+    """The ASCII digits in ``text``: the bytes ``translate`` drops from its UTF-8
+    (a digit is one byte there, and no byte of another character is one)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _DIGITS))
 
 
 def scan_cost(text: str) -> int:
-    """``len(text)`` plus ``DIGIT_WEIGHT - 1`` per digit (ten C-speed counts)."""
-    return len(text) + (DIGIT_WEIGHT - 1) * sum(map(text.count, _DIGITS))
+    """``len(text)`` plus ``DIGIT_WEIGHT - 1`` per digit."""
+    return len(text) + (DIGIT_WEIGHT - 1) * _digits(text)
 
 
 def total_cost(texts: Iterable[str]) -> int:
-    """The scan cost of several texts."""
-    return sum(map(scan_cost, texts))
+    """The scan cost of several texts: one pass over them joined (a first turn's
+    six texts cost 9 us as ten ``str.count`` calls each, ~1 us so)."""
+    joined = "".join(texts)
+    return len(joined) + (DIGIT_WEIGHT - 1) * _digits(joined)
 
 
 def over_cost(texts: Sequence[str], limit: int) -> bool:

@@ -8,7 +8,7 @@ batch in a worker thread (``trio.to_thread.run_sync`` behind the runtime's own
 and its verdict -- transformer logit, n-gram logit and rules stacked into one
 probability (``guardrails/transformer.py``), computed in the same thread -- goes
 into the verdict cache under the injection guardrail's key. The ordinary scan
-that follows (``guards.scan_input``) finds it there, and ``for_kind`` judges tool
+that follows (``input_scan.scan_input``) finds it there, and ``for_kind`` judges tool
 texts against the stacking's indirect threshold. A verdict, once cached, is never
 recomputed: the next turn of a conversation scores only its new messages.
 

@@ -15,7 +15,14 @@ from routeiq.errors import GuardrailBlocked
 from routeiq.plugins.guardrails import ContentSettings, InjectionSettings, PIISettings
 from routeiq.plugins.guards import InputScan
 from routeiq.plugins.pipeline import Pipeline
-from routeiq.plugins.prefix_scan import MAX_NEW_TEXTS, PrefixMemo, followed_by, prefix_key
+from routeiq.plugins.prefix_scan import (
+    MAX_NEW_TEXTS,
+    MessageKeys,
+    PrefixMemo,
+    Remembered,
+    followed_by,
+    message_keys,
+)
 from routeiq.plugins.settings import GuardrailsSection
 from tests.plugins.helpers import chat, no_send, run_of, started
 
@@ -100,29 +107,64 @@ async def test_the_same_text_in_another_role_is_not_a_hit() -> None:
         assert pipeline.prefixes.hits == 0
 
 
+def conversation(*texts: str) -> list[dict[str, Any]]:
+    return chat(*texts)["messages"]  # type: ignore[no-any-return]
+
+
+def remembered(texts: int) -> Remembered:
+    return Remembered(texts, InputScan())
+
+
 def test_other_guardrail_versions_or_roles_change_the_key() -> None:
-    digests = [bytes([i]) * 16 for i in range(3)]
-    base = prefix_key(b"pii\x1e1", digests, ["user"] * 3, 3)
-    assert prefix_key(b"pii\x1e2", digests, ["user"] * 3, 3) != base
-    assert prefix_key(b"pii\x1e1", digests, ["user", "tool", "user"], 3) != base
-    assert prefix_key(b"pii\x1e1", digests, None, 3) != base
-    assert prefix_key(b"pii\x1e1", digests, ["user"] * 3, 2) != base
+    keys = message_keys(conversation("a", "b", "c"))
+    assert keys is not None
+    base = keys.prefix(b"pii\x1e1", 3)
+    assert keys.prefix(b"pii\x1e2", 3) != base
+    other = message_keys([{**m, "role": "tool"} for m in conversation("a", "b", "c")])
+    assert other is not None and other.prefix(b"pii\x1e1", 3) != base
+    assert keys.prefix(b"pii\x1e1", 2) != base
 
 
 def test_longest_prefix_and_its_bounds() -> None:
-    memo: PrefixMemo[str] = PrefixMemo(max_entries=2)
-    digests = [bytes([i]) * 16 for i in range(20)]
-    memo.put(b"g", digests[:5], None, "five")
-    memo.put(b"g", digests[:8], None, "eight")
-    assert memo.longest(b"g", digests[:10], None) == (8, "eight")
-    assert memo.longest(b"g", digests[:6], None) == (5, "five")
+    memo = PrefixMemo(max_entries=2)
+    messages = conversation(*(f"text {i}" for i in range(20)))
+
+    def keys(count: int) -> MessageKeys:
+        found = message_keys(messages[:count])
+        assert found is not None
+        return found
+
+    five, eight = remembered(5), remembered(8)
+    memo.put(b"g", keys(5), five)
+    memo.put(b"g", keys(8), eight)
+    assert memo.longest(b"g", keys(10)) == (8, eight)
+    assert memo.longest(b"g", keys(6)) == (5, five)
     # A whole conversation seen before is a proper prefix of nothing: rescanned.
-    assert memo.longest(b"g", digests[:8], None) == (5, "five")
-    # Further back than MAX_NEW_TEXTS new texts: not looked for.
-    assert memo.longest(b"g", digests[: 8 + MAX_NEW_TEXTS + 1], None) == (0, None)
-    memo.put(b"g", digests[:3], None, "three")  # evicts the least recently used
+    assert memo.longest(b"g", keys(8)) == (5, five)
+    # Further back than MAX_NEW_TEXTS new messages: not looked for.
+    assert memo.longest(b"g", keys(8 + MAX_NEW_TEXTS + 1)) == (0, None)
+    three = remembered(3)
+    memo.put(b"g", keys(3), three)  # evicts the least recently used
     assert len(memo) == 2
-    assert memo.longest(b"g", digests[:4], None) == (3, "three")
+    assert memo.longest(b"g", keys(4)) == (3, three)
+
+
+def test_the_memo_is_bounded_by_the_characters_it_holds() -> None:
+    memo = PrefixMemo(max_entries=100, max_chars=35)
+    for i in range(5):
+        found = message_keys(conversation(f"conversation {i}"))  # 14 + 4 ("user")
+        assert found is not None
+        memo.put(b"g", found, remembered(1))
+    assert len(memo) == 1 and memo.chars == 18
+    huge = message_keys(conversation("x" * 32))
+    assert huge is not None
+    memo.put(b"g", huge, remembered(1))  # more than the cap alone: not kept
+    assert len(memo) == 1 and memo.chars == 18
+    # A long role counts as much as a long text; a role that is not a string, nothing.
+    for role in ("r" * 40, 7):
+        odd = message_keys([{"role": role, "content": "hi"}])
+        assert odd is not None
+        assert odd.chars_from(0) == 2 + (40 if role != 7 else 0)
 
 
 def test_followed_by_offsets_the_new_redactions_and_keeps_the_history() -> None:
@@ -130,3 +172,45 @@ def test_followed_by_offsets_the_new_redactions_and_keeps_the_history() -> None:
     combined = followed_by(history, InputScan(None, [], [1]), offset=5)
     assert combined.redact == [0, 2, 6]
     assert history.redact == [0, 2]
+
+
+def test_the_first_messages_index_follows_the_entries() -> None:
+    """A first turn is answered from the index of first-message pairs; it must
+    never hide an entry (each tried length still hits) and must shrink with evictions."""
+    messages = conversation(*(f"text {i}" for i in range(12)))
+
+    def keys(count: int, of: list[dict[str, Any]] = messages) -> MessageKeys:
+        found = message_keys(of[:count])
+        assert found is not None
+        return found
+
+    memo = PrefixMemo(max_entries=3)
+    one, four = remembered(1), remembered(4)
+    memo.put(b"g", keys(1), one)  # a conversation of one message: its own head
+    memo.put(b"g", keys(4), four)
+    for count in range(5, 11):
+        assert memo.longest(b"g", keys(count)) == (4, four)
+    assert memo.longest(b"g", keys(4)) == (1, one)
+    other = conversation("text 0", "another question", "x", "y")
+    assert memo.longest(b"g", keys(4, other)) == (1, one)  # same first message only
+    assert memo.longest(b"g", keys(4, other[1:])) == (0, None)
+    for count in (6, 7, 8):  # evicts 1 and 4
+        memo.put(b"g", keys(count), remembered(count))
+    assert len(memo) == 3 and len(memo._heads) == 1
+    assert memo.longest(b"g", keys(2)) == (0, None)
+    memo.clear()
+    assert (len(memo), memo._heads, memo.chars) == (0, {}, 0)
+
+
+async def test_a_next_turn_counts_its_characters_from_the_history() -> None:
+    """The memo's character bound: a next turn adds its new messages' characters
+    to the history's; the total is what counting every message gives."""
+    texts = ["first question", "an answer", "x" * 40, "and parts"]
+    async with started(SECTION) as pipeline:
+        await turn(pipeline, chat(*texts[:2]))
+        await turn(pipeline, chat(*texts))
+        assert pipeline.prefixes.hits == 1
+        sizes = sorted(chars for chars, _, _ in pipeline.prefixes._entries.values())
+        roles = len("user") + len("assistant")  # each turn's roles count too
+        assert sizes == [len("".join(texts[:2])) + roles, len("".join(texts)) + 2 * roles]
+        assert pipeline.prefixes.chars == sum(sizes)

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from routeiq.errors import GuardrailBlocked
 from routeiq.plugins.guardrails import InjectionSettings, VerdictCache
-from routeiq.plugins.guards import message_texts, scan_input
+from routeiq.plugins.guards import message_texts
+from routeiq.plugins.input_scan import scan_input
 from routeiq.plugins.settings import GuardrailsSection
 from tests.plugins.helpers import no_send, run_of, started
 

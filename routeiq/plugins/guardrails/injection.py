@@ -26,6 +26,7 @@ import binascii
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import repeat
 
 from routeiq.plugins.guardrails import framing
 from routeiq.plugins.guardrails.base import Finding, Verdict, noisy_or, redact_spans
@@ -295,6 +296,11 @@ class InjectionGuardrail:
     def role_kind(self, role: str | None) -> RoleKind:
         """How a message of ``role`` is scanned: trusted (skipped), direct, indirect."""
         return self.settings.role_kind(role)
+
+    def role_kinds(self, roles: Sequence[str | None]) -> list[RoleKind]:
+        """``role_kind`` of each role, in one C-level pass (a role the settings do
+        not list, or none, is ``direct``: their keys are strings, never None)."""
+        return list(map(self.settings.roles.get, roles, repeat("direct")))  # type: ignore[arg-type]
 
     def for_kind(self, verdict: Verdict, kind: RoleKind, text: str) -> Verdict:
         """``verdict`` (decided as direct) re-decided for a message of ``kind``."""
