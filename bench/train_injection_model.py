@@ -55,7 +55,7 @@ BITS = 20
 #: Word-shape n-grams beside the characters and words (model version 8).
 SHAPES = True
 TRAIN_CHARS = 6000
-VERSION = "10"
+VERSION = "11"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
 # with v6's: 256 0.788, 1024 0.784.
 # Version 7 serves v6's n-gram weights (trained on 1,200-character windows) on
@@ -304,6 +304,8 @@ def finish(
         "calib": len(calib),
         "train_positives": n_positives,
         "sources": {k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
+        # Version 11: the written persona families (bench/guard_corpus_persona.py).
+        "written_sources": ["guard_corpus_persona (RouteIQ engineers, 2026-12-07)"],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
         "seconds": round(time.perf_counter() - started, 1),
