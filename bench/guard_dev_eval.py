@@ -25,9 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guard_corpus import build, split_of
+import numpy as np
+from guard_corpus import Sample, build, split_of
 from guard_corpus_persona import PERSONA_SOURCES
+from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
+from train_injection_model import DIRECT_FP, REAL_USER_FP, threshold_at
 
 from routeiq.plugins.guardrails import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import InjectionModel
@@ -77,6 +80,8 @@ def main() -> None:
         flags["ngram_previous"] = [old_verdict(s.text, s.role) for s in calib]
         hard_flags["ngram_previous"] = [old_verdict(h.text, h.role) for h in hard]
         versions["ngram_previous"] = old.model.version if old.model else "-"
+    if args.ngram_previous:
+        matched(calib, hard, {"ngram": guard, "ngram_previous": old})
     if args.embedding:
         from guard_embeddings import embeddings
 
@@ -145,6 +150,29 @@ def main() -> None:
             for s, f in zip(calib, got, strict=True):
                 if f != bool(s.label) and (s.role == "user" or not s.label):
                     print(f"   [{'miss' if s.label else 'fp'}] {s.source}: {s.text[:160]!r}")
+
+
+def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGuardrail]) -> None:
+    """Direct recall of n-gram models at the *same* calib false-positive rate, each at
+    its own score threshold: <= 0.75% of the benign user texts (all, or all but the
+    written persona twins) and <= 1% of the AlpacaEval prompts, as training chooses it."""
+    users = [s for s in calib if s.role == "user"]
+    y = np.array([s.label for s in users])
+    twin = np.array([s.source.startswith(PERSONA_SOURCES) for s in users])
+    alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
+    for name, guard in guards.items():
+        score = np.array([guard.check(s.text).score for s in users])
+        hard_score = np.array([guard.check(h.text).score for h in hard if h.role == "user"])
+        for title, benign in (("all benign", y == 0), ("benign without twins", (y == 0) & ~twin)):
+            cut = max(threshold_at(score[benign], y[benign], DIRECT_FP),
+                      threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
+            hit = score >= cut
+            print(f"== {name} at the same FP ({title}): threshold {cut:.3f}, older-source"
+                  f" recall {hit[(y == 1) & ~twin].mean():.4f} (n={int(((y == 1) & ~twin).sum())}),"
+                  f" persona {hit[(y == 1) & twin].mean():.4f}; FP older sources"
+                  f" {int(hit[(y == 0) & ~twin].sum())} of {int(((y == 0) & ~twin).sum())},"
+                  f" twins {int(hit[(y == 0) & twin].sum())} of {int(((y == 0) & twin).sum())},"
+                  f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
 
 
 if __name__ == "__main__":
