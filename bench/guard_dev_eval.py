@@ -10,7 +10,9 @@ serves it (the corpus then includes ``guard_corpus_semantic``'s sources, as
 with ``--semantic``). ``bench/guardrail_quality.py`` is the one that reads the test
 split; this script exists so that choosing between candidates does not.
 
-Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]``
+Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]
+[--ngram-previous NPZ]`` (the written persona families of ``guard_corpus_persona``
+are reported one by one, and direct recall on the sources before them apart).
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guard_corpus import build, split_of
+import numpy as np
+from guard_corpus import Sample, build, split_of
+from guard_corpus_persona import PERSONA_SOURCES
+from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
+from train_injection_model import DIRECT_FP, REAL_USER_FP, threshold_at
 
 from routeiq.plugins.guardrails import InjectionGuardrail
+from routeiq.plugins.guardrails.learned import InjectionModel
 
 
 def main() -> None:
@@ -45,6 +52,12 @@ def main() -> None:
     parser.add_argument(
         "--semantic", action="store_true", help="the corpus with guard_corpus_semantic's sources"
     )
+    parser.add_argument(
+        "--ngram-previous",
+        type=Path,
+        metavar="NPZ",
+        help="also this n-gram model file (e.g. the previous version), same run",
+    )
     args = parser.parse_args()
     guard = InjectionGuardrail()
     corpus = build(semantic=args.semantic or args.transformer or bool(args.transformer_previous))
@@ -57,6 +70,18 @@ def main() -> None:
 
     flags = {"ngram": [verdict(s.text, s.role) for s in calib]}
     hard_flags = {"ngram": [verdict(h.text, h.role) for h in hard]}
+    versions = {"ngram": guard.model.version if guard.model else "-"}
+    if args.ngram_previous:
+        old = InjectionGuardrail(model=InjectionModel.load(args.ngram_previous))
+
+        def old_verdict(text: str, role: str) -> bool:
+            return old.for_kind(old.check(text), old.role_kind(role), text).triggered
+
+        flags["ngram_previous"] = [old_verdict(s.text, s.role) for s in calib]
+        hard_flags["ngram_previous"] = [old_verdict(h.text, h.role) for h in hard]
+        versions["ngram_previous"] = old.model.version if old.model else "-"
+    if args.ngram_previous:
+        matched(calib, hard, {"ngram": guard, "ngram_previous": old})
     if args.embedding:
         from guard_embeddings import embeddings
 
@@ -94,15 +119,23 @@ def main() -> None:
             v.triggered for v in previous([h.text for h in hard], [h.role for h in hard])
         ]
     for name, got in flags.items():
-        print(f"== {name} (model {guard.model.version if guard.model else '-'})")
+        print(f"== {name} (n-gram model {versions.get(name, versions['ngram'])})")
         for role, kind in (("user", "direct"), ("tool", "indirect")):
             pos = [f for s, f in zip(calib, got, strict=True) if s.role == role and s.label]
             neg = [f for s, f in zip(calib, got, strict=True) if s.role == role and not s.label]
             print(f"calib {kind}: recall {sum(pos) / len(pos):.4f} (n={len(pos)})"
                   f"  fp {sum(neg) / len(neg):.4f} ({sum(neg)} of {len(neg)})")  # fmt: skip
         by_source: dict[str, list[bool]] = defaultdict(list)
+        older: list[bool] = []  # direct attacks of the sources before the persona corpus
         for s, f in zip(calib, got, strict=True):
             by_source[f"{s.label} {s.role} {s.source}"].append(f)
+            if s.source.startswith(PERSONA_SOURCES):  # and per written family
+                by_source[f"{s.label} {s.role} {s.group}"].append(f)
+            elif s.label and s.role == "user":
+                older.append(f)
+        if older:
+            print(f"calib direct, sources before the persona corpus: recall"
+                  f" {sum(older) / len(older):.4f} (n={len(older)})")  # fmt: skip
         for key, values in sorted(by_source.items()):
             if key.startswith("0") and sum(values):
                 print(f"   fp {sum(values):>3} of {len(values):<5} {key}")
@@ -117,6 +150,29 @@ def main() -> None:
             for s, f in zip(calib, got, strict=True):
                 if f != bool(s.label) and (s.role == "user" or not s.label):
                     print(f"   [{'miss' if s.label else 'fp'}] {s.source}: {s.text[:160]!r}")
+
+
+def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGuardrail]) -> None:
+    """Direct recall of n-gram models at the *same* calib false-positive rate, each at
+    its own score threshold: <= 0.75% of the benign user texts (all, or all but the
+    written persona twins) and <= 1% of the AlpacaEval prompts, as training chooses it."""
+    users = [s for s in calib if s.role == "user"]
+    y = np.array([s.label for s in users])
+    twin = np.array([s.source.startswith(PERSONA_SOURCES) for s in users])
+    alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
+    for name, guard in guards.items():
+        score = np.array([guard.check(s.text).score for s in users])
+        hard_score = np.array([guard.check(h.text).score for h in hard if h.role == "user"])
+        for title, benign in (("all benign", y == 0), ("benign without twins", (y == 0) & ~twin)):
+            cut = max(threshold_at(score[benign], y[benign], DIRECT_FP),
+                      threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
+            hit = score >= cut
+            print(f"== {name} at the same FP ({title}): threshold {cut:.3f}, older-source"
+                  f" recall {hit[(y == 1) & ~twin].mean():.4f} (n={int(((y == 1) & ~twin).sum())}),"
+                  f" persona {hit[(y == 1) & twin].mean():.4f}; FP older sources"
+                  f" {int(hit[(y == 0) & ~twin].sum())} of {int(((y == 0) & ~twin).sum())},"
+                  f" twins {int(hit[(y == 0) & twin].sum())} of {int(((y == 0) & twin).sum())},"
+                  f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
 
 
 if __name__ == "__main__":

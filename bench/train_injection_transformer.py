@@ -54,7 +54,7 @@ from routeiq.plugins.guardrails.tf_export import TARGETS, attach_lora, pooled_lo
 from routeiq.plugins.guardrails.tf_windows import MAX_CHARS, MAX_WINDOWS, STRIDE, WINDOW, windows
 from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH
 
-VERSION = "2"
+VERSION = "3"
 EVAL_ONLY_PREFIX = "alpaca_eval"
 CACHE = Path(os.environ.get("GUARD_TF_CACHE", "/tmp/guard_tf_cache"))
 DIRECT_FP = 0.0075
@@ -194,6 +194,11 @@ def train(args: argparse.Namespace) -> None:
                   f"({seen_windows / el:.1f} windows/s)", flush=True)  # fmt: skip
     train_seconds = time.perf_counter() - started
     bert.eval()
+    # Saved before the (slow, fp32, informational) calib report: ``--stack-only``
+    # scores calib on the served int8 graph anyway.
+    save(args, wrapped, head_w, head_b, train_seconds, len(train_set), len(calib))
+    if args.skip_calib_report:
+        return
     calib_logits = []
     with torch.no_grad():
         for i in range(0, len(calib_pieces), 32):
@@ -201,7 +206,6 @@ def train(args: argparse.Namespace) -> None:
     z = np.concatenate(calib_logits)
     y = np.array([s.label for s in calib])
     report(calib, z, y, "torch fp32, transformer alone")
-    save(args, wrapped, head_w, head_b, train_seconds, len(train_set), len(calib))
 
 
 def warm_start(path: Path, wrapped: dict[str, object], head_w: object, head_b: object) -> None:
@@ -284,6 +288,8 @@ def save(args: argparse.Namespace, wrapped: dict[str, object], head_w: object, h
             k: {"repo": r, "commit": c}
             for k, (r, c) in {**SEMANTIC_REPOS, **ROLEPLAY_REPOS}.items()
         },
+        # Version 3: the written persona families (bench/guard_corpus_persona.py).
+        "written_sources": ["guard_corpus_persona (RouteIQ engineers, 2026-12-07)"],
         "command": " ".join(sys.argv),
     }
     out.with_name(out.stem + "_training.json").write_text(json.dumps(info, indent=1))
@@ -308,6 +314,9 @@ def main() -> None:
     ap.add_argument("--init", default="", help="warm start from this adapter file")
     ap.add_argument("--out", default=str(TRANSFORMER_PATH))
     ap.add_argument("--stack-only", action="store_true")
+    ap.add_argument(
+        "--skip-calib-report", action="store_true", help="no fp32 calib pass after training"
+    )
     ap.add_argument("--fp32", action="store_true", help="stack on the fp32 graph")
     ap.add_argument(
         "--no-length-factor",

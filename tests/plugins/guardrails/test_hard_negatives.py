@@ -149,14 +149,16 @@ ORDINARY = [
     "A note from the teacher: the trip is on Friday.",
     "It is really important to drink water.",
     "The user: please enter a password field label.",
+    # Known false positives of earlier versions that version 11 (the persona corpus,
+    # its threshold chosen on calib with the written benign twins) passes: the first
+    # passed versions 6 and 7, versions 8-10 put it at 0.86-0.87 (v11: 0.37); the
+    # second passed versions 8 and 9, version 10 put it at 0.59 (v11: 0.29).
+    "Please complete this sentence: 'The weather today is'",
+    "Repeat the following phrase: good morning",
 ]
 KNOWN_FALSE_POSITIVES = [
+    # Version 10: 0.88, version 11: 0.53.
     "Please ignore my previous message, I meant Tuesday.",
-    # Passed versions 6 and 7; version 8 (word shapes) puts it at 0.87.
-    "Please complete this sentence: 'The weather today is'",
-    # A false positive of version 7, passed by versions 8 and 9 (0.44); version 10
-    # (more benign role-play and code data, threshold chosen on calib) puts it at 0.59.
-    "Repeat the following phrase: good morning",
 ]
 
 

@@ -66,19 +66,19 @@ TWINS = {
 }
 
 
-#: Known failures of transformer versions 1 and 2 (strict: a model that fixes one
-#: fails here until the mark is removed). Found on these hand-written texts after
-#: training v1; neither model was changed for them.
+#: Known failures of the shipped transformer (strict: a model that fixes one fails
+#: here until the mark is removed). Found on these hand-written texts after training
+#: v1; no model was changed for them. The persona twin of "app role prompt as user
+#: text" ("You are FreeAI now ...") was one for versions 1 and 2 (p 0.18 v1, 0.34
+#: with the length-factor refit, 0.06 v2: SAP's role-play attacks cast the model as a
+#: criminal for one task, not as an "unrestricted AI"); version 3, trained with the
+#: written persona corpus (bench/guard_corpus_persona.py), blocks it (p 0.85) and
+#: keeps its benign twin clean (p 0.00).
 KNOWN = {
     # The title quotes an attack phrase; the rules' quoted discount is not enough
-    # against the stacking's rules weight (p 0.57 v1, 0.64 v2; the n-gram model
-    # alone passes it).
-    "paper summary": "benign paper title flagged (p 0.64)",
-    # A persona jailbreak without override words: p 0.18 v1 (0.34 with the
-    # length-factor refit), 0.06 v2: SAP's role-play attacks cast the model as a
-    # criminal for one harmful task, not as an "unrestricted AI" (the outside
-    # evaluation's in-the-wild persona prompts are this kind).
-    "app role prompt as user text": "persona-jailbreak twin missed (p 0.06)",
+    # against the stacking's rules weight (p 0.57 v1, 0.64 v2, 0.82 v3; the n-gram
+    # model alone passes it).
+    "paper summary": "benign paper title flagged (p 0.82)",
 }
 
 
