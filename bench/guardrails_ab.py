@@ -160,9 +160,11 @@ def plain(verdict: Any) -> tuple[Any, ...]:
     return (verdict.guardrail, findings, verdict.score, verdict.action, verdict.redacted)
 
 
-def same_verdicts(sides: dict[str, Side], seeds: list[int]) -> int:
+def same_verdicts(sides: dict[str, Side], seeds: list[int], strict: bool = True) -> int:
     """Every guardrail's verdict on every text the rounds use (and the hard
-    negatives) is the same in both trees; returns the number of texts."""
+    negatives) is the same in both trees; returns the number of texts. Not
+    ``strict`` (a model was retrained between the trees): returns the number of
+    (text, guardrail) verdicts that differ instead of stopping."""
     from guard_hard_negatives import injection_hard_negatives, pii_lookalikes
 
     texts = [h.text for h in (*injection_hard_negatives(), *pii_lookalikes())]
@@ -172,20 +174,26 @@ def same_verdicts(sides: dict[str, Side], seeds: list[int]) -> int:
         texts += [m for _ in range(20) for m in make_messages(fake, 5)]
         texts += make_messages(fake, 49) + make_messages(fake, 100)
     guards = {n: s.pipeline.table.get(None, None).input for n, s in sides.items()}
+    differ = 0
     for text in texts:
         for old, new in zip(guards["before"], guards["after"], strict=True):
             if plain(old.check(text)) != plain(new.check(text)):
-                raise SystemExit(f"{new.name} verdicts differ on {text!r}")
-    return len(texts)
+                if strict:
+                    raise SystemExit(f"{new.name} verdicts differ on {text!r}")
+                differ += 1
+    return len(texts) if strict else differ
 
 
-async def run_ab(rounds: int, samples: int) -> list[dict[str, Any]]:
+async def run_ab(rounds: int, samples: int, strict: bool = True) -> list[dict[str, Any]]:
     sides = {"before": Side("routeiq_before"), "after": Side("routeiq")}
     for side in sides.values():
         await side.start()
         await side.first_turn(make_messages(Faker("en_US"), 50))  # warm-up
-    checked = same_verdicts(sides, [SEED + 1000 + r for r in range(rounds)])
-    print(f"verdicts identical in both trees: {checked} texts x 3 guardrails", flush=True)
+    checked = same_verdicts(sides, [SEED + 1000 + r for r in range(rounds)], strict)
+    if strict:
+        print(f"verdicts identical in both trees: {checked} texts x 3 guardrails", flush=True)
+    else:
+        print(f"verdicts (score included) that differ, models differ: {checked}", flush=True)
     rows = []
     for r in range(rounds):
         row = await one_round(sides, SEED + 1000 + r, samples)
@@ -245,10 +253,15 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--before", required=True, help="a commit (or an exported tree) to compare")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--samples", type=int, default=150)
+    ap.add_argument(
+        "--models-differ",
+        action="store_true",
+        help="a model was retrained between the trees: count differing verdicts, do not stop",
+    )
     args = ap.parse_args(argv)
     before_package(export(args.before))
     load_before = os.getloadavg()
-    rows = trio.run(run_ab, args.rounds, args.samples)
+    rows = trio.run(run_ab, args.rounds, args.samples, not args.models_differ)
     total = pooled(rows)
     print(
         f"pooled: first turn 5 msgs p50 {total['before_first_p50_ms']:.3f} ->"
