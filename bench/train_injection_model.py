@@ -148,6 +148,44 @@ def fragments(samples: list[Sample], seed: int = 6) -> list[Sample]:
     return out
 
 
+def feature_matrix(folded: list[str], raws: list[str] | None, bits: int) -> csr_matrix:
+    """One row per window: its hashed n-gram counts, each scaled by one over the
+    square root of the window's feature count (as the served models scale them);
+    ``raws`` (the unfolded windows) adds the word-shape n-grams."""
+    indptr = [0]
+    indices: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    for start in range(0, len(folded), 256):
+        chunk = folded[start : start + 256]
+        buckets, owner = batch_features(
+            chunk, bits, None if raws is None else raws[start : start + 256]
+        )
+        order = np.argsort(owner, kind="stable")
+        buckets, owner = buckets[order], owner[order]
+        counts = np.bincount(owner, minlength=len(chunk))
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        for index, count in enumerate(counts.tolist()):
+            lo = int(offsets[index])
+            indices.append(buckets[lo : lo + count].astype(np.int64))
+            data.append(np.full(count, 1.0 / math.sqrt(max(count, 1))))
+            indptr.append(indptr[-1] + count)
+    m = csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
+        shape=(len(folded), 1 << bits),
+    )
+    m.sum_duplicates()
+    return m
+
+
+def sample_weights(sources: list[str], scale: dict[str, float] | None = None) -> np.ndarray:
+    """Each source weighs by the square root of its size, not its size: one large
+    family (Tensor Trust, BIPIA) must not decide what an attack looks like. Mean 1."""
+    counts = {src: sources.count(src) for src in set(sources)}
+    scale = scale or {}
+    weights = np.array([scale.get(src, 1.0) / math.sqrt(counts[src]) for src in sources])
+    return weights * len(weights) / weights.sum()
+
+
 def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     """Rows = training windows (scaled as ``InjectionModel.logits`` scales them),
     their labels and their sample weights."""
@@ -159,31 +197,9 @@ def matrix(samples: list[Sample]) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
         pieces += cut
         labels += [sample.label] * len(cut)
         sources += [sample.source] * len(cut)
-    indptr = [0]
-    indices: list[np.ndarray] = []
-    data: list[np.ndarray] = []
-    for start in range(0, len(pieces), 256):
-        chunk = pieces[start : start + 256]
-        raws = [r for _, r in chunk] if SHAPES else None
-        buckets, owner = batch_features([f for f, _ in chunk], BITS, raws)
-        order = np.argsort(owner, kind="stable")
-        buckets, owner = buckets[order], owner[order]
-        counts = np.bincount(owner, minlength=min(256, len(pieces) - start))
-        for index, count in enumerate(counts.tolist()):
-            lo = int(counts[:index].sum())
-            indices.append(buckets[lo : lo + count].astype(np.int64))
-            data.append(np.full(count, 1.0 / math.sqrt(max(count, 1))))
-            indptr.append(indptr[-1] + count)
-    m = csr_matrix(
-        (np.concatenate(data), np.concatenate(indices), np.array(indptr)),
-        shape=(len(pieces), 1 << BITS),
-    )
-    m.sum_duplicates()
-    # Each source weighs by the square root of its size, not its size: one large
-    # family (Tensor Trust, BIPIA) must not decide what an attack looks like.
-    counts = {src: sources.count(src) for src in set(sources)}
-    weights = np.array([SOURCE_WEIGHT.get(src, 1.0) / math.sqrt(counts[src]) for src in sources])
-    return m, np.array(labels), weights * len(weights) / weights.sum()
+    raws = [r for _, r in pieces] if SHAPES else None
+    m = feature_matrix([f for f, _ in pieces], raws, BITS)
+    return m, np.array(labels), sample_weights(sources, SOURCE_WEIGHT)
 
 
 def threshold_at(scores: np.ndarray, labels: np.ndarray, max_fp: float) -> float:

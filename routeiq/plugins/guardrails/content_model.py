@@ -33,6 +33,7 @@ from routeiq.plugins.guardrails.learned import (
     Stacking,
     batch_sums,
     features,
+    table_bits,
     window_pairs,
 )
 
@@ -49,10 +50,7 @@ class ContentModel:
         stacking: Stacking,
         version: str,
     ) -> None:
-        bits = round(math.log2(len(weights)))
-        if 1 << bits != len(weights):
-            raise ValueError("weights must have a power-of-two length")
-        self.bits = bits
+        self.bits = table_bits(weights)
         self.weights = weights
         self.bias = bias
         self.stacking = stacking

@@ -53,6 +53,7 @@ __all__ = [
     "features",
     "length_factor",
     "shape",
+    "table_bits",
     "window_pairs",
     "window_starts",
     "windows",
@@ -135,6 +136,14 @@ class Stacking:
         return sigmoid(self.intercept + self.a_model * logit + self.a_rules * rules)
 
 
+def table_bits(weights: npt.NDArray[np.float16] | npt.NDArray[np.float32]) -> int:
+    """log2 of a hashed weight table's length (a power of two, or ValueError)."""
+    bits = round(math.log2(len(weights)))
+    if 1 << bits != len(weights):
+        raise ValueError("weights must have a power-of-two length")
+    return bits
+
+
 def sigmoid(z: float) -> float:
     """The logistic function, without overflow for large ``|z|``."""
     if z >= 0:
@@ -156,10 +165,7 @@ class InjectionModel:
         version: str,
         shapes: bool = True,
     ) -> None:
-        bits = round(math.log2(len(weights)))
-        if 1 << bits != len(weights):
-            raise ValueError("weights must have a power-of-two length")
-        self.bits = bits
+        self.bits = table_bits(weights)
         self.weights = weights
         self.bias = bias
         self.stacking = stacking
@@ -168,7 +174,7 @@ class InjectionModel:
         self.version = version
         #: Whether the model has word-shape features (version 8 on).
         self.shapes = shapes
-        self._grid = GramGrid(weights, bits)
+        self._grid = GramGrid(weights, self.bits)
 
     def logit(self, text: str) -> float:
         """The model's logit for ``text`` (the highest over its windows)."""
