@@ -6,6 +6,14 @@ spaces inside it, in leetspeak ("1gn0r3") or in fullwidth forms.
 an offset map so that a match in the normalised text points back at the
 original characters (needed for spans and redaction).
 
+Look-alike letters are folded only where they smuggle (``_fold_scripts``): in a
+word that mixes Latin letters with Cyrillic or Greek ones ("ignore" with a
+Cyrillic "o" and "e"), or in a text whose letters are mostly Latin (an English
+sentence with "exec" spelled in Cyrillic look-alikes). A Russian, Ukrainian,
+Serbian or Greek text keeps its own script: folded letter by letter it read as
+Latin gibberish ("пpиbet") that the n-gram model scored as an attack (0.77 for a
+Russian coding question).
+
 The common case (ASCII text) is one ``str.translate`` call with no offset map:
 the fold is one character to one character there.
 """
@@ -28,11 +36,12 @@ _LEET_RUN = re.compile(r"[013457@$](?:(?<=[a-z].)[013457@$]*|[013457@$]*(?=[a-z]
 
 # Letters from other scripts that render like Latin ones (a subset of Unicode's
 # confusables, the ones seen in obfuscated prompts), mapped to lowercase Latin.
+# Folded only where they smuggle (``_fold_scripts``).
 _CONFUSABLES = {
     # Cyrillic
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
     "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
-    "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ɡ": "g",
+    "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l",
     "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
     "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ј": "j",
     # Greek
@@ -40,10 +49,13 @@ _CONFUSABLES = {
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "Α": "a", "Β": "b", "Ε": "e",
     "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t",
     "Υ": "y", "Χ": "x", "Ζ": "z",
+}  # fmt: skip
+# Folded everywhere: no script of its own to protect.
+_ALWAYS = {
     # Typographic quotes, so patterns need only ASCII apostrophes
     "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
     # Latin look-alikes outside ASCII
-    "ı": "i", "ɑ": "a", "ℓ": "l", "ß": "s",
+    "ı": "i", "ɑ": "a", "ℓ": "l", "ß": "s", "ɡ": "g",
 }  # fmt: skip
 
 # Invisible characters that split words without showing: zero-width
@@ -55,7 +67,49 @@ _INVISIBLE = (
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}\U000e0000-\U000e007f]")
 
 _ASCII_TABLE = str.maketrans({chr(c): chr(c + 32) for c in range(65, 91)})
-_UNICODE_TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, **_CONFUSABLES})
+_ALWAYS_TABLE = str.maketrans(_ALWAYS)
+_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+
+# Cyrillic (with its supplement) and Greek (with extended Greek) letters, and the
+# Latin ones (ASCII and Latin-1/Extended-A/B lowercase: the text is lowered first).
+_FOREIGN = "\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff"
+_LATIN = "a-z\u00e0-\u00f6\u00f8-\u024f"
+_FOREIGN_LETTER = re.compile(f"[{_FOREIGN}]")
+_LATIN_LETTER = re.compile(f"[{_LATIN}]")
+# Whole words (from a word start; the lookaheads keep the scan linear) that hold a
+# Cyrillic/Greek letter, and those that hold one beside a Latin letter.
+_FOREIGN_WORD = re.compile(f"(?<!\\w)(?=\\w*[{_FOREIGN}])\\w+")
+_MIXED_WORD = re.compile(f"(?<!\\w)(?=\\w*[{_LATIN}])(?=\\w*[{_FOREIGN}])\\w+")
+
+
+def _fold_scripts(text: str) -> str:
+    """Fold Cyrillic/Greek look-alikes where they smuggle; same length out.
+
+    ``text`` is already lowered. Mixed words are always folded; when the text's
+    letters are mostly Latin, so is every word made only of look-alikes. Other
+    Cyrillic/Greek words (the text of a Russian or Greek user) stay as written.
+    """
+    if _FOREIGN_LETTER.search(text) is None:
+        return text
+    if _LATIN_LETTER.search(text) is None:
+        return text  # one script only: nothing to smuggle into
+    foreign = len(_FOREIGN_LETTER.findall(text))
+    if len(_LATIN_LETTER.findall(text)) > foreign:
+        return _FOREIGN_WORD.sub(_fold_lookalike_word, text)
+    return _MIXED_WORD.sub(_fold_word, text)
+
+
+def _fold_word(word: re.Match[str]) -> str:
+    return word.group().translate(_CONFUSABLE_TABLE)
+
+
+def _fold_lookalike_word(word: re.Match[str]) -> str:
+    """In mostly-Latin text: fold a word that mixes scripts or is all look-alikes."""
+    text = word.group()
+    folded = text.translate(_CONFUSABLE_TABLE)
+    if _FOREIGN_LETTER.search(folded) is None or _LATIN_LETTER.search(text) is not None:
+        return folded
+    return text
 
 
 def _fold_leet(text: str) -> str:
@@ -100,18 +154,18 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
     if _INVISIBLE_RE.search(text) is None and unicodedata.is_normalized("NFKC", text):
         lowered = text.lower()
         if len(lowered) == len(text):
-            return _fold_leet(lowered.translate(_UNICODE_TABLE)), None
+            return _fold_leet(_fold_scripts(lowered.translate(_ALWAYS_TABLE))), None
     # Slow path (rare): fold character by character and keep the offset map.
     pieces: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
         if _INVISIBLE_RE.match(char):
             continue
-        folded = unicodedata.normalize("NFKC", char).lower().translate(_UNICODE_TABLE)
+        folded = unicodedata.normalize("NFKC", char).lower().translate(_ALWAYS_TABLE)
         pieces.append(folded)
         offsets.extend([index] * len(folded))
     offsets.append(len(text))
-    return _fold_leet("".join(pieces)), offsets
+    return _fold_leet(_fold_scripts("".join(pieces))), offsets
 
 
 def original_span(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:
