@@ -12,7 +12,8 @@ split; this script exists so that choosing between candidates does not.
 
 Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]
 [--ngram-previous NPZ]`` (the written persona families of ``guard_corpus_persona``
-are reported one by one, and direct recall on the sources before them apart).
+are reported one by one, and direct recall on the sources before them apart; the
+multilingual sources of ``guard_corpus_multilingual`` by language).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from guard_corpus import Sample, build, split_of
+from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
 from guard_corpus_persona import PERSONA_SOURCES
 from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
@@ -131,13 +133,15 @@ def main() -> None:
             by_source[f"{s.label} {s.role} {s.source}"].append(f)
             if s.source.startswith(PERSONA_SOURCES):  # and per written family
                 by_source[f"{s.label} {s.role} {s.group}"].append(f)
+            elif s.source.startswith(MULTILINGUAL_SOURCES):  # and per language
+                by_source[f"{s.label} {s.role} {s.source} [{language_of(s)}]"].append(f)
             elif s.label and s.role == "user":
                 older.append(f)
         if older:
             print(f"calib direct, sources before the persona corpus: recall"
                   f" {sum(older) / len(older):.4f} (n={len(older)})")  # fmt: skip
         for key, values in sorted(by_source.items()):
-            if key.startswith("0") and sum(values):
+            if key.startswith("0") and (sum(values) or "multilingual" in key):
                 print(f"   fp {sum(values):>3} of {len(values):<5} {key}")
             if key.startswith("1"):
                 print(f"   recall {sum(values) / len(values):.3f} n={len(values):<5} {key}")
@@ -159,6 +163,7 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
     users = [s for s in calib if s.role == "user"]
     y = np.array([s.label for s in users])
     twin = np.array([s.source.startswith(PERSONA_SOURCES) for s in users])
+    ml = np.array([s.source.startswith(MULTILINGUAL_SOURCES) for s in users])
     alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
     for name, guard in guards.items():
         score = np.array([guard.check(s.text).score for s in users])
@@ -168,9 +173,13 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
                       threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
             hit = score >= cut
             print(f"== {name} at the same FP ({title}): threshold {cut:.3f}, older-source"
-                  f" recall {hit[(y == 1) & ~twin].mean():.4f} (n={int(((y == 1) & ~twin).sum())}),"
-                  f" persona {hit[(y == 1) & twin].mean():.4f}; FP older sources"
-                  f" {int(hit[(y == 0) & ~twin].sum())} of {int(((y == 0) & ~twin).sum())},"
+                  f" recall {hit[(y == 1) & ~twin & ~ml].mean():.4f}"
+                  f" (n={int(((y == 1) & ~twin & ~ml).sum())}),"
+                  f" persona {hit[(y == 1) & twin].mean():.4f},"
+                  f" multilingual {hit[(y == 1) & ml].mean():.4f}; FP older sources"
+                  f" {int(hit[(y == 0) & ~twin & ~ml].sum())}"
+                  f" of {int(((y == 0) & ~twin & ~ml).sum())},"
+                  f" multilingual {int(hit[(y == 0) & ml].sum())} of {int(((y == 0) & ml).sum())},"
                   f" twins {int(hit[(y == 0) & twin].sum())} of {int(((y == 0) & twin).sum())},"
                   f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
 
