@@ -79,6 +79,16 @@ SOURCE_WEIGHT = {
     src: float(os.environ.get("GUARD_PERSONA_WEIGHT", "1"))
     for src in ("persona attacks (written)", "persona benign twins (written)")
 }
+#: The written multilingual sources weigh 3 times their 1/sqrt(size) share since
+#: version 12 (``GUARD_MULTILINGUAL_WEIGHT``): chosen on calib, multilingual attack
+#: recall 0.324 against 0.252 with 1, older sources, persona families, benign FP and
+#: dev hard negatives the same (bench/guard_dev_eval.py, both runs).
+SOURCE_WEIGHT.update(
+    {
+        src: float(os.environ.get("GUARD_MULTILINGUAL_WEIGHT", "3"))
+        for src in ("multilingual attacks (written)", "multilingual benign twins (written)")
+    }
+)
 DIRECT_FP = 0.0075
 REAL_USER_FP = 0.01
 INDIRECT_FP = 0.01
