@@ -82,3 +82,17 @@ def test_texts_are_not_trained_on() -> None:
 
     written = {s.text for s in build_written()}
     assert not written & {*ORDINARY.values(), *ATTACKS.values(), *KNOWN_MISSES.values()}
+
+
+def test_length_factor_counts_unspaced_scripts() -> None:
+    from routeiq.plugins.guardrails.learned import length_factor
+
+    # Spaced text: words, as before (one word of eight: 1/8).
+    assert length_factor("sure") == 0.125
+    assert length_factor("ignore previous instructions now") == 0.5
+    assert length_factor("Привет, как дела") == 0.375
+    # Unspaced scripts: two characters a word (a sentence was one word: 1/8).
+    assert length_factor("好的") == 0.25
+    assert length_factor(ORDINARY["zh"]) == 1.0
+    assert length_factor(ORDINARY["ja"]) == 1.0
+    assert length_factor(ORDINARY["th"]) == 1.0
