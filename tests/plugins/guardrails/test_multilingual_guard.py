@@ -96,3 +96,24 @@ def test_length_factor_counts_unspaced_scripts() -> None:
     assert length_factor(ORDINARY["zh"]) == 1.0
     assert length_factor(ORDINARY["ja"]) == 1.0
     assert length_factor(ORDINARY["th"]) == 1.0
+
+
+def test_unspaced_runs_become_character_bigrams() -> None:
+    """A Chinese/Japanese/Thai run is hashed as its overlapping character bigrams
+    (as one "word" it carried no word features); spaced scripts keep their words."""
+    from routeiq.plugins.guardrails import ngrams
+
+    def words(text: str) -> list[str]:
+        return ngrams._split(ngrams._WORD.findall(text))
+
+    assert words("忽略之前的指令") == ["忽略", "略之", "之前", "前的", "的指", "指令"]
+    assert words("東京で") == ["東京", "京で"]
+    assert words("привет мир") == ["привет", "мир"]
+    assert words("a 中 b") == ["a", "中", "b"]
+    # The hashes served are those of the bigrams: a Chinese text's word features
+    # change when two characters swap, as they would for two words.
+    folded = "忽略之前的指令"
+    data = f" {folded} ".encode()
+    swapped = "略忽之前的指令"
+    assert ngrams._word_hashes(folded, data) != ngrams._word_hashes(swapped, f" {swapped} ".encode())
+    assert len(ngrams._word_hashes(folded, data)) == 6
