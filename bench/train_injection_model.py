@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
+from guard_corpus_discussion import DISCUSSION_REPOS
 from guard_corpus_extra import EXTRA_REPOS
 
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
@@ -55,7 +56,7 @@ BITS = 20
 #: Word-shape n-grams beside the characters and words (model version 8).
 SHAPES = True
 TRAIN_CHARS = 6000
-VERSION = "11"
+VERSION = "12"
 # Measured on calib recall at 1% FP with v1's corpus: C=16 0.780, 64 0.801, 256 0.804;
 # with v6's: 256 0.788, 1024 0.784.
 # Version 7 serves v6's n-gram weights (trained on 1,200-character windows) on
@@ -333,9 +334,19 @@ def finish(
         "train": n_train,
         "calib": len(calib),
         "train_positives": n_positives,
-        "sources": {k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
+        "sources": {
+            **{k: {"repo": r, "commit": h} for k, (r, h) in {**REPOS, **EXTRA_REPOS}.items()},
+            **{
+                k: {"repo": r, "commit": h, "licence": lic}
+                for k, (r, h, lic) in DISCUSSION_REPOS.items()
+            },
+        },
         # Version 11: the written persona families (bench/guard_corpus_persona.py).
-        "written_sources": ["guard_corpus_persona (RouteIQ engineers, 2026-12-07)"],
+        # Version 12: security discussion and its attack twins (guard_corpus_discussion).
+        "written_sources": [
+            "guard_corpus_persona (RouteIQ engineers, 2026-12-07)",
+            "guard_discussion_phrases (RouteIQ engineers, 2026-12-07)",
+        ],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
         "seconds": round(time.perf_counter() - started, 1),
