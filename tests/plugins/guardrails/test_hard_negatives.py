@@ -164,4 +164,3 @@ ORDINARY = [
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_prompts_pass_the_default_guardrail(text: str) -> None:
     assert INJECTION.check(text).action is None
-
