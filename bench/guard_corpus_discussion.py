@@ -42,9 +42,12 @@ DISCUSSION_REPOS = {
     "llm_guard": ("protectai/llm-guard", "53af270c69316ed82cb71ba7b19d11b55bda3151", "MIT"),
     "vigil": ("deadbits/vigil-llm", "f2b4c134d060bae81d29fad07003f3c657e63fc8", "Apache-2.0"),
     "garak_docs": ("NVIDIA/garak", "cafbe992780df70015de7295ca026b70c4629ada", "Apache-2.0"),
+    "atlas": ("mitre-atlas/atlas-data", "8ee2c689a7d3c65ddf2bfe4950a4f3ecffa6f48b", "Apache-2.0"),
+    "langkit": ("whylabs/langkit", "5d6cab1e2ff32181ba5c514aaa2a4473421dc413", "Apache-2.0"),
 }  # fmt: skip
 PAPER_SOURCE = "discussion: paper requests (awesome-jailbreak titles)"
 DOC_SOURCE = "discussion: guard docs"
+ATLAS_SOURCE = "discussion: MITRE ATLAS techniques, mitigations, case studies"
 WRITTEN_SOURCE = "discussion: written benign"
 ATTACK_SOURCE = "discussion: written attack twins"
 #: Source-name prefix of every sample here (per-source reports).
@@ -127,6 +130,9 @@ def _doc_paths() -> list[tuple[str, str]]:
     paths += [
         ("vigil", p) for p in [*ls_at(repo, commit, "docs"), "README.md"] if p.endswith(".md")
     ]
+    repo, commit, _ = DISCUSSION_REPOS["langkit"]
+    docs = [p for p in ls_at(repo, commit, "langkit/docs") if p.endswith(".md")]
+    paths += [("langkit", p) for p in ["README.md", *docs]]
     repo, commit, _ = DISCUSSION_REPOS["garak_docs"]
     rst = [
         p for p in ls_at(repo, commit, "docs/source") if p.count("/") == 2 and p.endswith(".rst")
@@ -161,6 +167,7 @@ def guard_docs() -> list[Sample]:
             if (
                 not _TOPIC.search(para)
                 or _EVAL_WORDS.search(para)
+                or _LONG_QUOTE.search(para)
                 or forbidden_name_hits(para)
                 or 2 * indented > len(lines)
             ):
@@ -169,6 +176,51 @@ def guard_docs() -> list[Sample]:
             if rng.random() < 1 / 3:
                 ask = rng.choice(_ASK).format(p=repo.split("/")[1])
                 out.append(Sample(ask + para, DOC_SOURCE, 0, group=group))
+    return out
+
+
+_LINK = re.compile(r"\{\{\s*create_internal_link\((\w+)\)\s*\}\}")
+_TEMPLATE = re.compile(r"\{\{[^}]*\}\}")
+#: A quotation this long is a whole attack prompt, not an example of one.
+_LONG_QUOTE = re.compile(r"[\"\u201c][^\"\u201d]{150,}[\"\u201d]")
+_ATLAS_ASK = (
+    "Explain this MITRE ATLAS entry to our developers:\n\n",
+    "Does this apply to our RAG chatbot?\n\n",
+    "Summarize in two sentences:\n\n",
+)
+
+
+def _atlas_text(text: str) -> str:
+    text = _LINK.sub(lambda m: m.group(1).replace("_", " "), text)
+    return re.sub(r"[ \t]+", " ", _TEMPLATE.sub("", text)).strip()
+
+
+def atlas() -> list[Sample]:
+    """MITRE ATLAS technique and mitigation descriptions and case-study summaries with
+    their procedure steps, as documents (tool) and, a third, as a user's question;
+    one entry = one group."""
+    import yaml  # PyYAML (dev): the ATLAS data files
+
+    repo, commit, _ = DISCUSSION_REPOS["atlas"]
+    entries: list[tuple[str, str]] = []
+    for path in ("data/techniques.yaml", "data/mitigations.yaml"):
+        for item in yaml.safe_load(show_at(repo, commit, path)):
+            entries.append((item["id"], f"{item['name']}\n\n{item['description']}"))
+    for path in ls_at(repo, commit, "data/case-studies"):
+        study = yaml.safe_load(show_at(repo, commit, path))
+        steps = " ".join(step.get("description", "") for step in study.get("procedure", []))
+        entries.append((study["id"], f"{study['name']}\n\n{study['summary']}\n\n{steps}"))
+    rng = random.Random(SEED + 2)
+    out: list[Sample] = []
+    for key, raw in entries:
+        text = _atlas_text(raw)[:3000]
+        if len(text) < 80 or _EVAL_WORDS.search(text) or forbidden_name_hits(text):
+            continue
+        if _LONG_QUOTE.search(text):
+            continue
+        out.append(Sample(text, ATLAS_SOURCE, 0, role="tool", group=f"atlas {key}"))
+        if rng.random() < 1 / 3:
+            out.append(Sample(rng.choice(_ATLAS_ASK) + text, ATLAS_SOURCE, 0, group=f"atlas {key}"))
     return out
 
 
@@ -235,7 +287,7 @@ def build_discussion(held_out: list[str] | None = None) -> list[Sample]:
     titles are left out; default both hard-negative sets)."""
     if held_out is None:
         held_out = hard_negative_texts()
-    return [*paper_requests(held_out), *guard_docs(), *build_written()]
+    return [*paper_requests(held_out), *guard_docs(), *build_written(), *atlas()]
 
 
 def hard_negative_texts() -> list[str]:
