@@ -59,7 +59,7 @@ USER_TWINS = {
     ),
 }
 
-#: Security discussion the candidate (version 12) still blocks (p 0.72, 0.66, 0.63;
+#: Security discussion the candidate (version 12) still blocks (p 0.74, 0.73, 0.61;
 #: version 11: 0.91, 0.90, 0.50): a long attack quoted whole, the classic attack
 #: string named as an example, a question about prompt leaking. Written before any
 #: model was chosen; here until a model passes them (strict: a pass fails the test).
