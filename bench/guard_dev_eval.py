@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from guard_corpus import Sample, build, split_of
 from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
+from guard_corpus_discussion import DISCUSSION_PREFIX
 from guard_corpus_persona import PERSONA_SOURCES
 from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
-from train_injection_model import DIRECT_FP, REAL_USER_FP, threshold_at
+from train_injection_model import DIRECT_FP, NGRAM_INDIRECT_FP, REAL_USER_FP, threshold_at
 
 from routeiq.plugins.guardrails import InjectionGuardrail
 from routeiq.plugins.guardrails.learned import InjectionModel
@@ -135,10 +136,13 @@ def main() -> None:
                 by_source[f"{s.label} {s.role} {s.group}"].append(f)
             elif s.source.startswith(MULTILINGUAL_SOURCES):  # and per language
                 by_source[f"{s.label} {s.role} {s.source} [{language_of(s)}]"].append(f)
+            elif s.source.startswith(DISCUSSION_PREFIX):  # per written family / paper / doc
+                if "written" in s.source:
+                    by_source[f"{s.label} {s.role} {s.group}"].append(f)
             elif s.label and s.role == "user":
                 older.append(f)
         if older:
-            print(f"calib direct, sources before the persona corpus: recall"
+            print(f"calib direct, sources before the persona and discussion corpora: recall"
                   f" {sum(older) / len(older):.4f} (n={len(older)})")  # fmt: skip
         for key, values in sorted(by_source.items()):
             if key.startswith("0") and (sum(values) or "multilingual" in key):
@@ -159,11 +163,13 @@ def main() -> None:
 def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGuardrail]) -> None:
     """Direct recall of n-gram models at the *same* calib false-positive rate, each at
     its own score threshold: <= 0.75% of the benign user texts (all, or all but the
-    written persona twins) and <= 1% of the AlpacaEval prompts, as training chooses it."""
+    written persona twins) and <= 1% of the AlpacaEval prompts, as training chooses it.
+    "Older sources" are those before the persona and discussion corpora."""
     users = [s for s in calib if s.role == "user"]
     y = np.array([s.label for s in users])
     twin = np.array([s.source.startswith(PERSONA_SOURCES) for s in users])
     ml = np.array([s.source.startswith(MULTILINGUAL_SOURCES) for s in users])
+    disc = np.array([s.source.startswith(DISCUSSION_PREFIX) for s in users])
     alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
     for name, guard in guards.items():
         score = np.array([guard.check(s.text).score for s in users])
@@ -172,16 +178,37 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
             cut = max(threshold_at(score[benign], y[benign], DIRECT_FP),
                       threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
             hit = score >= cut
+            old = ~twin & ~disc & ~ml
+
+            def fp(mask: np.ndarray, hit: np.ndarray = hit) -> str:
+                return f"{int(hit[(y == 0) & mask].sum())} of {int(((y == 0) & mask).sum())}"
+
             print(f"== {name} at the same FP ({title}): threshold {cut:.3f}, older-source"
-                  f" recall {hit[(y == 1) & ~twin & ~ml].mean():.4f}"
-                  f" (n={int(((y == 1) & ~twin & ~ml).sum())}),"
+                  f" recall {hit[(y == 1) & old].mean():.4f} (n={int(((y == 1) & old).sum())}),"
                   f" persona {hit[(y == 1) & twin].mean():.4f},"
-                  f" multilingual {hit[(y == 1) & ml].mean():.4f}; FP older sources"
-                  f" {int(hit[(y == 0) & ~twin & ~ml].sum())}"
-                  f" of {int(((y == 0) & ~twin & ~ml).sum())},"
-                  f" multilingual {int(hit[(y == 0) & ml].sum())} of {int(((y == 0) & ml).sum())},"
-                  f" twins {int(hit[(y == 0) & twin].sum())} of {int(((y == 0) & twin).sum())},"
+                  f" multilingual {hit[(y == 1) & ml].mean():.4f},"
+                  f" discussion twins {hit[(y == 1) & disc].mean():.4f}; FP older sources"
+                  f" {fp(old)}, persona twins {fp(twin)}, multilingual {fp(ml)}, discussion {fp(disc)},"
                   f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
+    # Indirect (tool texts) at the same FP, on all benign tool texts and on those
+    # before the discussion corpus (its documents about attacks are the hard ones).
+    tools = [s for s in calib if s.role == "tool"]
+    yt = np.array([s.label for s in tools])
+    dt = np.array([s.source.startswith(DISCUSSION_PREFIX) for s in tools])
+    before, disc_benign = (yt == 0) & ~dt, (yt == 0) & dt
+    for name, guard in guards.items():
+        score = np.array([guard.check(s.text).score for s in tools])
+        for title, benign in (
+            ("all benign", yt == 0),
+            ("benign before discussion", before),
+        ):
+            cut = threshold_at(score[benign], yt[benign], NGRAM_INDIRECT_FP)
+            hit = score >= cut
+            print(f"== {name} indirect at the same FP ({title}): threshold {cut:.3f}, recall older"
+                  f" {hit[(yt == 1) & ~dt].mean():.4f} (n={int(((yt == 1) & ~dt).sum())}),"
+                  f" discussion twins {hit[(yt == 1) & dt].mean():.4f}; FP older"
+                  f" {int(hit[before].sum())} of {int(before.sum())}, discussion"
+                  f" {int(hit[disc_benign].sum())} of {int(disc_benign.sum())}")  # fmt: skip
 
 
 if __name__ == "__main__":

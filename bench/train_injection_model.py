@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
+from guard_corpus_discussion import DISCUSSION_PREFIX, DISCUSSION_REPOS
 from guard_corpus_extra import EXTRA_REPOS
 from guard_corpus_multilingual import REPOS as MULTILINGUAL_REPOS
 
@@ -315,7 +316,12 @@ def finish(
     z_real = threshold_at(z[real], y_calib[real], REAL_USER_FP)
     print(f"direct threshold (z): {z_direct:.3f} at {DIRECT_FP:.2%} FP; real users' {z_real:.3f}")
     z_direct = max(z_direct, z_real)
-    z_indirect = threshold_at(z[indirect_mask], y_calib[indirect_mask], NGRAM_INDIRECT_FP)
+    # Version 12: the indirect operating point is set on the tool texts of the sources
+    # before the discussion corpus (as for version 11). Its documents about attacks are
+    # the hardest benign tool texts; counted in, they raised the threshold so far that
+    # calib recall on the older indirect attacks fell from 0.69 to 0.43 (dev eval).
+    older_tool = indirect_mask & ~np.array([s.source.startswith(DISCUSSION_PREFIX) for s in calib])
+    z_indirect = threshold_at(z[older_tool], y_calib[older_tool], NGRAM_INDIRECT_FP)
     # Shift so that the direct operating point is probability 0.5.
     intercept -= z_direct
     indirect = 1.0 / (1.0 + math.exp(-(z_indirect - z_direct)))
@@ -345,14 +351,22 @@ def finish(
         "calib": len(calib),
         "train_positives": n_positives,
         "sources": {
-            k: {"repo": r, "commit": h}
-            for k, (r, h) in {**REPOS, **EXTRA_REPOS, **MULTILINGUAL_REPOS}.items()
+            **{
+                k: {"repo": r, "commit": h}
+                for k, (r, h) in {**REPOS, **EXTRA_REPOS, **MULTILINGUAL_REPOS}.items()
+            },
+            **{
+                k: {"repo": r, "commit": h, "licence": lic}
+                for k, (r, h, lic) in DISCUSSION_REPOS.items()
+            },
         },
         # Version 11: the written persona families (bench/guard_corpus_persona.py).
+        # Version 12: written non-English attacks and twins (guard_multilingual_written),
+        # security discussion and its attack twins (guard_corpus_discussion).
         "written_sources": [
             "guard_corpus_persona (RouteIQ engineers, 2026-12-07)",
-            # Version 12: written non-English attacks and twins (guard_multilingual_written).
             "guard_multilingual_written (RouteIQ engineers, 2026-12-07)",
+            "guard_discussion_phrases (RouteIQ engineers, 2026-12-07)",
         ],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
