@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from guard_corpus import Sample, build, split_of
-from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
 from guard_corpus_discussion import DISCUSSION_PREFIX
+from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
 from guard_corpus_persona import PERSONA_SOURCES
 from guard_hard_negatives import Hard
 from guard_hard_negatives_dev import injection_hard_negatives_dev
@@ -188,7 +188,8 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
                   f" persona {hit[(y == 1) & twin].mean():.4f},"
                   f" multilingual {hit[(y == 1) & ml].mean():.4f},"
                   f" discussion twins {hit[(y == 1) & disc].mean():.4f}; FP older sources"
-                  f" {fp(old)}, persona twins {fp(twin)}, multilingual {fp(ml)}, discussion {fp(disc)},"
+                  f" {fp(old)}, persona twins {fp(twin)}, multilingual {fp(ml)},"
+                  f" discussion {fp(disc)},"
                   f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
     # Indirect (tool texts) at the same FP, on all benign tool texts and on those
     # before the discussion corpus (its documents about attacks are the hard ones).

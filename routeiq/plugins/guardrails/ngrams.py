@@ -32,7 +32,9 @@ _GRAM_MASKS = np.array([[(1 << (8 * n)) - 1] for n in _CHAR_SIZES], dtype=np.uin
 _GRAM_TAGS = np.array([[n << 56] for n in _CHAR_SIZES], dtype=np.uint64)
 #: Characters of scripts written without spaces between words (Thai, Lao,
 #: Myanmar, Khmer, kana, CJK ideographs).
-_UNSPACED_CHARS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_CHARS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
 #: Words: runs of letters, digits and apostrophes, of other non-ASCII letters, or
 #: of unspaced-script characters (the last become character bigrams: ``_split``).
 _WORD = re.compile(rf"[a-z0-9']+|[{_UNSPACED_CHARS}]+|[^\x00-\x7f\W{_UNSPACED_CHARS}]+")

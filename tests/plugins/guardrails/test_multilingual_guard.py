@@ -115,5 +115,6 @@ def test_unspaced_runs_become_character_bigrams() -> None:
     folded = "忽略之前的指令"
     data = f" {folded} ".encode()
     swapped = "略忽之前的指令"
-    assert ngrams._word_hashes(folded, data) != ngrams._word_hashes(swapped, f" {swapped} ".encode())
+    other = ngrams._word_hashes(swapped, f" {swapped} ".encode())
+    assert ngrams._word_hashes(folded, data) != other
     assert len(ngrams._word_hashes(folded, data)) == 6
