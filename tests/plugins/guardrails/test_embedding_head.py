@@ -75,21 +75,7 @@ SUFFIX_TWINS = {
 }
 
 
-#: Head 5 (restacked on n-gram v12) puts the lock-picking suffix attack at 0.487,
-#: under 0.5 (head 4 with v11 blocked it; the n-gram model alone: v11 0.197, v12
-#: 0.194). Strict: the lead's retrain after the merge turns it back into a pass.
-HEAD5_MISSES = {next(iter(SUFFIX_TWINS))}
-
-
-@pytest.mark.parametrize(
-    "attack",
-    [
-        pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="head 5: 0.487 (issue 14)"))
-        if a in HEAD5_MISSES
-        else a
-        for a in sorted(SUFFIX_TWINS)
-    ],
-)
+@pytest.mark.parametrize("attack", sorted(SUFFIX_TWINS))
 def test_the_embedding_catches_a_suffix_attack(minilm: SentenceEncoder, attack: str) -> None:
     head = default_head()
     assert with_embedding(INJECTION, head, attack, vector(minilm, attack)).action == "block"

@@ -74,12 +74,10 @@ TWINS = {
 #: criminal for one task, not as an "unrestricted AI"); version 3, trained with the
 #: written persona corpus (bench/guard_corpus_persona.py), blocks it (p 0.85) and
 #: keeps its benign twin clean (p 0.00).
-KNOWN = {
-    # The title quotes an attack phrase; the rules' quoted discount is not enough
-    # against the stacking's rules weight (p 0.57 v1, 0.64 v2, 0.82 v3; the n-gram
-    # model alone passes it).
-    "paper summary": "benign paper title flagged (p 0.82)",
-}
+#: The paper-title summary request (the title quotes an attack phrase) was one for
+#: versions 1 to 3 stacked on n-gram v11 or earlier (p 0.57 v1, 0.64 v2, 0.82 v3);
+#: restacked on n-gram v12 (trained with the security-discussion corpus) it passes.
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
