@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import Sample, build, split_of
+from guard_corpus_discussion import DISCUSSION_PREFIX
 from train_injection_model import DIRECT_FP, EVAL_ONLY, INDIRECT_FP, REAL_USER_FP, threshold_at
 
 from routeiq.cache.embedder import default_model_path
@@ -109,7 +110,11 @@ def stack(adapter: Path, *, int8: bool = True, length_scaled: bool = True) -> No
     z_direct = max(
         threshold_at(z[direct], y[direct], DIRECT_FP), threshold_at(z[real], y[real], REAL_USER_FP)
     )
-    z_indirect = threshold_at(z[tool], y[tool], INDIRECT_FP)
+    # As for the n-gram model since version 12 (train_injection_model.py): the indirect
+    # operating point is set on the tool texts of the sources before the discussion
+    # corpus, whose documents about attacks are the hardest benign tool texts.
+    older_tool = tool & ~np.array([s.source.startswith(DISCUSSION_PREFIX) for s in calib])
+    z_indirect = threshold_at(z[older_tool], y[older_tool], INDIRECT_FP)
     intercept -= z_direct
     indirect = 1.0 / (1.0 + math.exp(-(z_indirect - z_direct)))
     report: dict[str, object] = {
