@@ -459,3 +459,43 @@ def test_digest_memo_gives_message_digest_and_stays_bounded() -> None:
         assert memo.digests(batch) == [message_digest(t) for t in batch]
         assert len(memo) <= 50 and memo.chars <= 3_000
         assert memo.chars == sum(map(len, memo._memo))
+
+
+def previous_grid_total(grid: ngram_sums.GramGrid, folded: str, raw: str) -> tuple[float, int]:
+    """``GramGrid.total`` as it was (655b9d8): the grid's rows and the words
+    concatenated, the bigrams as Python ints (``ngrams._bigrams``)."""
+    data = (" " + folded + " ").encode("utf-8", "surrogatepass")
+    shaped = b" " + shape(raw) + b" "
+    text_count = len(data) - 2
+    joined = data + ngrams._GAP + shaped
+    positions = len(joined) - 2
+    start = ngram_sums._JUNCTION - text_count
+    packed = np.ndarray((positions,), dtype="<u8", buffer=joined + ngrams._PAD, strides=(1,))
+    grams = packed & grid.masks[:, start : start + positions]
+    grams |= grid.tags[:, start : start + positions]
+    words = ngrams._word_hashes(folded, data)
+    words += ngrams._bigrams(words)
+    keys = np.concatenate((grams.ravel(), np.array(words, dtype=np.uint64)))
+    keys *= ngrams._MIX
+    keys >>= grid.shift
+    return float(np.add.reduce(grid.weights.take(keys), dtype=np.float64)), len(keys) - 12
+
+
+def test_grid_total_fills_one_key_array_as_the_concatenation_did() -> None:
+    """The key array written in place (numpy bigrams) gives the previous sum and
+    count bit for bit, and both equal the sum of ``features``' weights, on texts
+    with no word, one word, two, and the corpus."""
+    model = default_model()
+    grid = model._grid
+    texts = [*TEXTS, "", "!!", "word", "two words", "'", "0 1", "ab" * 120]
+    compared = 0
+    for text in texts:
+        for folded, raw in window_pairs(text):
+            new = grid.total(folded, raw)
+            if new is None:
+                continue  # longer than the grid: ``features`` scores it
+            compared += 1
+            assert new == previous_grid_total(grid, folded, raw)
+            buckets = features(folded, model.bits, raw)
+            assert new == (float(model.weights[buckets].astype(np.float64).sum()), len(buckets))
+    assert compared > 150
