@@ -499,3 +499,62 @@ def test_grid_total_fills_one_key_array_as_the_concatenation_did() -> None:
             buckets = features(folded, model.bits, raw)
             assert new == (float(model.weights[buckets].astype(np.float64).sum()), len(buckets))
     assert compared > 150
+
+
+class _Flaky:
+    """A guardrail whose check raises on texts holding "boom"."""
+
+    name = "flaky"
+    version = "flaky/1"
+
+    def check(self, text: str) -> Verdict:
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return Verdict(self.name, (), 0.0, None)
+
+
+def _cache_state(cache: Any) -> tuple[Any, ...]:
+    return (
+        [(d, sorted(e.items())) for d, e in cache._messages.items()],
+        cache.scans,
+        cache.hits,
+        len(cache),
+    )
+
+
+@pytest.mark.parametrize("max_messages", [1, 3, 50])
+def test_one_message_scan_is_the_general_loop(max_messages: int) -> None:
+    """``scan_conversation`` of one message (``_scan_one``) leaves the cache as the
+    general loop (``_scan_many``) does: verdicts, LRU order, entries, scans,
+    hits and held count, through hits, partial hits (another guardrail tuple
+    scanned the text before), evictions and a guardrail that raises."""
+    from routeiq.plugins.guardrails import VerdictCache, message_digest
+    from routeiq.plugins.guardrails.cache import _scan_many, _scan_one
+
+    full = (
+        PIIGuardrail(PIISettings(action="log")),
+        ContentGuardrail(ContentSettings(action="log")),
+        InjectionGuardrail(InjectionSettings(action="log")),
+    )
+    tuples: list[tuple[Any, ...]] = [full, full[:2], full[2:], (full[0], _Flaky(), full[2])]
+    rng = random.Random(max_messages)
+    texts = [*TEXTS[:40], "boom goes the text"]
+    old, new = VerdictCache(max_messages), VerdictCache(max_messages)
+    for _ in range(300):
+        guardrails = rng.choice(tuples)
+        text = rng.choice(texts)
+        digest = message_digest(text)
+        outcomes = []
+        for cache, scan in ((old, _scan_many), (new, _scan_one)):
+            try:
+                found: Any = (
+                    scan(guardrails, [text], cache, [digest])
+                    if scan is _scan_many
+                    else scan(guardrails, text, cache, digest)
+                )
+            except RuntimeError as error:
+                found = str(error)
+            outcomes.append(found)
+        assert outcomes[0] == outcomes[1]
+        assert _cache_state(old) == _cache_state(new)
+    assert old.hits > 0 and old.scans > 0
