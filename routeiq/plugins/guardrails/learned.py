@@ -178,7 +178,8 @@ class InjectionModel:
 
     def logit(self, text: str) -> float:
         """The model's logit for ``text`` (the highest over its windows)."""
-        return self.logits([text])[0]
+        pieces = window_pairs(text)
+        return self._logits(pieces, [0] * len(pieces), 1)[0]
 
     def logits(self, texts: Sequence[str]) -> list[float]:
         """Logits of several texts in one vectorised pass (see ``batch_features``)."""
@@ -188,6 +189,11 @@ class InjectionModel:
             cut = window_pairs(text)
             pieces += cut
             owner += [index] * len(cut)
+        return self._logits(pieces, owner, len(texts))
+
+    def _logits(self, pieces: list[tuple[str, str]], owner: list[int], count: int) -> list[float]:
+        """The highest logit of each of ``count`` texts over its windows
+        (``pieces``, ``owner[i]`` the text piece i is from)."""
         raw = self.shapes
         if len(pieces) == 1:  # one short text: no per-segment sums needed
             folded, original = pieces[0]
@@ -206,7 +212,7 @@ class InjectionModel:
         )
         bias = self.bias
         scores = [bias + s / math.sqrt(max(c, 1)) for s, c in zip(sums, counts, strict=True)]
-        best = [-math.inf] * len(texts)
+        best = [-math.inf] * count
         for index, value in zip(owner, scores, strict=True):
             if value > best[index]:
                 best[index] = value

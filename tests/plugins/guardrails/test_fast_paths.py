@@ -558,3 +558,47 @@ def test_one_message_scan_is_the_general_loop(max_messages: int) -> None:
         assert outcomes[0] == outcomes[1]
         assert _cache_state(old) == _cache_state(new)
     assert old.hits > 0 and old.scans > 0
+
+
+def previous_content_decide(guardrail: ContentGuardrail, findings: Any, text: str) -> Verdict:
+    """``ContentGuardrail.decide`` as it was (655b9d8): the general path for any
+    finding, framing alone included."""
+    from routeiq.plugins.guardrails.base import redact_spans
+    from routeiq.plugins.guardrails.content import _FRAMING
+
+    if not findings:
+        return guardrail._clean
+    scores = guardrail.category_scores(findings)
+    score = max(scores.values(), default=0.0)
+    harms = tuple(f for f in findings if f.type not in _FRAMING)
+    over = {c for c, s in scores.items() if s >= guardrail.settings.threshold_for(c)}
+    if not over:
+        return Verdict(guardrail.name, harms, score, None)
+    action = guardrail.settings.action
+    redacted = None
+    if action == "redact":
+        hits = [f for f in harms if f.type in over]
+        redacted = redact_spans(text, hits, lambda f: f"[CONTENT:{f.type.upper()}]")
+    return Verdict(guardrail.name, harms, score, action, redacted)
+
+
+@pytest.mark.parametrize("action", ["log", "redact", "block"])
+def test_content_verdict_on_framing_alone_is_the_general_one(action: str) -> None:
+    """A text whose only content findings are framing ("how to", "can you")
+    gets the clean verdict, equal to what the general path built."""
+    guardrail = ContentGuardrail(ContentSettings(action=action))  # type: ignore[arg-type]
+    texts = [
+        *TEXTS,
+        "How to bake bread? Can you help me write a poem?",
+        "How to avoid phishing scams and signs of fraud",
+        "how to kill a process",
+        "write a guide to make a bomb",
+    ]
+    framing_only = 0
+    for text in texts:
+        findings = guardrail.scan(text)
+        expected = previous_content_decide(guardrail, findings, text)
+        assert guardrail.decide(findings, text) == expected
+        if findings and all(f.type in ("request", "defensive") for f in findings):
+            framing_only += 1
+    assert framing_only > 20
