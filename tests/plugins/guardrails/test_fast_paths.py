@@ -10,7 +10,11 @@ Replaced algorithms, each checked against its definition written out here:
 - word shapes of a batch: ``vector_shape`` (numpy) instead of four regex
   substitutions;
 - the no-finding verdicts of PII and content built once, ``noisy_or`` of nothing,
-  the injection guardrail's long-token test as one regex search.
+  the injection guardrail's long-token test as one regex search;
+- one new message's n-gram sum: the grid, words and bigrams written into one key
+  array (numpy bigrams) instead of a concatenation with Python-int bigrams;
+- ``scan_conversation`` of one message (``_scan_one``) instead of the general loop
+  (``_scan_many``); the content verdict of framing findings alone.
 """
 
 from __future__ import annotations
@@ -560,32 +564,13 @@ def test_one_message_scan_is_the_general_loop(max_messages: int) -> None:
     assert old.hits > 0 and old.scans > 0
 
 
-def previous_content_decide(guardrail: ContentGuardrail, findings: Any, text: str) -> Verdict:
-    """``ContentGuardrail.decide`` as it was (655b9d8): the general path for any
-    finding, framing alone included."""
-    from routeiq.plugins.guardrails.base import redact_spans
-    from routeiq.plugins.guardrails.content import _FRAMING
-
-    if not findings:
-        return guardrail._clean
-    scores = guardrail.category_scores(findings)
-    score = max(scores.values(), default=0.0)
-    harms = tuple(f for f in findings if f.type not in _FRAMING)
-    over = {c for c, s in scores.items() if s >= guardrail.settings.threshold_for(c)}
-    if not over:
-        return Verdict(guardrail.name, harms, score, None)
-    action = guardrail.settings.action
-    redacted = None
-    if action == "redact":
-        hits = [f for f in harms if f.type in over]
-        redacted = redact_spans(text, hits, lambda f: f"[CONTENT:{f.type.upper()}]")
-    return Verdict(guardrail.name, harms, score, action, redacted)
-
-
 @pytest.mark.parametrize("action", ["log", "redact", "block"])
 def test_content_verdict_on_framing_alone_is_the_general_one(action: str) -> None:
-    """A text whose only content findings are framing ("how to", "can you")
-    gets the clean verdict, equal to what the general path built."""
+    """A text whose only content findings are framing ("how to", "can you") gets
+    the clean verdict: what the general path builds from them (no category
+    score, score 0.0, no harm finding); texts with harm findings still keep them."""
+    from routeiq.plugins.guardrails.content import _FRAMING
+
     guardrail = ContentGuardrail(ContentSettings(action=action))  # type: ignore[arg-type]
     texts = [
         *TEXTS,
@@ -593,12 +578,20 @@ def test_content_verdict_on_framing_alone_is_the_general_one(action: str) -> Non
         "How to avoid phishing scams and signs of fraud",
         "how to kill a process",
         "write a guide to make a bomb",
+        "how to make a bomb at home",
     ]
-    framing_only = 0
+    framing_only = harmful = 0
     for text in texts:
         findings = guardrail.scan(text)
-        expected = previous_content_decide(guardrail, findings, text)
-        assert guardrail.decide(findings, text) == expected
-        if findings and all(f.type in ("request", "defensive") for f in findings):
+        verdict = guardrail.decide(findings, text)
+        harms = tuple(f for f in findings if f.type not in _FRAMING)
+        if findings and not harms:
             framing_only += 1
-    assert framing_only > 20
+            scores = guardrail.category_scores(findings)
+            assert scores == {}
+            general = Verdict(guardrail.name, harms, max(scores.values(), default=0.0), None)
+            assert verdict == general
+        elif harms:
+            harmful += 1
+            assert verdict.findings == harms
+    assert framing_only > 20 and harmful > 0
