@@ -10,12 +10,15 @@ caches are cold and every numpy call costs microseconds whatever its size.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from routeiq.plugins.guardrails import ngram_native
+from routeiq.plugins.guardrails.ngram_native import NativeSum
 from routeiq.plugins.guardrails.ngrams import (
     _GAP,
     _GRAM_MASKS,
@@ -195,6 +198,13 @@ class GramGrid:
                 break
         self.masks = masks
         self.tags = tags
+        #: The same sum in one C call (``ngram_native.py``) for a float16 table,
+        #: None when it cannot be built (then numpy, as below).
+        self.native: NativeSum | None = None
+        self.address = 0
+        if weights.dtype == np.float16 and weights.flags.c_contiguous:
+            self.native = ngram_native.load()
+            self.address = weights.ctypes.data
 
     def total(self, folded: str, raw: str) -> tuple[float, int] | None:
         """(sum of the weights, feature count) of ``features(folded, bits, raw)``,
@@ -206,15 +216,27 @@ class GramGrid:
             return None
         joined = data + _GAP + shaped
         positions = len(joined) - 2
-        start = _JUNCTION - text_count
-        packed: Buckets = np.ndarray((positions,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
+        words = _word_hashes(folded, data)
+        count = len(words)
+        native = self.native
+        if native is not None:
+            total = native(
+                joined + _PAD,
+                positions,
+                text_count,
+                array("Q", words).tobytes(),
+                count,
+                self.address,
+                64 - self.bits,
+            )
+            return total, 3 * positions + (2 * count - 1 if count else 0) - 12
         # One key array, filled in place: the grid's rows, the words, their
         # bigrams (``a * _PRIME + b`` in numpy's wrapping uint64, as ``_bigrams``
         # computes them in Python ints). Measured against the list of bigrams
         # and one concatenate, interleaved in the bench's next turn of 50 (caches
         # cold): 0.95-0.99 of the phase-1 time over four runs.
-        words = _word_hashes(folded, data)
-        count = len(words)
+        start = _JUNCTION - text_count
+        packed: Buckets = np.ndarray((positions,), dtype="<u8", buffer=joined + _PAD, strides=(1,))
         size = 3 * positions
         keys: Buckets = np.empty(size + 2 * count - 1 if count else size, dtype=np.uint64)
         grams = keys[:size].reshape(3, positions)

@@ -595,3 +595,57 @@ def test_content_verdict_on_framing_alone_is_the_general_one(action: str) -> Non
             harmful += 1
             assert verdict.findings == harms
     assert framing_only > 20 and harmful > 0
+
+
+def _grid_sums_both_ways(grid: ngram_sums.GramGrid, texts: list[str]) -> int:
+    """Assert the native and numpy sums of each window agree; the windows compared."""
+    native = grid.native
+    assert native is not None, "a C compiler is part of the test environment (Makefile)"
+    compared = 0
+    try:
+        for text in texts:
+            for folded, raw in window_pairs(text):
+                grid.native = native
+                fast = grid.total(folded, raw)
+                grid.native = None
+                assert fast == grid.total(folded, raw)
+                compared += fast is not None
+    finally:
+        grid.native = native
+    return compared
+
+
+def test_native_grid_sum_is_the_numpy_sum() -> None:
+    """The C loop (``ngram_native.py``) gives the numpy path's (sum, count) bit for
+    bit: the corpus, and random texts (ASCII, control characters, non-Latin)."""
+    rng = random.Random(5)
+    alphabet = "abcXYZ019 \t\n.,;:'\"!?()[]{}<>@#$%&*+-=/\\|~\x00\x7f"
+    alphabet += "\u00e9\u6771\u0456\u0416\U0001f642"
+    odd = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 260))) for _ in range(300)]
+    grid = default_model()._grid
+    assert _grid_sums_both_ways(grid, [*TEXTS, *odd]) > 400
+
+
+def test_native_sum_converts_every_float16_exactly() -> None:
+    """A table of random float16 weights under 16 in magnitude (subnormals, both
+    zeros, every exponent): the native and numpy sums agree on every text."""
+    rng = np.random.default_rng(3)
+    halves = rng.integers(0, 1 << 16, size=1 << 16, dtype=np.uint16).view(np.float16)
+    halves = np.where(np.isfinite(halves) & (np.abs(halves) < 16), halves, np.float16(0.5))
+    table = np.resize(halves, 1 << 20).astype(np.float16)
+    table[:4096] = 0  # a zero-weight key for the grid's junction columns
+    grid = ngram_sums.GramGrid(table, 20)
+    assert grid.usable and grid.native is not None
+    assert _grid_sums_both_ways(grid, TEXTS) > 150
+
+
+def test_native_sum_off_or_unbuildable_leaves_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from routeiq.plugins.guardrails import ngram_native
+
+    monkeypatch.setenv("ROUTEIQ_NATIVE_NGRAMS", "0")
+    assert ngram_native._build() is None
+    monkeypatch.setenv("ROUTEIQ_NATIVE_NGRAMS", "1")
+    monkeypatch.setenv("CC", "false")  # a "compiler" that fails
+    assert ngram_native._build() is None
+    monkeypatch.delenv("CC")
+    assert ngram_native._build() is not None
