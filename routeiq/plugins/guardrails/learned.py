@@ -71,6 +71,9 @@ WINDOW = 250
 STEP = 125
 #: Lines of at least this many characters are scored as windows of their own.
 LINE_MIN = 40
+#: Up to this many windows, a batch is scored one C call per window when the
+#: native sum is there (``ngram_native.py``), else in one numpy pass.
+NATIVE_BATCH_MAX = 16
 
 
 def window_pairs(text: str) -> list[tuple[str, str]]:
@@ -204,6 +207,20 @@ class InjectionModel:
             found = len(buckets)
             total = float(_add(self.weights.take(buckets), dtype=np.float64)) if found else 0.0
             return [self.bias + total / math.sqrt(max(found, 1))]
+        grid = self._grid
+        if raw and grid.native is not None and len(pieces) <= NATIVE_BATCH_MAX:
+            # A first turn's few texts: one C call each (``ngram_native.py``) instead
+            # of the batch's numpy calls; the same sums and counts.
+            totals = [grid.total(folded, original) for folded, original in pieces]
+            if None not in totals:
+                bias = self.bias
+                best = [-math.inf] * count
+                for index, fast in zip(owner, totals, strict=True):
+                    total, found = fast  # type: ignore[misc]
+                    value = bias + total / math.sqrt(max(found, 1))
+                    if value > best[index]:
+                        best[index] = value
+                return best
         sums, counts = batch_sums(
             self.weights,
             self.bits,

@@ -649,3 +649,22 @@ def test_native_sum_off_or_unbuildable_leaves_numpy(monkeypatch: pytest.MonkeyPa
     assert ngram_native._build() is None
     monkeypatch.delenv("CC")
     assert ngram_native._build() is not None
+
+
+def test_small_batches_score_natively_as_in_one_numpy_pass() -> None:
+    """A first turn's few texts, one C call per window, give the batch pass's logits."""
+    model = default_model()
+    grid = model._grid
+    native = grid.native
+    assert native is not None
+    rng = random.Random(9)
+    try:
+        for size in (2, 3, 5, 8, 12):
+            for _ in range(10):
+                texts = rng.sample(TEXTS, size)
+                grid.native = native
+                fast = model.logits(texts)
+                grid.native = None
+                assert fast == model.logits(texts)
+    finally:
+        grid.native = native
