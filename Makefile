@@ -9,7 +9,7 @@ DEV_OK  := $(VENV)/.dev-installed
 HOST    ?= 127.0.0.1
 PORT    ?= 4000
 
-.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus chromium firefox clean
+.PHONY: run test lint typecheck unit bench redis-server postgresql prometheus chromium firefox cc clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: $(RUN_OK)
 	$(BIN)/routeiq serve --demo --host $(HOST) --port $(PORT)
 
 ## make test: lint, format check, strict typing, the whole test suite.
-test: $(DEV_OK) redis-server postgresql prometheus chromium firefox
+test: $(DEV_OK) redis-server postgresql prometheus chromium firefox cc
 	$(BIN)/ruff check routeiq tests bench
 	$(BIN)/ruff format --check routeiq tests bench
 	$(BIN)/mypy --strict routeiq
@@ -44,6 +44,16 @@ redis-server:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
 	      || { echo "could not install redis-server: install the Debian package redis-server"; exit 1; }; \
 	  else echo "the test suite needs redis-server: run 'sudo apt-get install redis-server'"; exit 1; fi; }
+
+# The injection model's one-message n-gram sum is compiled at start-up when a C
+# compiler is there (routeiq/plugins/guardrails/ngram_native.py; numpy otherwise):
+# the suite checks it against numpy, so it needs one (Debian: gcc and libc6-dev).
+cc:
+	@command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null) \
+	      || { echo "could not install gcc: install the Debian packages gcc and libc6-dev"; exit 1; }; \
+	  else echo "the test suite needs a C compiler: run 'sudo apt-get install gcc libc6-dev'"; exit 1; fi; }
 
 # The governance tests start their own PostgreSQL (initdb in a temporary directory).
 postgresql:

@@ -57,9 +57,16 @@ def _judged_by_role(
     """Per guardrail in order: its verdicts and the text index of each (None: all
     texts in order), role-aware guardrails judging the texts they do not trust."""
     plain = layout.plain
-    kinds_of = [_kinds(g, roles) or [] for g in layout.aware]
+    # (Loops, not a comprehension and any() of a generator: every turn runs this,
+    # a next turn with the caches cold, where each extra frame costs.)
+    kinds_of: list[list[str]] = []
+    trusted = False
+    for guardrail in layout.aware:
+        kinds = _kinds(guardrail, roles) or []
+        kinds_of.append(kinds)
+        trusted = trusted or "trusted" in kinds
     theirs: list[list[Verdict]] | None = None
-    if not any("trusted" in kinds for kinds in kinds_of):
+    if not trusted:
         # No text to skip (a next turn's user message): the role-aware guardrails
         # judge every text too, in the same call after the others (the LRU ends
         # as two calls leave it: both touch every text in order).

@@ -301,8 +301,9 @@ class RequestRun:
                 p.count_remembered(history, ctx)
                 self.warned.update(history.warned)
                 fresh = fresh[len(history.scan.triggered) :]
-            p.count(fresh, "input", ctx)
-            self.warned.update(v.guardrail for v in fresh if v.action == "warn")
+            if fresh:  # (often none: the history's verdicts alone triggered)
+                p.count(fresh, "input", ctx)
+                self.warned.update(v.guardrail for v in fresh if v.action == "warn")
         self._redact = scan.redact
 
     async def _scan_builtin(self) -> InputScan:

@@ -229,11 +229,10 @@ class PrefixMemo:
 def followed_by(history: InputScan, rest: InputScan, offset: int) -> InputScan:
     """The outcome of the history's texts followed by ``rest`` (whose indices start at
     ``offset``); the stored history is not modified."""
-    return InputScan(
-        rest.block,
-        [*history.triggered, *rest.triggered],
-        [*history.redact, *(offset + i for i in rest.redact)],
-    )
+    redact = [*history.redact]
+    if rest.redact:  # (most turns redact nothing new: no comprehension frame)
+        redact += [offset + i for i in rest.redact]
+    return InputScan(rest.block, [*history.triggered, *rest.triggered], redact)
 
 
 def new_texts(
@@ -244,6 +243,14 @@ def new_texts(
     plain string content, its keys are its texts already."""
     if keys is None or not keys.plain:
         return message_texts({"messages": messages[start:] if start else messages}, roles)
+    if start == len(keys.keys) - 1:  # a next turn's one new message: no comprehension
+        text = keys.keys[start]
+        if not text:
+            return []
+        if roles is not None:
+            role = keys.roles[start]
+            roles.append(role if type(role) is str else None)
+        return [text]
     texts = [text for text in keys.keys[start:] if text]
     if roles is not None:
         if len(texts) == len(keys.keys) - start:  # no empty content: one role per message

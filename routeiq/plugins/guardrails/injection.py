@@ -197,8 +197,11 @@ class InjectionGuardrail:
     def rule_findings(self, text: str, decoded: list[str] | None = None) -> list[Finding]:
         """The phrase findings, their weights scaled down where the text mentions
         an attack rather than making one (``framing``: quoted, discussion, code)."""
+        signals = self._signals(text, 0, decoded)
+        if not signals:  # most texts: no filtering pass
+            return signals
         enabled = self.settings.category_enabled
-        findings = [f for f in self._signals(text, 0, decoded) if enabled(f.type)]
+        findings = [f for f in signals if enabled(f.type)]
         if not findings:
             return findings
         folded, _ = normalize(text)
@@ -226,7 +229,7 @@ class InjectionGuardrail:
         findings = self.rule_findings(text, decoded)
         model = self.model
         if model is not None and enabled("learned"):
-            rules = self.score(findings)
+            rules = self.score(findings) if findings else 0.0  # (score of nothing)
             logit = self.decoded_logit(model, text, decoded)
             probability = model.stacking.combine(logit, rules)
             findings.append(Finding(self.name, "learned", 0, len(text), probability, "model"))

@@ -72,6 +72,9 @@ WINDOW = 250
 STEP = 125
 #: Lines of at least this many characters are scored as windows of their own.
 LINE_MIN = 40
+#: Up to this many windows, a batch is scored one C call per window when the
+#: native sum is there (``ngram_native.py``), else in one numpy pass.
+NATIVE_BATCH_MAX = 16
 
 
 def window_pairs(text: str) -> list[tuple[str, str]]:
@@ -192,7 +195,8 @@ class InjectionModel:
 
     def logit(self, text: str) -> float:
         """The model's logit for ``text`` (the highest over its windows)."""
-        return self.logits([text])[0]
+        pieces = window_pairs(text)
+        return self._logits(pieces, [0] * len(pieces), 1)[0]
 
     def logits(self, texts: Sequence[str]) -> list[float]:
         """Logits of several texts in one vectorised pass (see ``batch_features``)."""
@@ -202,6 +206,11 @@ class InjectionModel:
             cut = window_pairs(text)
             pieces += cut
             owner += [index] * len(cut)
+        return self._logits(pieces, owner, len(texts))
+
+    def _logits(self, pieces: list[tuple[str, str]], owner: list[int], count: int) -> list[float]:
+        """The highest logit of each of ``count`` texts over its windows
+        (``pieces``, ``owner[i]`` the text piece i is from)."""
         raw = self.shapes
         if len(pieces) == 1:  # one short text: no per-segment sums needed
             folded, original = pieces[0]
@@ -212,6 +221,20 @@ class InjectionModel:
             found = len(buckets)
             total = float(_add(self.weights.take(buckets), dtype=np.float64)) if found else 0.0
             return [self.bias + total / math.sqrt(max(found, 1))]
+        grid = self._grid
+        if raw and grid.native is not None and len(pieces) <= NATIVE_BATCH_MAX:
+            # A first turn's few texts: one C call each (``ngram_native.py``) instead
+            # of the batch's numpy calls; the same sums and counts.
+            totals = [grid.total(folded, original) for folded, original in pieces]
+            if None not in totals:
+                bias = self.bias
+                best = [-math.inf] * count
+                for index, fast in zip(owner, totals, strict=True):
+                    total, found = fast  # type: ignore[misc]
+                    value = bias + total / math.sqrt(max(found, 1))
+                    if value > best[index]:
+                        best[index] = value
+                return best
         sums, counts = batch_sums(
             self.weights,
             self.bits,
@@ -220,7 +243,7 @@ class InjectionModel:
         )
         bias = self.bias
         scores = [bias + s / math.sqrt(max(c, 1)) for s, c in zip(sums, counts, strict=True)]
-        best = [-math.inf] * len(texts)
+        best = [-math.inf] * count
         for index, value in zip(owner, scores, strict=True):
             if value > best[index]:
                 best[index] = value

@@ -10,7 +10,11 @@ Replaced algorithms, each checked against its definition written out here:
 - word shapes of a batch: ``vector_shape`` (numpy) instead of four regex
   substitutions;
 - the no-finding verdicts of PII and content built once, ``noisy_or`` of nothing,
-  the injection guardrail's long-token test as one regex search.
+  the injection guardrail's long-token test as one regex search;
+- one new message's n-gram sum: the grid, words and bigrams written into one key
+  array (numpy bigrams) instead of a concatenation with Python-int bigrams;
+- ``scan_conversation`` of one message (``_scan_one``) instead of the general loop
+  (``_scan_many``); the content verdict of framing findings alone.
 """
 
 from __future__ import annotations
@@ -459,3 +463,208 @@ def test_digest_memo_gives_message_digest_and_stays_bounded() -> None:
         assert memo.digests(batch) == [message_digest(t) for t in batch]
         assert len(memo) <= 50 and memo.chars <= 3_000
         assert memo.chars == sum(map(len, memo._memo))
+
+
+def previous_grid_total(grid: ngram_sums.GramGrid, folded: str, raw: str) -> tuple[float, int]:
+    """``GramGrid.total`` as it was (655b9d8): the grid's rows and the words
+    concatenated, the bigrams as Python ints (``ngrams._bigrams``)."""
+    data = (" " + folded + " ").encode("utf-8", "surrogatepass")
+    shaped = b" " + shape(raw) + b" "
+    text_count = len(data) - 2
+    joined = data + ngrams._GAP + shaped
+    positions = len(joined) - 2
+    start = ngram_sums._JUNCTION - text_count
+    packed = np.ndarray((positions,), dtype="<u8", buffer=joined + ngrams._PAD, strides=(1,))
+    grams = packed & grid.masks[:, start : start + positions]
+    grams |= grid.tags[:, start : start + positions]
+    words = ngrams._word_hashes(folded, data)
+    words += ngrams._bigrams(words)
+    keys = np.concatenate((grams.ravel(), np.array(words, dtype=np.uint64)))
+    keys *= ngrams._MIX
+    keys >>= grid.shift
+    return float(np.add.reduce(grid.weights.take(keys), dtype=np.float64)), len(keys) - 12
+
+
+def test_grid_total_fills_one_key_array_as_the_concatenation_did() -> None:
+    """The key array written in place (numpy bigrams) gives the previous sum and
+    count bit for bit, and both equal the sum of ``features``' weights, on texts
+    with no word, one word, two, and the corpus."""
+    model = default_model()
+    grid = model._grid
+    texts = [*TEXTS, "", "!!", "word", "two words", "'", "0 1", "ab" * 120]
+    compared = 0
+    for text in texts:
+        for folded, raw in window_pairs(text):
+            new = grid.total(folded, raw)
+            if new is None:
+                continue  # longer than the grid: ``features`` scores it
+            compared += 1
+            assert new == previous_grid_total(grid, folded, raw)
+            buckets = features(folded, model.bits, raw)
+            assert new == (float(model.weights[buckets].astype(np.float64).sum()), len(buckets))
+    assert compared > 150
+
+
+class _Flaky:
+    """A guardrail whose check raises on texts holding "boom"."""
+
+    name = "flaky"
+    version = "flaky/1"
+
+    def check(self, text: str) -> Verdict:
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return Verdict(self.name, (), 0.0, None)
+
+
+def _cache_state(cache: Any) -> tuple[Any, ...]:
+    return (
+        [(d, sorted(e.items())) for d, e in cache._messages.items()],
+        cache.scans,
+        cache.hits,
+        len(cache),
+    )
+
+
+@pytest.mark.parametrize("max_messages", [1, 3, 50])
+def test_one_message_scan_is_the_general_loop(max_messages: int) -> None:
+    """``scan_conversation`` of one message (``_scan_one``) leaves the cache as the
+    general loop (``_scan_many``) does: verdicts, LRU order, entries, scans,
+    hits and held count, through hits, partial hits (another guardrail tuple
+    scanned the text before), evictions and a guardrail that raises."""
+    from routeiq.plugins.guardrails import VerdictCache, message_digest
+    from routeiq.plugins.guardrails.cache import _scan_many, _scan_one
+
+    full = (
+        PIIGuardrail(PIISettings(action="log")),
+        ContentGuardrail(ContentSettings(action="log")),
+        InjectionGuardrail(InjectionSettings(action="log")),
+    )
+    tuples: list[tuple[Any, ...]] = [full, full[:2], full[2:], (full[0], _Flaky(), full[2])]
+    rng = random.Random(max_messages)
+    texts = [*TEXTS[:40], "boom goes the text"]
+    old, new = VerdictCache(max_messages), VerdictCache(max_messages)
+    for _ in range(300):
+        guardrails = rng.choice(tuples)
+        text = rng.choice(texts)
+        digest = message_digest(text)
+        outcomes = []
+        for cache, scan in ((old, _scan_many), (new, _scan_one)):
+            try:
+                found: Any = (
+                    scan(guardrails, [text], cache, [digest])
+                    if scan is _scan_many
+                    else scan(guardrails, text, cache, digest)
+                )
+            except RuntimeError as error:
+                found = str(error)
+            outcomes.append(found)
+        assert outcomes[0] == outcomes[1]
+        assert _cache_state(old) == _cache_state(new)
+    assert old.hits > 0 and old.scans > 0
+
+
+@pytest.mark.parametrize("action", ["log", "redact", "block"])
+def test_content_verdict_on_framing_alone_is_the_general_one(action: str) -> None:
+    """A text whose only content findings are framing ("how to", "can you") gets
+    the clean verdict: what the general path builds from them (no category
+    score, score 0.0, no harm finding); texts with harm findings still keep them."""
+    from routeiq.plugins.guardrails.content import _FRAMING
+
+    guardrail = ContentGuardrail(ContentSettings(action=action))  # type: ignore[arg-type]
+    texts = [
+        *TEXTS,
+        "How to bake bread? Can you help me write a poem?",
+        "How to avoid phishing scams and signs of fraud",
+        "how to kill a process",
+        "write a guide to make a bomb",
+        "how to make a bomb at home",
+    ]
+    framing_only = harmful = 0
+    for text in texts:
+        findings = guardrail.scan(text)
+        verdict = guardrail.decide(findings, text)
+        harms = tuple(f for f in findings if f.type not in _FRAMING)
+        if findings and not harms:
+            framing_only += 1
+            scores = guardrail.category_scores(findings)
+            assert scores == {}
+            general = Verdict(guardrail.name, harms, max(scores.values(), default=0.0), None)
+            assert verdict == general
+        elif harms:
+            harmful += 1
+            assert verdict.findings == harms
+    assert framing_only > 20 and harmful > 0
+
+
+def _grid_sums_both_ways(grid: ngram_sums.GramGrid, texts: list[str]) -> int:
+    """Assert the native and numpy sums of each window agree; the windows compared."""
+    native = grid.native
+    assert native is not None, "a C compiler is part of the test environment (Makefile)"
+    compared = 0
+    try:
+        for text in texts:
+            for folded, raw in window_pairs(text):
+                grid.native = native
+                fast = grid.total(folded, raw)
+                grid.native = None
+                assert fast == grid.total(folded, raw)
+                compared += fast is not None
+    finally:
+        grid.native = native
+    return compared
+
+
+def test_native_grid_sum_is_the_numpy_sum() -> None:
+    """The C loop (``ngram_native.py``) gives the numpy path's (sum, count) bit for
+    bit: the corpus, and random texts (ASCII, control characters, non-Latin)."""
+    rng = random.Random(5)
+    alphabet = "abcXYZ019 \t\n.,;:'\"!?()[]{}<>@#$%&*+-=/\\|~\x00\x7f"
+    alphabet += "\u00e9\u6771\u0456\u0416\U0001f642"
+    odd = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 260))) for _ in range(300)]
+    grid = default_model()._grid
+    assert _grid_sums_both_ways(grid, [*TEXTS, *odd]) > 400
+
+
+def test_native_sum_converts_every_float16_exactly() -> None:
+    """A table of random float16 weights under 16 in magnitude (subnormals, both
+    zeros, every exponent): the native and numpy sums agree on every text."""
+    rng = np.random.default_rng(3)
+    halves = rng.integers(0, 1 << 16, size=1 << 16, dtype=np.uint16).view(np.float16)
+    halves = np.where(np.isfinite(halves) & (np.abs(halves) < 16), halves, np.float16(0.5))
+    table = np.resize(halves, 1 << 20).astype(np.float16)
+    table[:4096] = 0  # a zero-weight key for the grid's junction columns
+    grid = ngram_sums.GramGrid(table, 20)
+    assert grid.usable and grid.native is not None
+    assert _grid_sums_both_ways(grid, TEXTS) > 150
+
+
+def test_native_sum_off_or_unbuildable_leaves_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from routeiq.plugins.guardrails import ngram_native
+
+    monkeypatch.setenv("ROUTEIQ_NATIVE_NGRAMS", "0")
+    assert ngram_native._build() is None
+    monkeypatch.setenv("ROUTEIQ_NATIVE_NGRAMS", "1")
+    monkeypatch.setenv("CC", "false")  # a "compiler" that fails
+    assert ngram_native._build() is None
+    monkeypatch.delenv("CC")
+    assert ngram_native._build() is not None
+
+
+def test_small_batches_score_natively_as_in_one_numpy_pass() -> None:
+    """A first turn's few texts, one C call per window, give the batch pass's logits."""
+    model = default_model()
+    grid = model._grid
+    native = grid.native
+    assert native is not None
+    rng = random.Random(9)
+    try:
+        for size in (2, 3, 5, 8, 12):
+            for _ in range(10):
+                texts = rng.sample(TEXTS, size)
+                grid.native = native
+                fast = model.logits(texts)
+                grid.native = None
+                assert fast == model.logits(texts)
+    finally:
+        grid.native = native
