@@ -135,13 +135,13 @@ def test_an_unscaled_stacking_file_still_loads(tmp_path: Path) -> None:
     assert stacking.transformer_input(6.0, "ok") == 6.0
 
 
-def logit_for(text: str, probability: float) -> float:
+def logit_for(text: str, probability: float, guard: InjectionGuardrail = TF) -> float:
     """The transformer logit that gives ``text`` this stacked probability (bisection)."""
-    assert TF.transformer is not None
+    assert guard.transformer is not None
     low, high = -50.0, 50.0
     for _ in range(100):
         mid = (low + high) / 2
-        if with_transformer(TF, TF.transformer, text, mid).score < probability:
+        if with_transformer(guard, guard.transformer, text, mid).score < probability:
             low = mid
         else:
             high = mid
@@ -150,19 +150,25 @@ def logit_for(text: str, probability: float) -> float:
 
 def test_tool_texts_are_judged_against_the_indirect_threshold() -> None:
     assert TF.transformer is not None
+    # By default the stacking's own indirect threshold (0.504 for the stacking on
+    # n-gram v12: too close to the direct 0.5 to tell the roles apart here), or the
+    # configured one: 0.7 below.
     assert TF.indirect_threshold == TF.transformer.indirect_threshold
+    guard = InjectionGuardrail(InjectionSettings(transformer=True, indirect_threshold=0.7))
+    assert guard.transformer is not None and guard.indirect_threshold == 0.7
     text = "Shipping policy: orders leave the warehouse within two working days."
-    low, high = sorted((0.5, TF.indirect_threshold))
-    assert high - low > 0.005, "the two thresholds coincide: nothing to tell apart"
-    between = with_transformer(TF, TF.transformer, text, logit_for(text, (low + high) / 2))
+    low, high = 0.5, 0.7
+    between = with_transformer(
+        guard, guard.transformer, text, logit_for(text, (low + high) / 2, guard)
+    )
     assert low < between.score < high
-    direct = TF.for_kind(between, "direct", text).triggered
-    indirect = TF.for_kind(between, "indirect", text).triggered
+    direct = guard.for_kind(between, "direct", text).triggered
+    indirect = guard.for_kind(between, "indirect", text).triggered
     # Between the two thresholds: exactly one of the two roles acts, by its own threshold.
     assert direct == (between.score >= 0.5)
-    assert indirect == (between.score >= TF.indirect_threshold)
+    assert indirect == (between.score >= guard.indirect_threshold)
     assert direct != indirect
-    assert TF.for_kind(between, "trusted", text).action is None
+    assert guard.for_kind(between, "trusted", text).action is None
 
 
 def test_system_messages_are_trusted() -> None:
