@@ -364,7 +364,7 @@ def _compose(lang: More, kind: str, core: str, label: int, rng: random.Random) -
     request = rng.choice(pool)
     if "{x}" in core:
         text = opener + core.replace("{x}", request.rstrip("。.!"))
-    elif label == 0 and rng.random() < 0.5 or kind == "extraction" and rng.random() < 0.5:
+    elif (label == 0 and rng.random() < 0.5) or (kind == "extraction" and rng.random() < 0.5):
         text = opener + core  # the core alone
     else:
         joiner = "" if lang.code in ("zh", "ja") else " "
