@@ -55,7 +55,7 @@ from routeiq.plugins.guardrails.learned import length_factor
 C_GRID = (1.0, 10.0)
 # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus;
 # 4: n-gram v11 and the persona corpus; 5: n-gram v12 and the multilingual corpus
-VERSION = "5"
+VERSION = "6"
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:
