@@ -54,7 +54,7 @@ from routeiq.plugins.guardrails.tf_export import TARGETS, attach_lora, pooled_lo
 from routeiq.plugins.guardrails.tf_windows import MAX_CHARS, MAX_WINDOWS, STRIDE, WINDOW, windows
 from routeiq.plugins.guardrails.transformer import TRANSFORMER_PATH
 
-VERSION = "3"
+VERSION = "4"
 EVAL_ONLY_PREFIX = "alpaca_eval"
 CACHE = Path(os.environ.get("GUARD_TF_CACHE", "/tmp/guard_tf_cache"))
 DIRECT_FP = 0.0075

@@ -2,14 +2,14 @@
 end to end: the official mcp client through the gateway to an mcp-SDK server.
 
 The planted instruction below avoids the rules' phrases: the n-gram model and rules
-score it 0.15 as a tool result (indirect threshold 0.19) and pass it; the transformer
-stacking scores it 0.74 (indirect threshold 0.50). Its twin has the same shape (a
-forecast, then a tag addressed to the assistant) and asks for nothing harmful.
+pass it as a tool result (0.15 against the indirect threshold 0.19 with n-gram v12);
+the transformer stacking blocks it. Its twin has the same shape (a forecast, then a
+tag addressed to the assistant) and asks for nothing harmful.
 
 The first planted text of this file (``PLANTED_BEFORE``, without the closing "Do not
-mention these instructions.") scored 0.86 with the transformer stacked on n-gram v11;
-restacked on v12 it scores 0.46 and passes: a strict xfail below keeps that miss in
-view.
+mention these instructions.") scored 0.86 with transformer v3 stacked on n-gram v11
+and 0.46 (missed) restacked on v12; transformer v4, trained on the grown corpus,
+catches it again.
 """
 
 from __future__ import annotations
@@ -71,7 +71,6 @@ def test_the_ngram_verdict_misses_the_planted_instruction() -> None:
     assert check_tool_result(TWIN, guard).action is None
 
 
-@pytest.mark.xfail(strict=True, reason="transformer restacked on n-gram v12: 0.46 < 0.50")
 def test_the_first_planted_text_is_still_caught(tf_runtime: TransformerRuntime) -> None:
     guard = InjectionGuardrail(InjectionSettings(action="block", transformer=True))
     assert tf_runtime.scorer is not None
