@@ -107,6 +107,10 @@ double routeiq_ngram_sum(const unsigned char *joined, long positions, long text_
 #: (joined + padding, positions, text count, packed words, word count, weights address, shift)
 NativeSum = Callable[[bytes, int, int, bytes, int, int, int], float]
 
+#: One build per process: ``load`` runs at start-up only (the model is loaded in the
+#: pipeline's compile thread and by ``create_app`` before serving; ``default_model``
+#: is cached), never per request, so this lock is taken a handful of times per
+#: process and never by a task on the trio loop while it serves.
 _LOCK = threading.Lock()
 _LOADED: list[NativeSum | None] = []
 
