@@ -22,6 +22,7 @@ import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -104,17 +105,23 @@ def main() -> None:
     if args.transformer:
         from guard_transformer_eval import transformer_judge
 
-        judge = transformer_judge()
-        flags["transformer"] = [
-            v.triggered for v in judge([s.text for s in calib], [s.role for s in calib])
-        ]
-        hard_flags["transformer"] = [
-            v.triggered for v in judge([h.text for h in hard], [h.role for h in hard])
-        ]
+        # As served (scope uncertain: the stacking's band) and on every text.
+        scopes: tuple[tuple[str, Literal["uncertain", "all"]], ...] = (
+            ("transformer", "uncertain"),
+            ("transformer_all", "all"),
+        )
+        for name, scope in scopes:
+            judge = transformer_judge(scope=scope, cache=True)
+            flags[name] = [
+                v.triggered for v in judge([s.text for s in calib], [s.role for s in calib])
+            ]
+            hard_flags[name] = [
+                v.triggered for v in judge([h.text for h in hard], [h.role for h in hard])
+            ]
     if args.transformer_previous:
         from guard_transformer_eval import transformer_judge
 
-        previous = transformer_judge(adapter=args.transformer_previous)
+        previous = transformer_judge(adapter=args.transformer_previous, cache=True)
         flags["transformer_previous"] = [
             v.triggered for v in previous([s.text for s in calib], [s.role for s in calib])
         ]

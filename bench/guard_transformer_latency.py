@@ -4,7 +4,10 @@ The transformer pass scores a request's new messages in one ONNX call in a worke
 thread (``routeiq/plugins/transformer_pass.py``), so it adds wall time to phase 1
 but little loop time. Measured on the real pipeline (``RequestRun.phase1()`` under
 trio, PII + injection + content, action ``log``), in the same run, the n-gram-only
-pipeline (``transformer: false``) as the baseline:
+pipeline (``transformer: false``) as the baseline, and the transformer on every
+new text (``transformer_scope: all``) beside it on the uncertain ones only
+(``uncertain``, the default: the stacking's band; ``scored_share`` says how many of
+the timed messages went to the ONNX session):
 
 - first turn of 5 messages (empty verdict cache, every message scored);
 - next turn of a 50-message conversation (49 cached, one new message);
@@ -25,7 +28,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import trio
 import trio.abc
@@ -40,6 +43,7 @@ from guardrails import context, make_messages, request_of
 from routeiq.plugins.guardrails import ContentSettings, InjectionSettings, PIISettings
 from routeiq.plugins.guardrails.cache import VerdictCache
 from routeiq.plugins.guardrails.normalize import clear_memo
+from routeiq.plugins.guardrails.tf_scorer import TransformerScorer
 from routeiq.plugins.pipeline import Pipeline
 from routeiq.plugins.settings import GuardrailsSection
 
@@ -47,12 +51,27 @@ REPEATS = int(os.environ.get("GUARD_TF_REPEATS", "60"))
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def section(transformer: bool) -> GuardrailsSection:
+def section(transformer: bool, scope: Literal["uncertain", "all"] = "all") -> GuardrailsSection:
     return GuardrailsSection(
         pii=PIISettings(action="log"),
-        injection=InjectionSettings(action="log", transformer=transformer),
+        injection=InjectionSettings(action="log", transformer=transformer, transformer_scope=scope),
         content=ContentSettings(action="log"),
     )
+
+
+#: Texts sent to the ONNX session since the last ``reset`` (all runs share it).
+SCORED: list[int] = []
+
+
+def count_scored() -> None:
+    """Wrap ``TransformerScorer.logits`` to count the texts it scores."""
+    real = TransformerScorer.logits
+
+    def counting(self: TransformerScorer, texts: Any) -> Any:
+        SCORED.append(len(texts))
+        return real(self, texts)
+
+    TransformerScorer.logits = counting  # type: ignore[method-assign]
 
 
 async def timed(
@@ -82,12 +101,18 @@ async def run_bench() -> dict[str, Any]:
     fake = Faker("en_US")
     out: dict[str, Any] = {}
     load_before = os.getloadavg()[0]
-    for name, transformer in (("ngram_only", False), ("transformer", True)):
-        fake.seed_instance(23)  # the same conversations for both
+    count_scored()
+    runs: tuple[tuple[str, bool, Literal["uncertain", "all"]], ...] = (
+        ("ngram_only", False, "all"),
+        ("transformer", True, "all"),
+        ("tf_uncertain", True, "uncertain"),
+    )
+    for name, transformer, scope in runs:
+        fake.seed_instance(23)  # the same conversations for all
         firsts = [make_messages(fake, 5) for _ in range(REPEATS)]
         history = make_messages(fake, 49)
         fresh = make_messages(fake, REPEATS)
-        pipeline = Pipeline(section(transformer), [], [])
+        pipeline = Pipeline(section(transformer, scope), [], [])
         samples: dict[str, list[tuple[int, int]]] = {"first_turn_5": [], "next_turn_50": []}
         async with trio.open_nursery() as nursery:
             started = time.perf_counter()
@@ -95,19 +120,29 @@ async def run_bench() -> dict[str, Any]:
             prepare = time.perf_counter() - started
             reset(pipeline)
             await timed(pipeline, instrument, firsts[0])  # warm-up
+            SCORED.clear()
+            judged = 0
             for repeat in range(REPEATS):
                 reset(pipeline)
                 samples["first_turn_5"].append(await timed(pipeline, instrument, firsts[repeat]))
+                judged += 5
                 reset(pipeline)
+                before_history = sum(SCORED)
                 warm = pipeline.begin(context(), request_of(history), stream=False)
                 assert warm is not None
                 await warm.phase1()
                 clear_memo()
                 conversation = [*history, fresh[repeat]]
+                # the history's own scoring (untimed) does not count
+                SCORED.append(before_history - sum(SCORED))
                 samples["next_turn_50"].append(await timed(pipeline, instrument, conversation))
+                judged += 1
             nursery.cancel_scope.cancel()
         out[name] = {
             "pipeline_ready_seconds": round(prepare, 2),
+            # user texts (the assistant's are scanned too: direct) sent to the ONNX
+            # session, per new message timed
+            "scored_share": round(sum(SCORED) / judged, 3) if transformer else 0.0,
             **{
                 case: {
                     "phase1": summarize([w for w, _ in rows]),
@@ -118,11 +153,13 @@ async def run_bench() -> dict[str, Any]:
         }
     trio.lowlevel.remove_instrument(instrument)
     for case in ("first_turn_5", "next_turn_50"):
-        base, tf = out["ngram_only"][case], out["transformer"][case]
-        tf["phase1_over_ngram_p50"] = tf["phase1"]["p50_ms"] / base["phase1"]["p50_ms"]
-        tf["loop_step_over_ngram_p50"] = (
-            tf["longest_loop_step"]["p50_ms"] / base["longest_loop_step"]["p50_ms"]
-        )
+        base = out["ngram_only"][case]
+        for name in ("transformer", "tf_uncertain"):
+            tf = out[name][case]
+            tf["phase1_over_ngram_p50"] = tf["phase1"]["p50_ms"] / base["phase1"]["p50_ms"]
+            tf["loop_step_over_ngram_p50"] = (
+                tf["longest_loop_step"]["p50_ms"] / base["longest_loop_step"]["p50_ms"]
+            )
     return {
         "repeats": REPEATS,
         "runs": out,
@@ -142,12 +179,15 @@ def print_report(report: dict[str, Any]) -> None:
                 f"{name:<12} {case:<13} {p['p50_ms']:>9.3f}ms {p['p99_ms']:>7.3f}ms"
                 f" {s['p50_ms']:>12.3f}ms {s['p99_ms']:>7.3f}ms"
             )
+    for name in ("transformer", "tf_uncertain"):
+        tf = report["runs"][name]
+        for case in ("first_turn_5", "next_turn_50"):
+            print(
+                f"{name}/ngram, {case}: phase 1 {tf[case]['phase1_over_ngram_p50']:.2f}x,"
+                f" longest loop step {tf[case]['loop_step_over_ngram_p50']:.2f}x (p50)"
+            )
+        print(f"{name}: texts sent to the transformer per new message {tf['scored_share']}")
     tf = report["runs"]["transformer"]
-    for case in ("first_turn_5", "next_turn_50"):
-        print(
-            f"transformer/ngram, {case}: phase 1 {tf[case]['phase1_over_ngram_p50']:.1f}x,"
-            f" longest loop step {tf[case]['loop_step_over_ngram_p50']:.2f}x (p50)"
-        )
     print(
         f"pipeline ready in {tf['pipeline_ready_seconds']} s with the transformer"
         f" (graph export if not cached, session); load {report['loadavg_1m']}"
@@ -166,12 +206,12 @@ def plot(report: dict[str, Any], path: Path) -> None:
         (axes[0], "phase1", "phase 1 wall time p50 (ms)"),
         (axes[1], "longest_loop_step", "longest loop step p50 (ms)"),
     ):
-        for offset, name in enumerate(("ngram_only", "transformer")):
+        for offset, name in enumerate(("ngram_only", "transformer", "tf_uncertain")):
             values = [
                 report["runs"][name][c][key]["p50_ms"] for c in ("first_turn_5", "next_turn_50")
             ]
-            axis.bar([i + 0.4 * offset for i in range(2)], values, width=0.4, label=name)
-        axis.set_xticks([0.2, 1.2], ["first turn, 5 msgs", "next turn, 50 msgs"])
+            axis.bar([i + 0.28 * offset for i in range(2)], values, width=0.28, label=name)
+        axis.set_xticks([0.28, 1.28], ["first turn, 5 msgs", "next turn, 50 msgs"])
         axis.set_title(title)
         axis.legend()
     fig.tight_layout()

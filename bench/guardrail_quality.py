@@ -684,10 +684,18 @@ def transformer_rows(
     (an adapter file), ``injection_transformer_previous`` rows for that model."""
     from guard_transformer_eval import transformer_judge
 
-    judge_all = transformer_judge(adapter=previous)
+    judge_all = transformer_judge(adapter=previous, cache=True)
     flags = [v.triggered for v in judge_all([s.text for s in scanned], [s.role for s in scanned])]
     name = "injection_transformer_previous" if previous else "injection_transformer"
     role_rows(add, name, scanned, flags, names)
+    if previous is None:  # the shipped model on every text too (scope ``all``)
+        every = transformer_judge(scope="all", cache=True)
+        texts, roles = [s.text for s in scanned], [s.role for s in scanned]
+        all_flags = [v.triggered for v in every(texts, roles)]
+        role_rows(add, "injection_transformer_all", scanned, all_flags, names)
+        hard_all = [v.triggered for v in every([h.text for h in hard], [h.role for h in hard])]
+        add("injection_transformer_all", "fp_hard_negatives", [Sample(h.text, h.kind)
+            for h in hard], hard_all, ["test"] * len(hard))  # fmt: skip
     real = [i for i, s in enumerate(scanned) if s.source.startswith("alpaca_eval")]
     ngram = [verdict_as(injection, scanned[i].text, scanned[i].role).triggered for i in real]
     for label, got in ((name, [flags[i] for i in real]), ("injection", ngram)):
@@ -745,7 +753,8 @@ def print_table(report: dict[str, object]) -> None:
     print("injection: dev = the calib split (thresholds chosen there), test = held out")
     print(f"{'guardrail':<20} {'metric':<28} {'dev':>16} {'test':>16} {'all':>16}")
     order = ["pii", "injection", "injection_previous", "injection_embedding",
-             "injection_transformer", "injection_transformer_previous", "injection_rules_only",
+             "injection_transformer", "injection_transformer_all",
+             "injection_transformer_previous", "injection_rules_only",
              "content"]  # fmt: skip
     keys = sorted(
         {(r["guardrail"], r["metric"]) for r in rows},

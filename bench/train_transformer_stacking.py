@@ -15,19 +15,19 @@ The result is written into the adapter file's ``stacking`` array.
 With ``length_scaled`` (the default since model version 1's refit) the
 transformer logit is scaled by ``length_factor`` as the n-gram one is (feature
 and serving alike); the sixth ``stacking`` element records it. The calib
-features are cached under ``$GUARD_TF_CACHE`` by the adapter weights and the
-texts, so refitting the stacking alone costs seconds.
+transformer logits are cached per text under ``$GUARD_TF_CACHE`` by the adapter
+weights (``tf_logit_cache``), so refitting the stacking alone costs seconds, and a
+grown corpus scores only its new texts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import pickle
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import Sample, build, split_of
 from guard_corpus_discussion import DISCUSSION_PREFIX
+from tf_logit_cache import LogitCache
 from train_injection_model import DIRECT_FP, EVAL_ONLY, INDIRECT_FP, REAL_USER_FP, threshold_at
 
 from routeiq.cache.embedder import default_model_path
@@ -49,47 +50,74 @@ from routeiq.plugins.guardrails.tf_scorer import TransformerScorer, default_grap
 def scorer_for(adapter: Path, *, int8: bool) -> TransformerScorer:
     model_dir = default_model_path()
     graph = ensure_graph(adapter, model_dir, default_graph_dir(), int8=int8)
-    return TransformerScorer(model_dir, graph, threads=2)
+    return TransformerScorer(model_dir, graph, threads=int(os.environ.get("GUARD_TF_THREADS", "1")))
 
 
-def features(samples: list[Sample], scorer: TransformerScorer) -> np.ndarray:
-    """Rows of (transformer logit, n-gram logit as stacked, rules' score)."""
+def features(adapter: Path, samples: list[Sample], *, int8: bool) -> np.ndarray:
+    """Rows of (transformer logit, n-gram logit as stacked, rules' score). Only the
+    transformer logits are cached (``tf_logit_cache``: per text, by the adapter's
+    weights); the n-gram logit and the rules follow the shipped n-gram model."""
     guard = InjectionGuardrail()
     texts = [s.text for s in samples]
-    tf = np.concatenate([scorer.logits(texts[i : i + 32]) for i in range(0, len(texts), 32)])
+    scorer: list[TransformerScorer] = []
+
+    def score(batch: Sequence[str]) -> np.ndarray:
+        if not scorer:
+            scorer.append(scorer_for(adapter, int8=int8))
+        return scorer[0].logits(batch)
+
+    tf = LogitCache(adapter, score, int8=int8).logits(texts)
     ngram = np.array([guard.model_logit(t) for t in texts])
     rules = np.array([guard.rule_score(t) for t in texts])
     return np.column_stack([tf, ngram, rules])
 
 
-CACHE = Path(os.environ.get("GUARD_TF_CACHE", "/tmp/guard_tf_cache"))
+#: The band's high edge: an n-gram verdict at or above it stands (on calib the
+#: stacking cleared almost no benign text the n-gram model scored this high, and
+#: kept attacks it would have let through).
+HIGH = 0.9
+#: Low edges tried, highest first: the first whose cascade keeps recall within
+#: ``RECALL_SLACK`` of the stacking on every text, at no more false positives, wins.
+LOWS = (0.2, 0.15, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.025, 0.02, 0.015, 0.01, 0.007,
+        0.005, 0.003, 0.002, 0.001, 0.0)  # fmt: skip
+RECALL_SLACK = 0.01
 
 
-def cached_features(adapter: Path, samples: list[Sample], *, int8: bool) -> np.ndarray:
-    """``features`` of ``samples``, cached by the adapter weights (not the stacking),
-    the graph's precision and the texts."""
-    key = hashlib.blake2b(digest_size=8)
-    with np.load(adapter, allow_pickle=False) as data:
-        for name in sorted(data.files):
-            if name != "stacking":
-                key.update(name.encode() + data[name].tobytes())
-    key.update(b"int8" if int8 else b"fp32")
-    for s in samples:
-        key.update(s.text.encode("utf-8", "surrogatepass") + b"\0")
-    path = CACHE / f"stack-features-{key.hexdigest()}.pkl"
-    if path.exists():
-        cached: np.ndarray = pickle.loads(path.read_bytes())
-        return cached
-    x = features(samples, scorer_for(adapter, int8=int8))
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(x))
-    return x
+def fit_band(
+    ngram_score: np.ndarray,
+    full: np.ndarray,
+    alone_ngram: np.ndarray,
+    y: np.ndarray,
+    mask: np.ndarray,
+    ceiling: float,
+) -> tuple[float, dict[str, float]]:
+    """The band's low edge for the texts of ``mask``: the highest of ``LOWS`` (at most
+    ``ceiling``, the lowest threshold in play, so a verdict kept below the band is
+    not flagged under either model's threshold) whose cascade -- the stacking's flag
+    inside ``[low, HIGH)``, the n-gram verdict's outside -- keeps recall within
+    ``RECALL_SLACK`` of the stacking's on every text, with no more false positives."""
+    pos, neg = mask & (y == 1), mask & (y == 0)
+    target_recall, target_fp = float(full[pos].mean()), float(full[neg].mean())
+    for low in (v for v in LOWS if v <= ceiling):
+        routed = (ngram_score >= low) & (ngram_score < HIGH)
+        cascade = np.where(routed, full, alone_ngram)
+        recall, fp = float(cascade[pos].mean()), float(cascade[neg].mean())
+        if recall >= target_recall - RECALL_SLACK and fp <= target_fp:
+            break
+    return low, {
+        "recall": round(recall, 4),
+        "fp": round(fp, 4),
+        "stacking on every text: recall": round(target_recall, 4),
+        "stacking on every text: fp": round(target_fp, 4),
+        "routed, benign": round(float(routed[neg].mean()), 4),
+        "routed, attacks": round(float(routed[pos].mean()), 4),
+    }
 
 
 def stack(adapter: Path, *, int8: bool = True, length_scaled: bool = True) -> None:
     started = time.perf_counter()
     calib = [s for s in build(semantic=True) if split_of(s) == "calib" and s.role != "system"]
-    x = cached_features(adapter, calib, int8=int8)
+    x = features(adapter, calib, int8=int8)
     print(f"calib features for {len(calib)} texts in {time.perf_counter() - started:.0f} s")
     alone = x[:, 0].copy()
     if length_scaled:
@@ -142,10 +170,26 @@ def stack(adapter: Path, *, int8: bool = True, length_scaled: bool = True) -> No
         report[f"calib {name}, transformer alone"] = round(
             float(np.mean(alone[mask & (y == 1)] >= cut)), 4
         )
+    # The bands (``transformer_scope: uncertain``): which n-gram verdicts go to the
+    # transformer at all.
+    guard = InjectionGuardrail()
+    ngram_score = np.array([guard.check(s.text).score for s in calib])
+    bands: list[float] = []
+    for name, mask, cut, ngram_cut in (
+        ("direct", direct, z_direct, guard.settings.threshold),
+        ("indirect", tool, z_indirect, guard.indirect_threshold),
+    ):
+        full = z >= cut
+        alone_ngram = ngram_score >= ngram_cut
+        ceiling = min(0.5, indirect, guard.settings.threshold, guard.indirect_threshold)
+        low, stats = fit_band(ngram_score, full, alone_ngram, y, mask, ceiling)
+        bands += [low, HIGH]
+        report[f"band {name}"] = {"low": low, "high": HIGH, **stats}
     with np.load(adapter, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files if k != "stacking"}
     stacking = np.array(
-        [intercept, a_tf, a_ngram, a_rules, indirect, float(length_scaled)], dtype=np.float64
+        [intercept, a_tf, a_ngram, a_rules, indirect, float(length_scaled), *bands],
+        dtype=np.float64,
     )
     np.savez_compressed(adapter, stacking=stacking, **arrays)
     out = adapter.with_name(adapter.stem + "_stacking.json")

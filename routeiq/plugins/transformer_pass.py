@@ -12,6 +12,14 @@ that follows (``input_scan.scan_input``) finds it there, and ``for_kind`` judges
 texts against the stacking's indirect threshold. A verdict, once cached, is never
 recomputed: the next turn of a conversation scores only its new messages.
 
+With ``injection.transformer_scope: uncertain`` (the default) the n-gram verdict
+comes first (``certain_first``: on the loop, as the ordinary scan computes it, or in
+a thread past ``inline_max_chars``); a text whose score lies outside the stacking's
+band for its kind keeps it (cached as the ordinary scan would), and only the rest
+go to the transformer. On the calib split that sends about one benign user text in
+six to the worker thread, and direct recall does not drop
+(``guardrails/transformer.py``, ``model/MODEL_CARD.md``).
+
 ``TransformerRuntime.prepare`` exports the merged graph if it is not cached
 (``tf_scorer.ensure_graph``: a subprocess, ~15-60 s) and opens the session, in a
 worker thread; the pipeline calls it in the lifespan (``Pipeline.run``) before the
@@ -128,6 +136,43 @@ def with_transformer(
     return guard.decide(findings, text)
 
 
+def ngram_verdicts(guard: InjectionGuardrail, texts: list[str]) -> list[Verdict]:
+    """The guardrail's own verdicts (n-gram model and rules; CPU, blocking)."""
+    return [guard.check(text) for text in texts]
+
+
+async def certain_first(
+    guard: InjectionGuardrail,
+    texts: Sequence[str],
+    todo: list[int],
+    digests: Sequence[bytes],
+    roles: Sequence[str | None] | None,
+    cache: VerdictCache,
+    inline_max_chars: int,
+) -> list[int]:
+    """Cache the n-gram verdicts of the texts of ``todo`` that the stacking's bands
+    call certain; returns the others (for the transformer)."""
+    stacking = guard.transformer
+    assert stacking is not None
+    batch = [texts[i] for i in todo]
+    if total_cost(batch) > inline_max_chars:
+        # (trio's default limiter: not the ONNX session's, which another request's
+        # transformer call may hold)
+        verdicts = await trio.to_thread.run_sync(
+            ngram_verdicts, guard, batch, abandon_on_cancel=True
+        )
+    else:
+        verdicts = ngram_verdicts(guard, batch)
+    uncertain: list[int] = []
+    for index, verdict in zip(todo, verdicts, strict=True):
+        role = roles[index] if roles is not None else None
+        if stacking.uncertain(verdict.score, guard.role_kind(role)):
+            uncertain.append(index)
+        else:
+            cache.put((guard.name, guard.version, digests[index]), verdict)
+    return uncertain
+
+
 def judge(guard: InjectionGuardrail, scorer: TransformerScorer, texts: list[str]) -> list[Verdict]:
     """Verdicts of ``texts`` with the transformer (blocking: the ONNX calls, then the
     rules and n-grams per text)."""
@@ -149,11 +194,14 @@ async def transformer_pass(
     cache: VerdictCache,
     inline_max_chars: int = 0,
 ) -> int:
-    """Judge the request's new scanned texts with the transformer; returns how many.
+    """Judge the request's new scanned texts with the transformer (with scope
+    ``uncertain``: those the n-gram verdict leaves uncertain); returns how many.
 
     Up to ``inline_max_chars`` of new text (``scan_cost.total_cost``), only the ONNX
     call leaves the loop; beyond, the stacking's rules and n-grams go with it."""
     todo = texts_to_judge(guard, digests, roles, cache)
+    if todo and guard.settings.transformer_scope == "uncertain":
+        todo = await certain_first(guard, texts, todo, digests, roles, cache, inline_max_chars)
     if not todo:
         return 0
     if runtime.scorer is None:

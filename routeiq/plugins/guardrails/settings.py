@@ -216,6 +216,11 @@ class InjectionSettings(GuardrailSettings):
     #: file exists). Each new user or tool message is scored in a worker thread
     #: (one ONNX call per request); the graph is built at start-up.
     transformer: bool | Literal["auto"] = False
+    #: Which new texts the transformer judges when it is on: ``uncertain`` (those
+    #: whose n-gram verdict falls in the stacking's band: ~1 in 6 benign user texts
+    #: on the calib split; the rest keep their n-gram verdict and pay nothing more)
+    #: or ``all``.
+    transformer_scope: Literal["uncertain", "all"] = "uncertain"
 
     def role_kind(self, role: str | None) -> RoleKind:
         """How a message of ``role`` is scanned (unknown or missing roles: direct)."""

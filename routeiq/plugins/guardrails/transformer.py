@@ -17,6 +17,15 @@ version 1's refit (``length_scaled``, a sixth ``stacking`` element), the
 transformer logit is scaled by it too: ``a_tf * f * tf`` (a short turn such as
 "forget it, start over" carries only part of its logit, as with the n-grams).
 
+**Uncertain texts only** (``injection.transformer_scope: uncertain``, the default):
+a text whose n-gram verdict (model and rules, ``InjectionGuardrail.check``) is
+already near-certain keeps it; only a score inside the stacking's band for the
+text's kind (``band_direct``, ``band_indirect``: ``[low, high)``, fitted on the
+calib split by ``bench/train_transformer_stacking.py``) goes to the transformer.
+The band's low edge lies below, its high edge above, every threshold in play, so
+a verdict kept outside it decides the same under the n-gram's thresholds as under
+the stacking's. An adapter file without a band routes every text (``all``).
+
 With ``injection.transformer`` resolved on (``resolve_enabled``), the guardrail
 carries this stacking (its ``version`` and indirect threshold change with it); the
 transformer pass (``with_transformer`` there) puts each new text's verdict into the
@@ -27,6 +36,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +48,8 @@ from routeiq.plugins.guardrails.learned import length_factor, sigmoid
 TRANSFORMER_PATH = Path(__file__).resolve().parent / "model" / "injection_transformer.npz"
 #: The finding's rule name (``Finding.rule``) for a transformer-stacked verdict.
 RULE = "model+transformer"
+#: A band that routes every text (adapter files fitted before bands existed).
+EVERYTHING = (0.0, math.inf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,15 @@ class TransformerStacking:
     version: str
     #: The transformer logit is scaled by ``length_factor`` before stacking.
     length_scaled: bool = False
+    #: ``[low, high)`` of the n-gram verdict's score for which a user (direct) text,
+    #: resp. a tool (indirect) text, is uncertain enough to go to the transformer.
+    band_direct: tuple[float, float] = EVERYTHING
+    band_indirect: tuple[float, float] = EVERYTHING
+
+    def uncertain(self, ngram_score: float, kind: str) -> bool:
+        """The text's n-gram verdict (``score``) leaves it to the transformer."""
+        low, high = self.band_indirect if kind == "indirect" else self.band_direct
+        return low <= ngram_score < high
 
     def transformer_input(self, logit: float, text: str) -> float:
         """The transformer's input to the stacking for ``text``."""
@@ -75,7 +96,10 @@ class TransformerStacking:
             version = str(json.loads(str(data["config"]))["version"])
         intercept, a_tf, a_ngram, a_rules, indirect = values[:5]
         scaled = len(values) > 5 and values[5] != 0.0
-        return cls(intercept, a_tf, a_ngram, a_rules, indirect, version, scaled)
+        bands = (EVERYTHING, EVERYTHING)
+        if len(values) >= 10:  # elements 6-9: the bands (direct low, high; indirect low, high)
+            bands = ((values[6], values[7]), (values[8], values[9]))
+        return cls(intercept, a_tf, a_ngram, a_rules, indirect, version, scaled, *bands)
 
 
 @lru_cache(maxsize=4)

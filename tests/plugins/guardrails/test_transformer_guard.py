@@ -200,3 +200,35 @@ def test_transformer_true_without_the_adapter_is_a_config_error(tmp_path: object
         resolve_enabled(True, missing)
     assert resolve_enabled("auto", missing) is False
     assert resolve_enabled(False, missing) is False
+
+
+def test_the_shipped_stacking_has_bands_around_every_threshold() -> None:
+    # A verdict kept outside the band must decide the same under the n-gram model's
+    # thresholds as under the stacking's: the band holds them all.
+    stacking = TF.transformer
+    assert stacking is not None
+    thresholds = (0.5, stacking.indirect_threshold, NGRAM.indirect_threshold)
+    for low, high in (stacking.band_direct, stacking.band_indirect):
+        assert 0.0 <= low <= min(thresholds) and high > max(thresholds)
+        assert high < 1.0  # a near-certain n-gram verdict stands
+
+
+def test_uncertain_is_the_band_half_open_per_kind() -> None:
+    stacking = TransformerStacking(0.0, 1.0, 1.0, 1.0, 0.3, "x", True, (0.02, 0.9), (0.005, 0.9))
+    assert not stacking.uncertain(0.019, "direct") and stacking.uncertain(0.02, "direct")
+    assert stacking.uncertain(0.899, "direct") and not stacking.uncertain(0.9, "direct")
+    assert stacking.uncertain(0.01, "indirect") and not stacking.uncertain(0.004, "indirect")
+    assert not stacking.uncertain(0.95, "indirect")
+
+
+def test_a_stacking_file_without_bands_routes_every_text(tmp_path: Path) -> None:
+    # Files fitted before the bands (six stacking elements): every text is uncertain.
+    with np.load(TRANSFORMER_PATH, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["stacking"] = arrays["stacking"][:6]
+    old = tmp_path / "old.npz"
+    np.savez(old, **arrays)
+    stacking = TransformerStacking.load(old)
+    assert stacking.length_scaled
+    for score in (0.0, 0.3, 0.999, 1.0):
+        assert stacking.uncertain(score, "direct") and stacking.uncertain(score, "indirect")
