@@ -57,8 +57,8 @@ SEED = 20261208
 PER_STYLE = 60
 PER_TWIN = 60
 #: Each material kind is split over this many groups: benign traffic has every kind,
-#: so training should see each (a kind in one group lands wholly in test 1 time in 4).
-TWIN_PARTS = 3
+#: so training should see each (a kind in one group lands wholly outside train 2 times in 5).
+TWIN_PARTS = 4
 
 # -- vocabularies ------------------------------------------------------------------
 
