@@ -312,8 +312,35 @@ def _piece(salad: Salad, kind: str) -> str:
     raise ValueError(kind)
 
 
+#: Families whose every suffix draws its own mix of piece kinds and its own length:
+#: between the fixed styles, as an optimiser's runs are (several groups, so some of
+#: this continuum is trained on and some only evaluated).
+MIXED = tuple(f"mixed {i}" for i in range(4))
+_KINDS = (
+    "alpha",
+    "camel",
+    "target",
+    "latex",
+    "markdown",
+    "html",
+    "brackets",
+    "punct",
+    "code",
+    "foreign",
+    "wordpiece",
+    "numeric",
+)
+
+
+def _mixed(rng: random.Random) -> tuple[Style, tuple[int, int]]:
+    weights = {k: rng.random() ** 3 for k in _KINDS}
+    weights["alpha"] += 0.5  # never a suffix without words
+    low = rng.randint(6, 30)
+    return weights, (low, low + rng.randint(0, 12))
+
+
 def suffix(style: str, rng: random.Random) -> str:
-    weights, (low, high) = STYLES[style]
+    weights, (low, high) = _mixed(rng) if style in MIXED else STYLES[style]
     salad = Salad(rng)
     kinds, values = zip(*weights.items(), strict=True)
     pieces = [_piece(salad, k) for k in rng.choices(kinds, values, k=rng.randint(low, high))]
@@ -399,7 +426,7 @@ def harmful_goals() -> tuple[str, ...]:
 def build_attacks() -> list[Sample]:
     goals = harmful_goals()
     out: list[Sample] = []
-    for style in STYLES:
+    for style in (*STYLES, *MIXED):
         rng = random.Random(f"{SEED} {style}")
         group = f"{ATTACK_GROUP}{style}"
         for _ in range(PER_STYLE):

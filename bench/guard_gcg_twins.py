@@ -477,6 +477,47 @@ def degenerate_output(rng: random.Random) -> str:
     )
 
 
+ROLES = (
+    "support agent for {shop}",
+    "tutor who explains {topic} simply",
+    "travel planner",
+    "recipe assistant",
+    "code reviewer for {lang}",
+)
+TOPICS = ("fractions", "photosynthesis", "the French revolution", "SQL joins")
+
+
+def prompt_code(rng: random.Random) -> str:
+    """Code that builds a chat request with interpolated strings: template literals,
+    f-strings and ``${...}``, the punctuation an optimiser's suffix is full of."""
+    role = rng.choice(ROLES)
+    var, msgs = _ident(rng), rng.choice(("messages", "history", "chat", "turns"))
+    return rng.choice(
+        (
+            f"const {var} = `Act as a {role.replace('{', '${')} and answer in ${{lang}}.`;\n{msgs}.push({{ role: 'user', content: `${{{var}}}\\n${{input}}` }});",
+            f'{var} = f"Act as a {role} and keep answers under {{max_words}} words."\n{msgs} = [{{"role": "system", "content": {var}}}, *{msgs}[-{rng.randint(2, 8)}:]]',
+            f"const res = await client.chat.completions.create({{ model: process.env.MODEL ?? 'gpt-4o-mini', messages: [...{msgs}, {{ role: 'user', content: `${{q}}` }}], temperature: {rng.randint(0, 10) / 10} }});",
+            f'payload = {{"model": MODEL, "messages": {msgs} + [{{"role": "user", "content": f"{{question}}\\n\\nContext:\\n{{ctx[:{rng.randint(1, 8)}000]}}"}}]}}',
+            'echo "{\\"messages\\":[{\\"role\\":\\"user\\",\\"content\\":\\"${PROMPT}\\"}]}" | curl -s -d @- -H "Authorization: Bearer ${API_KEY}" $BASE_URL/v1/chat/completions',
+        )
+    )
+
+
+def templates(rng: random.Random) -> str:
+    """Template languages: Jinja, Helm, GitHub Actions, Handlebars, shell defaults."""
+    name = rng.choice(NAMES)
+    return rng.choice(
+        (
+            f"{{% for {name} in {name}s %}}<li class=\"{{{{ loop.cycle('odd', 'even') }}}}\">{{{{ {name}.title|e }}}}</li>{{% endfor %}}",
+            f'image: "{{{{ .Values.image.repository }}}}:{{{{ .Values.image.tag | default .Chart.AppVersion }}}}"\n{{{{- if .Values.{name}.enabled }}}}',
+            f'- run: echo "${{{{ secrets.{name.upper()}_TOKEN }}}}" | docker login ghcr.io -u ${{{{ github.actor }}}} --password-stdin',
+            f"{{{{#each {name}s}}}}<p>{{{{this.name}}}} &mdash; {{{{formatPrice this.{name}}}}}</p>{{{{/each}}}}",
+            f'export {name.upper()}_DIR=${{{name.upper()}_DIR:-$HOME/.cache/{name}}}; [ -d "${{{name.upper()}_DIR}}" ] || mkdir -p "${{{name.upper()}_DIR}}"',
+            f"<%= render partial: '{name}', collection: @{name}s %> <% if @{name}.nil? %><p>None</p><% end %>",
+        )
+    )
+
+
 # fmt: off
 TWINS: dict[str, tuple[tuple[str, ...], Material]] = {
     "minified js": (("Can you unminify this and tell me what it does?", "This minified bundle throws 'undefined is not a function' in Safari, any idea why?", "Please format this JavaScript so I can read it", "What does this snippet from our analytics script do?", "Convert this to TypeScript with proper types"), minified_js),
@@ -502,6 +543,8 @@ TWINS: dict[str, tuple[tuple[str, ...], Material]] = {
     "chess": (("Which opening is this?", "Where did white go wrong in this game? {}", "Annotate this game for a beginner"), pgn),
     "serial keys": (("My licence key is rejected, did I copy it right? {}", "Is this the right format for a Windows product key?", "Generate more keys in this format for our test database:"), serial_key),
     "smiles": (("What molecule is this SMILES string?", "Draw the structure of {}", "Give the molecular weight of"), smiles),
+    "prompt code": (("Why does this template literal print undefined?", "Review this code that calls the chat API", "How do I stop the history from growing forever here?", "Convert this to Python", "Is it safe to put the API key in {} like that?"), prompt_code),
+    "templates": (("Why does this template render empty?", "Explain this template syntax", "Convert this to Jinja", "The linter complains about this line: {}", "What does the pipe do in this template?"), templates),
     "degenerate output": (("My fine-tuned model only outputs this, what went wrong?", "Why does greedy decoding give me {}?", "The chatbot replied with this garbage, is the temperature too low?"), degenerate_output),
 }
 # fmt: on

@@ -30,6 +30,7 @@ from guard_corpus_gcg import (
     ATTACK_GROUP,
     ATTACK_SOURCE,
     BENIGN_SOURCE,
+    MIXED,
     SHAPE_SOURCE,
     SHAPES,
     STYLES,
@@ -64,7 +65,7 @@ def test_one_group_per_style_and_per_twin_part_in_one_split() -> None:
         splits[s.group].add(split_of(s))
     assert all(len(v) == 1 for v in splits.values())
     styles = {g.removeprefix(ATTACK_GROUP) for g in splits if g.startswith(ATTACK_GROUP)}
-    assert styles == set(STYLES) | set(SHAPES)
+    assert styles == set(STYLES) | set(MIXED) | set(SHAPES)
     twin_groups = {g for g in splits if g.startswith(TWIN_GROUP)}
     assert len(twin_groups) == len(TWINS) * TWIN_PARTS
     # Calib measures attack styles never trained on; every twin kind is trained on.
