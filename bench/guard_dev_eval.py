@@ -13,7 +13,8 @@ split; this script exists so that choosing between candidates does not.
 Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]
 [--ngram-previous NPZ]`` (the written persona families of ``guard_corpus_persona``
 are reported one by one, and direct recall on the sources before them apart; the
-multilingual sources of ``guard_corpus_multilingual`` by language).
+multilingual sources of ``guard_corpus_multilingual`` by language; the suffix styles
+and twin kinds of ``guard_corpus_gcg`` one by one).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from guard_corpus import Sample, build, split_of
 from guard_corpus_discussion import DISCUSSION_PREFIX
+from guard_corpus_gcg import GCG_SOURCES
 from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
 from guard_corpus_persona import PERSONA_SOURCES
 from guard_hard_negatives import Hard
@@ -146,6 +148,8 @@ def main() -> None:
             elif s.source.startswith(DISCUSSION_PREFIX):  # per written family / paper / doc
                 if "written" in s.source:
                     by_source[f"{s.label} {s.role} {s.group}"].append(f)
+            elif s.source.startswith(GCG_SOURCES):  # per suffix style / material kind
+                by_source[f"{s.label} {s.role} {s.group}"].append(f)
             elif s.label and s.role == "user":
                 older.append(f)
         if older:
@@ -178,6 +182,7 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
     ml = np.array([s.source.startswith(MULTILINGUAL_SOURCES) for s in users])
     disc = np.array([s.source.startswith(DISCUSSION_PREFIX) for s in users])
     alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
+    gcg = np.array([s.source.startswith(GCG_SOURCES) for s in users])
     for name, guard in guards.items():
         score = np.array([guard.check(s.text).score for s in users])
         hard_score = np.array([guard.check(h.text).score for h in hard if h.role == "user"])
@@ -185,7 +190,7 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
             cut = max(threshold_at(score[benign], y[benign], DIRECT_FP),
                       threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
             hit = score >= cut
-            old = ~twin & ~disc & ~ml
+            old = ~twin & ~disc & ~ml & ~gcg
 
             def fp(mask: np.ndarray, hit: np.ndarray = hit) -> str:
                 return f"{int(hit[(y == 0) & mask].sum())} of {int(((y == 0) & mask).sum())}"
@@ -194,9 +199,10 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
                   f" recall {hit[(y == 1) & old].mean():.4f} (n={int(((y == 1) & old).sum())}),"
                   f" persona {hit[(y == 1) & twin].mean():.4f},"
                   f" multilingual {hit[(y == 1) & ml].mean():.4f},"
-                  f" discussion twins {hit[(y == 1) & disc].mean():.4f}; FP older sources"
+                  f" discussion twins {hit[(y == 1) & disc].mean():.4f},"
+                  f" gcg-style {hit[(y == 1) & gcg].mean():.4f}; FP older sources"
                   f" {fp(old)}, persona twins {fp(twin)}, multilingual {fp(ml)},"
-                  f" discussion {fp(disc)},"
+                  f" discussion {fp(disc)}, gcg twins {fp(gcg)},"
                   f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
     # Indirect (tool texts) at the same FP, on all benign tool texts and on those
     # before the discussion corpus (its documents about attacks are the hard ones).

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from guard_corpus import REPOS, Sample, build, split_of
 from guard_corpus_discussion import DISCUSSION_PREFIX, DISCUSSION_REPOS
 from guard_corpus_extra import EXTRA_REPOS
+from guard_corpus_gcg import GCG_SOURCES
 from guard_corpus_multilingual import REPOS as MULTILINGUAL_REPOS
 
 from routeiq.plugins.guardrails.injection import InjectionGuardrail
@@ -90,6 +91,9 @@ SOURCE_WEIGHT.update(
         for src in ("multilingual attacks (written)", "multilingual benign twins (written)")
     }
 )
+#: Experiments: scale the written GCG-style sources (attacks and twins) by
+#: ``GUARD_GCG_WEIGHT`` (default 1: their 1/sqrt(size) share, as every source).
+SOURCE_WEIGHT.update({src: float(os.environ.get("GUARD_GCG_WEIGHT", "1")) for src in GCG_SOURCES})
 DIRECT_FP = 0.0075
 REAL_USER_FP = 0.01
 INDIRECT_FP = 0.01
@@ -367,6 +371,7 @@ def finish(
             "guard_corpus_persona (RouteIQ engineers, 2026-12-07)",
             "guard_multilingual_written (RouteIQ engineers, 2026-12-07)",
             "guard_discussion_phrases (RouteIQ engineers, 2026-12-07)",
+            "guard_corpus_gcg, guard_gcg_twins (RouteIQ engineers, 2026-12-08)",
         ],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
