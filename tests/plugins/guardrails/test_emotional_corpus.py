@@ -1,5 +1,5 @@
 """The written emotional-pressure and one-liner corpus (``bench/guard_corpus_emotional.py``,
-issue #14): each family is one group in one split with one label, benign twins
+issue #14): each attack family and its twins are one group in one split, benign twins
 outnumber the attacks and share their frames, every placeholder is filled, no
 well-known jailbreak name, excluded source or test hard negative is in it, and it is
 appended after every earlier source (so no earlier sample changes split)."""
@@ -34,9 +34,15 @@ def samples() -> list[Sample]:
     return build_emotional()
 
 
-def test_each_family_is_one_group_in_one_split_with_one_label(samples: list[Sample]) -> None:
-    names = [f.name for f in families()]
+def test_each_attack_family_and_its_twins_are_one_group_in_one_split(
+    samples: list[Sample],
+) -> None:
+    fams = families()
+    names = [f.name for f in fams]
     assert len(names) == len(set(names))
+    attacks = {f.name for f in fams if f.label}
+    assert all(f.twin_of in attacks for f in fams if not f.label)  # every twin names its attack
+    assert not [f for f in fams if f.label and f.twin_of]
     splits: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[int]] = defaultdict(set)
     for s in samples:
@@ -45,9 +51,10 @@ def test_each_family_is_one_group_in_one_split_with_one_label(samples: list[Samp
         assert s.source.endswith("attacks (written)" if s.label else "benign twins (written)")
         splits[s.group].add(split_of(s))
         labels[s.group].add(s.label)
-    assert set(splits) == {GROUP_PREFIX + n for n in names}
+    assert set(splits) == {GROUP_PREFIX + n for n in attacks}
     assert all(len(v) == 1 for v in splits.values())
-    assert all(len(v) == 1 for v in labels.values())
+    paired = [g for g, v in labels.items() if v == {0, 1}]
+    assert len(paired) >= 40  # most attack families have twins in their split
     by_split: dict[tuple[int, str], set[str]] = defaultdict(set)
     for s in samples:
         by_split[(s.label, split_of(s))].add(s.group)
