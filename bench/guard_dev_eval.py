@@ -11,10 +11,10 @@ with ``--semantic``). ``bench/guardrail_quality.py`` is the one that reads the t
 split; this script exists so that choosing between candidates does not.
 
 Run: ``PYTHONPATH=. python bench/guard_dev_eval.py [--embedding] [--transformer] [--show]
-[--ngram-previous NPZ]`` (the written persona families of ``guard_corpus_persona``
-are reported one by one, and direct recall on the sources before them apart; the
-multilingual sources of ``guard_corpus_multilingual`` by language; the suffix styles
-and twin kinds of ``guard_corpus_gcg`` one by one).
+[--ngram-previous NPZ]`` (the written families of ``guard_corpus_persona`` and
+``guard_corpus_emotional`` are reported one by one, and direct recall on the sources
+before them apart; the multilingual sources of ``guard_corpus_multilingual`` by
+language; the suffix styles and twin kinds of ``guard_corpus_gcg`` one by one).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from guard_corpus import Sample, build, split_of
 from guard_corpus_discussion import DISCUSSION_PREFIX
+from guard_corpus_emotional import EMOTIONAL_SOURCES
 from guard_corpus_gcg import GCG_SOURCES
 from guard_corpus_multilingual import MULTILINGUAL_SOURCES, language_of
 from guard_corpus_persona import PERSONA_SOURCES
@@ -141,7 +142,7 @@ def main() -> None:
         older: list[bool] = []  # direct attacks of the sources before the persona corpus
         for s, f in zip(calib, got, strict=True):
             by_source[f"{s.label} {s.role} {s.source}"].append(f)
-            if s.source.startswith(PERSONA_SOURCES):  # and per written family
+            if s.source.startswith(PERSONA_SOURCES + EMOTIONAL_SOURCES):  # and per family
                 by_source[f"{s.label} {s.role} {s.group}"].append(f)
             elif s.source.startswith(MULTILINGUAL_SOURCES):  # and per language
                 by_source[f"{s.label} {s.role} {s.source} [{language_of(s)}]"].append(f)
@@ -181,6 +182,7 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
     twin = np.array([s.source.startswith(PERSONA_SOURCES) for s in users])
     ml = np.array([s.source.startswith(MULTILINGUAL_SOURCES) for s in users])
     disc = np.array([s.source.startswith(DISCUSSION_PREFIX) for s in users])
+    emo = np.array([s.source.startswith(EMOTIONAL_SOURCES) for s in users])
     alpaca = np.array([s.source.startswith("alpaca_eval") for s in users])
     gcg = np.array([s.source.startswith(GCG_SOURCES) for s in users])
     for name, guard in guards.items():
@@ -190,7 +192,7 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
             cut = max(threshold_at(score[benign], y[benign], DIRECT_FP),
                       threshold_at(score[alpaca], y[alpaca], REAL_USER_FP))  # fmt: skip
             hit = score >= cut
-            old = ~twin & ~disc & ~ml & ~gcg
+            old = ~twin & ~disc & ~ml & ~gcg & ~emo
 
             def fp(mask: np.ndarray, hit: np.ndarray = hit) -> str:
                 return f"{int(hit[(y == 0) & mask].sum())} of {int(((y == 0) & mask).sum())}"
@@ -200,9 +202,10 @@ def matched(calib: list[Sample], hard: list[Hard], guards: dict[str, InjectionGu
                   f" persona {hit[(y == 1) & twin].mean():.4f},"
                   f" multilingual {hit[(y == 1) & ml].mean():.4f},"
                   f" discussion twins {hit[(y == 1) & disc].mean():.4f},"
-                  f" gcg-style {hit[(y == 1) & gcg].mean():.4f}; FP older sources"
+                  f" gcg-style {hit[(y == 1) & gcg].mean():.4f},"
+                  f" emotional {hit[(y == 1) & emo].mean():.4f}; FP older sources"
                   f" {fp(old)}, persona twins {fp(twin)}, multilingual {fp(ml)},"
-                  f" discussion {fp(disc)}, gcg twins {fp(gcg)},"
+                  f" discussion {fp(disc)}, gcg twins {fp(gcg)}, emotional {fp(emo)},"
                   f" dev hard {int((hard_score >= cut).sum())} of {len(hard_score)}")  # fmt: skip
     # Indirect (tool texts) at the same FP, on all benign tool texts and on those
     # before the discussion corpus (its documents about attacks are the hard ones).

@@ -372,6 +372,7 @@ def finish(
             "guard_multilingual_written (RouteIQ engineers, 2026-12-07)",
             "guard_discussion_phrases (RouteIQ engineers, 2026-12-07)",
             "guard_corpus_gcg, guard_gcg_twins (RouteIQ engineers, 2026-12-08)",
+            "guard_corpus_emotional (RouteIQ engineer, 2026-12-08)",
         ],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
