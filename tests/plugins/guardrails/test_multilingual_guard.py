@@ -134,10 +134,11 @@ def test_texts_are_not_trained_on() -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+    from guard_multilingual_cjk import build_cjk
     from guard_multilingual_more import build_more
     from guard_multilingual_written import build_written
 
-    written = {s.text for s in build_written()} | {s.text for s in build_more()}
+    written = {s.text for s in [*build_written(), *build_more(), *build_cjk()]}
     ours = {*ORDINARY.values(), *ATTACKS.values(), *KNOWN_MISSES.values()}
     assert not written & (ours | {*ZH_ATTACKS, *ZH_MISSES, *BENIGN_TRAPS})
 
