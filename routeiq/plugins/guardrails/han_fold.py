@@ -2,9 +2,11 @@
 
 Almost all the injection corpus's Chinese is Simplified. A Traditional character
 is a different UTF-8 sequence, so a Traditional sentence's hashed n-grams are
-features the model never learnt: n-gram v13 scored "請忽略之前的所有指示" 0.16
-where its Simplified twin is caught. ``normalize`` folds the one into the other
-before anything reads the text, in training as in serving.
+features the model never learnt: n-gram v13 caught 12 of the calib split's 86
+written Chinese attacks rendered in Traditional characters, against 40 of 86 as
+written (44 of 86 Traditional with this fold, v13 not retrained;
+``bench/han_fold_calib.py``). ``normalize`` folds the one into the other before
+anything reads the text, in training as in serving.
 
 The table (``han_fold.txt``, 2,948 characters, one to one) is generated from
 OpenCC's ``TSCharacters.txt`` (Apache-2.0) by ``bench/han_fold_table.py``;
@@ -12,10 +14,17 @@ characters OpenCC also lists as Simplified forms (乾, 於, 覆) are left out, s
 Simplified text folds to itself. One character to one: the fold keeps every
 offset, and the table maps Basic Multilingual Plane ideographs only.
 
-``str.translate`` with a dict costs ~0.15 us a character outside Latin-1 (57 us on
-a 376-character Traditional text); a 64 K-entry ``uint16`` lookup through numpy
-costs ~6 us whatever the length up to a few hundred characters, and ~4 us more on
-a short text than ``translate`` (``bench/han_fold_cost.py``). Short texts take
+Japanese is folded too (its kanji are mostly the Traditional forms: 無視 reads
+无视, 東京 东京; kana stay). Chosen on calib with two retrains: folding Japanese
+caught 49 of 88 written Japanese attacks, leaving texts with kana alone 46, with
+0 of 51 Japanese benign texts flagged either way.
+
+Cost: a text without a character of the table (Simplified Chinese, Russian,
+Arabic...) pays one regex scan of a 2,948-character class (a bitmap test per
+character in C). ``str.translate`` with a dict costs ~0.15 us a character outside
+Latin-1 (57 us on 376 Traditional characters); a 64 K-entry ``uint16`` lookup
+through numpy ~6-8 us up to a few hundred characters, a few microseconds more
+than ``translate`` on a short text (``bench/han_fold_cost.py``). Short texts take
 ``translate``, longer ones the lookup; both give the same string.
 """
 
@@ -27,12 +36,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["HAN_FOLD_PATH", "fold_han", "has_han", "load_pairs"]
+__all__ = ["HAN_FOLD_PATH", "fold_han", "has_traditional", "load_pairs"]
 
 HAN_FOLD_PATH = Path(__file__).resolve().with_name("han_fold.txt")
-#: CJK ideographs of the BMP (Extension A, the unified block, compatibility
-#: forms): the texts without one (every non-CJK text) skip the fold.
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Below this many characters ``str.translate`` is the cheaper fold.
 LOOKUP_MIN = 64
 
@@ -55,16 +61,19 @@ def _lookup_table(pairs: dict[str, str]) -> npt.NDArray[np.uint16]:
 
 
 _PAIRS = load_pairs()
+#: The table's Traditional characters: one class the regex engine tests in O(1) a
+#: character (a bitmap per 256-character block), so a text without any (every
+#: Simplified, Russian or Arabic text) costs one C scan and skips the fold.
+_TRADITIONAL = re.compile("[" + "".join(_PAIRS) + "]")
 _TRANSLATE = str.maketrans(_PAIRS)
 #: UTF-16 code unit -> folded code unit. Surrogates map to themselves, so
 #: characters beyond the BMP pass through whole.
 _LOOKUP = _lookup_table(_PAIRS)
 
 
-def has_han(text: str) -> bool:
-    """Whether ``text`` holds a CJK ideograph (a C scan; ~4 us on 600 Cyrillic
-    characters, under 1 us when a Chinese text's first characters are ideographs)."""
-    return _HAN.search(text) is not None
+def has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a character the fold changes (one C scan)."""
+    return _TRADITIONAL.search(text) is not None
 
 
 def fold_han(text: str) -> str:
