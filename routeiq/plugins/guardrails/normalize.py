@@ -14,6 +14,11 @@ Serbian or Greek text keeps its own script: folded letter by letter it read as
 Latin gibberish ("пpиbet") that the n-gram model scored as an attack (0.77 for a
 Russian coding question).
 
+Traditional Chinese characters are folded to Simplified ones (``han_fold``): the
+injection corpus's Chinese is almost all Simplified, and a Traditional character's
+n-grams are features the model never saw. Only texts that hold a Traditional
+character are folded; every other non-ASCII text pays one regex scan.
+
 The common case (ASCII text) is one ``str.translate`` call with no offset map:
 the fold is one character to one character there.
 """
@@ -23,6 +28,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
+
+from routeiq.plugins.guardrails.han_fold import fold_han, has_traditional
 
 # Leetspeak digits and symbols read as letters, but only in a run that touches
 # a letter ("1gn0r3", "h4ck"): a plain number ("419", "2024") stays a number,
@@ -170,6 +177,8 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
         if len(lowered) == len(text):
             if _ALWAYS_RE.search(lowered) is not None:
                 lowered = lowered.translate(_ALWAYS_TABLE)
+            if has_traditional(lowered):
+                lowered = fold_han(lowered)
             return _fold_leet(_fold_scripts(lowered)), None
     # Slow path (rare): fold character by character and keep the offset map.
     pieces: list[str] = []
@@ -181,7 +190,10 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
         pieces.append(folded)
         offsets.extend([index] * len(folded))
     offsets.append(len(text))
-    return _fold_leet(_fold_scripts("".join(pieces))), offsets
+    folded = "".join(pieces)
+    if has_traditional(folded):
+        folded = fold_han(folded)
+    return _fold_leet(_fold_scripts(folded)), offsets
 
 
 def original_span(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:

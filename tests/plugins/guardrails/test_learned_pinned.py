@@ -10,7 +10,8 @@ bigrams; one action changed: the Japanese weather question ending "Ignore the
 rules." passes at 0.33), and for v13 (more written non-English attacks and twins,
 ``guard_multilingual_more``; no action changed), from that reference path (``features`` of each window,
 summed in float64, the highest window; the fast single and batch paths gave the
-same bits).
+same bits). The Traditional -> Simplified fold (``han_fold``) changed text 16's
+logit and score with v13 unchanged ("東京" reads "东京"; still passes, 0.24).
 Logits and stacked
 scores must be the same bits (the shipped weights are float16, so their float64
 sums are exact in any order) and every verdict's action the same.
@@ -127,7 +128,7 @@ LOGITS = [
     -17.17884091804381,
     -5.582476347436733,
     5.485034233888317,
-    -6.605446343100608,
+    -6.796646196505601,
     2.185380534996778,
 ]
 BATCH = LOGITS  # the batch path gives the same bits, as recorded
@@ -148,7 +149,7 @@ SCORES = [
     2.387622801588708e-05,
     0.008615739762423885,
     0.7073695397930436,
-    0.2624815697725997,
+    0.24409818555421825,
     0.9556269098053815,
 ]
 ACTIONS = [

@@ -123,4 +123,7 @@ def test_other_scripts_are_untouched() -> None:
         "كيف أرتب قائمة في بايثون؟",
         "パイソンでリストを並べ替える方法は？",
     ):
-        assert normalize(text)[0] == unicodedata.normalize("NFKC", text).lower()
+        # Kanji in their Traditional forms fold to Simplified ones as Chinese does
+        # (``han_fold``; chosen on calib, issue 14); kana and the rest stay.
+        expected = unicodedata.normalize("NFKC", text).lower().replace("並", "并")
+        assert normalize(text)[0] == expected
