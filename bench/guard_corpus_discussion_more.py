@@ -8,7 +8,9 @@ summaries as documents). This module adds:
   the Markdown cells of its notebooks; Apache-2.0) and of NVIDIA/NeMo-Guardrails
   beyond ``guard_corpus_extra`` (which took ``docs/*.md`` only): the top-level and
   ``examples/``, ``nemoguardrails/`` READMEs, the ``.rst`` pages and the notebooks'
-  Markdown cells (Apache-2.0). One file = one group.
+  Markdown cells (Apache-2.0), and the README and notebooks' Markdown cells of
+  sinanw/llm-security-prompt-injection (MIT; a study of injection classifiers whose
+  data ``guard_corpus_semantic`` takes). One file = one group.
   **Payload rule**: a paragraph that *is* an attack payload is dropped, never labelled
   an attack: code blocks (fenced, indented, rst literal blocks, Colang), a quotation
   of 150 characters or more (a whole prompt, not an example), text naming the
@@ -17,7 +19,7 @@ summaries as documents). This module adds:
   quoting a whole prompt is ambiguous as a label, so it is left out rather than guessed.
 - **written defence and analysis prose** and **attack twins** (same topic words, an
   instruction to the model with a live goal): ``guard_discussion_more_phrases``;
-  one family = one group, in the roles ``ROLES`` gives it.
+  a benign family and its attack twin are one group, in the roles ``ROLES`` gives.
 
 (Azure/PyRIT's mirror holds only a "PyRIT has moved" README and a Pages stub, so
 nothing is taken from it.) Appended in ``guard_corpus.build`` last, so every earlier
@@ -39,6 +41,7 @@ from guard_corpus_persona import Family, _fill, forbidden_name_hits
 MORE_REPOS = {
     "guardrails_ai": ("guardrails-ai/guardrails", "c472d552e5f0bc0403f788ebb646b146003d98b0", "Apache-2.0"),  # noqa: E501
     "nemo": ("NVIDIA/NeMo-Guardrails", "e7c23d117f04805fc0eb3e4a8fd35a5e3c5b105f", "Apache-2.0"),
+    "classifier_study": ("sinanw/llm-security-prompt-injection", "c8af0b015a9a4f3380f9e20214828c2dbeadc72c", "MIT"),  # noqa: E501
 }  # fmt: skip
 DOC_SOURCE = DISCUSSION_PREFIX + "guard project docs (guardrails-ai, NeMo)"
 WRITTEN_SOURCE = DISCUSSION_PREFIX + "written defence prose"
@@ -92,6 +95,8 @@ def _doc_paths() -> list[tuple[str, str]]:
             continue
         if path.endswith((".md", ".rst", ".ipynb")):
             paths.append(("nemo", path))
+    repo, commit, _ = MORE_REPOS["classifier_study"]  # its data: guard_corpus_semantic's
+    paths += [("classifier_study", p) for p in ["README.md", *ls_at(repo, commit, "notebooks")]]
     return paths
 
 
@@ -152,7 +157,7 @@ def compose(family: Family, index: int, role: str) -> str:
 
 def build_written() -> list[Sample]:
     """The written families (no mirrors needed), each one group across its roles."""
-    from guard_discussion_more_phrases import ATTACK_MORE, BENIGN_MORE, ROLES
+    from guard_discussion_more_phrases import ATTACK_MORE, BENIGN_MORE, ROLES, TWINS
 
     out: dict[str, Sample] = {}
     for family in (*BENIGN_MORE, *ATTACK_MORE):
@@ -166,7 +171,7 @@ def build_written() -> list[Sample]:
                 if len(texts) == family.count:
                     break
             for text in texts:
-                group = GROUP_PREFIX + family.name
+                group = GROUP_PREFIX + TWINS.get(family.name, family.name)
                 out[text] = Sample(text, source, family.label, role=role, group=group)
     return list(out.values())
 

@@ -1,6 +1,6 @@
 """The added security-discussion corpus (``bench/guard_corpus_discussion_more.py``,
-issue #14, after n-gram v13): one family (or one docs file) is one group in one split
-with one label, every written attack twin carries a live goal and every benign
+issue #14, after n-gram v13): a benign family with its attack twin (or one docs file)
+is one group in one split, every written attack twin carries a live goal and every benign
 family quotes attack strings, no text is (or nearly copies) a hard-negative
 evaluation text or names a well-known jailbreak persona, docs paragraphs that are
 payloads or code are dropped, and the module is appended after every earlier source.
@@ -33,7 +33,14 @@ from guard_corpus_discussion_more import (
 )
 from guard_corpus_extra import shingles
 from guard_corpus_persona import Some, forbidden_name_hits
-from guard_discussion_more_phrases import ATTACK_MORE, BENIGN_MORE, QUOTED_MORE, ROLES, TITLES
+from guard_discussion_more_phrases import (
+    ATTACK_MORE,
+    BENIGN_MORE,
+    QUOTED_MORE,
+    ROLES,
+    TITLES,
+    TWINS,
+)
 from guard_discussion_phrases import GOALS, QUOTED
 
 HARD = hard_negative_texts()
@@ -54,15 +61,12 @@ def everything() -> list[Sample]:
     return build_discussion_more()
 
 
-def _one_split_one_label(samples: list[Sample]) -> dict[str, str]:
+def _one_split(samples: list[Sample]) -> dict[str, str]:
     splits: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, set[int]] = defaultdict(set)
     for s in samples:
         assert s.group.startswith(GROUP_PREFIX) and s.source.startswith(DISCUSSION_PREFIX)
         splits[s.group].add(split_of(s))
-        labels[s.group].add(s.label)
     assert all(len(v) == 1 for v in splits.values()), splits
-    assert all(len(v) == 1 for v in labels.values()), labels
     return {g: next(iter(v)) for g, v in splits.items()}
 
 
@@ -76,20 +80,30 @@ def _no_hard_negative_overlap(samples: list[Sample]) -> None:
         assert not shingles(s.text, 8) & held, s.text
 
 
-def test_written_one_group_per_family_roles_and_labels(written: list[Sample]) -> None:
-    splits = _one_split_one_label(written)
+def test_written_one_group_per_twin_pair_roles_and_labels(written: list[Sample]) -> None:
+    splits = _one_split(written)
+    benign = {f.name for f in BENIGN_MORE}
+    attacks = {f.name for f in ATTACK_MORE}
+    # Every attack family has a benign twin, and the pair is one group.
+    assert set(TWINS) == attacks and set(TWINS.values()) <= benign
+    assert set(splits) == {GROUP_PREFIX + name for name in benign}
     families = {f.name: f for f in (*BENIGN_MORE, *ATTACK_MORE)}
-    assert set(splits) == {GROUP_PREFIX + name for name in families}
+    twin_of = {name: TWINS.get(name, name) for name in families}
+    labels: dict[str, set[int]] = defaultdict(set)
     for s in written:
-        family = families[s.group.removeprefix(GROUP_PREFIX)]
-        assert s.label == family.label
         assert s.source == (ATTACK_SOURCE if s.label else WRITTEN_SOURCE)
-        assert s.role in ROLES.get(family.name, ("user",))
+        labels[s.group].add(s.label)
+        named = [n for n, f in families.items() if f.label == s.label]
+        assert any(GROUP_PREFIX + twin_of[n] == s.group for n in named), s.group
+    assert {g for g, v in labels.items() if v == {0, 1}} == {
+        GROUP_PREFIX + name for name in TWINS.values()
+    }
     assert set(ROLES) <= set(families)
-    # Whole families in every split, benign ones in train and calib at least.
+    assert all(role in ("user", "tool") for roles in ROLES.values() for role in roles)
+    # Whole pairs in every split, and attacks of both roles in train.
     assert set(splits.values()) == {"train", "calib", "test"}
-    assert {v for g, v in splits.items() if "attack" not in g} >= {"train", "calib"}
-    assert {s.role for s in written if s.label} == {"user", "tool"}
+    assert {s.role for s in written if s.label and split_of(s) == "train"} == {"user", "tool"}
+    assert {split_of(s) for s in written if s.label} == {"train", "calib", "test"}
 
 
 def test_written_twins_carry_goals_and_benign_quote_attacks(written: list[Sample]) -> None:
@@ -128,7 +142,7 @@ def test_payload_rule_drops_code_and_whole_prompts_keeps_short_quotes() -> None:
 
 def test_mirrored_docs_groups_split_and_overlap(everything: list[Sample]) -> None:
     docs = [s for s in everything if s.source == DOC_SOURCE]
-    splits = _one_split_one_label(everything)
+    splits = _one_split(everything)
     assert all(s.label == 0 for s in docs)
     assert {s.role for s in docs} == {"user", "tool"}
     assert len({s.group for s in docs if s.role == "tool"}) >= 20
