@@ -656,24 +656,14 @@ TWINS = {
     "attack guard is off": "guard false positive question",
 }
 
+#: Both roles unless a family only makes sense as a user's own message (a request to
+#: summarise a paper, a worry, a question about a block) or as a page (a ticket).
+_USER_ONLY = ("paper title request", "coworker worry", "guard false positive question")
 ROLES.update(
     {
-        "hierarchy explainer": ("user", "tool"),
-        "defence mechanism catalogue": ("tool", "user"),
-        "detector changelog": ("tool",),
-        "interview answer": ("tool", "user"),
-        "policy guidance": ("tool",),
-        "threat model analysis": ("user", "tool"),
-        "attack planted in ticket": ("tool",),
-        "attack changelog note": ("tool",),
-        "attack hierarchy claim": ("user", "tool"),
-        "attack defence test request": ("user", "tool"),
-        "incident postmortem": ("tool",),
-        "vendor questionnaire": ("user", "tool"),
-        "research abstract": ("tool", "user"),
-        "guard regression test": ("tool",),
-        "attack postmortem note": ("tool",),
-        "attack questionnaire answer": ("user", "tool"),
-        "attack abstract with order": ("tool", "user"),
+        f.name: ("user",) if TWINS.get(f.name, f.name) in _USER_ONLY else ("user", "tool")
+        for f in (*BENIGN_MORE, *ATTACK_MORE)
+        if f.name != "attack planted in ticket"
     }
 )
+ROLES["attack planted in ticket"] = ("tool",)
