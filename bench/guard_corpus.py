@@ -451,6 +451,7 @@ def build(
     gcg: bool = True,
     emotional: bool = True,
     cjk_more: bool = True,
+    discussion_more: bool = True,
 ) -> list[Sample]:
     """Every sample, deduplicated by text (first source wins), in a stable order
     (``extra``: with the sources added in model version 10, ``guard_corpus_extra``;
@@ -528,6 +529,10 @@ def build(
         from guard_multilingual_cjk import build_cjk
 
         samples += build_cjk()
+    if discussion_more:  # issue 14, after v13: fewer alarms on defence prose
+        from guard_corpus_discussion_more import build_discussion_more
+
+        samples += build_discussion_more()
     seen: set[str] = set()
     unique = []
     for sample in samples:

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guard_corpus import REPOS, Sample, build, split_of
 from guard_corpus_discussion import DISCUSSION_PREFIX, DISCUSSION_REPOS
+from guard_corpus_discussion_more import MORE_REPOS as DISCUSSION_MORE_REPOS
 from guard_corpus_extra import EXTRA_REPOS
 from guard_corpus_gcg import GCG_SOURCES
 from guard_corpus_multilingual import REPOS as MULTILINGUAL_REPOS
@@ -361,7 +362,7 @@ def finish(
             },
             **{
                 k: {"repo": r, "commit": h, "licence": lic}
-                for k, (r, h, lic) in DISCUSSION_REPOS.items()
+                for k, (r, h, lic) in {**DISCUSSION_REPOS, **DISCUSSION_MORE_REPOS}.items()
             },
         },
         # Version 11: the written persona families (bench/guard_corpus_persona.py).
@@ -373,6 +374,8 @@ def finish(
             "guard_discussion_phrases (RouteIQ engineers, 2026-12-07)",
             "guard_corpus_gcg, guard_gcg_twins (RouteIQ engineers, 2026-12-08)",
             "guard_corpus_emotional (RouteIQ engineer, 2026-12-08)",
+            "guard_discussion_more_phrases (RouteIQ engineers, 2026-12-08)",
+            "guard_multilingual_cjk (RouteIQ engineer, 2026-12-08)",
         ],
         "nonzero_weights": int(np.count_nonzero(weights)),
         "file_bytes": OUT.stat().st_size,
