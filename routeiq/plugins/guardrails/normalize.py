@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
+from functools import lru_cache
 
 from routeiq.plugins.guardrails.han_fold import fold_han, has_traditional
 
@@ -180,20 +181,29 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
             if has_traditional(lowered):
                 lowered = fold_han(lowered)
             return _fold_leet(_fold_scripts(lowered)), None
-    # Slow path (rare): fold character by character and keep the offset map.
-    pieces: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        if _INVISIBLE_RE.match(char):
-            continue
-        folded = unicodedata.normalize("NFKC", char).lower().translate(_ALWAYS_TABLE)
-        pieces.append(folded)
-        offsets.extend([index] * len(folded))
-    offsets.append(len(text))
+    # Slow path: fold character by character (each character's folding memoised:
+    # Chinese and Japanese prose with full-width punctuation comes this way on every
+    # message) and keep the offset map.
+    pieces = list(map(_fold_char, text))
     folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(piece) == 1 for piece in pieces):
+        offsets = list(range(len(text) + 1))
+    else:
+        offsets = []
+        for index, piece in enumerate(pieces):
+            offsets.extend([index] * len(piece))
+        offsets.append(len(text))
     if has_traditional(folded):
         folded = fold_han(folded)
     return _fold_leet(_fold_scripts(folded)), offsets
+
+
+@lru_cache(maxsize=16384)
+def _fold_char(char: str) -> str:
+    """One character folded as the slow path folds it ("" for an invisible one)."""
+    if _INVISIBLE_RE.match(char):
+        return ""
+    return unicodedata.normalize("NFKC", char).lower().translate(_ALWAYS_TABLE)
 
 
 def original_span(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:
