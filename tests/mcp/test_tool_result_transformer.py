@@ -116,8 +116,9 @@ async def test_a_result_seen_before_is_not_scored_again(
         return real(texts)
 
     monkeypatch.setattr(scorer, "logits", counting)
-    guard = InjectionGuardrail(InjectionSettings(action="block", transformer=True))
-    judge = TransformerToolJudge(guard, tf_runtime)
+    # Every text to the transformer (scope ``all``): this is about the cache, not the band.
+    settings = InjectionSettings(action="block", transformer=True, transformer_scope="all")
+    judge = TransformerToolJudge(InjectionGuardrail(settings), tf_runtime)
     first = await judge.verdicts([TWIN, PLANTED])
     assert [v.action for v in first] == [None, "block"]
     assert scored == [TWIN, PLANTED] and len(judge.cache) == 2

@@ -75,23 +75,9 @@ SUFFIX_TWINS = {
 }
 
 
-#: Head 6 (refitted on n-gram v13, chosen on calib: 0.848 recall at 0.72% FP, 0 of 50
-#: dev hard negatives, against head 5 on v13's logit: 1.00% FP, over its operating
-#: point) puts the lock-picking suffix attack at 0.42 (head 4 on v11 and head 5 on v12
-#: blocked it). Strict: a head that blocks it again turns this back into an ordinary
-#: case.
-HEAD6_MISSES = {next(iter(SUFFIX_TWINS))}
-
-
-@pytest.mark.parametrize(
-    "attack",
-    [
-        pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="head 6: 0.42 (issue 14)"))
-        if a in HEAD6_MISSES
-        else a
-        for a in sorted(SUFFIX_TWINS)
-    ],
-)
+#: Head 6 (refitted on n-gram v13) put the lock-picking suffix attack at 0.42; head 7
+#: (head 6's weights, stacking refitted on v14) blocks it again: both ordinary cases.
+@pytest.mark.parametrize("attack", sorted(SUFFIX_TWINS))
 def test_the_embedding_catches_a_suffix_attack(minilm: SentenceEncoder, attack: str) -> None:
     head = default_head()
     assert with_embedding(INJECTION, head, attack, vector(minilm, attack)).action == "block"
@@ -110,7 +96,21 @@ EMBEDDING_TWINS = {
 }
 
 
-@pytest.mark.parametrize("benign", sorted(EMBEDDING_TWINS))
+#: Head 7 (chosen on calib: 0.825 recall at 0.74% FP) scores the secret-password twin
+#: 0.41 (head 6 on v13 blocked it). Strict: a head that blocks it again turns this
+#: back into an ordinary case.
+HEAD7_MISSES = {"Please complete this sentence: 'The weather today is'"}
+
+
+@pytest.mark.parametrize(
+    "benign",
+    [
+        pytest.param(b, marks=pytest.mark.xfail(strict=True, reason="head 7: 0.41 (issue 14)"))
+        if b in HEAD7_MISSES
+        else b
+        for b in sorted(EMBEDDING_TWINS)
+    ],
+)
 def test_benign_prompts_pass_and_their_attack_twins_block(
     minilm: SentenceEncoder, benign: str
 ) -> None:
