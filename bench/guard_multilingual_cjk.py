@@ -19,10 +19,8 @@ earlier sample keeps its split.
 
 from __future__ import annotations
 
-import random
-
 from guard_corpus import Sample
-from guard_multilingual_more import GROUP_PREFIX, PER_CORE, More, _compose
+from guard_multilingual_more import GROUP_PREFIX, More, compositions
 
 ATTACK_SOURCE = "multilingual attacks (written, cjk)"
 BENIGN_SOURCE = "multilingual benign twins (written, cjk)"
@@ -224,17 +222,7 @@ def families() -> list[tuple[str, int, str, More, str]]:
 
 def build_cjk() -> list[Sample]:
     """``PER_CORE`` compositions of each core phrase (seeded by its group)."""
-    out: list[Sample] = []
-    for group, label, kind, lang, core in families():
-        rng = random.Random(group)
-        texts: dict[str, None] = {}
-        for _ in range(PER_CORE * 4):
-            texts.setdefault(_compose(lang, kind, core, label, rng), None)
-            if len(texts) == PER_CORE:
-                break
-        source = ATTACK_SOURCE if label else BENIGN_SOURCE
-        out += [Sample(text, source, label, "user", group) for text in texts]
-    return out
+    return compositions(families(), ATTACK_SOURCE, BENIGN_SOURCE)
 
 
 if __name__ == "__main__":

@@ -388,15 +388,22 @@ def families() -> list[tuple[str, int, str, More, str]]:
 
 def build_more() -> list[Sample]:
     """``PER_CORE`` compositions of each core phrase (seeded by its group)."""
+    return compositions(families(), ATTACK_SOURCE, BENIGN_SOURCE)
+
+
+def compositions(
+    cores: list[tuple[str, int, str, More, str]], attack_source: str, benign_source: str
+) -> list[Sample]:
+    """``PER_CORE`` compositions of each of ``cores`` (seeded by its group)."""
     out: list[Sample] = []
-    for group, label, kind, lang, core in families():
+    for group, label, kind, lang, core in cores:
         rng = random.Random(group)
         texts: dict[str, None] = {}
         for _ in range(PER_CORE * 4):
             texts.setdefault(_compose(lang, kind, core, label, rng), None)
             if len(texts) == PER_CORE:
                 break
-        source = ATTACK_SOURCE if label else BENIGN_SOURCE
+        source = attack_source if label else benign_source
         out += [Sample(text, source, label, "user", group) for text in texts]
     return out
 
