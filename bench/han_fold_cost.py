@@ -18,7 +18,6 @@ Run: ``PYTHONPATH=. python bench/han_fold_cost.py``; writes
 from __future__ import annotations
 
 import sys
-import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import save, table
+from normalize_scripts import per_call_us
 
 from routeiq.plugins.guardrails import han_fold
 from routeiq.plugins.guardrails import normalize as current
@@ -83,13 +83,6 @@ TEXTS = {
     "japanese": JA * 5,
 }
 ROUNDS = 9
-
-
-def per_call_us(fn: Callable[[str], object], text: str, loops: int) -> float:
-    started = time.perf_counter()
-    for _ in range(loops):
-        fn(text)
-    return (time.perf_counter() - started) / loops * 1e6
 
 
 def medians(fns: list[Callable[[str], object]], text: str) -> list[float]:
